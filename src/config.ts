@@ -1,0 +1,370 @@
+/**
+ * The application's configuration, read from environment variables (DESIGN "Contracts") and
+ * validated with zod at start-up. This is the only module that reads `process.env`; everything
+ * else receives the typed `Config` it returns. A wrong value stops start-up with one line that
+ * names the variable and says what is wrong, without ever repeating a secret.
+ * @module
+ */
+import { z } from 'zod'
+
+/** The logger levels pino knows, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** A pino log level name accepted in `LOG_LEVEL`. */
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** The shape of a Bot API token from @BotFather: the bot's numeric id, a colon, then about 35 characters. */
+export const TELEGRAM_BOT_TOKEN_PATTERN = /^[0-9]+:[A-Za-z0-9_-]{30,}$/
+
+/** What Telegram accepts as `secret_token` in `setWebhook`: 1 to 256 of A-Z, a-z, 0-9, `_` and `-`. */
+export const TELEGRAM_WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/
+
+/** Every environment variable the application reads, in the order of DESIGN's table. */
+export const ENV_VARIABLES = [
+  'DATABASE_URL',
+  'DATA_DIR',
+  'PORT',
+  'LOG_LEVEL',
+  'TZ_NAME',
+  'ADMIN_TOKEN',
+  'SIMULATOR_ENABLED',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_API_ROOT',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'TELEGRAM_MODE',
+  'PUBLIC_URL',
+  'WHATSAPP_ENABLED',
+  'WHATSAPP_PAIRING_PHONE',
+  'WHATSAPP_CLOUD_TOKEN',
+  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+  'WHATSAPP_CLOUD_APP_SECRET',
+  'WHATSAPP_CLOUD_VERIFY_TOKEN',
+  'WHATSAPP_CLOUD_API_ROOT',
+] as const
+
+/** The name of one environment variable the application reads. */
+export type EnvVariable = (typeof ENV_VARIABLES)[number]
+
+/**
+ * Variables whose rejected value may be quoted back in an error message: none of them is a secret
+ * or can carry credentials. URLs are left out on purpose (`postgres://user:password@…`).
+ */
+const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
+  'DATA_DIR',
+  'PORT',
+  'LOG_LEVEL',
+  'TZ_NAME',
+  'SIMULATOR_ENABLED',
+  'TELEGRAM_MODE',
+  'WHATSAPP_ENABLED',
+])
+
+/** One phrase per variable saying what a valid value is; used for every issue on that variable. */
+const REQUIREMENTS: Record<EnvVariable, string> = {
+  DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  DATA_DIR: 'must be a directory path',
+  PORT: 'must be a whole number from 1 to 65535',
+  LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
+  TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
+  ADMIN_TOKEN: 'must be at least 16 characters long',
+  SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
+  TELEGRAM_BOT_TOKEN:
+    'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
+  TELEGRAM_API_ROOT: 'must be an http:// or https:// URL',
+  TELEGRAM_WEBHOOK_SECRET: 'must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule)',
+  TELEGRAM_MODE: 'must be webhook or polling',
+  PUBLIC_URL: 'must be an http:// or https:// URL',
+  WHATSAPP_ENABLED: 'must be true, false, 1 or 0',
+  WHATSAPP_PAIRING_PHONE:
+    'must be an international phone number with country code, such as +6281234567890',
+  WHATSAPP_CLOUD_TOKEN: 'must not be empty',
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: 'must be the numeric phone number id from the Meta dashboard',
+  WHATSAPP_CLOUD_APP_SECRET: 'must not be empty',
+  WHATSAPP_CLOUD_VERIFY_TOKEN: 'must not be empty',
+  WHATSAPP_CLOUD_API_ROOT: 'must be an http:// or https:// URL',
+}
+
+/** Whether `name` is a time zone this Node's Intl knows (IANA names and `UTC`). */
+export function isValidTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Drops the trailing slashes of a base URL, so callers can append `/path` safely. */
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '')
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform(withoutTrailingSlash)
+
+const booleanFlag = z
+  .string()
+  .regex(/^(true|false|1|0)$/i)
+  .transform((value) => value === '1' || value.toLowerCase() === 'true')
+
+/** The raw variables, one schema each; empty strings were turned into `undefined` before this. */
+const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z
+    .string()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(65535))
+    .default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TZ_NAME: z
+    .string()
+    .refine(isValidTimeZone)
+    .transform(
+      (name) => new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+    )
+    .default('Asia/Jakarta'),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  SIMULATOR_ENABLED: booleanFlag.optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(TELEGRAM_WEBHOOK_SECRET_PATTERN).optional(),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).optional(),
+  PUBLIC_URL: httpUrl.optional(),
+  WHATSAPP_ENABLED: booleanFlag.default(false),
+  WHATSAPP_PAIRING_PHONE: z
+    .string()
+    .regex(/^\+?[1-9][0-9 .-]{6,20}$/)
+    .transform((phone) => `+${phone.replace(/[^0-9]/g, '')}`)
+    .pipe(z.string().regex(/^\+[1-9][0-9]{7,14}$/))
+    .optional(),
+  WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^[0-9]+$/)
+    .optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_API_ROOT: httpUrl.default('https://graph.facebook.com'),
+})
+
+type Env = z.infer<typeof envSchema>
+
+/** The Telegram channel, present in `Config` only when `TELEGRAM_BOT_TOKEN` is set. */
+export type TelegramConfig = {
+  botToken: string
+  /** Bot API root without a trailing slash (grammY `client.apiRoot`). */
+  apiRoot: string
+} & ({ mode: 'webhook'; webhookSecret: string } | { mode: 'polling'; webhookSecret?: string })
+
+/** WhatsApp through a Baileys socket (`WHATSAPP_ENABLED=true`). */
+export type WhatsAppBaileysConfig = {
+  transport: 'baileys'
+  /** Pair by code for this number (E.164, `+62…`) instead of showing a QR code. */
+  pairingPhone?: string
+}
+
+/** WhatsApp through the official Cloud API (`WHATSAPP_CLOUD_TOKEN` set). */
+export type WhatsAppCloudConfig = {
+  transport: 'cloud'
+  token: string
+  phoneNumberId: string
+  /** Checks `X-Hub-Signature-256` on `POST /webhook/whatsapp`. */
+  appSecret: string
+  /** Answers the `hub.verify_token` challenge on `GET /webhook/whatsapp`. */
+  verifyToken: string
+  /** Graph API root without a trailing slash. */
+  apiRoot: string
+}
+
+/** The validated, camelCase configuration every other module receives from `main.ts`. */
+export type Config = {
+  /** Postgres URL; undefined means embedded PGlite under `dataDir`. */
+  databaseUrl?: string
+  dataDir: string
+  port: number
+  logLevel: LogLevel
+  /** IANA zone of schedules and texts (`TZ_NAME`), canonical spelling. */
+  timeZone: string
+  /** Bearer token for `/api/v1`; undefined keeps the API closed (except the lone simulator). */
+  adminToken?: string
+  /** `SIMULATOR_ENABLED` if given, else true exactly when no real channel is configured. */
+  simulatorEnabled: boolean
+  /** Public base URL without a trailing slash; set means `setWebhook` at start in webhook mode. */
+  publicUrl?: string
+  telegram?: TelegramConfig
+  /** At most one WhatsApp transport. */
+  whatsapp?: WhatsAppBaileysConfig | WhatsAppCloudConfig
+}
+
+/** Adds a cross-field issue; its message is complete and never quotes a value. */
+function addRuleIssue(ctx: z.RefinementCtx<Env>, variable: EnvVariable, message: string): void {
+  ctx.addIssue({ code: 'custom', path: [variable], message, params: { rule: true } })
+}
+
+function telegramMode(env: Env): 'webhook' | 'polling' {
+  return env.TELEGRAM_MODE ?? (env.PUBLIC_URL === undefined ? 'polling' : 'webhook')
+}
+
+function toConfig(env: Env): Config {
+  const config: Config = {
+    dataDir: env.DATA_DIR,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    timeZone: env.TZ_NAME,
+    simulatorEnabled: false,
+  }
+  if (env.DATABASE_URL !== undefined) config.databaseUrl = env.DATABASE_URL
+  if (env.ADMIN_TOKEN !== undefined) config.adminToken = env.ADMIN_TOKEN
+  if (env.PUBLIC_URL !== undefined) config.publicUrl = env.PUBLIC_URL
+
+  if (env.TELEGRAM_BOT_TOKEN !== undefined) {
+    const base = { botToken: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT }
+    const secret = env.TELEGRAM_WEBHOOK_SECRET
+    if (telegramMode(env) === 'webhook') {
+      // superRefine guarantees the secret in webhook mode.
+      config.telegram = { ...base, mode: 'webhook', webhookSecret: secret ?? '' }
+    } else {
+      config.telegram =
+        secret === undefined
+          ? { ...base, mode: 'polling' }
+          : { ...base, mode: 'polling', webhookSecret: secret }
+    }
+  }
+
+  if (env.WHATSAPP_CLOUD_TOKEN !== undefined) {
+    config.whatsapp = {
+      transport: 'cloud',
+      token: env.WHATSAPP_CLOUD_TOKEN,
+      // superRefine guarantees these three when the token is set.
+      phoneNumberId: env.WHATSAPP_CLOUD_PHONE_NUMBER_ID ?? '',
+      appSecret: env.WHATSAPP_CLOUD_APP_SECRET ?? '',
+      verifyToken: env.WHATSAPP_CLOUD_VERIFY_TOKEN ?? '',
+      apiRoot: env.WHATSAPP_CLOUD_API_ROOT,
+    }
+  } else if (env.WHATSAPP_ENABLED) {
+    config.whatsapp =
+      env.WHATSAPP_PAIRING_PHONE === undefined
+        ? { transport: 'baileys' }
+        : { transport: 'baileys', pairingPhone: env.WHATSAPP_PAIRING_PHONE }
+  }
+
+  config.simulatorEnabled = env.SIMULATOR_ENABLED ?? !hasRealChannel(config)
+  return config
+}
+
+/** Turns blank values into `undefined`, so `FOO=` in a .env file means "unset". */
+function blankToUndefined(env: unknown): unknown {
+  if (typeof env !== 'object' || env === null) return env
+  const cleaned: Record<string, string | undefined> = {}
+  for (const name of ENV_VARIABLES) {
+    const value: unknown = (env as Record<string, unknown>)[name]
+    cleaned[name] = typeof value === 'string' && value.trim() !== '' ? value : undefined
+  }
+  return cleaned
+}
+
+/**
+ * The environment (a `process.env`-like record) → `Config`: per-variable rules, defaults, then the
+ * cross-field rules (webhook secret, one WhatsApp transport, complete Cloud API settings).
+ */
+export const configSchema = z.preprocess(
+  blankToUndefined,
+  envSchema
+    .superRefine((env, ctx) => {
+      if (env.TELEGRAM_BOT_TOKEN !== undefined && telegramMode(env) === 'webhook') {
+        if (env.TELEGRAM_WEBHOOK_SECRET === undefined) {
+          const why =
+            env.TELEGRAM_MODE === undefined
+              ? 'PUBLIC_URL is set, so Telegram uses webhook mode'
+              : 'TELEGRAM_MODE is webhook'
+          addRuleIssue(ctx, 'TELEGRAM_WEBHOOK_SECRET', `is required because ${why}`)
+        }
+      }
+      if (env.WHATSAPP_CLOUD_TOKEN !== undefined) {
+        if (env.WHATSAPP_ENABLED) {
+          addRuleIssue(
+            ctx,
+            'WHATSAPP_ENABLED',
+            'must not be true while WHATSAPP_CLOUD_TOKEN is set: configure only one WhatsApp transport (Baileys or the Cloud API)'
+          )
+        }
+        const needed = [
+          'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
+          'WHATSAPP_CLOUD_APP_SECRET',
+          'WHATSAPP_CLOUD_VERIFY_TOKEN',
+        ] as const
+        for (const variable of needed) {
+          if (env[variable] === undefined) {
+            addRuleIssue(ctx, variable, 'is required because WHATSAPP_CLOUD_TOKEN is set')
+          }
+        }
+      }
+    })
+    .transform(toConfig)
+)
+
+/** Thrown by `loadConfig` when the environment is invalid; the message is one line, secret-free. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const
+  /** The variables that were rejected, in the order of the message. */
+  readonly variables: EnvVariable[]
+
+  constructor(message: string, variables: EnvVariable[]) {
+    super(message)
+    this.name = 'ConfigError'
+    this.variables = variables
+  }
+}
+
+/** Quotes a rejected value for the message: JSON-escaped (stays one line) and cut to 40 chars. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+}
+
+function isEnvVariable(key: unknown): key is EnvVariable {
+  return typeof key === 'string' && (ENV_VARIABLES as readonly string[]).includes(key)
+}
+
+/** Builds the one-line message: `Invalid environment: PORT must be … (got "abc"); TZ_NAME …`. */
+function describeIssues(
+  issues: z.core.$ZodIssue[],
+  env: Record<string, string | undefined>
+): { message: string; variables: EnvVariable[] } {
+  const parts: string[] = []
+  const variables: EnvVariable[] = []
+  for (const issue of issues) {
+    const variable = issue.path[0]
+    if (!isEnvVariable(variable)) {
+      parts.push(issue.message.replace(/\s+/g, ' '))
+      continue
+    }
+    if (variables.includes(variable)) continue // one phrase per variable is enough
+    variables.push(variable)
+    const isRule = issue.code === 'custom' && issue.params?.['rule'] === true
+    if (isRule) {
+      parts.push(`${variable} ${issue.message}`)
+      continue
+    }
+    const raw = env[variable]
+    const got = QUOTABLE.has(variable) && raw !== undefined ? ` (got ${quote(raw)})` : ''
+    parts.push(`${variable} ${REQUIREMENTS[variable]}${got}`)
+  }
+  return { message: `Invalid environment: ${parts.join('; ')}`, variables }
+}
+
+/**
+ * Reads and validates the environment; the only reader of `process.env` in the application.
+ * Throws `ConfigError` with a one-line message naming each wrong variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env)
+  if (result.success) return result.data
+  const { message, variables } = describeIssues(result.error.issues, env)
+  throw new ConfigError(message, variables)
+}
+
+/** Whether a real messenger (Telegram or WhatsApp) is configured, as opposed to the simulator only. */
+export function hasRealChannel(config: Pick<Config, 'telegram' | 'whatsapp'>): boolean {
+  return config.telegram !== undefined || config.whatsapp !== undefined
+}

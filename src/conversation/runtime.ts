@@ -1,0 +1,248 @@
+/**
+ * The impure shell around the engine (goflow's mailroom): one Postgres transaction per inbound
+ * message records it (dedupe), loads and locks the conversation, runs the engine, writes the
+ * effects, the new state, the outbox rows and the inactivity timers (DESIGN P4-P7, P9).
+ * @module
+ */
+import type { ChannelName, InboundMessage, OutboundMessage } from '../channels/types.js'
+import type { Db, DbOrTx } from '../db/client.js'
+import {
+  type ConversationRow,
+  findInbound,
+  linkInbound,
+  lockConversation,
+  lockConversationById,
+  recordInbound,
+  saveConversation,
+} from '../db/queries/conversations.js'
+import { cancelFires, planFires, rescheduleFires } from '../db/queries/fires.js'
+import { enqueueMessages, listRepliesTo } from '../db/queries/outbox.js'
+import { PRIORITY, type Priority } from '../domain/priorities.js'
+import {
+  type FlowRegistry,
+  type Input,
+  InvalidSessionError,
+  type Session,
+  emptySession,
+  parseSession,
+  runTurn,
+} from '../engine/index.js'
+import type { Logger } from '../lib/logger.js'
+import { applyEffects } from './apply-effects.js'
+import { type TextRenderer, renderReply } from './render.js'
+import { toInput } from './to-input.js'
+
+/** Inactivity settings (DESIGN P4): a gentle reminder, then the draft is kept and the flow closes. */
+export type InactivitySettings = {
+  reminderAfterMinutes: number
+  expireAfterMinutes: number
+  /** How late a missed timer may still run after a restart. */
+  graceMinutes: number
+}
+
+export const DEFAULT_INACTIVITY: InactivitySettings = {
+  reminderAfterMinutes: 120,
+  expireAfterMinutes: 24 * 60,
+  graceMinutes: 12 * 60,
+}
+
+export const CONVERSATION_FIRE_KINDS = {
+  remind: 'conversation.remind',
+  expire: 'conversation.expire',
+} as const
+
+export type ConversationTimeoutPayload = { conversationId: number; turn: number }
+
+export type RuntimeDeps = {
+  db: Db
+  i18n: TextRenderer
+  registry: FlowRegistry
+  timeZone: string
+  logger: Logger
+  inactivity?: InactivitySettings
+  /** Called after a commit that queued messages on a channel (wakes the sender). */
+  onQueued?: (channel: ChannelName) => void
+}
+
+export type HandleResult = { duplicate: boolean; replies: OutboundMessage[] }
+
+export type Runtime = {
+  handleInbound: (message: InboundMessage, now: Date) => Promise<HandleResult>
+  handleTimeout: (
+    tx: DbOrTx,
+    kind: 'remind' | 'expire',
+    payload: ConversationTimeoutPayload,
+    now: Date
+  ) => Promise<void>
+  /** Restarts a turn's inactivity timers from when its prompt reached the person (DESIGN P9). */
+  promptDelivered: (params: { conversationId: number; turn: number; at: Date }) => Promise<void>
+}
+
+type ProcessParams = {
+  conversation: ConversationRow
+  input: Input
+  now: Date
+  priority: Priority
+  inboundId?: number
+  /** A person's input starts a new turn and new timers; a timer's own turn does not. */
+  newTurn: boolean
+}
+
+/** Builds the runtime; nothing runs until a message or a timer arrives. */
+export function createRuntime(deps: RuntimeDeps): Runtime {
+  const inactivity = deps.inactivity ?? DEFAULT_INACTIVITY
+  const label = (text: Parameters<TextRenderer['render']>[0]) => deps.i18n.render(text)
+
+  function readSession(conversation: ConversationRow): Session {
+    try {
+      return parseSession(conversation.session)
+    } catch (error) {
+      if (!(error instanceof InvalidSessionError)) throw error
+      // A corrupt or unknown state must not lock the person out: start over, keep the evidence.
+      deps.logger.warn({ conversationId: conversation.id, err: error }, 'session reset')
+      return emptySession()
+    }
+  }
+
+  async function process(tx: DbOrTx, params: ProcessParams): Promise<OutboundMessage[]> {
+    const { conversation, now } = params
+    const turn = runTurn(deps.registry, readSession(conversation), params.input, {
+      now,
+      timeZone: deps.timeZone,
+      label,
+    })
+    await applyEffects(tx, turn.effects, { conversationId: conversation.id, now })
+    const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
+    await saveConversation(tx, {
+      id: conversation.id,
+      session: turn.session,
+      activeFlowId: turn.session.active?.flowId ?? null,
+      turn: turnNo,
+      now,
+    })
+    const messages = turn.replies.map((reply) => renderReply(deps.i18n, reply))
+    await enqueueMessages(
+      tx,
+      messages.map((message) => ({
+        channel: conversation.channel,
+        recipientId: conversation.senderId,
+        priority: params.priority,
+        message,
+        conversationId: conversation.id,
+        inboundId: params.inboundId,
+        turn: turnNo,
+      }))
+    )
+    if (params.newTurn) await replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
+    return messages
+  }
+
+  async function replanTimers(
+    tx: DbOrTx,
+    conversationId: number,
+    previousTurn: number,
+    turnNo: number,
+    session: Session,
+    now: Date
+  ): Promise<void> {
+    await cancelFires(tx, timerKeys(conversationId, previousTurn))
+    if (!session.active) return
+    const payload: ConversationTimeoutPayload = { conversationId, turn: turnNo }
+    const [remindKey, expireKey] = timerKeys(conversationId, turnNo)
+    const graceSeconds = inactivity.graceMinutes * 60
+    await planFires(tx, [
+      {
+        kind: CONVERSATION_FIRE_KINDS.remind,
+        dedupeKey: remindKey!,
+        dueAt: addMinutes(now, inactivity.reminderAfterMinutes),
+        graceSeconds,
+        payload,
+      },
+      {
+        kind: CONVERSATION_FIRE_KINDS.expire,
+        dedupeKey: expireKey!,
+        dueAt: addMinutes(now, inactivity.expireAfterMinutes),
+        graceSeconds,
+        payload,
+      },
+    ])
+  }
+
+  return {
+    async handleInbound(message, now) {
+      const result = await deps.db.transaction(async (tx) => {
+        const inboundId = await recordInbound(tx, {
+          channel: message.channel,
+          externalId: message.externalId,
+          senderId: message.senderId,
+          kind: message.content.type,
+          receivedAt: message.receivedAt,
+        })
+        if (inboundId === undefined) return { duplicate: true, replies: [] }
+        const conversation = await lockConversation(tx, {
+          channel: message.channel,
+          senderId: message.senderId,
+          emptySession: emptySession(),
+        })
+        await linkInbound(tx, { inboundId, conversationId: conversation.id })
+        const replies = await process(tx, {
+          conversation,
+          input: toInput(message.content),
+          now,
+          priority: PRIORITY.live,
+          inboundId,
+          newTurn: true,
+        })
+        return { duplicate: false, replies }
+      })
+      if (result.duplicate) {
+        deps.logger.info({ channel: message.channel, externalId: message.externalId }, 'duplicate inbound')
+        return { duplicate: true, replies: await previousReplies(deps.db, message) }
+      }
+      if (result.replies.length > 0) deps.onQueued?.(message.channel)
+      return result
+    },
+
+    async handleTimeout(tx, kind, payload, now) {
+      const conversation = await lockConversationById(tx, payload.conversationId)
+      // The person answered since this timer was planned: it no longer applies.
+      if (!conversation || conversation.turn !== payload.turn) return
+      const replies = await process(tx, {
+        conversation,
+        input: { type: 'timeout', kind },
+        now,
+        priority: PRIORITY.reminder,
+        newTurn: false,
+      })
+      if (replies.length > 0) deps.onQueued?.(conversation.channel)
+    },
+
+    async promptDelivered({ conversationId, turn, at }) {
+      const [remindKey, expireKey] = timerKeys(conversationId, turn)
+      await rescheduleFires(deps.db, {
+        dedupeKeys: [remindKey!, expireKey!],
+        dueAt: (key) =>
+          addMinutes(
+            at,
+            key === remindKey ? inactivity.reminderAfterMinutes : inactivity.expireAfterMinutes
+          ),
+      })
+    },
+  }
+}
+
+/** The dedupe keys of one turn's inactivity timers: reminder, then expiry. */
+export function timerKeys(conversationId: number, turn: number): string[] {
+  return [`conv:${conversationId}:${turn}:remind`, `conv:${conversationId}:${turn}:expire`]
+}
+
+async function previousReplies(db: Db, message: InboundMessage): Promise<OutboundMessage[]> {
+  const inbound = await findInbound(db, { channel: message.channel, externalId: message.externalId })
+  if (!inbound) return []
+  const rows = await listRepliesTo(db, inbound.id)
+  return rows.map((r) => r.message as OutboundMessage)
+}
+
+function addMinutes(date: Date, minutes: number): Date {
+  return new Date(date.getTime() + minutes * 60_000)
+}

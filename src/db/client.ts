@@ -1,0 +1,226 @@
+/**
+ * @module Opens the database: PostgreSQL through postgres.js when a URL is given, else embedded
+ * PGlite under `DATA_DIR` (DESIGN P10). Both run the same schema, migrations and queries; the rest
+ * of the app only sees `Db`.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import type { Sql } from 'postgres'
+import { acquireLockFile } from './lock-file.js'
+import type { LockFile } from './lock-file.js'
+import { migrateDb } from './migrate.js'
+import type { MigrateResult } from './migrate.js'
+import { assertChannelName, notifyChannel } from './notify.js'
+import * as schema from './schema/index.js'
+
+/** The drizzle schema object (all tables), as passed to `drizzle(..., { schema })`. */
+export type Schema = typeof schema
+
+/** The one database type the app uses, for both drivers. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+
+/** The `tx` a `db.transaction(async (tx) => ...)` callback receives. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+
+/** What query functions accept, so they work standalone and inside a transaction. */
+export type DbOrTx = Db | Tx
+
+/** Logger shape accepted by the db layer (pino fits); only ids, counts and paths are logged. */
+export type DbLogger = {
+  info: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void
+}
+
+type DbHandleBase = {
+  /** The drizzle database. */
+  db: Db
+  /** What `createDb` migrated, when it ran migrations. */
+  migration?: MigrateResult
+  /** Closes the pool or PGlite and releases the data-directory lock; idempotent. */
+  close: () => Promise<void>
+  /** Sends a NOTIFY on `channel` (`[a-z_][a-z0-9_]*`); use `notifyChannel(tx, ...)` inside a tx. */
+  notify: (channel: string, payload: string) => Promise<void>
+  /** LISTENs on `channel`; resolves once listening, to a function that stops this listener. */
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
+}
+
+/** An open PostgreSQL database; `sql` is the postgres.js pool (e.g. `sql.reserve()` for a session). */
+export type PostgresDbHandle = DbHandleBase & { kind: 'postgres'; sql: Sql }
+
+/** An open PGlite database (one session only: advisory locks always succeed on it). */
+export type PgliteDbHandle = DbHandleBase & { kind: 'pglite'; pglite: PGlite; dataDir?: string }
+
+/** An open database of either kind; narrow on `kind` for driver-specific needs. */
+export type DbHandle = PostgresDbHandle | PgliteDbHandle
+
+/** Options for `createDb`: a URL selects PostgreSQL; else `memory` or `dataDir` select PGlite. */
+export type CreateDbOptions = {
+  /** PostgreSQL URL; when set, the other storage options are ignored. */
+  databaseUrl?: string
+  /** Data directory for PGlite (`${dataDir}/pglite`, lock `${dataDir}/pglite.lock`). */
+  dataDir?: string
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean
+  /** PGlite in memory, without lock or files (tests). */
+  memory?: boolean
+  /** PostgreSQL pool size (default 10). */
+  poolMax?: number
+  logger?: DbLogger
+}
+
+/** Thrown when `createDb` gets neither a database URL, nor `memory`, nor a data directory. */
+export class DbConfigError extends Error {
+  readonly code = 'DB_CONFIG' as const
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'DbConfigError'
+  }
+}
+
+/** The PGlite extensions every embedded database loads (`CREATE EXTENSION` runs in a migration). */
+export const PGLITE_EXTENSIONS = { pg_trgm }
+
+/**
+ * Opens the database the options select, applies pending migrations (unless `migrate: false`) and
+ * returns a handle; for PGlite on disk it first takes the exclusive `${dataDir}/pglite.lock`.
+ */
+export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
+  if (options.memory) return openPglite(undefined, options)
+  if (options.dataDir) return openPglite(options.dataDir, options)
+  throw new DbConfigError('createDb needs a databaseUrl, a dataDir or memory: true')
+}
+
+async function openPostgres(databaseUrl: string, options: CreateDbOptions): Promise<DbHandle> {
+  const migration =
+    options.migrate === false ? undefined : await migrateDb({ kind: 'postgres', databaseUrl })
+  if (migration) logMigration(options.logger, 'postgres', migration)
+  const sql = postgres(databaseUrl, {
+    max: options.poolMax ?? 10,
+    onnotice: () => {},
+    connection: { application_name: 'kaderbot' },
+  })
+  const db: Db = drizzlePostgres(sql, { schema })
+  let closing: Promise<void> | undefined
+  return {
+    kind: 'postgres',
+    db,
+    sql,
+    ...(migration ? { migration } : {}),
+    close: () => (closing ??= sql.end({ timeout: 5 })),
+    notify: (channel, payload) => notifyChannel(db, channel, payload),
+    listen: async (channel, onPayload) => {
+      assertChannelName(channel)
+      const meta = await sql.listen(channel, guard(channel, onPayload, options.logger))
+      return async () => {
+        await meta.unlisten()
+      }
+    },
+  }
+}
+
+async function openPglite(dataDir: string | undefined, options: CreateDbOptions): Promise<DbHandle> {
+  let lock: LockFile | undefined
+  let pgliteDir: string | undefined
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true })
+    lock = acquireLockFile(join(dataDir, 'pglite.lock'), { logger: options.logger })
+    pgliteDir = join(dataDir, 'pglite')
+    mkdirSync(pgliteDir, { recursive: true })
+  }
+  let pglite: PGlite | undefined
+  try {
+    // One options object: `new PGlite(undefined, options)` would silently drop the options.
+    pglite = new PGlite({
+      ...(pgliteDir !== undefined ? { dataDir: pgliteDir } : {}),
+      extensions: PGLITE_EXTENSIONS,
+    })
+    await pglite.waitReady
+    const migration =
+      options.migrate === false ? undefined : await migrateDb({ kind: 'pglite', pglite })
+    if (migration) logMigration(options.logger, 'pglite', migration)
+    return createPgliteHandle(pglite, {
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...(migration ? { migration } : {}),
+      ...(lock ? { onClose: lock.release } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    })
+  } catch (error) {
+    if (pglite && !pglite.closed) await pglite.close().catch(() => {})
+    lock?.release()
+    throw error
+  }
+}
+
+/** Options for `createPgliteHandle`. */
+export type CreatePgliteHandleOptions = {
+  dataDir?: string
+  migration?: MigrateResult
+  /** Runs after PGlite closed (e.g. releases the lock file). */
+  onClose?: () => void
+  logger?: DbLogger
+}
+
+/** Wraps an already open PGlite (e.g. a `clone()` in tests) in a `DbHandle`. */
+export function createPgliteHandle(
+  pglite: PGlite,
+  options: CreatePgliteHandleOptions = {}
+): PgliteDbHandle {
+  const db: Db = drizzlePglite(pglite, { schema })
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    try {
+      if (!pglite.closed) await pglite.close()
+    } finally {
+      options.onClose?.()
+    }
+  }
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.migration ? { migration: options.migration } : {}),
+    close: () => (closing ??= close()),
+    notify: (channel, payload) => notifyChannel(db, channel, payload),
+    listen: async (channel, onPayload) => {
+      assertChannelName(channel)
+      const unlisten = await pglite.listen(channel, guard(channel, onPayload, options.logger))
+      return async () => {
+        if (!pglite.closed) await unlisten()
+      }
+    },
+  }
+}
+
+/** Keeps a throwing listener from breaking the driver's connection handling. */
+function guard(
+  channel: string,
+  onPayload: (payload: string) => void,
+  logger: DbLogger | undefined
+): (payload: string) => void {
+  return (payload) => {
+    try {
+      onPayload(payload)
+    } catch (error) {
+      const errorName = error instanceof Error ? error.name : typeof error
+      logger?.warn({ channel, errorName }, 'notification listener threw')
+    }
+  }
+}
+
+function logMigration(
+  logger: DbLogger | undefined,
+  kind: DbHandle['kind'],
+  migration: MigrateResult
+): void {
+  logger?.info({ kind, ...migration }, 'database migrations checked')
+}

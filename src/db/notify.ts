@@ -1,0 +1,43 @@
+/**
+ * @module LISTEN/NOTIFY helpers shared by both drivers (used to wake the outbox sender across
+ * replicas, DESIGN P6).
+ */
+import { sql } from 'drizzle-orm'
+import type { DbOrTx } from './client.js'
+
+/** Channel names are plain lower-case identifiers, so both drivers spell them identically. */
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** Postgres rejects NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7999
+
+/** Thrown for a channel name or payload that NOTIFY would reject or spell differently per driver. */
+export class InvalidNotificationError extends Error {
+  readonly code = 'INVALID_NOTIFICATION' as const
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'InvalidNotificationError'
+  }
+}
+
+/** Checks a LISTEN/NOTIFY channel name (`[a-z_][a-z0-9_]*`, at most 63 characters). */
+export function assertChannelName(channel: string): void {
+  if (!CHANNEL_NAME.test(channel)) {
+    throw new InvalidNotificationError(
+      `Invalid channel name "${channel}": use lower-case letters, digits and _ (max 63)`
+    )
+  }
+}
+
+/**
+ * Sends `payload` on `channel` with `pg_notify`; inside a transaction it is delivered only when the
+ * transaction commits, so enqueue-and-wake can be one atomic step.
+ */
+export async function notifyChannel(db: DbOrTx, channel: string, payload: string): Promise<void> {
+  assertChannelName(channel)
+  if (Buffer.byteLength(payload, 'utf8') > MAX_PAYLOAD_BYTES) {
+    throw new InvalidNotificationError(`NOTIFY payload too long (max ${MAX_PAYLOAD_BYTES} bytes)`)
+  }
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`)
+}

@@ -1,0 +1,22 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { DbOrTx } from '../client.js'
+import { regions } from '../schema/index.js'
+
+/** One row of `regions`: a kabupaten, kecamatan, desa or kelurahan with its Kemendagri code. */
+export type Region = typeof regions.$inferSelect
+
+/** All kecamatan of the kabupaten, ordered by name (for choice lists). */
+export async function listKecamatan(db: DbOrTx): Promise<Region[]> {
+  return db.select().from(regions).where(eq(regions.level, 'kecamatan')).orderBy(asc(regions.name))
+}
+
+/** The desa and kelurahan of one kecamatan (e.g. `35.07.24`), ordered by name; empty if unknown. */
+export async function listDesa(db: DbOrTx, kecamatanCode: string): Promise<Region[]> {
+  return db
+    .select()
+    .from(regions)
+    .where(
+      and(eq(regions.parentCode, kecamatanCode), inArray(regions.level, ['desa', 'kelurahan']))
+    )
+    .orderBy(asc(regions.name))
+}

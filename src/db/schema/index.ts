@@ -1,0 +1,6 @@
+export * from './regions.js'
+export * from './conversations.js'
+export * from './outbox.js'
+export * from './fires.js'
+export * from './submissions.js'
+export * from './simulator.js'

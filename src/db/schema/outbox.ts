@@ -1,0 +1,54 @@
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
+import { channelEnumValues } from './conversations.js'
+
+export const outboxStatusValues = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'skipped',
+] as const
+
+/**
+ * The only way out (DESIGN P6): every reply, reminder, nudge and broadcast is a row here, rendered
+ * in the recipient's language when enqueued. A sender per channel claims `queued` rows by
+ * priority (0 live replies, 1 reminders and nudges, 2 bulk) with SKIP LOCKED.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    channel: text('channel', { enum: channelEnumValues }).notNull(),
+    recipientId: text('recipient_id').notNull(),
+    priority: smallint('priority').notNull(),
+    message: jsonb('message').notNull(),
+    status: text('status', { enum: outboxStatusValues }).notNull().default('queued'),
+    conversationId: bigint('conversation_id', { mode: 'number' }),
+    /** The inbound message this reply answers, so a duplicate request can be answered the same. */
+    inboundId: bigint('inbound_id', { mode: 'number' }),
+    turn: integer('turn'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    platformMessageId: text('platform_message_id'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('outbox_claim_idx').on(t.channel, t.status, t.priority, t.notBefore),
+    index('outbox_recipient_idx').on(t.channel, t.recipientId, t.id),
+    index('outbox_inbound_idx').on(t.inboundId),
+  ]
+)

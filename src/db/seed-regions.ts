@@ -1,0 +1,132 @@
+/**
+ * @module Seeds Kabupaten Malang's regions (1 kabupaten, 33 kecamatan, 390 desa/kelurahan) from
+ * `src/db/seed/*.csv` into `regions`, idempotently (see `seed/PROVENANCE.md` for the source).
+ */
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'drizzle-orm'
+import type { DbOrTx } from './client.js'
+import { regions } from './schema/index.js'
+
+/** Kemendagri code of Kabupaten Malang, the root of the seeded tree. */
+export const KABUPATEN_CODE = '35.07'
+
+/** Name stored for the kabupaten row. */
+export const KABUPATEN_NAME = 'Kabupaten Malang'
+
+const KECAMATAN_CSV = fileURLToPath(new URL('./seed/kab-malang-kecamatan.csv', import.meta.url))
+const DESA_CSV = fileURLToPath(new URL('./seed/kab-malang-desa.csv', import.meta.url))
+
+const KECAMATAN_CODE = /^35\.07\.\d{2}$/
+const DESA_CODE = /^35\.07\.\d{2}\.[12]\d{3}$/
+
+type RegionRow = typeof regions.$inferInsert
+
+/** Thrown when a seed CSV is malformed (names the file and line). */
+export class SeedDataError extends Error {
+  readonly code = 'SEED_DATA' as const
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'SeedDataError'
+  }
+}
+
+/** How many region rows a seed run inserted and how many existing rows it changed. */
+export type SeedRegionsResult = { inserted: number; updated: number }
+
+/**
+ * Upserts all regions in one transaction, one multi-row statement per level; rows that are already
+ * identical are left alone, so a second run returns `{ inserted: 0, updated: 0 }`. Regions missing
+ * from the CSVs are never deleted (people may reference them).
+ */
+export async function seedRegions(db: DbOrTx): Promise<SeedRegionsResult> {
+  const levels = await loadRegionRows()
+  return db.transaction(async (tx) => {
+    const result: SeedRegionsResult = { inserted: 0, updated: 0 }
+    for (const rows of levels) {
+      const returned = await tx
+        .insert(regions)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: regions.code,
+          set: {
+            level: sql`excluded.level`,
+            name: sql`excluded.name`,
+            parentCode: sql`excluded.parent_code`,
+          },
+          setWhere: sql`(${regions.level}, ${regions.name}, ${regions.parentCode})
+            is distinct from (excluded.level, excluded.name, excluded.parent_code)`,
+        })
+        // xmax = 0 only on freshly inserted row versions; unchanged rows are not returned at all.
+        .returning({ inserted: sql<boolean>`(xmax = 0)` })
+      for (const row of returned) {
+        if (row.inserted) result.inserted++
+        else result.updated++
+      }
+    }
+    return result
+  })
+}
+
+/** The seed rows per level, parents first: [kabupaten], kecamatan, desa/kelurahan. */
+export async function loadRegionRows(): Promise<RegionRow[][]> {
+  const kecamatanRows = parseCsv(await readFile(KECAMATAN_CSV, 'utf8'), KECAMATAN_CSV, [
+    'code',
+    'name',
+  ] as const)
+  const desaRows = parseCsv(await readFile(DESA_CSV, 'utf8'), DESA_CSV, [
+    'code',
+    'kecamatan_code',
+    'name',
+    'type',
+  ] as const)
+  const kecamatan = kecamatanRows.map(({ line, row }): RegionRow => {
+    if (!KECAMATAN_CODE.test(row.code)) fail(KECAMATAN_CSV, line, `bad code "${row.code}"`)
+    return { code: row.code, level: 'kecamatan', name: row.name, parentCode: KABUPATEN_CODE }
+  })
+  const kecamatanCodes = new Set(kecamatan.map((region) => region.code))
+  const desa = desaRows.map(({ line, row }): RegionRow => {
+    const { code, kecamatan_code: parent, name, type } = row
+    if (!DESA_CODE.test(code)) fail(DESA_CSV, line, `bad code "${code}"`)
+    if (!kecamatanCodes.has(parent) || !code.startsWith(`${parent}.`)) {
+      fail(DESA_CSV, line, `kecamatan_code "${parent}" does not match code "${code}"`)
+    }
+    if (type !== 'desa' && type !== 'kelurahan') fail(DESA_CSV, line, `bad type "${type}"`)
+    return { code, level: type, name, parentCode: parent }
+  })
+  const kabupaten: RegionRow = {
+    code: KABUPATEN_CODE,
+    level: 'kabupaten',
+    name: KABUPATEN_NAME,
+    parentCode: null,
+  }
+  return [[kabupaten], kecamatan, desa]
+}
+
+/** Parses a simple comma-separated file (no quoting) with an exact header into trimmed records. */
+function parseCsv<H extends string>(
+  text: string,
+  file: string,
+  header: readonly H[]
+): { line: number; row: Record<H, string> }[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+  if (lines[0]?.trim() !== header.join(',')) fail(file, 1, `expected header "${header.join(',')}"`)
+  const rows: { line: number; row: Record<H, string> }[] = []
+  lines.slice(1).forEach((raw, index) => {
+    const line = index + 2
+    if (raw.trim() === '') return
+    if (raw.includes('"')) fail(file, line, 'quoted fields are not supported')
+    const fields = raw.split(',').map((field) => field.trim())
+    if (fields.length !== header.length || fields.some((field) => field === '')) {
+      fail(file, line, `expected ${header.length} non-empty fields`)
+    }
+    const row = Object.fromEntries(header.map((name, i) => [name, fields[i]])) as Record<H, string>
+    rows.push({ line, row })
+  })
+  return rows
+}
+
+function fail(file: string, line: number, problem: string): never {
+  throw new SeedDataError(`${file}:${line}: ${problem}`)
+}

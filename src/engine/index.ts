@@ -1,0 +1,27 @@
+export { defineFlow, flowKeys, FlowDefinitionError } from './flow.js'
+export type { AnswersOf, AnyStep, Answers, Flow, Step, StepKind } from './flow.js'
+export { askText } from './steps/ask-text.js'
+export { askNumber } from './steps/ask-number.js'
+export { askDate } from './steps/ask-date.js'
+export { askDateTime } from './steps/ask-date-time.js'
+export { askChoice, askMultiChoice } from './steps/ask-choice.js'
+export { askYesNo } from './steps/ask-yes-no.js'
+export { askLocation } from './steps/ask-location.js'
+export { askPhoto } from './steps/ask-photo.js'
+export { createFlowRegistry } from './registry.js'
+export type { FlowRegistry } from './registry.js'
+export { runTurn, MAX_INPUT_CHARS, MAX_RETRIES_BEFORE_HELP } from './run.js'
+export type { Turn } from './run.js'
+export { emptySession, parseSession, sessionSchema, InvalidSessionError } from './state.js'
+export type { FlowState, Session } from './state.js'
+export type {
+  ChoiceOption,
+  Completion,
+  FlowContext,
+  Input,
+  JsonValue,
+  Reply,
+  Text,
+  TextParam,
+} from './types.js'
+export { addDays, today } from './dates.js'

@@ -1,0 +1,269 @@
+/**
+ * Matches a reply against numbered options: by number, ordinal, label, label prefix or a label
+ * with a typo.
+ * @module
+ */
+import { distance } from 'fastest-levenshtein'
+
+import { MAX_INPUT_LENGTH, normalizeText } from './normalize.js'
+import { isNumberWord, parseNumber } from './number.js'
+
+/** One option: `labels` are the displayed label(s), already in the person's language. */
+export type ChoiceCandidate = { id: string; labels: string[] }
+
+/** The result of matching one reply against the options. */
+export type ChoiceMatch =
+  { kind: 'match'; id: string } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' }
+
+// Words around an option number: "pilih nomor 2", "yang kedua saja bu".
+const NUMBER_FILLERS = new Set([
+  'no',
+  'nomor',
+  'nomer',
+  'nmr',
+  'pilih',
+  'pilihan',
+  'opsi',
+  'angka',
+  'yang',
+  'yg',
+  'saya',
+  'aku',
+  'kulo',
+  'saja',
+  'aja',
+  'mawon',
+  'bu',
+  'pak',
+  'mbak',
+  'mas',
+  'kak',
+  'ya',
+  'nggih',
+])
+
+const ORDINALS = new Map<string, number>(Object.entries({ pertama: 1, kesatu: 1 }))
+
+// Words that join several picks: "1 dan 3", "menjahit sama memasak", "siji lan loro".
+const MULTI_SEPARATORS = new Set(['dan', 'serta', 'sama', 'lan', 'karo', 'kaliyan'])
+const RANGE_WORDS = new Set(['-', 'sampai', 'sampe', 'hingga', 'sd', 's/d'])
+const ALL_WORDS = new Set(['semua', 'semuanya', 'semuane', 'kabeh', 'sedaya'])
+
+const NONE = { kind: 'none' } as const
+const MIN_PREFIX_LENGTH = 3
+const MIN_TYPO_LENGTH = 4
+
+/**
+ * Matches a reply to one option: exact label, option number ("2", "nomor 2", "kedua"), a label
+ * inside a longer reply, a label prefix of 3+ letters, or a label with a small typo.
+ */
+export function matchChoice(text: string, candidates: ChoiceCandidate[]): ChoiceMatch {
+  const reply = fold(text)
+  if (reply === '' || text.length > MAX_INPUT_LENGTH) return NONE
+
+  const exact = candidates.filter((candidate) => foldedLabels(candidate).includes(reply))
+  if (exact.length > 0) return toMatch(exact)
+
+  const position = parseOptionNumber(reply)
+  if (position !== undefined) {
+    const chosen = Number.isInteger(position) ? candidates[position - 1] : undefined
+    return chosen === undefined ? NONE : { kind: 'match', id: chosen.id }
+  }
+
+  const contained = matchContainedLabel(reply, candidates)
+  if (contained.length > 0) return toMatch(contained)
+
+  if (reply.length >= MIN_PREFIX_LENGTH) {
+    const prefixed = candidates.filter((candidate) =>
+      foldedLabels(candidate).some((label) => label.startsWith(reply))
+    )
+    if (prefixed.length > 0) return toMatch(prefixed)
+  }
+
+  return toMatch(matchTypo(reply, candidates))
+}
+
+/**
+ * Matches a reply to several options: "1,3", "1 3", "1 dan 3", "1-3", "semua", labels separated
+ * by commas or "dan", or a mix; ids come back deduplicated in option order.
+ */
+export function matchMultiChoice(
+  text: string,
+  candidates: ChoiceCandidate[]
+): { kind: 'match'; ids: string[] } | { kind: 'none' } {
+  const normalized = normalizeText(text)
+  if (normalized === '' || normalized.length > MAX_INPUT_LENGTH) return NONE
+
+  // A whole label first, so a label with "dan" in it is not split.
+  const folded = fold(normalized)
+  const [exact, ...others] = candidates.filter((c) => foldedLabels(c).includes(folded))
+  if (exact !== undefined && others.length === 0) return { kind: 'match', ids: [exact.id] }
+
+  const words = folded.split(' ').filter((word) => !NUMBER_FILLERS.has(word))
+  if (words.length === 1 && ALL_WORDS.has(words[0] ?? '') && candidates.length > 0) {
+    return { kind: 'match', ids: candidates.map((candidate) => candidate.id) }
+  }
+
+  const chosen = new Set<string>()
+  for (const part of splitParts(normalized)) {
+    const ids = matchPart(part, candidates)
+    if (ids === undefined) return NONE
+    for (const id of ids) chosen.add(id)
+  }
+  if (chosen.size === 0) return NONE
+  const ids = candidates.map((candidate) => candidate.id).filter((id) => chosen.has(id))
+  return { kind: 'match', ids }
+}
+
+/** Splits a multi-choice reply on commas, semicolons, '&', '+' and joining words like "dan". */
+function splitParts(text: string): string[][] {
+  const parts: string[][] = [[]]
+  for (const word of text.replace(/[,;&+]/g, ' , ').split(' ')) {
+    if (word === '') continue
+    if (word === ',' || MULTI_SEPARATORS.has(word)) parts.push([])
+    else parts.at(-1)?.push(word)
+  }
+  return parts.filter((part) => part.length > 0)
+}
+
+/** Matches one part of a multi-choice reply: a range, a list of numbers, or a single option. */
+function matchPart(words: string[], candidates: ChoiceCandidate[]): string[] | undefined {
+  const spaced = words
+    .join(' ')
+    .replace(/(\d)-(\d)/g, '$1 - $2')
+    .split(' ')
+  const [first, middle, last, ...rest] = spaced
+  if (rest.length === 0 && middle !== undefined && RANGE_WORDS.has(middle)) {
+    const from = toPosition(first, candidates)
+    const to = toPosition(last, candidates)
+    if (from === undefined || to === undefined || from > to) return undefined
+    return candidates.slice(from - 1, to).map((candidate) => candidate.id)
+  }
+
+  if (spaced.length > 1 && spaced.every((word) => /^\d+$/.test(word))) {
+    const positions = spaced.map((word) => toPosition(word, candidates))
+    if (positions.some((position) => position === undefined)) return undefined
+    return positions.map((position) => candidates[(position ?? 0) - 1]?.id ?? '')
+  }
+
+  const match = matchChoice(words.join(' '), candidates)
+  return match.kind === 'match' ? [match.id] : undefined
+}
+
+function toPosition(word: string | undefined, candidates: ChoiceCandidate[]): number | undefined {
+  if (word === undefined || !/^\d+$/.test(word)) return undefined
+  const position = Number(word)
+  return position >= 1 && position <= candidates.length ? position : undefined
+}
+
+/**
+ * Reads an option number, allowing filler words around it: "2", "no. 2", "pilih dua", "yang
+ * kedua", "ke-3". Undefined when the reply is not just a number.
+ */
+function parseOptionNumber(reply: string): number | undefined {
+  const words = reply.split(' ').filter((word) => !NUMBER_FILLERS.has(word))
+  if (words.length === 0) return undefined
+  const joined = words.join(' ')
+
+  const ordinal = ORDINALS.get(joined)
+  if (ordinal !== undefined) return ordinal
+  // "ke 2", "ke2", "kedua", "ketiga"
+  if (joined.startsWith('ke')) {
+    const rest = joined.slice(2).trim()
+    const value = isNumberOnly(rest) ? parseNumber(rest) : undefined
+    if (value !== undefined) return value
+  }
+  return isNumberOnly(joined) ? parseNumber(joined) : undefined
+}
+
+/** True when every word is digits or a number word, so "rt 2" is not read as option 2. */
+function isNumberOnly(text: string): boolean {
+  return text !== '' && text.split(' ').every((word) => /^\d+$/.test(word) || isNumberWord(word))
+}
+
+/**
+ * Finds options whose label appears as whole words inside the reply ("saya pilih menjahit"). An
+ * option is dropped when its label only appears inside a longer matched label.
+ */
+function matchContainedLabel(reply: string, candidates: ChoiceCandidate[]): ChoiceCandidate[] {
+  const words = reply.split(' ')
+  const spans = candidates.map((candidate) =>
+    foldedLabels(candidate).flatMap((label) => findSpans(words, label.split(' ')))
+  )
+  return candidates.filter((_, index) =>
+    (spans[index] ?? []).some(
+      (span) =>
+        !spans.some(
+          (others, otherIndex) =>
+            otherIndex !== index && others.some((other) => isStrictlyInside(span, other))
+        )
+    )
+  )
+}
+
+type Span = { start: number; end: number }
+
+function findSpans(words: string[], needle: string[]): Span[] {
+  const spans: Span[] = []
+  if (needle.length === 0 || needle[0] === '') return spans
+  for (let start = 0; start + needle.length <= words.length; start++) {
+    if (needle.every((word, offset) => words[start + offset] === word)) {
+      spans.push({ start, end: start + needle.length })
+    }
+  }
+  return spans
+}
+
+function isStrictlyInside(inner: Span, outer: Span): boolean {
+  return (
+    outer.start <= inner.start &&
+    inner.end <= outer.end &&
+    outer.end - outer.start > inner.end - inner.start
+  )
+}
+
+/**
+ * Finds the options closest to the reply by edit distance, allowing max(1, floor(length / 4))
+ * edits of the label's length; only replies and labels of 4+ characters qualify.
+ */
+function matchTypo(reply: string, candidates: ChoiceCandidate[]): ChoiceCandidate[] {
+  if (reply.length < MIN_TYPO_LENGTH) return []
+  let best = Infinity
+  let matches: ChoiceCandidate[] = []
+  for (const candidate of candidates) {
+    const distances = foldedLabels(candidate)
+      .filter((label) => label.length >= MIN_TYPO_LENGTH)
+      .map((label) => ({ label, edits: distance(reply, label) }))
+      .filter(({ label, edits }) => edits <= Math.max(1, Math.floor(label.length / 4)))
+      .map(({ edits }) => edits)
+    const edits = Math.min(...distances)
+    if (edits < best) {
+      best = edits
+      matches = [candidate]
+    } else if (edits === best && edits !== Infinity) {
+      matches.push(candidate)
+    }
+  }
+  return matches
+}
+
+function toMatch(matches: ChoiceCandidate[]): ChoiceMatch {
+  const [first, ...others] = matches
+  if (first === undefined) return NONE
+  if (others.length === 0) return { kind: 'match', id: first.id }
+  return { kind: 'ambiguous', ids: matches.map((candidate) => candidate.id) }
+}
+
+function foldedLabels(candidate: ChoiceCandidate): string[] {
+  return candidate.labels.map(fold).filter((label) => label !== '')
+}
+
+/** Folds for comparison: normalized, accents removed, apostrophes dropped, other marks → spaces. */
+function fold(text: string): string {
+  return normalizeText(text)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/'/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+}

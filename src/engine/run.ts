@@ -1,0 +1,524 @@
+/**
+ * The runner: one input in, the next state, the replies and the effects out. Pure and
+ * synchronous (DESIGN P2): the caller loads the session, passes the clock in `ctx.now`, stores
+ * the result and delivers the replies. The engine owns the chat mechanics (global words, re-asks,
+ * "ubah", drafts, timeouts); flows own their steps and effects.
+ * @module
+ */
+import type { Effect } from '../domain/effects.js'
+import { type Command, detectCommand } from './commands.js'
+import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
+import { matchChoice } from './parse/choice.js'
+import { parseYesNo } from './parse/yes-no.js'
+import type { FlowRegistry } from './registry.js'
+import type { FlowState, InterruptTarget, Session } from './state.js'
+import type { ChoiceOption, FlowContext, Input, Reply, Text } from './types.js'
+
+/** One round of talk: the state to store, the messages to send, the rows to write. */
+export type Turn = { session: Session; replies: Reply[]; effects: Effect[] }
+
+/** Longest message the engine reads; longer ones are answered kindly and not parsed. */
+export const MAX_INPUT_CHARS = 4096
+/** Wrong answers in a row after which the re-ask also offers BANTUAN and MENU. */
+export const MAX_RETRIES_BEFORE_HELP = 3
+
+const CONFIRM_OPTIONS: ChoiceOption[] = [
+  { id: 'send', label: { key: 'common:confirm.send' } },
+  { id: 'edit', label: { key: 'common:confirm.edit' } },
+  { id: 'cancel', label: { key: 'common:confirm.cancel' } },
+]
+const INTERRUPT_OPTIONS: ChoiceOption[] = [
+  { id: 'keep', label: { key: 'common:interrupt.keep' } },
+  { id: 'discard', label: { key: 'common:interrupt.discard' } },
+  { id: 'continue', label: { key: 'common:interrupt.continue' } },
+]
+const DRAFT_OPTIONS: ChoiceOption[] = [
+  { id: 'continue', label: { key: 'common:draft.continue' } },
+  { id: 'new', label: { key: 'common:draft.new' } },
+]
+const EDIT_BACK_OPTION: ChoiceOption = { id: '$summary', label: { key: 'common:edit.back' } }
+
+/** Processes one input for one conversation. Never throws on anything a person can send. */
+export function runTurn(
+  registry: FlowRegistry,
+  session: Session,
+  input: Input,
+  ctx: FlowContext
+): Turn {
+  const turn = new TurnBuilder(registry, structuredClone(session), ctx)
+  turn.handle(input)
+  return turn.result()
+}
+
+class TurnBuilder {
+  private readonly replies: Reply[] = []
+  private readonly effects: Effect[] = []
+  /** Lines to put before the next message (a hint before a re-ask, a notice before a prompt). */
+  private pending: Text[] = []
+
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly session: Session,
+    private readonly ctx: FlowContext
+  ) {}
+
+  result(): Turn {
+    if (this.pending.length > 0) this.send({ texts: [] })
+    return { session: this.session, replies: this.replies, effects: this.effects }
+  }
+
+  handle(input: Input): void {
+    const active = this.session.active
+    if (active && !this.checkFlowVersion(active)) return
+    if (input.type === 'timeout') return this.onTimeout(input.kind)
+    if (input.type === 'text' && input.text.length > MAX_INPUT_CHARS) {
+      this.note({ key: 'common:tooLong' })
+      return this.session.active ? this.promptCurrent() : this.showMenu()
+    }
+    if (this.session.active) this.session.active.lastInputAt = this.ctx.now.toISOString()
+    const command = input.type === 'text' ? detectCommand(input.text, this.registry) : undefined
+    if (command && command.kind !== 'skip') return this.onCommand(command)
+    if (!this.session.active) return this.onIdle(input)
+    switch (this.session.active.mode) {
+      case 'ask':
+        return this.onAnswer(input, command?.kind === 'skip')
+      case 'confirm':
+        return this.onConfirm(input)
+      case 'pick_edit':
+        return this.onPickEdit(input)
+      case 'interrupt':
+        return this.onInterrupt(input)
+      case 'resume_draft':
+        return this.onResumeDraft(input)
+    }
+  }
+
+  // === Global words and idle input
+
+  private onCommand(command: Exclude<Command, { kind: 'skip' }>): void {
+    const active = this.session.active
+    if (command.kind === 'help') {
+      this.note({ key: 'common:help' })
+      return active ? this.promptCurrent() : this.showMenu()
+    }
+    if (!active) {
+      if (command.kind === 'start') return this.startFlow(command.flowId)
+      if (command.kind === 'back' || command.kind === 'cancel') this.note({ key: 'common:nothingActive' })
+      return this.showMenu()
+    }
+    if (command.kind === 'back') return this.goBack(active)
+    if (command.kind === 'start' && command.flowId === active.flowId) {
+      this.note({ key: 'common:alreadyInFlow' })
+      return this.promptCurrent()
+    }
+    if (Object.keys(active.answers).length === 0 && active.mode === 'ask') {
+      // Nothing typed yet: there is no draft to ask about.
+      this.session.active = null
+      return this.goTo(command)
+    }
+    active.mode = 'interrupt'
+    active.interrupt = command
+    this.promptCurrent()
+  }
+
+  private onIdle(input: Input): void {
+    const menu = this.session.menu
+    if (menu && (input.type === 'text' || input.type === 'choice')) {
+      const options = menu.flatMap((flowId) => {
+        const flow = this.registry.get(flowId)
+        return flow ? [menuOption(flow)] : []
+      })
+      const picked = this.pick(input, options)
+      if (picked) return this.startFlow(picked.slice('menu:'.length))
+    }
+    this.note({ key: input.type === 'unsupported' ? unsupportedKey(input.kind) : 'common:unknown' })
+    this.showMenu()
+  }
+
+  private goTo(target: InterruptTarget): void {
+    if (target.kind === 'start') return this.startFlow(target.flowId)
+    if (target.kind === 'cancel') return this.say({ key: 'common:cancelled' })
+    this.showMenu()
+  }
+
+  private showMenu(): void {
+    const flows = this.registry.menu
+    this.session.menu = flows.map((f) => f.id)
+    this.send({ texts: [{ key: 'common:menu.title' }], choices: flows.map(menuOption) })
+  }
+
+  // === Starting, drafts, version changes
+
+  private startFlow(flowId: string): void {
+    const flow = this.registry.get(flowId)
+    if (!flow) return this.showMenu()
+    this.session.menu = null
+    const draft = this.session.drafts[flowId]
+    if (draft && draft.flowVersion === flow.version) {
+      this.session.active = { ...draft, mode: 'resume_draft', interrupt: null }
+      return this.promptCurrent()
+    }
+    delete this.session.drafts[flowId]
+    this.session.active = this.freshState(flow)
+    this.advance(flow, this.session.active)
+  }
+
+  private freshState(flow: Flow): FlowState {
+    const now = this.ctx.now.toISOString()
+    return {
+      flowId: flow.id,
+      flowVersion: flow.version,
+      mode: 'ask',
+      stepId: null,
+      answers: {},
+      history: [],
+      retries: 0,
+      interrupt: null,
+      startedAt: now,
+      lastInputAt: now,
+    }
+  }
+
+  /** A flow that changed since the state was written restarts without its stale answers. */
+  private checkFlowVersion(active: FlowState): boolean {
+    const flow = this.registry.get(active.flowId)
+    if (flow && flow.version === active.flowVersion) return true
+    this.session.active = null
+    delete this.session.drafts[active.flowId]
+    if (!flow) {
+      this.note({ key: 'common:flowGone' })
+      this.showMenu()
+      return false
+    }
+    this.note({ key: 'common:flowChanged' })
+    this.startFlow(flow.id)
+    return false
+  }
+
+  private onTimeout(kind: 'remind' | 'expire'): void {
+    const active = this.session.active
+    if (!active) return
+    if (kind === 'remind') {
+      this.note({ key: 'common:inactivity.reminder' })
+      return this.promptCurrent()
+    }
+    this.session.drafts[active.flowId] = { ...normalized(active) }
+    this.session.active = null
+    this.say({ key: 'common:inactivity.expired', params: { command: this.commandOf(active.flowId) } })
+  }
+
+  // === Asking steps
+
+  private onAnswer(input: Input, skip: boolean): void {
+    const active = this.session.active!
+    const flow = this.flowOf(active)
+    const step = flow.steps.find((s) => s.id === active.stepId)
+    if (!step) return this.advance(flow, active)
+    const env = this.envFor(flow, active, step)
+    if (skip) {
+      if (!step.optional) return this.reask(flow, active, step, { key: 'common:retry.notOptional' })
+      return this.accept(flow, active, step, null)
+    }
+    const result = step.accept(input, env)
+    if (result.ok) return this.accept(flow, active, step, result.value)
+    const hint =
+      result.hint ??
+      (input.type === 'unsupported'
+        ? { key: unsupportedKey(input.kind) }
+        : { key: [flowKeys.retry(flow.id, step.id), `common:retry.${step.kind}`] })
+    this.reask(flow, active, step, hint)
+  }
+
+  private accept(flow: Flow, active: FlowState, step: AnyStep, value: Answers[string]): void {
+    const changed = JSON.stringify(active.answers[step.id]) !== JSON.stringify(value)
+    active.answers[step.id] = value as FlowState['answers'][string]
+    active.history = [...active.history.filter((id) => id !== step.id), step.id]
+    active.retries = 0
+    if (changed) dropDependents(flow, active, step.id)
+    this.advance(flow, active)
+  }
+
+  private reask(flow: Flow, active: FlowState, step: AnyStep, hint: Text): void {
+    active.retries += 1
+    this.note(hint)
+    if (active.retries >= MAX_RETRIES_BEFORE_HELP) this.note({ key: 'common:retry.stuck' })
+    this.promptStep(flow, active, step)
+  }
+
+  /** Drops answers whose condition no longer holds, then asks the first unanswered step. */
+  private advance(flow: Flow, active: FlowState): void {
+    dropStale(flow, active, this.ctx)
+    const next = flow.steps.find(
+      (s) => isAsked(s, active.answers, this.ctx) && active.answers[s.id] === undefined
+    )
+    active.interrupt = null
+    if (next) {
+      active.mode = 'ask'
+      active.stepId = next.id
+      return this.promptStep(flow, active, next)
+    }
+    active.stepId = null
+    if (flow.confirm) {
+      active.mode = 'confirm'
+      return this.promptCurrent()
+    }
+    this.complete(flow, active)
+  }
+
+  private goBack(active: FlowState): void {
+    const flow = this.flowOf(active)
+    const previous = active.history.at(-1)
+    if (previous === undefined) {
+      this.note({ key: 'common:back.atStart' })
+      return this.promptCurrent()
+    }
+    active.history = active.history.slice(0, -1)
+    delete active.answers[previous]
+    active.mode = 'ask'
+    active.stepId = previous
+    active.interrupt = null
+    this.advance(flow, active)
+  }
+
+  // === Summary, edit, completion
+
+  private onConfirm(input: Input): void {
+    const active = this.session.active!
+    const flow = this.flowOf(active)
+    const yes = input.type === 'text' ? parseYesNo(input.text) : undefined
+    const picked = yes === true ? 'send' : this.pick(input, CONFIRM_OPTIONS)
+    if (picked === 'send') return this.complete(flow, active)
+    if (picked === 'edit') {
+      active.mode = 'pick_edit'
+      return this.promptCurrent()
+    }
+    if (picked === 'cancel') {
+      this.session.active = null
+      return this.say({ key: 'common:cancelled' })
+    }
+    this.note({ key: 'common:retry.choice' })
+    this.promptCurrent()
+  }
+
+  private onPickEdit(input: Input): void {
+    const active = this.session.active!
+    const flow = this.flowOf(active)
+    const picked = this.pick(input, [...this.editOptions(flow, active), EDIT_BACK_OPTION])
+    if (picked === undefined) {
+      this.note({ key: 'common:retry.choice' })
+      return this.promptCurrent()
+    }
+    if (picked === EDIT_BACK_OPTION.id) {
+      active.mode = 'confirm'
+      return this.promptCurrent()
+    }
+    const step = flow.steps.find((s) => s.id === picked)!
+    active.mode = 'ask'
+    active.stepId = step.id
+    this.promptStep(flow, active, step)
+  }
+
+  private complete(flow: Flow, active: FlowState): void {
+    // `advance` has checked that every asked step has its answer.
+    const completion = flow.complete(active.answers as never, this.ctx)
+    this.effects.push(...completion.effects)
+    this.session.active = null
+    delete this.session.drafts[flow.id]
+    this.send(completion.reply)
+  }
+
+  // === Interruptions and drafts
+
+  private onInterrupt(input: Input): void {
+    const active = this.session.active!
+    const target = active.interrupt
+    const picked = this.pick(input, INTERRUPT_OPTIONS)
+    if (!target || picked === 'continue') {
+      active.interrupt = null
+      active.mode = active.stepId === null ? 'confirm' : 'ask'
+      return this.promptCurrent()
+    }
+    if (picked === undefined) {
+      this.note({ key: 'common:retry.choice' })
+      return this.promptCurrent()
+    }
+    this.session.active = null
+    if (picked === 'keep') {
+      this.session.drafts[active.flowId] = normalized(active)
+      this.note({ key: 'common:draft.kept', params: { command: this.commandOf(active.flowId) } })
+    } else {
+      delete this.session.drafts[active.flowId]
+    }
+    this.goTo(target)
+  }
+
+  private onResumeDraft(input: Input): void {
+    const active = this.session.active!
+    const flow = this.flowOf(active)
+    const picked = this.pick(input, DRAFT_OPTIONS)
+    if (picked === 'continue') {
+      delete this.session.drafts[active.flowId]
+      active.mode = active.stepId === null ? 'confirm' : 'ask'
+      return this.advance(flow, active)
+    }
+    if (picked === 'new') {
+      delete this.session.drafts[active.flowId]
+      this.session.active = this.freshState(flow)
+      return this.advance(flow, this.session.active)
+    }
+    this.note({ key: 'common:retry.choice' })
+    this.promptCurrent()
+  }
+
+  // === Prompts
+
+  /** Asks again whatever the active flow is waiting for. */
+  private promptCurrent(): void {
+    const active = this.session.active
+    if (!active) return this.showMenu()
+    const flow = this.flowOf(active)
+    const title = { key: flowKeys.title(flow.id) }
+    switch (active.mode) {
+      case 'ask': {
+        const step = flow.steps.find((s) => s.id === active.stepId)
+        return step ? this.promptStep(flow, active, step) : this.advance(flow, active)
+      }
+      case 'confirm':
+        return this.send({ texts: this.summary(flow, active), choices: CONFIRM_OPTIONS })
+      case 'pick_edit':
+        return this.send({
+          texts: [{ key: 'common:edit.question' }],
+          choices: [...this.editOptions(flow, active), EDIT_BACK_OPTION],
+        })
+      case 'interrupt':
+        return this.send({
+          texts: [{ key: 'common:interrupt.question', params: { flow: title } }],
+          choices: INTERRUPT_OPTIONS,
+        })
+      case 'resume_draft':
+        return this.send({
+          texts: [
+            { key: 'common:draft.question', params: { flow: title, date: active.startedAt } },
+          ],
+          choices: DRAFT_OPTIONS,
+        })
+    }
+  }
+
+  private promptStep(flow: Flow, active: FlowState, step: AnyStep): void {
+    const params = step.promptParams?.(active.answers, this.ctx)
+    const texts: Text[] = [{ key: flowKeys.prompt(flow.id, step.id), params }]
+    if (step.kind === 'multi_choice') texts.push({ key: 'common:hint.multi' })
+    if (step.optional) texts.push({ key: 'common:hint.optional' })
+    const choices = step.options?.(active.answers, this.ctx, flow.id)
+    this.send(choices ? { texts, choices } : { texts })
+  }
+
+  private summary(flow: Flow, active: FlowState): Text[] {
+    const lines: Text[] = flow.steps
+      .filter((s) => active.answers[s.id] !== undefined && isAsked(s, active.answers, this.ctx))
+      .map((step) => {
+        const value = active.answers[step.id]
+        const env = this.envFor(flow, active, step)
+        return {
+          key: 'common:confirm.line',
+          params: {
+            label: { key: flowKeys.label(flow.id, step.id) },
+            value: value === null ? { key: 'common:value.skipped' } : step.display(value, env),
+          },
+        }
+      })
+    return [{ key: [`${flow.id}:summary`, 'common:confirm.title'] }, ...lines, { key: 'common:confirm.question' }]
+  }
+
+  private editOptions(flow: Flow, active: FlowState): ChoiceOption[] {
+    return flow.steps
+      .filter((s) => active.answers[s.id] !== undefined && isAsked(s, active.answers, this.ctx))
+      .map((s) => ({ id: s.id, label: { key: flowKeys.label(flow.id, s.id) } }))
+  }
+
+  // === Small helpers
+
+  private pick(input: Input, options: ChoiceOption[]): string | undefined {
+    if (input.type === 'choice') return options.find((o) => o.id === input.id)?.id
+    if (input.type !== 'text') return undefined
+    const candidates = options.map((o) => ({ id: o.id, labels: [this.ctx.label(o.label)] }))
+    const match = matchChoice(input.text, candidates)
+    return match.kind === 'match' ? match.id : undefined
+  }
+
+  private envFor(flow: Flow, active: FlowState, step: AnyStep): StepEnv {
+    const options = step.options?.(active.answers, this.ctx, flow.id) ?? []
+    return { flowId: flow.id, ctx: this.ctx, answers: active.answers, options }
+  }
+
+  private flowOf(active: FlowState): Flow {
+    // `handle` checked the flow exists and has this version before any mode runs.
+    return this.registry.get(active.flowId)!
+  }
+
+  private commandOf(flowId: string): string {
+    const word = this.registry.get(flowId)?.commands[0]
+    return word ? `/${word}` : 'MENU'
+  }
+
+  private note(text: Text): void {
+    this.pending.push(text)
+  }
+
+  private say(text: Text): void {
+    this.send({ texts: [text] })
+  }
+
+  private send(reply: Reply): void {
+    const texts = [...this.pending, ...reply.texts]
+    this.pending = []
+    this.replies.push(reply.choices ? { texts, choices: reply.choices } : { texts })
+  }
+}
+
+function menuOption(flow: Flow): ChoiceOption {
+  return { id: `menu:${flow.id}`, label: { key: flowKeys.title(flow.id) } }
+}
+
+function unsupportedKey(kind: string): string[] {
+  return [`common:unsupported.${kind}`, 'common:unsupported.other']
+}
+
+function isAsked(step: AnyStep, answers: Answers, ctx: FlowContext): boolean {
+  return step.when ? step.when(answers, ctx) : true
+}
+
+/** Removes answers of steps that are no longer asked, or whose option is no longer offered. */
+function dropStale(flow: Flow, active: FlowState, ctx: FlowContext): void {
+  for (const step of flow.steps) {
+    const value = active.answers[step.id]
+    if (value === undefined) continue
+    const stale =
+      !isAsked(step, active.answers, ctx) ||
+      (step.kind === 'choice' &&
+        value !== null &&
+        !step.options?.(active.answers, ctx, flow.id).some((o) => o.id === value))
+    if (stale) {
+      delete active.answers[step.id]
+      active.history = active.history.filter((id) => id !== step.id)
+    }
+  }
+}
+
+/** After "ubah" of one answer, the answers that declared a dependency on it are asked again. */
+function dropDependents(flow: Flow, active: FlowState, changedId: string): void {
+  const changed = new Set([changedId])
+  for (const step of flow.steps) {
+    if (step.dependsOn.some((id) => changed.has(id))) {
+      changed.add(step.id)
+      delete active.answers[step.id]
+      active.history = active.history.filter((id) => id !== step.id)
+    }
+  }
+}
+
+/** A draft resumes in a waiting mode, never in an interrupt question. */
+function normalized(state: FlowState): FlowState {
+  return { ...state, mode: state.stepId === null ? 'confirm' : 'ask', interrupt: null }
+}

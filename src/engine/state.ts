@@ -1,0 +1,89 @@
+/**
+ * The persisted conversation state, parsed by a versioned schema on every read (DESIGN P4,
+ * STYLE 6.6 §7). Step ids, never indexes, mark the position, so a flow that gains a step does
+ * not shift old states; a flow whose version changed is restarted by the runner.
+ * @module
+ */
+import { z } from 'zod'
+import type { JsonValue } from './types.js'
+
+const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ])
+)
+
+/** Where a pending interruption leads once the person has said what to do with the draft. */
+export const interruptTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('menu') }),
+  z.object({ kind: z.literal('cancel') }),
+  z.object({ kind: z.literal('start'), flowId: z.string() }),
+])
+export type InterruptTarget = z.infer<typeof interruptTargetSchema>
+
+/**
+ * One flow in progress (or kept as a draft).
+ * @example { "flowId": "kenalan", "flowVersion": 1, "mode": "ask", "stepId": "children",
+ *   "answers": { "name": "Siti" }, "history": ["name"], "retries": 0,
+ *   "interrupt": null, "startedAt": "2025-11-24T01:00:00.000Z", "lastInputAt": "2025-11-24T01:01:00.000Z" }
+ */
+export const flowStateSchema = z.object({
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  /** ask: waiting for `stepId`; confirm: the summary; pick_edit: which answer to change; */
+  /** interrupt: keep the draft?; resume_draft: continue an old draft? */
+  mode: z.enum(['ask', 'confirm', 'pick_edit', 'interrupt', 'resume_draft']),
+  /** The step being asked; `null` once every step is answered (the summary). */
+  stepId: z.string().nullable(),
+  answers: z.record(z.string(), jsonValueSchema),
+  /** Answered step ids in the order answered, for KEMBALI. */
+  history: z.array(z.string()),
+  retries: z.number().int().min(0),
+  interrupt: interruptTargetSchema.nullable(),
+  startedAt: z.string(),
+  lastInputAt: z.string(),
+})
+export type FlowState = z.infer<typeof flowStateSchema>
+
+const sessionV1Schema = z.object({
+  v: z.literal(1),
+  active: flowStateSchema.nullable(),
+  /** Drafts kept when a flow was interrupted or expired, by flow id (one per flow). */
+  drafts: z.record(z.string(), flowStateSchema),
+  /** The flow ids offered by the last menu, so a later "2" means the second of them. */
+  menu: z.array(z.string()).nullable(),
+})
+
+/**
+ * A person's conversation on one channel. Versioned: a future v2 joins this union with a
+ * `.transform` that migrates v1 rows when they are read.
+ * @example { "v": 1, "active": null, "drafts": {}, "menu": ["kenalan"] }
+ */
+export const sessionSchema = z.discriminatedUnion('v', [sessionV1Schema])
+export type Session = z.infer<typeof sessionSchema>
+
+/** A conversation that has not started anything yet. */
+export function emptySession(): Session {
+  return { v: 1, active: null, drafts: {}, menu: null }
+}
+
+/** Reads a stored session; anything that is not a valid session is a typed error, not a crash. */
+export function parseSession(stored: unknown): Session {
+  const result = sessionSchema.safeParse(stored)
+  if (!result.success) throw new InvalidSessionError(result.error)
+  return result.data
+}
+
+/** A stored session does not match any known version. */
+export class InvalidSessionError extends Error {
+  readonly code = 'INVALID_SESSION' as const
+  constructor(cause: unknown) {
+    super('Stored conversation state does not match any known version', { cause })
+    this.name = 'InvalidSessionError'
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The engine's vocabulary: what flows are made of and what one turn of talk returns.
+ * Everything here is plain data or a pure function, so state survives `JSON.stringify`.
+ * @module
+ */
+import type { Effect } from '../domain/effects.js'
+
+/** A value that round-trips through JSON unchanged. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue }
+
+/**
+ * A text to show, as an i18n key (or keys tried in order) and its parameters. A parameter may be
+ * another `Text`, rendered first (a choice label inside a summary line).
+ */
+export type Text = { key: string | string[]; params?: Record<string, TextParam> }
+export type TextParam = string | number | Text
+
+/** One option of a choice: `id` is stable data, `label` is what the person reads. */
+export type ChoiceOption = { id: string; label: Text }
+
+/** One bot message: lines joined by a newline, then the options (numbered or as buttons). */
+export type Reply = { texts: Text[]; choices?: ChoiceOption[] }
+
+/** What the person did, already channel-neutral. `timeout` comes from the scheduler. */
+export type Input =
+  | { type: 'text'; text: string }
+  | { type: 'choice'; id: string }
+  | { type: 'location'; lat: number; lng: number }
+  | { type: 'photo'; ref: string }
+  | { type: 'contact'; phone: string }
+  | { type: 'unsupported'; kind: string }
+  | { type: 'timeout'; kind: 'remind' | 'expire' }
+
+/**
+ * What a flow may read: the clock and the data the runtime loaded for it (goflow's assets).
+ * `label` renders a text in the person's language, so typed labels can be matched.
+ */
+export type FlowContext = {
+  now: Date
+  timeZone: string
+  label: (text: Text) => string
+}
+
+/** A finished flow's outcome: rows to write (effects) and the closing message. */
+export type Completion = { effects: Effect[]; reply: Reply }

@@ -1,0 +1,31 @@
+/**
+ * The Hono application: routes only translate HTTP to calls on the runtime and queries, never run
+ * flows themselves. Built by `createApp(deps)` so tests call `app.request()` without a server.
+ * @module
+ */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Logger } from '../lib/logger.js'
+import { type HealthDeps, healthRoutes } from './routes/healthz.js'
+import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
+
+export type AppDeps = HealthDeps & {
+  logger: Logger
+  /** Present when the simulator channel is on. */
+  simulator?: SimulatorRouteDeps
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+  app.use(secureHeaders())
+  app.route('/', healthRoutes(deps))
+  if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
+  app.notFound((c) => c.json({ error: 'not_found' }, 404))
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse()
+    deps.logger.error({ err: error, path: c.req.path }, 'request failed')
+    return c.json({ error: 'internal_error' }, 500)
+  })
+  return app
+}

@@ -1,0 +1,128 @@
+/**
+ * The simulator channel's API (DESIGN contracts): post one inbound message as a simulated person
+ * and read what was delivered to them. It can speak as any phone, so when a real channel is
+ * configured it requires the admin bearer token.
+ * @module
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { Hono } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import type { InboundContent, InboundMessage, OutboundMessage } from '../../channels/types.js'
+import type { HandleResult } from '../../conversation/runtime.js'
+import { type MediaStore, photoExtension } from '../../conversation/media-store.js'
+
+export type SimulatorRouteDeps = {
+  handleInbound: (message: InboundMessage, now: Date) => Promise<HandleResult>
+  listInbox: (params: { recipientId: string; afterId: number; limit: number }) => Promise<
+    { id: number; message: unknown; deliveredAt: Date }[]
+  >
+  media: MediaStore
+  /** Set when the API needs the admin token (a real channel is configured). */
+  requiredToken?: string | null
+  clock?: () => Date
+}
+
+/** Largest photo the simulator accepts, as on WhatsApp's compressed images. */
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+const senderSchema = z.string().trim().min(1).max(64).regex(/^[\w.:@+-]+$/)
+
+export const simulatorMessageSchema = z
+  .object({
+    from: senderSchema,
+    phone: z.string().trim().min(6).max(32).optional(),
+    id: z.string().trim().min(1).max(128).optional(),
+    text: z.string().max(65_536).optional(),
+    choice: z.string().min(1).max(64).optional(),
+    location: z
+      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional(),
+    photo: z.object({ base64: z.string().min(4).max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 4) }).optional(),
+    contact: z.object({ phone: z.string().trim().min(6).max(32) }).optional(),
+  })
+  .refine(
+    (m) => [m.text, m.choice, m.location, m.photo, m.contact].filter((v) => v !== undefined).length === 1,
+    { message: 'exactly one of text, choice, location, photo, contact is required' }
+  )
+export type SimulatorMessage = z.infer<typeof simulatorMessageSchema>
+
+const inboxQuerySchema = z.object({
+  from: senderSchema,
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+})
+
+export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
+  const clock = deps.clock ?? (() => new Date())
+  const app = new Hono()
+  if (deps.requiredToken !== undefined) {
+    const token = deps.requiredToken
+    app.use(
+      bearerAuth({
+        verifyToken: (given) => token !== null && constantTimeEqual(given, token),
+      })
+    )
+  }
+
+  app.post('/messages', bodyLimit({ maxSize: 8 * 1024 * 1024 }), async (c) => {
+    const parsed = simulatorMessageSchema.safeParse(await c.req.json().catch(() => undefined))
+    if (!parsed.success) {
+      return c.json({ error: 'invalid_request', message: z.prettifyError(parsed.error) }, 400)
+    }
+    const body = parsed.data
+    const content = await toContent(body, deps.media)
+    const now = clock()
+    const message: InboundMessage = {
+      channel: 'simulator',
+      externalId: body.id ?? `sim-${randomUUID()}`,
+      senderId: body.from,
+      phone: body.phone,
+      receivedAt: now,
+      content,
+    }
+    const result = await deps.handleInbound(message, now)
+    return c.json({ replies: result.replies.map(toJson), duplicate: result.duplicate })
+  })
+
+  app.get('/inbox', async (c) => {
+    const parsed = inboxQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) {
+      return c.json({ error: 'invalid_request', message: z.prettifyError(parsed.error) }, 400)
+    }
+    const { from, after, limit } = parsed.data
+    const rows = await deps.listInbox({ recipientId: from, afterId: after, limit })
+    return c.json({
+      messages: rows.map((row) => ({
+        id: String(row.id),
+        at: row.deliveredAt.toISOString(),
+        ...toJson(row.message as OutboundMessage),
+      })),
+      cursor: String(rows.at(-1)?.id ?? after),
+    })
+  })
+  return app
+}
+
+async function toContent(body: SimulatorMessage, media: MediaStore): Promise<InboundContent> {
+  if (body.text !== undefined) return { type: 'text', text: body.text }
+  if (body.choice !== undefined) return { type: 'choice', id: body.choice }
+  if (body.location) return { type: 'location', ...body.location }
+  if (body.contact) return { type: 'contact', phone: body.contact.phone }
+  const bytes = Buffer.from(body.photo!.base64, 'base64')
+  const extension = photoExtension(bytes)
+  // Anything that is not a picture is treated like a document a messenger would deliver.
+  if (!extension || bytes.length > MAX_PHOTO_BYTES) return { type: 'unsupported', kind: 'document' }
+  return { type: 'photo', ref: await media.put(bytes, extension) }
+}
+
+function toJson(message: OutboundMessage) {
+  return message.choices ? { text: message.text, choices: message.choices } : { text: message.text }
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}

@@ -1,0 +1,168 @@
+/**
+ * The texts people read, in their language: i18next loaded from `locales/<lng>/<namespace>.json`
+ * (one namespace per flow id, shared texts in `common`), with Indonesian date and number formatters
+ * that locale strings call by name: `{{date, tanggal}}`, `{{at, waktu}}`, `{{at, jam}}`,
+ * `{{size, angka}}`, `{{date, tanggal_pendek}}`, `{{amount, rupiah}}`.
+ * @module
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createInstance } from 'i18next'
+import type { Resource, ResourceLanguage, TFunction } from 'i18next'
+import type { Text, TextParam } from '../engine/types.js'
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatRupiah,
+  formatShortDate,
+  formatTime,
+} from './format.js'
+
+export type { Text, TextParam }
+
+/** The language every text exists in, and the one used when a person's language lacks a key. */
+export const DEFAULT_LANGUAGE = 'id'
+
+/** The namespace of keys written without a `namespace:` prefix. */
+export const DEFAULT_NAMESPACE = 'common'
+
+/** The repository's `locales/` folder, found from this file so it works from any working directory. */
+export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url))
+
+/** Options of `createI18n`. */
+export type CreateI18nOptions = {
+  /** Folder holding `<lng>/<namespace>.json`; defaults to the repository's `locales/`. */
+  localesDir?: string
+  /** Zone of the `waktu`, `jam` and `tanggal` formatters (the configured `TZ_NAME`). */
+  timeZone: string
+  /**
+   * Called when no key of a text exists in the language or its fallback; with a key list, `key` is
+   * the last one tried. Tests make it throw; production logs it. The text shown is then the key.
+   */
+  onMissingKey?: (lng: string, ns: string, key: string) => void
+}
+
+/** Renders texts for people; built once at start by `createI18n`. */
+export type I18n = {
+  /** Renders a `Text` in `lng` (default `id`): nested texts in params first, then the keys in order. */
+  render(text: Text, lng?: string): string
+  /** Whether the key exists (`'visit-report:askMembers'` or a `common` key). */
+  has(key: string): boolean
+  /** i18next's own `t`, for the rare text that is not a `Text`. */
+  t: TFunction
+}
+
+/** Thrown when a locale file cannot be read or is not a JSON object. */
+export class LocaleFileError extends Error {
+  readonly code = 'LOCALE_FILE_INVALID' as const
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'LocaleFileError'
+  }
+}
+
+/** Reads every `<lng>/<namespace>.json` below `localesDir` into an i18next resource tree. */
+export async function loadLocaleResources(
+  localesDir: string
+): Promise<{ resources: Resource; namespaces: string[] }> {
+  const resources: Resource = {}
+  const namespaces = new Set<string>([DEFAULT_NAMESPACE])
+  const languages = await readdir(localesDir, { withFileTypes: true })
+  for (const language of languages) {
+    if (!language.isDirectory()) continue
+    const bundle: ResourceLanguage = {}
+    const files = await readdir(join(localesDir, language.name), { withFileTypes: true })
+    for (const file of files) {
+      if (!file.isFile() || !file.name.endsWith('.json')) continue
+      const path = join(localesDir, language.name, file.name)
+      let content: unknown
+      try {
+        content = JSON.parse(await readFile(path, 'utf8'))
+      } catch (error) {
+        throw new LocaleFileError(`Cannot read locale file ${path}`, { cause: error })
+      }
+      if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+        throw new LocaleFileError(`Locale file ${path} must hold a JSON object`)
+      }
+      const namespace = file.name.slice(0, -'.json'.length)
+      bundle[namespace] = content as ResourceLanguage[string]
+      namespaces.add(namespace)
+    }
+    resources[language.name] = bundle
+  }
+  return { resources, namespaces: [...namespaces].sort() }
+}
+
+/** Turns a `Text`'s params into i18next interpolation values, rendering nested texts first. */
+function renderParams(
+  params: Record<string, TextParam>,
+  renderNested: (text: Text) => string
+): Record<string, string | number> {
+  const values: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(params)) {
+    values[name] = typeof value === 'object' ? renderNested(value) : value
+  }
+  return values
+}
+
+/**
+ * Loads every locale file and returns the renderer the runtime uses for replies (DESIGN P1: flows
+ * return keys and params; only this module turns them into words).
+ */
+export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
+  const { resources, namespaces } = await loadLocaleResources(
+    options.localesDir ?? DEFAULT_LOCALES_DIR
+  )
+  const onMissingKey = options.onMissingKey
+  const instance = createInstance()
+  await instance.init({
+    resources,
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    ns: namespaces,
+    defaultNS: DEFAULT_NAMESPACE,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    // An empty string is an unfinished translation: fall back (and report) rather than show nothing.
+    returnEmptyString: false,
+    saveMissing: onMissingKey !== undefined,
+    missingKeyHandler:
+      onMissingKey === undefined
+        ? false
+        : (_lngs, ns, key, _fallbackValue, _updateMissing, tOptions: unknown) => {
+            const lng = (tOptions as { lng?: unknown } | undefined)?.lng
+            onMissingKey(typeof lng === 'string' ? lng : DEFAULT_LANGUAGE, ns, key)
+          },
+  })
+
+  const formatter = instance.services.formatter
+  if (formatter === undefined) throw new Error('i18next started without its formatter service')
+  const { timeZone } = options
+  formatter.add('tanggal', (value: Date | string) => formatDate(value, timeZone))
+  formatter.add('tanggal_pendek', (value: Date | string) => formatShortDate(value, timeZone))
+  formatter.add('waktu', (value: Date | string) => formatDateTime(value, timeZone))
+  formatter.add('jam', (value: Date | string) => formatTime(value, timeZone))
+  formatter.add('angka', (value: number | string) => formatNumber(Number(value)))
+  formatter.add('rupiah', (value: number | string) => formatRupiah(Number(value)))
+
+  const t = instance.t.bind(instance) as TFunction
+
+  function render(text: Text, lng: string = DEFAULT_LANGUAGE): string {
+    const values = renderParams(text.params ?? {}, (nested) => render(nested, lng))
+    // Values go in `replace`, so a param can never be mistaken for an i18next option (`ns`, `lng`);
+    // only `count` and `context` are passed on as options too, for plurals and contexts.
+    const tOptions: Record<string, unknown> = { lng, replace: values }
+    if (typeof values['count'] === 'number') tOptions['count'] = values['count']
+    if (typeof values['context'] === 'string') tOptions['context'] = values['context']
+    return instance.t(text.key, tOptions) as string
+  }
+
+  return {
+    render,
+    has: (key) => instance.exists(key),
+    t,
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The composition root (STYLE §6.1): config → database → runtime → channels → HTTP → scheduler.
+ * The only place that wires modules together; `main.ts` adds the process concerns (signals,
+ * exit codes), and tests start a whole bot through `startKaderbot`.
+ * @module
+ */
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createSimulatorChannel } from './channels/simulator/adapter.js'
+import type { ChannelName, ChannelSender } from './channels/types.js'
+import type { Config } from './config.js'
+import { hasRealChannel } from './config.js'
+import { createMediaStore } from './conversation/media-store.js'
+import {
+  CONVERSATION_FIRE_KINDS,
+  type ConversationTimeoutPayload,
+  type InactivitySettings,
+  createRuntime,
+} from './conversation/runtime.js'
+import { createDb } from './db/client.js'
+import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
+import { seedRegions } from './db/seed-regions.js'
+import { PRIORITY } from './domain/priorities.js'
+import { flowRegistry } from './flows/index.js'
+import { createApp } from './http/app.js'
+import { createI18n } from './i18n/index.js'
+import { type Logger, createLogger } from './lib/logger.js'
+import { createOutboxSender } from './outbox/sender.js'
+import { startScheduler } from './scheduler/index.js'
+
+export type StartOptions = {
+  logger?: Logger
+  /** Listen on this host (default all interfaces). */
+  hostname?: string
+  /** Cron expression of the fires tick (default every minute). */
+  tickSchedule?: string
+  inactivity?: InactivitySettings
+}
+
+export type Kaderbot = {
+  /** Base URL the HTTP server listens on. */
+  url: string
+  stop: () => Promise<void>
+}
+
+const WAKE_CHANNEL = 'outbox_wake'
+
+/** Starts every part of the bot for a parsed configuration. */
+export async function startKaderbot(config: Config, options: StartOptions = {}): Promise<Kaderbot> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel })
+  const startedAt = performance.now()
+  const handle = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+  })
+  try {
+    const seeded = await seedRegions(handle.db)
+    const i18n = await createI18n({
+      timeZone: config.timeZone,
+      onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
+    })
+
+    const channels: ChannelSender[] = []
+    if (config.simulatorEnabled) {
+      channels.push(
+        createSimulatorChannel({
+          deliver: (recipientId, message) => deliverToSimulator(handle.db, { recipientId, message }),
+        })
+      )
+    }
+
+    let wakeSender = (_channel: ChannelName): void => undefined
+    const runtime = createRuntime({
+      db: handle.db,
+      i18n,
+      registry: flowRegistry,
+      timeZone: config.timeZone,
+      logger,
+      inactivity: options.inactivity,
+      onQueued: (channel) => wakeSender(channel),
+    })
+    const sender = createOutboxSender({
+      db: handle.db,
+      channels,
+      logger,
+      onDelivered: async (row, at) => {
+        if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null) return
+        await runtime.promptDelivered({ conversationId: row.conversationId, turn: row.turn, at })
+      },
+    })
+    // Other replicas hear about queued messages through NOTIFY (DESIGN P6).
+    wakeSender = (channel) => {
+      sender.wake(channel)
+      if (handle.kind === 'postgres') void handle.notify(WAKE_CHANNEL, channel).catch(() => undefined)
+    }
+    const unlisten = await handle.listen(WAKE_CHANNEL, (channel) =>
+      sender.wake(channel as ChannelName)
+    )
+    sender.start()
+
+    const timeout =
+      (kind: 'remind' | 'expire') =>
+      (tx: Parameters<typeof runtime.handleTimeout>[0], fire: { payload: unknown }, now: Date) =>
+        runtime.handleTimeout(tx, kind, fire.payload as ConversationTimeoutPayload, now)
+    const scheduler = startScheduler({
+      db: handle.db,
+      logger,
+      timeZone: config.timeZone,
+      schedule: options.tickSchedule,
+      handlers: {
+        [CONVERSATION_FIRE_KINDS.remind]: timeout('remind'),
+        [CONVERSATION_FIRE_KINDS.expire]: timeout('expire'),
+      },
+    })
+
+    const media = createMediaStore(config.dataDir)
+    const app = createApp({
+      logger,
+      databaseKind: handle.kind,
+      pingDatabase: async () => {
+        await handle.db.execute('select 1')
+      },
+      simulator: config.simulatorEnabled
+        ? {
+            handleInbound: runtime.handleInbound,
+            listInbox: (params) => listSimulatorInbox(handle.db, params),
+            media,
+            // With a real channel configured the simulator could impersonate any phone.
+            requiredToken: hasRealChannel(config) ? (config.adminToken ?? null) : undefined,
+          }
+        : undefined,
+    })
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname })
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve)
+      server.once('error', reject)
+    })
+    const { port } = server.address() as AddressInfo
+    logger.info(
+      {
+        port,
+        database: handle.kind,
+        migrationsApplied: handle.migration?.applied ?? 0,
+        regionsInserted: seeded.inserted,
+        simulator: config.simulatorEnabled,
+        startMs: Math.round(performance.now() - startedAt),
+      },
+      'kaderbot started'
+    )
+
+    return {
+      url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
+      async stop() {
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        await scheduler.stop()
+        await sender.stop()
+        await unlisten()
+        await handle.close()
+      },
+    }
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * @module Test databases. Without `TEST_DATABASE_URL`: an in-memory PGlite, migrated and seeded
+ * (cloned from one per worker, so only the first costs an initdb). With it: a new database on that
+ * server per call, cloned from this run's template (see `global-setup.ts`), dropped on `close()`.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import { inject } from 'vitest'
+import { createDb, createPgliteHandle, PGLITE_EXTENSIONS } from '../../src/db/client.js'
+import type { DbHandle } from '../../src/db/client.js'
+import { seedRegions } from '../../src/db/seed-regions.js'
+import type { TestRun } from './global-setup.js'
+import { createDatabase, createTestDbName, databaseUrlFor, dropDatabase } from './pg-server.js'
+
+/** True when the suite runs against a real PostgreSQL server (`TEST_DATABASE_URL`). */
+export const hasPostgres = Boolean(process.env.TEST_DATABASE_URL)
+
+/** A test database handle; `name` is the database name (`pglite-memory` for PGlite). */
+export type TestDbHandle = DbHandle & { name: string }
+
+/** A throw-away database on the test server, for tests that open their own connections. */
+export type TestDatabase = { name: string; url: string; drop: () => Promise<void> }
+
+/** Thrown when a Postgres-only helper is used without `TEST_DATABASE_URL` or its global setup. */
+export class TestDbUnavailableError extends Error {
+  readonly code = 'TEST_DB_UNAVAILABLE' as const
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'TestDbUnavailableError'
+  }
+}
+
+let pgliteSnapshot: Promise<File | Blob> | undefined
+
+/** A migrated, seeded database of the suite's driver; `close()` discards it. */
+export async function createTestDb(): Promise<TestDbHandle> {
+  if (!hasPostgres) {
+    pgliteSnapshot ??= snapshotPglite()
+    const pglite = await PGlite.create({
+      loadDataDir: await pgliteSnapshot,
+      extensions: PGLITE_EXTENSIONS,
+    })
+    return { ...createPgliteHandle(pglite), name: 'pglite-memory' }
+  }
+  const database = await createTestDbUrl()
+  const handle = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 4 })
+  const close = async (): Promise<void> => {
+    try {
+      await handle.close()
+    } finally {
+      await database.drop()
+    }
+  }
+  let closing: Promise<void> | undefined
+  return { ...handle, name: database.name, close: () => (closing ??= close()) }
+}
+
+/** A new migrated and seeded database on the test server (Postgres only); `drop()` removes it. */
+export async function createTestDbUrl(): Promise<TestDatabase> {
+  const run = currentRun()
+  return createServerDatabase(run, run.templateName)
+}
+
+/** A new empty database on the test server (Postgres only, from `template0`), not migrated. */
+export async function createEmptyTestDbUrl(): Promise<TestDatabase> {
+  return createServerDatabase(currentRun(), 'template0')
+}
+
+async function createServerDatabase(run: TestRun, template: string): Promise<TestDatabase> {
+  const name = createTestDbName(run.runId)
+  await createDatabase(run.serverUrl, name, template)
+  let dropping: Promise<void> | undefined
+  return {
+    name,
+    url: databaseUrlFor(run.serverUrl, name),
+    drop: () => (dropping ??= dropDatabase(run.serverUrl, name)),
+  }
+}
+
+function currentRun(): TestRun {
+  const run = hasPostgres ? inject('kaderbotTestRun') : null
+  if (!run) {
+    throw new TestDbUnavailableError(
+      'This helper needs TEST_DATABASE_URL and the global setup in vitest.config.ts'
+    )
+  }
+  return run
+}
+
+async function snapshotPglite(): Promise<File | Blob> {
+  const handle = await createDb({ memory: true })
+  try {
+    await seedRegions(handle.db)
+    if (handle.kind !== 'pglite') throw new TestDbUnavailableError('expected PGlite')
+    return await handle.pglite.dumpDataDir('none')
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Transcript tests that read like the conversation (STYLE §6.5). `>` is the person, `<` one bot
+ * message (indented lines continue it), `~ +2h` moves the clock, `! remind` / `! expire` deliver
+ * the inactivity timers. Replies are rendered from the real `locales/id`, the WhatsApp way (a
+ * numbered list). Every turn round-trips the session through JSON and the versioned schema, so
+ * each transcript also proves restart safety. `…` in a bot message matches anything.
+ *
+ * Non-text inputs: `> [choice:send]`, `> [location:-7.98,112.63]`, `> [photo]`, `> [sticker]`.
+ * @module
+ */
+import { expect } from 'vitest'
+import type { Effect } from '../../src/domain/effects.js'
+import {
+  type FlowRegistry,
+  type Input,
+  type Session,
+  emptySession,
+  parseSession,
+  runTurn,
+} from '../../src/engine/index.js'
+import { renderReply } from '../../src/conversation/render.js'
+import type { OutboundMessage } from '../../src/channels/types.js'
+import { testI18n } from './i18n.js'
+
+export type TranscriptOptions = { at: string; timeZone?: string; session?: Session }
+
+type Entry =
+  | { kind: 'user'; raw: string }
+  | { kind: 'bot'; text: string }
+  | { kind: 'clock'; ms: number; raw: string }
+  | { kind: 'timer'; timer: 'remind' | 'expire'; raw: string }
+
+export type Transcript = {
+  /** Runs the script and asserts the bot said what it shows. */
+  expect: (script: string) => Promise<void>
+  effects: Effect[]
+  session: Session
+  now: Date
+}
+
+/** A conversation with the engine alone: pure, no database, milliseconds per turn. */
+export function transcript(registry: FlowRegistry, options: TranscriptOptions): Transcript {
+  const timeZone = options.timeZone ?? 'Asia/Jakarta'
+  const state: Transcript = {
+    effects: [],
+    session: options.session ?? emptySession(),
+    now: parseAt(options.at),
+    async expect(script) {
+      const i18n = await testI18n(timeZone)
+      const entries = parseScript(script)
+      const actual: string[] = []
+      for (const entry of entries) {
+        if (entry.kind === 'bot') continue
+        if (entry.kind === 'clock') {
+          state.now = new Date(state.now.getTime() + entry.ms)
+          actual.push(entry.raw)
+          continue
+        }
+        const input: Input =
+          entry.kind === 'timer' ? { type: 'timeout', kind: entry.timer } : parseInput(entry.raw)
+        actual.push(entry.kind === 'timer' ? entry.raw : `> ${entry.raw}`)
+        const turn = runTurn(registry, state.session, input, {
+          now: state.now,
+          timeZone,
+          label: (t) => i18n.render(t),
+        })
+        // Restart safety: what the next turn sees is what a database would have returned.
+        state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
+        state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
+        for (const reply of turn.replies) actual.push(formatBot(renderReply(i18n, reply)))
+      }
+      const expected = entries.map((e) => (e.kind === 'bot' ? `< ${e.text}` : e.kind === 'user' ? `> ${e.raw}` : e.raw))
+      expect(alignLoose(actual, expected).join('\n')).toEqual(expected.join('\n'))
+    },
+  }
+  return state
+}
+
+/** Renders a message as WhatsApp shows it: the text, then the numbered options. */
+export function formatWhatsApp(message: OutboundMessage): string {
+  const options = (message.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`)
+  return [message.text, ...options].join('\n')
+}
+
+function formatBot(message: OutboundMessage): string {
+  return `< ${formatWhatsApp(message)}`
+}
+
+function parseScript(script: string): Entry[] {
+  const lines = script.split('\n')
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim().length > 0).map((l) => l.length - l.trimStart().length)
+  )
+  const entries: Entry[] = []
+  for (const rawLine of lines) {
+    if (rawLine.trim().length === 0) continue
+    const line = rawLine.slice(indent)
+    if (line.startsWith('> ')) entries.push({ kind: 'user', raw: line.slice(2) })
+    else if (line.startsWith('< ')) entries.push({ kind: 'bot', text: line.slice(2) })
+    else if (line.startsWith('~ ')) entries.push({ kind: 'clock', ms: parseDuration(line), raw: line })
+    else if (line === '! remind' || line === '! expire') {
+      entries.push({ kind: 'timer', timer: line.slice(2) as 'remind' | 'expire', raw: line })
+    } else {
+      const last = entries.at(-1)
+      if (last?.kind !== 'bot') throw new Error(`Transcript line outside a bot message: ${line}`)
+      last.text += `\n${line.trim()}`
+    }
+  }
+  return entries
+}
+
+function parseInput(raw: string): Input {
+  const special = /^\[(\w+)(?::(.*))?\]$/.exec(raw)
+  if (!special) return { type: 'text', text: raw }
+  const [, kind, arg] = special
+  if (kind === 'choice') return { type: 'choice', id: arg! }
+  if (kind === 'location') {
+    const [lat, lng] = arg!.split(',').map(Number)
+    return { type: 'location', lat: lat!, lng: lng! }
+  }
+  if (kind === 'photo') return { type: 'photo', ref: arg ?? 'media:test.jpg' }
+  if (kind === 'contact') return { type: 'contact', phone: arg! }
+  return { type: 'unsupported', kind: kind! }
+}
+
+function parseDuration(line: string): number {
+  const match = /^~ \+(\d+)(m|h|d)$/.exec(line)
+  if (!match) throw new Error(`Bad clock line: ${line}`)
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd']
+  return Number(match[1]) * unit
+}
+
+function parseAt(at: string): Date {
+  // "2025-11-24 08:00 WIB" → an instant; only WIB is needed by the tests.
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}) WIB$/.exec(at)
+  if (!match) throw new Error(`Use "YYYY-MM-DD HH:MM WIB", got ${at}`)
+  return new Date(`${match[1]}T${match[2]}:${match[3]}:00+07:00`)
+}
+
+/** Where an expected bot message uses `…`, accept the actual one if it matches that pattern. */
+function alignLoose(actual: string[], expected: string[]): string[] {
+  return actual.map((line, i) => {
+    const want = expected[i]
+    if (want === undefined || !want.includes('…')) return line
+    const pattern = want
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[\\s\\S]*?')
+    return new RegExp(`^${pattern}$`).test(line) ? want : line
+  })
+}
