@@ -4,8 +4,9 @@
  * - postgres.js returns the rows as an **array** (with extra properties); PGlite returns
  *   `{ rows: [...] }`. `rowsOf` accepts both.
  * - `int8`/`bigint` values (including `count(*)`, `sum()` of integers, `bigint` columns) arrive as a
- *   **string** from postgres.js and as a **BigInt** from PGlite. Cast in SQL (`count(*)::int`) or
- *   convert with `toNumber`. `numeric` is a string on both.
+ *   **string** from postgres.js; PGlite 0.5 returns a **number** when the value is a safe integer
+ *   and a **BigInt** beyond 2^53 (STACK §3a saw BigInt). Cast in SQL (`count(*)::int`) or convert
+ *   with `toNumber`. `numeric` is a string on both.
  * - `timestamptz` arrives as a string from both drivers in raw results (the query builder maps
  *   `timestamp` columns to `Date`), and `json`/`jsonb` are parsed on both.
  * The query builder hides all of this; use raw SQL only where the builder cannot express it.

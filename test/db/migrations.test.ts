@@ -119,7 +119,8 @@ describe.runIf(hasPostgres)('migrations on an empty PostgreSQL database', () => 
   })
 })
 
-describe('npm run db:migrate (src/db/migrate-cli.ts)', () => {
+// Each case starts tsx child processes (and PGlite's initdb), so they get a longer timeout.
+describe('npm run db:migrate (src/db/migrate-cli.ts)', { timeout: 90_000 }, () => {
   const cli = fixturePath('../../../src/db/migrate-cli.ts')
   const baseEnv = { PATH: process.env.PATH ?? '' }
 

@@ -87,14 +87,10 @@ function formatBot(message: OutboundMessage): string {
 }
 
 function parseScript(script: string): Entry[] {
-  const lines = script.split('\n')
-  const indent = Math.min(
-    ...lines.filter((l) => l.trim().length > 0).map((l) => l.length - l.trimStart().length)
-  )
   const entries: Entry[] = []
-  for (const rawLine of lines) {
-    if (rawLine.trim().length === 0) continue
-    const line = rawLine.slice(indent)
+  for (const rawLine of script.split('\n')) {
+    const line = rawLine.trim()
+    if (line.length === 0) continue
     if (line.startsWith('> ')) entries.push({ kind: 'user', raw: line.slice(2) })
     else if (line.startsWith('< ')) entries.push({ kind: 'bot', text: line.slice(2) })
     else if (line.startsWith('~ ')) entries.push({ kind: 'clock', ms: parseDuration(line), raw: line })
@@ -103,7 +99,7 @@ function parseScript(script: string): Entry[] {
     } else {
       const last = entries.at(-1)
       if (last?.kind !== 'bot') throw new Error(`Transcript line outside a bot message: ${line}`)
-      last.text += `\n${line.trim()}`
+      last.text += `\n${line}`
     }
   }
   return entries

@@ -46,7 +46,7 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
     .orderBy(asc(outbox.priority), asc(outbox.id))
     .limit(params.limit)
     .for('update', { skipLocked: true })
-  return db
+  const claimed = await db
     .update(outbox)
     .set({
       status: 'sending',
@@ -55,6 +55,8 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
     })
     .where(inArray(outbox.id, claimable))
     .returning()
+  // RETURNING has no order of its own: restore the claim order.
+  return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id)
 }
 
 export const markSent = async (

@@ -58,8 +58,9 @@ const MIN_TYPO_LENGTH = 4
  * inside a longer reply, a label prefix of 3+ letters, or a label with a small typo.
  */
 export function matchChoice(text: string, candidates: ChoiceCandidate[]): ChoiceMatch {
+  if (text.length > MAX_INPUT_LENGTH) return NONE
   const reply = fold(text)
-  if (reply === '' || text.length > MAX_INPUT_LENGTH) return NONE
+  if (reply === '') return NONE
 
   const exact = candidates.filter((candidate) => foldedLabels(candidate).includes(reply))
   if (exact.length > 0) return toMatch(exact)

@@ -155,8 +155,9 @@ function readDate(
   if (offset !== undefined) return addCalendarDays(today, offset)
 
   const [first = '', ...rest] = words
-  if (DAY_WORDS.has(first))
+  if (DAY_WORDS.has(first)) {
     return readDayOfMonth(rest, today, prefer) ?? readExplicit(rest, today, prefer)
+  }
 
   return (
     readDistance(words, today) ??

@@ -1,0 +1,293 @@
+/**
+ * The engine's chat mechanics as transcripts, driven through the demo flow: global words mid-flow,
+ * "ubah" with dependent answers, drafts, inactivity timers with a moved clock, a changed flow
+ * version, and input no step expects.
+ */
+import { describe, expect, test } from 'vitest'
+import { createFlowRegistry, emptySession, type Session } from '../../src/engine/index.js'
+import { kenalan } from '../../src/flows/kenalan.js'
+import { flowRegistry } from '../../src/flows/index.js'
+import { transcript } from '../harness/transcript.js'
+
+const AT = '2025-11-24 08:00 WIB'
+
+/** Answers the demo up to the yes/no question. */
+const UP_TO_REMINDER = `
+  > /kenalan
+  < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+  > Siti
+  < …
+  > 1
+  < …
+  > 2
+  < …
+  > lewati
+  < …
+  > 1
+  < …
+  > lewati
+  < …
+  > lewati
+  < Mau dikirimi pengingat percobaan?
+    1. Ya
+    2. Tidak
+`
+
+describe('idle conversation', () => {
+  test('unknown text and stickers get a kind answer and the menu; a number then picks from it', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > halo
+      < Maaf, saya belum mengerti pesan Anda.
+        Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+      > [voice]
+      < Maaf, saya belum bisa mendengarkan pesan suara. Mohon ketik jawabannya.
+        Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+      > 1
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+    `)
+  })
+
+  test('commands work with a slash, a bot name and any case', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > /kenalan@kaderbot
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > MENU
+      < Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+      > BATAL
+      < Saat ini tidak ada isian yang sedang berjalan.
+        Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+    `)
+  })
+
+  test('a huge message is answered kindly and not parsed', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > /kenalan
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > ${'a'.repeat(5000)}
+      < Maaf, pesan Anda terlalu panjang. Mohon kirim jawaban yang singkat.
+        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+    `)
+    expect(chat.session.active?.answers).toEqual({})
+  })
+})
+
+describe('global words mid-flow', () => {
+  test('BANTUAN helps and asks the same question again; KEMBALI goes one question back', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > kenalan
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > Siti
+      < Anda sebagai apa?
+        …
+      > bantuan
+      < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti mengisi. Butuh bantuan orang? Hubungi petugas KB (PKB/PLKB) di desa Anda.
+        Anda sebagai apa?
+        …
+      > kembali
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > Sri
+      < Anda sebagai apa?
+        …
+    `)
+    expect(chat.session.active?.answers).toEqual({ name: 'Sri' })
+  })
+
+  test('MENU mid-flow asks about the draft; the kept draft is offered when the flow starts again', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > kenalan
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > Siti
+      < Anda sebagai apa?
+        …
+      > menu
+      < Anda sedang mengisi Kenalan (coba bot). Apa yang ingin dilakukan dengan isian ini?
+        1. Simpan draf
+        2. Hapus isian
+        3. Lanjutkan mengisi
+      > 1
+      < Draf disimpan. Ketik /kenalan untuk melanjutkan nanti.
+        Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+      ~ +30m
+      > 1
+      < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
+        1. Lanjutkan draf
+        2. Mulai baru
+      > lanjutkan
+      < Anda sebagai apa?
+        …
+    `)
+    expect(chat.session.active?.answers).toEqual({ name: 'Siti' })
+  })
+
+  test('BATAL with answers can discard them; "lanjutkan mengisi" goes back to the question', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > kenalan
+      < …
+      > Siti
+      < Anda sebagai apa?
+        …
+      > batal
+      < Anda sedang mengisi Kenalan (coba bot). Apa yang ingin dilakukan dengan isian ini?
+        …
+      > 3
+      < Anda sebagai apa?
+        …
+      > batal
+      < …
+      > hapus isian
+      < Baik, isian dibatalkan. Ketik MENU untuk melihat pilihan.
+    `)
+    expect(chat.session).toEqual({ v: 1, active: null, drafts: {}, menu: null })
+  })
+})
+
+describe('summary and "ubah"', () => {
+  test('changing an answer re-asks only what depends on it, then shows the summary again', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      ${UP_TO_REMINDER}
+      > ya
+      < Kapan pengingatnya dikirim? (misalnya: besok 07.00)
+      > kemarin 07.00
+      < Waktu itu sudah lewat. Mohon pilih waktu yang akan datang.
+        Kapan pengingatnya dikirim? (misalnya: besok 07.00)
+      > besok jam 7 pagi
+      < Mohon periksa kembali:
+        • Nama: Siti
+        • Peran: Kader KB (PPKBD/Sub-PPKBD)
+        • Jumlah anak: 2
+        • Terakhir ke Posyandu: (dilewati)
+        • Topik: Keluarga Berencana (KB)
+        • Foto: (dilewati)
+        • Lokasi: (dilewati)
+        • Mau pengingat: Ya
+        • Waktu pengingat: Selasa, 25 November 2025 pukul 07.00 WIB
+        Sudah benar?
+        1. Kirim
+        2. Ubah
+        3. Batal
+      > ubah
+      < Bagian mana yang ingin diubah?
+        1. Nama
+        2. Peran
+        3. Jumlah anak
+        4. Terakhir ke Posyandu
+        5. Topik
+        6. Foto
+        7. Lokasi
+        8. Mau pengingat
+        9. Waktu pengingat
+        10. Kembali ke ringkasan
+      > 8
+      < Mau dikirimi pengingat percobaan?
+        1. Ya
+        2. Tidak
+      > tidak
+      < Mohon periksa kembali:
+        • Nama: Siti
+        • Peran: Kader KB (PPKBD/Sub-PPKBD)
+        • Jumlah anak: 2
+        • Terakhir ke Posyandu: (dilewati)
+        • Topik: Keluarga Berencana (KB)
+        • Foto: (dilewati)
+        • Lokasi: (dilewati)
+        • Mau pengingat: Tidak
+        Sudah benar?
+        1. Kirim
+        2. Ubah
+        3. Batal
+      > 2
+      < …
+      > mau pengingat
+      < …
+      > [choice:yes]
+      < Kapan pengingatnya dikirim? (misalnya: besok 07.00)
+      > 25/11 08.30
+      < Mohon periksa kembali:
+        …
+      > [choice:send]
+      < Terima kasih, Siti! Data percobaan Anda sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
+    `)
+    expect(chat.effects).toHaveLength(1)
+    expect(chat.effects[0]!.answers).toMatchObject({
+      wantsReminder: true,
+      reminderAt: '2025-11-25T01:30:00.000Z',
+    })
+  })
+})
+
+describe('inactivity (DESIGN P4)', () => {
+  test('a reminder repeats the question; expiry keeps the draft, which can be continued', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > kenalan
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      > Siti
+      < Anda sebagai apa?
+        …
+      ~ +2h
+      ! remind
+      < Halo, isian Anda belum selesai. Kita lanjutkan?
+        Anda sebagai apa?
+        1. Kader KB (PPKBD/Sub-PPKBD)
+        2. Peserta pelatihan ibu muda
+        3. Petugas DPPKB
+        4. Lainnya
+      ~ +22h
+      ! expire
+      < Isian Anda sudah lama tidak dilanjutkan, jadi kami simpan sebagai draf. Ketik /kenalan untuk melanjutkan.
+      > 2
+      < Maaf, saya belum mengerti pesan Anda.
+        Menu utama. Silakan pilih:
+        1. Kenalan (coba bot)
+      > kenalan
+      < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
+        1. Lanjutkan draf
+        2. Mulai baru
+      > mulai baru
+      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+    `)
+    expect(chat.session.drafts).toEqual({})
+  })
+
+  test('a timer that arrives when nothing is active says nothing', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      ! remind
+      ! expire
+    `)
+    expect(chat.session).toEqual(emptySession())
+  })
+})
+
+describe('flow versions', () => {
+  test('a state written by an older version restarts the flow without its stale answers', async () => {
+    const v1 = transcript(flowRegistry, { at: AT })
+    await v1.expect(`
+      > kenalan
+      < …
+      > Siti
+      < Anda sebagai apa?
+        …
+    `)
+    const registryV2 = createFlowRegistry([{ ...kenalan, version: 2 }])
+    const v2 = transcript(registryV2, { at: AT, session: v1.session as Session })
+    await v2.expect(`
+      > 1
+      < Maaf, formulir ini baru saja diperbarui. Kita mulai lagi dari awal, ya.
+        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+    `)
+    expect(v2.session.active).toMatchObject({ flowVersion: 2, answers: {} })
+  })
+})

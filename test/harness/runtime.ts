@@ -1,0 +1,66 @@
+import type { InboundContent, InboundMessage } from '../../src/channels/types.js'
+import { createSimulatorChannel } from '../../src/channels/simulator/adapter.js'
+import {
+  type InactivitySettings,
+  type Runtime,
+  createRuntime,
+} from '../../src/conversation/runtime.js'
+import type { TextRenderer } from '../../src/conversation/render.js'
+import type { Db } from '../../src/db/client.js'
+import { deliverToSimulator } from '../../src/db/queries/simulator.js'
+import type { FlowRegistry } from '../../src/engine/index.js'
+import { flowRegistry } from '../../src/flows/index.js'
+import { createLogger } from '../../src/lib/logger.js'
+import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
+import { testI18n } from './i18n.js'
+
+export const silentLogger = createLogger({ level: 'silent' })
+
+export type TestRuntimeOptions = {
+  registry?: FlowRegistry
+  i18n?: TextRenderer
+  inactivity?: InactivitySettings
+}
+
+/** The real runtime and a simulator sender on a test database, with no timers running. */
+export async function createTestRuntime(
+  db: Db,
+  options: TestRuntimeOptions = {}
+): Promise<{ runtime: Runtime; sender: OutboxSender }> {
+  const sender = createOutboxSender({
+    db,
+    logger: silentLogger,
+    channels: [
+      createSimulatorChannel({
+        deliver: (recipientId, message) => deliverToSimulator(db, { recipientId, message }),
+      }),
+    ],
+  })
+  const runtime = createRuntime({
+    db,
+    i18n: options.i18n ?? (await testI18n()),
+    registry: options.registry ?? flowRegistry,
+    timeZone: 'Asia/Jakarta',
+    logger: silentLogger,
+    inactivity: options.inactivity,
+    onQueued: (channel) => sender.wake(channel),
+  })
+  return { runtime, sender }
+}
+
+let counter = 0
+
+/** A simulator message from `from`, with a fresh external id unless one is given. */
+export function simulatorMessage(
+  from: string,
+  content: InboundContent | string,
+  externalId = `m-${++counter}`
+): InboundMessage {
+  return {
+    channel: 'simulator',
+    externalId,
+    senderId: from,
+    receivedAt: new Date('2025-11-24T01:00:00Z'),
+    content: typeof content === 'string' ? { type: 'text', text: content } : content,
+  }
+}
