@@ -127,7 +127,10 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
   }
 }
 
-async function openPglite(dataDir: string | undefined, options: CreateDbOptions): Promise<DbHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  options: CreateDbOptions
+): Promise<DbHandle> {
   let lock: LockFile | undefined
   let pgliteDir: string | undefined
   if (dataDir !== undefined) {

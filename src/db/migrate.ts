@@ -26,8 +26,7 @@ export type MigrateResult = { applied: number; total: number; ms: number }
 
 /** Where to migrate: a PostgreSQL URL (a dedicated connection is opened) or an open PGlite. */
 export type MigrateTarget =
-  | { kind: 'postgres'; databaseUrl: string }
-  | { kind: 'pglite'; pglite: PGlite }
+  { kind: 'postgres'; databaseUrl: string } | { kind: 'pglite'; pglite: PGlite }
 
 /** Options for `migrateDb`; `migrationsFolder` exists for tests only. */
 export type MigrateDbOptions = { migrationsFolder?: string }

@@ -81,7 +81,9 @@ describe('LISTEN/NOTIFY on the suite database', () => {
 
   it('rejects channel names that the drivers would spell differently, and oversized payloads', async () => {
     const handle = await open(createTestDb())
-    await expect(handle.listen('Wake-Up', () => {})).rejects.toBeInstanceOf(InvalidNotificationError)
+    await expect(handle.listen('Wake-Up', () => {})).rejects.toBeInstanceOf(
+      InvalidNotificationError
+    )
     await expect(handle.notify('wake up', 'x')).rejects.toBeInstanceOf(InvalidNotificationError)
     await expect(handle.notify('wake', 'x'.repeat(8000))).rejects.toMatchObject({
       code: 'INVALID_NOTIFICATION',

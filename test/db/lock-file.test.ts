@@ -54,7 +54,11 @@ describe('acquireLockFile', () => {
       refused = error
     }
     expect(refused).toBeInstanceOf(DataDirLockedError)
-    expect(refused).toMatchObject({ code: 'DATA_DIR_LOCKED', lockPath: path, holderPid: process.pid })
+    expect(refused).toMatchObject({
+      code: 'DATA_DIR_LOCKED',
+      lockPath: path,
+      holderPid: process.pid,
+    })
     expect((refused as Error).message).toContain(path)
 
     first.release()
@@ -73,7 +77,10 @@ describe('acquireLockFile', () => {
 
     const lock = acquire(path, { logger: { warn } })
 
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, token: lock.token })
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      token: lock.token,
+    })
     expect(warn).toHaveBeenCalledWith({ lockPath: path, stalePid: pid }, expect.any(String))
   })
 

@@ -132,7 +132,9 @@ describe('npm run db:migrate (src/db/migrate-cli.ts)', { timeout: 90_000 }, () =
       expect(first.stderr).toBe('')
       expect(first.code).toBe(0)
       expect(first.stdout).toMatch(
-        new RegExp(`^db:migrate pglite .+: applied ${MIGRATION_COUNT} of ${MIGRATION_COUNT} migrations in \\d+ ms; regions 424 inserted, 0 updated\\n$`)
+        new RegExp(
+          `^db:migrate pglite .+: applied ${MIGRATION_COUNT} of ${MIGRATION_COUNT} migrations in \\d+ ms; regions 424 inserted, 0 updated\\n$`
+        )
       )
       const second = await runTs(cli, [], { cwd: tmpdir(), env })
       expect(second.stdout).toContain(`applied 0 of ${MIGRATION_COUNT} migrations`)
@@ -149,7 +151,9 @@ describe('npm run db:migrate (src/db/migrate-cli.ts)', { timeout: 90_000 }, () =
       const result = await runTs(cli, [], { cwd: tmpdir(), env: { ...baseEnv, DATA_DIR: dataDir } })
       expect(result.code).toBe(1)
       expect(result.stdout).toBe('')
-      expect(result.stderr).toMatch(/^db:migrate failed: The data directory is in use by process \d+/)
+      expect(result.stderr).toMatch(
+        /^db:migrate failed: The data directory is in use by process \d+/
+      )
       expect(result.stderr).toContain(join(dataDir, 'pglite.lock'))
     } finally {
       await app.close()
@@ -158,18 +162,23 @@ describe('npm run db:migrate (src/db/migrate-cli.ts)', { timeout: 90_000 }, () =
   })
 
   // Needs a real server: the CLI runs in its own process against a database on it.
-  it.runIf(hasPostgres)('migrates and seeds a PostgreSQL database given by DATABASE_URL', async () => {
-    const database = await createEmptyTestDbUrl()
-    try {
-      const env = { ...baseEnv, DATABASE_URL: database.url }
-      const result = await runTs(cli, [], { cwd: tmpdir(), env })
-      expect(result.stderr).toBe('')
-      expect(result.stdout).toMatch(
-        new RegExp(`^db:migrate postgres db "${database.name}" on .+: applied ${MIGRATION_COUNT} of`)
-      )
-      expect(result.stdout).toContain('regions 424 inserted, 0 updated')
-    } finally {
-      await database.drop()
+  it.runIf(hasPostgres)(
+    'migrates and seeds a PostgreSQL database given by DATABASE_URL',
+    async () => {
+      const database = await createEmptyTestDbUrl()
+      try {
+        const env = { ...baseEnv, DATABASE_URL: database.url }
+        const result = await runTs(cli, [], { cwd: tmpdir(), env })
+        expect(result.stderr).toBe('')
+        expect(result.stdout).toMatch(
+          new RegExp(
+            `^db:migrate postgres db "${database.name}" on .+: applied ${MIGRATION_COUNT} of`
+          )
+        )
+        expect(result.stdout).toContain('regions 424 inserted, 0 updated')
+      } finally {
+        await database.drop()
+      }
     }
-  })
+  )
 })

@@ -52,12 +52,21 @@ describe('seedRegions', () => {
 
   it('inserts nothing and updates nothing when run again, also inside a transaction', async () => {
     expect(await seedRegions(handle.db)).toEqual({ inserted: 0, updated: 0 })
-    expect(await handle.db.transaction((tx) => seedRegions(tx))).toEqual({ inserted: 0, updated: 0 })
+    expect(await handle.db.transaction((tx) => seedRegions(tx))).toEqual({
+      inserted: 0,
+      updated: 0,
+    })
   })
 
   it('updates only the rows whose name changed, and restores them', async () => {
-    await handle.db.update(regions).set({ name: 'Singosari Lama' }).where(eq(regions.code, '35.07.24'))
-    await handle.db.update(regions).set({ name: 'Ardimulyo X' }).where(eq(regions.code, '35.07.24.2001'))
+    await handle.db
+      .update(regions)
+      .set({ name: 'Singosari Lama' })
+      .where(eq(regions.code, '35.07.24'))
+    await handle.db
+      .update(regions)
+      .set({ name: 'Ardimulyo X' })
+      .where(eq(regions.code, '35.07.24.2001'))
 
     expect(await seedRegions(handle.db)).toEqual({ inserted: 0, updated: 2 })
     const [singosari] = await handle.db.select().from(regions).where(eq(regions.code, '35.07.24'))

@@ -41,14 +41,20 @@ export async function setup(project: TestProject): Promise<void> {
   const templateName = `${TEMPLATE_PREFIX}${runId}`
   current = { serverUrl, runId, templateName }
   await createDatabase(serverUrl, templateName, 'template0')
-  const handle = await createDb({ databaseUrl: databaseUrlFor(serverUrl, templateName), poolMax: 1 })
+  const handle = await createDb({
+    databaseUrl: databaseUrlFor(serverUrl, templateName),
+    poolMax: 1,
+  })
   try {
     await seedRegions(handle.db)
   } finally {
     await handle.close()
   }
   // Nobody may connect to the template: an open session would make every clone fail.
-  await withAdmin(serverUrl, (sql) => sql`alter database ${sql(templateName)} allow_connections false`)
+  await withAdmin(
+    serverUrl,
+    (sql) => sql`alter database ${sql(templateName)} allow_connections false`
+  )
   project.provide('kaderbotTestRun', current)
 }
 

@@ -1,0 +1,193 @@
+/**
+ * The simulator channel API (DESIGN contracts) through `app.request()`, on the real runtime and
+ * database: validation, replies, dedupe by request id, the inbox cursor, photos, and the token
+ * that guards it once a real channel is configured.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { createMediaStore } from '../../src/conversation/media-store.js'
+import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
+import { createApp } from '../../src/http/app.js'
+import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { createTestRuntime, silentLogger } from '../harness/runtime.js'
+
+const NOW = new Date('2025-11-24T01:00:00Z')
+// The smallest valid PNG: 1x1 transparent pixel.
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
+
+let handle: TestDbHandle
+let dataDir: string
+beforeEach(async () => {
+  handle = await createTestDb()
+  dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-media-'))
+})
+afterEach(async () => {
+  await handle.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+async function buildApp(requiredToken?: string | null) {
+  const { runtime, sender } = await createTestRuntime(handle.db)
+  const app = createApp({
+    logger: silentLogger,
+    databaseKind: handle.kind,
+    pingDatabase: async () => {
+      await handle.db.execute('select 1')
+    },
+    simulator: {
+      handleInbound: runtime.handleInbound,
+      listInbox: (params) => listSimulatorInbox(handle.db, params),
+      media: createMediaStore(dataDir),
+      requiredToken,
+      clock: () => NOW,
+    },
+  })
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    app.request('/api/v1/simulator/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  return { app, sender, post }
+}
+
+describe('POST /api/v1/simulator/messages', () => {
+  test('answers with the replies of that message, choices included', async () => {
+    const { post, sender } = await buildApp()
+    const start = await post({ from: 'sim-1', text: 'kenalan' })
+    expect(start.status).toBe(200)
+    expect(await start.json()).toEqual({
+      replies: [{ text: 'Halo! Mari berkenalan. Siapa nama panggilan Anda?' }],
+      duplicate: false,
+    })
+    const name = await post({ from: 'sim-1', text: 'Siti' })
+    const body = (await name.json()) as { replies: { text: string; choices: unknown[] }[] }
+    expect(body.replies[0]!.choices).toEqual([
+      { id: 'kader', label: 'Kader KB (PPKBD/Sub-PPKBD)' },
+      { id: 'peserta', label: 'Peserta pelatihan ibu muda' },
+      { id: 'petugas', label: 'Petugas DPPKB' },
+      { id: 'lainnya', label: 'Lainnya' },
+    ])
+    const picked = await post({ from: 'sim-1', choice: 'petugas' })
+    expect(((await picked.json()) as { replies: { text: string }[] }).replies[0]!.text).toBe(
+      'Berapa jumlah anak Anda? Tulis 0 jika belum ada.'
+    )
+    await sender.idle()
+  })
+
+  test('the same request id is processed once and answered the same', async () => {
+    const { post, sender } = await buildApp()
+    const first = await (await post({ from: 'sim-2', id: 'm-1', text: 'kenalan' })).json()
+    const again = await (await post({ from: 'sim-2', id: 'm-1', text: 'kenalan' })).json()
+    expect(again).toEqual({ ...(first as object), duplicate: true })
+    await sender.idle()
+  })
+
+  test.each([
+    ['no content', { from: 'sim-3' }],
+    ['two contents', { from: 'sim-3', text: 'a', choice: 'b' }],
+    ['a bad sender id', { from: 'sim 3!', text: 'a' }],
+    ['a location off the globe', { from: 'sim-3', location: { lat: 99, lng: 0 } }],
+  ])('rejects %s with 400 and a message', async (_name, body) => {
+    const { post } = await buildApp()
+    const response = await post(body)
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' })
+  })
+
+  test('rejects a body that is not JSON with 400', async () => {
+    const { post } = await buildApp()
+    expect((await post('{not json')).status).toBe(400)
+  })
+
+  test('a photo is stored under DATA_DIR/media and answers the photo step', async () => {
+    const { post, sender } = await buildApp()
+    for (const text of ['kenalan', 'Siti', '1', '2', 'lewati', '1']) await post({ from: 'sim-4', text })
+    const response = await post({ from: 'sim-4', photo: { base64: PNG_BASE64 } })
+    const body = (await response.json()) as { replies: { text: string }[] }
+    expect(body.replies[0]!.text).toMatch(/^Silakan bagikan lokasi Anda sekarang/)
+    expect(await readdir(join(dataDir, 'media'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.png$/)])
+    await sender.idle()
+  })
+
+  test('bytes that are not a picture are answered like an unreadable attachment', async () => {
+    const { post, sender } = await buildApp()
+    await post({ from: 'sim-5', text: 'kenalan' })
+    const response = await post({ from: 'sim-5', photo: { base64: Buffer.from('hello').toString('base64') } })
+    const body = (await response.json()) as { replies: { text: string }[] }
+    expect(body.replies[0]!.text).toMatch(/^Maaf, jenis pesan ini belum bisa saya baca/)
+    await sender.idle()
+  })
+})
+
+describe('GET /api/v1/simulator/inbox', () => {
+  test('lists what was delivered, in order, from a cursor', async () => {
+    const { app, post, sender } = await buildApp()
+    await post({ from: 'sim-6', text: 'kenalan' })
+    await post({ from: 'sim-6', text: 'Siti' })
+    await sender.idle()
+    const all = (await (await app.request('/api/v1/simulator/inbox?from=sim-6')).json()) as {
+      messages: { id: string; at: string; text: string }[]
+      cursor: string
+    }
+    expect(all.messages.map((m) => m.text.split('\n')[0])).toEqual([
+      'Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      'Anda sebagai apa?',
+    ])
+    expect(all.cursor).toBe(all.messages[1]!.id)
+    const after = await (await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.messages[0]!.id}`)).json()
+    expect((after as { messages: unknown[] }).messages).toHaveLength(1)
+    const empty = await (await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.cursor}`)).json()
+    expect(empty).toEqual({ messages: [], cursor: all.cursor })
+    const other = await (await app.request('/api/v1/simulator/inbox?from=sim-7')).json()
+    expect(other).toEqual({ messages: [], cursor: '0' })
+  })
+
+  test('needs a sender id', async () => {
+    const { app } = await buildApp()
+    expect((await app.request('/api/v1/simulator/inbox')).status).toBe(400)
+  })
+})
+
+describe('with a real channel configured', () => {
+  test('the simulator needs the admin bearer token', async () => {
+    const { app, post, sender } = await buildApp('a-very-long-admin-token')
+    expect((await post({ from: 'sim-8', text: 'kenalan' })).status).toBe(401)
+    expect((await app.request('/api/v1/simulator/inbox?from=sim-8')).status).toBe(401)
+    const wrong = await post({ from: 'sim-8', text: 'kenalan' }, { authorization: 'Bearer nope' })
+    expect(wrong.status).toBe(401)
+    const right = await post(
+      { from: 'sim-8', text: 'kenalan' },
+      { authorization: 'Bearer a-very-long-admin-token' }
+    )
+    expect(right.status).toBe(200)
+    await sender.idle()
+  })
+
+  test('without an ADMIN_TOKEN it stays closed', async () => {
+    const { post } = await buildApp(null)
+    expect((await post({ from: 'sim-9', text: 'kenalan' }, { authorization: 'Bearer x' })).status).toBe(401)
+  })
+})
+
+describe('GET /healthz', () => {
+  test('is 200 while the database answers and 503 when it does not', async () => {
+    const { app } = await buildApp()
+    const ok = await app.request('/healthz')
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ status: 'ok', database: handle.kind })
+    await handle.close()
+    const down = await app.request('/healthz')
+    expect(down.status).toBe(503)
+  })
+
+  test('an unknown path is a JSON 404', async () => {
+    const { app } = await buildApp()
+    const response = await app.request('/nope')
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({ error: 'not_found' })
+  })
+})
