@@ -65,7 +65,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     if (config.simulatorEnabled) {
       channels.push(
         createSimulatorChannel({
-          deliver: (recipientId, message) => deliverToSimulator(handle.db, { recipientId, message }),
+          deliver: (recipientId, message) =>
+            deliverToSimulator(handle.db, { recipientId, message }),
         })
       )
     }
@@ -85,14 +86,16 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       channels,
       logger,
       onDelivered: async (row, at) => {
-        if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null) return
+        if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null)
+          return
         await runtime.promptDelivered({ conversationId: row.conversationId, turn: row.turn, at })
       },
     })
     // Other replicas hear about queued messages through NOTIFY (DESIGN P6).
     wakeSender = (channel) => {
       sender.wake(channel)
-      if (handle.kind === 'postgres') void handle.notify(WAKE_CHANNEL, channel).catch(() => undefined)
+      if (handle.kind === 'postgres')
+        void handle.notify(WAKE_CHANNEL, channel).catch(() => undefined)
     }
     const unlisten = await handle.listen(WAKE_CHANNEL, (channel) =>
       sender.wake(channel as ChannelName)

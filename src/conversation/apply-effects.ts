@@ -10,7 +10,11 @@ import type { Effect } from '../domain/effects.js'
 export type EffectScope = { conversationId: number; now: Date }
 
 type Appliers = {
-  [T in Effect['type']]: (tx: DbOrTx, effect: Extract<Effect, { type: T }>, scope: EffectScope) => Promise<void>
+  [T in Effect['type']]: (
+    tx: DbOrTx,
+    effect: Extract<Effect, { type: T }>,
+    scope: EffectScope
+  ) => Promise<void>
 }
 
 const appliers: Appliers = {
@@ -25,7 +29,11 @@ const appliers: Appliers = {
 }
 
 /** Writes every effect of a turn, in order. */
-export async function applyEffects(tx: DbOrTx, effects: Effect[], scope: EffectScope): Promise<void> {
+export async function applyEffects(
+  tx: DbOrTx,
+  effects: Effect[],
+  scope: EffectScope
+): Promise<void> {
   for (const effect of effects) {
     const apply = appliers[effect.type] as (tx: DbOrTx, e: Effect, s: EffectScope) => Promise<void>
     await apply(tx, effect, scope)

@@ -133,7 +133,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         turn: turnNo,
       }))
     )
-    if (params.newTurn) await replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
+    if (params.newTurn)
+      await replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
     return messages
   }
 
@@ -196,7 +197,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         return { duplicate: false, replies }
       })
       if (result.duplicate) {
-        deps.logger.info({ channel: message.channel, externalId: message.externalId }, 'duplicate inbound')
+        deps.logger.info(
+          { channel: message.channel, externalId: message.externalId },
+          'duplicate inbound'
+        )
         return { duplicate: true, replies: await previousReplies(deps.db, message) }
       }
       if (result.replies.length > 0) deps.onQueued?.(message.channel)
@@ -237,7 +241,10 @@ export function timerKeys(conversationId: number, turn: number): string[] {
 }
 
 async function previousReplies(db: Db, message: InboundMessage): Promise<OutboundMessage[]> {
-  const inbound = await findInbound(db, { channel: message.channel, externalId: message.externalId })
+  const inbound = await findInbound(db, {
+    channel: message.channel,
+    externalId: message.externalId,
+  })
   if (!inbound) return []
   const rows = await listRepliesTo(db, inbound.id)
   return rows.map((r) => r.message as OutboundMessage)

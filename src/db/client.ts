@@ -132,15 +132,15 @@ async function openPglite(
   options: CreateDbOptions
 ): Promise<DbHandle> {
   let lock: LockFile | undefined
-  let pgliteDir: string | undefined
   if (dataDir !== undefined) {
     mkdirSync(dataDir, { recursive: true })
     lock = acquireLockFile(join(dataDir, 'pglite.lock'), { logger: options.logger })
-    pgliteDir = join(dataDir, 'pglite')
-    mkdirSync(pgliteDir, { recursive: true })
   }
   let pglite: PGlite | undefined
   try {
+    const pgliteDir = dataDir === undefined ? undefined : join(dataDir, 'pglite')
+    // PGlite's own mkdir is not recursive (ENOENT otherwise, STACK §4.3).
+    if (pgliteDir !== undefined) mkdirSync(pgliteDir, { recursive: true })
     // One options object: `new PGlite(undefined, options)` would silently drop the options.
     pglite = new PGlite({
       ...(pgliteDir !== undefined ? { dataDir: pgliteDir } : {}),

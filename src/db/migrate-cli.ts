@@ -17,7 +17,7 @@ function describeTarget(handle: DbHandle, databaseUrl: string | undefined): stri
 }
 
 /** Runs the CLI: migrate, seed regions, print one line; returns the process exit code. */
-async function runMigrateCli(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function runMigrateCli(env: NodeJS.ProcessEnv): Promise<number> {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined
   const dataDir = env.DATA_DIR?.trim() || './data'
   let handle: DbHandle | undefined
@@ -39,4 +39,6 @@ async function runMigrateCli(env: NodeJS.ProcessEnv = process.env): Promise<numb
   }
 }
 
-process.exitCode = await runMigrateCli()
+// A CLI entry reads only its two variables itself, so a half-configured bot can still migrate.
+// eslint-disable-next-line no-restricted-properties
+process.exitCode = await runMigrateCli(process.env)

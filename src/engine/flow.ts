@@ -4,7 +4,15 @@
  * answers into effects. Text never lives here: prompts are i18n keys derived from the ids.
  * @module
  */
-import type { ChoiceOption, Completion, FlowContext, Input, JsonValue, Text, TextParam } from './types.js'
+import type {
+  ChoiceOption,
+  Completion,
+  FlowContext,
+  Input,
+  JsonValue,
+  Text,
+  TextParam,
+} from './types.js'
 
 export type StepKind =
   | 'text'
@@ -115,7 +123,9 @@ export function defineFlow<const S extends readonly AnyStep[]>(def: FlowDefiniti
     if (ids.has(step.id)) throw new FlowDefinitionError(`${def.id}: duplicate step id ${step.id}`)
     for (const dep of step.dependsOn) {
       if (!ids.has(dep)) {
-        throw new FlowDefinitionError(`${def.id}: ${step.id} depends on ${dep}, not an earlier step`)
+        throw new FlowDefinitionError(
+          `${def.id}: ${step.id} depends on ${dep}, not an earlier step`
+        )
       }
     }
     ids.add(step.id)

@@ -103,7 +103,8 @@ class TurnBuilder {
     }
     if (!active) {
       if (command.kind === 'start') return this.startFlow(command.flowId)
-      if (command.kind === 'back' || command.kind === 'cancel') this.note({ key: 'common:nothingActive' })
+      if (command.kind === 'back' || command.kind === 'cancel')
+        this.note({ key: 'common:nothingActive' })
       return this.showMenu()
     }
     if (command.kind === 'back') return this.goBack(active)
@@ -204,7 +205,10 @@ class TurnBuilder {
     }
     this.session.drafts[active.flowId] = { ...normalized(active) }
     this.session.active = null
-    this.say({ key: 'common:inactivity.expired', params: { command: this.commandOf(active.flowId) } })
+    this.say({
+      key: 'common:inactivity.expired',
+      params: { command: this.commandOf(active.flowId) },
+    })
   }
 
   // === Asking steps
@@ -428,7 +432,11 @@ class TurnBuilder {
           },
         }
       })
-    return [{ key: [`${flow.id}:summary`, 'common:confirm.title'] }, ...lines, { key: 'common:confirm.question' }]
+    return [
+      { key: [`${flow.id}:summary`, 'common:confirm.title'] },
+      ...lines,
+      { key: 'common:confirm.question' },
+    ]
   }
 
   private editOptions(flow: Flow, active: FlowState): ChoiceOption[] {

@@ -7,12 +7,7 @@ import type { Effect } from '../domain/effects.js'
 
 /** A value that round-trips through JSON unchanged. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue }
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * A text to show, as an i18n key (or keys tried in order) and its parameters. A parameter may be

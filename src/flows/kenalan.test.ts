@@ -118,6 +118,11 @@ describe('kenalan (demo flow)', () => {
       < Topik apa yang Anda minati?
         …
     `)
-    expect(chat.session.active?.answers).toEqual({ name: 'Siti', role: 'kader', children: 0, lastPosyandu: null })
+    expect(chat.session.active?.answers).toEqual({
+      name: 'Siti',
+      role: 'kader',
+      children: 0,
+      lastPosyandu: null,
+    })
   })
 })

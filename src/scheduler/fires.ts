@@ -37,7 +37,12 @@ export async function runDueFires(deps: RunDueFiresDeps, now: Date): Promise<Tic
         claimed = fire
         const lateMs = now.getTime() - fire.dueAt.getTime()
         if (lateMs > fire.graceSeconds * 1000) {
-          await finishFire(tx, { id: fire.id, status: 'skipped', now, note: 'missed its grace period' })
+          await finishFire(tx, {
+            id: fire.id,
+            status: 'skipped',
+            now,
+            note: 'missed its grace period',
+          })
           return 'skipped' as const
         }
         const handler = deps.handlers[fire.kind]

@@ -41,7 +41,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       logger: {
         info: (message) => deps.logger.debug({ source: 'node-cron' }, message),
         warn: (message) => deps.logger.warn({ source: 'node-cron' }, message),
-        error: (message) => deps.logger.error({ source: 'node-cron', err: message }, 'node-cron error'),
+        error: (message) =>
+          deps.logger.error({ source: 'node-cron', err: message }, 'node-cron error'),
         debug: (message) => deps.logger.debug({ source: 'node-cron', err: message }, 'node-cron'),
       },
     }

@@ -37,7 +37,8 @@ describe('handleInbound', () => {
     const { runtime, sender } = await createTestRuntime(handle.db)
     const first = await runtime.handleInbound(simulatorMessage('sim-1', 'kenalan'), NOW)
     expect(first.replies).toEqual([{ text: 'Halo! Mari berkenalan. Siapa nama panggilan Anda?' }])
-    for (const text of DEMO_ANSWERS) await runtime.handleInbound(simulatorMessage('sim-1', text), NOW)
+    for (const text of DEMO_ANSWERS)
+      await runtime.handleInbound(simulatorMessage('sim-1', text), NOW)
     await sender.idle()
 
     const submissions = await handle.db.select().from(demoSubmissions)
@@ -158,9 +159,16 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
     await sender.idle()
 
     const messages = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
-    expect(messages.slice(-2).map((m) => [m.priority, (m.message as { text: string }).text.split('\n')[0]])).toEqual([
+    expect(
+      messages
+        .slice(-2)
+        .map((m) => [m.priority, (m.message as { text: string }).text.split('\n')[0]])
+    ).toEqual([
       [1, 'Halo, isian Anda belum selesai. Kita lanjutkan?'],
-      [1, 'Isian Anda sudah lama tidak dilanjutkan, jadi kami simpan sebagai draf. Ketik /kenalan untuk melanjutkan.'],
+      [
+        1,
+        'Isian Anda sudah lama tidak dilanjutkan, jadi kami simpan sebagai draf. Ketik /kenalan untuk melanjutkan.',
+      ],
     ])
     const [after] = await handle.db.select().from(conversations)
     expect(after).toMatchObject({ activeFlowId: null, turn: 2 })
@@ -182,7 +190,12 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
     await runtime.handleInbound(simulatorMessage('sim-7', 'kenalan'), NOW)
     const [conversation] = await handle.db.select().from(conversations)
     await handle.db.transaction((tx) =>
-      runtime.handleTimeout(tx, 'remind', { conversationId: conversation!.id, turn: 0 }, minutes(200))
+      runtime.handleTimeout(
+        tx,
+        'remind',
+        { conversationId: conversation!.id, turn: 0 },
+        minutes(200)
+      )
     )
     expect(await handle.db.select().from(outbox)).toHaveLength(1)
     await sender.idle()

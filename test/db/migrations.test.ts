@@ -4,8 +4,8 @@ import { isAbsolute, join } from 'node:path'
 import { is, sql } from 'drizzle-orm'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core'
-import { describe, expect, it } from 'vitest'
-import { createDb } from '../../src/db/client.js'
+import { describe, expect, it, vi } from 'vitest'
+import { createDb, DbConfigError } from '../../src/db/client.js'
 import type { Db, DbHandle } from '../../src/db/client.js'
 import { migrateDb, MIGRATIONS_FOLDER } from '../../src/db/migrate.js'
 import { rowsOf, toNumber } from '../../src/db/raw.js'
@@ -16,7 +16,7 @@ import { fixturePath, runTs } from './fixtures/child.js'
 const MIGRATION_COUNT = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length
 
 /** Every table the drizzle schema declares, so a new table is checked without editing this test. */
-const SCHEMA_TABLES = Object.values(schema)
+const SCHEMA_TABLES = Object.values(schema as Record<string, unknown>)
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableConfig(table).name)
   .sort()
@@ -53,10 +53,15 @@ describe('migrations folder', () => {
 
 describe('migrations on an empty PGlite', () => {
   it('create every schema table and pg_trgm, and a second run applies nothing', async () => {
-    const handle = await createDb({ memory: true })
+    const logger = { info: vi.fn(), warn: vi.fn() }
+    const handle = await createDb({ memory: true, logger })
     try {
       expect(handle.kind).toBe('pglite')
       expect(handle.migration).toMatchObject({ applied: MIGRATION_COUNT, total: MIGRATION_COUNT })
+      expect(logger.info).toHaveBeenCalledWith(
+        { kind: 'pglite', ...handle.migration },
+        'database migrations checked'
+      )
       await expectMigrated(handle)
       if (handle.kind !== 'pglite') throw new Error('expected PGlite')
       const again = await migrateDb({ kind: 'pglite', pglite: handle.pglite })
@@ -64,6 +69,10 @@ describe('migrations on an empty PGlite', () => {
     } finally {
       await handle.close()
     }
+  })
+
+  it('need a database URL, a data directory or memory', async () => {
+    await expect(createDb({})).rejects.toBeInstanceOf(DbConfigError)
   })
 
   it('leave the database empty of tables when migrate is false', async () => {

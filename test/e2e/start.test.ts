@@ -43,7 +43,12 @@ describe('npm start', () => {
     } finally {
       await stop(first.child)
     }
-    expect(await fetch(`${first.url}/healthz`).then(() => 'up', () => 'down')).toBe('down')
+    expect(
+      await fetch(`${first.url}/healthz`).then(
+        () => 'up',
+        () => 'down'
+      )
+    ).toBe('down')
 
     // The half-finished conversation survives the restart (DESIGN P4).
     const second = await start()
@@ -121,7 +126,9 @@ function freePort(): Promise<number> {
     const server = createServer()
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject()
+      )
     })
   })
 }

@@ -69,7 +69,9 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
         for (const reply of turn.replies) actual.push(formatBot(renderReply(i18n, reply)))
       }
-      const expected = entries.map((e) => (e.kind === 'bot' ? `< ${e.text}` : e.kind === 'user' ? `> ${e.raw}` : e.raw))
+      const expected = entries.map((e) =>
+        e.kind === 'bot' ? `< ${e.text}` : e.kind === 'user' ? `> ${e.raw}` : e.raw
+      )
       expect(alignLoose(actual, expected).join('\n')).toEqual(expected.join('\n'))
     },
   }
@@ -93,7 +95,8 @@ function parseScript(script: string): Entry[] {
     if (line.length === 0) continue
     if (line.startsWith('> ')) entries.push({ kind: 'user', raw: line.slice(2) })
     else if (line.startsWith('< ')) entries.push({ kind: 'bot', text: line.slice(2) })
-    else if (line.startsWith('~ ')) entries.push({ kind: 'clock', ms: parseDuration(line), raw: line })
+    else if (line.startsWith('~ '))
+      entries.push({ kind: 'clock', ms: parseDuration(line), raw: line })
     else if (line === '! remind' || line === '! expire') {
       entries.push({ kind: 'timer', timer: line.slice(2) as 'remind' | 'expire', raw: line })
     } else {

@@ -105,18 +105,24 @@ describe('POST /api/v1/simulator/messages', () => {
 
   test('a photo is stored under DATA_DIR/media and answers the photo step', async () => {
     const { post, sender } = await buildApp()
-    for (const text of ['kenalan', 'Siti', '1', '2', 'lewati', '1']) await post({ from: 'sim-4', text })
+    for (const text of ['kenalan', 'Siti', '1', '2', 'lewati', '1'])
+      await post({ from: 'sim-4', text })
     const response = await post({ from: 'sim-4', photo: { base64: PNG_BASE64 } })
     const body = (await response.json()) as { replies: { text: string }[] }
     expect(body.replies[0]!.text).toMatch(/^Silakan bagikan lokasi Anda sekarang/)
-    expect(await readdir(join(dataDir, 'media'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.png$/)])
+    expect(await readdir(join(dataDir, 'media'))).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64}\.png$/),
+    ])
     await sender.idle()
   })
 
   test('bytes that are not a picture are answered like an unreadable attachment', async () => {
     const { post, sender } = await buildApp()
     await post({ from: 'sim-5', text: 'kenalan' })
-    const response = await post({ from: 'sim-5', photo: { base64: Buffer.from('hello').toString('base64') } })
+    const response = await post({
+      from: 'sim-5',
+      photo: { base64: Buffer.from('hello').toString('base64') },
+    })
     const body = (await response.json()) as { replies: { text: string }[] }
     expect(body.replies[0]!.text).toMatch(/^Maaf, jenis pesan ini belum bisa saya baca/)
     await sender.idle()
@@ -138,9 +144,13 @@ describe('GET /api/v1/simulator/inbox', () => {
       'Anda sebagai apa?',
     ])
     expect(all.cursor).toBe(all.messages[1]!.id)
-    const after = await (await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.messages[0]!.id}`)).json()
+    const after = await (
+      await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.messages[0]!.id}`)
+    ).json()
     expect((after as { messages: unknown[] }).messages).toHaveLength(1)
-    const empty = await (await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.cursor}`)).json()
+    const empty = await (
+      await app.request(`/api/v1/simulator/inbox?from=sim-6&after=${all.cursor}`)
+    ).json()
     expect(empty).toEqual({ messages: [], cursor: all.cursor })
     const other = await (await app.request('/api/v1/simulator/inbox?from=sim-7')).json()
     expect(other).toEqual({ messages: [], cursor: '0' })
@@ -169,7 +179,9 @@ describe('with a real channel configured', () => {
 
   test('without an ADMIN_TOKEN it stays closed', async () => {
     const { post } = await buildApp(null)
-    expect((await post({ from: 'sim-9', text: 'kenalan' }, { authorization: 'Bearer x' })).status).toBe(401)
+    expect(
+      (await post({ from: 'sim-9', text: 'kenalan' }, { authorization: 'Bearer x' })).status
+    ).toBe(401)
   })
 })
 

@@ -27,24 +27,37 @@ export const recordInbound = async (
 }
 
 /** Finds the inbound row of an already-processed message, for answering a duplicate. */
-export const findInbound = async (db: DbOrTx, params: { channel: ChannelName; externalId: string }) => {
+export const findInbound = async (
+  db: DbOrTx,
+  params: { channel: ChannelName; externalId: string }
+) => {
   const rows = await db
     .select({ id: inboundMessages.id })
     .from(inboundMessages)
     .where(
-      and(eq(inboundMessages.channel, params.channel), eq(inboundMessages.externalId, params.externalId))
+      and(
+        eq(inboundMessages.channel, params.channel),
+        eq(inboundMessages.externalId, params.externalId)
+      )
     )
   return rows[0]
 }
 
-export const linkInbound = async (db: DbOrTx, params: { inboundId: number; conversationId: number }) => {
+export const linkInbound = async (
+  db: DbOrTx,
+  params: { inboundId: number; conversationId: number }
+) => {
   await db
     .update(inboundMessages)
     .set({ conversationId: params.conversationId })
     .where(eq(inboundMessages.id, params.inboundId))
 }
 
-export type LockConversationParams = { channel: ChannelName; senderId: string; emptySession: unknown }
+export type LockConversationParams = {
+  channel: ChannelName
+  senderId: string
+  emptySession: unknown
+}
 
 /**
  * Returns the conversation row locked `FOR UPDATE` until the transaction ends, creating it first
@@ -61,7 +74,9 @@ export const lockConversation = async (
   const rows = await tx
     .select()
     .from(conversations)
-    .where(and(eq(conversations.channel, params.channel), eq(conversations.senderId, params.senderId)))
+    .where(
+      and(eq(conversations.channel, params.channel), eq(conversations.senderId, params.senderId))
+    )
     .for('update')
   return rows[0]!
 }

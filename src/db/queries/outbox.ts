@@ -92,4 +92,3 @@ export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<
     })
     .where(eq(outbox.id, params.id))
 }
-

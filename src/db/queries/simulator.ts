@@ -19,6 +19,8 @@ export const listSimulatorInbox = async (db: DbOrTx, params: ListSimulatorInboxP
   db
     .select()
     .from(simulatorInbox)
-    .where(and(eq(simulatorInbox.recipientId, params.recipientId), gt(simulatorInbox.id, params.afterId)))
+    .where(
+      and(eq(simulatorInbox.recipientId, params.recipientId), gt(simulatorInbox.id, params.afterId))
+    )
     .orderBy(asc(simulatorInbox.id))
     .limit(params.limit)

@@ -7,7 +7,7 @@
 export const MAX_INPUT_LENGTH = 500
 
 // Punctuation, symbols and emoji (with their joiners, variation selectors and keycap marks).
-const SURROUNDING = /^[\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f\u20e3]$/u
+const SURROUNDING = /^(?:[\p{P}\p{S}\p{Extended_Pictographic}]|\u200d|\ufe0f|\u20e3)$/u
 
 // A leading '-' is a minus sign ("-2"); a trailing apostrophe ends Madurese "ta'".
 const KEEP_LEADING = new Set(['-'])

@@ -6,8 +6,7 @@ import { makeStep } from './make-step.js'
 
 /** Static option values (labels from `<flow>:<step>.<value>`) or options built from the context. */
 export type OptionSource =
-  | readonly string[]
-  | ((answers: Answers, ctx: FlowContext) => ChoiceOption[])
+  readonly string[] | ((answers: Answers, ctx: FlowContext) => ChoiceOption[])
 
 export type AskChoiceOptions = StepOptions<string> & { options: OptionSource }
 export type AskMultiChoiceOptions = StepOptions<string[]> & {
@@ -86,7 +85,10 @@ function ambiguityHint(input: Input, env: StepEnv): StepResult<string> {
   const match = matchChoice(input.text, candidates)
   if (match.kind !== 'ambiguous') return { ok: false }
   const labels = match.ids.map((id) => env.ctx.label(labelOf(id, env)))
-  return { ok: false, hint: { key: 'common:retry.ambiguous', params: { options: labels.join(', ') } } }
+  return {
+    ok: false,
+    hint: { key: 'common:retry.ambiguous', params: { options: labels.join(', ') } },
+  }
 }
 
 /** The option's label, or the raw value when the options no longer offer it. */

@@ -15,9 +15,11 @@ import { type MediaStore, photoExtension } from '../../conversation/media-store.
 
 export type SimulatorRouteDeps = {
   handleInbound: (message: InboundMessage, now: Date) => Promise<HandleResult>
-  listInbox: (params: { recipientId: string; afterId: number; limit: number }) => Promise<
-    { id: number; message: unknown; deliveredAt: Date }[]
-  >
+  listInbox: (params: {
+    recipientId: string
+    afterId: number
+    limit: number
+  }) => Promise<{ id: number; message: unknown; deliveredAt: Date }[]>
   media: MediaStore
   /** Set when the API needs the admin token (a real channel is configured). */
   requiredToken?: string | null
@@ -27,7 +29,12 @@ export type SimulatorRouteDeps = {
 /** Largest photo the simulator accepts, as on WhatsApp's compressed images. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-const senderSchema = z.string().trim().min(1).max(64).regex(/^[\w.:@+-]+$/)
+const senderSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:@+-]+$/)
 
 export const simulatorMessageSchema = z
   .object({
@@ -39,11 +46,20 @@ export const simulatorMessageSchema = z
     location: z
       .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
       .optional(),
-    photo: z.object({ base64: z.string().min(4).max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 4) }).optional(),
+    photo: z
+      .object({
+        base64: z
+          .string()
+          .min(4)
+          .max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 4),
+      })
+      .optional(),
     contact: z.object({ phone: z.string().trim().min(6).max(32) }).optional(),
   })
   .refine(
-    (m) => [m.text, m.choice, m.location, m.photo, m.contact].filter((v) => v !== undefined).length === 1,
+    (m) =>
+      [m.text, m.choice, m.location, m.photo, m.contact].filter((v) => v !== undefined).length ===
+      1,
     { message: 'exactly one of text, choice, location, photo, contact is required' }
   )
 export type SimulatorMessage = z.infer<typeof simulatorMessageSchema>
