@@ -15,7 +15,7 @@ import {
 } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { CONVERSATION_FIRE_KINDS } from '../../src/conversation/runtime.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { type TestDbHandle, createTestDb, hasPostgres } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { createTestRuntime, silentLogger, simulatorMessage } from '../harness/runtime.js'
 
@@ -197,6 +197,33 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
         minutes(200)
       )
     )
+    expect(await handle.db.select().from(outbox)).toHaveLength(1)
+    await sender.idle()
+  })
+})
+
+// Concurrency needs several connections, which only a real server has (PGlite is one session).
+describe.runIf(hasPostgres)('concurrent messages (Postgres)', () => {
+  test('messages of one person arriving at once are processed one after the other', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    await runtime.handleInbound(simulatorMessage('sim-9', 'kenalan'), NOW)
+    const burst = Array.from({ length: 8 }, (_, i) => simulatorMessage('sim-9', `Nama ${i}`))
+    await Promise.all(burst.map((m) => runtime.handleInbound(m, NOW)))
+    const [conversation] = await handle.db.select().from(conversations)
+    expect(conversation!.turn).toBe(9)
+    expect(await handle.db.select().from(inboundMessages)).toHaveLength(9)
+    await sender.idle()
+  })
+
+  test('the same message delivered twice at the same moment is processed once', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const message = simulatorMessage('sim-10', 'kenalan', 'race-1')
+    const results = await Promise.all([
+      runtime.handleInbound(message, NOW),
+      runtime.handleInbound({ ...message }, NOW),
+    ])
+    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true])
+    expect(results[0]!.replies).toEqual(results[1]!.replies)
     expect(await handle.db.select().from(outbox)).toHaveLength(1)
     await sender.idle()
   })

@@ -1,0 +1,447 @@
+/**
+ * The outbox sender on a real database (PGlite, or Postgres with TEST_DATABASE_URL): claim order,
+ * retries and backoff, leases left by a crashed sender, wake coalescing, and two senders sharing
+ * one queue. The channel is the only fake: it records what it was handed and answers as scripted.
+ */
+import { asc, eq, sql } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type {
+  ChannelName,
+  ChannelSender,
+  DeliveryResult,
+  OutboundMessage,
+} from '../../src/channels/types.js'
+import { createDb } from '../../src/db/client.js'
+import type { Db, DbHandle } from '../../src/db/client.js'
+import { type OutboxRow, enqueueMessages } from '../../src/db/queries/outbox.js'
+import { outbox } from '../../src/db/schema/index.js'
+import { type OutboxSenderDeps, createOutboxSender } from '../../src/outbox/sender.js'
+import {
+  type TestDatabase,
+  type TestDbHandle,
+  createTestDb,
+  createTestDbUrl,
+  hasPostgres,
+} from '../harness/db.js'
+import { silentLogger } from '../harness/runtime.js'
+
+type Call = { recipientId: string; text: string }
+type Script = (call: Call, index: number) => DeliveryResult | Promise<DeliveryResult>
+
+/** A channel that records every message it is handed and answers as `script` says. */
+function recordingChannel(script: Script = () => ({ ok: true }), channel: ChannelName = 'simulator') {
+  const calls: Call[] = []
+  const sender: ChannelSender = {
+    channel,
+    send: async (recipientId: string, message: OutboundMessage) => {
+      const call = { recipientId, text: message.text }
+      calls.push(call)
+      return script(call, calls.length - 1)
+    },
+  }
+  return { sender, calls, texts: () => calls.map((c) => c.text) }
+}
+
+const queue = (db: Db, text: string, options: { priority?: number; to?: string } = {}) =>
+  enqueueMessages(db, [
+    {
+      channel: 'simulator',
+      recipientId: options.to ?? 'sim-1',
+      priority: options.priority ?? 0,
+      message: { text },
+    },
+  ]).then(([id]) => id!)
+
+const rowById = async (db: Db, id: number): Promise<OutboxRow> => {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id))
+  return row!
+}
+
+const secondsFromNow = (date: Date | null) => (date!.getTime() - Date.now()) / 1000
+
+let handle: TestDbHandle
+beforeEach(async () => {
+  handle = await createTestDb()
+})
+afterEach(async () => {
+  await handle.close()
+})
+
+const senderFor = (channel: ChannelSender, deps: Partial<OutboxSenderDeps> = {}) =>
+  createOutboxSender({ db: handle.db, channels: [channel], logger: silentLogger, ...deps })
+
+describe('outbox sender', () => {
+  test('delivers queued rows by priority, then in the order they were queued', async () => {
+    await queue(handle.db, 'bulk', { priority: 2 })
+    await queue(handle.db, 'live', { priority: 0 })
+    await queue(handle.db, 'reminder', { priority: 1 })
+    const channel = recordingChannel()
+
+    expect(await senderFor(channel.sender).drain('simulator')).toBe(3)
+
+    expect(channel.texts()).toEqual(['live', 'reminder', 'bulk'])
+    const rows = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent'])
+  })
+
+  test('keeps the queueing order of each recipient across batches', async () => {
+    for (let i = 1; i <= 6; i++) {
+      await queue(handle.db, `a${i}`, { to: 'sim-a' })
+      await queue(handle.db, `b${i}`, { to: 'sim-b' })
+    }
+    const channel = recordingChannel()
+
+    // A batch of 4 splits the twelve rows over three claims.
+    await senderFor(channel.sender, { batchSize: 4 }).drain('simulator')
+
+    const to = (recipientId: string) =>
+      channel.calls.filter((c) => c.recipientId === recipientId).map((c) => c.text)
+    expect(to('sim-a')).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6'])
+    expect(to('sim-b')).toEqual(['b1', 'b2', 'b3', 'b4', 'b5', 'b6'])
+  })
+
+  test('records the platform message id and the time a row was sent', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel(() => ({ ok: true, platformMessageId: 'pm-42' }))
+
+    await senderFor(channel.sender).drain('simulator')
+
+    expect(channel.calls).toEqual([{ recipientId: 'sim-1', text: 'hello' }])
+    const row = await rowById(handle.db, id)
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      platformMessageId: 'pm-42',
+      leaseUntil: null,
+      lastError: null,
+    })
+    expect(Math.abs(secondsFromNow(row.sentAt))).toBeLessThan(5)
+  })
+
+  test('a retryable failure is queued again after its backoff and delivered later', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel((_, index) =>
+      index === 0
+        ? { ok: false, retryable: true, error: 'HTTP 502' }
+        : { ok: true, platformMessageId: 'pm-2' }
+    )
+    const backoffs: number[] = []
+    const sender = senderFor(channel.sender, {
+      backoffMs: (attempt) => {
+        backoffs.push(attempt)
+        return 60_000
+      },
+    })
+
+    expect(await sender.drain('simulator')).toBe(1)
+    const failed = await rowById(handle.db, id)
+    expect(failed).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'HTTP 502',
+      leaseUntil: null,
+      sentAt: null,
+    })
+    expect(backoffs).toEqual([1])
+    expect(secondsFromNow(failed.notBefore)).toBeGreaterThan(55)
+    expect(secondsFromNow(failed.notBefore)).toBeLessThan(65)
+
+    // Not due yet: a drain now leaves it alone.
+    expect(await sender.drain('simulator')).toBe(0)
+    expect(channel.calls).toHaveLength(1)
+
+    // The backoff has passed.
+    await handle.db
+      .update(outbox)
+      .set({ notBefore: sql`now() - interval '1 second'` })
+      .where(eq(outbox.id, id))
+    expect(await sender.drain('simulator')).toBe(1)
+
+    expect(channel.texts()).toEqual(['hello', 'hello'])
+    const sent = await rowById(handle.db, id)
+    expect(sent).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      platformMessageId: 'pm-2',
+      lastError: null,
+    })
+    expect(sent.sentAt).not.toBeNull()
+  })
+
+  test('with no backoff, a retryable failure is retried within the same drain', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel((_, index) =>
+      index < 2 ? { ok: false, retryable: true, error: 'timeout' } : { ok: true }
+    )
+
+    await senderFor(channel.sender, { backoffMs: () => 0 }).drain('simulator')
+
+    expect(channel.texts()).toEqual(['hello', 'hello', 'hello'])
+    expect(await rowById(handle.db, id)).toMatchObject({ status: 'sent', attempts: 3 })
+  })
+
+  test('a retry-after from the channel decides when the row is tried again', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel(() => ({
+      ok: false,
+      retryable: true,
+      error: 'Too Many Requests: retry after 30',
+      retryAfterMs: 30_000,
+    }))
+
+    await senderFor(channel.sender, { backoffMs: () => 600_000 }).drain('simulator')
+
+    const row = await rowById(handle.db, id)
+    expect(row).toMatchObject({ status: 'queued', attempts: 1 })
+    expect(secondsFromNow(row.notBefore)).toBeGreaterThan(25)
+    expect(secondsFromNow(row.notBefore)).toBeLessThan(35)
+  })
+
+  test('a non-retryable failure fails the row at once with its error', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel(() => ({
+      ok: false,
+      retryable: false,
+      error: 'Forbidden: bot was blocked by the user',
+    }))
+    const sender = senderFor(channel.sender, { backoffMs: () => 0 })
+
+    await sender.drain('simulator')
+    await sender.drain('simulator')
+
+    expect(channel.calls).toHaveLength(1)
+    expect(await rowById(handle.db, id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'Forbidden: bot was blocked by the user',
+      leaseUntil: null,
+      sentAt: null,
+    })
+  })
+
+  test('a retryable failure fails the row for good after maxAttempts', async () => {
+    const id = await queue(handle.db, 'hello')
+    const channel = recordingChannel((_, index) => ({
+      ok: false,
+      retryable: true,
+      error: `HTTP 503 (try ${index + 1})`,
+    }))
+    const sender = senderFor(channel.sender, { backoffMs: () => 0, maxAttempts: 3 })
+
+    await sender.drain('simulator')
+    await sender.drain('simulator')
+
+    expect(channel.calls).toHaveLength(3)
+    expect(await rowById(handle.db, id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'HTTP 503 (try 3)',
+    })
+  })
+
+  test('a channel that throws counts as a retryable failure and the drain goes on', async () => {
+    const first = await queue(handle.db, 'first')
+    const second = await queue(handle.db, 'second')
+    const channel = recordingChannel((call) => {
+      if (call.text === 'first') throw new TypeError('fetch failed')
+      return { ok: true }
+    })
+
+    expect(await senderFor(channel.sender, { backoffMs: () => 60_000 }).drain('simulator')).toBe(2)
+
+    expect(channel.texts()).toEqual(['first', 'second'])
+    expect(await rowById(handle.db, first)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'TypeError: fetch failed',
+    })
+    expect(await rowById(handle.db, second)).toMatchObject({ status: 'sent' })
+  })
+
+  test('a row left in sending by a crashed sender is delivered again once its lease expired', async () => {
+    const expired = await queue(handle.db, 'expired')
+    const leased = await queue(handle.db, 'leased')
+    // What a sender that died mid-send leaves behind, and what a live one holds.
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(outbox.id, expired))
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, leaseUntil: sql`now() + interval '1 minute'` })
+      .where(eq(outbox.id, leased))
+    const channel = recordingChannel()
+
+    expect(await senderFor(channel.sender).drain('simulator')).toBe(1)
+
+    expect(channel.texts()).toEqual(['expired'])
+    expect(await rowById(handle.db, expired)).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      leaseUntil: null,
+    })
+    const untouched = await rowById(handle.db, leased)
+    expect(untouched).toMatchObject({ status: 'sending', attempts: 1, sentAt: null })
+    expect(secondsFromNow(untouched.leaseUntil)).toBeGreaterThan(50)
+  })
+
+  test('many wakes while draining send each row exactly once, including rows queued meanwhile', async () => {
+    for (let i = 0; i < 20; i++) await queue(handle.db, `m${i}`, { to: `sim-${i % 3}` })
+    let sender: ReturnType<typeof createOutboxSender> | undefined
+    const channel = recordingChannel(async (call) => {
+      // A reply queued by a commit while the drain runs wakes the sender again.
+      if (call.text === 'm5') await queue(handle.db, 'late')
+      for (let i = 0; i < 5; i++) sender!.wake('simulator')
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      return { ok: true }
+    })
+    sender = senderFor(channel.sender, { batchSize: 8 })
+
+    for (let i = 0; i < 50; i++) sender.wake()
+    await sender.idle()
+
+    const texts = channel.texts()
+    expect(texts).toHaveLength(21)
+    expect(new Set(texts).size).toBe(21)
+    expect(texts).toContain('late')
+    const rows = await handle.db.select().from(outbox)
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true)
+  })
+
+  test('concurrent drain calls share one run', async () => {
+    await queue(handle.db, 'one')
+    await queue(handle.db, 'two')
+    const channel = recordingChannel()
+    const sender = senderFor(channel.sender)
+
+    const [a, b] = await Promise.all([sender.drain('simulator'), sender.drain('simulator')])
+
+    expect(channel.texts()).toEqual(['one', 'two'])
+    expect(a).toBe(b)
+  })
+
+  test('calls onDelivered with each delivered row, and only with delivered rows', async () => {
+    const ok1 = await queue(handle.db, 'ok-1')
+    await queue(handle.db, 'refused')
+    const ok2 = await queue(handle.db, 'ok-2', { to: 'sim-2' })
+    const channel = recordingChannel((call) =>
+      call.text === 'refused' ? { ok: false, retryable: false, error: 'chat not found' } : { ok: true }
+    )
+    const delivered: { row: OutboxRow; at: Date }[] = []
+
+    await senderFor(channel.sender, {
+      onDelivered: async (row, at) => {
+        delivered.push({ row, at })
+      },
+    }).drain('simulator')
+
+    expect(delivered.map((d) => [d.row.id, d.row.recipientId, d.row.message])).toEqual([
+      [ok1, 'sim-1', { text: 'ok-1' }],
+      [ok2, 'sim-2', { text: 'ok-2' }],
+    ])
+    for (const { at } of delivered) expect(Math.abs(secondsFromNow(at))).toBeLessThan(5)
+  })
+
+  test('drains only its own channel and ignores channels it has no sender for', async () => {
+    const simulator = await queue(handle.db, 'sim')
+    const [telegram] = await enqueueMessages(handle.db, [
+      { channel: 'telegram', recipientId: '12345', priority: 0, message: { text: 'tg' } },
+    ])
+    const channel = recordingChannel()
+    const sender = senderFor(channel.sender)
+
+    expect(await sender.drain('telegram')).toBe(0)
+    expect(await sender.drain('simulator')).toBe(1)
+
+    expect(channel.texts()).toEqual(['sim'])
+    expect(await rowById(handle.db, simulator)).toMatchObject({ status: 'sent' })
+    expect(await rowById(handle.db, telegram!)).toMatchObject({ status: 'queued', attempts: 0 })
+  })
+
+  test('once started, the poll delivers rows queued without a wake; stop ends it', async () => {
+    const channel = recordingChannel()
+    const sender = senderFor(channel.sender, { pollIntervalMs: 20 })
+    sender.start()
+    try {
+      await queue(handle.db, 'polled')
+      const deadline = Date.now() + 3000
+      while (channel.calls.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    } finally {
+      await sender.stop()
+    }
+    expect(channel.texts()).toEqual(['polled'])
+
+    await queue(handle.db, 'after stop')
+    sender.wake()
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    await sender.idle()
+    expect(channel.texts()).toEqual(['polled'])
+  })
+})
+
+// PGlite is a single connection, so two senders on it never race; sharing the queue safely
+// (SKIP LOCKED claims) can only be shown with two connections to a real server.
+describe.runIf(hasPostgres)('two senders on one Postgres database', () => {
+  let database: TestDatabase
+  let a: DbHandle
+  let b: DbHandle
+  beforeEach(async () => {
+    database = await createTestDbUrl()
+    a = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 2 })
+    b = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 2 })
+  })
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()])
+    await database.drop()
+  })
+
+  test('deliver each of 200 rows exactly once when draining concurrently', async () => {
+    await enqueueMessages(
+      a.db,
+      Array.from({ length: 200 }, (_, i) => ({
+        channel: 'simulator' as const,
+        recipientId: `sim-${i % 7}`,
+        priority: i % 3,
+        message: { text: `m${i}` },
+      }))
+    )
+    const deliveries = new Map<string, number>()
+    const bySender = { a: 0, b: 0 }
+    const channelOf = (name: 'a' | 'b') =>
+      recordingChannel(async (call) => {
+        deliveries.set(call.text, (deliveries.get(call.text) ?? 0) + 1)
+        bySender[name] += 1
+        await new Promise((resolve) => setImmediate(resolve))
+        return { ok: true }
+      })
+    const senderA = createOutboxSender({
+      db: a.db,
+      channels: [channelOf('a').sender],
+      logger: silentLogger,
+      batchSize: 10,
+    })
+    const senderB = createOutboxSender({
+      db: b.db,
+      channels: [channelOf('b').sender],
+      logger: silentLogger,
+      batchSize: 10,
+    })
+    // Open both connections first, so neither sender gets a head start.
+    await Promise.all([a.db.execute(sql`select 1`), b.db.execute(sql`select 1`)])
+
+    const [handledA, handledB] = await Promise.all([
+      senderA.drain('simulator'),
+      senderB.drain('simulator'),
+    ])
+
+    expect(handledA + handledB).toBe(200)
+    expect(bySender.a).toBeGreaterThan(0)
+    expect(bySender.b).toBeGreaterThan(0)
+    expect(deliveries.size).toBe(200)
+    expect([...deliveries.values()].every((count) => count === 1)).toBe(true)
+    const rows = await a.db.select().from(outbox)
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true)
+  })
+})
