@@ -11,12 +11,7 @@ import type { ChannelName, ChannelSender } from './channels/types.js'
 import type { Config } from './config.js'
 import { hasRealChannel } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
-import {
-  CONVERSATION_FIRE_KINDS,
-  type ConversationTimeoutPayload,
-  type InactivitySettings,
-  createRuntime,
-} from './conversation/runtime.js'
+import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
 import { createDb } from './db/client.js'
 import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
 import { seedRegions } from './db/seed-regions.js'
@@ -27,6 +22,7 @@ import { createI18n } from './i18n/index.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { createOutboxSender } from './outbox/sender.js'
 import { startScheduler } from './scheduler/index.js'
+import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -102,19 +98,12 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     )
     sender.start()
 
-    const timeout =
-      (kind: 'remind' | 'expire') =>
-      (tx: Parameters<typeof runtime.handleTimeout>[0], fire: { payload: unknown }, now: Date) =>
-        runtime.handleTimeout(tx, kind, fire.payload as ConversationTimeoutPayload, now)
     const scheduler = startScheduler({
       db: handle.db,
       logger,
       timeZone: config.timeZone,
       schedule: options.tickSchedule,
-      handlers: {
-        [CONVERSATION_FIRE_KINDS.remind]: timeout('remind'),
-        [CONVERSATION_FIRE_KINDS.expire]: timeout('expire'),
-      },
+      handlers: conversationTimeoutHandlers(runtime),
     })
 
     const media = createMediaStore(config.dataDir)

@@ -30,6 +30,13 @@ export async function runDueFires(deps: RunDueFiresDeps, now: Date): Promise<Tic
   const maxPerTick = deps.maxPerTick ?? 500
   for (let i = 0; i < maxPerTick; i++) {
     let claimed: FireRow | undefined
+    let failure: unknown
+    const failureOf = (fire: FireRow, error: unknown) => ({
+      id: fire.id,
+      error: error instanceof Error ? error.message : 'unknown error',
+      retryAt: new Date(now.getTime() + (deps.retryDelayMs ?? 60_000)),
+      maxAttempts: deps.maxAttempts ?? 3,
+    })
     try {
       const outcome = await deps.db.transaction(async (tx) => {
         const fire = await claimDueFire(tx, now)
@@ -45,9 +52,19 @@ export async function runDueFires(deps: RunDueFiresDeps, now: Date): Promise<Tic
           })
           return 'skipped' as const
         }
-        const handler = deps.handlers[fire.kind]
-        if (!handler) throw new UnknownFireKindError(fire.kind)
-        await handler(tx, fire, now)
+        try {
+          // A savepoint: a failing handler's writes roll back, but the claim's row lock is held
+          // until the failure is recorded, so no other tick can run the fire again meanwhile.
+          await tx.transaction(async (savepoint) => {
+            const handler = deps.handlers[fire.kind]
+            if (!handler) throw new UnknownFireKindError(fire.kind)
+            await handler(savepoint, fire, now)
+          })
+        } catch (error) {
+          failure = error
+          await failFire(tx, failureOf(fire, error))
+          return 'failed' as const
+        }
         await finishFire(tx, { id: fire.id, status: 'done', now })
         return 'done' as const
       })
@@ -56,16 +73,15 @@ export async function runDueFires(deps: RunDueFiresDeps, now: Date): Promise<Tic
       if (outcome === 'skipped') {
         deps.logger.warn({ fireId: claimed!.id, kind: claimed!.kind }, 'fire skipped: too late')
       }
+      if (outcome === 'failed') {
+        deps.logger.error({ fireId: claimed!.id, kind: claimed!.kind, err: failure }, 'fire failed')
+      }
     } catch (error) {
+      // The fire's own transaction failed (not its handler): record the failure outside it.
       if (!claimed) throw error
       result.failed += 1
       deps.logger.error({ fireId: claimed.id, kind: claimed.kind, err: error }, 'fire failed')
-      await failFire(deps.db, {
-        id: claimed.id,
-        error: error instanceof Error ? error.message : 'unknown error',
-        retryAt: new Date(now.getTime() + (deps.retryDelayMs ?? 60_000)),
-        maxAttempts: deps.maxAttempts ?? 3,
-      })
+      await failFire(deps.db, failureOf(claimed, error))
     }
   }
   return result

@@ -14,7 +14,7 @@ import {
   simulatorInbox,
 } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
-import { CONVERSATION_FIRE_KINDS } from '../../src/conversation/runtime.js'
+import { conversationTimeoutHandlers } from '../../src/scheduler/jobs/conversation-timeouts.js'
 import { type TestDbHandle, createTestDb, hasPostgres } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { createTestRuntime, silentLogger, simulatorMessage } from '../harness/runtime.js'
@@ -144,12 +144,7 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
     const deps = {
       db: handle.db,
       logger: silentLogger,
-      handlers: {
-        [CONVERSATION_FIRE_KINDS.remind]: (tx: never, fire: { payload: unknown }, now: Date) =>
-          runtime.handleTimeout(tx, 'remind', fire.payload as never, now),
-        [CONVERSATION_FIRE_KINDS.expire]: (tx: never, fire: { payload: unknown }, now: Date) =>
-          runtime.handleTimeout(tx, 'expire', fire.payload as never, now),
-      },
+      handlers: conversationTimeoutHandlers(runtime),
     }
     const later = minutes
     expect(await runDueFires(deps, later(60))).toEqual({ done: 0, skipped: 0, failed: 0 })
