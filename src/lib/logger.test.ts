@@ -147,6 +147,19 @@ describe('createLogger', () => {
     expect(second).toContain(PHONE)
   })
 
+  test('removes the bound parameters of a failed query from logged errors', () => {
+    const { log, lines } = memoryLogger()
+    const error = new Error(
+      'Failed query: insert into "people" ("name", "phone") values ($1, $2)\nparams: Siti Aminah,+6281234567890'
+    )
+    log.error({ err: new Error('wrapped', { cause: error }) }, 'insert failed')
+    log.error({ err: error }, 'insert failed')
+    const text = output(lines())
+    expect(text).toContain('Failed query: insert into')
+    expect(text).not.toContain('Siti')
+    expect(text).not.toContain('6281234567890')
+  })
+
   test('refuses an unknown level', () => {
     expect(() => createLogger({ level: 'loud', destination: { write: () => undefined } })).toThrow()
   })

@@ -16,7 +16,7 @@
  */
 import { pino } from 'pino'
 import type { DestinationStream, Logger as PinoLogger } from 'pino'
-import { REDACTED, REDACTED_FIELDS } from './redact.js'
+import { REDACTED, REDACTED_FIELDS, scrubErrorText } from './redact.js'
 
 /** The logger every module receives; pino's own type, so `child()` and levels work as documented. */
 export type Logger = PinoLogger
@@ -47,6 +47,21 @@ export function buildRedactPaths(
   return [...paths, ...EXTRA_REDACT_PATHS]
 }
 
+/** pino's error serializer, with a failed query's bound parameters removed from every text. */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown
+  return scrubStrings(serialized)
+}
+
+function scrubStrings(value: unknown): unknown {
+  if (typeof value === 'string') return scrubErrorText(value)
+  if (Array.isArray(value)) return value.map(scrubStrings)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(v)]))
+  }
+  return value
+}
+
 /** Options of `createLogger`: the level and, for tests, where the lines go (default stdout). */
 export type CreateLoggerOptions = { level: string; destination?: DestinationStream }
 
@@ -55,6 +70,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const loggerOptions = {
     level: options.level,
     redact: { paths: buildRedactPaths(), censor: REDACTED },
+    serializers: { err: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   }
   return options.destination === undefined

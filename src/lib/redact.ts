@@ -84,3 +84,17 @@ export function maskPhone(phone: string): string {
   if (digits.length >= 6) return `****${digits.slice(-2)}`
   return '****'
 }
+
+/**
+ * Removes the bound parameters that drizzle puts into a failed query's message
+ * (`Failed query: …\nparams: Siti,+62812…`): they may be personal data (DESIGN P11).
+ */
+export function scrubErrorText(text: string): string {
+  return text.replace(/(^|\n)(\s*)params: [^\n]*/g, `$1$2params: ${REDACTED}`)
+}
+
+/** A loggable, storable one-line description of anything thrown, with query parameters removed. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error'
+  return scrubErrorText(`${error.name}: ${error.message}`)
+}

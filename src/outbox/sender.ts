@@ -8,8 +8,15 @@
  */
 import type { ChannelName, ChannelSender, OutboundMessage } from '../channels/types.js'
 import type { Db } from '../db/client.js'
-import { type OutboxRow, claimOutbox, markFailed, markSent } from '../db/queries/outbox.js'
+import {
+  type OutboxRow,
+  claimOutbox,
+  markFailed,
+  markSent,
+  releaseClaim,
+} from '../db/queries/outbox.js'
 import type { Logger } from '../lib/logger.js'
+import { describeError } from '../lib/redact.js'
 
 export type OutboxSenderDeps = {
   db: Db
@@ -52,17 +59,18 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
-  async function deliver(sender: ChannelSender, row: OutboxRow): Promise<void> {
+  /** Sends one row and records the outcome; `false` when it will be retried later. */
+  async function deliver(sender: ChannelSender, row: OutboxRow): Promise<boolean> {
     let result
     try {
       result = await sender.send(row.recipientId, row.message as OutboundMessage)
     } catch (error) {
-      result = { ok: false as const, retryable: true, error: errorText(error) }
+      result = { ok: false as const, retryable: true, error: describeError(error) }
     }
     if (result.ok) {
       await markSent(deps.db, { id: row.id, platformMessageId: result.platformMessageId })
       await deps.onDelivered?.(row, new Date())
-      return
+      return true
     }
     const retry = result.retryable && row.attempts < maxAttempts
     const retryInMs = retry ? (result.retryAfterMs ?? backoffMs(row.attempts)) : undefined
@@ -71,6 +79,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       { outboxId: row.id, channel: row.channel, attempts: row.attempts, retry },
       'delivery failed'
     )
+    return !retry
   }
 
   async function drainOnce(channel: ChannelName): Promise<number> {
@@ -80,8 +89,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     for (;;) {
       const rows = await claimOutbox(deps.db, { channel, limit: batchSize, leaseSeconds })
       if (rows.length === 0) return handled
-      // In claim order: per recipient, messages leave in the order they were queued.
-      for (const row of rows) await deliver(sender, row)
+      // In claim order: per recipient, messages leave in the order they were queued, and after
+      // a failure that will be retried, that recipient's later messages wait for it.
+      const waiting = new Set<string>()
+      for (const row of rows) {
+        if (waiting.has(row.recipientId)) await releaseClaim(deps.db, row.id)
+        else if (!(await deliver(sender, row))) waiting.add(row.recipientId)
+      }
       handled += rows.length
     }
   }
@@ -94,17 +108,19 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
     const run = (async () => {
       let total = 0
-      do {
-        again.delete(channel)
-        total += await drainOnce(channel)
-      } while (again.has(channel) && !stopped)
+      try {
+        do {
+          again.delete(channel)
+          total += await drainOnce(channel)
+        } while (again.has(channel) && !stopped)
+      } catch (error) {
+        deps.logger.error({ channel, err: error }, 'outbox drain failed')
+      } finally {
+        // No await between the last check of `again` and this: a wake cannot fall in between.
+        running.delete(channel)
+      }
       return total
     })()
-      .catch((error: unknown) => {
-        deps.logger.error({ channel, err: error }, 'outbox drain failed')
-        return 0
-      })
-      .finally(() => running.delete(channel))
     running.set(channel, run)
     return run
   }
@@ -132,8 +148,4 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       await Promise.all(running.values())
     },
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'
 }

@@ -8,6 +8,7 @@
 import type { Db, DbOrTx } from '../db/client.js'
 import { type FireRow, claimDueFire, failFire, finishFire } from '../db/queries/fires.js'
 import type { Logger } from '../lib/logger.js'
+import { describeError } from '../lib/redact.js'
 
 /** Does one fire's work inside the claiming transaction. */
 export type FireHandler = (tx: DbOrTx, fire: FireRow, now: Date) => Promise<void>
@@ -33,7 +34,7 @@ export async function runDueFires(deps: RunDueFiresDeps, now: Date): Promise<Tic
     let failure: unknown
     const failureOf = (fire: FireRow, error: unknown) => ({
       id: fire.id,
-      error: error instanceof Error ? error.message : 'unknown error',
+      error: describeError(error),
       retryAt: new Date(now.getTime() + (deps.retryDelayMs ?? 60_000)),
       maxAttempts: deps.maxAttempts ?? 3,
     })

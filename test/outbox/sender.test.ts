@@ -29,7 +29,10 @@ type Call = { recipientId: string; text: string }
 type Script = (call: Call, index: number) => DeliveryResult | Promise<DeliveryResult>
 
 /** A channel that records every message it is handed and answers as `script` says. */
-function recordingChannel(script: Script = () => ({ ok: true }), channel: ChannelName = 'simulator') {
+function recordingChannel(
+  script: Script = () => ({ ok: true }),
+  channel: ChannelName = 'simulator'
+) {
   const calls: Call[] = []
   const sender: ChannelSender = {
     channel,
@@ -168,6 +171,33 @@ describe('outbox sender', () => {
     expect(sent.sentAt).not.toBeNull()
   })
 
+  test('after a failure to be retried, later messages to that person wait for it', async () => {
+    const first = await queue(handle.db, 'satu')
+    const second = await queue(handle.db, 'dua')
+    const other = await queue(handle.db, 'lain', { to: 'sim-2' })
+    const lowPriority = await queue(handle.db, 'siaran', { priority: 2 })
+    const channel = recordingChannel((call, index) =>
+      index === 0 ? { ok: false, retryable: true, error: 'HTTP 502' } : { ok: true }
+    )
+    const sender = senderFor(channel.sender, { backoffMs: () => 60_000 })
+
+    await sender.drain('simulator')
+    // "dua" was handed back untried; the other person's message went out.
+    expect(channel.texts()).toEqual(['satu', 'lain'])
+    expect(await rowById(handle.db, second)).toMatchObject({ status: 'queued', attempts: 0 })
+    expect((await rowById(handle.db, other)).status).toBe('sent')
+    // A broadcast to the same person, queued after the failed reply, waits for it as well.
+    expect((await rowById(handle.db, lowPriority)).status).toBe('queued')
+
+    expect(await sender.drain('simulator')).toBe(0)
+    await handle.db
+      .update(outbox)
+      .set({ notBefore: sql`now() - interval '1 second'` })
+      .where(eq(outbox.id, first))
+    await sender.drain('simulator')
+    expect(channel.texts()).toEqual(['satu', 'lain', 'satu', 'dua', 'siaran'])
+  })
+
   test('with no backoff, a retryable failure is retried within the same drain', async () => {
     const id = await queue(handle.db, 'hello')
     const channel = recordingChannel((_, index) =>
@@ -241,7 +271,7 @@ describe('outbox sender', () => {
 
   test('a channel that throws counts as a retryable failure and the drain goes on', async () => {
     const first = await queue(handle.db, 'first')
-    const second = await queue(handle.db, 'second')
+    const second = await queue(handle.db, 'second', { to: 'sim-2' })
     const channel = recordingChannel((call) => {
       if (call.text === 'first') throw new TypeError('fetch failed')
       return { ok: true }
@@ -287,15 +317,14 @@ describe('outbox sender', () => {
 
   test('many wakes while draining send each row exactly once, including rows queued meanwhile', async () => {
     for (let i = 0; i < 20; i++) await queue(handle.db, `m${i}`, { to: `sim-${i % 3}` })
-    let sender: ReturnType<typeof createOutboxSender> | undefined
     const channel = recordingChannel(async (call) => {
       // A reply queued by a commit while the drain runs wakes the sender again.
       if (call.text === 'm5') await queue(handle.db, 'late')
-      for (let i = 0; i < 5; i++) sender!.wake('simulator')
+      for (let i = 0; i < 5; i++) sender.wake('simulator')
       await new Promise((resolve) => setTimeout(resolve, 1))
       return { ok: true }
     })
-    sender = senderFor(channel.sender, { batchSize: 8 })
+    const sender = senderFor(channel.sender, { batchSize: 8 })
 
     for (let i = 0; i < 50; i++) sender.wake()
     await sender.idle()
@@ -325,7 +354,9 @@ describe('outbox sender', () => {
     await queue(handle.db, 'refused')
     const ok2 = await queue(handle.db, 'ok-2', { to: 'sim-2' })
     const channel = recordingChannel((call) =>
-      call.text === 'refused' ? { ok: false, retryable: false, error: 'chat not found' } : { ok: true }
+      call.text === 'refused'
+        ? { ok: false, retryable: false, error: 'chat not found' }
+        : { ok: true }
     )
     const delivered: { row: OutboxRow; at: Date }[] = []
 

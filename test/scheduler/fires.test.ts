@@ -58,15 +58,22 @@ afterEach(async () => {
   await handle.close()
 })
 
-const tick = (handlers: RunDueFiresDeps['handlers'], now: Date, deps: Partial<RunDueFiresDeps> = {}) =>
-  runDueFires({ db: handle.db, handlers, logger: silentLogger, ...deps }, now)
+const tick = (
+  handlers: RunDueFiresDeps['handlers'],
+  now: Date,
+  deps: Partial<RunDueFiresDeps> = {}
+) => runDueFires({ db: handle.db, handlers, logger: silentLogger, ...deps }, now)
 
 describe('runDueFires', () => {
   test('a due fire runs its handler once and is marked done', async () => {
     await plan(handle.db, 'ping-1', at(-60), { payload: { conversationId: 7 } })
     const ping = recordingHandler()
 
-    expect(await tick({ 'test.ping': ping.handler }, NOW)).toEqual({ done: 1, skipped: 0, failed: 0 })
+    expect(await tick({ 'test.ping': ping.handler }, NOW)).toEqual({
+      done: 1,
+      skipped: 0,
+      failed: 0,
+    })
     expect(await tick({ 'test.ping': ping.handler }, at(60))).toEqual({
       done: 0,
       skipped: 0,
@@ -87,9 +94,16 @@ describe('runDueFires', () => {
     await plan(handle.db, 'later', at(60))
     const ping = recordingHandler()
 
-    expect(await tick({ 'test.ping': ping.handler }, NOW)).toEqual({ done: 0, skipped: 0, failed: 0 })
+    expect(await tick({ 'test.ping': ping.handler }, NOW)).toEqual({
+      done: 0,
+      skipped: 0,
+      failed: 0,
+    })
     expect(ping.runs).toEqual([])
-    expect(await fireByKey(handle.db, 'later')).toMatchObject({ status: 'pending', finishedAt: null })
+    expect(await fireByKey(handle.db, 'later')).toMatchObject({
+      status: 'pending',
+      finishedAt: null,
+    })
 
     expect(await tick({ 'test.ping': ping.handler }, at(60))).toMatchObject({ done: 1 })
     expect(ping.keys()).toEqual(['later'])
@@ -127,7 +141,10 @@ describe('runDueFires', () => {
     expect(await tick({ 'test.ping': ping.handler }, at(599))).toMatchObject({ done: 1 })
 
     expect(ping.runs).toEqual([{ key: 'missed', now: at(599) }])
-    expect(await fireByKey(handle.db, 'missed')).toMatchObject({ status: 'done', finishedAt: at(599) })
+    expect(await fireByKey(handle.db, 'missed')).toMatchObject({
+      status: 'done',
+      finishedAt: at(599),
+    })
   })
 
   test('a fire found later than its grace period is skipped and its handler never runs', async () => {
@@ -170,7 +187,7 @@ describe('runDueFires', () => {
     expect(await fireByKey(handle.db, 'broken')).toMatchObject({
       status: 'pending',
       attempts: 1,
-      lastError: 'boom broken',
+      lastError: 'Error: boom broken',
       dueAt: at(120),
       finishedAt: null,
     })
@@ -196,7 +213,7 @@ describe('runDueFires', () => {
 
   test('a fire that failed once commits its writes when its retry succeeds', async () => {
     await plan(handle.db, 'flaky', at(-1))
-    const flaky = recordingHandler(async (tx, fire) => {
+    const flaky = recordingHandler(async (tx) => {
       await enqueueMessages(tx, [
         { channel: 'simulator', recipientId: 'sim-1', priority: 1, message: { text: 'reminder' } },
       ])
@@ -217,6 +234,28 @@ describe('runDueFires', () => {
     expect(rows.map((r) => r.message)).toEqual([{ text: 'reminder' }])
   })
 
+  test('a handler whose SQL fails is recorded as a failed attempt like any other error', async () => {
+    await plan(handle.db, 'bad-sql', at(-2))
+    await plan(handle.db, 'after', at(-1), { kind: 'test.after' })
+    const bad = recordingHandler(async (tx) => {
+      await tx.execute(sql`select ${'Siti Aminah'}::text, 1 / 0`)
+    })
+    const after = recordingHandler()
+
+    expect(
+      await tick({ 'test.ping': bad.handler, 'test.after': after.handler }, NOW, {
+        retryDelayMs: 60_000,
+      })
+    ).toEqual({ done: 1, skipped: 0, failed: 1 })
+
+    expect(after.keys()).toEqual(['after'])
+    const fire = await fireByKey(handle.db, 'bad-sql')
+    expect(fire).toMatchObject({ status: 'pending', attempts: 1, dueAt: at(60) })
+    expect(fire.lastError).toMatch(/^\w*Error: Failed query: select \$1::text, 1 \/ 0/)
+    // The bound parameters may be personal data: they are not kept (DESIGN P11).
+    expect(fire.lastError).not.toContain('Siti')
+  })
+
   test('an unknown fire kind fails that fire, not the tick', async () => {
     await plan(handle.db, 'orphan', at(-2), { kind: 'feature.removed' })
     await plan(handle.db, 'known', at(-1))
@@ -232,7 +271,7 @@ describe('runDueFires', () => {
     expect(await fireByKey(handle.db, 'orphan')).toMatchObject({
       status: 'failed',
       attempts: 1,
-      lastError: 'No handler for fire kind feature.removed',
+      lastError: 'UnknownFireKindError: No handler for fire kind feature.removed',
     })
   })
 
@@ -293,7 +332,12 @@ describe.runIf(hasPostgres)('two ticks on one Postgres database', () => {
     const handler: FireHandler = async (tx, fire) => {
       runs.set(fire.dedupeKey, (runs.get(fire.dedupeKey) ?? 0) + 1)
       await enqueueMessages(tx, [
-        { channel: 'simulator', recipientId: 'sim-1', priority: 1, message: { text: fire.dedupeKey } },
+        {
+          channel: 'simulator',
+          recipientId: 'sim-1',
+          priority: 1,
+          message: { text: fire.dedupeKey },
+        },
       ])
     }
     const deps = (db: Db): RunDueFiresDeps => ({

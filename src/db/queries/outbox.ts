@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt, lte, notExists, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
 import { outbox } from '../schema/index.js'
@@ -32,17 +33,34 @@ export const listRepliesTo = async (db: DbOrTx, inboundId: number) =>
 
 export type ClaimParams = { channel: ChannelName; limit: number; leaseSeconds: number }
 
+const earlier = alias(outbox, 'earlier')
+
 /**
  * Claims the next messages of a channel for sending: queued and due, or `sending` with an expired
  * lease (a crashed sender), by priority then age. SKIP LOCKED lets several senders share a queue.
+ * A message waits while an earlier one to the same person, of the same or a higher priority, is
+ * backing off or being sent elsewhere, so a person reads their messages in order.
  */
 export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<OutboxRow[]> => {
-  const due = sql`(${outbox.status} = 'queued' and ${outbox.notBefore} <= now())
-    or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < now())`
+  const due = sql`((${outbox.status} = 'queued' and ${outbox.notBefore} <= now())
+    or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < now()))`
+  const waiting = db
+    .select({ one: sql`1` })
+    .from(earlier)
+    .where(
+      and(
+        eq(earlier.channel, outbox.channel),
+        eq(earlier.recipientId, outbox.recipientId),
+        lt(earlier.id, outbox.id),
+        lte(earlier.priority, outbox.priority),
+        sql`((${earlier.status} = 'queued' and ${earlier.notBefore} > now())
+          or (${earlier.status} = 'sending' and ${earlier.leaseUntil} >= now()))`
+      )
+    )
   const claimable = db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.channel, params.channel), due))
+    .where(and(eq(outbox.channel, params.channel), due, notExists(waiting)))
     .orderBy(asc(outbox.priority), asc(outbox.id))
     .limit(params.limit)
     .for('update', { skipLocked: true })
@@ -57,6 +75,14 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
     .returning()
   // RETURNING has no order of its own: restore the claim order.
   return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id)
+}
+
+/** Gives a claimed message back untried (its turn comes after an earlier one that failed). */
+export const releaseClaim = async (db: DbOrTx, id: number): Promise<void> => {
+  await db
+    .update(outbox)
+    .set({ status: 'queued', attempts: sql`${outbox.attempts} - 1`, leaseUntil: null })
+    .where(eq(outbox.id, id))
 }
 
 export const markSent = async (
