@@ -113,12 +113,23 @@ async function start(): Promise<{ child: ChildProcess; url: string }> {
   throw new Error(`npm start did not answer /healthz in time:\n${output}`)
 }
 
-/** Sends SIGTERM to npm and the bot (the whole group) and waits until npm has exited. */
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.on('exit', () => resolve())
-    process.kill(-child.pid!, 'SIGTERM')
-  })
+/**
+ * Sends SIGTERM to npm and the bot (the whole group) and waits until every process of the group
+ * has exited: npm itself may exit first, while the bot is still closing its database.
+ */
+async function stop(child: ChildProcess): Promise<void> {
+  process.kill(-child.pid!, 'SIGTERM')
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-child.pid!, 0)
+    } catch {
+      return // ESRCH: no process of the group is left.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  process.kill(-child.pid!, 'SIGKILL')
+  throw new Error('npm start did not stop within 20 s of SIGTERM')
 }
 
 function freePort(): Promise<number> {
