@@ -1,0 +1,82 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import { CADRE_TIERS, PERSON_STATUSES, type Role } from '../../domain/people.js'
+import { channelEnumValues } from './conversations.js'
+import { regions } from './regions.js'
+
+/**
+ * The people the bot knows: cadres, participants, mentors, supervisors, admins (DOMAIN decision
+ * 4). Personal data: name, phone and birth year are read only by role and region, never logged.
+ * The phone is E.164 (`+62…`) and unique; participants without a phone have none.
+ */
+export const people = pgTable(
+  'people',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    roles: text('roles').array().$type<Role[]>().notNull(),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    birthYear: integer('birth_year'),
+    cadreTier: text('cadre_tier', { enum: CADRE_TIERS }),
+    status: text('status', { enum: PERSON_STATUSES }).notNull().default('active'),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex('people_phone_uq').on(t.phone),
+    index('people_region_idx').on(t.regionCode),
+  ]
+)
+
+/** A person's chat identities: one person may write from WhatsApp and from Telegram. */
+export const channelIdentities = pgTable(
+  'channel_identities',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: channelEnumValues }).notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('channel_identities_channel_external_uq').on(t.channel, t.externalId),
+    index('channel_identities_person_idx').on(t.personId),
+  ]
+)
+
+/**
+ * Consent to the privacy notice (DOMAIN decision 8), append-only: who (a chat identity, and the
+ * person once known), which notice version, given or refused, when. The latest row counts.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    channel: text('channel', { enum: channelEnumValues }).notNull(),
+    senderId: text('sender_id').notNull(),
+    personId: bigint('person_id', { mode: 'number' }).references(() => people.id, {
+      onDelete: 'set null',
+    }),
+    noticeVersion: text('notice_version').notNull(),
+    given: boolean('given').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('consents_sender_idx').on(t.channel, t.senderId, t.id)]
+)
