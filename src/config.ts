@@ -27,6 +27,7 @@ export const ENV_VARIABLES = [
   'LOG_LEVEL',
   'TZ_NAME',
   'ADMIN_TOKEN',
+  'HELP_CONTACT',
   'SIMULATOR_ENABLED',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_API_ROOT',
@@ -67,6 +68,7 @@ const REQUIREMENTS: Record<EnvVariable, string> = {
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
   ADMIN_TOKEN: 'must be at least 16 characters long',
+  HELP_CONTACT: 'must be at most 200 characters',
   SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
   TELEGRAM_BOT_TOKEN:
     'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
@@ -125,6 +127,7 @@ const envSchema = z.object({
     )
     .default('Asia/Jakarta'),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
   SIMULATOR_ENABLED: booleanFlag.optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
@@ -188,6 +191,8 @@ export type Config = {
   timeZone: string
   /** Bearer token for `/api/v1`; undefined keeps the API closed (except the lone simulator). */
   adminToken?: string
+  /** The programme's human help line, shown by BANTUAN to people without a supervisor. */
+  helpContact?: string
   /** `SIMULATOR_ENABLED` if given, else true exactly when no real channel is configured. */
   simulatorEnabled: boolean
   /** Public base URL without a trailing slash; set means `setWebhook` at start in webhook mode. */
@@ -216,6 +221,7 @@ function toConfig(env: Env): Config {
   }
   if (env.DATABASE_URL !== undefined) config.databaseUrl = env.DATABASE_URL
   if (env.ADMIN_TOKEN !== undefined) config.adminToken = env.ADMIN_TOKEN
+  if (env.HELP_CONTACT !== undefined) config.helpContact = env.HELP_CONTACT
   if (env.PUBLIC_URL !== undefined) config.publicUrl = env.PUBLIC_URL
 
   if (env.TELEGRAM_BOT_TOKEN !== undefined) {

@@ -14,7 +14,9 @@ import { createMediaStore } from './conversation/media-store.js'
 import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
 import { createDb } from './db/client.js'
 import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
+import { listAllRegions } from './db/queries/regions.js'
 import { seedRegions } from './db/seed-regions.js'
+import { buildRegionDirectory } from './domain/regions.js'
 import { PRIORITY } from './domain/priorities.js'
 import { flowRegistry } from './flows/index.js'
 import { createApp } from './http/app.js'
@@ -40,6 +42,7 @@ export type Kaderbot = {
 }
 
 const WAKE_CHANNEL = 'outbox_wake'
+const ANY_CHANNEL = '*'
 
 /** Starts every part of the bot for a parsed configuration. */
 export async function startKaderbot(config: Config, options: StartOptions = {}): Promise<Kaderbot> {
@@ -67,7 +70,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       )
     }
 
-    let wakeSender = (_channel: ChannelName): void => undefined
+    const directory = buildRegionDirectory(await listAllRegions(handle.db))
+    let wakeSender = (_channel?: ChannelName): void => undefined
     const runtime = createRuntime({
       db: handle.db,
       i18n,
@@ -76,6 +80,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       logger,
       inactivity: options.inactivity,
       onQueued: (channel) => wakeSender(channel),
+      directory,
+      helpLine: config.helpContact ?? '',
     })
     const sender = createOutboxSender({
       db: handle.db,
@@ -90,11 +96,12 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     // Other replicas hear about queued messages through NOTIFY (DESIGN P6).
     wakeSender = (channel) => {
       sender.wake(channel)
-      if (handle.kind === 'postgres')
-        void handle.notify(WAKE_CHANNEL, channel).catch(() => undefined)
+      if (handle.kind === 'postgres') {
+        void handle.notify(WAKE_CHANNEL, channel ?? ANY_CHANNEL).catch(() => undefined)
+      }
     }
     const unlisten = await handle.listen(WAKE_CHANNEL, (channel) =>
-      sender.wake(channel as ChannelName)
+      sender.wake(channel === ANY_CHANNEL ? undefined : (channel as ChannelName))
     )
     sender.start()
 

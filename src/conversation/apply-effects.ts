@@ -3,17 +3,44 @@
  * of the turn that produced them, so a failure leaves neither the rows nor the new state.
  * @module
  */
+import { eq } from 'drizzle-orm'
+import type { ChannelName } from '../channels/types.js'
 import type { DbOrTx } from '../db/client.js'
-import { demoSubmissions } from '../db/schema/index.js'
+import { listIdentities } from '../db/queries/identities.js'
+import { enqueueMessages } from '../db/queries/outbox.js'
+import {
+  createPendingCadre,
+  linkIdentity,
+  listSupervisorsCovering,
+  recordConsent,
+  setOptedOut,
+  setPersonStatus,
+} from '../db/queries/people.js'
+import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
 import type { Effect } from '../domain/effects.js'
+import { PRIORITY, type Priority } from '../domain/priorities.js'
+import { type RegionDirectory, regionName } from '../domain/regions.js'
+import { type Reply, startButtonId } from '../engine/index.js'
+import { type TextRenderer, renderReply } from './render.js'
 
-export type EffectScope = { conversationId: number; now: Date }
+/** Who and when: the turn that produced the effects. */
+export type EffectScope = {
+  conversationId: number
+  channel: ChannelName
+  senderId: string
+  phone?: string
+  personId?: number
+  now: Date
+}
+
+export type ApplyDeps = { i18n: TextRenderer; directory: RegionDirectory }
 
 type Appliers = {
   [T in Effect['type']]: (
     tx: DbOrTx,
     effect: Extract<Effect, { type: T }>,
-    scope: EffectScope
+    scope: EffectScope,
+    deps: ApplyDeps
   ) => Promise<void>
 }
 
@@ -26,16 +53,126 @@ const appliers: Appliers = {
       submittedAt: scope.now,
     })
   },
+
+  async consent_answered(tx, effect, scope) {
+    await recordConsent(tx, {
+      channel: scope.channel,
+      senderId: scope.senderId,
+      personId: scope.personId,
+      noticeVersion: effect.noticeVersion,
+      given: effect.given,
+      at: new Date(effect.at),
+    })
+  },
+
+  async opted_out(tx, effect, scope) {
+    if (scope.personId) await setOptedOut(tx, { personId: scope.personId, at: new Date(effect.at) })
+  },
+
+  async opted_in(tx, _effect, scope) {
+    if (scope.personId) await setOptedOut(tx, { personId: scope.personId, at: null })
+  },
+
+  async registration_requested(tx, effect, scope, deps) {
+    const personId = await createPendingCadre(tx, {
+      name: effect.name,
+      phone: scope.phone,
+      regionCode: effect.desaCode,
+      cadreTier: effect.cadreTier,
+    })
+    await linkIdentity(tx, { personId, channel: scope.channel, externalId: scope.senderId })
+    const request: Reply = {
+      texts: [
+        {
+          key: 'registration:notify',
+          params: {
+            request: {
+              key: 'approval:request',
+              params: {
+                name: effect.name,
+                tier: { key: `registration:tier.${effect.cadreTier}` },
+                desa: regionName(deps.directory, effect.desaCode) ?? effect.desaCode,
+                kecamatan:
+                  regionName(deps.directory, effect.desaCode.split('.').slice(0, 3).join('.')) ??
+                  '',
+              },
+            },
+          },
+        },
+      ],
+      choices: [
+        { id: startButtonId('approval', String(personId)), label: { key: 'registration:review' } },
+      ],
+    }
+    // The request goes to everyone whose scope covers the desa (DOMAIN decision 4), unprompted.
+    const deciders = await listSupervisorsCovering(tx, effect.desaCode)
+    for (const decider of deciders) {
+      await notifyPerson(tx, deps, decider.id, request, PRIORITY.reminder)
+    }
+  },
+
+  async registration_decided(tx, effect, scope, deps) {
+    const [applicant] = await tx
+      .select({ name: people.name, status: people.status })
+      .from(people)
+      .where(eq(people.id, effect.personId))
+    if (!applicant || applicant.status !== 'pending') return
+    await setPersonStatus(tx, {
+      id: effect.personId,
+      status: effect.approved ? 'active' : 'rejected',
+    })
+    await tx.insert(auditLog).values({
+      actor: `person:${scope.personId ?? 'unknown'}`,
+      action: effect.approved ? 'registration_approved' : 'registration_rejected',
+      subject: `person:${effect.personId}`,
+      at: scope.now,
+    })
+    const key = effect.approved ? 'registration:approved' : 'registration:rejected'
+    await notifyPerson(
+      tx,
+      deps,
+      effect.personId,
+      { texts: [{ key, params: { name: applicant.name } }] },
+      PRIORITY.reminder
+    )
+  },
 }
 
 /** Writes every effect of a turn, in order. */
 export async function applyEffects(
   tx: DbOrTx,
   effects: Effect[],
-  scope: EffectScope
+  scope: EffectScope,
+  deps: ApplyDeps
 ): Promise<void> {
   for (const effect of effects) {
-    const apply = appliers[effect.type] as (tx: DbOrTx, e: Effect, s: EffectScope) => Promise<void>
-    await apply(tx, effect, scope)
+    const apply = appliers[effect.type] as (
+      tx: DbOrTx,
+      e: Effect,
+      s: EffectScope,
+      d: ApplyDeps
+    ) => Promise<void>
+    await apply(tx, effect, scope, deps)
   }
+}
+
+/** Queues a message to every chat identity of a person (it was not a reply to them). */
+async function notifyPerson(
+  tx: DbOrTx,
+  deps: ApplyDeps,
+  personId: number,
+  reply: Reply,
+  priority: Priority
+): Promise<void> {
+  const message = renderReply(deps.i18n, reply)
+  const identities = await listIdentities(tx, personId)
+  await enqueueMessages(
+    tx,
+    identities.map((identity) => ({
+      channel: identity.channel,
+      recipientId: identity.externalId,
+      priority,
+      message,
+    }))
+  )
 }

@@ -28,7 +28,9 @@ import {
   runTurn,
 } from '../engine/index.js'
 import type { Logger } from '../lib/logger.js'
+import type { RegionDirectory } from '../domain/regions.js'
 import { applyEffects } from './apply-effects.js'
+import { loadSnapshot } from './snapshot.js'
 import { type TextRenderer, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
@@ -60,8 +62,12 @@ export type RuntimeDeps = {
   timeZone: string
   logger: Logger
   inactivity?: InactivitySettings
-  /** Called after a commit that queued messages on a channel (wakes the sender). */
-  onQueued?: (channel: ChannelName) => void
+  /** Called after a commit that queued messages: on one channel, or on any (wakes the sender). */
+  onQueued?: (channel?: ChannelName) => void
+  /** The kecamatan and desa lists, loaded once at start. */
+  directory: RegionDirectory
+  /** Whom to contact for human help when a person has no supervisor (a setting). */
+  helpLine: string
 }
 
 export type HandleResult = { duplicate: boolean; replies: OutboundMessage[] }
@@ -78,9 +84,12 @@ export type Runtime = {
   promptDelivered: (params: { conversationId: number; turn: number; at: Date }) => Promise<void>
 }
 
+type TurnOutput = { messages: OutboundMessage[]; notified: boolean }
+
 type ProcessParams = {
   conversation: ConversationRow
   input: Input
+  phone?: string
   now: Date
   priority: Priority
   inboundId?: number
@@ -104,14 +113,34 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     }
   }
 
-  async function process(tx: DbOrTx, params: ProcessParams): Promise<OutboundMessage[]> {
+  async function process(tx: DbOrTx, params: ProcessParams): Promise<TurnOutput> {
     const { conversation, now } = params
+    const snapshot = await loadSnapshot(tx, {
+      channel: conversation.channel,
+      senderId: conversation.senderId,
+      phone: params.phone,
+      directory: deps.directory,
+      helpLine: deps.helpLine,
+    })
     const turn = runTurn(deps.registry, readSession(conversation), params.input, {
       now,
       timeZone: deps.timeZone,
       label,
+      snapshot,
     })
-    await applyEffects(tx, turn.effects, { conversationId: conversation.id, now })
+    await applyEffects(
+      tx,
+      turn.effects,
+      {
+        conversationId: conversation.id,
+        channel: conversation.channel,
+        senderId: conversation.senderId,
+        phone: params.phone,
+        personId: snapshot.person?.id,
+        now,
+      },
+      { i18n: deps.i18n, directory: deps.directory }
+    )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
     await saveConversation(tx, {
       id: conversation.id,
@@ -133,9 +162,11 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         turn: turnNo,
       }))
     )
-    if (params.newTurn)
+    if (params.newTurn) {
       await replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
-    return messages
+    }
+    // Effects may have queued messages to other people, on any channel.
+    return { messages, notified: turn.effects.length > 0 }
   }
 
   async function replanTimers(
@@ -179,22 +210,23 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           kind: message.content.type,
           receivedAt: message.receivedAt,
         })
-        if (inboundId === undefined) return { duplicate: true, replies: [] }
+        if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
         const conversation = await lockConversation(tx, {
           channel: message.channel,
           senderId: message.senderId,
           emptySession: emptySession(),
         })
         await linkInbound(tx, { inboundId, conversationId: conversation.id })
-        const replies = await process(tx, {
+        const output = await process(tx, {
           conversation,
           input: toInput(message.content),
+          phone: message.phone,
           now,
           priority: PRIORITY.live,
           inboundId,
           newTurn: true,
         })
-        return { duplicate: false, replies }
+        return { duplicate: false, replies: output.messages, notified: output.notified }
       })
       if (result.duplicate) {
         deps.logger.info(
@@ -203,22 +235,24 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         )
         return { duplicate: true, replies: await previousReplies(deps.db, message) }
       }
-      if (result.replies.length > 0) deps.onQueued?.(message.channel)
-      return result
+      if (result.notified) deps.onQueued?.()
+      else if (result.replies.length > 0) deps.onQueued?.(message.channel)
+      return { duplicate: false, replies: result.replies }
     },
 
     async handleTimeout(tx, kind, payload, now) {
       const conversation = await lockConversationById(tx, payload.conversationId)
       // The person answered since this timer was planned: it no longer applies.
       if (!conversation || conversation.turn !== payload.turn) return
-      const replies = await process(tx, {
+      const output = await process(tx, {
         conversation,
         input: { type: 'timeout', kind },
         now,
         priority: PRIORITY.reminder,
         newTurn: false,
       })
-      if (replies.length > 0) deps.onQueued?.(conversation.channel)
+      if (output.notified) deps.onQueued?.()
+      else if (output.messages.length > 0) deps.onQueued?.(conversation.channel)
     },
 
     async promptDelivered({ conversationId, turn, at }) {

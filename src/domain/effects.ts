@@ -4,6 +4,7 @@
  * per type, in the same transaction as the conversation state.
  * @module
  */
+import type { CadreTier } from './people.js'
 
 /**
  * The demo flow was completed.
@@ -15,4 +16,52 @@ export type DemoCompleted = {
   answers: Record<string, unknown>
 }
 
-export type Effect = DemoCompleted
+/**
+ * The person answered the privacy notice (DOMAIN decision 8); recorded either way, with the
+ * notice's version.
+ * @example { "type": "consent_answered", "given": true, "noticeVersion": "2026-11-v1", "at": "2025-11-24T01:00:00.000Z" }
+ */
+export type ConsentAnswered = {
+  type: 'consent_answered'
+  given: boolean
+  noticeVersion: string
+  at: string
+}
+
+/**
+ * BERHENTI: no more reminders and broadcasts (replies to the person's own messages go on).
+ * @example { "type": "opted_out", "at": "2025-11-24T01:00:00.000Z" }
+ */
+export type OptedOut = { type: 'opted_out'; at: string }
+
+/**
+ * MULAI: reminders and broadcasts again.
+ * @example { "type": "opted_in", "at": "2025-11-24T01:00:00.000Z" }
+ */
+export type OptedIn = { type: 'opted_in'; at: string }
+
+/**
+ * An unknown number asked to be registered as a cadre; the request goes to the supervisors whose
+ * scope covers the desa.
+ * @example { "type": "registration_requested", "name": "Siti Rahayu", "desaCode": "35.07.24.2001", "cadreTier": "ppkbd" }
+ */
+export type RegistrationRequested = {
+  type: 'registration_requested'
+  name: string
+  desaCode: string
+  cadreTier: CadreTier
+}
+
+/**
+ * A supervisor approved or rejected a self-registration; the applicant is told either way.
+ * @example { "type": "registration_decided", "personId": 12, "approved": true }
+ */
+export type RegistrationDecided = { type: 'registration_decided'; personId: number; approved: boolean }
+
+export type Effect =
+  | DemoCompleted
+  | ConsentAnswered
+  | OptedOut
+  | OptedIn
+  | RegistrationRequested
+  | RegistrationDecided

@@ -12,7 +12,10 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'back' }
   | { kind: 'skip' }
-  | { kind: 'start'; flowId: string }
+  | { kind: 'privacy' }
+  | { kind: 'stop' }
+  | { kind: 'resume' }
+  | { kind: 'start'; flowId: string; arg?: string }
 
 const GLOBAL_WORDS: Record<string, Command> = {
   menu: { kind: 'menu' },
@@ -31,6 +34,25 @@ const GLOBAL_WORDS: Record<string, Command> = {
   lewat: { kind: 'skip' },
   skip: { kind: 'skip' },
   '-': { kind: 'skip' },
+  privasi: { kind: 'privacy' },
+  privacy: { kind: 'privacy' },
+  berhenti: { kind: 'stop' },
+  stop: { kind: 'stop' },
+  mulai: { kind: 'resume' },
+}
+
+/** A button that starts a flow, e.g. "Tinjau" under an approval request: `start:<flow>:<arg>`. */
+export function startButtonId(flowId: string, arg?: string): string {
+  return arg === undefined ? `start:${flowId}` : `start:${flowId}:${arg}`
+}
+
+/** The start command a pressed button stands for, if it is a start button. */
+export function detectStartButton(id: string): Command | undefined {
+  const match = /^start:([\w-]+)(?::(.+))?$/.exec(id)
+  if (!match) return undefined
+  return match[2] === undefined
+    ? { kind: 'start', flowId: match[1]! }
+    : { kind: 'start', flowId: match[1]!, arg: match[2] }
 }
 
 /** The command a whole message stands for, if it is one. */

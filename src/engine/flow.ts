@@ -93,7 +93,19 @@ export type AnswersOf<S extends readonly AnyStep[]> = {
     : never
 }
 
-export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = {
+/** Who may use a flow and when; all optional, a flow without them is open to everyone. */
+export type FlowAccess = {
+  /** May this person start the flow (roles, registration state)? Hidden from the menu if not. */
+  allowed?: (ctx: FlowContext) => boolean
+  /** A reason not to start now (nothing to approve), said instead of the first question. */
+  unavailable?: (ctx: FlowContext) => Text | undefined
+  /** Answers taken from a button's argument (`start:<flow>:<arg>`), e.g. which request to decide. */
+  prefill?: (arg: string, ctx: FlowContext) => Answers
+  /** Show the main menu right after the closing message. */
+  menuAfter?: boolean
+}
+
+export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = FlowAccess & {
   id: string
   version: number
   /** Words that start the flow, without slash: `lapor` also matches `/lapor` and `/lapor@bot`. */
@@ -106,7 +118,7 @@ export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = {
   complete: (answers: AnswersOf<S>, ctx: FlowContext) => Completion
 }
 
-export type FlowDefinition<S extends readonly AnyStep[]> = {
+export type FlowDefinition<S extends readonly AnyStep[]> = FlowAccess & {
   id: string
   version: number
   commands?: readonly string[]
@@ -131,6 +143,7 @@ export function defineFlow<const S extends readonly AnyStep[]>(def: FlowDefiniti
     ids.add(step.id)
   }
   return {
+    ...def,
     id: def.id,
     version: def.version,
     commands: def.commands ?? [],

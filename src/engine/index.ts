@@ -25,3 +25,4 @@ export type {
   TextParam,
 } from './types.js'
 export { addDays, today } from './dates.js'
+export { detectStartButton, startButtonId } from './commands.js'

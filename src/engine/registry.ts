@@ -1,4 +1,11 @@
 import type { Flow } from './flow.js'
+import type { FlowContext } from './types.js'
+
+/**
+ * A flow everyone must go through before anything else while `applies` holds: the privacy
+ * notice and consent (DOMAIN decision 8).
+ */
+export type FlowGate = { flowId: string; applies: (ctx: FlowContext) => boolean }
 
 /** The flows a runtime knows, looked up by id and by trigger word. */
 export type FlowRegistry = {
@@ -7,10 +14,14 @@ export type FlowRegistry = {
   /** The flows offered by the main menu, in registration order. */
   menu: readonly Flow[]
   all: readonly Flow[]
+  gate?: FlowGate
 }
 
 /** Builds the lookup tables once; a trigger word used by two flows is a definition error. */
-export function createFlowRegistry(flows: readonly Flow[]): FlowRegistry {
+export function createFlowRegistry(
+  flows: readonly Flow[],
+  options: { gate?: FlowGate } = {}
+): FlowRegistry {
   const byId = new Map<string, Flow>()
   const byWord = new Map<string, Flow>()
   for (const flow of flows) {
@@ -21,10 +32,14 @@ export function createFlowRegistry(flows: readonly Flow[]): FlowRegistry {
       byWord.set(word, flow)
     }
   }
+  if (options.gate && !byId.has(options.gate.flowId)) {
+    throw new Error(`Gate flow ${options.gate.flowId} is not registered`)
+  }
   return {
     get: (flowId) => byId.get(flowId),
     byCommand: (word) => byWord.get(word),
     menu: flows.filter((f) => f.inMenu),
     all: flows,
+    gate: options.gate,
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Effect } from '../domain/effects.js'
-import { type Command, detectCommand } from './commands.js'
+import { type Command, detectCommand, detectStartButton } from './commands.js'
 import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
 import { matchChoice } from './parse/choice.js'
 import { parseYesNo } from './parse/yes-no.js'
@@ -76,7 +76,22 @@ class TurnBuilder {
       return this.session.active ? this.promptCurrent() : this.showMenu()
     }
     if (this.session.active) this.session.active.lastInputAt = this.ctx.now.toISOString()
-    const command = input.type === 'text' ? detectCommand(input.text, this.registry) : undefined
+    const detected =
+      input.type === 'text'
+        ? detectCommand(input.text, this.registry)
+        : input.type === 'choice'
+          ? detectStartButton(input.id)
+          : undefined
+    // Inside the gate only help and the notice itself work: no way round consent.
+    const inGate =
+      !!this.session.active && this.session.active.flowId === this.registry.gate?.flowId
+    const command =
+      inGate && detected?.kind !== 'help' && detected?.kind !== 'privacy' ? undefined : detected
+    if (command?.kind === 'privacy') {
+      this.note({ key: 'common:privacy' })
+      return this.session.active ? this.promptCurrent() : this.showMenu()
+    }
+    if (this.gateApplies()) return this.enterGate()
     if (command && command.kind !== 'skip') return this.onCommand(command)
     if (!this.session.active) return this.onIdle(input)
     switch (this.session.active.mode) {
@@ -93,16 +108,45 @@ class TurnBuilder {
     }
   }
 
+  // === The gate (consent before anything else)
+
+  private gateApplies(): boolean {
+    const gate = this.registry.gate
+    return !!gate && gate.applies(this.ctx) && this.session.active?.flowId !== gate.flowId
+  }
+
+  /** Starts the gate flow; a flow in progress (a notice changed mid-flow) is kept as a draft. */
+  private enterGate(): void {
+    const active = this.session.active
+    if (active) this.session.drafts[active.flowId] = normalized(active)
+    this.session.active = null
+    this.startFlow(this.registry.gate!.flowId)
+  }
+
   // === Global words and idle input
 
-  private onCommand(command: Exclude<Command, { kind: 'skip' }>): void {
+  private onCommand(command: Exclude<Command, { kind: 'skip' | 'privacy' }>): void {
     const active = this.session.active
     if (command.kind === 'help') {
-      this.note({ key: 'common:help' })
+      this.note({
+        key: 'common:help',
+        params: { contact: this.ctx.snapshot.helpContact || { key: 'common:helpFallback' } },
+      })
       return active ? this.promptCurrent() : this.showMenu()
     }
+    if (command.kind === 'stop' || command.kind === 'resume') {
+      // Reminders and broadcasts only: the conversation itself goes on (DESIGN P9).
+      const optedOut = command.kind === 'stop'
+      this.effects.push(
+        optedOut
+          ? { type: 'opted_out', at: this.ctx.now.toISOString() }
+          : { type: 'opted_in', at: this.ctx.now.toISOString() }
+      )
+      this.note({ key: optedOut ? 'common:optOut.done' : 'common:optIn.done' })
+      return active ? this.promptCurrent() : this.send({ texts: [] })
+    }
     if (!active) {
-      if (command.kind === 'start') return this.startFlow(command.flowId)
+      if (command.kind === 'start') return this.startFlow(command.flowId, command.arg)
       if (command.kind === 'back' || command.kind === 'cancel')
         this.note({ key: 'common:nothingActive' })
       return this.showMenu()
@@ -125,43 +169,74 @@ class TurnBuilder {
   private onIdle(input: Input): void {
     const menu = this.session.menu
     if (menu && (input.type === 'text' || input.type === 'choice')) {
-      const options = menu.flatMap((flowId) => {
-        const flow = this.registry.get(flowId)
-        return flow ? [menuOption(flow)] : []
-      })
-      const picked = this.pick(input, options)
-      if (picked) return this.startFlow(picked.slice('menu:'.length))
+      const picked = this.pick(input, this.menuOptions(menu))
+      if (picked?.startsWith(MENU_PAGE))
+        return this.showMenu(Number(picked.slice(MENU_PAGE.length)))
+      if (picked) return this.startFlow(picked.slice(MENU_FLOW.length))
     }
     this.note({ key: input.type === 'unsupported' ? unsupportedKey(input.kind) : 'common:unknown' })
     this.showMenu()
   }
 
   private goTo(target: InterruptTarget): void {
-    if (target.kind === 'start') return this.startFlow(target.flowId)
+    if (target.kind === 'start') return this.startFlow(target.flowId, target.arg)
     if (target.kind === 'cancel') return this.say({ key: 'common:cancelled' })
     this.showMenu()
   }
 
-  private showMenu(): void {
-    const flows = this.registry.menu
-    this.session.menu = flows.map((f) => f.id)
-    this.send({ texts: [{ key: 'common:menu.title' }], choices: flows.map(menuOption) })
+  /** The main menu: the flows this person may use, at most `MENU_PAGE_SIZE` items a screen. */
+  private showMenu(page = 0): void {
+    const flows = this.registry.menu.filter((f) => f.allowed?.(this.ctx) ?? true)
+    const pages = Math.max(1, Math.ceil(flows.length / MENU_PAGE_SIZE))
+    const current = Math.min(page, pages - 1)
+    const ids = flows
+      .slice(current * MENU_PAGE_SIZE, (current + 1) * MENU_PAGE_SIZE)
+      .map((f) => MENU_FLOW + f.id)
+    if (pages > 1) ids.push(MENU_PAGE + String((current + 1) % pages))
+    this.session.menu = ids
+    const person = this.ctx.snapshot.person
+    const texts: Text[] = [
+      person
+        ? { key: 'common:menu.titleNamed', params: { name: person.name } }
+        : { key: 'common:menu.title' },
+    ]
+    if (person?.status === 'pending') texts.push({ key: 'common:menu.pending' })
+    this.send({ texts, choices: this.menuOptions(ids) })
+  }
+
+  private menuOptions(ids: string[]): ChoiceOption[] {
+    return ids.flatMap((id) => {
+      if (id.startsWith(MENU_PAGE)) return [{ id, label: { key: 'common:menu.more' } }]
+      const flow = this.registry.get(id.slice(MENU_FLOW.length))
+      return flow ? [{ id, label: { key: flowKeys.title(flow.id) } }] : []
+    })
   }
 
   // === Starting, drafts, version changes
 
-  private startFlow(flowId: string): void {
+  private startFlow(flowId: string, arg?: string): void {
     const flow = this.registry.get(flowId)
     if (!flow) return this.showMenu()
     this.session.menu = null
+    if (flow.allowed && !flow.allowed(this.ctx)) {
+      this.note({ key: 'common:notAllowed' })
+      return this.showMenu()
+    }
+    const reason = flow.unavailable?.(this.ctx)
+    if (reason) return this.say(reason)
     const draft = this.session.drafts[flowId]
-    if (draft && draft.flowVersion === flow.version) {
+    if (arg === undefined && draft && draft.flowVersion === flow.version) {
       this.session.active = { ...draft, mode: 'resume_draft', interrupt: null }
       return this.promptCurrent()
     }
     delete this.session.drafts[flowId]
-    this.session.active = this.freshState(flow)
-    this.advance(flow, this.session.active)
+    const fresh = this.freshState(flow)
+    if (arg !== undefined && flow.prefill) {
+      fresh.answers = pruneUndefined(flow.prefill(arg, this.ctx))
+      fresh.history = Object.keys(fresh.answers)
+    }
+    this.session.active = fresh
+    this.advance(flow, fresh)
   }
 
   private freshState(flow: Flow): FlowState {
@@ -329,6 +404,7 @@ class TurnBuilder {
     this.session.active = null
     delete this.session.drafts[flow.id]
     this.send(completion.reply)
+    if (flow.menuAfter) this.showMenu()
   }
 
   // === Interruptions and drafts
@@ -485,8 +561,17 @@ class TurnBuilder {
   }
 }
 
-function menuOption(flow: Flow): ChoiceOption {
-  return { id: `menu:${flow.id}`, label: { key: flowKeys.title(flow.id) } }
+const MENU_FLOW = 'menu:'
+const MENU_PAGE = 'menu:$page:'
+/** Options a menu screen shows (DOMAIN §6.3: about six); the last one pages on. */
+export const MENU_PAGE_SIZE = 5
+
+function pruneUndefined(answers: Answers): FlowState['answers'] {
+  return Object.fromEntries(
+    Object.entries(answers).filter(
+      (entry): entry is [string, NonNullable<Answers[string]> | null] => entry[1] !== undefined
+    )
+  ) as FlowState['answers']
 }
 
 function unsupportedKey(kind: string): string[] {

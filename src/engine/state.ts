@@ -22,7 +22,7 @@ const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 export const interruptTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('menu') }),
   z.object({ kind: z.literal('cancel') }),
-  z.object({ kind: z.literal('start'), flowId: z.string() }),
+  z.object({ kind: z.literal('start'), flowId: z.string(), arg: z.string().optional() }),
 ])
 export type InterruptTarget = z.infer<typeof interruptTargetSchema>
 
@@ -55,7 +55,7 @@ const sessionV1Schema = z.object({
   active: flowStateSchema.nullable(),
   /** Drafts kept when a flow was interrupted or expired, by flow id (one per flow). */
   drafts: z.record(z.string(), flowStateSchema),
-  /** The flow ids offered by the last menu, so a later "2" means the second of them. */
+  /** The option ids offered by the last menu, so a later "2" means the second of them. */
   menu: z.array(z.string()).nullable(),
 })
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Effect } from '../domain/effects.js'
+import type { Snapshot } from '../domain/snapshot.js'
 
 /** A value that round-trips through JSON unchanged. */
 export type JsonValue =
@@ -40,6 +41,7 @@ export type FlowContext = {
   now: Date
   timeZone: string
   label: (text: Text) => string
+  snapshot: Snapshot
 }
 
 /** A finished flow's outcome: rows to write (effects) and the closing message. */

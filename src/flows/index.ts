@@ -1,7 +1,13 @@
 import { createFlowRegistry } from '../engine/index.js'
+import { approval } from './approval.js'
+import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
+import { registration } from './registration.js'
 
-/** Every flow the bot runs. Adding a flow: one file, one line here, one locale namespace. */
-export const flows = [kenalan]
+/**
+ * Every flow the bot runs, in menu order. Adding a flow: one file, one line here, one locale
+ * namespace, one transcript test.
+ */
+export const flows = [consent, registration, approval, kenalan]
 
-export const flowRegistry = createFlowRegistry(flows)
+export const flowRegistry = createFlowRegistry(flows, { gate: consentGate })

@@ -40,12 +40,14 @@ describe('idle conversation', () => {
       > halo
       < Maaf, saya belum mengerti pesan Anda.
         Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
       > [voice]
       < Maaf, saya belum bisa mendengarkan pesan suara. Mohon ketik jawabannya.
         Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
-      > 1
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
+      > 2
       < Halo! Mari berkenalan. Siapa nama panggilan Anda?
     `)
   })
@@ -57,11 +59,13 @@ describe('idle conversation', () => {
       < Halo! Mari berkenalan. Siapa nama panggilan Anda?
       > MENU
       < Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
       > BATAL
       < Saat ini tidak ada isian yang sedang berjalan.
         Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
     `)
   })
 
@@ -116,9 +120,10 @@ describe('global words mid-flow', () => {
       > 1
       < Draf disimpan. Ketik /kenalan untuk melanjutkan nanti.
         Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
       ~ +30m
-      > 1
+      > 2
       < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
         1. Lanjutkan draf
         2. Mulai baru
@@ -220,7 +225,8 @@ describe('summary and "ubah"', () => {
       < Terima kasih, Siti! Data percobaan Anda sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
     `)
     expect(chat.effects).toHaveLength(1)
-    expect(chat.effects[0]!.answers).toMatchObject({
+    expect(chat.effects[0]).toMatchObject({ type: 'demo_completed' })
+    expect((chat.effects[0] as { answers: object }).answers).toMatchObject({
       wantsReminder: true,
       reminderAt: '2025-11-25T01:30:00.000Z',
     })
@@ -250,7 +256,8 @@ describe('inactivity (DESIGN P4)', () => {
       > 2
       < Maaf, saya belum mengerti pesan Anda.
         Menu utama. Silakan pilih:
-        1. Kenalan (coba bot)
+        1. Daftar sebagai kader
+        2. Kenalan (coba bot)
       > kenalan
       < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
         1. Lanjutkan draf

@@ -7,11 +7,13 @@ import { describe, expect, test } from 'vitest'
 import { flowKeys } from '../../src/engine/index.js'
 import { flows } from '../../src/flows/index.js'
 import { testI18n } from '../harness/i18n.js'
+import { emptySnapshot } from '../../src/domain/snapshot.js'
 
 const ctx = {
   now: new Date('2025-11-24T01:00:00Z'),
   timeZone: 'Asia/Jakarta',
   label: () => '',
+  snapshot: emptySnapshot({ kecamatan: [], desaByKecamatan: {} }),
 }
 
 describe.each(flows.map((flow) => [flow.id, flow] as const))('flow %s', (id, flow) => {

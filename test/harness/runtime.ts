@@ -13,6 +13,7 @@ import { flowRegistry } from '../../src/flows/index.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
 import { testI18n } from './i18n.js'
+import { testRegionDirectory } from './transcript.js'
 
 export const silentLogger = createLogger({ level: 'silent' })
 
@@ -20,6 +21,7 @@ export type TestRuntimeOptions = {
   registry?: FlowRegistry
   i18n?: TextRenderer
   inactivity?: InactivitySettings
+  helpLine?: string
 }
 
 /** The real runtime and a simulator sender on a test database, with no timers running. */
@@ -44,6 +46,8 @@ export async function createTestRuntime(
     logger: silentLogger,
     inactivity: options.inactivity,
     onQueued: (channel) => sender.wake(channel),
+    directory: await testRegionDirectory(),
+    helpLine: options.helpLine ?? '',
   })
   return { runtime, sender }
 }

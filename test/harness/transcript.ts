@@ -21,8 +21,25 @@ import {
 import { renderReply } from '../../src/conversation/render.js'
 import type { OutboundMessage } from '../../src/channels/types.js'
 import { testI18n } from './i18n.js'
+import { type Snapshot, emptySnapshot } from '../../src/domain/snapshot.js'
+import { type RegionDirectory, buildRegionDirectory } from '../../src/domain/regions.js'
+import { loadRegionRows } from '../../src/db/seed-regions.js'
 
-export type TranscriptOptions = { at: string; timeZone?: string; session?: Session }
+export type TranscriptOptions = {
+  at: string
+  timeZone?: string
+  session?: Session
+  /** Who is talking; by default someone unknown who has already consented. */
+  snapshot?: Partial<Snapshot>
+}
+
+let directory: Promise<RegionDirectory> | undefined
+
+/** The real Kabupaten Malang lists, read from the seed files once. */
+export function testRegionDirectory(): Promise<RegionDirectory> {
+  directory ??= loadRegionRows().then((levels) => buildRegionDirectory(levels.flat()))
+  return directory
+}
 
 type Entry =
   | { kind: 'user'; raw: string }
@@ -47,6 +64,11 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
     now: parseAt(options.at),
     async expect(script) {
       const i18n = await testI18n(timeZone)
+      const snapshot: Snapshot = {
+        ...emptySnapshot(await testRegionDirectory()),
+        consented: true,
+        ...options.snapshot,
+      }
       const entries = parseScript(script)
       const actual: string[] = []
       for (const entry of entries) {
@@ -63,6 +85,7 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
           now: state.now,
           timeZone,
           label: (t) => i18n.render(t),
+          snapshot,
         })
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))

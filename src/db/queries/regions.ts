@@ -20,3 +20,8 @@ export async function listDesa(db: DbOrTx, kecamatanCode: string): Promise<Regio
     )
     .orderBy(asc(regions.name))
 }
+
+/** Every region, for building the in-memory directory the flows choose from. */
+export async function listAllRegions(db: DbOrTx): Promise<Region[]> {
+  return db.select().from(regions)
+}

@@ -46,8 +46,6 @@ export const conversations = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     channel: text('channel', { enum: channelEnumValues }).notNull(),
     senderId: text('sender_id').notNull(),
-    /** The person behind this chat, once recognised by phone or registered. */
-    personId: bigint('person_id', { mode: 'number' }),
     session: jsonb('session').notNull(),
     activeFlowId: text('active_flow_id'),
     turn: integer('turn').notNull().default(0),

@@ -1,0 +1,457 @@
+/**
+ * Queries on people, their chat identities and their consents (DOMAIN decisions 4 and 8). Phones
+ * are E.164 (`normalizePhone` in `lib/phone.ts` before calling); roles are stored deduplicated in
+ * the order of `ROLES`, so two role lists compare equal when they hold the same roles.
+ * @module
+ */
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type { ChannelName } from '../../channels/types.js'
+import { ROLES } from '../../domain/people.js'
+import type { CadreTier, PersonStatus, Role } from '../../domain/people.js'
+import type { DbOrTx } from '../client.js'
+import { channelIdentities, consents, people, regions } from '../schema/index.js'
+
+/** One row of `people`, as every query here returns it. */
+export type Person = {
+  id: number
+  name: string
+  /** E.164, or `null` for a participant without a phone. */
+  phone: string | null
+  roles: Role[]
+  regionCode: string
+  birthYear: number | null
+  cadreTier: CadreTier | null
+  status: PersonStatus
+  optedOutAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** One row of `consents`. */
+export type Consent = {
+  id: number
+  channel: ChannelName
+  senderId: string
+  personId: number | null
+  noticeVersion: string
+  given: boolean
+  at: Date
+}
+
+/** What an upsert did: a new row, a changed row, or nothing because the row was already so. */
+export type UpsertAction = 'inserted' | 'updated' | 'unchanged'
+
+/** The person an upsert left in the database, and what it did. */
+export type UpsertPersonResult = { person: Person; action: UpsertAction }
+
+/** Thrown when a new person would take a phone number another person already has. */
+export class PhoneInUseError extends Error {
+  readonly code = 'PHONE_IN_USE' as const
+
+  constructor(options?: ErrorOptions) {
+    super('another person already has this phone number', options)
+    this.name = 'PhoneInUseError'
+  }
+}
+
+/** Thrown when several people without a phone share the name and region being matched. */
+export class AmbiguousPersonError extends Error {
+  readonly code = 'AMBIGUOUS_PERSON' as const
+
+  constructor(
+    readonly matches: number,
+    options?: ErrorOptions
+  ) {
+    super(`${matches} people without a phone have this name in this region`, options)
+    this.name = 'AmbiguousPersonError'
+  }
+}
+
+const personColumns = {
+  id: people.id,
+  name: people.name,
+  phone: people.phone,
+  roles: people.roles,
+  regionCode: people.regionCode,
+  birthYear: people.birthYear,
+  cadreTier: people.cadreTier,
+  status: people.status,
+  optedOutAt: people.optedOutAt,
+  createdAt: people.createdAt,
+  updatedAt: people.updatedAt,
+}
+
+const consentColumns = {
+  id: consents.id,
+  channel: consents.channel,
+  senderId: consents.senderId,
+  personId: consents.personId,
+  noticeVersion: consents.noticeVersion,
+  given: consents.given,
+  at: consents.at,
+}
+
+/** The roles deduplicated and in the order of `ROLES` (`['kader', 'mentor']` → mentor, kader). */
+export function sortRoles(roles: readonly Role[]): Role[] {
+  return ROLES.filter((role) => roles.includes(role))
+}
+
+/** `region_code` lies within the scope `scopeCode` (itself or below it), as `coversRegion`. */
+function regionWithin(scopeCode: string): SQL {
+  return sql`(${people.regionCode} = ${scopeCode} or ${people.regionCode} like ${scopeCode} || '.%')`
+}
+
+/** The person with this E.164 phone, if any. */
+export async function findPersonByPhone(db: DbOrTx, phone: string): Promise<Person | undefined> {
+  const rows = await db.select(personColumns).from(people).where(eq(people.phone, phone))
+  return rows[0]
+}
+
+export type FindPersonByIdentityParams = { channel: ChannelName; externalId: string }
+
+/** The person behind a chat identity (a Telegram user id, a WhatsApp JID), if it is linked. */
+export async function findPersonByIdentity(
+  db: DbOrTx,
+  params: FindPersonByIdentityParams
+): Promise<Person | undefined> {
+  const rows = await db
+    .select(personColumns)
+    .from(channelIdentities)
+    .innerJoin(people, eq(people.id, channelIdentities.personId))
+    .where(
+      and(
+        eq(channelIdentities.channel, params.channel),
+        eq(channelIdentities.externalId, params.externalId)
+      )
+    )
+  return rows[0]
+}
+
+export type LinkIdentityParams = { personId: number; channel: ChannelName; externalId: string }
+
+/** What `linkIdentity` did: a new link, a link moved from another person, or nothing. */
+export type LinkIdentityResult = 'linked' | 'moved' | 'unchanged'
+
+/**
+ * Links a chat identity to a person, idempotently on `(channel, external_id)`: linking it again to
+ * the same person changes nothing; an identity that belonged to another person moves to this one
+ * (a number handed on to someone else, a registration approved for a new person).
+ */
+export async function linkIdentity(
+  db: DbOrTx,
+  params: LinkIdentityParams
+): Promise<LinkIdentityResult> {
+  const rows = await db
+    .insert(channelIdentities)
+    .values(params)
+    .onConflictDoUpdate({
+      target: [channelIdentities.channel, channelIdentities.externalId],
+      set: { personId: sql`excluded.person_id` },
+      setWhere: sql`${channelIdentities.personId} <> excluded.person_id`,
+    })
+    // xmax = 0 only on freshly inserted row versions; an unchanged link returns no row at all.
+    .returning({ inserted: sql<boolean>`(xmax = 0)` })
+  const row = rows[0]
+  if (!row) return 'unchanged'
+  return row.inserted ? 'linked' : 'moved'
+}
+
+/** The fields an import or an admin sets on a person; `undefined` keeps what is stored. */
+type PersonFields = {
+  name: string
+  roles: Role[]
+  regionCode: string
+  /** Birth year; `undefined` keeps the stored one (an empty cell does not erase it). */
+  birthYear?: number
+  /** Cadre tier; `undefined` keeps the stored one. */
+  cadreTier?: CadreTier
+  /** Defaults to `active`: an imported roster is authoritative, also for pending self-registrations. */
+  status?: PersonStatus
+}
+
+export type UpsertPersonByPhoneParams = PersonFields & { phone: string }
+
+/**
+ * Inserts a person, or updates the person who has this phone, in one statement (safe against a
+ * concurrent import of the same number). Roles are replaced, not merged. `action` is `unchanged`
+ * when the stored row already had every given value.
+ */
+export async function upsertPersonByPhone(
+  db: DbOrTx,
+  params: UpsertPersonByPhoneParams
+): Promise<UpsertPersonResult> {
+  const values = personValues(params)
+  const changed = changedColumns(params)
+  const rows = await db
+    .insert(people)
+    .values({ ...values, phone: params.phone })
+    .onConflictDoUpdate({
+      target: people.phone,
+      set: {
+        ...Object.fromEntries(changed.map(([key, column]) => [key, sql.raw(`excluded.${column}`)])),
+        updatedAt: sql`now()`,
+      },
+      setWhere: distinctFromExcluded(changed.map(([, column]) => column)),
+    })
+    .returning({ ...personColumns, inserted: sql<boolean>`(xmax = 0)` })
+  const row = rows[0]
+  if (row) {
+    const { inserted, ...person } = row
+    return { person, action: inserted ? 'inserted' : 'updated' }
+  }
+  const person = await findPersonByPhone(db, params.phone)
+  if (!person) throw new Error('upsertPersonByPhone: the conflicting row disappeared')
+  return { person, action: 'unchanged' }
+}
+
+export type UpsertPersonWithoutPhoneParams = PersonFields
+
+/**
+ * Inserts or updates a person without a phone (a participant), matched by exact name and region
+ * code among the people who have no phone. Throws `AmbiguousPersonError` when several match. An
+ * advisory lock on the name and region keeps two concurrent imports from inserting twice.
+ */
+export async function upsertPersonWithoutPhone(
+  db: DbOrTx,
+  params: UpsertPersonWithoutPhoneParams
+): Promise<UpsertPersonResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`people:${params.regionCode}:${params.name}`}))`
+    )
+    const matches = await tx
+      .select(personColumns)
+      .from(people)
+      .where(
+        and(
+          isNull(people.phone),
+          eq(people.name, params.name),
+          eq(people.regionCode, params.regionCode)
+        )
+      )
+      .orderBy(asc(people.id))
+      .limit(2)
+      .for('update')
+    if (matches.length > 1) throw new AmbiguousPersonError(matches.length)
+    const existing = matches[0]
+    const values = personValues(params)
+    if (!existing) {
+      const inserted = await tx.insert(people).values(values).returning(personColumns)
+      return { person: inserted[0]!, action: 'inserted' }
+    }
+    const changed = changedColumns(params)
+    const updated = await tx
+      .update(people)
+      .set({ ...values, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(people.id, existing.id),
+          sql`(${sql.join(
+            changed.map(([, column]) => sql.raw(`people.${column}`)),
+            sql`, `
+          )}) is distinct from (${sql.join(
+            changed.map(([key]) => sql`${values[key]}`),
+            sql`, `
+          )})`
+        )
+      )
+      .returning(personColumns)
+    const person = updated[0]
+    return person ? { person, action: 'updated' } : { person: existing, action: 'unchanged' }
+  })
+}
+
+type ChangeableKey = 'name' | 'roles' | 'regionCode' | 'birthYear' | 'cadreTier' | 'status'
+
+const COLUMN_NAMES: Record<ChangeableKey, string> = {
+  name: 'name',
+  roles: 'roles',
+  regionCode: 'region_code',
+  birthYear: 'birth_year',
+  cadreTier: 'cadre_tier',
+  status: 'status',
+}
+
+/** The row values of the given fields (roles sorted, status defaulted, undefined ones left out). */
+function personValues(params: PersonFields) {
+  return {
+    name: params.name,
+    roles: sortRoles(params.roles),
+    regionCode: params.regionCode,
+    status: params.status ?? 'active',
+    ...(params.birthYear !== undefined ? { birthYear: params.birthYear } : {}),
+    ...(params.cadreTier !== undefined ? { cadreTier: params.cadreTier } : {}),
+  }
+}
+
+/** The keys and SQL column names an upsert sets: the given fields only. */
+function changedColumns(params: PersonFields): [ChangeableKey, string][] {
+  const keys: ChangeableKey[] = ['name', 'roles', 'regionCode', 'status']
+  if (params.birthYear !== undefined) keys.push('birthYear')
+  if (params.cadreTier !== undefined) keys.push('cadreTier')
+  return keys.map((key) => [key, COLUMN_NAMES[key]])
+}
+
+/** `(people.a, people.b) is distinct from (excluded.a, excluded.b)` for an upsert's `setWhere`. */
+function distinctFromExcluded(columns: string[]): SQL {
+  const stored = sql.join(
+    columns.map((column) => sql.raw(`people.${column}`)),
+    sql`, `
+  )
+  const excluded = sql.join(
+    columns.map((column) => sql.raw(`excluded.${column}`)),
+    sql`, `
+  )
+  return sql`(${stored}) is distinct from (${excluded})`
+}
+
+/**
+ * The active people who may approve a self-registration in `regionCode`: supervisors and admins
+ * whose own region code covers it (the same code, or a code above it: 35.07.24 covers
+ * 35.07.24.2001, 35.07 covers everything). Ordered by id. Opted-out people are included:
+ * BERHENTI stops reminders and broadcasts, not approval requests; callers decide.
+ */
+export async function listSupervisorsCovering(db: DbOrTx, regionCode: string): Promise<Person[]> {
+  return db
+    .select(personColumns)
+    .from(people)
+    .where(
+      and(
+        eq(people.status, 'active'),
+        sql`${people.roles} && array['supervisor', 'admin']::text[]`,
+        sql`(${people.regionCode} = ${regionCode} or ${regionCode} like ${people.regionCode} || '.%')`
+      )
+    )
+    .orderBy(asc(people.id))
+}
+
+export type CreatePendingCadreParams = {
+  name: string
+  /** E.164; absent for a registration that did not share a number. */
+  phone?: string
+  regionCode: string
+  cadreTier: CadreTier
+}
+
+/**
+ * Records a cadre's self-registration as a `pending` person with the role `kader`, for a
+ * supervisor to approve. Throws `PhoneInUseError` if a person already has that phone.
+ */
+export async function createPendingCadre(
+  db: DbOrTx,
+  params: CreatePendingCadreParams
+): Promise<Person> {
+  const rows = await db
+    .insert(people)
+    .values({
+      name: params.name,
+      phone: params.phone ?? null,
+      roles: ['kader'],
+      regionCode: params.regionCode,
+      cadreTier: params.cadreTier,
+      status: 'pending',
+    })
+    .onConflictDoNothing({ target: people.phone })
+    .returning(personColumns)
+  const person = rows[0]
+  if (!person) throw new PhoneInUseError()
+  return person
+}
+
+export type SetPersonStatusParams = { id: number; status: PersonStatus }
+
+/** Sets a person's status (approve: `active`, refuse: `rejected`); `undefined` if no such person. */
+export async function setPersonStatus(
+  db: DbOrTx,
+  params: SetPersonStatusParams
+): Promise<Person | undefined> {
+  const rows = await db
+    .update(people)
+    .set({ status: params.status, updatedAt: sql`now()` })
+    .where(eq(people.id, params.id))
+    .returning(personColumns)
+  return rows[0]
+}
+
+export type ListPendingRegistrationsParams = {
+  /** A supervisor's or admin's region code: registrations at or below it are listed. */
+  scopeCode: string
+}
+
+/** A pending person with the names of their region and of its kecamatan, for approval lists. */
+export type PendingRegistrationRow = Person & {
+  regionName: string
+  /** The parent region's name (the kecamatan of a desa); `null` for the kabupaten. */
+  parentRegionName: string | null
+}
+
+const parentRegions = alias(regions, 'parent_regions')
+
+/** Pending self-registrations within a scope, oldest first. */
+export async function listPendingRegistrations(
+  db: DbOrTx,
+  params: ListPendingRegistrationsParams
+): Promise<PendingRegistrationRow[]> {
+  return db
+    .select({ ...personColumns, regionName: regions.name, parentRegionName: parentRegions.name })
+    .from(people)
+    .innerJoin(regions, eq(regions.code, people.regionCode))
+    .leftJoin(parentRegions, eq(parentRegions.code, regions.parentCode))
+    .where(and(eq(people.status, 'pending'), regionWithin(params.scopeCode)))
+    .orderBy(asc(people.createdAt), asc(people.id))
+}
+
+export type SetOptedOutParams = {
+  personId: number
+  /** When BERHENTI was said; `null` for MULAI (reminders and broadcasts again). */
+  at: Date | null
+}
+
+/** Records BERHENTI (`at` set) or MULAI (`at: null`); `undefined` if no such person. */
+export async function setOptedOut(
+  db: DbOrTx,
+  params: SetOptedOutParams
+): Promise<Person | undefined> {
+  const rows = await db
+    .update(people)
+    .set({ optedOutAt: params.at, updatedAt: sql`now()` })
+    .where(eq(people.id, params.personId))
+    .returning(personColumns)
+  return rows[0]
+}
+
+export type RecordConsentParams = {
+  channel: ChannelName
+  senderId: string
+  personId?: number
+  noticeVersion: string
+  given: boolean
+  at: Date
+}
+
+/** Appends a consent answer (given or refused) for a chat identity; the latest row counts. */
+export async function recordConsent(db: DbOrTx, params: RecordConsentParams): Promise<Consent> {
+  const rows = await db
+    .insert(consents)
+    .values({ ...params, personId: params.personId ?? null })
+    .returning(consentColumns)
+  return rows[0]!
+}
+
+export type FindLatestConsentParams = { channel: ChannelName; senderId: string }
+
+/** The latest consent answer of a chat identity (by insertion order), if it ever answered. */
+export async function findLatestConsent(
+  db: DbOrTx,
+  params: FindLatestConsentParams
+): Promise<Consent | undefined> {
+  const rows = await db
+    .select(consentColumns)
+    .from(consents)
+    .where(and(eq(consents.channel, params.channel), eq(consents.senderId, params.senderId)))
+    .orderBy(desc(consents.id))
+    .limit(1)
+  return rows[0]
+}

@@ -1,0 +1,41 @@
+/**
+ * What the runtime loads for a turn so flows can read data without querying (STYLE §6.6 §1):
+ * who is talking, whether they consented, the region lists, and role-specific lists.
+ * @module
+ */
+import type { CadreTier, PersonSnapshot } from './people.js'
+
+export type RegionEntry = { code: string; name: string }
+
+/** A self-registration a supervisor may decide on. */
+export type PendingRegistration = {
+  personId: number
+  name: string
+  desaName: string
+  kecamatanName: string
+  cadreTier: CadreTier | null
+}
+
+export type Snapshot = {
+  /** The recognised person, or `null` for a number the bot does not know yet. */
+  person: PersonSnapshot | null
+  /** Consent to the current privacy notice was given on this chat (DOMAIN decision 8). */
+  consented: boolean
+  /** Whom to contact for human help: the person's supervisor or the programme's help line. */
+  helpContact: string
+  kecamatan: RegionEntry[]
+  desaByKecamatan: Record<string, RegionEntry[]>
+  /** Registrations awaiting a decision within a supervisor's or admin's scope. */
+  pendingRegistrations: PendingRegistration[]
+}
+
+/** A snapshot for someone unknown who has not consented (first contact). */
+export function emptySnapshot(regions: Pick<Snapshot, 'kecamatan' | 'desaByKecamatan'>): Snapshot {
+  return {
+    person: null,
+    consented: false,
+    helpContact: '',
+    pendingRegistrations: [],
+    ...regions,
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest'
+import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry } from './index.js'
+
+const AT = '2025-11-24 08:00 WIB'
+
+describe('daftar (self-registration of a cadre)', () => {
+  test('an unknown number registers with kecamatan and desa from the real lists', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > daftar
+      < Nomor Anda belum terdaftar. Mari mendaftar sebagai kader KB.
+        Siapa nama lengkap Anda?
+      > Siti Rahayu
+      < Di kecamatan mana Anda bertugas? Balas dengan angka atau ketik nama kecamatannya.
+        1. Ampelgading
+        …
+        33. Wonosari
+      > singosar
+      < Di desa/kelurahan mana? Balas dengan angka atau ketik namanya.
+        1. Ardimulyo
+        …
+        17. Wonorejo
+      > tunjung tirto
+      < Anda kader apa?
+        1. PPKBD (IMP, tingkat desa)
+        2. Sub-PPKBD (Sub-IMP, tingkat dusun/RW)
+      > 2
+      < Mohon periksa kembali:
+        • Nama: Siti Rahayu
+        • Kecamatan: Singosari
+        • Desa/kelurahan: Tunjungtirto
+        • Jenis kader: Sub-PPKBD (Sub-IMP, tingkat dusun/RW)
+        Sudah benar?
+        1. Kirim
+        2. Ubah
+        3. Batal
+      > kirim
+      < Terima kasih, Siti Rahayu. Pendaftaran Anda sudah dikirim ke pengawas (PKB) di wilayah Anda. Kami kabari di sini setelah disetujui.
+    `)
+    expect(chat.effects).toEqual([
+      {
+        type: 'registration_requested',
+        name: 'Siti Rahayu',
+        desaCode: '35.07.24.2006', // Tunjungtirto in the Kemendagri list,
+        cadreTier: 'sub_ppkbd',
+      },
+    ])
+  })
+
+  test('changing the kecamatan asks for the desa again', async () => {
+    const chat = transcript(flowRegistry, { at: AT })
+    await chat.expect(`
+      > daftar
+      < …
+      > Siti Rahayu
+      < …
+      > Singosari
+      < …
+      > 1
+      < …
+      > 1
+      < Mohon periksa kembali:
+        …
+      > ubah
+      < …
+      > kecamatan
+      < Di kecamatan mana Anda bertugas? Balas dengan angka atau ketik nama kecamatannya.
+        …
+      > Lawang
+      < Di desa/kelurahan mana? Balas dengan angka atau ketik namanya.
+        …
+      > 1
+      < Mohon periksa kembali:
+        • Nama: Siti Rahayu
+        • Kecamatan: Lawang
+        • Desa/kelurahan: Bedali
+        • Jenis kader: PPKBD (IMP, tingkat desa)
+        …
+    `)
+  })
+
+  test('a registered person does not see it and cannot start it', async () => {
+    const kader = {
+      person: {
+        id: 3,
+        name: 'Bu Sri',
+        roles: ['kader' as const],
+        regionCode: '35.07.24.2001',
+        status: 'active' as const,
+      },
+    }
+    const chat = transcript(flowRegistry, { at: AT, snapshot: kader })
+    await chat.expect(`
+      > daftar
+      < Maaf, menu itu tidak tersedia untuk Anda.
+        Halo, Bu Sri! Menu utama:
+        1. Kenalan (coba bot)
+    `)
+  })
+})

@@ -1,0 +1,44 @@
+/**
+ * "Daftar": a number the bot does not know registers as an IMP cadre (DOMAIN decision 4): name,
+ * kecamatan then desa from the real Kemendagri lists (by number or typed name, typo-tolerant),
+ * and the tier. The request goes to every supervisor whose scope covers the desa.
+ * @module
+ */
+import { z } from 'zod'
+import { askChoice, askText, defineFlow } from '../engine/index.js'
+import type { ChoiceOption } from '../engine/index.js'
+import type { RegionEntry } from '../domain/snapshot.js'
+
+const asOptions = (entries: RegionEntry[] | undefined): ChoiceOption[] =>
+  (entries ?? []).map((r) => ({
+    id: r.code,
+    label: { key: 'common:raw', params: { value: r.name } },
+  }))
+
+export const registration = defineFlow({
+  id: 'registration',
+  version: 1,
+  commands: ['daftar'],
+  allowed: (ctx) => ctx.snapshot.person === null,
+  steps: [
+    askText('name', { schema: z.string().min(3).max(80) }),
+    askChoice('kecamatan', { options: (_answers, ctx) => asOptions(ctx.snapshot.kecamatan) }),
+    askChoice('desa', {
+      dependsOn: ['kecamatan'],
+      options: (answers, ctx) =>
+        asOptions(ctx.snapshot.desaByKecamatan[String(answers.kecamatan ?? '')]),
+    }),
+    askChoice('tier', { options: ['ppkbd', 'sub_ppkbd'] }),
+  ],
+  complete: (answers) => ({
+    effects: [
+      {
+        type: 'registration_requested',
+        name: answers.name,
+        desaCode: answers.desa,
+        cadreTier: answers.tier === 'sub_ppkbd' ? 'sub_ppkbd' : 'ppkbd',
+      },
+    ],
+    reply: { texts: [{ key: 'registration:sent', params: { name: answers.name } }] },
+  }),
+})
