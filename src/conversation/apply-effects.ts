@@ -74,7 +74,7 @@ const appliers: Appliers = {
   },
 
   async registration_requested(tx, effect, scope, deps) {
-    const personId = await createPendingCadre(tx, {
+    const { id: personId } = await createPendingCadre(tx, {
       name: effect.name,
       phone: scope.phone,
       regionCode: effect.desaCode,

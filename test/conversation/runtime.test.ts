@@ -17,7 +17,12 @@ import { runDueFires } from '../../src/scheduler/fires.js'
 import { conversationTimeoutHandlers } from '../../src/scheduler/jobs/conversation-timeouts.js'
 import { type TestDbHandle, createTestDb, hasPostgres } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
-import { createTestRuntime, silentLogger, simulatorMessage } from '../harness/runtime.js'
+import {
+  createTestRuntime,
+  giveConsent,
+  silentLogger,
+  simulatorMessage,
+} from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z') // Senin, 24 November 2025 08.00 WIB
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000)
@@ -25,6 +30,10 @@ const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000)
 let handle: TestDbHandle
 beforeEach(async () => {
   handle = await createTestDb()
+  // These tests are about the runtime, not the consent gate (see onboarding.test.ts).
+  const senders = Array.from({ length: 10 }, (_, i) => `sim-${i + 1}`)
+  await giveConsent(handle.db, senders)
+  await giveConsent(handle.db, ['tg-4'], 'telegram')
 })
 afterEach(async () => {
   await handle.close()

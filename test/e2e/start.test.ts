@@ -37,8 +37,12 @@ describe('npm start', () => {
         expect(response.status).toBe(200)
         return ((await response.json()) as { replies: { text: string }[] }).replies
       }
-      expect((await say('halo'))[0]!.text).toMatch(/^Maaf, saya belum mengerti/)
-      expect((await say('1'))[0]!.text).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
+      expect((await say('halo'))[0]!.text).toMatch(/^Selamat datang di kaderbot/)
+      expect((await say('ya')).map((r) => r.text)).toEqual([
+        'Terima kasih, persetujuan Anda sudah kami catat.',
+        'Menu utama. Silakan pilih:',
+      ])
+      expect((await say('2'))[0]!.text).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
       expect((await say('Rina'))[0]!.text).toMatch(/^Anda sebagai apa\?/)
     } finally {
       await stop(first.child)

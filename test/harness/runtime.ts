@@ -12,6 +12,8 @@ import type { FlowRegistry } from '../../src/engine/index.js'
 import { flowRegistry } from '../../src/flows/index.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
+import { recordConsent } from '../../src/db/queries/people.js'
+import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { testI18n } from './i18n.js'
 import { testRegionDirectory } from './transcript.js'
 
@@ -66,5 +68,22 @@ export function simulatorMessage(
     senderId: from,
     receivedAt: new Date('2025-11-24T01:00:00Z'),
     content: typeof content === 'string' ? { type: 'text', text: content } : content,
+  }
+}
+
+/** Records that these chats already accepted the current privacy notice (skips the gate). */
+export async function giveConsent(
+  db: Db,
+  senders: string[],
+  channel: InboundMessage['channel'] = 'simulator'
+): Promise<void> {
+  for (const senderId of senders) {
+    await recordConsent(db, {
+      channel,
+      senderId,
+      noticeVersion: NOTICE_VERSION,
+      given: true,
+      at: new Date('2025-11-24T00:00:00Z'),
+    })
   }
 }

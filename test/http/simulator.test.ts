@@ -11,7 +11,7 @@ import { createMediaStore } from '../../src/conversation/media-store.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { createApp } from '../../src/http/app.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import { createTestRuntime, silentLogger } from '../harness/runtime.js'
+import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z')
 // The smallest valid PNG: 1x1 transparent pixel.
@@ -22,6 +22,10 @@ let handle: TestDbHandle
 let dataDir: string
 beforeEach(async () => {
   handle = await createTestDb()
+  await giveConsent(
+    handle.db,
+    Array.from({ length: 9 }, (_, i) => `sim-${i + 1}`)
+  )
   dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-media-'))
 })
 afterEach(async () => {
