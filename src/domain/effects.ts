@@ -56,12 +56,11 @@ export type RegistrationRequested = {
  * A supervisor approved or rejected a self-registration; the applicant is told either way.
  * @example { "type": "registration_decided", "personId": 12, "approved": true }
  */
-export type RegistrationDecided = { type: 'registration_decided'; personId: number; approved: boolean }
+export type RegistrationDecided = {
+  type: 'registration_decided'
+  personId: number
+  approved: boolean
+}
 
 export type Effect =
-  | DemoCompleted
-  | ConsentAnswered
-  | OptedOut
-  | OptedIn
-  | RegistrationRequested
-  | RegistrationDecided
+  DemoCompleted | ConsentAnswered | OptedOut | OptedIn | RegistrationRequested | RegistrationDecided
