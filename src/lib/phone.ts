@@ -20,7 +20,10 @@ const PHONE_CHARACTERS = /^[0-9+\-.()/\s]+$/
  * trunk zero ("0812 3456 7890", "(0341) 123456"), the country code with or without `+`
  * ("62812…", "+62 812…", even "+62 0812…"), and numbers of other countries written with `+`.
  */
-export function normalizePhone(input: string, defaultCountry: CountryCode = 'ID'): string | undefined {
+export function normalizePhone(
+  input: string,
+  defaultCountry: CountryCode = 'ID'
+): string | undefined {
   const text = input.trim()
   if (!PHONE_CHARACTERS.test(text)) return undefined
   const phone = parsePhoneNumberFromString(text, defaultCountry)

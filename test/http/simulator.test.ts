@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { createApp } from '../../src/http/app.js'
+import { people } from '../../src/db/schema/index.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
 
@@ -82,6 +83,20 @@ describe('POST /api/v1/simulator/messages', () => {
     await sender.idle()
   })
 
+  test('a phone in any local form is recognised as the person it belongs to', async () => {
+    await handle.db.insert(people).values({
+      name: 'Bu Sri Wahyuni',
+      roles: ['kader'],
+      regionCode: '35.07.24.2001',
+      phone: '+6281200000004',
+    })
+    const { post, sender } = await buildApp()
+    const response = await post({ from: 'sim-1', phone: '0812-0000-0004', text: 'menu' })
+    const body = (await response.json()) as { replies: { text: string }[] }
+    expect(body.replies[0]!.text).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    await sender.idle()
+  })
+
   test('the same request id is processed once and answered the same', async () => {
     const { post, sender } = await buildApp()
     const first = await (await post({ from: 'sim-2', id: 'm-1', text: 'kenalan' })).json()
@@ -95,6 +110,7 @@ describe('POST /api/v1/simulator/messages', () => {
     ['two contents', { from: 'sim-3', text: 'a', choice: 'b' }],
     ['a bad sender id', { from: 'sim 3!', text: 'a' }],
     ['a location off the globe', { from: 'sim-3', location: { lat: 99, lng: 0 } }],
+    ['a phone that is no phone', { from: 'sim-3', phone: '12ab', text: 'halo' }],
   ])('rejects %s with 400 and a message', async (_name, body) => {
     const { post } = await buildApp()
     const response = await post(body)

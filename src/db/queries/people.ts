@@ -241,25 +241,13 @@ export async function upsertPersonWithoutPhone(
       const inserted = await tx.insert(people).values(values).returning(personColumns)
       return { person: inserted[0]!, action: 'inserted' }
     }
-    const changed = changedColumns(params)
+    if (sameValues(existing, values)) return { person: existing, action: 'unchanged' }
     const updated = await tx
       .update(people)
       .set({ ...values, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(people.id, existing.id),
-          sql`(${sql.join(
-            changed.map(([, column]) => sql.raw(`people.${column}`)),
-            sql`, `
-          )}) is distinct from (${sql.join(
-            changed.map(([key]) => sql`${values[key]}`),
-            sql`, `
-          )})`
-        )
-      )
+      .where(eq(people.id, existing.id))
       .returning(personColumns)
-    const person = updated[0]
-    return person ? { person, action: 'updated' } : { person: existing, action: 'unchanged' }
+    return { person: updated[0]!, action: 'updated' }
   })
 }
 
@@ -284,6 +272,16 @@ function personValues(params: PersonFields) {
     ...(params.birthYear !== undefined ? { birthYear: params.birthYear } : {}),
     ...(params.cadreTier !== undefined ? { cadreTier: params.cadreTier } : {}),
   }
+}
+
+/** Whether the stored person already has every value an upsert would set. */
+function sameValues(person: Person, values: ReturnType<typeof personValues>): boolean {
+  return Object.entries(values).every(([key, value]) => {
+    const stored = person[key as keyof Person]
+    return Array.isArray(value) && Array.isArray(stored)
+      ? value.length === stored.length && value.every((item, i) => item === stored[i])
+      : value === stored
+  })
 }
 
 /** The keys and SQL column names an upsert sets: the given fields only. */

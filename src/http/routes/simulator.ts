@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InboundContent, InboundMessage, OutboundMessage } from '../../channels/types.js'
 import type { HandleResult } from '../../conversation/runtime.js'
+import { normalizePhone } from '../../lib/phone.js'
 import { type MediaStore, photoExtension } from '../../conversation/media-store.js'
 
 export type SimulatorRouteDeps = {
@@ -36,10 +37,20 @@ const senderSchema = z
   .max(64)
   .regex(/^[\w.:@+-]+$/)
 
+/** Any local form ("0812-3456-7890", "62812…") in, E.164 out, as the messengers give it. */
+const phoneSchema = z
+  .string()
+  .max(32)
+  .transform((value, ctx) => {
+    const phone = normalizePhone(value)
+    if (!phone) ctx.addIssue({ code: 'custom', message: 'not a phone number' })
+    return phone ?? ''
+  })
+
 export const simulatorMessageSchema = z
   .object({
     from: senderSchema,
-    phone: z.string().trim().min(6).max(32).optional(),
+    phone: phoneSchema.optional(),
     id: z.string().trim().min(1).max(128).optional(),
     text: z.string().max(65_536).optional(),
     choice: z.string().min(1).max(64).optional(),
@@ -54,7 +65,7 @@ export const simulatorMessageSchema = z
           .max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 4),
       })
       .optional(),
-    contact: z.object({ phone: z.string().trim().min(6).max(32) }).optional(),
+    contact: z.object({ phone: phoneSchema }).optional(),
   })
   .refine(
     (m) =>

@@ -1,0 +1,70 @@
+/**
+ * The Indonesian texts of CSV imports, for the admin who runs them: file errors, row rejection
+ * reasons and the report's words. Kept in one table (not in `locales/`, which holds chat texts)
+ * so every sentence an admin reads is in one place. Reasons never contain a phone number.
+ * @module
+ */
+
+/** File-level problems: the import cannot start. */
+export const FILE_MESSAGES = {
+  notUtf8: () => 'berkas bukan teks UTF-8; di Excel simpan ulang sebagai "CSV UTF-8"',
+  empty: () => 'berkas kosong: tidak ada baris judul kolom',
+  broken: (line: number, problem: string) => `berkas CSV rusak di baris ${line}: ${problem}`,
+  quoteNotClosed: () => 'tanda kutip tidak ditutup',
+  missingColumn: (names: readonly string[]) =>
+    `kolom "${names[0]}" tidak ada di baris judul (nama lain yang diterima: ${names.slice(1).join(', ')})`,
+  duplicateColumn: (first: string, second: string) =>
+    `kolom "${first}" dan "${second}" berarti hal yang sama; hapus salah satunya`,
+} as const
+
+/** Why one row was rejected; several reasons of one row are joined with "; ". */
+export const ROW_MESSAGES = {
+  tooManyCells: () => 'baris ini berisi lebih banyak kolom daripada baris judul',
+  nameMissing: () => 'nama kosong',
+  nameTooLong: (max: number) => `nama lebih dari ${max} huruf`,
+  nameInvalid: () => 'nama harus berisi huruf dan tidak boleh berisi angka',
+  phoneInvalid: () => 'nomor telepon tidak valid',
+  phoneRequired: (roles: readonly string[]) => `nomor telepon wajib untuk peran ${roles.join('+')}`,
+  phoneDuplicate: (line: number) => `nomor telepon sama dengan baris ${line}`,
+  nameRegionDuplicate: (line: number) =>
+    `nama dan kode wilayah sama dengan baris ${line}, keduanya tanpa nomor telepon`,
+  roleMissing: () => 'peran kosong',
+  roleUnknown: (role: string) => `peran '${role}' tidak dikenal`,
+  regionMissing: () => 'kode wilayah kosong',
+  regionMalformed: (code: string) => `kode wilayah '${code}' tidak valid`,
+  regionUnknown: (code: string) => `kode wilayah ${code} tidak dikenal`,
+  regionLevel: (role: string, allowed: string, code: string, level: string) =>
+    `peran ${role} membutuhkan kode ${allowed}, sedangkan ${code} adalah ${level}`,
+  birthYearInvalid: (value: string, max: number) =>
+    `tahun lahir '${value}' tidak valid (1900 sampai ${max})`,
+  ambiguousPerson: (matches: number) =>
+    `ada ${matches} orang tanpa nomor telepon dengan nama dan kode wilayah ini; perbaiki lewat dasbor`,
+  databaseRefused: () => 'ditolak oleh basis data',
+} as const
+
+/** Indonesian names of region levels, for `regionLevel`. */
+export const LEVEL_NAMES = {
+  kabupaten: 'kabupaten',
+  kecamatan: 'kecamatan',
+  desa: 'desa',
+  kelurahan: 'kelurahan',
+} as const
+
+/** The report's words per row status, and the summary line. */
+export const REPORT_MESSAGES = {
+  line: (line: number) => `baris ${line}`,
+  accepted: 'diterima',
+  updated: 'diperbarui',
+  unchanged: 'tidak berubah',
+  rejected: 'ditolak',
+  ignoredColumns: (columns: readonly string[]) => `kolom diabaikan: ${columns.join(', ')}`,
+  summary: (counts: { accepted: number; updated: number; unchanged: number; rejected: number }) =>
+    `${counts.accepted} diterima, ${counts.updated} diperbarui, ${counts.unchanged} tidak berubah, ` +
+    `${counts.rejected} ditolak`,
+} as const
+
+/** An Indonesian "or" list: `['kecamatan', 'desa', 'kelurahan']` → `kecamatan, desa atau kelurahan`. */
+export function joinOr(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} atau ${items.at(-1)}`
+}
