@@ -1,0 +1,60 @@
+/**
+ * The example roster, imported as a newcomer would, then every example person consenting and
+ * seeing the menu of their roles (issue 4's "done when", as a test).
+ */
+import { readFile } from 'node:fs/promises'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { importPeople } from '../../src/import/people.js'
+import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
+
+const NOW = new Date('2025-11-24T01:00:00Z')
+
+let handle: TestDbHandle
+beforeEach(async () => {
+  handle = await createTestDb()
+})
+afterEach(async () => {
+  await handle.close()
+})
+
+test('each example person is recognised by phone and sees the menu of their roles', async () => {
+  const csv = await readFile(new URL('../../examples/people.csv', import.meta.url), 'utf8')
+  const report = await importPeople(handle.db, csv)
+  expect(report.rejected).toBe(0)
+
+  const { runtime, sender } = await createTestRuntime(handle.db)
+  const menuOf = async (phone: string) => {
+    const say = async (text: string) =>
+      (await runtime.handleInbound({ ...simulatorMessage(`wa-${phone}`, text), phone }, NOW))
+        .replies
+    await say('halo')
+    const [, menu] = await say('ya')
+    return [menu!.text, ...(menu!.choices ?? []).map((c) => c.label)]
+  }
+
+  expect(await menuOf('+6281200000001')).toEqual([
+    'Halo, Dewi Kartikasari! Menu utama:',
+    'Persetujuan pendaftaran kader',
+    'Kenalan (coba bot)',
+  ])
+  expect(await menuOf('+6281200000002')).toEqual([
+    'Halo, Bambang Supriyadi! Menu utama:',
+    'Persetujuan pendaftaran kader',
+    'Kenalan (coba bot)',
+  ])
+  for (const [phone, name] of [
+    ['+6281200000003', 'Sri Wahyuni'], // mentor
+    ['+6281200000004', 'Siti Rahayu'], // kader
+    ['+6281200000005', 'Nur Aini'], // peserta
+    ['+6281200000006', 'Endang Susilowati'], // mentor + kader
+  ]) {
+    expect(await menuOf(phone!)).toEqual([`Halo, ${name}! Menu utama:`, 'Kenalan (coba bot)'])
+  }
+  expect(await menuOf('+6281200000100')).toEqual([
+    'Menu utama. Silakan pilih:',
+    'Daftar sebagai kader',
+    'Kenalan (coba bot)',
+  ])
+  await sender.idle()
+})
