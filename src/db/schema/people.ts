@@ -37,10 +37,7 @@ export const people = pgTable(
       .notNull()
       .default(sql`now()`),
   },
-  (t) => [
-    uniqueIndex('people_phone_uq').on(t.phone),
-    index('people_region_idx').on(t.regionCode),
-  ]
+  (t) => [uniqueIndex('people_phone_uq').on(t.phone), index('people_region_idx').on(t.regionCode)]
 )
 
 /** A person's chat identities: one person may write from WhatsApp and from Telegram. */
