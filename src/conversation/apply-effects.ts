@@ -16,6 +16,14 @@ import {
   setOptedOut,
   setPersonStatus,
 } from '../db/queries/people.js'
+import {
+  countCadreVisitsInPeriod,
+  createFamily,
+  createReferral,
+  createVisit,
+  findFamily,
+  setFamilyKrs,
+} from '../db/queries/visits.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
 import type { Effect } from '../domain/effects.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
@@ -41,10 +49,74 @@ type Appliers = {
     effect: Extract<Effect, { type: T }>,
     scope: EffectScope,
     deps: ApplyDeps
-  ) => Promise<void>
+  ) => Promise<Reply[] | void>
 }
 
 const appliers: Appliers = {
+  async visit_reported(tx, effect, scope) {
+    const cadreId = scope.personId
+    // The flow is only open to a recognised cadre; anything else is a bug, not bad input.
+    if (cadreId === undefined) throw new Error('visit_reported without a person')
+    const familyId =
+      effect.family.kind === 'existing'
+        ? effect.family.id
+        : (
+            await createFamily(tx, {
+              headName: effect.family.headName,
+              desaCode: effect.family.desaCode,
+              dusunRwRt: effect.family.dusunRwRt,
+              createdBy: cadreId,
+              consentedAt: scope.now,
+            })
+          ).id
+    const family = await findFamily(tx, familyId)
+    if (!family) throw new Error(`visit_reported for unknown family ${familyId}`)
+    if (effect.sasaran.includes('krs') !== family.krs) {
+      await setFamilyKrs(tx, { familyId, krs: effect.sasaran.includes('krs') })
+    }
+    const visit = await createVisit(tx, {
+      cadreId,
+      familyId,
+      desaCode: family.desaCode,
+      visitDate: effect.visitDate,
+      sasaran: effect.sasaran,
+      kbStatus: effect.kbStatus,
+      kbMethod: effect.kbMethod,
+      kbIntent: effect.kbIntent,
+      risk4t: effect.risk4t,
+      envRisks: effect.envRisks,
+      lila: effect.lila,
+      hb: effect.hb,
+      actions: effect.actions,
+      note: effect.note,
+      photoRef: effect.photoRef,
+      lat: effect.location?.lat ?? null,
+      lng: effect.location?.lng ?? null,
+      createdAt: scope.now,
+    })
+    if (effect.referral) {
+      await createReferral(tx, {
+        visitId: visit.id,
+        familyId,
+        cadreId,
+        desaCode: family.desaCode,
+        target: effect.referral.target,
+        reason: effect.referral.reason,
+        followUpDate: effect.referral.followUpDate,
+        createdAt: scope.now,
+      })
+    }
+    const count = await countCadreVisitsInPeriod(tx, {
+      cadreId,
+      period: effect.visitDate.slice(0, 7),
+    })
+    return [
+      {
+        texts: [{ key: 'visit-report:saved', params: { reference: visit.reference, count } }],
+      },
+    ]
+  },
+
   async demo_completed(tx, effect, scope) {
     await tx.insert(demoSubmissions).values({
       conversationId: scope.conversationId,
@@ -138,22 +210,27 @@ const appliers: Appliers = {
   },
 }
 
-/** Writes every effect of a turn, in order. */
+/**
+ * Writes every effect of a turn, in order; returns what the appliers have to say to the sender
+ * (a reference number they allocated), to follow the turn's own replies.
+ */
 export async function applyEffects(
   tx: DbOrTx,
   effects: Effect[],
   scope: EffectScope,
   deps: ApplyDeps
-): Promise<void> {
+): Promise<Reply[]> {
+  const replies: Reply[] = []
   for (const effect of effects) {
     const apply = appliers[effect.type] as (
       tx: DbOrTx,
       e: Effect,
       s: EffectScope,
       d: ApplyDeps
-    ) => Promise<void>
-    await apply(tx, effect, scope, deps)
+    ) => Promise<Reply[] | void>
+    replies.push(...((await apply(tx, effect, scope, deps)) ?? []))
   }
+  return replies
 }
 
 /** Queues a message to every chat identity of a person (it was not a reply to them). */

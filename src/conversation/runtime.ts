@@ -30,7 +30,9 @@ import {
 import type { Logger } from '../lib/logger.js'
 import type { RegionDirectory } from '../domain/regions.js'
 import { applyEffects } from './apply-effects.js'
+import { isLoaded, withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
+import type { Snapshot } from '../domain/snapshot.js'
 import { type TextRenderer, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
@@ -102,6 +104,15 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const inactivity = deps.inactivity ?? DEFAULT_INACTIVITY
   const label = (text: Parameters<TextRenderer['render']>[0]) => deps.i18n.render(text)
 
+  /** The flow's data needs for a session's active flow that the snapshot does not hold yet. */
+  function needsOf(registry: FlowRegistry, session: Session, snapshot: Snapshot, now: Date) {
+    const active = session.active
+    const flow = active && registry.get(active.flowId)
+    if (!active || !flow?.data) return []
+    const ctx = { now, timeZone: deps.timeZone, label, snapshot }
+    return flow.data(active.answers, ctx).filter((need) => !isLoaded(snapshot, need))
+  }
+
   function readSession(conversation: ConversationRow): Session {
     try {
       return parseSession(conversation.session)
@@ -115,20 +126,31 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 
   async function process(tx: DbOrTx, params: ProcessParams): Promise<TurnOutput> {
     const { conversation, now } = params
-    const snapshot = await loadSnapshot(tx, {
+    const session = readSession(conversation)
+    let snapshot = await loadSnapshot(tx, {
       channel: conversation.channel,
       senderId: conversation.senderId,
       phone: params.phone,
       directory: deps.directory,
       helpLine: deps.helpLine,
     })
-    const turn = runTurn(deps.registry, readSession(conversation), params.input, {
-      now,
-      timeZone: deps.timeZone,
-      label,
-      snapshot,
-    })
-    await applyEffects(
+    const run = () =>
+      runTurn(deps.registry, session, params.input, {
+        now,
+        timeZone: deps.timeZone,
+        label,
+        snapshot,
+      })
+    // Data the flow needs before this input (options of the question being answered) and after
+    // it (options of the next question); the engine is pure, so running it again is safe.
+    snapshot = await withLookups(tx, snapshot, needsOf(deps.registry, session, snapshot, now))
+    let turn = run()
+    const after = needsOf(deps.registry, turn.session, snapshot, now)
+    if (after.length > 0) {
+      snapshot = await withLookups(tx, snapshot, after)
+      turn = run()
+    }
+    const appliedReplies = await applyEffects(
       tx,
       turn.effects,
       {
@@ -149,7 +171,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       turn: turnNo,
       now,
     })
-    const messages = turn.replies.map((reply) => renderReply(deps.i18n, reply))
+    const messages = [...turn.replies, ...appliedReplies].map((reply) =>
+      renderReply(deps.i18n, reply)
+    )
     await enqueueMessages(
       tx,
       messages.map((message) => ({

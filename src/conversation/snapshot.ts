@@ -42,6 +42,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     consented: consent?.given === true && consent.noticeVersion === NOTICE_VERSION,
     helpContact: params.helpLine,
     pendingRegistrations: [],
+    lookups: {},
     ...directory,
   }
   if (!person || person.status === 'rejected') return snapshot

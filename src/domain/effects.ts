@@ -62,5 +62,41 @@ export type RegistrationDecided = {
   approved: boolean
 }
 
+/**
+ * A cadre reported a home visit (DOMAIN §3.4). The applier creates a new family if needed,
+ * allocates the reference (`KJ-2511-000123`), opens the referral and answers with the reference
+ * and the cadre's count this month.
+ * @example { "type": "visit_reported", "family": { "kind": "existing", "id": 4 }, "visitDate": "2025-11-24",
+ *   "sasaran": ["pus"], "kbStatus": "ber_kb", "kbMethod": "suntik_3", "kbIntent": null, "risk4t": [],
+ *   "envRisks": [], "lila": null, "hb": null, "actions": ["kie"], "referral": null, "photoRef": null,
+ *   "location": null, "note": null }
+ */
+export type VisitReported = {
+  type: 'visit_reported'
+  family:
+    | { kind: 'existing'; id: number }
+    | { kind: 'new'; headName: string; dusunRwRt: string | null; desaCode: string }
+  visitDate: string
+  sasaran: string[]
+  kbStatus: string | null
+  kbMethod: string | null
+  kbIntent: string | null
+  risk4t: string[]
+  envRisks: string[]
+  lila: number | null
+  hb: number | null
+  actions: string[]
+  referral: { target: string; reason: string; followUpDate: string } | null
+  photoRef: string | null
+  location: { lat: number; lng: number } | null
+  note: string | null
+}
+
 export type Effect =
-  DemoCompleted | ConsentAnswered | OptedOut | OptedIn | RegistrationRequested | RegistrationDecided
+  | VisitReported
+  | DemoCompleted
+  | ConsentAnswered
+  | OptedOut
+  | OptedIn
+  | RegistrationRequested
+  | RegistrationDecided

@@ -16,6 +16,25 @@ export type PendingRegistration = {
   cadreTier: CadreTier | null
 }
 
+/** A family found by a typo-tolerant search of the head's name in one desa. */
+export type FamilyMatch = {
+  id: number
+  headName: string
+  dusunRwRt: string | null
+  lastVisitDate: string | null
+}
+
+/** Data a flow asks for mid-flow (`Flow.data`); `key` tells whether a loaded result still fits. */
+export type DataNeed =
+  | { kind: 'family_search'; key: string; desaCode: string; query: string }
+  | { kind: 'same_day_visit'; key: string; familyId: number; visitDate: string }
+
+/** What the runtime loaded for a flow's data needs, by need key. */
+export type Lookups = {
+  familySearch?: { key: string; results: FamilyMatch[] }
+  sameDayVisit?: { key: string; reference: string | null }
+}
+
 export type Snapshot = {
   /** The recognised person, or `null` for a number the bot does not know yet. */
   person: PersonSnapshot | null
@@ -27,6 +46,7 @@ export type Snapshot = {
   desaByKecamatan: Record<string, RegionEntry[]>
   /** Registrations awaiting a decision within a supervisor's or admin's scope. */
   pendingRegistrations: PendingRegistration[]
+  lookups: Lookups
 }
 
 /** A snapshot for someone unknown who has not consented (first contact). */
@@ -36,6 +56,7 @@ export function emptySnapshot(regions: Pick<Snapshot, 'kecamatan' | 'desaByKecam
     consented: false,
     helpContact: '',
     pendingRegistrations: [],
+    lookups: {},
     ...regions,
   }
 }

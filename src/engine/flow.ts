@@ -4,6 +4,7 @@
  * answers into effects. Text never lives here: prompts are i18n keys derived from the ids.
  * @module
  */
+import type { DataNeed } from '../domain/snapshot.js'
 import type {
   ChoiceOption,
   Completion,
@@ -50,6 +51,13 @@ export type StepOptions<V> = {
   validate?: (value: V, env: StepEnv) => Text | undefined
   /** Parameters for the prompt text, from earlier answers or the context. */
   promptParams?: (answers: Answers, ctx: FlowContext) => Record<string, TextParam>
+  /**
+   * Answer the step without asking (the visit date is today unless the person says otherwise); the
+   * value shows in the summary and can be changed there with "ubah".
+   */
+  defaultValue?: (answers: Answers, ctx: FlowContext) => V | undefined
+  /** Leave it out of the summary and of "ubah" (a search text, a consent that must be yes). */
+  hidden?: boolean
 }
 
 /**
@@ -63,6 +71,8 @@ export type Step<Id extends string = string, V extends JsonValue = JsonValue, O 
   when?: (answers: Answers, ctx: FlowContext) => boolean
   dependsOn: readonly string[]
   promptParams?: (answers: Answers, ctx: FlowContext) => Record<string, TextParam>
+  defaultValue?: (answers: Answers, ctx: FlowContext) => V | undefined
+  hidden: boolean
   /** The options to show and to match typed replies against (choice kinds only). */
   options?: (answers: Answers, ctx: FlowContext, flowId: string) => ChoiceOption[]
   /** Reads one input; never throws on bad input. */
@@ -103,6 +113,11 @@ export type FlowAccess = {
   prefill?: (arg: string, ctx: FlowContext) => Answers
   /** Show the main menu right after the closing message. */
   menuAfter?: boolean
+  /**
+   * Data the next question needs that only the answers so far can name (a family search for the
+   * typed name). The runtime loads it into the snapshot and runs the turn again (DESIGN P2).
+   */
+  data?: (answers: Answers, ctx: FlowContext) => DataNeed[]
 }
 
 export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = FlowAccess & {

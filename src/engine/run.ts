@@ -327,9 +327,14 @@ class TurnBuilder {
   /** Drops answers whose condition no longer holds, then asks the first unanswered step. */
   private advance(flow: Flow, active: FlowState): void {
     dropStale(flow, active, this.ctx)
-    const next = flow.steps.find(
-      (s) => isAsked(s, active.answers, this.ctx) && active.answers[s.id] === undefined
-    )
+    const unanswered = (s: AnyStep) =>
+      isAsked(s, active.answers, this.ctx) && active.answers[s.id] === undefined
+    for (const step of flow.steps.filter(unanswered)) {
+      const value = step.defaultValue?.(active.answers, this.ctx)
+      if (value === undefined) break
+      active.answers[step.id] = value
+    }
+    const next = flow.steps.find(unanswered)
     active.interrupt = null
     if (next) {
       active.mode = 'ask'
@@ -496,7 +501,7 @@ class TurnBuilder {
 
   private summary(flow: Flow, active: FlowState): Text[] {
     const lines: Text[] = flow.steps
-      .filter((s) => active.answers[s.id] !== undefined && isAsked(s, active.answers, this.ctx))
+      .filter((s) => this.isShown(s, active))
       .map((step) => {
         const value = active.answers[step.id]
         const env = this.envFor(flow, active, step)
@@ -517,11 +522,20 @@ class TurnBuilder {
 
   private editOptions(flow: Flow, active: FlowState): ChoiceOption[] {
     return flow.steps
-      .filter((s) => active.answers[s.id] !== undefined && isAsked(s, active.answers, this.ctx))
+      .filter((s) => this.isShown(s, active))
       .map((s) => ({ id: s.id, label: { key: flowKeys.label(flow.id, s.id) } }))
   }
 
   // === Small helpers
+
+  /** Answered, still asked, and not hidden: it belongs in the summary and in "ubah". */
+  private isShown(step: AnyStep, active: FlowState): boolean {
+    return (
+      !step.hidden &&
+      active.answers[step.id] !== undefined &&
+      isAsked(step, active.answers, this.ctx)
+    )
+  }
 
   private pick(input: Input, options: ChoiceOption[]): string | undefined {
     if (input.type === 'choice') return options.find((o) => o.id === input.id)?.id
@@ -557,6 +571,8 @@ class TurnBuilder {
   private send(reply: Reply): void {
     const texts = [...this.pending, ...reply.texts]
     this.pending = []
+    // A flow may leave its closing words to the runtime (a reference number it allocates).
+    if (texts.length === 0 && !reply.choices?.length) return
     this.replies.push(reply.choices ? { texts, choices: reply.choices } : { texts })
   }
 }

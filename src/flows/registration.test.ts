@@ -95,7 +95,8 @@ describe('daftar (self-registration of a cadre)', () => {
       > daftar
       < Maaf, menu itu tidak tersedia untuk Anda.
         Halo, Bu Sri! Menu utama:
-        1. Kenalan (coba bot)
+        1. Lapor kunjungan rumah
+        2. Kenalan (coba bot)
     `)
   })
 })

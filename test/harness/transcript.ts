@@ -14,6 +14,7 @@ import {
   type FlowRegistry,
   type Input,
   type Session,
+  type Text,
   emptySession,
   parseSession,
   runTurn,
@@ -21,7 +22,12 @@ import {
 import { renderReply } from '../../src/conversation/render.js'
 import type { OutboundMessage } from '../../src/channels/types.js'
 import { testI18n } from './i18n.js'
-import { type Snapshot, emptySnapshot } from '../../src/domain/snapshot.js'
+import {
+  type DataNeed,
+  type Lookups,
+  type Snapshot,
+  emptySnapshot,
+} from '../../src/domain/snapshot.js'
 import { type RegionDirectory, buildRegionDirectory } from '../../src/domain/regions.js'
 import { loadRegionRows } from '../../src/db/seed-regions.js'
 
@@ -31,6 +37,8 @@ export type TranscriptOptions = {
   session?: Session
   /** Who is talking; by default someone unknown who has already consented. */
   snapshot?: Partial<Snapshot>
+  /** Answers a flow's data needs, as the runtime's queries would. */
+  lookups?: (need: DataNeed) => Partial<Lookups>
 }
 
 let directory: Promise<RegionDirectory> | undefined
@@ -64,7 +72,7 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
     now: parseAt(options.at),
     async expect(script) {
       const i18n = await testI18n(timeZone)
-      const snapshot: Snapshot = {
+      let snapshot: Snapshot = {
         ...emptySnapshot(await testRegionDirectory()),
         consented: true,
         ...options.snapshot,
@@ -81,12 +89,25 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         const input: Input =
           entry.kind === 'timer' ? { type: 'timeout', kind: entry.timer } : parseInput(entry.raw)
         actual.push(entry.kind === 'timer' ? entry.raw : `> ${entry.raw}`)
-        const turn = runTurn(registry, state.session, input, {
+        const ctxOf = () => ({
           now: state.now,
           timeZone,
-          label: (t) => i18n.render(t),
+          label: (t: Text) => i18n.render(t),
           snapshot,
         })
+        // As the runtime does: load what the flow needs before and after the input, run again.
+        const load = (session: Session) => {
+          const active = session.active
+          const flow = active && registry.get(active.flowId)
+          const needs = active && flow?.data ? flow.data(active.answers, ctxOf()) : []
+          for (const need of needs) {
+            snapshot = { ...snapshot, lookups: { ...snapshot.lookups, ...options.lookups?.(need) } }
+          }
+          return needs.length > 0
+        }
+        load(state.session)
+        let turn = runTurn(registry, state.session, input, ctxOf())
+        if (load(turn.session)) turn = runTurn(registry, state.session, input, ctxOf())
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))

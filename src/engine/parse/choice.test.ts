@@ -209,3 +209,19 @@ describe('matchMultiChoice', () => {
     expect(matchMultiChoice('semua', [])).toEqual({ kind: 'none' })
   })
 })
+
+describe('words inside longer labels', () => {
+  const options = [
+    { id: 'kie', labels: ['Penyuluhan (KIE)'] },
+    { id: 'rujukan', labels: ['Rujukan'] },
+    { id: 'kader', labels: ['Kader KB (PPKBD/Sub-PPKBD)'] },
+  ]
+  test.each([
+    ['kie', 'kie'],
+    ['KIE', 'kie'],
+    ['ppkbd', 'kader'],
+    ['kadr', 'kader'],
+  ])('"%s" picks %s', (reply, id) => {
+    expect(matchChoice(reply, options)).toEqual({ kind: 'match', id })
+  })
+})

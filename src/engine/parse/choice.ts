@@ -79,6 +79,11 @@ export function matchChoice(text: string, candidates: ChoiceCandidate[]): Choice
       foldedLabels(candidate).some((label) => label.startsWith(reply))
     )
     if (prefixed.length > 0) return toMatch(prefixed)
+    // The start of a later word: "kie" for "Penyuluhan (KIE)", "ppkbd" for "Kader KB (PPKBD)".
+    const inner = candidates.filter((candidate) =>
+      foldedLabels(candidate).some((label) => wordStarts(label).some((s) => s.startsWith(reply)))
+    )
+    if (inner.length > 0) return toMatch(inner)
   }
 
   return toMatch(matchTypo(reply, candidates))
@@ -232,7 +237,9 @@ function matchTypo(reply: string, candidates: ChoiceCandidate[]): ChoiceCandidat
   let best = Infinity
   let matches: ChoiceCandidate[] = []
   for (const candidate of candidates) {
-    const distances = foldedLabels(candidate)
+    // Whole labels, and single words of longer labels ("kadr" for "Kader KB (PPKBD)").
+    const targets = foldedLabels(candidate).flatMap((label) => [label, ...label.split(' ')])
+    const distances = [...new Set(targets)]
       .filter((label) => label.length >= MIN_TYPO_LENGTH)
       .map((label) => ({ label, edits: distance(reply, label) }))
       .filter(({ label, edits }) => edits <= Math.max(1, Math.floor(label.length / 4)))
@@ -253,6 +260,12 @@ function toMatch(matches: ChoiceCandidate[]): ChoiceMatch {
   if (first === undefined) return NONE
   if (others.length === 0) return { kind: 'match', id: first.id }
   return { kind: 'ambiguous', ids: matches.map((candidate) => candidate.id) }
+}
+
+/** A folded label from each of its words on: "penyuluhan kie" → ["kie"]. */
+function wordStarts(label: string): string[] {
+  const words = label.split(' ')
+  return words.slice(1).map((_, i) => words.slice(i + 1).join(' '))
 }
 
 function foldedLabels(candidate: ChoiceCandidate): string[] {

@@ -21,6 +21,8 @@ export function makeStep<V extends JsonValue>(params: MakeStepParams<V>): AnySte
     when: options.when,
     dependsOn: options.dependsOn ?? [],
     promptParams: options.promptParams,
+    defaultValue: options.defaultValue,
+    hidden: options.hidden ?? false,
     options: params.choices,
     accept(input, env) {
       const read = params.read(input, env)
