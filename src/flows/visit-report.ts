@@ -131,7 +131,7 @@ export const visitReport = defineFlow({
       },
     }),
     askMultiChoice('sasaran', { options: SASARAN }),
-    askChoice('kbStatus', { when: forPus, dependsOn: ['sasaran'], options: KB_STATUSES }),
+    askChoice('kbStatus', { when: forPus, options: KB_STATUSES }),
     askChoice('kbMethod', {
       when: (a) => forPus(a) && a.kbStatus === 'ber_kb',
       options: KB_METHODS,
@@ -142,7 +142,6 @@ export const visitReport = defineFlow({
     }),
     askMultiChoice('risk4t', {
       when: forPregnancy,
-      dependsOn: ['sasaran'],
       options: RISK_4T,
       validate: noneAlone,
     }),
