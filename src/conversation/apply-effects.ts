@@ -22,6 +22,7 @@ import {
   createReferral,
   createVisit,
   findFamily,
+  findSameDayVisit,
   setFamilyKrs,
 } from '../db/queries/visits.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
@@ -74,6 +75,9 @@ const appliers: Appliers = {
     if (effect.sasaran.includes('krs') !== family.krs) {
       await setFamilyKrs(tx, { familyId, krs: effect.sasaran.includes('krs') })
     }
+    const earlier = effect.confirmedDuplicate
+      ? await findSameDayVisit(tx, { cadreId, familyId, visitDate: effect.visitDate })
+      : undefined
     const visit = await createVisit(tx, {
       cadreId,
       familyId,
@@ -92,6 +96,7 @@ const appliers: Appliers = {
       photoRef: effect.photoRef,
       lat: effect.location?.lat ?? null,
       lng: effect.location?.lng ?? null,
+      duplicateOf: earlier?.id ?? null,
       createdAt: scope.now,
     })
     if (effect.referral) {

@@ -67,7 +67,7 @@ export type RegistrationDecided = {
  * allocates the reference (`KJ-2511-000123`), opens the referral and answers with the reference
  * and the cadre's count this month.
  * @example { "type": "visit_reported", "family": { "kind": "existing", "id": 4 }, "visitDate": "2025-11-24",
- *   "sasaran": ["pus"], "kbStatus": "ber_kb", "kbMethod": "suntik_3", "kbIntent": null, "risk4t": [],
+ *   "confirmedDuplicate": false, "sasaran": ["pus"], "kbStatus": "ber_kb", "kbMethod": "suntik_3", "kbIntent": null, "risk4t": [],
  *   "envRisks": [], "lila": null, "hb": null, "actions": ["kie"], "referral": null, "photoRef": null,
  *   "location": null, "note": null }
  */
@@ -77,6 +77,8 @@ export type VisitReported = {
     | { kind: 'existing'; id: number }
     | { kind: 'new'; headName: string; dusunRwRt: string | null; desaCode: string }
   visitDate: string
+  /** The cadre confirmed a second report on this family and day (DOMAIN decision 11). */
+  confirmedDuplicate: boolean
   sasaran: string[]
   kbStatus: string | null
   kbMethod: string | null

@@ -17,24 +17,26 @@ const cadre: Partial<Snapshot> = {
 
 /** The family search as the database would answer it for Wonorejo. */
 const lookups = (need: DataNeed) =>
-  need.kind === 'family_search'
-    ? {
-        familySearch: {
-          key: need.key,
-          results: /bud/i.test(need.query)
-            ? [
-                {
-                  id: 41,
-                  headName: 'Budi Santoso',
-                  dusunRwRt: 'Krajan RT 02 RW 03',
-                  lastVisitDate: null,
-                },
-                { id: 42, headName: 'Budiono', dusunRwRt: null, lastVisitDate: null },
-              ]
-            : [],
-        },
-      }
-    : {}
+  need.kind === 'same_day_visit'
+    ? { sameDayVisit: { key: need.key, reference: null } }
+    : need.kind === 'family_search'
+      ? {
+          familySearch: {
+            key: need.key,
+            results: /bud/i.test(need.query)
+              ? [
+                  {
+                    id: 41,
+                    headName: 'Budi Santoso',
+                    dusunRwRt: 'Krajan RT 02 RW 03',
+                    lastVisitDate: null,
+                  },
+                  { id: 42, headName: 'Budiono', dusunRwRt: null, lastVisitDate: null },
+                ]
+              : [],
+          },
+        }
+      : {}
 
 describe('lapor (visit report)', () => {
   test('the common case: an existing PUS family, today, KB active, nothing else, in 13 turns', async () => {
@@ -109,6 +111,7 @@ describe('lapor (visit report)', () => {
         type: 'visit_reported',
         family: { kind: 'existing', id: 41 },
         visitDate: '2025-11-24',
+        confirmedDuplicate: false,
         sasaran: ['pus'],
         kbStatus: 'ber_kb',
         kbMethod: 'suntik_3',
@@ -323,6 +326,41 @@ describe('lapor (visit report)', () => {
     await chat.expect(`
       > lapor
       < Maaf, menu itu tidak tersedia untuk Anda.
+        …
+    `)
+  })
+
+  test('a second report on the same family and day is flagged and must be confirmed', async () => {
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: cadre,
+      lookups: (need) =>
+        need.kind === 'same_day_visit'
+          ? {
+              sameDayVisit: {
+                key: need.key,
+                reference: need.familyId === 41 ? 'KJ-2511-000007' : null,
+              },
+            }
+          : lookups(need),
+    })
+    await chat.expect(`
+      > lapor
+      < …
+      > budi
+      < …
+      > 1
+      < Anda sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000007). Ini kunjungan lain di hari yang sama?
+        1. Ya
+        2. Tidak
+      > tidak
+      < Baik, laporan yang sama tidak dikirim dua kali. Ketik BATAL untuk berhenti, atau KEMBALI untuk memilih keluarga lain.
+        …
+      > kembali
+      < Pilih keluarganya. Jika belum ada, pilih keluarga baru. Ketik KEMBALI untuk mencari nama lain.
+        …
+      > 2
+      < Sasaran di keluarga ini?
         …
     `)
   })

@@ -20,6 +20,7 @@ import {
   today,
 } from '../engine/index.js'
 import type { Answers, ChoiceOption, FlowContext } from '../engine/index.js'
+import type { DataNeed } from '../domain/snapshot.js'
 import {
   ACTIONS,
   ENV_RISKS,
@@ -49,6 +50,15 @@ const newFamily = (a: Answers) => a.family === NEW_FAMILY
 const homeDesa = (ctx: FlowContext) => ctx.snapshot.person?.regionCode ?? ''
 const searchKey = (answers: Answers, ctx: FlowContext) =>
   `${homeDesa(ctx)}|${String(answers.familyQuery ?? '')}`
+
+const isExistingFamily = (a: Answers) => typeof a.family === 'string' && a.family !== NEW_FAMILY
+const sameDayKey = (a: Answers) => `${String(a.family)}|${String(a.visitDate)}`
+
+/** The reference of this cadre's earlier report on the same family and day, if any. */
+function sameDayReference(answers: Answers, ctx: FlowContext): string | null {
+  const found = ctx.snapshot.lookups.sameDayVisit
+  return isExistingFamily(answers) && found?.key === sameDayKey(answers) ? found.reference : null
+}
 
 /** "Tidak ada" must stand alone in a list of risks. */
 const noneAlone = (values: string[]) =>
@@ -93,18 +103,29 @@ export const visitReport = defineFlow({
   version: 1,
   commands: ['lapor'],
   allowed: isCadre,
-  data: (answers, ctx) =>
+  data: (answers, ctx): DataNeed[] => [
     // While the name is known the search is loaded, so the chosen family stays among the options.
-    typeof answers.familyQuery === 'string'
+    ...(typeof answers.familyQuery === 'string'
       ? [
           {
-            kind: 'family_search',
+            kind: 'family_search' as const,
             key: searchKey(answers, ctx),
             desaCode: homeDesa(ctx),
             query: answers.familyQuery,
           },
         ]
-      : [],
+      : []),
+    ...(isExistingFamily(answers) && typeof answers.visitDate === 'string'
+      ? [
+          {
+            kind: 'same_day_visit' as const,
+            key: sameDayKey(answers),
+            familyId: Number(answers.family),
+            visitDate: answers.visitDate,
+          },
+        ]
+      : []),
+  ],
   steps: [
     askText('familyQuery', { schema: z.string().min(2).max(80), hidden: true }),
     askChoice('family', { dependsOn: ['familyQuery'], options: familyOptions }),
@@ -129,6 +150,13 @@ export const visitReport = defineFlow({
         }
         return undefined
       },
+    }),
+    // DOMAIN decision 11: likely duplicates (same cadre, family and day) are confirmed.
+    askYesNo('duplicateOk', {
+      when: (answers, ctx) => sameDayReference(answers, ctx) !== null,
+      hidden: true,
+      promptParams: (answers, ctx) => ({ reference: sameDayReference(answers, ctx) ?? '' }),
+      validate: (again) => (again ? undefined : { key: 'visit-report:retry.duplicate' }),
     }),
     askMultiChoice('sasaran', { options: SASARAN }),
     askChoice('kbStatus', { when: forPus, options: KB_STATUSES }),
@@ -180,6 +208,7 @@ export const visitReport = defineFlow({
               }
             : { kind: 'existing', id: Number(a.family) },
         visitDate: a.visitDate,
+        confirmedDuplicate: a.duplicateOk === true,
         sasaran: a.sasaran,
         kbStatus: a.kbStatus ?? null,
         kbMethod: a.kbMethod ?? null,
