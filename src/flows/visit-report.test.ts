@@ -63,7 +63,7 @@ describe('lapor (visit report)', () => {
         9. Keluarga berisiko stunting (KRS)
       > pus
       < Status KB pasangan ini?
-        1. Sedang ber-KB
+        1. Ber-KB (memakai alat/cara KB)
         2. Tidak ber-KB
         3. Sedang hamil
       > 1
@@ -92,7 +92,7 @@ describe('lapor (visit report)', () => {
         • Keluarga: Budi Santoso (Krajan RT 02 RW 03)
         • Tanggal kunjungan: Senin, 24 November 2025
         • Sasaran: PUS (pasangan usia subur)
-        • Status KB: Sedang ber-KB
+        • Status KB: Ber-KB (memakai alat/cara KB)
         • Cara KB: Suntik 3 bulan
         • 4 Terlalu: Tidak ada
         • Risiko lingkungan: Tidak ada
