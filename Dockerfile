@@ -1,20 +1,32 @@
 # kaderbot: one stateless app replica (DESIGN P8). Runs the TypeScript sources with tsx, a
 # production dependency, so there is no build step. Persist /data (PGlite, media) or set DATABASE_URL.
-FROM node:22-bookworm-slim
+# Migrations run inside the app at start (DESIGN P10).
+
+# --- deps: production node_modules only, built on the same image as the final stage ------------
+FROM node:22-bookworm-slim AS deps
 
 WORKDIR /app
 ENV NODE_ENV=production
 
-# Dependencies first, so source changes reuse the cached layer.
+# Only the manifests, so source changes reuse the cached install.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-COPY tsconfig.json ./
+# --- app ---------------------------------------------------------------------------------------
+FROM node:22-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/data PORT=3000
+
+# Owned by root and read-only for the app user: the code cannot be changed at run time.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY locales ./locales
 COPY migrations ./migrations
+# Example CSV files, to try the import in the container: npm run import -- people examples/people.csv
+COPY examples ./examples
 
-ENV DATA_DIR=/data PORT=3000
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 3000
@@ -25,5 +37,6 @@ USER node
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# node directly (not npm start) so SIGTERM from `docker stop` reaches the app, which shuts down cleanly.
+# The same command as `npm start`, run by node directly (not npm) so SIGTERM from `docker stop`
+# reaches the app, which shuts down cleanly.
 CMD ["node", "--import", "tsx", "src/main.ts"]

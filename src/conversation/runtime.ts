@@ -23,6 +23,7 @@ import {
   type Input,
   InvalidSessionError,
   type Session,
+  type Turn,
   emptySession,
   parseSession,
   runTurn,
@@ -32,7 +33,7 @@ import type { RegionDirectory } from '../domain/regions.js'
 import { applyEffects } from './apply-effects.js'
 import { isLoaded, withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
-import type { Snapshot } from '../domain/snapshot.js'
+import type { DataNeed, Snapshot } from '../domain/snapshot.js'
 import { type TextRenderer, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
@@ -104,13 +105,18 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const inactivity = deps.inactivity ?? DEFAULT_INACTIVITY
   const label = (text: Parameters<TextRenderer['render']>[0]) => deps.i18n.render(text)
 
-  /** The flow's data needs for a session's active flow that the snapshot does not hold yet. */
-  function needsOf(registry: FlowRegistry, session: Session, snapshot: Snapshot, now: Date) {
-    const active = session.active
-    const flow = active && registry.get(active.flowId)
-    if (!active || !flow?.data) return []
+  /**
+   * The data needs the snapshot does not hold yet: of the active flow after a turn, and of the
+   * flows the turn tried to start (a list to choose from, a reason not to start).
+   */
+  function needsOf(turn: Turn, snapshot: Snapshot, now: Date): DataNeed[] {
     const ctx = { now, timeZone: deps.timeZone, label, snapshot }
-    return flow.data(active.answers, ctx).filter((need) => !isLoaded(snapshot, need))
+    const active = turn.session.active
+    const needs = [
+      ...(active ? (deps.registry.get(active.flowId)?.data?.(active.answers, ctx) ?? []) : []),
+      ...turn.started.flatMap((flowId) => deps.registry.get(flowId)?.data?.({}, ctx) ?? []),
+    ]
+    return needs.filter((need) => !isLoaded(snapshot, need))
   }
 
   function readSession(conversation: ConversationRow): Session {
@@ -141,13 +147,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         label,
         snapshot,
       })
-    // Data the flow needs before this input (options of the question being answered) and after
-    // it (options of the next question); the engine is pure, so running it again is safe.
-    snapshot = await withLookups(tx, snapshot, needsOf(deps.registry, session, snapshot, now))
+    // The engine is pure: when the turn shows that its flow needs data (the options of the next
+    // question, or of the question just answered), load it and run the same turn again.
     let turn = run()
-    const after = needsOf(deps.registry, turn.session, snapshot, now)
-    if (after.length > 0) {
-      snapshot = await withLookups(tx, snapshot, after)
+    for (let round = 0; round < 2; round++) {
+      const needs = needsOf(turn, snapshot, now)
+      if (needs.length === 0) break
+      snapshot = await withLookups(tx, snapshot, needs)
       turn = run()
     }
     const appliedReplies = await applyEffects(

@@ -14,8 +14,11 @@ import type { FlowRegistry } from './registry.js'
 import type { FlowState, InterruptTarget, Session } from './state.js'
 import type { ChoiceOption, FlowContext, Input, Reply, Text } from './types.js'
 
-/** One round of talk: the state to store, the messages to send, the rows to write. */
-export type Turn = { session: Session; replies: Reply[]; effects: Effect[] }
+/**
+ * One round of talk: the state to store, the messages to send, the rows to write, and the flows
+ * the turn tried to start (the runtime loads their `data` and may run the turn again).
+ */
+export type Turn = { session: Session; replies: Reply[]; effects: Effect[]; started: string[] }
 
 /** Longest message the engine reads; longer ones are answered kindly and not parsed. */
 export const MAX_INPUT_CHARS = 4096
@@ -53,6 +56,7 @@ export function runTurn(
 class TurnBuilder {
   private readonly replies: Reply[] = []
   private readonly effects: Effect[] = []
+  private readonly started: string[] = []
   /** Lines to put before the next message (a hint before a re-ask, a notice before a prompt). */
   private pending: Text[] = []
 
@@ -64,7 +68,12 @@ class TurnBuilder {
 
   result(): Turn {
     if (this.pending.length > 0) this.send({ texts: [] })
-    return { session: this.session, replies: this.replies, effects: this.effects }
+    return {
+      session: this.session,
+      replies: this.replies,
+      effects: this.effects,
+      started: this.started,
+    }
   }
 
   handle(input: Input): void {
@@ -217,6 +226,7 @@ class TurnBuilder {
   private startFlow(flowId: string, arg?: string): void {
     const flow = this.registry.get(flowId)
     if (!flow) return this.showMenu()
+    this.started.push(flowId)
     this.session.menu = null
     if (flow.allowed && !flow.allowed(this.ctx)) {
       this.note({ key: 'common:notAllowed' })

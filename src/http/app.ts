@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../lib/logger.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
+import { simulatorPageRoutes } from './routes/simulator-page.js'
 
 export type AppDeps = HealthDeps & {
   logger: Logger
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use(secureHeaders())
   app.route('/', healthRoutes(deps))
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
+  if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse()
