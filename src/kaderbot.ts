@@ -25,6 +25,7 @@ import { type Logger, createLogger } from './lib/logger.js'
 import { createOutboxSender } from './outbox/sender.js'
 import { startScheduler } from './scheduler/index.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
+import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -110,7 +111,10 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       logger,
       timeZone: config.timeZone,
       schedule: options.tickSchedule,
-      handlers: conversationTimeoutHandlers(runtime),
+      handlers: {
+        ...conversationTimeoutHandlers(runtime),
+        ...referralFollowUpHandlers({ i18n }),
+      },
     })
 
     const media = createMediaStore(config.dataDir)

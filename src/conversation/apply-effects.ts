@@ -6,8 +6,6 @@
 import { eq } from 'drizzle-orm'
 import type { ChannelName } from '../channels/types.js'
 import type { DbOrTx } from '../db/client.js'
-import { listIdentities } from '../db/queries/identities.js'
-import { enqueueMessages } from '../db/queries/outbox.js'
 import {
   createPendingCadre,
   linkIdentity,
@@ -22,15 +20,21 @@ import {
   createReferral,
   createVisit,
   findFamily,
+  findReferral,
   findSameDayVisit,
   setFamilyKrs,
+  setReferralStatus,
+  withdrawVisit,
 } from '../db/queries/visits.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
 import type { Effect } from '../domain/effects.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../domain/regions.js'
-import { type Reply, startButtonId } from '../engine/index.js'
-import { type TextRenderer, renderReply } from './render.js'
+import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
+import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
+import { notifyPerson } from './notify.js'
+import { planReferralFollowUp } from './referral-follow-up.js'
+import type { TextRenderer } from './render.js'
 
 /** Who and when: the turn that produced the effects. */
 export type EffectScope = {
@@ -42,7 +46,7 @@ export type EffectScope = {
   now: Date
 }
 
-export type ApplyDeps = { i18n: TextRenderer; directory: RegionDirectory }
+export type ApplyDeps = { i18n: TextRenderer; directory: RegionDirectory; timeZone: string }
 
 type Appliers = {
   [T in Effect['type']]: (
@@ -54,7 +58,45 @@ type Appliers = {
 }
 
 const appliers: Appliers = {
-  async visit_reported(tx, effect, scope) {
+  async visit_withdrawn(tx, effect, scope) {
+    if (scope.personId === undefined) throw new Error('visit_withdrawn without a person')
+    const result = await withdrawVisit(tx, {
+      visitId: effect.visitId,
+      cadreId: scope.personId,
+      now: scope.now,
+    })
+    if (result === 'withdrawn') {
+      await tx.insert(auditLog).values({
+        actor: `person:${scope.personId}`,
+        action: 'visit_withdrawn',
+        subject: `visit:${effect.visitId}`,
+        at: scope.now,
+      })
+    }
+    const key = result === 'withdrawn' ? 'history:withdrawn' : 'history:tooLate'
+    return [{ texts: [{ key }] }]
+  },
+
+  async referral_followed_up(tx, effect, scope, deps) {
+    const referral = await findReferral(tx, effect.referralId)
+    if (!referral || referral.cadreId !== scope.personId) return
+    await setReferralStatus(tx, {
+      referralId: effect.referralId,
+      status: effect.status as FollowUpStatus,
+      now: scope.now,
+    })
+    // Not served yet: ask again in a week.
+    if (effect.status === 'belum') {
+      const next = addDays(localDate(scope.now, deps.timeZone), FOLLOW_UP_DAYS)
+      await planReferralFollowUp(tx, {
+        referralId: referral.id,
+        date: next,
+        timeZone: deps.timeZone,
+      })
+    }
+  },
+
+  async visit_reported(tx, effect, scope, deps) {
     const cadreId = scope.personId
     // The flow is only open to a recognised cadre; anything else is a bug, not bad input.
     if (cadreId === undefined) throw new Error('visit_reported without a person')
@@ -100,7 +142,7 @@ const appliers: Appliers = {
       createdAt: scope.now,
     })
     if (effect.referral) {
-      await createReferral(tx, {
+      const referral = await createReferral(tx, {
         visitId: visit.id,
         familyId,
         cadreId,
@@ -109,6 +151,11 @@ const appliers: Appliers = {
         reason: effect.referral.reason,
         followUpDate: effect.referral.followUpDate,
         createdAt: scope.now,
+      })
+      await planReferralFollowUp(tx, {
+        referralId: referral.id,
+        date: effect.referral.followUpDate,
+        timeZone: deps.timeZone,
       })
     }
     const count = await countCadreVisitsInPeriod(tx, {
@@ -238,23 +285,6 @@ export async function applyEffects(
   return replies
 }
 
-/** Queues a message to every chat identity of a person (it was not a reply to them). */
-async function notifyPerson(
-  tx: DbOrTx,
-  deps: ApplyDeps,
-  personId: number,
-  reply: Reply,
-  priority: Priority
-): Promise<void> {
-  const message = renderReply(deps.i18n, reply)
-  const identities = await listIdentities(tx, personId)
-  await enqueueMessages(
-    tx,
-    identities.map((identity) => ({
-      channel: identity.channel,
-      recipientId: identity.externalId,
-      priority,
-      message,
-    }))
-  )
+function localDate(now: Date, timeZone: string): string {
+  return today({ now, timeZone })
 }

@@ -167,7 +167,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         personId: snapshot.person?.id,
         now,
       },
-      { i18n: deps.i18n, directory: deps.directory }
+      { i18n: deps.i18n, directory: deps.directory, timeZone: deps.timeZone }
     )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
     await saveConversation(tx, {

@@ -94,8 +94,26 @@ export type VisitReported = {
   note: string | null
 }
 
+/**
+ * A cadre withdrew one of their reports (within 24 hours); it is kept, marked withdrawn.
+ * @example { "type": "visit_withdrawn", "visitId": 12 }
+ */
+export type VisitWithdrawn = { type: 'visit_withdrawn'; visitId: number }
+
+/**
+ * A cadre told how a referral ended; "belum" (not yet) asks again a week later.
+ * @example { "type": "referral_followed_up", "referralId": 3, "status": "sudah_dilayani" }
+ */
+export type ReferralFollowedUp = {
+  type: 'referral_followed_up'
+  referralId: number
+  status: string
+}
+
 export type Effect =
   | VisitReported
+  | VisitWithdrawn
+  | ReferralFollowedUp
   | DemoCompleted
   | ConsentAnswered
   | OptedOut

@@ -28,11 +28,34 @@ export type FamilyMatch = {
 export type DataNeed =
   | { kind: 'family_search'; key: string; desaCode: string; query: string }
   | { kind: 'same_day_visit'; key: string; familyId: number; visitDate: string }
+  | { kind: 'recent_visits'; key: string }
+  | { kind: 'open_referrals'; key: string }
+
+/** One of a cadre's latest reports, for /riwayat. */
+export type RecentVisitSummary = {
+  id: number
+  reference: string
+  visitDate: string
+  headName: string
+  status: 'submitted' | 'withdrawn'
+  /** When it was sent (ISO): it can be withdrawn for 24 hours. */
+  createdAt: string
+}
+
+/** A referral still waiting for its outcome. */
+export type OpenReferral = {
+  id: number
+  headName: string
+  target: string
+  followUpDate: string
+}
 
 /** What the runtime loaded for a flow's data needs, by need key. */
 export type Lookups = {
   familySearch?: { key: string; results: FamilyMatch[] }
   sameDayVisit?: { key: string; reference: string | null }
+  recentVisits?: { key: string; visits: RecentVisitSummary[] }
+  openReferrals?: { key: string; referrals: OpenReferral[] }
 }
 
 export type Snapshot = {

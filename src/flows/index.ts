@@ -3,12 +3,22 @@ import { approval } from './approval.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
 import { registration } from './registration.js'
+import { history } from './history.js'
+import { referralOutcome } from './referral-outcome.js'
 import { visitReport } from './visit-report.js'
 
 /**
  * Every flow the bot runs, in menu order. Adding a flow: one file, one line here, one locale
  * namespace, one transcript test.
  */
-export const flows = [consent, visitReport, registration, approval, kenalan]
+export const flows = [
+  consent,
+  visitReport,
+  history,
+  referralOutcome,
+  registration,
+  approval,
+  kenalan,
+]
 
 export const flowRegistry = createFlowRegistry(flows, { gate: consentGate })

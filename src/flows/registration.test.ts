@@ -96,7 +96,9 @@ describe('daftar (self-registration of a cadre)', () => {
       < Maaf, menu itu tidak tersedia untuk Anda.
         Halo, Bu Sri! Menu utama:
         1. Lapor kunjungan rumah
-        2. Kenalan (coba bot)
+        2. Riwayat laporan saya
+        3. Tindak lanjut rujukan
+        4. Kenalan (coba bot)
     `)
   })
 })

@@ -21,6 +21,7 @@ import {
 } from '../engine/index.js'
 import type { Answers, ChoiceOption, FlowContext } from '../engine/index.js'
 import type { DataNeed } from '../domain/snapshot.js'
+import { isReporter } from './reporters.js'
 import {
   ACTIONS,
   ENV_RISKS,
@@ -92,17 +93,11 @@ function desaOptions(_answers: Answers, ctx: FlowContext): ChoiceOption[] {
   }))
 }
 
-const isCadre = (ctx: FlowContext) =>
-  ctx.snapshot.person?.status === 'active' &&
-  ctx.snapshot.person.roles.some((r) => r === 'kader' || r === 'supervisor') &&
-  // Families live in a desa: a reporter needs one (a kecamatan-level supervisor has none).
-  ctx.snapshot.person.regionCode.split('.').length === 4
-
 export const visitReport = defineFlow({
   id: 'visit-report',
   version: 1,
   commands: ['lapor'],
-  allowed: isCadre,
+  allowed: isReporter,
   data: (answers, ctx): DataNeed[] => [
     // While the name is known the search is loaded, so the chosen family stays among the options.
     ...(typeof answers.familyQuery === 'string'

@@ -50,6 +50,8 @@ test('each example person is recognised by phone and sees the menu of their role
   expect(await menuOf('+6281200000004')).toEqual([
     'Halo, Siti Rahayu! Menu utama:', // kader in a desa
     'Lapor kunjungan rumah',
+    'Riwayat laporan saya',
+    'Tindak lanjut rujukan',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000005')).toEqual([
@@ -59,6 +61,8 @@ test('each example person is recognised by phone and sees the menu of their role
   expect(await menuOf('+6281200000006')).toEqual([
     'Halo, Endang Susilowati! Menu utama:', // mentor + kader
     'Lapor kunjungan rumah',
+    'Riwayat laporan saya',
+    'Tindak lanjut rujukan',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000100')).toEqual([
