@@ -28,7 +28,7 @@ import {
 } from '../db/queries/visits.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
 import type { Effect } from '../domain/effects.js'
-import { PRIORITY, type Priority } from '../domain/priorities.js'
+import { PRIORITY } from '../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../domain/regions.js'
 import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
 import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'

@@ -95,7 +95,10 @@ class TurnBuilder {
     const inGate =
       !!this.session.active && this.session.active.flowId === this.registry.gate?.flowId
     const command =
-      inGate && detected?.kind !== 'help' && detected?.kind !== 'privacy' ? undefined : detected
+      (inGate && detected?.kind !== 'help' && detected?.kind !== 'privacy') ||
+      (detected?.kind === 'start' && this.offeredByQuestion(input))
+        ? undefined
+        : detected
     if (command?.kind === 'privacy') {
       this.note({ key: 'common:privacy' })
       return this.session.active ? this.promptCurrent() : this.showMenu()
@@ -537,6 +540,23 @@ class TurnBuilder {
   }
 
   // === Small helpers
+
+  /**
+   * A flow's trigger word that is also an option of the question being asked ("rujukan" among the
+   * actions) is an answer, not a command: the person is answering what they see.
+   */
+  private offeredByQuestion(input: Input): boolean {
+    const active = this.session.active
+    if (!active || active.mode !== 'ask' || input.type !== 'text') return false
+    const flow = this.registry.get(active.flowId)
+    const step = flow?.steps.find((s) => s.id === active.stepId)
+    if (!flow || !step?.options) return false
+    const candidates = step
+      .options(active.answers, this.ctx, flow.id)
+      .map((o) => ({ id: o.id, labels: [this.ctx.label(o.label)] }))
+    const words = input.text.split(/[,;]/)
+    return words.some((word) => matchChoice(word, candidates).kind === 'match')
+  }
 
   /** Answered, still asked, and not hidden: it belongs in the summary and in "ubah". */
   private isShown(step: AnyStep, active: FlowState): boolean {

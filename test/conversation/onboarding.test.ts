@@ -3,7 +3,7 @@
  * phone, self-registration reaching every supervisor in scope unprompted, approval and rejection
  * told to the applicant, BERHENTI / MULAI recorded.
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { auditLog, channelIdentities, consents, outbox, people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'

@@ -6,9 +6,17 @@
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createFamily } from '../../src/db/queries/visits.js'
-import { families, people, referrals, visits } from '../../src/db/schema/index.js'
+import { auditLog, families, outbox, people, referrals, visits } from '../../src/db/schema/index.js'
+import { runDueFires } from '../../src/scheduler/fires.js'
+import { referralFollowUpHandlers } from '../../src/scheduler/jobs/referral-follow-ups.js'
+import { testI18n } from '../harness/i18n.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import { createTestRuntime, giveConsent, simulatorMessage } from '../harness/runtime.js'
+import {
+  createTestRuntime,
+  giveConsent,
+  silentLogger,
+  simulatorMessage,
+} from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z') // Senin, 24 November 2025 08.00 WIB
 const WONOREJO = '35.07.24.2001'
@@ -164,6 +172,82 @@ describe('lapor on the database', () => {
       ['KJ-2511-000001', null],
       ['KJ-2511-000002', rows[0]!.id],
     ])
+    await sender.idle()
+  })
+})
+
+describe('riwayat and referral follow-up on the database', () => {
+  test('a report can be withdrawn within 24 hours, not after; both are kept and audited', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const sayAt = async (at: Date, text: string) => {
+      const message = { ...simulatorMessage('wa-siti', text), phone: '+6281200000004' }
+      return (await runtime.handleInbound(message, at)).replies.map((r) => r.text)
+    }
+    for (const at of [NOW, new Date(NOW.getTime() + 60_000)]) {
+      for (const text of ['lapor', 'ahmad', '1']) await sayAt(at, text)
+      if (at !== NOW) await sayAt(at, 'ya') // the second report of the day is confirmed
+      for (const text of ['lansia', 'tidak ada', 'kie', 'lewati', 'lewati', 'lewati', 'kirim']) {
+        await sayAt(at, text)
+      }
+    }
+    const later = new Date(NOW.getTime() + 23 * 3_600_000)
+    await sayAt(later, 'riwayat')
+    await sayAt(later, 'KJ-2511-000002')
+    expect(await sayAt(later, 'tarik laporan')).toEqual([
+      'Laporan sudah ditarik. Riwayatnya tetap tersimpan. Ketik /lapor untuk mengirim laporan yang benar.',
+    ])
+    const tooLate = new Date(NOW.getTime() + 25 * 3_600_000)
+    await sayAt(tooLate, 'riwayat')
+    const list = await sayAt(tooLate, '2')
+    expect(list[0]).toMatch(/^Laporan KJ-2511-000001: tarik laporan ini\?/)
+    expect((await sayAt(tooLate, '1'))[0]).toMatch(
+      /^Maaf, laporan ini dikirim lebih dari 24 jam lalu/
+    )
+    const rows = await handle.db.select().from(visits).orderBy(asc(visits.id))
+    expect(rows.map((v) => v.status)).toEqual(['submitted', 'withdrawn'])
+    const audit = await handle.db.select().from(auditLog)
+    expect(audit).toMatchObject([{ action: 'visit_withdrawn', subject: `visit:${rows[1]!.id}` }])
+    await sender.idle()
+  })
+
+  test('on the follow-up date the cadre is asked, answers with the button, and it is recorded', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const sayAt = async (at: Date, input: string | { type: 'choice'; id: string }) => {
+      const message = { ...simulatorMessage('wa-siti', input), phone: '+6281200000004' }
+      return (await runtime.handleInbound(message, at)).replies.map((r) => r.text)
+    }
+    for (const text of ['lapor', 'sutrisno', '1', 'balita', 'tidak ada', 'rujukan', 'puskesmas']) {
+      await sayAt(NOW, text)
+    }
+    for (const text of ['imunisasi', 'lewati', 'lewati', 'lewati', 'kirim']) await sayAt(NOW, text)
+    const [referral] = await handle.db.select().from(referrals)
+    expect(referral).toMatchObject({ followUpDate: '2025-12-01', status: 'belum' })
+
+    const deps = {
+      db: handle.db,
+      logger: silentLogger,
+      handlers: referralFollowUpHandlers({ i18n: await testI18n() }),
+    }
+    // 1 December 2025 07.59 WIB: not yet; 08.01 WIB: the reminder goes out, once.
+    expect(await runDueFires(deps, new Date('2025-12-01T00:59:00Z'))).toMatchObject({ done: 0 })
+    expect(await runDueFires(deps, new Date('2025-12-01T01:01:00Z'))).toMatchObject({ done: 1 })
+    expect(await runDueFires(deps, new Date('2025-12-01T02:00:00Z'))).toMatchObject({ done: 0 })
+    const reminders = (await handle.db.select().from(outbox).orderBy(asc(outbox.id))).filter(
+      (row) => row.conversationId === null
+    )
+    expect(reminders.map((r) => r.message)).toEqual([
+      {
+        text: 'Pengingat tindak lanjut rujukan: keluarga Sutrisno dirujuk ke Puskesmas. Bagaimana hasilnya?',
+        choices: [{ id: `start:referral-outcome:${referral!.id}`, label: 'Laporkan hasil' }],
+      },
+    ])
+    const at = new Date('2025-12-01T03:00:00Z')
+    await sayAt(at, { type: 'choice', id: `start:referral-outcome:${referral!.id}` })
+    expect(await sayAt(at, 'sudah dilayani')).toEqual([
+      'Terima kasih, hasil rujukan sudah dicatat.',
+    ])
+    const [closed] = await handle.db.select().from(referrals)
+    expect(closed).toMatchObject({ status: 'sudah_dilayani', closedAt: at })
     await sender.idle()
   })
 })
