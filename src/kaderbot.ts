@@ -25,6 +25,7 @@ import { type Logger, createLogger } from './lib/logger.js'
 import { createOutboxSender } from './outbox/sender.js'
 import { startScheduler } from './scheduler/index.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
+import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
 import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
 
 export type StartOptions = {
@@ -56,6 +57,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
   })
   try {
     const seeded = await seedRegions(handle.db)
+    // The weekly digest plans its own next run; this plans the first (idempotent).
+    await planNextReferralDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
     const i18n = await createI18n({
       timeZone: config.timeZone,
       onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
@@ -114,6 +117,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       handlers: {
         ...conversationTimeoutHandlers(runtime),
         ...referralFollowUpHandlers({ i18n }),
+        ...referralDigestHandlers({ i18n, directory, timeZone: config.timeZone }),
       },
     })
 
