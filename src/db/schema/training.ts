@@ -1,0 +1,122 @@
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import {
+  ATTENDANCE_STATUSES,
+  CHECKIN_MODES,
+  ENROLLMENT_STATUSES,
+  type ProgrammeSettings,
+  SKILL_TRACKS,
+} from '../../domain/training.js'
+import { people } from './people.js'
+import { regions } from './regions.js'
+
+/** A programme (the ibu-muda training), with its settings as data (DOMAIN decisions 1, 2, 13). */
+export const programmes = pgTable('programmes', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  code: text('code').notNull().unique('programmes_code_uq'),
+  name: text('name').notNull(),
+  settings: jsonb('settings').$type<ProgrammeSettings>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+/** A group of participants in one kecamatan learning one skill with one mentor. */
+export const cohorts = pgTable(
+  'cohorts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    programmeId: bigint('programme_id', { mode: 'number' })
+      .notNull()
+      .references(() => programmes.id),
+    code: text('code').notNull(),
+    kecamatanCode: text('kecamatan_code')
+      .notNull()
+      .references(() => regions.code),
+    track: text('track', { enum: SKILL_TRACKS }).notNull(),
+    mentorId: bigint('mentor_id', { mode: 'number' }).references(() => people.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('cohorts_code_uq').on(t.code)]
+)
+
+/** One dated session of a cohort; `code` is the short check-in code the mentor announces. */
+export const trainingSessions = pgTable(
+  'training_sessions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    cohortId: bigint('cohort_id', { mode: 'number' })
+      .notNull()
+      .references(() => cohorts.id),
+    date: date('date').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    venue: text('venue').notNull(),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    topic: text('topic').notNull(),
+    checkinMode: text('checkin_mode', { enum: CHECKIN_MODES }).notNull().default('kode'),
+    checkinCode: text('checkin_code').notNull(),
+    radiusMeters: integer('radius_meters'),
+    cancelled: boolean('cancelled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('training_sessions_cohort_date_uq').on(t.cohortId, t.date),
+    index('training_sessions_starts_idx').on(t.startsAt),
+  ]
+)
+
+/** A participant in a cohort; a minor (DOMAIN decision 7) needs a guardian-consent mark. */
+export const enrollments = pgTable(
+  'enrollments',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    cohortId: bigint('cohort_id', { mode: 'number' })
+      .notNull()
+      .references(() => cohorts.id),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id),
+    birthYear: integer('birth_year'),
+    minor: boolean('minor').notNull().default(false),
+    guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
+    status: text('status', { enum: ENROLLMENT_STATUSES }).notNull().default('active'),
+    kompeten: boolean('kompeten'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('enrollments_cohort_person_uq').on(t.cohortId, t.personId)]
+)
+
+/** One participant's attendance at one session (unique per session and person). */
+export const attendance = pgTable(
+  'attendance',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: bigint('session_id', { mode: 'number' })
+      .notNull()
+      .references(() => trainingSessions.id),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id),
+    status: text('status', { enum: ATTENDANCE_STATUSES }).notNull(),
+    /** How it was recorded: kode, lokasi, mentor, izin, auto (absent after the session). */
+    method: text('method').notNull(),
+    reason: text('reason'),
+    recordedBy: bigint('recorded_by', { mode: 'number' }).references(() => people.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('attendance_session_person_uq').on(t.sessionId, t.personId),
+    index('attendance_person_idx').on(t.personId),
+  ]
+)
