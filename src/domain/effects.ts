@@ -110,7 +110,19 @@ export type ReferralFollowedUp = {
   status: string
 }
 
+/**
+ * A participant checked in to a session; the applier marks it present or late.
+ * @example { "type": "attendance_checked_in", "sessionId": 7, "method": "kode", "at": "2026-12-01T01:05:00.000Z" }
+ */
+export type AttendanceCheckedIn = {
+  type: 'attendance_checked_in'
+  sessionId: number
+  method: 'kode' | 'lokasi'
+  at: string
+}
+
 export type Effect =
+  | AttendanceCheckedIn
   | VisitReported
   | VisitWithdrawn
   | ReferralFollowedUp

@@ -30,6 +30,30 @@ export type DataNeed =
   | { kind: 'same_day_visit'; key: string; familyId: number; visitDate: string }
   | { kind: 'recent_visits'; key: string }
   | { kind: 'open_referrals'; key: string }
+  | { kind: 'upcoming_sessions'; key: string }
+  | { kind: 'checkin_session'; key: string }
+
+/** A training session as a participant or mentor sees it. */
+export type SessionSummary = {
+  id: number
+  /** ISO instants. */
+  startsAt: string
+  endsAt: string
+  venue: string
+  topic: string
+  track: string
+}
+
+/** The session open for check-in now, with how it is verified (code and venue stay server-side). */
+export type CheckinSession = SessionSummary & {
+  mode: 'kode' | 'lokasi' | 'keduanya'
+  code: string
+  lat: number | null
+  lng: number | null
+  radiusMeters: number
+  /** Already checked in or excused. */
+  recorded: boolean
+}
 
 /** One of a cadre's latest reports, for /riwayat. */
 export type RecentVisitSummary = {
@@ -56,6 +80,8 @@ export type Lookups = {
   sameDayVisit?: { key: string; reference: string | null }
   recentVisits?: { key: string; visits: RecentVisitSummary[] }
   openReferrals?: { key: string; referrals: OpenReferral[] }
+  upcomingSessions?: { key: string; sessions: SessionSummary[] }
+  checkinSession?: { key: string; session: CheckinSession | null }
 }
 
 export type Snapshot = {

@@ -1,8 +1,10 @@
 import { createFlowRegistry } from '../engine/index.js'
 import { approval } from './approval.js'
+import { checkin } from './checkin.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
 import { registration } from './registration.js'
+import { schedule } from './schedule.js'
 import { history } from './history.js'
 import { referralOutcome } from './referral-outcome.js'
 import { visitReport } from './visit-report.js'
@@ -16,6 +18,8 @@ export const flows = [
   visitReport,
   history,
   referralOutcome,
+  schedule,
+  checkin,
   registration,
   approval,
   kenalan,

@@ -96,10 +96,13 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
           snapshot,
         })
         // As the runtime does: load what the flow needs before and after the input, run again.
-        const load = (session: Session) => {
+        const load = (session: Session, started: string[] = []) => {
           const active = session.active
           const flow = active && registry.get(active.flowId)
-          const needs = active && flow?.data ? flow.data(active.answers, ctxOf()) : []
+          const needs = [
+            ...(active && flow?.data ? flow.data(active.answers, ctxOf()) : []),
+            ...started.flatMap((id) => registry.get(id)?.data?.({}, ctxOf()) ?? []),
+          ]
           for (const need of needs) {
             snapshot = { ...snapshot, lookups: { ...snapshot.lookups, ...options.lookups?.(need) } }
           }
@@ -107,7 +110,8 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         }
         load(state.session)
         let turn = runTurn(registry, state.session, input, ctxOf())
-        if (load(turn.session)) turn = runTurn(registry, state.session, input, ctxOf())
+        if (load(turn.session, turn.started))
+          turn = runTurn(registry, state.session, input, ctxOf())
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
