@@ -7,6 +7,11 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createSimulatorChannel } from './channels/simulator/adapter.js'
+import {
+  MENU_COMMANDS,
+  type TelegramChannel,
+  createTelegramChannel,
+} from './channels/telegram/bot.js'
 import type { ChannelName, ChannelSender } from './channels/types.js'
 import type { Config } from './config.js'
 import { hasRealChannel } from './config.js'
@@ -23,10 +28,16 @@ import { createApp } from './http/app.js'
 import { createI18n } from './i18n/index.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { createOutboxSender } from './outbox/sender.js'
+import { describeTelegramError } from './channels/telegram/sender.js'
 import { startScheduler } from './scheduler/index.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
 import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
 import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
+import {
+  planReminderPlanning,
+  planSessionReminders,
+  sessionReminderHandlers,
+} from './scheduler/jobs/session-reminders.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -59,6 +70,9 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     const seeded = await seedRegions(handle.db)
     // The weekly digest plans its own next run; this plans the first (idempotent).
     await planNextReferralDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
+    // Session reminders are planned by an hourly fire; plan now, then the first hourly run.
+    await planSessionReminders(handle.db, new Date(), config.timeZone)
+    await planReminderPlanning(handle.db, new Date())
     const i18n = await createI18n({
       timeZone: config.timeZone,
       onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
@@ -87,6 +101,21 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       directory,
       helpLine: config.helpContact ?? '',
     })
+    const media = createMediaStore(config.dataDir)
+    // --- Telegram channel (when TELEGRAM_BOT_TOKEN is set) ---
+    let telegram: TelegramChannel | undefined
+    if (config.telegram) {
+      telegram = createTelegramChannel({
+        token: config.telegram.botToken,
+        apiRoot: config.telegram.apiRoot,
+        handleInbound: runtime.handleInbound,
+        media,
+        texts: { chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }) },
+        logger,
+      })
+      channels.push(telegram.sender)
+    }
+    // --- end Telegram channel ---
     const sender = createOutboxSender({
       db: handle.db,
       channels,
@@ -118,10 +147,10 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         ...conversationTimeoutHandlers(runtime),
         ...referralFollowUpHandlers({ i18n }),
         ...referralDigestHandlers({ i18n, directory, timeZone: config.timeZone }),
+        ...sessionReminderHandlers({ i18n, timeZone: config.timeZone }),
       },
     })
 
-    const media = createMediaStore(config.dataDir)
     const app = createApp({
       logger,
       databaseKind: handle.kind,
@@ -137,6 +166,10 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             requiredToken: hasRealChannel(config) ? (config.adminToken ?? null) : undefined,
           }
         : undefined,
+      telegram:
+        telegram && config.telegram?.mode === 'webhook'
+          ? { bot: telegram.bot, secretToken: config.telegram.webhookSecret }
+          : undefined,
     })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname })
     await new Promise<void>((resolve, reject) => {
@@ -155,11 +188,47 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       },
       'kaderbot started'
     )
+    // --- Telegram channel: webhook registration or long polling ---
+    let stopPolling: (() => Promise<void>) | undefined
+    if (telegram && config.telegram) {
+      const texts = (name: string) => i18n.render({ key: `common:telegram.commands.${name}` })
+      const commands = MENU_COMMANDS.map((command) => ({ command, description: texts(command) }))
+      const bot = telegram.bot
+      if (config.telegram.mode === 'webhook' && config.publicUrl) {
+        try {
+          await bot.init()
+          await bot.api.setWebhook(`${config.publicUrl}/webhook/telegram`, {
+            secret_token: config.telegram.webhookSecret,
+            allowed_updates: ['message', 'edited_message', 'callback_query'],
+          })
+          await bot.api.setMyCommands(commands)
+          logger.info('telegram webhook registered')
+        } catch (error) {
+          // The webhook keeps working if it was registered before; say so and carry on.
+          logger.error({ error: describeTelegramError(error) }, 'telegram webhook setup failed')
+        }
+      } else if (config.telegram.mode === 'polling') {
+        await bot.api.setMyCommands(commands).catch((error: unknown) => {
+          logger.error({ error: describeTelegramError(error) }, 'telegram commands setup failed')
+        })
+        const polling = bot
+          .start({ allowed_updates: ['message', 'edited_message', 'callback_query'] })
+          .catch((error: unknown) => {
+            logger.error({ error: describeTelegramError(error) }, 'telegram polling stopped')
+          })
+        stopPolling = async () => {
+          if (bot.isRunning()) await bot.stop()
+          await polling
+        }
+      }
+    }
+    // --- end Telegram channel ---
 
     return {
       url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()))
+        await stopPolling?.()
         await scheduler.stop()
         await sender.stop()
         await unlisten()

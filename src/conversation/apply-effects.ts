@@ -26,6 +26,8 @@ import {
   setReferralStatus,
   withdrawVisit,
 } from '../db/queries/visits.js'
+import { findSessionForReminder } from '../db/queries/reminders.js'
+import { recordAttendance } from '../db/queries/training.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
 import type { Effect } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
@@ -58,6 +60,23 @@ type Appliers = {
 }
 
 const appliers: Appliers = {
+  async attendance_checked_in(tx, effect, scope) {
+    if (scope.personId === undefined) throw new Error('attendance_checked_in without a person')
+    const session = await findSessionForReminder(tx, effect.sessionId)
+    if (!session) throw new Error(`attendance for unknown session ${effect.sessionId}`)
+    const at = new Date(effect.at)
+    const late = at.getTime() > session.startsAt.getTime()
+    const result = await recordAttendance(tx, {
+      sessionId: effect.sessionId,
+      personId: scope.personId,
+      status: late ? 'late' : 'present',
+      method: effect.method,
+      at,
+    })
+    const key = result === 'already' ? 'checkin:already' : late ? 'checkin:late' : 'checkin:onTime'
+    return [{ texts: [{ key }] }]
+  },
+
   async visit_withdrawn(tx, effect, scope) {
     if (scope.personId === undefined) throw new Error('visit_withdrawn without a person')
     const result = await withdrawVisit(tx, {

@@ -7,7 +7,32 @@
 import type { DbOrTx } from '../db/client.js'
 import { listOpenReferrals } from '../db/queries/referrals.js'
 import { findSameDayVisit, listRecentVisits, searchFamilies } from '../db/queries/visits.js'
-import type { DataNeed, Snapshot } from '../domain/snapshot.js'
+import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
+import { DEFAULT_PROGRAMME_SETTINGS } from '../domain/training.js'
+import { hasAttendance } from '../db/queries/attendance.js'
+import {
+  findCheckinSession,
+  listSessionsForMentor,
+  listUpcomingSessionsForPerson,
+} from '../db/queries/training.js'
+
+function toSummary(session: {
+  sessionId: number
+  startsAt: Date
+  endsAt: Date
+  venue: string
+  topic: string
+  track: string
+}): SessionSummary {
+  return {
+    id: session.sessionId,
+    startsAt: session.startsAt.toISOString(),
+    endsAt: session.endsAt.toISOString(),
+    venue: session.venue,
+    topic: session.topic,
+    track: session.track,
+  }
+}
 
 /** Whether the snapshot already holds the result of this need. */
 export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
@@ -21,6 +46,10 @@ export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
       return lookups.recentVisits?.key === need.key
     case 'open_referrals':
       return lookups.openReferrals?.key === need.key
+    case 'upcoming_sessions':
+      return lookups.upcomingSessions?.key === need.key
+    case 'checkin_session':
+      return lookups.checkinSession?.key === need.key
   }
 }
 
@@ -28,7 +57,8 @@ export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
 export async function withLookups(
   tx: DbOrTx,
   snapshot: Snapshot,
-  needs: DataNeed[]
+  needs: DataNeed[],
+  now: Date
 ): Promise<Snapshot> {
   const lookups = { ...snapshot.lookups }
   const person = snapshot.person
@@ -55,6 +85,35 @@ export async function withLookups(
     } else if (need.kind === 'open_referrals') {
       const referrals = await listOpenReferrals(tx, { cadreId: person.id })
       lookups.openReferrals = { key: need.key, referrals }
+    } else if (need.kind === 'upcoming_sessions') {
+      const sessions = person.roles.includes('mentor')
+        ? await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })
+        : await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
+      lookups.upcomingSessions = { key: need.key, sessions: sessions.map(toSummary) }
+    } else if (need.kind === 'checkin_session') {
+      const session = await findCheckinSession(tx, {
+        personId: person.id,
+        at: now,
+        opensMinutes: DEFAULT_PROGRAMME_SETTINGS.checkinOpensMinutes,
+        closesMinutes: DEFAULT_PROGRAMME_SETTINGS.checkinClosesMinutes,
+      })
+      lookups.checkinSession = {
+        key: need.key,
+        session: session
+          ? {
+              ...toSummary(session),
+              mode: session.checkinMode,
+              code: session.checkinCode,
+              lat: session.lat,
+              lng: session.lng,
+              radiusMeters: session.radiusMeters ?? DEFAULT_PROGRAMME_SETTINGS.checkinRadiusMeters,
+              recorded: await hasAttendance(tx, {
+                sessionId: session.sessionId,
+                personId: person.id,
+              }),
+            }
+          : null,
+      }
     }
   }
   return { ...snapshot, lookups }

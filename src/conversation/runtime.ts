@@ -153,7 +153,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     for (let round = 0; round < 2; round++) {
       const needs = needsOf(turn, snapshot, now)
       if (needs.length === 0) break
-      snapshot = await withLookups(tx, snapshot, needs)
+      snapshot = await withLookups(tx, snapshot, needs, now)
       turn = run()
     }
     const appliedReplies = await applyEffects(

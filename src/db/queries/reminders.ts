@@ -1,0 +1,85 @@
+import { and, asc, eq, gte, isNull, lt, notExists } from 'drizzle-orm'
+import type { DbOrTx } from '../client.js'
+import {
+  attendance,
+  channelIdentities,
+  cohorts,
+  enrollments,
+  people,
+  programmes,
+  trainingSessions,
+} from '../schema/index.js'
+
+/** Sessions (not cancelled) starting in `[from, to)`, with their programme's settings. */
+export const listSessionsStartingBetween = async (db: DbOrTx, params: { from: Date; to: Date }) =>
+  db
+    .select({
+      id: trainingSessions.id,
+      date: trainingSessions.date,
+      startsAt: trainingSessions.startsAt,
+      settings: programmes.settings,
+    })
+    .from(trainingSessions)
+    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
+    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
+    .where(
+      and(
+        eq(trainingSessions.cancelled, false),
+        gte(trainingSessions.startsAt, params.from),
+        lt(trainingSessions.startsAt, params.to)
+      )
+    )
+    .orderBy(asc(trainingSessions.startsAt))
+
+/** One session with what a reminder says: when, where, what, which skill. */
+export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
+  const rows = await db
+    .select({
+      id: trainingSessions.id,
+      cohortId: trainingSessions.cohortId,
+      startsAt: trainingSessions.startsAt,
+      endsAt: trainingSessions.endsAt,
+      venue: trainingSessions.venue,
+      topic: trainingSessions.topic,
+      cancelled: trainingSessions.cancelled,
+      track: cohorts.track,
+    })
+    .from(trainingSessions)
+    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
+    .where(eq(trainingSessions.id, sessionId))
+  return rows[0]
+}
+
+/**
+ * Who a session reminder goes to: active enrollees of the cohort who have not said BERHENTI and
+ * have not excused themselves (izin) from this session, with a chat identity to reach them.
+ */
+export const listReminderRecipients = async (
+  db: DbOrTx,
+  params: { cohortId: number; sessionId: number }
+) =>
+  db
+    .selectDistinct({ personId: people.id })
+    .from(enrollments)
+    .innerJoin(people, eq(people.id, enrollments.personId))
+    .innerJoin(channelIdentities, eq(channelIdentities.personId, people.id))
+    .where(
+      and(
+        eq(enrollments.cohortId, params.cohortId),
+        eq(enrollments.status, 'active'),
+        eq(people.status, 'active'),
+        isNull(people.optedOutAt),
+        notExists(
+          db
+            .select({ id: attendance.id })
+            .from(attendance)
+            .where(
+              and(
+                eq(attendance.sessionId, params.sessionId),
+                eq(attendance.personId, people.id),
+                eq(attendance.status, 'izin')
+              )
+            )
+        )
+      )
+    )

@@ -1,0 +1,124 @@
+/**
+ * Training session reminders (issue 8 §3): the day before at 18.00 and the same day at 06.00
+ * local time (programme settings), to every enrolled participant except those who said BERHENTI
+ * or are excused. Planning is a self-repeating hourly fire that plans the reminders of the next
+ * two days with dedupe keys, so imports, restarts and replicas never double-send (DESIGN P7).
+ * @module
+ */
+import { TZDate } from '@date-fns/tz'
+import { notifyPerson } from '../../conversation/notify.js'
+import type { TextRenderer } from '../../conversation/render.js'
+import type { DbOrTx } from '../../db/client.js'
+import { planFires } from '../../db/queries/fires.js'
+import {
+  findSessionForReminder,
+  listReminderRecipients,
+  listSessionsStartingBetween,
+} from '../../db/queries/reminders.js'
+import { PRIORITY } from '../../domain/priorities.js'
+import { DEFAULT_PROGRAMME_SETTINGS, type ProgrammeSettings } from '../../domain/training.js'
+import { addDays } from '../../engine/index.js'
+import type { FireHandler } from '../fires.js'
+
+export const PLAN_REMINDERS_KIND = 'training.plan_reminders'
+export const SESSION_REMINDER_KIND = 'training.session_reminder'
+const HOUR_MS = 3_600_000
+/** A reminder later than this is no longer useful. */
+const REMINDER_GRACE_SECONDS = 2 * 3600
+
+type ReminderPayload = { sessionId: number; when: 'day_before' | 'same_day' }
+
+/** Plans the next hourly planning run (idempotent per hour). */
+export async function planReminderPlanning(tx: DbOrTx, now: Date): Promise<void> {
+  const next = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS)
+  await planFires(tx, [
+    {
+      kind: PLAN_REMINDERS_KIND,
+      dedupeKey: `training-plan:${next.toISOString()}`,
+      dueAt: next,
+      graceSeconds: 3600,
+      payload: {},
+    },
+  ])
+}
+
+/** Plans both reminders of every session starting within the next two days. */
+export async function planSessionReminders(
+  tx: DbOrTx,
+  now: Date,
+  timeZone: string
+): Promise<number> {
+  const sessions = await listSessionsStartingBetween(tx, {
+    from: now,
+    to: new Date(now.getTime() + 50 * HOUR_MS),
+  })
+  const rows = sessions.flatMap((session) => {
+    const settings: ProgrammeSettings = { ...DEFAULT_PROGRAMME_SETTINGS, ...session.settings }
+    const dayBefore = atLocal(addDays(session.date, -1), settings.reminderDayBefore, timeZone)
+    const sameDay = atLocal(session.date, settings.reminderSameDay, timeZone)
+    return [
+      { when: 'day_before' as const, dueAt: dayBefore },
+      { when: 'same_day' as const, dueAt: sameDay },
+    ]
+      .filter((r) => r.dueAt < session.startsAt)
+      .map((r) => ({
+        kind: SESSION_REMINDER_KIND,
+        // The start time is in the key: a moved session is reminded again at its new time.
+        dedupeKey: `session:${session.id}:${r.when}:${session.startsAt.toISOString()}`,
+        dueAt: r.dueAt,
+        graceSeconds: REMINDER_GRACE_SECONDS,
+        payload: { sessionId: session.id, when: r.when } satisfies ReminderPayload,
+      }))
+  })
+  await planFires(tx, rows)
+  return rows.length
+}
+
+export function sessionReminderHandlers(deps: {
+  i18n: TextRenderer
+  timeZone: string
+}): Record<string, FireHandler> {
+  return {
+    [PLAN_REMINDERS_KIND]: async (tx, _fire, now) => {
+      await planSessionReminders(tx, now, deps.timeZone)
+      await planReminderPlanning(tx, now)
+    },
+    [SESSION_REMINDER_KIND]: async (tx, fire) => {
+      const payload = fire.payload as ReminderPayload
+      const session = await findSessionForReminder(tx, payload.sessionId)
+      if (!session || session.cancelled) return
+      const recipients = await listReminderRecipients(tx, {
+        cohortId: session.cohortId,
+        sessionId: session.id,
+      })
+      for (const { personId } of recipients) {
+        await notifyPerson(
+          tx,
+          deps,
+          personId,
+          {
+            texts: [
+              {
+                key: `schedule:reminder.${payload.when}`,
+                params: {
+                  start: session.startsAt.toISOString(),
+                  end: session.endsAt.toISOString(),
+                  venue: session.venue,
+                  topic: session.topic,
+                  track: { key: `schedule:track.${session.track}` },
+                },
+              },
+            ],
+          },
+          PRIORITY.reminder
+        )
+      }
+    },
+  }
+}
+
+function atLocal(date: string, time: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number)
+  const [hour, minute] = time.split(':').map(Number)
+  return new Date(new TZDate(year!, month! - 1, day!, hour!, minute!, 0, timeZone).getTime())
+}

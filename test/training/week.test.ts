@@ -1,0 +1,130 @@
+/**
+ * A participant's training day through the scheduler and the runtime on a real database, with a
+ * moved clock: the reminders of the evening before and the morning (once each, even when planned
+ * twice and ticked by two schedulers), none for someone who said BERHENTI, then /jadwal and /hadir
+ * with the mentor's code, on time, and a second check-in that changes nothing.
+ */
+import { asc, eq } from 'drizzle-orm'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { linkIdentity, setOptedOut } from '../../src/db/queries/people.js'
+import {
+  enroll,
+  ensureDefaultProgramme,
+  upsertCohort,
+  upsertSession,
+} from '../../src/db/queries/training.js'
+import { attendance, outbox, people, trainingSessions } from '../../src/db/schema/index.js'
+import type { Role } from '../../src/domain/people.js'
+import { runDueFires } from '../../src/scheduler/fires.js'
+import {
+  planSessionReminders,
+  sessionReminderHandlers,
+} from '../../src/scheduler/jobs/session-reminders.js'
+import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { testI18n } from '../harness/i18n.js'
+import {
+  createTestRuntime,
+  giveConsent,
+  silentLogger,
+  simulatorMessage,
+} from '../harness/runtime.js'
+
+const TZ = 'Asia/Jakarta'
+const wib = (local: string) => new Date(`${local}:00+07:00`)
+
+let handle: TestDbHandle
+beforeEach(async () => {
+  handle = await createTestDb()
+})
+afterEach(async () => {
+  await handle.close()
+})
+
+async function person(name: string, roles: Role[], regionCode: string, chat: string) {
+  const [row] = await handle.db
+    .insert(people)
+    .values({ name, roles, regionCode })
+    .returning({ id: people.id })
+  await linkIdentity(handle.db, { personId: row!.id, channel: 'simulator', externalId: chat })
+  await giveConsent(handle.db, [chat])
+  return row!.id
+}
+
+test('reminders the evening before and the morning, then schedule and check-in', async () => {
+  const mentor = await person('Sri Wahyuni', ['mentor'], '35.07.24', 'wa-mentor')
+  const nur = await person('Nur Aini', ['peserta'], '35.07.24.2003', 'wa-nur')
+  const stopped = await person('Rina', ['peserta'], '35.07.24.2003', 'wa-rina')
+  await setOptedOut(handle.db, { personId: stopped, at: wib('2026-11-25T10:00') })
+  const programmeId = await ensureDefaultProgramme(handle.db)
+  const cohort = await upsertCohort(handle.db, {
+    programmeId,
+    code: 'SGS-JHT-1',
+    kecamatanCode: '35.07.24',
+    track: 'menjahit',
+    mentorId: mentor,
+  })
+  const session = await upsertSession(handle.db, {
+    cohortId: cohort.id,
+    date: '2026-12-01',
+    startsAt: wib('2026-12-01T08:00'),
+    endsAt: wib('2026-12-01T12:00'),
+    venue: 'Balai Desa Ardimulyo',
+    topic: 'Mengenal mesin jahit',
+    checkinMode: 'kode',
+  })
+  for (const personId of [nur, stopped]) {
+    await enroll(handle.db, { cohortId: cohort.id, personId, now: wib('2026-11-25T10:00') })
+  }
+
+  // Planned twice (an hourly planner and a restart): still one fire per reminder.
+  const now = wib('2026-11-30T09:00')
+  expect(await planSessionReminders(handle.db, now, TZ)).toBe(2)
+  await planSessionReminders(handle.db, now, TZ)
+  const deps = {
+    db: handle.db,
+    logger: silentLogger,
+    handlers: sessionReminderHandlers({ i18n: await testI18n(), timeZone: TZ }),
+  }
+  expect(await runDueFires(deps, wib('2026-11-30T17:59'))).toMatchObject({ done: 0 })
+  const evening = wib('2026-11-30T18:01')
+  const ticks = await Promise.all([runDueFires(deps, evening), runDueFires(deps, evening)])
+  expect(ticks.reduce((n, t) => n + t.done, 0)).toBe(1)
+  expect(await runDueFires(deps, wib('2026-12-01T06:01'))).toMatchObject({ done: 1 })
+
+  const reminders = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
+  expect(reminders.map((r) => [r.recipientId, (r.message as { text: string }).text])).toEqual([
+    [
+      'wa-nur',
+      'Pengingat pelatihan menjahit besok, Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, di Balai Desa Ardimulyo. Materi: Mengenal mesin jahit. Ketik IZIN jika berhalangan hadir.',
+    ],
+    [
+      'wa-nur',
+      'Selamat pagi! Hari ini pelatihan menjahit pukul 08.00 WIB di Balai Desa Ardimulyo. Materi: Mengenal mesin jahit. Sesampai di tempat, ketik HADIR.',
+    ],
+  ])
+
+  const { runtime, sender } = await createTestRuntime(handle.db)
+  const say = async (text: string, at: Date) =>
+    (await runtime.handleInbound(simulatorMessage('wa-nur', text), at)).replies.map((r) => r.text)
+  expect(await say('jadwal', wib('2026-12-01T07:00'))).toEqual([
+    'Jadwal pelatihan Anda berikutnya:\n• Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Mengenal mesin jahit',
+  ])
+  expect((await say('hadir', wib('2026-12-01T07:00')))[0]).toMatch(/^Saat ini tidak ada sesi/)
+  const [row] = await handle.db
+    .select({ code: trainingSessions.checkinCode })
+    .from(trainingSessions)
+    .where(eq(trainingSessions.id, session.id))
+  expect(await say('hadir', wib('2026-12-01T07:50'))).toEqual([
+    'Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).',
+  ])
+  expect(await say(row!.code, wib('2026-12-01T07:51'))).toEqual([
+    'Terima kasih, kehadiran Anda tercatat. Selamat belajar!',
+  ])
+  expect(await say('hadir', wib('2026-12-01T08:10'))).toEqual([
+    'Kehadiran Anda untuk sesi ini sudah tercatat. Terima kasih!',
+  ])
+  expect(await handle.db.select().from(attendance)).toMatchObject([
+    { sessionId: session.id, personId: nur, status: 'present', method: 'kode' },
+  ])
+  await sender.idle()
+})
