@@ -403,7 +403,7 @@ export async function findCheckinSession(
       )
     )
     .orderBy(
-      sql`abs(extract(epoch from (${trainingSessions.startsAt} - ${params.at}::timestamptz)))`,
+      sql`abs(extract(epoch from (${trainingSessions.startsAt} - ${params.at.toISOString()}::timestamptz)))`,
       asc(trainingSessions.id)
     )
     .limit(1)
