@@ -60,6 +60,47 @@ type Appliers = {
 }
 
 const appliers: Appliers = {
+  async absence_excused(tx, effect, scope, deps) {
+    if (scope.personId === undefined) throw new Error('absence_excused without a person')
+    const session = await findSessionForReminder(tx, effect.sessionId)
+    if (!session) throw new Error(`izin for unknown session ${effect.sessionId}`)
+    const result = await recordAttendance(tx, {
+      sessionId: effect.sessionId,
+      personId: scope.personId,
+      status: 'izin',
+      method: 'izin',
+      reason: effect.reason,
+      at: scope.now,
+    })
+    if (result === 'already') return [{ texts: [{ key: 'excuse:already' }] }]
+    const [participant] = await tx
+      .select({ name: people.name })
+      .from(people)
+      .where(eq(people.id, scope.personId))
+    if (session.mentorId !== null) {
+      await notifyPerson(
+        tx,
+        deps,
+        session.mentorId,
+        {
+          texts: [
+            {
+              key: 'excuse:toMentor',
+              params: {
+                name: participant?.name ?? '',
+                start: session.startsAt.toISOString(),
+                topic: session.topic,
+                reason: { key: `excuse:reason.${effect.reason}` },
+              },
+            },
+          ],
+        },
+        PRIORITY.reminder
+      )
+    }
+    return [{ texts: [{ key: 'excuse:saved' }] }]
+  },
+
   async attendance_checked_in(tx, effect, scope) {
     if (scope.personId === undefined) throw new Error('attendance_checked_in without a person')
     const session = await findSessionForReminder(tx, effect.sessionId)

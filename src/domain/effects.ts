@@ -121,7 +121,14 @@ export type AttendanceCheckedIn = {
   at: string
 }
 
+/**
+ * A participant excused an absence from a session (izin); the mentor is told.
+ * @example { "type": "absence_excused", "sessionId": 7, "reason": "anak_sakit" }
+ */
+export type AbsenceExcused = { type: 'absence_excused'; sessionId: number; reason: string }
+
 export type Effect =
+  | AbsenceExcused
   | AttendanceCheckedIn
   | VisitReported
   | VisitWithdrawn

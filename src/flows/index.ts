@@ -1,6 +1,7 @@
 import { createFlowRegistry } from '../engine/index.js'
 import { approval } from './approval.js'
 import { checkin } from './checkin.js'
+import { excuse } from './excuse.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
 import { registration } from './registration.js'
@@ -20,6 +21,7 @@ export const flows = [
   referralOutcome,
   schedule,
   checkin,
+  excuse,
   registration,
   approval,
   kenalan,

@@ -45,6 +45,7 @@ test('each example person is recognised by phone and sees the menu of their role
   ])
   expect(await menuOf('+6281200000003')).toEqual([
     'Halo, Sri Wahyuni! Menu utama:', // mentor
+    'Jadwal pelatihan',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000004')).toEqual([
@@ -56,13 +57,17 @@ test('each example person is recognised by phone and sees the menu of their role
   ])
   expect(await menuOf('+6281200000005')).toEqual([
     'Halo, Nur Aini! Menu utama:', // peserta
+    'Jadwal pelatihan',
+    'Isi kehadiran',
+    'Izin tidak hadir',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000006')).toEqual([
-    'Halo, Endang Susilowati! Menu utama:', // mentor + kader
+    'Halo, Endang Susilowati! Menu utama:', // mentor + kader: both roles' items
     'Lapor kunjungan rumah',
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
+    'Jadwal pelatihan',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000100')).toEqual([

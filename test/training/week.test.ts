@@ -1,7 +1,8 @@
 /**
  * A participant's training day through the scheduler and the runtime on a real database, with a
  * moved clock: the reminders of the evening before and the morning (once each, even when planned
- * twice and ticked by two schedulers), none for someone who said BERHENTI, then /jadwal and /hadir
+ * twice and ticked by two schedulers), none for someone who said BERHENTI or excused herself (the
+ * mentor is told), then /jadwal and /hadir
  * with the mentor's code, on time, and a second check-in that changes nothing.
  */
 import { asc, eq } from 'drizzle-orm'
@@ -72,9 +73,25 @@ test('reminders the evening before and the morning, then schedule and check-in',
     topic: 'Mengenal mesin jahit',
     checkinMode: 'kode',
   })
-  for (const personId of [nur, stopped]) {
+  const lilis = await person('Lilis', ['peserta'], '35.07.24.2001', 'wa-lilis')
+  for (const personId of [nur, stopped, lilis]) {
     await enroll(handle.db, { cohortId: cohort.id, personId, now: wib('2026-11-25T10:00') })
   }
+
+  // Lilis excuses herself in the morning before: the mentor is told, and she gets no reminder.
+  const { runtime, sender } = await createTestRuntime(handle.db)
+  const chatAs = (chat: string) => async (text: string, at: Date) =>
+    (await runtime.handleInbound(simulatorMessage(chat, text), at)).replies.map((r) => r.text)
+  const lilisSays = chatAs('wa-lilis')
+  expect(await lilisSays('izin', wib('2026-11-30T08:00'))).toEqual(['Izin untuk sesi yang mana?'])
+  await lilisSays('1', wib('2026-11-30T08:01'))
+  expect(await lilisSays('anak sakit', wib('2026-11-30T08:02'))).toEqual([
+    'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+  ])
+  const toMentor = await handle.db.select().from(outbox).where(eq(outbox.recipientId, 'wa-mentor'))
+  expect(toMentor.map((r) => (r.message as { text: string }).text)).toEqual([
+    'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Mengenal mesin jahit). Alasan: Anak sakit.',
+  ])
 
   // Planned twice (an hourly planner and a restart): still one fire per reminder.
   const now = wib('2026-11-30T09:00')
@@ -91,7 +108,9 @@ test('reminders the evening before and the morning, then schedule and check-in',
   expect(ticks.reduce((n, t) => n + t.done, 0)).toBe(1)
   expect(await runDueFires(deps, wib('2026-12-01T06:01'))).toMatchObject({ done: 1 })
 
-  const reminders = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
+  const reminders = (await handle.db.select().from(outbox).orderBy(asc(outbox.id))).filter(
+    (row) => row.priority === 1 && row.recipientId !== 'wa-mentor'
+  )
   expect(reminders.map((r) => [r.recipientId, (r.message as { text: string }).text])).toEqual([
     [
       'wa-nur',
@@ -103,9 +122,7 @@ test('reminders the evening before and the morning, then schedule and check-in',
     ],
   ])
 
-  const { runtime, sender } = await createTestRuntime(handle.db)
-  const say = async (text: string, at: Date) =>
-    (await runtime.handleInbound(simulatorMessage('wa-nur', text), at)).replies.map((r) => r.text)
+  const say = chatAs('wa-nur')
   expect(await say('jadwal', wib('2026-12-01T07:00'))).toEqual([
     'Jadwal pelatihan Anda berikutnya:\n• Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Mengenal mesin jahit',
   ])
@@ -123,7 +140,14 @@ test('reminders the evening before and the morning, then schedule and check-in',
   expect(await say('hadir', wib('2026-12-01T08:10'))).toEqual([
     'Kehadiran Anda untuk sesi ini sudah tercatat. Terima kasih!',
   ])
-  expect(await handle.db.select().from(attendance)).toMatchObject([
+  expect(await handle.db.select().from(attendance).orderBy(asc(attendance.id))).toMatchObject([
+    {
+      sessionId: session.id,
+      personId: lilis,
+      status: 'izin',
+      method: 'izin',
+      reason: 'anak_sakit',
+    },
     { sessionId: session.id, personId: nur, status: 'present', method: 'kode' },
   ])
   await sender.idle()

@@ -43,6 +43,7 @@ export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
       topic: trainingSessions.topic,
       cancelled: trainingSessions.cancelled,
       track: cohorts.track,
+      mentorId: cohorts.mentorId,
     })
     .from(trainingSessions)
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
