@@ -95,7 +95,7 @@ test('reminders the evening before and the morning, then schedule and check-in',
 
   // Planned twice (an hourly planner and a restart): still one fire per reminder.
   const now = wib('2026-11-30T09:00')
-  expect(await planSessionReminders(handle.db, now, TZ)).toBe(2)
+  expect(await planSessionReminders(handle.db, now, TZ)).toBe(3) // two reminders, one end
   await planSessionReminders(handle.db, now, TZ)
   const deps = {
     db: handle.db,
@@ -107,6 +107,7 @@ test('reminders the evening before and the morning, then schedule and check-in',
   const ticks = await Promise.all([runDueFires(deps, evening), runDueFires(deps, evening)])
   expect(ticks.reduce((n, t) => n + t.done, 0)).toBe(1)
   expect(await runDueFires(deps, wib('2026-12-01T06:01'))).toMatchObject({ done: 1 })
+  await sender.idle()
 
   const reminders = (await handle.db.select().from(outbox).orderBy(asc(outbox.id))).filter(
     (row) => row.priority === 1 && row.recipientId !== 'wa-mentor'
@@ -151,4 +152,71 @@ test('reminders the evening before and the morning, then schedule and check-in',
     { sessionId: session.id, personId: nur, status: 'present', method: 'kode' },
   ])
   await sender.idle()
+})
+
+test('after a session the absent are marked and greeted; two in a row alert the mentor and cadres', async () => {
+  const mentor = await person('Sri Wahyuni', ['mentor'], '35.07.24', 'wa-mentor')
+  await person('Siti Rahayu', ['kader'], '35.07.24.2003', 'wa-kader')
+  await person('Kader lain desa', ['kader'], '35.07.24.2001', 'wa-kader-lain')
+  const rina = await person('Rina', ['peserta'], '35.07.24.2003', 'wa-rina')
+  const nur = await person('Nur Aini', ['peserta'], '35.07.24.2003', 'wa-nur')
+  const programmeId = await ensureDefaultProgramme(handle.db)
+  const cohort = await upsertCohort(handle.db, {
+    programmeId,
+    code: 'SGS-JHT-2',
+    kecamatanCode: '35.07.24',
+    track: 'menjahit',
+    mentorId: mentor,
+  })
+  const sessionIds: number[] = []
+  for (const date of ['2026-12-01', '2026-12-02']) {
+    const made = await upsertSession(handle.db, {
+      cohortId: cohort.id,
+      date,
+      startsAt: wib(`${date}T08:00`),
+      endsAt: wib(`${date}T12:00`),
+      venue: 'Balai Desa Ardimulyo',
+      topic: 'Praktik',
+      checkinMode: 'kode',
+    })
+    sessionIds.push(made.id)
+  }
+  for (const personId of [rina, nur]) {
+    await enroll(handle.db, { cohortId: cohort.id, personId, now: wib('2026-11-25T10:00') })
+  }
+  await handle.db.insert(attendance).values(
+    sessionIds.map((sessionId) => ({
+      sessionId,
+      personId: nur,
+      status: 'present' as const,
+      method: 'kode',
+      at: wib('2026-12-01T07:55'),
+    }))
+  )
+  await planSessionReminders(handle.db, wib('2026-11-30T09:00'), TZ)
+  const deps = {
+    db: handle.db,
+    logger: silentLogger,
+    handlers: sessionReminderHandlers({ i18n: await testI18n(), timeZone: TZ }),
+  }
+  await runDueFires(deps, wib('2026-12-01T12:01'))
+  await planSessionReminders(handle.db, wib('2026-12-01T13:00'), TZ)
+  await runDueFires(deps, wib('2026-12-02T12:01'))
+
+  const statuses = await handle.db.select().from(attendance).where(eq(attendance.personId, rina))
+  expect(statuses.map((a) => [a.status, a.method])).toEqual([
+    ['absent', 'auto'],
+    ['absent', 'auto'],
+  ])
+  const sent = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
+  const textsTo = (chat: string) =>
+    sent.filter((r) => r.recipientId === chat).map((r) => (r.message as { text: string }).text)
+  const missed = expect.stringMatching(/^Kami tidak melihat Anda di pelatihan hari ini/)
+  expect(textsTo('wa-rina').filter((t) => t.startsWith('Kami'))).toEqual([missed, missed])
+  expect(textsTo('wa-nur').filter((t) => t.startsWith('Kami'))).toEqual([])
+  const alert =
+    'Rina tidak hadir 2 sesi pelatihan berturut-turut tanpa izin. Mohon disapa dan ditanyakan kabarnya.'
+  expect(textsTo('wa-mentor')).toContain(alert)
+  expect(textsTo('wa-kader')).toEqual([alert])
+  expect(textsTo('wa-kader-lain')).toEqual([])
 })

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lt, notExists } from 'drizzle-orm'
+import { and, arrayContains, asc, eq, gte, isNull, lt, notExists } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import {
   attendance,
@@ -17,6 +17,7 @@ export const listSessionsStartingBetween = async (db: DbOrTx, params: { from: Da
       id: trainingSessions.id,
       date: trainingSessions.date,
       startsAt: trainingSessions.startsAt,
+      endsAt: trainingSessions.endsAt,
       settings: programmes.settings,
     })
     .from(trainingSessions)
@@ -84,3 +85,18 @@ export const listReminderRecipients = async (
         )
       )
     )
+
+/** The active cadres of one desa (to hear about a participant who stopped coming). */
+export const listCadresOfDesa = async (db: DbOrTx, desaCode: string): Promise<number[]> => {
+  const rows = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(
+      and(
+        eq(people.regionCode, desaCode),
+        eq(people.status, 'active'),
+        arrayContains(people.roles, ['kader'])
+      )
+    )
+  return rows.map((row) => row.id)
+}

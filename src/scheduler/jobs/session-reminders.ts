@@ -1,7 +1,8 @@
 /**
  * Training session reminders (issue 8 §3): the day before at 18.00 and the same day at 06.00
  * local time (programme settings), to every enrolled participant except those who said BERHENTI
- * or are excused. Planning is a self-repeating hourly fire that plans the reminders of the next
+ * or are excused; after each session, absences are marked, the absent get a warm word, and two
+ * absences in a row alert the mentor and the cadres of the participant's desa (§6). Planning is a self-repeating hourly fire that plans the reminders of the next
  * two days with dedupe keys, so imports, restarts and replicas never double-send (DESIGN P7).
  * @module
  */
@@ -9,9 +10,13 @@ import { TZDate } from '@date-fns/tz'
 import { notifyPerson } from '../../conversation/notify.js'
 import type { TextRenderer } from '../../conversation/render.js'
 import type { DbOrTx } from '../../db/client.js'
-import { planFires } from '../../db/queries/fires.js'
+import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
+import { listConsecutiveAbsences, markAbsentAfterSession } from '../../db/queries/training.js'
+import { people } from '../../db/schema/index.js'
+import { eq } from 'drizzle-orm'
 import {
   findSessionForReminder,
+  listCadresOfDesa,
   listReminderRecipients,
   listSessionsStartingBetween,
 } from '../../db/queries/reminders.js'
@@ -22,11 +27,15 @@ import type { FireHandler } from '../fires.js'
 
 export const PLAN_REMINDERS_KIND = 'training.plan_reminders'
 export const SESSION_REMINDER_KIND = 'training.session_reminder'
+export const SESSION_END_KIND = 'training.session_end'
+/** Consecutive absences after which the mentor and the desa's cadres are alerted. */
+export const ABSENCE_ALERT_AFTER = 2
 const HOUR_MS = 3_600_000
 /** A reminder later than this is no longer useful. */
 const REMINDER_GRACE_SECONDS = 2 * 3600
 
 type ReminderPayload = { sessionId: number; when: 'day_before' | 'same_day' }
+type SessionEndPayload = { sessionId: number }
 
 /** Plans the next hourly planning run (idempotent per hour). */
 export async function planReminderPlanning(tx: DbOrTx, now: Date): Promise<void> {
@@ -52,7 +61,7 @@ export async function planSessionReminders(
     from: now,
     to: new Date(now.getTime() + 50 * HOUR_MS),
   })
-  const rows = sessions.flatMap((session) => {
+  const rows: PlanFireParams[] = sessions.flatMap((session): PlanFireParams[] => {
     const settings: ProgrammeSettings = { ...DEFAULT_PROGRAMME_SETTINGS, ...session.settings }
     const dayBefore = atLocal(addDays(session.date, -1), settings.reminderDayBefore, timeZone)
     const sameDay = atLocal(session.date, settings.reminderSameDay, timeZone)
@@ -61,7 +70,7 @@ export async function planSessionReminders(
       { when: 'same_day' as const, dueAt: sameDay },
     ]
       .filter((r) => r.dueAt < session.startsAt)
-      .map((r) => ({
+      .map((r): PlanFireParams => ({
         kind: SESSION_REMINDER_KIND,
         // The start time is in the key: a moved session is reminded again at its new time.
         dedupeKey: `session:${session.id}:${r.when}:${session.startsAt.toISOString()}`,
@@ -69,6 +78,14 @@ export async function planSessionReminders(
         graceSeconds: REMINDER_GRACE_SECONDS,
         payload: { sessionId: session.id, when: r.when } satisfies ReminderPayload,
       }))
+      .concat({
+        // After the session: who neither checked in nor excused is marked absent.
+        kind: SESSION_END_KIND,
+        dedupeKey: `session:${session.id}:end:${session.startsAt.toISOString()}`,
+        dueAt: session.endsAt,
+        graceSeconds: 7 * 24 * 3600,
+        payload: { sessionId: session.id } satisfies SessionEndPayload,
+      })
   })
   await planFires(tx, rows)
   return rows.length
@@ -82,6 +99,38 @@ export function sessionReminderHandlers(deps: {
     [PLAN_REMINDERS_KIND]: async (tx, _fire, now) => {
       await planSessionReminders(tx, now, deps.timeZone)
       await planReminderPlanning(tx, now)
+    },
+    [SESSION_END_KIND]: async (tx, fire, now) => {
+      const { sessionId } = fire.payload as SessionEndPayload
+      const session = await findSessionForReminder(tx, sessionId)
+      if (!session || session.cancelled) return
+      const absent = await markAbsentAfterSession(tx, { sessionId, at: now })
+      for (const personId of absent) {
+        await notifyPerson(
+          tx,
+          deps,
+          personId,
+          { texts: [{ key: 'schedule:missed' }] },
+          PRIORITY.reminder
+        )
+        const run = await listConsecutiveAbsences(tx, { personId, cohortId: session.cohortId })
+        if (run !== ABSENCE_ALERT_AFTER) continue
+        const [participant] = await tx
+          .select({ name: people.name, regionCode: people.regionCode })
+          .from(people)
+          .where(eq(people.id, personId))
+        const alert = {
+          texts: [
+            {
+              key: 'schedule:absenceAlert',
+              params: { name: participant?.name ?? '', count: ABSENCE_ALERT_AFTER },
+            },
+          ],
+        }
+        const cadres = participant ? await listCadresOfDesa(tx, participant.regionCode) : []
+        const toAlert = new Set([...(session.mentorId ? [session.mentorId] : []), ...cadres])
+        for (const id of toAlert) await notifyPerson(tx, deps, id, alert, PRIORITY.reminder)
+      }
     },
     [SESSION_REMINDER_KIND]: async (tx, fire) => {
       const payload = fire.payload as ReminderPayload
