@@ -88,8 +88,11 @@ test('reminders the evening before and the morning, then schedule and check-in',
   expect(await lilisSays('anak sakit', wib('2026-11-30T08:02'))).toEqual([
     'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
   ])
-  const toMentor = await handle.db.select().from(outbox).where(eq(outbox.recipientId, 'wa-mentor'))
-  expect(toMentor.map((r) => (r.message as { text: string }).text)).toEqual([
+  const mentorTexts = async () =>
+    (await handle.db.select().from(outbox).where(eq(outbox.recipientId, 'wa-mentor'))).map(
+      (r) => (r.message as { text: string }).text
+    )
+  expect(await mentorTexts()).toEqual([
     'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Mengenal mesin jahit). Alasan: Anak sakit.',
   ])
 
@@ -132,6 +135,9 @@ test('reminders the evening before and the morning, then schedule and check-in',
     .select({ code: trainingSessions.checkinCode })
     .from(trainingSessions)
     .where(eq(trainingSessions.id, session.id))
+  expect((await mentorTexts()).at(-1)).toBe(
+    `Kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB di Balai Desa Ardimulyo: ${row!.code}. Umumkan di kelas; peserta mengetik HADIR lalu kode ini.`
+  )
   expect(await say('hadir', wib('2026-12-01T07:50'))).toEqual([
     'Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).',
   ])

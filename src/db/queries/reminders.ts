@@ -45,6 +45,7 @@ export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
       cancelled: trainingSessions.cancelled,
       track: cohorts.track,
       mentorId: cohorts.mentorId,
+      checkinCode: trainingSessions.checkinCode,
     })
     .from(trainingSessions)
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))

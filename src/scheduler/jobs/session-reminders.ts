@@ -136,6 +136,27 @@ export function sessionReminderHandlers(deps: {
       const payload = fire.payload as ReminderPayload
       const session = await findSessionForReminder(tx, payload.sessionId)
       if (!session || session.cancelled) return
+      // The mentor gets the day's check-in code with the morning reminder, to announce in class.
+      if (payload.when === 'same_day' && session.mentorId !== null) {
+        await notifyPerson(
+          tx,
+          deps,
+          session.mentorId,
+          {
+            texts: [
+              {
+                key: 'schedule:mentorCode',
+                params: {
+                  code: session.checkinCode,
+                  start: session.startsAt.toISOString(),
+                  venue: session.venue,
+                },
+              },
+            ],
+          },
+          PRIORITY.reminder
+        )
+      }
       const recipients = await listReminderRecipients(tx, {
         cohortId: session.cohortId,
         sessionId: session.id,
