@@ -12,14 +12,17 @@ import { seedRegions } from './db/seed-regions.js'
 import { ImportFileError, decodeCsv } from './import/csv.js'
 import { importPeople } from './import/people.js'
 import { formatImportReport } from './import/report.js'
+import { importEnrollments, importSessions } from './import/training.js'
 import type { ImportReport } from './import/report.js'
 import { describeError } from './lib/redact.js'
 
 type Importer = (db: Db, csvText: string) => Promise<ImportReport>
 
-/** The kinds of import; `sessions` and `enrollments` join here when they exist. */
+/** The kinds of import: the roster first, then the training schedule, then its participants. */
 const IMPORTERS: Record<string, Importer> = {
   people: (db, csvText) => importPeople(db, csvText),
+  sessions: (db, csvText) => importSessions(db, csvText),
+  enrollments: (db, csvText) => importEnrollments(db, csvText),
 }
 
 const USAGE = [

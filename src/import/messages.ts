@@ -68,3 +68,49 @@ export function joinOr(items: readonly string[]): string {
   if (items.length <= 1) return items.join('')
   return `${items.slice(0, -1).join(', ')} atau ${items.at(-1)}`
 }
+
+/** Why a row of a `sessions` or `enrollments` file was rejected. */
+export const TRAINING_MESSAGES = {
+  cohortMissing: () => 'kode kelompok kosong',
+  cohortTooLong: (max: number) => `kode kelompok lebih dari ${max} karakter`,
+  cohortUnknown: (code: string) =>
+    `kelompok ${code} belum ada; impor jadwal sesinya dulu (npm run import -- sessions)`,
+  cohortConflict: (code: string, line: number) =>
+    `kelompok ${code} di baris ${line} punya kecamatan, keterampilan atau mentor lain`,
+  kecamatanMissing: () => 'kode kecamatan kosong',
+  kecamatanInvalid: (code: string) => `'${code}' bukan kode kecamatan di Kabupaten Malang`,
+  trackInvalid: (value: string) =>
+    value === ''
+      ? 'keterampilan kosong'
+      : `keterampilan '${value}' tidak dikenal (menjahit atau makanan)`,
+  mentorMissing: () => 'nomor telepon mentor kosong',
+  mentorPhoneInvalid: () => 'nomor telepon mentor tidak valid',
+  mentorUnknown: () => 'tidak ada orang dengan nomor telepon mentor ini; impor dulu lewat people',
+  notMentor: (name: string) => `${name} tidak berperan mentor`,
+  dateInvalid: (value: string) =>
+    value === ''
+      ? 'tanggal kosong'
+      : `tanggal '${value}' tidak valid (tulis TTTT-BB-HH atau HH/BB/TTTT)`,
+  timeInvalid: (which: 'mulai' | 'selesai', value: string) =>
+    value === ''
+      ? `jam ${which} kosong`
+      : `jam ${which} '${value}' tidak valid (tulis JJ.MM atau JJ:MM)`,
+  endBeforeStart: () => 'jam selesai harus sesudah jam mulai',
+  venueMissing: () => 'tempat kosong',
+  topicMissing: () => 'materi kosong',
+  textTooLong: (field: string, max: number) => `${field} lebih dari ${max} karakter`,
+  coordinateInvalid: (which: 'lat' | 'lng', value: string) => `${which} '${value}' tidak valid`,
+  coordinatesHalf: () => 'isi lat dan lng keduanya, atau kosongkan keduanya',
+  checkinInvalid: (value: string) =>
+    value === ''
+      ? 'cara absen (checkin) kosong'
+      : `cara absen '${value}' tidak dikenal (kode, lokasi atau keduanya)`,
+  checkinNeedsLocation: (mode: string) => `cara absen ${mode} membutuhkan lat dan lng tempat`,
+  sessionDuplicate: (line: number) => `kelompok dan tanggal sama dengan baris ${line}`,
+  participantMissing: () =>
+    'isi nomor telepon, atau nama dan kode wilayah untuk peserta tanpa telepon',
+  participantUnknown: () => 'tidak ada orang dengan nomor telepon ini; impor dulu lewat people',
+  notParticipant: (name: string) => `${name} tidak berperan peserta`,
+  personInactive: (name: string) => `${name} belum aktif (statusnya bukan aktif)`,
+  enrollmentDuplicate: (line: number) => `peserta dan kelompok sama dengan baris ${line}`,
+} as const

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomInt } from 'node:crypto'
-import { and, asc, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm'
 import {
   DEFAULT_PROGRAMME_CODE,
   DEFAULT_PROGRAMME_SETTINGS,
@@ -353,7 +353,7 @@ export async function listSessionsForMentor(
       and(
         eq(cohorts.mentorId, params.mentorId),
         eq(trainingSessions.cancelled, false),
-        sql`${trainingSessions.endsAt} > ${params.from}`
+        gt(trainingSessions.endsAt, params.from)
       )
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))

@@ -1,0 +1,227 @@
+/**
+ * The training indicators of DOMAIN decision 13 (§5.5 made exact), for a programme and optionally
+ * one cohort or one kecamatan, as of a moment. Definitions shared by every function:
+ *
+ * - *enrolled*: the enrollments of the cohorts in scope, whatever their status (active,
+ *   withdrawn, completed): everyone who was enrolled counts in the denominators.
+ * - *sessions held* of a cohort: its sessions that are not cancelled and have ended by `asOf`.
+ * - *present*: an attendance row `present` or `late`; `izin` is not present and not absent.
+ * - *absent without izin* at a held session: a row `absent`, or no row at all (the session is over
+ *   and nobody recorded the participant).
+ *
+ * Counts are exact integers; `value` is rounded to one decimal (half up) and is `null` when the
+ * denominator is 0. The figures are computed from a few hundred rows read once per call.
+ * @module
+ */
+import { and, eq, inArray, lte } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import type { AttendanceStatus } from '../../domain/training.js'
+import type { DbOrTx } from '../client.js'
+import { attendance, cohorts, enrollments, trainingSessions } from '../schema/index.js'
+import { getProgrammeSettings } from './training.js'
+
+/** Consecutive absences from the latest held sessions that make a drop-out. */
+export const DROP_OUT_ABSENCES = 3
+
+/** The programme, the optional narrower scope and the moment an indicator is computed for. */
+export type TrainingIndicatorScope = {
+  programmeId: number
+  /** Only this cohort (of the programme). */
+  cohortId?: number
+  /** Only the cohorts of this kecamatan (`35.07.24`). */
+  kecamatanCode?: string
+  /** Sessions ended by this moment are held. */
+  asOf: Date
+}
+
+/** An indicator with its two counts. */
+export type TrainingIndicator = { numerator: number; denominator: number; value: number | null }
+
+/** `numerator ÷ denominator × 100`, rounded to one decimal; `null` when the denominator is 0. */
+function percent(numerator: number, denominator: number): TrainingIndicator {
+  return {
+    numerator,
+    denominator,
+    value: denominator === 0 ? null : Math.round((numerator / denominator) * 1000) / 10,
+  }
+}
+
+type EnrollmentFacts = {
+  cohortId: number
+  status: string
+  kompeten: boolean | null
+  /** The statuses at the cohort's held sessions, latest session first; `null` = no row. */
+  statuses: (AttendanceStatus | null)[]
+}
+
+type TrainingFacts = {
+  /** Held sessions per cohort in scope (cohorts without any held session map to 0). */
+  heldByCohort: Map<number, number>
+  enrollments: EnrollmentFacts[]
+}
+
+/** Reads the cohorts, held sessions, enrollments and attendance of a scope. */
+async function loadFacts(db: DbOrTx, scope: TrainingIndicatorScope): Promise<TrainingFacts> {
+  const conditions: (SQL | undefined)[] = [eq(cohorts.programmeId, scope.programmeId)]
+  if (scope.cohortId !== undefined) conditions.push(eq(cohorts.id, scope.cohortId))
+  if (scope.kecamatanCode !== undefined) {
+    conditions.push(eq(cohorts.kecamatanCode, scope.kecamatanCode))
+  }
+  const cohortRows = await db
+    .select({ id: cohorts.id })
+    .from(cohorts)
+    .where(and(...conditions))
+  const cohortIds = cohortRows.map((row) => row.id)
+  const heldByCohort = new Map(cohortIds.map((id) => [id, 0]))
+  if (cohortIds.length === 0) return { heldByCohort, enrollments: [] }
+
+  const sessions = await db
+    .select({ id: trainingSessions.id, cohortId: trainingSessions.cohortId })
+    .from(trainingSessions)
+    .where(
+      and(
+        inArray(trainingSessions.cohortId, cohortIds),
+        eq(trainingSessions.cancelled, false),
+        lte(trainingSessions.endsAt, scope.asOf)
+      )
+    )
+    .orderBy(trainingSessions.startsAt, trainingSessions.id)
+  const enrollmentRows = await db
+    .select({
+      cohortId: enrollments.cohortId,
+      personId: enrollments.personId,
+      status: enrollments.status,
+      kompeten: enrollments.kompeten,
+    })
+    .from(enrollments)
+    .where(inArray(enrollments.cohortId, cohortIds))
+  const sessionIds = sessions.map((session) => session.id)
+  const attendanceRows =
+    sessionIds.length === 0
+      ? []
+      : await db
+          .select({
+            sessionId: attendance.sessionId,
+            personId: attendance.personId,
+            status: attendance.status,
+          })
+          .from(attendance)
+          .where(inArray(attendance.sessionId, sessionIds))
+
+  const statusOf = new Map(
+    attendanceRows.map((row) => [`${row.sessionId}:${row.personId}`, row.status])
+  )
+  const sessionsByCohort = new Map<number, number[]>()
+  for (const session of sessions) {
+    heldByCohort.set(session.cohortId, (heldByCohort.get(session.cohortId) ?? 0) + 1)
+    const list = sessionsByCohort.get(session.cohortId) ?? []
+    list.unshift(session.id) // latest first
+    sessionsByCohort.set(session.cohortId, list)
+  }
+  return {
+    heldByCohort,
+    enrollments: enrollmentRows.map((row) => ({
+      cohortId: row.cohortId,
+      status: row.status,
+      kompeten: row.kompeten,
+      statuses: (sessionsByCohort.get(row.cohortId) ?? []).map(
+        (sessionId) => statusOf.get(`${sessionId}:${row.personId}`) ?? null
+      ),
+    })),
+  }
+}
+
+function presentCount(enrollment: EnrollmentFacts): number {
+  return enrollment.statuses.filter((status) => status === 'present' || status === 'late').length
+}
+
+export type AttendanceRateParams = TrainingIndicatorScope
+
+/**
+ * Attendance rate = present ÷ (enrolled × sessions held) × 100, summed over the cohorts in scope:
+ * the numerator counts the enrolled participants' `present` and `late` rows at their cohort's
+ * held sessions; the denominator adds, per cohort, its enrolled participants × its sessions held.
+ * `izin` is not present. `null` when nobody is enrolled or no session was held.
+ */
+export async function attendanceRate(
+  db: DbOrTx,
+  params: AttendanceRateParams
+): Promise<TrainingIndicator> {
+  const facts = await loadFacts(db, params)
+  let present = 0
+  let possible = 0
+  for (const enrollment of facts.enrollments) {
+    present += presentCount(enrollment)
+    possible += facts.heldByCohort.get(enrollment.cohortId) ?? 0
+  }
+  return percent(present, possible)
+}
+
+export type DropOutRateParams = TrainingIndicatorScope
+
+/**
+ * Drop-out rate = drop-outs ÷ enrolled × 100, where a drop-out is an enrolled participant who was
+ * withdrawn by a mentor (status `withdrawn`), or who was absent without izin (a row `absent`, or
+ * no row) from each of the last 3 consecutive sessions held of the cohort. A cohort with fewer
+ * than 3 sessions held has only withdrawn drop-outs. `null` when nobody is enrolled.
+ */
+export async function dropOutRate(
+  db: DbOrTx,
+  params: DropOutRateParams
+): Promise<TrainingIndicator> {
+  const facts = await loadFacts(db, params)
+  const dropOuts = facts.enrollments.filter((enrollment) => {
+    if (enrollment.status === 'withdrawn') return true
+    const latest = enrollment.statuses.slice(0, DROP_OUT_ABSENCES)
+    return (
+      latest.length === DROP_OUT_ABSENCES &&
+      latest.every((status) => status === null || status === 'absent')
+    )
+  }).length
+  return percent(dropOuts, facts.enrollments.length)
+}
+
+export type CompletionRateParams = TrainingIndicatorScope
+
+/**
+ * Completion rate = completers ÷ enrolled × 100 (DOMAIN decision 2), where a completer is an
+ * enrolled, not withdrawn participant whose cohort held ≥ 1 session, who was present (`present`
+ * or `late`) at ≥ threshold × sessions held (the programme's `completionThreshold`, 0.8 by
+ * default; compared exactly, so 4 of 5 sessions is 80%), and whose kompeten mark is not `false`
+ * (no mark counts as kompeten). `null` when nobody is enrolled.
+ */
+export async function completionRate(
+  db: DbOrTx,
+  params: CompletionRateParams
+): Promise<TrainingIndicator> {
+  const settings = await getProgrammeSettings(db, params.programmeId)
+  // Thousandths, so 0.8 × 5 compares as 800 × 5 = 4000 against present × 1000 without rounding.
+  const threshold = Math.round(settings.completionThreshold * 1000)
+  const facts = await loadFacts(db, params)
+  const completers = facts.enrollments.filter((enrollment) => {
+    const held = facts.heldByCohort.get(enrollment.cohortId) ?? 0
+    return (
+      enrollment.status !== 'withdrawn' &&
+      enrollment.kompeten !== false &&
+      held > 0 &&
+      presentCount(enrollment) * 1000 >= threshold * held
+    )
+  }).length
+  return percent(completers, facts.enrollments.length)
+}
+
+export type TargetAchievementParams = TrainingIndicatorScope
+
+/**
+ * Target achievement = enrolled ÷ the programme's target × 100 (setting `target`; 300 for the
+ * ibu-muda programme). A narrower scope (a cohort, a kecamatan) still divides by the whole
+ * programme's target, so the scopes add up. `null` when the target is 0.
+ */
+export async function targetAchievement(
+  db: DbOrTx,
+  params: TargetAchievementParams
+): Promise<TrainingIndicator> {
+  const settings = await getProgrammeSettings(db, params.programmeId)
+  const facts = await loadFacts(db, params)
+  return percent(facts.enrollments.length, settings.target)
+}
