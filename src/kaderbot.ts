@@ -110,7 +110,9 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         apiRoot: config.telegram.apiRoot,
         handleInbound: runtime.handleInbound,
         media,
-        texts: { chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }) },
+        texts: {
+          chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+        },
         logger,
       })
       channels.push(telegram.sender)

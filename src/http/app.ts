@@ -10,11 +10,14 @@ import type { Logger } from '../lib/logger.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
 import { simulatorPageRoutes } from './routes/simulator-page.js'
+import { type TelegramWebhookDeps, telegramWebhookRoutes } from './routes/telegram-webhook.js'
 
 export type AppDeps = HealthDeps & {
   logger: Logger
   /** Present when the simulator channel is on. */
   simulator?: SimulatorRouteDeps
+  /** Present when the Telegram channel runs in webhook mode. */
+  telegram?: TelegramWebhookDeps
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -23,6 +26,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps))
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
   if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))
+  if (deps.telegram) app.route('/webhook/telegram', telegramWebhookRoutes(deps.telegram))
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse()

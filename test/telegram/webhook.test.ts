@@ -1,0 +1,303 @@
+/**
+ * The Telegram channel end to end: updates posted to the real `POST /webhook/telegram` route, the
+ * real runtime on a test database, and an outbox sender whose Telegram sender talks to the strict
+ * fake Bot API, wired like `kaderbot.ts` does.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { createTelegramChannel } from '../../src/channels/telegram/bot.js'
+import { createMediaStore } from '../../src/conversation/media-store.js'
+import { createRuntime } from '../../src/conversation/runtime.js'
+import {
+  channelIdentities,
+  demoSubmissions,
+  inboundMessages,
+  outbox,
+  people,
+} from '../../src/db/schema/index.js'
+import { flowRegistry } from '../../src/flows/index.js'
+import { createApp } from '../../src/http/app.js'
+import { createOutboxSender } from '../../src/outbox/sender.js'
+import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import {
+  type FakeTelegram,
+  callbackUpdate,
+  contactUpdate,
+  editedUpdate,
+  groupUpdate,
+  photoUpdate,
+  startFakeTelegram,
+  stickerUpdate,
+  textUpdate,
+  voiceUpdate,
+} from '../harness/fake-telegram.js'
+import { testI18n } from '../harness/i18n.js'
+import { giveConsent, silentLogger } from '../harness/runtime.js'
+import { testRegionDirectory } from '../harness/transcript.js'
+
+const SECRET = 'test_webhook_secret-1'
+const NOW = new Date('2025-11-24T01:00:00Z')
+// The smallest valid PNG: 1x1 transparent pixel.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64'
+)
+
+let handle: TestDbHandle
+let fake: FakeTelegram
+let dataDir: string
+beforeEach(async () => {
+  handle = await createTestDb()
+  fake = await startFakeTelegram()
+  dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-tg-media-'))
+})
+afterEach(async () => {
+  await fake.close()
+  await handle.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+type Sender = ReturnType<typeof createOutboxSender>
+
+/** The app, runtime and outbox as `kaderbot.ts` wires them for Telegram in webhook mode. */
+async function buildBot() {
+  const i18n = await testI18n()
+  const wiring: { sender?: Sender } = {}
+  const runtime = createRuntime({
+    db: handle.db,
+    i18n,
+    registry: flowRegistry,
+    timeZone: 'Asia/Jakarta',
+    logger: silentLogger,
+    onQueued: (channel) => wiring.sender?.wake(channel),
+    directory: await testRegionDirectory(),
+    helpLine: '',
+  })
+  const telegram = createTelegramChannel({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    botInfo: fake.botInfo,
+    handleInbound: runtime.handleInbound,
+    media: createMediaStore(dataDir),
+    texts: { chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }) },
+    logger: silentLogger,
+    clock: () => NOW,
+  })
+  const sender = createOutboxSender({
+    db: handle.db,
+    channels: [telegram.sender],
+    logger: silentLogger,
+  })
+  wiring.sender = sender
+  const app = createApp({
+    logger: silentLogger,
+    databaseKind: handle.kind,
+    pingDatabase: async () => undefined,
+    telegram: { bot: telegram.bot, secretToken: SECRET },
+  })
+  const post = async (update: unknown, secret: string | null = SECRET) => {
+    const response = await app.request('/webhook/telegram', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }),
+      },
+      body: JSON.stringify(update),
+    })
+    await sender.idle()
+    return response
+  }
+  return { app, post, sender }
+}
+
+const SITI = { id: 5001, first_name: 'Siti' }
+
+/** The texts the bot sent to a chat, as the person sees them (after edits). */
+const texts = (chatId: number) => fake.sentTo(chatId).map((m) => m.text)
+
+/** The last keyboard message to a chat and the callback data of the button with `label`. */
+function button(chatId: number, label: string) {
+  const message = fake.sentTo(chatId).findLast((m) => m.replyMarkup !== undefined)
+  const rows = (message?.replyMarkup?.['inline_keyboard'] ?? []) as {
+    text: string
+    callback_data: string
+  }[][]
+  const found = rows.flat().find((b) => b.text === label)
+  if (!message || !found) throw new Error(`no button ${label} in ${JSON.stringify(message)}`)
+  return { data: found.callback_data, message }
+}
+
+async function press(post: (u: unknown) => Promise<Response>, chatId: number, label: string) {
+  const { data, message } = button(chatId, label)
+  return post(callbackUpdate({ id: chatId }, data, message))
+}
+
+describe('POST /webhook/telegram', () => {
+  test('a newcomer consents with a button and is recognised by sharing their contact', async () => {
+    await handle.db.insert(people).values({
+      name: 'Bu Sri Wahyuni',
+      roles: ['kader'],
+      regionCode: '35.07.24.2001',
+      phone: '+6281200000004',
+    })
+    const { post } = await buildBot()
+    expect((await post(textUpdate(SITI, '/start'))).status).toBe(200)
+    expect(texts(SITI.id)[0]).toMatch(/^Selamat datang di kaderbot/)
+    expect(button(SITI.id, 'Ya').data).toMatch(/^v1\|/)
+
+    expect((await press(post, SITI.id, 'Ya')).status).toBe(200)
+    // The pressed keyboard is gone and shows the choice.
+    const question = fake.sentTo(SITI.id)[0]!
+    expect(question.replyMarkup).toBeUndefined()
+    expect(question.text).toMatch(/Apakah Anda setuju\?\n\n✓ Ya$/)
+    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(1)
+    expect(texts(SITI.id)).toContain('Terima kasih, persetujuan Anda sudah kami catat.')
+
+    await post(contactUpdate(SITI, '6281200000004'))
+    const linked = await handle.db
+      .select()
+      .from(channelIdentities)
+      .where(eq(channelIdentities.externalId, String(SITI.id)))
+    expect(linked).toMatchObject([{ channel: 'telegram' }])
+    await post(textUpdate(SITI, '/menu@kaderbot_test_bot'))
+    expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+  })
+
+  test("someone else's contact does not make the sender that person", async () => {
+    await handle.db.insert(people).values({
+      name: 'Bu Sri Wahyuni',
+      roles: ['kader'],
+      regionCode: '35.07.24.2001',
+      phone: '+6281200000004',
+    })
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post } = await buildBot()
+    await post(contactUpdate(SITI, '6281200000004', { userId: 999 }))
+    expect(await handle.db.select().from(channelIdentities)).toEqual([])
+  })
+
+  test('the kenalan demo runs with texts and button presses to a stored submission', async () => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post } = await buildBot()
+    await post(textUpdate(SITI, '/kenalan'))
+    expect(texts(SITI.id).at(-1)).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
+    await post(textUpdate(SITI, 'Siti'))
+    await press(post, SITI.id, 'Peserta pelatihan ibu muda')
+    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    await post(textUpdate(SITI, '2'))
+    await post(textUpdate(SITI, 'lewati'))
+    await post(textUpdate(SITI, '2, 3'))
+    // A real photo, downloaded from the Bot API into the media store.
+    const file = fake.addFile(PNG, 'png')
+    await post(photoUpdate(SITI, [{ ...file, width: 1, height: 1 }]))
+    expect(await readdir(join(dataDir, 'media'))).toHaveLength(1)
+    await post(textUpdate(SITI, 'lewati'))
+    await press(post, SITI.id, 'Tidak')
+    expect(texts(SITI.id).at(-1)).toMatch(/Sudah benar\?$/)
+    await press(post, SITI.id, 'Kirim')
+    expect(texts(SITI.id).at(-1)).toMatch(/^Terima kasih, Siti!/)
+
+    const rows = await handle.db.select().from(demoSubmissions)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.answers).toMatchObject({
+      name: 'Siti',
+      role: 'peserta',
+      children: 2,
+      topics: ['gizi', 'menjahit'],
+      wantsReminder: false,
+    })
+    expect((rows[0]!.answers as { photo: string }).photo).toMatch(/^media:[a-f0-9]{64}\.png$/)
+    // Every answered press was acknowledged; the fake refuses a second answer of the same query.
+    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(3)
+    expect(fake.calls.filter((c) => c.status !== 200)).toEqual([])
+  })
+
+  test('a wrong or missing secret is 401 and nothing is processed', async () => {
+    const { post } = await buildBot()
+    expect((await post(textUpdate(SITI, 'halo'), 'wrong')).status).toBe(401)
+    expect((await post(textUpdate(SITI, 'halo'), null)).status).toBe(401)
+    expect(await handle.db.select().from(inboundMessages)).toEqual([])
+    expect(await handle.db.select().from(outbox)).toEqual([])
+    expect(fake.calls).toEqual([])
+  })
+
+  test('a redelivered update_id is answered once', async () => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post } = await buildBot()
+    const update = textUpdate(SITI, '/kenalan')
+    expect((await post(update)).status).toBe(200)
+    expect((await post(update)).status).toBe(200)
+    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
+  })
+
+  test('after a 429 the reply is still delivered exactly once', async () => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post, sender } = await buildBot()
+    fake.failNext({ status: 429, retryAfter: 1 }, 1, 'sendMessage')
+    await post(textUpdate(SITI, '/kenalan'))
+    expect(texts(SITI.id)).toEqual([])
+    const [row] = await handle.db.select().from(outbox)
+    // Queued again for when Telegram's retry_after has passed.
+    expect(row).toMatchObject({
+      status: 'queued',
+      lastError: '429: Too Many Requests: retry after 1',
+    })
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await sender.drain('telegram')
+    await sender.drain('telegram')
+    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
+    expect(await handle.db.select().from(outbox)).toMatchObject([{ status: 'sent', attempts: 2 }])
+  })
+
+  test('a user who blocked the bot leaves the reply failed as unreachable', async () => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post } = await buildBot()
+    fake.block(SITI.id)
+    expect((await post(textUpdate(SITI, '/kenalan'))).status).toBe(200)
+    expect(await handle.db.select().from(outbox)).toMatchObject([
+      { status: 'failed', lastError: 'unreachable: Forbidden: bot was blocked by the user' },
+    ])
+  })
+
+  test.each([
+    [
+      'a sticker',
+      stickerUpdate(SITI),
+      'Terima kasih stikernya! Mohon balas dengan mengetik jawaban.',
+    ],
+    [
+      'a voice note',
+      voiceUpdate(SITI),
+      'Maaf, saya belum bisa mendengarkan pesan suara. Mohon ketik jawabannya.',
+    ],
+    [
+      'an edited message',
+      editedUpdate(SITI, 'ubah'),
+      'Maaf, pesan yang diubah tidak bisa saya proses. Mohon kirim ulang jawabannya sebagai pesan baru.',
+    ],
+  ])('%s gets a friendly answer', async (_name, update, answer) => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const { post } = await buildBot()
+    expect((await post(update)).status).toBe(200)
+    expect(texts(SITI.id)[0]).toBe(`${answer}\nMenu utama. Silakan pilih:`)
+  })
+
+  test('a group message is ignored: 200, no reply, nothing stored', async () => {
+    const { post } = await buildBot()
+    expect((await post(groupUpdate(SITI, '/lapor'))).status).toBe(200)
+    expect(fake.calls).toEqual([])
+    expect(await handle.db.select().from(inboundMessages)).toEqual([])
+  })
+
+  test('a poisoned update is acknowledged, not redelivered forever', async () => {
+    const { post } = await buildBot()
+    // The database is gone, so handling throws: the boundary logs it and answers 200.
+    await handle.close()
+    const response = await post(textUpdate(SITI, 'halo'))
+    expect(response.status).toBe(200)
+    handle = await createTestDb()
+  })
+})
