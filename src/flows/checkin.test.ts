@@ -1,25 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import type { CheckinSession, DataNeed, Snapshot } from '../domain/snapshot.js'
+import type { CheckinSession, DataNeed } from '../domain/snapshot.js'
+import { firstSession, participant } from '../../test/harness/training-fixtures.js'
 import { transcript } from '../../test/harness/transcript.js'
 import { flowRegistry } from './index.js'
 
 const AT = '2026-12-01 07:50 WIB'
-const participant: Partial<Snapshot> = {
-  person: {
-    id: 5,
-    name: 'Nur Aini',
-    roles: ['peserta'],
-    regionCode: '35.07.24.2003',
-    status: 'active',
-  },
-}
 const session: CheckinSession = {
+  ...firstSession,
   id: 7,
-  startsAt: '2026-12-01T01:00:00.000Z',
-  endsAt: '2026-12-01T05:00:00.000Z',
-  venue: 'Balai Desa Ardimulyo',
-  topic: 'Mengenal mesin jahit',
-  track: 'menjahit',
   mode: 'kode',
   code: '4821',
   lat: -7.8896,

@@ -1,30 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
+import type { SessionSummary } from '../domain/snapshot.js'
+import { firstSession, participant, upcomingLookups } from '../../test/harness/training-fixtures.js'
 import { transcript } from '../../test/harness/transcript.js'
 import { flowRegistry } from './index.js'
 
 const AT = '2026-11-30 19:00 WIB'
-const participant: Partial<Snapshot> = {
-  person: {
-    id: 5,
-    name: 'Nur Aini',
-    roles: ['peserta'],
-    regionCode: '35.07.24.2003',
-    status: 'active',
-  },
-}
-const sessions: SessionSummary[] = [
-  {
-    id: 1,
-    startsAt: '2026-12-01T01:00:00.000Z',
-    endsAt: '2026-12-01T05:00:00.000Z',
-    venue: 'Balai Desa Ardimulyo',
-    topic: 'Mengenal mesin jahit',
-    track: 'menjahit',
-  },
-]
-const lookups = (list: SessionSummary[]) => (need: DataNeed) =>
-  need.kind === 'upcoming_sessions' ? { upcomingSessions: { key: need.key, sessions: list } } : {}
+const sessions: SessionSummary[] = [firstSession]
+const lookups = upcomingLookups
 
 describe('izin (excused absence)', () => {
   test('a session and a reason', async () => {

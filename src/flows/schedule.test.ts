@@ -1,38 +1,21 @@
 import { describe, test } from 'vitest'
-import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
+import type { SessionSummary } from '../domain/snapshot.js'
+import { firstSession, participant, upcomingLookups } from '../../test/harness/training-fixtures.js'
 import { transcript } from '../../test/harness/transcript.js'
 import { flowRegistry } from './index.js'
 
 const AT = '2026-11-30 19:00 WIB'
-const participant: Partial<Snapshot> = {
-  person: {
-    id: 5,
-    name: 'Nur Aini',
-    roles: ['peserta'],
-    regionCode: '35.07.24.2003',
-    status: 'active',
-  },
-}
 const sessions: SessionSummary[] = [
+  firstSession,
   {
-    id: 1,
-    startsAt: '2026-12-01T01:00:00.000Z',
-    endsAt: '2026-12-01T05:00:00.000Z',
-    venue: 'Balai Desa Ardimulyo',
-    topic: 'Mengenal mesin jahit',
-    track: 'menjahit',
-  },
-  {
+    ...firstSession,
     id: 2,
     startsAt: '2026-12-02T01:00:00.000Z',
     endsAt: '2026-12-02T05:00:00.000Z',
-    venue: 'Balai Desa Ardimulyo',
     topic: 'Pola dasar',
-    track: 'menjahit',
   },
 ]
-const lookups = (list: SessionSummary[]) => (need: DataNeed) =>
-  need.kind === 'upcoming_sessions' ? { upcomingSessions: { key: need.key, sessions: list } } : {}
+const lookups = upcomingLookups
 
 describe('jadwal (my schedule)', () => {
   test('lists the next sessions in Indonesian date style', async () => {
