@@ -147,7 +147,7 @@ const appliers: Appliers = {
     })
     // Not served yet: ask again in a week.
     if (effect.status === 'belum') {
-      const next = addDays(localDate(scope.now, deps.timeZone), FOLLOW_UP_DAYS)
+      const next = addDays(today({ now: scope.now, timeZone: deps.timeZone }), FOLLOW_UP_DAYS)
       await planReferralFollowUp(tx, {
         referralId: referral.id,
         date: next,
@@ -343,8 +343,4 @@ export async function applyEffects(
     replies.push(...((await apply(tx, effect, scope, deps)) ?? []))
   }
   return replies
-}
-
-function localDate(now: Date, timeZone: string): string {
-  return today({ now, timeZone })
 }
