@@ -13,7 +13,6 @@ import {
   getProgrammeSettings,
   isMinor,
   listConsecutiveAbsences,
-  listSessionsDueForReminder,
   listSessionsForMentor,
   listUpcomingSessionsForPerson,
   markAbsentAfterSession,
@@ -278,17 +277,6 @@ describe('session lists', () => {
       limit: 10,
     })
     expect(later.map((s) => s.sessionId)).toEqual([a.sessionIds[1]])
-  })
-
-  test('sessions due for reminder start in [from, to) and are not cancelled', async () => {
-    const a = await seedCohort('SGS-MJ-01', [1, 2, 3])
-    await handle.db
-      .update(trainingSessions)
-      .set({ cancelled: true })
-      .where(eq(trainingSessions.id, a.sessionIds[1]!))
-    const due = await listSessionsDueForReminder(handle.db, { from: wib(1, 8), to: wib(3, 8) })
-    // Day 1 08.00 is included, day 2 cancelled, day 3 08.00 is the excluded end.
-    expect(due.map((s) => [s.sessionId, s.mentorId])).toEqual([[a.sessionIds[0], a.mentorId]])
   })
 })
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomInt } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lte, sql } from 'drizzle-orm'
 import {
   DEFAULT_PROGRAMME_CODE,
   DEFAULT_PROGRAMME_SETTINGS,
@@ -443,30 +443,6 @@ export async function recordAttendance(
     .onConflictDoNothing({ target: [attendance.sessionId, attendance.personId] })
     .returning({ id: attendance.id })
   return rows.length > 0 ? 'recorded' : 'already'
-}
-
-export type ListSessionsDueForReminderParams = { from: Date; to: Date }
-
-/** A session to remind about, with its cohort's mentor. */
-export type ReminderSession = SessionListItem & { mentorId: number | null }
-
-/** The sessions that are not cancelled and start in `[from, to)`, earliest first. */
-export async function listSessionsDueForReminder(
-  db: DbOrTx,
-  params: ListSessionsDueForReminderParams
-): Promise<ReminderSession[]> {
-  return db
-    .select({ ...sessionListColumns, mentorId: cohorts.mentorId })
-    .from(trainingSessions)
-    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
-    .where(
-      and(
-        eq(trainingSessions.cancelled, false),
-        gte(trainingSessions.startsAt, params.from),
-        lt(trainingSessions.startsAt, params.to)
-      )
-    )
-    .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))
 }
 
 export type MarkAbsentAfterSessionParams = { sessionId: number; at: Date }
