@@ -16,7 +16,7 @@ import {
 } from '../db/queries/people.js'
 import { NOTICE_VERSION } from '../domain/consent.js'
 import type { PersonSnapshot } from '../domain/people.js'
-import { type RegionDirectory, regionName } from '../domain/regions.js'
+import type { RegionDirectory } from '../domain/regions.js'
 import type { Snapshot } from '../domain/snapshot.js'
 
 export type LoadSnapshotParams = {
@@ -57,9 +57,9 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     snapshot.pendingRegistrations = pending.map((p) => ({
       personId: p.id,
       name: p.name,
-      desaName: regionName(directory, p.regionCode) ?? p.regionCode,
-      kecamatanName:
-        regionName(directory, p.regionCode.split('.').slice(0, 3).join('.')) ?? p.regionCode,
+      // The query already joined the desa and its kecamatan.
+      desaName: p.regionName,
+      kecamatanName: p.parentRegionName ?? '',
       cadreTier: p.cadreTier,
     }))
   }
