@@ -94,7 +94,7 @@ function zone({ dir, zone, forbid, allowPackages, pure = false }) {
   return [
     {
       name: `kaderbot/zone/${dir}`,
-      files: [`src/${dir}/**/*.{ts,js}`],
+      files: [`src/${dir}/**/*.{ts,tsx,js}`],
       ignores: ['**/*.test.ts'],
       rules: rules(allowPackages),
     },
@@ -140,7 +140,7 @@ export default defineConfig(
   },
   {
     name: 'kaderbot/src',
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
     rules: {
       'no-console': 'error',
       // Named exports only (STYLE §6.3).
@@ -160,7 +160,7 @@ export default defineConfig(
   },
   {
     name: 'kaderbot/src/process-env',
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/config.ts', 'src/main.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-properties': [

@@ -27,9 +27,15 @@ import { flowRegistry } from './flows/index.js'
 import { createApp } from './http/app.js'
 import { createI18n } from './i18n/index.js'
 import { type Logger, createLogger } from './lib/logger.js'
-import { createOutboxSender } from './outbox/sender.js'
+import { type OutboxSenderDeps, createOutboxSender } from './outbox/sender.js'
+import { type LeaseFactory, advisoryLeases, soleLease } from './outbox/lease.js'
+import { clearRecipientUnreachable } from './db/queries/outbox.js'
 import { describeTelegramError } from './channels/telegram/sender.js'
+import type { WhatsAppChannelDeps } from './channels/whatsapp/channel.js'
+import type { WhatsAppRuntime } from './kaderbot-whatsapp.js'
 import { startScheduler } from './scheduler/index.js'
+import { broadcastHandlers } from './scheduler/jobs/broadcasts.js'
+import { nudgeHandlers, planNudges, seedNudgeRules } from './scheduler/jobs/nudges.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
 import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
 import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
@@ -38,6 +44,7 @@ import {
   planSessionReminders,
   sessionReminderHandlers,
 } from './scheduler/jobs/session-reminders.js'
+import { followUpSurveyHandlers } from './scheduler/jobs/follow-up-surveys.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -46,6 +53,10 @@ export type StartOptions = {
   /** Cron expression of the fires tick (default every minute). */
   tickSchedule?: string
   inactivity?: InactivitySettings
+  /** Replaces channels' outbox pacing (`null`: unpaced); the benchmark matches its fake Bot API. */
+  outboxPacing?: OutboxSenderDeps['pacing']
+  /** WhatsApp channel: a stand-in socket, a fixed WA version and scaled pacing (tests). */
+  whatsapp?: Pick<WhatsAppChannelDeps, 'socketFactory' | 'resolveVersion' | 'pacing'>
 }
 
 export type Kaderbot = {
@@ -90,6 +101,10 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
 
     const directory = buildRegionDirectory(await listAllRegions(handle.db))
     let wakeSender = (_channel?: ChannelName): void => undefined
+    // --- admin dashboard: login links point at PUBLIC_URL, else at the listening server ---
+    let serverUrl: string | undefined = undefined
+    const adminBaseUrl = () => config.publicUrl ?? serverUrl
+    // --- end admin dashboard ---
     const runtime = createRuntime({
       db: handle.db,
       i18n,
@@ -100,28 +115,86 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       onQueued: (channel) => wakeSender(channel),
       directory,
       helpLine: config.helpContact ?? '',
+      adminBaseUrl,
     })
     const media = createMediaStore(config.dataDir)
+    /** Real channels' inbound: a person who writes again can be reached again (a 403 marked them). */
+    const handleChannelInbound: typeof runtime.handleInbound = async (message, now) => {
+      const result = await runtime.handleInbound(message, now)
+      if (!result.duplicate) {
+        await clearRecipientUnreachable(handle.db, {
+          channel: message.channel,
+          recipientId: message.senderId,
+        })
+      }
+      return result
+    }
     // --- Telegram channel (when TELEGRAM_BOT_TOKEN is set) ---
     let telegram: TelegramChannel | undefined
     if (config.telegram) {
       telegram = createTelegramChannel({
         token: config.telegram.botToken,
         apiRoot: config.telegram.apiRoot,
-        handleInbound: runtime.handleInbound,
+        handleInbound: handleChannelInbound,
         media,
         texts: {
           chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+          shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
         },
         logger,
       })
       channels.push(telegram.sender)
     }
     // --- end Telegram channel ---
+    // --- WhatsApp channel (Baileys, when WHATSAPP_ENABLED=true) ---
+    let whatsapp: WhatsAppRuntime | undefined
+    if (config.whatsapp?.transport === 'baileys') {
+      const { setupWhatsApp } = await import('./kaderbot-whatsapp.js')
+      whatsapp = setupWhatsApp({
+        db: handle.db,
+        databaseUrl: config.databaseUrl,
+        pairingPhone: config.whatsapp.pairingPhone,
+        timeZone: config.timeZone,
+        handleInbound: handleChannelInbound,
+        media,
+        i18n,
+        logger,
+        wake: () => wakeSender(),
+        overrides: options.whatsapp,
+      })
+      channels.push(whatsapp.channel.sender)
+    }
+    /** The outbox sends WhatsApp rows only on the replica that holds the socket's lock. */
+    const followWhatsApp =
+      (fallback: LeaseFactory): LeaseFactory =>
+      (channel) =>
+        channel === 'whatsapp' && whatsapp
+          ? {
+              held: whatsapp.channel.holdsLock,
+              start: whatsapp.channel.onLockChange,
+              stop: async () => undefined,
+            }
+          : fallback(channel)
+    // --- end WhatsApp channel ---
     const sender = createOutboxSender({
       db: handle.db,
       channels,
       logger,
+      ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
+      // --- outbox sender: one sender per channel across replicas (DESIGN P6) ---
+      ...(handle.kind === 'postgres'
+        ? { leases: advisoryLeases({ sql: handle.sql, logger }) }
+        : {}),
+      // --- end outbox sender ---
+      // --- WhatsApp channel: its lease follows the socket's lock (overrides the line above) ---
+      ...(whatsapp
+        ? {
+            leases: followWhatsApp(
+              handle.kind === 'postgres' ? advisoryLeases({ sql: handle.sql, logger }) : soleLease
+            ),
+          }
+        : {}),
+      // --- end WhatsApp channel ---
       onDelivered: async (row, at) => {
         if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null)
           return
@@ -140,6 +213,15 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     )
     sender.start()
 
+    // --- broadcasts and nudges ---
+    // Nudge rules are data: seed the defaults (never overwriting an edit) and plan each next run.
+    await seedNudgeRules(handle.db)
+    await planNudges(handle.db, new Date(), config.timeZone)
+    const broadcastFireHandlers = {
+      ...broadcastHandlers({ i18n }),
+      ...nudgeHandlers({ i18n, timeZone: config.timeZone }),
+    }
+    // --- end broadcasts and nudges ---
     const scheduler = startScheduler({
       db: handle.db,
       logger,
@@ -150,6 +232,10 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         ...referralFollowUpHandlers({ i18n }),
         ...referralDigestHandlers({ i18n, directory, timeZone: config.timeZone }),
         ...sessionReminderHandlers({ i18n, timeZone: config.timeZone }),
+        // --- training follow-up ---
+        ...followUpSurveyHandlers({ i18n, timeZone: config.timeZone }),
+        // --- end training follow-up ---
+        ...broadcastFireHandlers,
       },
     })
 
@@ -172,6 +258,38 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         telegram && config.telegram?.mode === 'webhook'
           ? { bot: telegram.bot, secretToken: config.telegram.webhookSecret }
           : undefined,
+      // --- admin dashboard ---
+      admin: {
+        db: handle.db,
+        i18n,
+        timeZone: config.timeZone,
+        logger,
+        adminToken: config.adminToken,
+        publicUrl: config.publicUrl,
+        media,
+        onQueued: () => wakeSender(),
+        ...(whatsapp
+          ? { whatsapp: { status: whatsapp.channel.status, currentQr: whatsapp.channel.currentQr } }
+          : {}),
+      },
+      // --- end admin dashboard ---
+      // --- REST API (/api/v1): closed while ADMIN_TOKEN is unset ---
+      api: {
+        db: handle.db,
+        i18n,
+        timeZone: config.timeZone,
+        ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
+      },
+      // --- end REST API ---
+      // --- WhatsApp channel ---
+      whatsappQr: whatsapp
+        ? {
+            adminToken: config.adminToken,
+            currentQr: whatsapp.channel.currentQr,
+            status: whatsapp.channel.status,
+          }
+        : undefined,
+      // --- end WhatsApp channel ---
     })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname })
     await new Promise<void>((resolve, reject) => {
@@ -179,6 +297,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       server.once('error', reject)
     })
     const { port } = server.address() as AddressInfo
+    serverUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}` // admin dashboard
     logger.info(
       {
         port,
@@ -225,12 +344,17 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       }
     }
     // --- end Telegram channel ---
+    // --- WhatsApp channel: take the number's lock and connect, in the background ---
+    const whatsappStarted = whatsapp?.start()
+    // --- end WhatsApp channel ---
 
     return {
       url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()))
         await stopPolling?.()
+        await whatsappStarted // WhatsApp channel
+        await whatsapp?.channel.stop() // WhatsApp channel
         await scheduler.stop()
         await sender.stop()
         await unlisten()

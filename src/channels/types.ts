@@ -34,15 +34,60 @@ export type OutboundMessage = {
   text: string
   choices?: OutboundChoice[]
   media?: { kind: 'photo'; ref: string }
+  /** A place to show as a map pin (a venue when it has a name and an address). */
+  location?: { lat: number; lng: number; name?: string; address?: string }
+  /**
+   * The message asks for the person's own phone number: a channel that can offer a one-tap
+   * "share my number" button (Telegram's `request_contact`) shows one, labelled from its own
+   * texts; others may add a hint. Choices, when present, take precedence.
+   */
+  requestContact?: boolean
 }
 
 /** The result of handing one message to a platform. */
 export type DeliveryResult =
   | { ok: true; platformMessageId?: string }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
+  | {
+      ok: false
+      retryable: boolean
+      error: string
+      /** The platform's own wait (Telegram 429 `retry_after`): a rate limit, not a failed try. */
+      retryAfterMs?: number
+      /** The chat cannot be reached (Telegram 403: blocked); later non-live messages are skipped. */
+      unreachable?: boolean
+    }
+
+/** At most `count` messages in any window of `windowMs` milliseconds. */
+export type RateWindow = { count: number; windowMs: number }
+
+/** A channel's pacing limits (DESIGN P6); the outbox sender obeys them. */
+export type PacingLimits = {
+  /** Every message of the channel (one bot, one number). */
+  total?: RateWindow
+  /** Each chat (also groups). */
+  perChat?: RateWindow
+  /** Each group chat, on top of `perChat`. */
+  perGroup?: RateWindow
+  /** Which recipient ids are group chats (Telegram: negative chat ids). */
+  isGroup?: (recipientId: string) => boolean
+}
+
+/**
+ * Where a message sent in several parts stands: `partsSent` went out on an earlier try; the
+ * channel calls `partSent` after each further part but the last, so a retry sends only the rest.
+ */
+export type SendProgress = { partsSent: number; partSent: (partsSent: number) => Promise<void> }
 
 /** What the outbox sender needs of a channel: one call that delivers one rendered message. */
 export type ChannelSender = {
   channel: ChannelName
-  send: (recipientId: string, message: OutboundMessage) => Promise<DeliveryResult>
+  send: (
+    recipientId: string,
+    message: OutboundMessage,
+    progress?: SendProgress
+  ) => Promise<DeliveryResult>
+  /** The platform's limits; without them the channel is unpaced (the simulator). */
+  pacing?: PacingLimits
+  /** How many sends may be in flight at once (default 1; pacing still applies). */
+  concurrency?: number
 }

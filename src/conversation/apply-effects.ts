@@ -26,6 +26,7 @@ import {
   setReferralStatus,
   withdrawVisit,
 } from '../db/queries/visits.js'
+import { LOGIN_LINK_MINUTES, createLoginToken } from '../db/queries/admin.js'
 import { findSessionForReminder } from '../db/queries/reminders.js'
 import { recordAttendance } from '../db/queries/training.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
@@ -34,7 +35,9 @@ import { PRIORITY } from '../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../domain/regions.js'
 import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
 import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
+import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../broadcasts/service.js'
 import { notifyPerson } from './notify.js'
+import { trainingAppliers } from './training-effects.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
 import type { TextRenderer } from './render.js'
 
@@ -48,7 +51,13 @@ export type EffectScope = {
   now: Date
 }
 
-export type ApplyDeps = { i18n: TextRenderer; directory: RegionDirectory; timeZone: string }
+export type ApplyDeps = {
+  i18n: TextRenderer
+  directory: RegionDirectory
+  timeZone: string
+  /** The dashboard's base URL for login links; absent: no links can be made. */
+  adminBaseUrl?: string
+}
 
 type Appliers = {
   [T in Effect['type']]: (
@@ -60,6 +69,50 @@ type Appliers = {
 }
 
 const appliers: Appliers = {
+  ...trainingAppliers,
+  async broadcast_requested(tx, effect, scope) {
+    // The flow is only open to active admins and supervisors; the service checks the scope again.
+    if (scope.personId === undefined) throw new Error('broadcast_requested without a person')
+    const at = effect.at === null ? undefined : new Date(effect.at)
+    try {
+      const created = await createBroadcast(tx, {
+        author: { personId: scope.personId },
+        segment: effect.segment,
+        text: effect.text,
+        photoRef: effect.photoRef ?? undefined,
+        at,
+        now: scope.now,
+      })
+      const later = at !== undefined && at > scope.now
+      return [
+        {
+          texts: [
+            {
+              key: later ? 'broadcast:scheduled' : 'broadcast:queued',
+              params: { count: created.recipients, at: effect.at ?? '' },
+            },
+          ],
+        },
+      ]
+    } catch (error) {
+      if (error instanceof BroadcastForbiddenError) {
+        return [{ texts: [{ key: 'broadcast:forbidden' }] }]
+      }
+      throw error
+    }
+  },
+
+  async broadcast_cancelled(tx, effect, scope) {
+    if (scope.personId === undefined) throw new Error('broadcast_cancelled without a person')
+    const result = await cancelBroadcast(
+      tx,
+      effect.broadcastId,
+      { personId: scope.personId },
+      scope.now
+    )
+    return [{ texts: [{ key: `broadcast:cancel.${result}` }] }]
+  },
+
   async absence_excused(tx, effect, scope, deps) {
     if (scope.personId === undefined) throw new Error('absence_excused without a person')
     const session = await findSessionForReminder(tx, effect.sessionId)
@@ -296,30 +349,77 @@ const appliers: Appliers = {
   },
 
   async registration_decided(tx, effect, scope, deps) {
-    const [applicant] = await tx
-      .select({ name: people.name, status: people.status })
-      .from(people)
-      .where(eq(people.id, effect.personId))
-    if (!applicant || applicant.status !== 'pending') return
-    await setPersonStatus(tx, {
-      id: effect.personId,
-      status: effect.approved ? 'active' : 'rejected',
-    })
-    await tx.insert(auditLog).values({
+    await decideRegistration(tx, deps, {
+      personId: effect.personId,
+      approved: effect.approved,
       actor: `person:${scope.personId ?? 'unknown'}`,
-      action: effect.approved ? 'registration_approved' : 'registration_rejected',
-      subject: `person:${effect.personId}`,
-      at: scope.now,
+      now: scope.now,
     })
-    const key = effect.approved ? 'registration:approved' : 'registration:rejected'
-    await notifyPerson(
-      tx,
-      deps,
-      effect.personId,
-      { texts: [{ key, params: { name: applicant.name } }] },
-      PRIORITY.reminder
-    )
   },
+
+  async login_link_requested(tx, _effect, scope, deps) {
+    // The flow is only open to active admins and supervisors; anything else is a bug.
+    if (scope.personId === undefined) throw new Error('login_link_requested without a person')
+    if (deps.adminBaseUrl === undefined) return [{ texts: [{ key: 'login:unavailable' }] }]
+    const { token } = await createLoginToken(tx, { personId: scope.personId, now: scope.now })
+    return [
+      {
+        texts: [
+          {
+            key: 'login:link',
+            params: {
+              url: `${deps.adminBaseUrl}/admin/login/${token}`,
+              minutes: LOGIN_LINK_MINUTES,
+            },
+          },
+        ],
+      },
+    ]
+  },
+}
+
+export type DecideRegistrationParams = {
+  personId: number
+  approved: boolean
+  /** Who decided, for the audit log: `person:12`, or `admin_token` from the dashboard. */
+  actor: string
+  now: Date
+}
+
+/**
+ * Approves or rejects a pending self-registration: sets the status, writes the audit row and
+ * tells the applicant. Shared by the chat approval flow and the dashboard. Returns `false` when
+ * the person is not pending (already decided), changing nothing.
+ */
+export async function decideRegistration(
+  tx: DbOrTx,
+  deps: Pick<ApplyDeps, 'i18n'>,
+  params: DecideRegistrationParams
+): Promise<boolean> {
+  const [applicant] = await tx
+    .select({ name: people.name, status: people.status })
+    .from(people)
+    .where(eq(people.id, params.personId))
+  if (!applicant || applicant.status !== 'pending') return false
+  await setPersonStatus(tx, {
+    id: params.personId,
+    status: params.approved ? 'active' : 'rejected',
+  })
+  await tx.insert(auditLog).values({
+    actor: params.actor,
+    action: params.approved ? 'registration_approved' : 'registration_rejected',
+    subject: `person:${params.personId}`,
+    at: params.now,
+  })
+  const key = params.approved ? 'registration:approved' : 'registration:rejected'
+  await notifyPerson(
+    tx,
+    deps,
+    params.personId,
+    { texts: [{ key, params: { name: applicant.name } }] },
+    PRIORITY.reminder
+  )
+  return true
 }
 
 /**

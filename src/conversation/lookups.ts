@@ -5,16 +5,21 @@
  * @module
  */
 import type { DbOrTx } from '../db/client.js'
+import { countSegment, listCancellableBroadcasts } from '../broadcasts/service.js'
+import { listCohortsInScope } from '../db/queries/broadcasts.js'
 import { listOpenReferrals } from '../db/queries/referrals.js'
 import { findSameDayVisit, listRecentVisits, searchFamilies } from '../db/queries/visits.js'
 import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
-import { DEFAULT_PROGRAMME_SETTINGS } from '../domain/training.js'
 import { hasAttendance } from '../db/queries/attendance.js'
 import {
   findCheckinSession,
   listSessionsForMentor,
+  findSettingsForPerson,
+  listMentorSessionsOn,
+  listSessionRoster,
   listUpcomingSessionsForPerson,
 } from '../db/queries/training.js'
+import { findOpenFollowUp } from '../db/queries/follow-up.js'
 
 function toSummary(session: {
   sessionId: number
@@ -50,6 +55,16 @@ export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
       return lookups.upcomingSessions?.key === need.key
     case 'checkin_session':
       return lookups.checkinSession?.key === need.key
+    case 'mentor_sessions_today':
+      return lookups.mentorSessions?.key === need.key
+    case 'open_follow_up':
+      return lookups.openFollowUp?.key === need.key
+    case 'broadcast_audience':
+      return lookups.broadcastAudience?.key === need.key
+    case 'scheduled_broadcasts':
+      return lookups.scheduledBroadcasts?.key === need.key
+    case 'broadcast_cohorts':
+      return lookups.broadcastCohorts?.key === need.key
   }
 }
 
@@ -69,7 +84,29 @@ export async function withLookups(
     }
     // The rest are the person's own records: nothing for someone unknown.
     if (!person) continue
-    if (need.kind === 'same_day_visit') {
+    if (need.kind === 'broadcast_audience') {
+      // Admins reach everywhere; anyone else only their own region (DOMAIN decision 4).
+      const admin = person.roles.includes('admin')
+      const count = await countSegment(
+        tx,
+        need.segment,
+        admin ? undefined : { regionPrefix: person.regionCode },
+        now
+      )
+      lookups.broadcastAudience = { key: need.key, count }
+    } else if (need.kind === 'broadcast_cohorts') {
+      const scopeCode = person.roles.includes('admin') ? undefined : person.regionCode
+      lookups.broadcastCohorts = {
+        key: need.key,
+        cohorts: await listCohortsInScope(tx, { scopeCode }),
+      }
+    } else if (need.kind === 'scheduled_broadcasts') {
+      const rows = await listCancellableBroadcasts(tx, { personId: person.id })
+      lookups.scheduledBroadcasts = {
+        key: need.key,
+        broadcasts: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), text: r.text })),
+      }
+    } else if (need.kind === 'same_day_visit') {
       const visit = await findSameDayVisit(tx, {
         cadreId: person.id,
         familyId: need.familyId,
@@ -90,15 +127,34 @@ export async function withLookups(
         ? await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })
         : await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
       lookups.upcomingSessions = { key: need.key, sessions: sessions.map(toSummary) }
+    } else if (need.kind === 'mentor_sessions_today') {
+      const sessions = await listMentorSessionsOn(tx, { mentorId: person.id, at: now })
+      const withRosters = []
+      for (const s of sessions) {
+        const participants = await listSessionRoster(tx, {
+          sessionId: s.sessionId,
+          mentorId: person.id,
+        })
+        withRosters.push({ ...toSummary(s), cohortCode: s.cohortCode, participants })
+      }
+      lookups.mentorSessions = { key: need.key, sessions: withRosters }
+    } else if (need.kind === 'open_follow_up') {
+      const survey = await findOpenFollowUp(tx, person.id)
+      lookups.openFollowUp = { key: need.key, survey: survey ?? null }
     } else if (need.kind === 'checkin_session') {
-      const session = await findCheckinSession(tx, {
-        personId: person.id,
-        at: now,
-        opensMinutes: DEFAULT_PROGRAMME_SETTINGS.checkinOpensMinutes,
-        closesMinutes: DEFAULT_PROGRAMME_SETTINGS.checkinClosesMinutes,
-      })
+      // The window and the radius are those of the session's own programme.
+      const session = await findCheckinSession(tx, { personId: person.id, at: now })
+      const settings = session ? undefined : await findSettingsForPerson(tx, person.id)
       lookups.checkinSession = {
         key: need.key,
+        ...(settings
+          ? {
+              window: {
+                opensMinutes: settings.checkinOpensMinutes,
+                closesMinutes: settings.checkinClosesMinutes,
+              },
+            }
+          : {}),
         session: session
           ? {
               ...toSummary(session),
@@ -106,7 +162,7 @@ export async function withLookups(
               code: session.checkinCode,
               lat: session.lat,
               lng: session.lng,
-              radiusMeters: session.radiusMeters ?? DEFAULT_PROGRAMME_SETTINGS.checkinRadiusMeters,
+              radiusMeters: session.radiusMeters,
               recorded: await hasAttendance(tx, {
                 sessionId: session.sessionId,
                 personId: person.id,

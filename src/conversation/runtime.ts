@@ -71,6 +71,8 @@ export type RuntimeDeps = {
   directory: RegionDirectory
   /** Whom to contact for human help when a person has no supervisor (a setting). */
   helpLine: string
+  /** The dashboard's base URL for login links (`PUBLIC_URL` or the server's); none: no links. */
+  adminBaseUrl?: () => string | undefined
 }
 
 export type HandleResult = { duplicate: boolean; replies: OutboundMessage[] }
@@ -109,10 +111,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
    * The data needs the snapshot does not hold yet: of the active flow after a turn, and of the
    * flows the turn tried to start (a list to choose from, a reason not to start).
    */
-  function needsOf(turn: Turn, snapshot: Snapshot, now: Date): DataNeed[] {
+  function needsOf(turn: Turn, snapshot: Snapshot, now: Date, before: Session): DataNeed[] {
     const ctx = { now, timeZone: deps.timeZone, label, snapshot }
     const active = turn.session.active
     const needs = [
+      // Also the flow active before the input: the turn may have completed it on data it lacked.
+      ...(before.active
+        ? (deps.registry.get(before.active.flowId)?.data?.(before.active.answers, ctx) ?? [])
+        : []),
       ...(active ? (deps.registry.get(active.flowId)?.data?.(active.answers, ctx) ?? []) : []),
       ...turn.started.flatMap((flowId) => deps.registry.get(flowId)?.data?.({}, ctx) ?? []),
     ]
@@ -151,7 +157,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     // question, or of the question just answered), load it and run the same turn again.
     let turn = run()
     for (let round = 0; round < 2; round++) {
-      const needs = needsOf(turn, snapshot, now)
+      const needs = needsOf(turn, snapshot, now, session)
       if (needs.length === 0) break
       snapshot = await withLookups(tx, snapshot, needs, now)
       turn = run()
@@ -167,7 +173,12 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         personId: snapshot.person?.id,
         now,
       },
-      { i18n: deps.i18n, directory: deps.directory, timeZone: deps.timeZone }
+      {
+        i18n: deps.i18n,
+        directory: deps.directory,
+        timeZone: deps.timeZone,
+        adminBaseUrl: deps.adminBaseUrl?.(),
+      }
     )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
     await saveConversation(tx, {

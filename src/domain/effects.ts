@@ -4,6 +4,7 @@
  * per type, in the same transaction as the conversation state.
  * @module
  */
+import type { Segment } from './broadcasts.js'
 import type { CadreTier } from './people.js'
 
 /**
@@ -127,9 +128,82 @@ export type AttendanceCheckedIn = {
  */
 export type AbsenceExcused = { type: 'absence_excused'; sessionId: number; reason: string }
 
+/**
+ * An admin or supervisor asked for a dashboard login link; the applier makes a one-time token
+ * (10 minutes) and answers with the link, in their own chat only.
+ * @example { "type": "login_link_requested" }
+ */
+export type LoginLinkRequested = { type: 'login_link_requested' }
+
+/**
+ * An admin or supervisor composed a broadcast in /siaran; the applier stores it (scope checked
+ * again) and plans it for `at`, or for now when `at` is null.
+ * @example { "type": "broadcast_requested", "segment": { "roles": ["kader"], "region": "35.07.24" },
+ *   "text": "Halo {nama}, rapat kader Senin pukul 09.00.", "photoRef": null, "at": "2026-11-24T00:00:00.000Z" }
+ */
+export type BroadcastRequested = {
+  type: 'broadcast_requested'
+  segment: Segment
+  text: string
+  photoRef: string | null
+  at: string | null
+}
+
+/**
+ * The author (or an admin) cancelled a scheduled broadcast before its time.
+ * @example { "type": "broadcast_cancelled", "broadcastId": 12 }
+ */
+export type BroadcastCancelled = { type: 'broadcast_cancelled'; broadcastId: number }
+
+/**
+ * A participant typed a wrong check-in code three times; the mentor is told, once per session
+ * and participant.
+ * @example { "type": "checkin_code_failed", "sessionId": 7, "at": "2026-12-01T01:05:00.000Z" }
+ */
+export type CheckinCodeFailed = { type: 'checkin_code_failed'; sessionId: number; at: string }
+
+/**
+ * A mentor recorded the attendance of participants of their cohort (one without a phone, one
+ * whose code failed): present, late or izin; audit-logged. A check-in already recorded stays.
+ * @example { "type": "attendance_recorded", "sessionId": 7, "personIds": [12, 15], "status": "present", "reason": null, "at": "2026-12-01T01:30:00.000Z" }
+ */
+export type AttendanceRecorded = {
+  type: 'attendance_recorded'
+  sessionId: number
+  personIds: number[]
+  status: 'present' | 'late' | 'izin'
+  reason: string | null
+  at: string
+}
+
+/**
+ * A graduate answered a follow-up survey wave (DOMAIN §5.4), or declined its consent (then only
+ * `consent: false` is stored).
+ * @example { "type": "follow_up_answered", "surveyId": 3, "consent": true, "businessStarted": true, "businessKind": "jahit", "channels": ["wa", "langsung"], "ordersLastMonth": 6, "incomeBracket": "lt500k", "joinedUppka": false, "hasNib": false, "at": "2027-01-05T03:00:00.000Z" }
+ */
+export type FollowUpAnswered = {
+  type: 'follow_up_answered'
+  surveyId: number
+  consent: boolean
+  businessStarted: boolean | null
+  businessKind: string | null
+  channels: string[] | null
+  ordersLastMonth: number | null
+  incomeBracket: string | null
+  joinedUppka: boolean | null
+  hasNib: boolean | null
+  at: string
+}
+
 export type Effect =
+  | BroadcastRequested
+  | BroadcastCancelled
+  | LoginLinkRequested
   | AbsenceExcused
   | AttendanceCheckedIn
+  | AttendanceRecorded
+  | CheckinCodeFailed
+  | FollowUpAnswered
   | VisitReported
   | VisitWithdrawn
   | ReferralFollowedUp

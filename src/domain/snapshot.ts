@@ -3,6 +3,7 @@
  * who is talking, whether they consented, the region lists, and role-specific lists.
  * @module
  */
+import type { Segment } from './broadcasts.js'
 import type { CadreTier, PersonSnapshot } from './people.js'
 
 export type RegionEntry = { code: string; name: string }
@@ -32,6 +33,11 @@ export type DataNeed =
   | { kind: 'open_referrals'; key: string }
   | { kind: 'upcoming_sessions'; key: string }
   | { kind: 'checkin_session'; key: string }
+  | { kind: 'mentor_sessions_today'; key: string }
+  | { kind: 'open_follow_up'; key: string }
+  | { kind: 'broadcast_audience'; key: string; segment: Segment }
+  | { kind: 'scheduled_broadcasts'; key: string }
+  | { kind: 'broadcast_cohorts'; key: string }
 
 /** A training session as a participant or mentor sees it. */
 export type SessionSummary = {
@@ -55,6 +61,19 @@ export type CheckinSession = SessionSummary & {
   recorded: boolean
 }
 
+/** A participant on a mentor's list for one session; `status` is her record there, if any. */
+export type RosterEntry = {
+  personId: number
+  name: string
+  status: 'present' | 'late' | 'izin' | 'absent' | null
+}
+
+/** A mentor's session today with the participants to record attendance for. */
+export type MentorSessionToday = SessionSummary & {
+  cohortCode: string
+  participants: RosterEntry[]
+}
+
 /** One of a cadre's latest reports, for /riwayat. */
 export type RecentVisitSummary = {
   id: number
@@ -74,6 +93,12 @@ export type OpenReferral = {
   followUpDate: string
 }
 
+/** A broadcast waiting for its time, as its author sees it in /siaran (to cancel it). */
+export type ScheduledBroadcast = { id: number; at: string; text: string }
+
+/** A training cohort a broadcast may address, within the author's region. */
+export type BroadcastCohort = { code: string; kecamatanCode: string; track: string }
+
 /** What the runtime loaded for a flow's data needs, by need key. */
 export type Lookups = {
   familySearch?: { key: string; results: FamilyMatch[] }
@@ -81,7 +106,20 @@ export type Lookups = {
   recentVisits?: { key: string; visits: RecentVisitSummary[] }
   openReferrals?: { key: string; referrals: OpenReferral[] }
   upcomingSessions?: { key: string; sessions: SessionSummary[] }
-  checkinSession?: { key: string; session: CheckinSession | null }
+  checkinSession?: {
+    key: string
+    session: CheckinSession | null
+    /** The check-in window of the person's programme, for the "no session now" answer. */
+    window?: { opensMinutes: number; closesMinutes: number }
+  }
+  /** A mentor's sessions today (the cohorts they lead), each with its cohort's participants. */
+  mentorSessions?: { key: string; sessions: MentorSessionToday[] }
+  /** The graduate's follow-up wave waiting for answers, if any. */
+  openFollowUp?: { key: string; survey: { id: number; wave: number } | null }
+  /** How many people a broadcast's segment reaches within the author's scope. */
+  broadcastAudience?: { key: string; count: number }
+  scheduledBroadcasts?: { key: string; broadcasts: ScheduledBroadcast[] }
+  broadcastCohorts?: { key: string; cohorts: BroadcastCohort[] }
 }
 
 export type Snapshot = {

@@ -19,6 +19,25 @@ export const IZIN_REASONS = ['sakit', 'anak_sakit', 'keluarga', 'lainnya'] as co
 
 export const ENROLLMENT_STATUSES = ['active', 'withdrawn', 'completed'] as const
 
+/** Months after completion at which a graduate gets the follow-up survey (DOMAIN §5.4). */
+export const FOLLOW_UP_WAVES = [1, 3, 6] as const
+
+/**
+ * A follow-up wave: `planned` until due; `sent` (the invitation went out); `answered`;
+ * `declined` (no consent); `held` (a minor without the guardian-consent mark, DOMAIN decision 7).
+ */
+export const FOLLOW_UP_STATUSES = ['planned', 'sent', 'answered', 'declined', 'held'] as const
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
+
+/** Sales channels a graduate may name; all but `langsung` (in person) are online. */
+export const SALES_CHANNELS = ['wa', 'facebook', 'marketplace', 'ojol', 'langsung'] as const
+export const ONLINE_SALES_CHANNELS: readonly string[] = ['wa', 'facebook', 'marketplace', 'ojol']
+
+/** Monthly income brackets from the skill (DOMAIN §5.4), `none` = no income. */
+export const INCOME_BRACKETS = ['none', 'lt500k', '500k_1m', '1m_2m', 'gt2m'] as const
+
+export const BUSINESS_KINDS = ['jahit', 'makanan', 'lainnya'] as const
+
 /** A programme's settings, stored as JSON on the programme row so they change without a release. */
 export type ProgrammeSettings = {
   /** Participants the programme aims at (300 for ibu muda). */
@@ -49,3 +68,30 @@ export const DEFAULT_PROGRAMME_SETTINGS: ProgrammeSettings = {
 
 /** The default programme every import without a programme code lands in. */
 export const DEFAULT_PROGRAMME_CODE = 'IBU-MUDA'
+
+/** Fire kind: invite a graduate to one follow-up wave (payload `{ surveyId }`). */
+export const FOLLOW_UP_KIND = 'training.follow_up'
+
+/** Fire kind: tell a cohort's participants and mentor that a session moved or was cancelled. */
+export const SESSION_CHANGED_KIND = 'training.session_changed'
+
+/** What participants last knew of a session, shown as "old → new" in a change notice. */
+export type SessionPlace = { startsAt: string; endsAt: string; venue: string }
+
+/** How a session changed for its participants. */
+export type SessionChange = 'moved' | 'cancelled' | 'restored'
+
+/**
+ * The payload of a change notice: the session, its revision when the notice was planned (a later
+ * change replaces the notice), and what participants knew before.
+ * @example { "sessionId": 7, "revision": 2, "change": "moved", "previous": { "startsAt": "2026-12-01T01:00:00.000Z", "endsAt": "2026-12-01T05:00:00.000Z", "venue": "Balai Desa Ardimulyo" } }
+ */
+export type SessionChangePayload = {
+  sessionId: number
+  revision: number
+  change: SessionChange
+  previous: SessionPlace
+}
+
+/** Dedupe-key prefix of every pending fire about one session (reminders, end, change notice). */
+export const sessionFirePrefix = (sessionId: number) => `session:${sessionId}:`

@@ -20,8 +20,11 @@ export type TextParam = string | number | Text
 /** One option of a choice: `id` is stable data, `label` is what the person reads. */
 export type ChoiceOption = { id: string; label: Text }
 
-/** One bot message: lines joined by a newline, then the options (numbered or as buttons). */
-export type Reply = { texts: Text[]; choices?: ChoiceOption[] }
+/**
+ * One bot message: lines joined by a newline, then the options (numbered or as buttons).
+ * `requestContact`: the message asks for the person's own number (Telegram adds a one-tap button).
+ */
+export type Reply = { texts: Text[]; choices?: ChoiceOption[]; requestContact?: boolean }
 
 /** What the person did, already channel-neutral. `timeout` comes from the scheduler. */
 export type Input =

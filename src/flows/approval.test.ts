@@ -39,7 +39,8 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
       > menu
       < Halo, Pak Joko! Menu utama:
         1. Persetujuan pendaftaran kader
-        2. Kenalan (coba bot)
+        2. Siaran
+        3. Kenalan (coba bot)
       > 1
       < Pendaftaran mana yang ingin Anda tinjau?
         1. Siti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari

@@ -19,7 +19,7 @@ const lookups = (open: CheckinSession | null) => (need: DataNeed) =>
   need.kind === 'checkin_session' ? { checkinSession: { key: need.key, session: open } } : {}
 
 describe('hadir (check-in)', () => {
-  test('with the code the mentor announced; a wrong code is re-asked', async () => {
+  test('with the code the mentor announced; a wrong code is tried again', async () => {
     const chat = transcript(flowRegistry, {
       at: AT,
       snapshot: participant,
@@ -29,8 +29,7 @@ describe('hadir (check-in)', () => {
       > hadir
       < Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).
       > 4812
-      < Kode belum cocok. Mohon periksa lagi kode dari mentor.
-        Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).
+      < Kode belum cocok. Mohon periksa lagi kode dari mentor, lalu ketik sekali lagi.
       > 48 21
     `)
     expect(chat.effects).toEqual([
@@ -58,11 +57,107 @@ describe('hadir (check-in)', () => {
     expect(chat.effects).toMatchObject([{ type: 'attendance_checked_in', method: 'lokasi' }])
   })
 
+  test('three wrong codes: the mentor is told and the participant is sent to her kindly', async () => {
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: participant,
+      lookups: lookups(session),
+    })
+    await chat.expect(`
+      > hadir
+      < Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).
+      > 4812
+      < Kode belum cocok. Mohon periksa lagi kode dari mentor, lalu ketik sekali lagi.
+      > 1284
+      < Kode masih belum cocok. Coba sekali lagi: ketik 4 angka yang diumumkan mentor.
+      > 8421
+      < Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor Anda, nanti kehadiran Anda dicatat oleh mentor.
+    `)
+    expect(chat.effects).toEqual([
+      { type: 'checkin_code_failed', sessionId: 7, at: '2026-12-01T00:50:00.000Z' },
+    ])
+  })
+
+  test('keduanya: the participant picks code or location, and either is accepted', async () => {
+    const both = lookups({ ...session, mode: 'keduanya' })
+    const byCode = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: both })
+    await byCode.expect(`
+      > hadir
+      < Isi kehadiran dengan cara apa?
+        1. Ketik kode dari mentor
+        2. Bagikan lokasi saya
+      > 1
+      < Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).
+      > 4821
+    `)
+    expect(byCode.effects).toMatchObject([{ type: 'attendance_checked_in', method: 'kode' }])
+    const byPlace = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: both })
+    await byPlace.expect(`
+      > hadir
+      < Isi kehadiran dengan cara apa?
+        1. Ketik kode dari mentor
+        2. Bagikan lokasi saya
+      > lokasi
+      < Bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+      > [location:-7.8898,112.6632]
+    `)
+    expect(byPlace.effects).toMatchObject([{ type: 'attendance_checked_in', method: 'lokasi' }])
+    // Three wrong codes in this mode also point to the location.
+    const failing = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: both })
+    await failing.expect(`
+      > hadir
+      < …
+      > kode
+      < …
+      > 1111
+      < …
+      > 2222
+      < …
+      > 3333
+      < Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor Anda. Anda juga bisa ketik HADIR lagi lalu pilih Bagikan lokasi saya.
+    `)
+  })
+
+  test('a mentor who types HADIR sees her menu, with ABSEN (recording for participants) in it', async () => {
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: { person: { ...participant.person!, name: 'Sri', roles: ['mentor'] } },
+      lookups: lookups(null),
+    })
+    await chat.expect(`
+      > hadir
+      < …
+        Halo, Sri! Menu utama:
+        1. Jadwal pelatihan
+        2. Catat kehadiran peserta
+        3. Kenalan (coba bot)
+    `)
+  })
+
   test('outside the window, or a second time, it says so kindly', async () => {
     const none = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: lookups(null) })
     await none.expect(`
       > hadir
-      < Saat ini tidak ada sesi pelatihan yang bisa diisi kehadirannya. Kehadiran bisa diisi mulai 30 menit sebelum sesi sampai 1 jam sesudah mulai. Ketik /jadwal untuk melihat jadwal.
+      < Saat ini tidak ada sesi pelatihan yang bisa diisi kehadirannya. Kehadiran bisa diisi mulai 30 menit sebelum sesi sampai 60 menit sesudah mulai. Ketik /jadwal untuk melihat jadwal.
+    `)
+    // The window named is the participant's programme's.
+    const ownWindow = transcript(flowRegistry, {
+      at: AT,
+      snapshot: participant,
+      lookups: (need) =>
+        need.kind === 'checkin_session'
+          ? {
+              checkinSession: {
+                key: need.key,
+                session: null,
+                window: { opensMinutes: 15, closesMinutes: 90 },
+              },
+            }
+          : {},
+    })
+    await ownWindow.expect(`
+      > hadir
+      < Saat ini tidak ada sesi pelatihan yang bisa diisi kehadirannya. Kehadiran bisa diisi mulai 15 menit sebelum sesi sampai 90 menit sesudah mulai. Ketik /jadwal untuk melihat jadwal.
     `)
     const again = transcript(flowRegistry, {
       at: AT,

@@ -1,9 +1,13 @@
 import { createFlowRegistry } from '../engine/index.js'
 import { approval } from './approval.js'
+import { broadcast } from './broadcast.js'
 import { checkin } from './checkin.js'
 import { excuse } from './excuse.js'
+import { followUp } from './follow-up.js'
+import { mentorAttendance } from './mentor-attendance.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
+import { login } from './login.js'
 import { registration } from './registration.js'
 import { schedule } from './schedule.js'
 import { history } from './history.js'
@@ -22,8 +26,12 @@ export const flows = [
   schedule,
   checkin,
   excuse,
+  mentorAttendance,
+  followUp,
   registration,
   approval,
+  broadcast,
+  login,
   kenalan,
 ]
 

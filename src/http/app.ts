@@ -7,10 +7,13 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../lib/logger.js'
+import { type AdminDeps, adminRoutes } from './admin/index.js'
+import { type ApiDeps, apiRoutes } from './api/index.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
 import { simulatorPageRoutes } from './routes/simulator-page.js'
 import { type TelegramWebhookDeps, telegramWebhookRoutes } from './routes/telegram-webhook.js'
+import { type WhatsAppQrDeps, whatsappQrRoutes } from './routes/whatsapp-qr.js'
 
 export type AppDeps = HealthDeps & {
   logger: Logger
@@ -18,6 +21,12 @@ export type AppDeps = HealthDeps & {
   simulator?: SimulatorRouteDeps
   /** Present when the Telegram channel runs in webhook mode. */
   telegram?: TelegramWebhookDeps
+  /** The `/admin` dashboard. */
+  admin?: AdminDeps
+  /** The REST API at `/api/v1` (lists, indicators, broadcasts, exports, OpenAPI). */
+  api?: ApiDeps
+  /** The pairing QR of the Baileys WhatsApp channel, when it runs. */
+  whatsappQr?: WhatsAppQrDeps
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -27,6 +36,10 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
   if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))
   if (deps.telegram) app.route('/webhook/telegram', telegramWebhookRoutes(deps.telegram))
+  if (deps.whatsappQr) app.route('/admin/whatsapp', whatsappQrRoutes(deps.whatsappQr))
+  if (deps.admin) app.route('/admin', adminRoutes(deps.admin))
+  // Guarded route by route, so the simulator's own token rule above stays in force.
+  if (deps.api) app.route('/api/v1', apiRoutes(deps.api))
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse()

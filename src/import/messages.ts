@@ -105,6 +105,7 @@ export const TRAINING_MESSAGES = {
     value === ''
       ? 'cara absen (checkin) kosong'
       : `cara absen '${value}' tidak dikenal (kode, lokasi atau keduanya)`,
+  statusInvalid: (value: string) => `status '${value}' tidak dikenal (batal atau aktif)`,
   checkinNeedsLocation: (mode: string) => `cara absen ${mode} membutuhkan lat dan lng tempat`,
   sessionDuplicate: (line: number) => `kelompok dan tanggal sama dengan baris ${line}`,
   participantMissing: () =>

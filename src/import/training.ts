@@ -50,6 +50,7 @@ export type SessionField =
   | 'lng'
   | 'topic'
   | 'checkin'
+  | 'status'
 
 /** Accepted header names per field; the first (Indonesian) is the one error messages show. */
 export const SESSION_COLUMNS = {
@@ -65,6 +66,7 @@ export const SESSION_COLUMNS = {
   lng: ['lng', 'longitude', 'lon', 'bujur'],
   topic: ['materi', 'topic'],
   checkin: ['checkin', 'cara_absen', 'absen'],
+  status: ['status', 'keterangan'],
 } as const satisfies ColumnAliases<SessionField>
 
 /** Columns a sessions file must have; `lat` and `lng` are optional. */
@@ -103,6 +105,19 @@ export const TRACK_ALIASES: Readonly<Record<string, SkillTrack>> = {
   sewing: 'menjahit',
   makanan: 'makanan',
   food: 'makanan',
+}
+
+/**
+ * Words accepted in the optional `status` column (any case): `batal` cancels the session, `aktif`
+ * restores a cancelled one; an empty cell keeps what is stored.
+ */
+export const STATUS_ALIASES: Readonly<Record<string, boolean>> = {
+  batal: true,
+  dibatalkan: true,
+  cancelled: true,
+  aktif: false,
+  jadi: false,
+  active: false,
 }
 
 /** Words accepted in the `checkin` column (any case). */
@@ -196,6 +211,8 @@ export type SessionRow = {
   lng: number | null
   topic: string
   checkinMode: CheckinMode
+  /** From the `status` column; `undefined` keeps the stored flag. */
+  cancelled?: boolean
 }
 
 /** The zod schema of a sessions row; `kecamatanCodes` are the known kecamatan codes. */
@@ -271,6 +288,13 @@ export function createSessionRowSchema(kecamatanCodes: ReadonlySet<string>) {
         ctx.addIssue({ code: 'custom', message: TRAINING_MESSAGES.checkinInvalid(value) })
         return z.NEVER
       }),
+      status: z.string().transform((value, ctx) => {
+        const key = value.toLowerCase()
+        if (key === '') return undefined
+        if (Object.hasOwn(STATUS_ALIASES, key)) return STATUS_ALIASES[key]!
+        ctx.addIssue({ code: 'custom', message: TRAINING_MESSAGES.statusInvalid(value) })
+        return z.NEVER
+      }),
     })
     .superRefine((row, ctx) => {
       const toMinutes = (time: { hour: number; minute: number }) => time.hour * 60 + time.minute
@@ -299,6 +323,7 @@ export function createSessionRowSchema(kecamatanCodes: ReadonlySet<string>) {
       lng: row.lng,
       topic: row.topic,
       checkinMode: row.checkin,
+      ...(row.status !== undefined ? { cancelled: row.status } : {}),
     }))
 }
 
@@ -370,13 +395,23 @@ async function writeRow(
   }
 }
 
+export type ImportSessionsOptions = {
+  /** The moment of the import: change notices to participants are due then (default: now). */
+  now?: Date
+}
+
 /**
  * Imports a sessions CSV and reports every row (named `<cohort> <date>`). The mentor, by phone,
  * must be an active person with the role mentor. A cohort's kecamatan, track and mentor are
  * those of its rows; rows of one cohort that disagree are rejected after the first. Throws
  * `ImportFileError` when the file cannot be read; then nothing was written.
  */
-export async function importSessions(db: DbOrTx, csvText: string): Promise<ImportReport> {
+export async function importSessions(
+  db: DbOrTx,
+  csvText: string,
+  options: ImportSessionsOptions = {}
+): Promise<ImportReport> {
+  const now = options.now ?? new Date()
   const table = readCsvTable<SessionField>(csvText, {
     columns: SESSION_COLUMNS,
     required: SESSION_REQUIRED_COLUMNS,
@@ -448,6 +483,8 @@ export async function importSessions(db: DbOrTx, csvText: string): Promise<Impor
         lng: row.lng,
         topic: row.topic,
         checkinMode: row.checkinMode,
+        ...(row.cancelled !== undefined ? { cancelled: row.cancelled } : {}),
+        now,
       })
       return { status: combine(session.action, cohort.action) }
     })

@@ -1,22 +1,40 @@
 /**
- * The outbox sender (DESIGN P6): claims queued rows per channel by priority with SKIP LOCKED,
- * hands each to its channel, records the outcome, and retries failures with exponential backoff
- * until `maxAttempts`. Live replies go out at once because every commit that queues a message
- * wakes it; a slow poll catches retries that became due and rows left by a crashed sender.
- * Later issues add per-channel pacing and a cross-replica lease on top of this loop.
+ * The outbox sender (DESIGN P6): per channel, while it holds that channel's lease (one sender per
+ * channel across replicas), it claims queued rows by priority with SKIP LOCKED, skips what must not
+ * go out (opted-out people, unreachable chats: never a reply to what a person wrote), hands each
+ * row to its channel within the channel's pacing, records the outcome, and retries failures with
+ * exponential backoff until `maxAttempts`. A 429 waits Telegram's `retry_after` and does not count
+ * as a failed try. Live replies go out at once: every commit that queues a message wakes the
+ * sender, and a wake during a batch gives the batch's unsent rows back, so a reply queued behind a
+ * broadcast is claimed first. A slow poll catches retries that became due and rows left by a
+ * crashed sender (`sending` past their lease). Every write after a claim is fenced by the claim's
+ * attempt number, so a sender that lost a row to another one changes nothing.
  * @module
  */
-import type { ChannelName, ChannelSender, OutboundMessage } from '../channels/types.js'
+import type {
+  ChannelName,
+  ChannelSender,
+  DeliveryResult,
+  OutboundMessage,
+  PacingLimits,
+} from '../channels/types.js'
 import type { Db } from '../db/client.js'
 import {
   type OutboxRow,
   claimOutbox,
+  expireChannelLeases,
   markFailed,
+  markPartsSent,
+  markRecipientUnreachable,
   markSent,
   releaseClaim,
+  skipUnwanted,
 } from '../db/queries/outbox.js'
+import { PRIORITY } from '../domain/priorities.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
+import { type ChannelLease, type LeaseFactory, soleLease } from './lease.js'
+import { type Pacer, createPacer } from './pacing.js'
 
 export type OutboxSenderDeps = {
   db: Db
@@ -31,6 +49,22 @@ export type OutboxSenderDeps = {
   pollIntervalMs?: number
   /** Called after a row was delivered (the runtime starts inactivity timers then, DESIGN P9). */
   onDelivered?: (row: OutboxRow, deliveredAt: Date) => Promise<void>
+  /** Per channel, limits that replace the channel's own (`null`: unpaced). */
+  pacing?: Partial<Record<ChannelName, PacingLimits | null>>
+  /** The one-sender-per-channel lease (default: always held, for a single process). */
+  leases?: LeaseFactory
+  /** The pacing clock in milliseconds (default `performance.now`). */
+  paceClock?: () => number
+  /** The wall clock for recorded times (default `new Date()`). */
+  clock?: () => Date
+  /** A row that pacing holds longer than this goes back to the queue with a not-before. */
+  maxHoldMs?: number
+  /**
+   * After taking a channel's lease, how long until the rows the previous holder left in
+   * `sending` are retried: long enough for a live previous holder to have noticed its loss
+   * (default 2 s, twice the lease check).
+   */
+  takeoverGraceMs?: number
 }
 
 export type OutboxSender = {
@@ -40,6 +74,8 @@ export type OutboxSender = {
   drain: (channel: ChannelName) => Promise<number>
   /** Resolves when no drain is running. */
   idle: () => Promise<void>
+  /** Whether this sender holds the channel's lease now. */
+  holdsLease: (channel: ChannelName) => boolean
   start: () => void
   stop: () => Promise<void>
 }
@@ -47,57 +83,261 @@ export type OutboxSender = {
 export const defaultBackoffMs = (attempt: number): number =>
   Math.min(1000 * 2 ** (attempt - 1), 10 * 60_000)
 
-/** Builds a sender for the given channels; `start` begins polling, `wake` drains at once. */
+type ChannelState = {
+  sender: ChannelSender
+  pacer: Pacer
+  lease: ChannelLease
+  concurrency: number
+  /** The lease was taken a grace period ago: free the previous holder's rows before a claim. */
+  takeoverDue: boolean
+  /** Something changed (a send finished, a wake, a lease change): a waiting batch looks again. */
+  changed: Promise<void>
+  kick: () => void
+}
+
+type Outcome = 'sent' | 'retry' | 'failed' | 'unreachable' | 'lost'
+
+/** Builds a sender for the given channels; `start` takes the leases and begins polling. */
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const batchSize = deps.batchSize ?? 50
   const leaseSeconds = deps.leaseSeconds ?? 60
   const maxAttempts = deps.maxAttempts ?? 5
   const backoffMs = deps.backoffMs ?? defaultBackoffMs
-  const byChannel = new Map(deps.channels.map((c) => [c.channel, c]))
+  const maxHoldMs = deps.maxHoldMs ?? 2000
+  const takeoverGraceMs = deps.takeoverGraceMs ?? 2000
+  const paceClock = deps.paceClock ?? (() => performance.now())
+  const clock = deps.clock ?? (() => new Date())
+  const leases = deps.leases ?? soleLease
+  const states = new Map<ChannelName, ChannelState>()
+  for (const sender of deps.channels) {
+    const override = deps.pacing?.[sender.channel]
+    const limits = override === undefined ? (sender.pacing ?? {}) : (override ?? {})
+    const state: ChannelState = {
+      sender,
+      pacer: createPacer(limits, paceClock),
+      lease: leases(sender.channel),
+      concurrency: Math.max(1, sender.concurrency ?? 1),
+      takeoverDue: false,
+      changed: Promise.resolve(),
+      kick: () => undefined,
+    }
+    renewSignal(state)
+    states.set(sender.channel, state)
+  }
   const running = new Map<ChannelName, Promise<number>>()
   const again = new Set<ChannelName>()
+  /** Channels woken by new rows while a batch runs: the batch gives its unsent rows back. */
+  const preempt = new Set<ChannelName>()
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
-  /** Sends one row and records the outcome; `false` when it will be retried later. */
-  async function deliver(sender: ChannelSender, row: OutboxRow): Promise<boolean> {
-    let result
+  function renewSignal(state: ChannelState): void {
+    state.changed = new Promise<void>((resolve) => {
+      state.kick = () => {
+        resolve()
+        renewSignal(state)
+      }
+    })
+  }
+
+  const mayRun = (state: ChannelState) => !stopped && state.lease.held()
+
+  /** Sends one row and records the outcome. */
+  async function deliver(
+    state: ChannelState,
+    row: OutboxRow,
+    finish: () => void
+  ): Promise<Outcome> {
+    const claim = { id: row.id, attempts: row.attempts }
+    let result: DeliveryResult
     try {
-      result = await sender.send(row.recipientId, row.message as OutboundMessage)
+      result = await state.sender.send(row.recipientId, row.message as OutboundMessage, {
+        partsSent: row.partsSent,
+        partSent: async (partsSent) => {
+          await markPartsSent(deps.db, { ...claim, partsSent })
+        },
+      })
     } catch (error) {
-      result = { ok: false as const, retryable: true, error: describeError(error) }
+      result = { ok: false, retryable: true, error: describeError(error) }
+    } finally {
+      finish()
     }
+    const log = { outboxId: row.id, channel: row.channel, attempts: row.attempts }
     if (result.ok) {
-      await markSent(deps.db, { id: row.id, platformMessageId: result.platformMessageId })
-      await deps.onDelivered?.(row, new Date())
-      return true
+      const recorded = await markSent(deps.db, {
+        ...claim,
+        platformMessageId: result.platformMessageId,
+      })
+      if (!recorded) {
+        // Another sender took the row after our lease expired: it may go out twice (DESIGN P6).
+        deps.logger.warn(log, 'outbox row sent after its claim was lost')
+        return 'lost'
+      }
+      await deps.onDelivered?.(row, clock())
+      return 'sent'
     }
-    const retry = result.retryable && row.attempts < maxAttempts
-    const retryInMs = retry ? (result.retryAfterMs ?? backoffMs(row.attempts)) : undefined
-    await markFailed(deps.db, { id: row.id, error: result.error, retryInMs })
-    deps.logger.warn(
-      { outboxId: row.id, channel: row.channel, attempts: row.attempts, retry },
-      'delivery failed'
-    )
-    return !retry
+    if (result.retryAfterMs !== undefined) {
+      state.pacer.holdOff(result.retryAfterMs, row.recipientId)
+      await markFailed(deps.db, {
+        ...claim,
+        error: result.error,
+        retryInMs: result.retryAfterMs,
+        refundAttempt: true,
+      })
+      deps.logger.warn({ ...log, retryAfterMs: result.retryAfterMs }, 'delivery rate limited')
+      return 'retry'
+    }
+    if (result.unreachable) {
+      await markRecipientUnreachable(deps.db, {
+        channel: row.channel,
+        recipientId: row.recipientId,
+        at: clock(),
+      })
+    }
+    const retry = result.retryable && !result.unreachable && row.attempts < maxAttempts
+    const retryInMs = retry ? backoffMs(row.attempts) : undefined
+    await markFailed(deps.db, { ...claim, error: result.error, retryInMs })
+    deps.logger.warn({ ...log, retry }, 'delivery failed')
+    if (result.unreachable) return 'unreachable'
+    return retry ? 'retry' : 'failed'
+  }
+
+  /**
+   * Sends one claimed batch within the channel's pacing, up to `concurrency` at once but never two
+   * to the same chat, and each chat's rows in claim order. Resolves to the rows handled.
+   */
+  async function sendBatch(channel: ChannelName, state: ChannelState, rows: OutboxRow[]) {
+    const pending = [...rows]
+    const inFlight = new Map<string, Promise<void>>()
+    /** Chats whose earlier row will be retried or waits: their later rows go back, in order. */
+    const held = new Set<string>()
+    let handled = 0
+
+    const start = (row: OutboxRow) => {
+      const finish = state.pacer.begin(row.recipientId)
+      const run = deliver(state, row, finish)
+        .then((outcome) => {
+          // Later rows to this chat wait for a retry; to an unreachable chat they come back and
+          // are skipped unless they are replies.
+          if (outcome === 'retry' || outcome === 'unreachable') held.add(row.recipientId)
+          handled++
+        })
+        .catch((error: unknown) => {
+          held.add(row.recipientId)
+          deps.logger.error({ outboxId: row.id, channel, err: error }, 'outbox record failed')
+        })
+        .finally(() => {
+          inFlight.delete(row.recipientId)
+          // A reply that went out may have a follow-up that waited for it (same chat, in order):
+          // look for it now rather than after the batch.
+          if (
+            row.priority === PRIORITY.live &&
+            pending.some((other) => other.priority > row.priority)
+          )
+            preempt.add(channel)
+          state.kick()
+        })
+      inFlight.set(row.recipientId, run)
+    }
+
+    while (pending.length > 0 || inFlight.size > 0) {
+      if (!mayRun(state)) {
+        // Give back what has not started; what is in flight finishes and is recorded.
+        for (const row of pending.splice(0)) await releaseClaim(deps.db, row)
+      } else if (preempt.has(channel) && pending.length > 0) {
+        // New rows were queued: those more urgent than this batch's least urgent row go first.
+        const least = Math.max(...pending.map((row) => row.priority))
+        if (least > 0) {
+          const urgent = await claimBatch(channel, least)
+          handled += urgent.skipped
+          pending.unshift(...urgent.rows)
+        }
+      }
+      let wait = Infinity
+      const seen = new Set<string>()
+      for (let i = 0; i < pending.length && inFlight.size < state.concurrency;) {
+        const row = pending[i]!
+        const chat = row.recipientId
+        if (held.has(chat)) {
+          pending.splice(i, 1)
+          await releaseClaim(deps.db, row)
+          handled++
+          continue
+        }
+        const first = !seen.has(chat) && !inFlight.has(chat)
+        seen.add(chat)
+        if (!first) {
+          i++
+          continue
+        }
+        const delay = state.pacer.delayFor(chat)
+        if (delay === 0) {
+          pending.splice(i, 1)
+          start(row)
+        } else if (delay !== Infinity && delay > maxHoldMs) {
+          // A long wait (a busy group): back to the queue, not holding the batch.
+          pending.splice(i, 1)
+          held.add(chat)
+          await releaseClaim(deps.db, row, delay)
+        } else {
+          wait = Math.min(wait, delay)
+          i++
+        }
+      }
+      if (pending.length === 0 && inFlight.size === 0) break
+      await waitFor(state, wait)
+    }
+    return handled
+  }
+
+  /** Waits `ms` (a pacing delay) or until something changes, whichever is first. */
+  async function waitFor(state: ChannelState, ms: number): Promise<void> {
+    if (ms === Infinity) return state.changed
+    let timeout: NodeJS.Timeout | undefined
+    await Promise.race([
+      state.changed,
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, Math.max(1, Math.ceil(ms)))
+      }),
+    ])
+    clearTimeout(timeout)
+  }
+
+  /** Claims a batch (of rows more urgent than `priorityBelow`) and skips what must not go out. */
+  async function claimBatch(channel: ChannelName, priorityBelow?: number) {
+    preempt.delete(channel)
+    const rows = await claimOutbox(deps.db, {
+      channel,
+      limit: batchSize,
+      leaseSeconds,
+      ...(priorityBelow === undefined ? {} : { priorityBelow }),
+    })
+    // Replies are never skipped: no query when the batch holds nothing else.
+    const skipped = rows.some((row) => row.priority > PRIORITY.live)
+      ? new Set(await skipUnwanted(deps.db, { claims: rows, livePriority: PRIORITY.live }))
+      : new Set<number>()
+    return {
+      claimed: rows.length,
+      skipped: skipped.size,
+      rows: rows.filter((row) => !skipped.has(row.id)),
+    }
   }
 
   async function drainOnce(channel: ChannelName): Promise<number> {
-    const sender = byChannel.get(channel)
-    if (!sender) return 0
+    const state = states.get(channel)
+    if (!state) return 0
     let handled = 0
-    for (;;) {
-      const rows = await claimOutbox(deps.db, { channel, limit: batchSize, leaseSeconds })
-      if (rows.length === 0) return handled
-      // In claim order: per recipient, messages leave in the order they were queued, and after
-      // a failure that will be retried, that recipient's later messages wait for it.
-      const waiting = new Set<string>()
-      for (const row of rows) {
-        if (waiting.has(row.recipientId)) await releaseClaim(deps.db, row.id)
-        else if (!(await deliver(sender, row))) waiting.add(row.recipientId)
+    while (mayRun(state)) {
+      if (state.takeoverDue) {
+        state.takeoverDue = false
+        await takeOver(channel)
       }
-      handled += rows.length
+      const batch = await claimBatch(channel)
+      if (batch.claimed === 0) return handled
+      handled += batch.skipped
+      handled += await sendBatch(channel, state, batch.rows)
     }
+    return handled
   }
 
   function drain(channel: ChannelName): Promise<number> {
@@ -125,9 +365,32 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     return run
   }
 
+  /**
+   * The previous holder's rows in `sending` are retried now, not when their leases run out. Runs
+   * between batches (this sender then has no claim of its own), so only the old holder's rows
+   * are freed.
+   */
+  async function takeOver(channel: ChannelName): Promise<void> {
+    const freed = await expireChannelLeases(deps.db, channel)
+    if (freed > 0)
+      deps.logger.info({ channel, freed }, 'outbox rows of the previous sender retried')
+  }
+
+  /** Drains without preempting a running batch (the poll, a lease gained). */
+  function poke(channel?: ChannelName): void {
+    if (stopped) return
+    for (const name of channel ? [channel] : states.keys()) void drain(name)
+  }
+
   function wake(channel?: ChannelName): void {
     if (stopped) return
-    for (const name of channel ? [channel] : byChannel.keys()) void drain(name)
+    for (const name of channel ? [channel] : states.keys()) {
+      if (running.has(name)) {
+        preempt.add(name)
+        states.get(name)?.kick()
+      }
+      void drain(name)
+    }
   }
 
   return {
@@ -136,16 +399,31 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     async idle() {
       while (running.size > 0) await Promise.all(running.values())
     },
+    holdsLease: (channel) => states.get(channel)?.lease.held() ?? false,
     start() {
       stopped = false
-      timer = setInterval(() => wake(), deps.pollIntervalMs ?? 1000)
+      for (const [channel, state] of states) {
+        state.lease.start((held) => {
+          state.kick()
+          if (!held) return
+          poke(channel)
+          const takeover = setTimeout(() => {
+            state.takeoverDue = true
+            poke(channel)
+          }, takeoverGraceMs)
+          takeover.unref()
+        })
+      }
+      timer = setInterval(() => poke(), deps.pollIntervalMs ?? 1000)
       timer.unref()
-      wake()
+      poke()
     },
     async stop() {
       stopped = true
       if (timer) clearInterval(timer)
+      for (const state of states.values()) state.kick()
       await Promise.all(running.values())
+      await Promise.all([...states.values()].map((state) => state.lease.stop()))
     },
   }
 }

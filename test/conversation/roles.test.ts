@@ -36,16 +36,19 @@ test('each example person is recognised by phone and sees the menu of their role
   expect(await menuOf('+6281200000001')).toEqual([
     'Halo, Dewi Kartikasari! Menu utama:',
     'Persetujuan pendaftaran kader',
+    'Siaran',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000002')).toEqual([
     'Halo, Bambang Supriyadi! Menu utama:',
     'Persetujuan pendaftaran kader',
+    'Siaran',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000003')).toEqual([
     'Halo, Sri Wahyuni! Menu utama:', // mentor
     'Jadwal pelatihan',
+    'Catat kehadiran peserta',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000004')).toEqual([
@@ -68,7 +71,8 @@ test('each example person is recognised by phone and sees the menu of their role
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
     'Jadwal pelatihan',
-    'Kenalan (coba bot)',
+    'Catat kehadiran peserta',
+    'Lainnya', // the menu's second page: Kenalan
   ])
   expect(await menuOf('+6281200000100')).toEqual([
     'Menu utama. Silakan pilih:',

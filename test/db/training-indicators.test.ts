@@ -98,6 +98,7 @@ beforeAll(async () => {
         venue: 'Balai Desa',
         topic: `Sesi ${day}`,
         checkinMode: 'kode',
+        now: wib(1, 0),
       })
       sessions.set(day, session.id)
     }

@@ -10,6 +10,7 @@ import {
   enroll,
   ensureDefaultProgramme,
   findCheckinSession,
+  findSettingsForPerson,
   getProgrammeSettings,
   isMinor,
   listConsecutiveAbsences,
@@ -79,6 +80,7 @@ async function seedCohort(code: string, days: number[], kecamatanCode = SINGOSAR
       venue: 'Balai Desa Ardimulyo',
       topic: `Sesi ${day}`,
       checkinMode: 'kode',
+      now: wib(1, 0),
     })
     sessionIds.push(session.id)
   }
@@ -151,6 +153,7 @@ describe('upsertSession', () => {
       venue: 'Balai Desa Ardimulyo',
       topic: 'Sesi 1',
       checkinMode: 'kode' as const,
+      now: wib(1, 0),
     }
     expect(await upsertSession(handle.db, base)).toEqual({
       id: sessionIds[0],
@@ -174,7 +177,8 @@ describe('upsertSession', () => {
         lng: 112.668,
         checkinMode: 'keduanya',
       })
-    ).toEqual({ id: sessionIds[0], action: 'updated', changed: true })
+      // Coordinates and the check-in mode are not news to participants: they read the venue.
+    ).toEqual({ id: sessionIds[0], action: 'updated', changed: false })
     const after = await handle.db.select().from(trainingSessions)
     expect(after).toHaveLength(1)
     expect(after[0]).toMatchObject({
@@ -286,8 +290,7 @@ describe('findCheckinSession', () => {
     const nur = await person('Nur Aini', ['peserta'])
     const stranger = await person('Orang Lain', ['peserta'])
     await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
-    const find = (personId: number, at: Date) =>
-      findCheckinSession(handle.db, { personId, at, opensMinutes: 30, closesMinutes: 60 })
+    const find = (personId: number, at: Date) => findCheckinSession(handle.db, { personId, at })
 
     expect((await find(nur, wib(1, 7, 30)))?.sessionId).toBe(a.sessionIds[0]) // opens
     expect((await find(nur, wib(1, 9, 0)))?.sessionId).toBe(a.sessionIds[0]) // closes
@@ -297,10 +300,47 @@ describe('findCheckinSession', () => {
     expect(second).toMatchObject({
       sessionId: a.sessionIds[1],
       checkinMode: 'kode',
-      radiusMeters: null,
+      radiusMeters: 200, // the programme's default radius
     })
     expect(second!.checkinCode).toMatch(/^\d{4}$/)
     expect(await find(stranger, wib(1, 8))).toBeUndefined()
+  })
+
+  test("the window and radius are the session's programme's settings, not the defaults", async () => {
+    const a = await seedCohort('SGS-MJ-01', [1])
+    await handle.db
+      .update(programmes)
+      .set({
+        settings: {
+          ...DEFAULT_PROGRAMME_SETTINGS,
+          checkinOpensMinutes: 10,
+          checkinClosesMinutes: 120,
+          checkinRadiusMeters: 350,
+        },
+      })
+      .where(eq(programmes.id, a.programmeId))
+    const nur = await person('Nur Aini', ['peserta'])
+    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    const find = (at: Date) => findCheckinSession(handle.db, { personId: nur, at })
+    expect(await find(wib(1, 7, 49))).toBeUndefined()
+    expect((await find(wib(1, 7, 50)))?.sessionId).toBe(a.sessionIds[0])
+    expect(await find(wib(1, 10, 0))).toMatchObject({ radiusMeters: 350 })
+    expect(await find(wib(1, 10, 1))).toBeUndefined()
+  })
+
+  test("findSettingsForPerson: the programme of the participant's active enrollment", async () => {
+    const a = await seedCohort('SGS-MJ-01', [1])
+    await handle.db
+      .update(programmes)
+      .set({ settings: { ...DEFAULT_PROGRAMME_SETTINGS, checkinOpensMinutes: 10 } })
+      .where(eq(programmes.id, a.programmeId))
+    const nur = await person('Nur Aini', ['peserta'])
+    expect(await findSettingsForPerson(handle.db, nur)).toBeUndefined()
+    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    expect(await findSettingsForPerson(handle.db, nur)).toMatchObject({
+      checkinOpensMinutes: 10,
+      checkinClosesMinutes: 60,
+    })
   })
 })
 

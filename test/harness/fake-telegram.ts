@@ -24,6 +24,14 @@ export const botApiSchema = JSON.parse(
 
 type Json = Record<string, unknown>
 
+/** A file sent in a multipart body and referenced as `attach://<name>` (an `InputFile`). */
+class Upload {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly filename: string
+  ) {}
+}
+
 // ---------------------------------------------------------------- schema checks
 
 /** Problems of `value` as a `types` alternative list at `path`; empty when it matches. */
@@ -54,7 +62,7 @@ function checkType(type: string, value: unknown, path: string, depth: number): s
     case 'True':
       return typeof value === 'boolean' ? [] : [`${path} must be a Boolean`]
     case 'InputFile':
-      return [`${path}: file uploads (multipart) are not supported by the fake`]
+      return value instanceof Upload ? [] : [`${path} must be an uploaded file (attach://…)`]
   }
   return checkObject(type, value, path, depth)
 }
@@ -98,16 +106,42 @@ export type FakeMessage = {
   chatId: number
   messageId: number
   text?: string
+  /** A photo's caption, as Telegram shows it. */
+  caption?: string
+  /** The file id of a sent photo (an upload is stored and gets one). */
+  photo?: string
+  location?: { latitude: number; longitude: number }
+  venue?: { title: string; address: string }
   replyMarkup?: Json
   method: string
 }
 
 export type FailureKind = { status: 429; retryAfter: number } | { status: 500 }
 
+export type FloodLimits = {
+  factor?: number
+  botPerSecond?: number
+  chatPerSecond?: number
+  groupPerMinute?: number
+}
+
+/** What the flood check saw: sends accepted under it, and refusals by the limit that refused. */
+export type FloodStats = {
+  accepted: number
+  violations: { bot: number; chat: number; group: number }
+  /** The most sends seen in one (scaled) bot window, a chat window and a group window. */
+  peak: { bot: number; chat: number; group: number }
+}
+
 export type FakeTelegramOptions = {
   token?: string
-  /** Enforce Telegram's folk flood limits (1 msg/s per chat, 30/s overall), times `factor`. */
-  flood?: { factor: number }
+  /**
+   * Enforce Telegram's flood limits: at most `botPerSecond` sends (default 30) in any second,
+   * `chatPerSecond` (default 1) to one chat, and `groupPerMinute` (default 20) to one group
+   * (negative chat id). Windows are multiplied by `factor` (0.1: ten times as fast). A send over
+   * a limit answers 429 with `retry_after` and is counted in `flood.violations`.
+   */
+  flood?: FloodLimits
   /** How long `getUpdates` holds a long poll at most (ms). */
   maxLongPollMs?: number
 }
@@ -125,8 +159,11 @@ export type FakeTelegram = {
   callsOf: (method: string, chatId?: number) => FakeCall[]
   /** Messages the bot sent to a chat (their current text after edits). */
   sentTo: (chatId: number) => FakeMessage[]
-  /** The next `count` calls (of `method`, if given) fail like this. */
-  failNext: (failure: FailureKind, count?: number, method?: string) => void
+  /**
+   * The next `count` calls (of `method`, if given) fail like this; with `skip`, only after that
+   * many matching calls succeeded (e.g. the third part of a long message fails).
+   */
+  failNext: (failure: FailureKind, count?: number, method?: string, skip?: number) => void
   /** The chat's user blocked the bot: every send to it answers 403. */
   block: (chatId: number) => void
   /** Stores a downloadable file; returns what a PhotoSize or Document references. */
@@ -134,9 +171,17 @@ export type FakeTelegram = {
     bytes: Uint8Array,
     extension?: string
   ) => { file_id: string; file_unique_id: string; file_size: number }
+  /** The bytes behind a file id (an uploaded photo, or one from `addFile`). */
+  fileBytes: (fileId: string) => Uint8Array | undefined
+  /** File downloads answer only after this many milliseconds (a slow file server). */
+  slowFiles: (delayMs: number) => void
   /** Queues an update for `getUpdates` (long polling). */
   enqueueUpdate: (update: Json) => void
   webhook: () => Json | undefined
+  /** Flood-limit counters (all zero without `flood`). */
+  flood: FloodStats
+  /** `performance.now()` when the fake started: `FakeCall.at` counts from here. */
+  startedAt: number
   close: () => Promise<void>
 }
 
@@ -263,6 +308,40 @@ function coerceFormValue(types: string[], raw: string): unknown {
   }
 }
 
+type MultipartPart = { name: string; filename?: string; data: Buffer }
+
+/**
+ * Reads a multipart/form-data body as Telegram does: leniently about header spacing and quoting
+ * (grammY writes `content-disposition:form-data;name="x"`), strictly about the boundaries.
+ */
+function parseMultipart(body: Buffer, contentType: string): MultipartPart[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2]
+  if (!boundary) throw badRequest('multipart body without boundary')
+  const delimiter = Buffer.from(`--${boundary}`)
+  const parts: MultipartPart[] = []
+  let start = body.indexOf(delimiter)
+  if (start === -1) throw badRequest('invalid multipart body')
+  for (;;) {
+    start += delimiter.length
+    if (body.subarray(start, start + 2).toString() === '--') return parts
+    start += 2 // CRLF after the delimiter
+    const next = body.indexOf(delimiter, start)
+    if (next === -1) throw badRequest('invalid multipart body')
+    const part = body.subarray(start, next - 2) // the CRLF before the next delimiter
+    const headerEnd = part.indexOf('\r\n\r\n')
+    if (headerEnd === -1) throw badRequest('invalid multipart part')
+    const headers = part.subarray(0, headerEnd).toString('utf8')
+    const disposition = /content-disposition\s*:\s*form-data\s*;([^\r\n]*)/i.exec(headers)?.[1]
+    const name =
+      disposition &&
+      /name\s*=\s*"?([^";]+)"?/i.exec(disposition.replace(/filename\s*=\s*"?[^";]*"?/i, ''))?.[1]
+    if (!name) throw badRequest('multipart part without a name')
+    const filename = disposition && /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)?.[1]
+    parts.push({ name, ...(filename ? { filename } : {}), data: part.subarray(headerEnd + 4) })
+    start = next
+  }
+}
+
 // ---------------------------------------------------------------- the server
 
 /** Starts the fake on a free loopback port. */
@@ -292,11 +371,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const answeredQueries = new Set<string>()
   const files = new Map<string, { bytes: Uint8Array; path: string; uniqueId: string }>()
   const failures: { failure: FailureKind; method?: string }[] = []
+  /** Matching calls that still succeed before `failures` of that method apply. */
+  const skips: { method?: string; left: number }[] = []
   const updates: Json[] = []
   const pollWaiters = new Set<() => void>()
-  const sendTimes = { global: [] as number[], perChat: new Map<number, number>() }
+  const floodStats: FloodStats = {
+    accepted: 0,
+    violations: { bot: 0, chat: 0, group: 0 },
+    peak: { bot: 0, chat: 0, group: 0 },
+  }
+  const sendTimes = { bot: [] as number[], perChat: new Map<number, number[]>() }
   let webhook: Json | undefined
   let fileCounter = 0
+  let fileDelayMs = 0
+
+  function addFile(bytes: Uint8Array, extension = 'jpg') {
+    fileCounter++
+    const fileId = `file-${fileCounter}`
+    const uniqueId = `unique-${fileCounter}`
+    files.set(fileId, { bytes, path: `photos/file_${fileCounter}.${extension}`, uniqueId })
+    return { file_id: fileId, file_unique_id: uniqueId, file_size: bytes.length }
+  }
 
   const chatIdOf = (params: Json): number => {
     const id = params['chat_id']
@@ -314,19 +409,40 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (blocked.has(chatId)) throw new ApiFailure(403, 'Forbidden: bot was blocked by the user')
   }
 
+  /** Sliding windows at the time a send arrives; a send over a limit is refused and counted. */
   function checkFlood(chatId: number): void {
     if (!options.flood) return
+    const factor = options.flood.factor ?? 1
     const now = performance.now()
-    const perChatMs = 1000 * options.flood.factor
-    const windowMs = 1000 * options.flood.factor
-    const last = sendTimes.perChat.get(chatId)
-    const recent = sendTimes.global.filter((t) => now - t < windowMs)
-    sendTimes.global = recent
-    if ((last !== undefined && now - last < perChatMs) || recent.length >= 30) {
-      throw new ApiFailure(429, 'Too Many Requests: retry after 1', { retry_after: 1 })
+    const botWindow = 1000 * factor
+    const chatWindow = 1000 * factor
+    const groupWindow = 60_000 * factor
+    const group = chatId < 0
+    sendTimes.bot = sendTimes.bot.filter((t) => now - t < botWindow)
+    const chatTimes = (sendTimes.perChat.get(chatId) ?? []).filter(
+      (t) => now - t < (group ? groupWindow : chatWindow)
+    )
+    const inChatWindow = chatTimes.filter((t) => now - t < chatWindow)
+    const refuse = (kind: keyof FloodStats['violations'], oldest: number, windowMs: number) => {
+      floodStats.violations[kind]++
+      const retryAfter = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000))
+      throw new ApiFailure(429, `Too Many Requests: retry after ${retryAfter}`, {
+        retry_after: retryAfter,
+      })
     }
-    sendTimes.perChat.set(chatId, now)
-    sendTimes.global.push(now)
+    const botLimit = options.flood.botPerSecond ?? 30
+    const chatLimit = options.flood.chatPerSecond ?? 1
+    const groupLimit = options.flood.groupPerMinute ?? 20
+    if (sendTimes.bot.length >= botLimit) refuse('bot', sendTimes.bot[0]!, botWindow)
+    if (inChatWindow.length >= chatLimit) refuse('chat', inChatWindow[0]!, chatWindow)
+    if (group && chatTimes.length >= groupLimit) refuse('group', chatTimes[0]!, groupWindow)
+    sendTimes.bot.push(now)
+    chatTimes.push(now)
+    sendTimes.perChat.set(chatId, chatTimes)
+    floodStats.accepted++
+    floodStats.peak.bot = Math.max(floodStats.peak.bot, sendTimes.bot.length)
+    floodStats.peak.chat = Math.max(floodStats.peak.chat, inChatWindow.length + 1)
+    if (group) floodStats.peak.group = Math.max(floodStats.peak.group, chatTimes.length)
   }
 
   function newMessage(chatId: number, method: string, extra: Json): Json {
@@ -334,6 +450,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     lastMessageId.set(chatId, messageId)
     const stored: FakeMessage = { chatId, messageId, method }
     if (typeof extra['text'] === 'string') stored.text = extra['text']
+    if (typeof extra['caption'] === 'string') stored.caption = extra['caption']
+    if (Array.isArray(extra['photo']))
+      stored.photo = (extra['photo'] as Json[])[0]!['file_id'] as string
+    if (extra['location']) stored.location = extra['location'] as FakeMessage['location']
+    if (extra['venue']) {
+      const venue = extra['venue'] as Json
+      stored.venue = { title: venue['title'] as string, address: venue['address'] as string }
+    }
     if (extra['reply_markup']) stored.replyMarkup = extra['reply_markup'] as Json
     messages.push(stored)
     return {
@@ -408,11 +532,22 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       checkInlineKeyboard(params['reply_markup'])
       ensureReachable(chatId)
       checkFlood(chatId)
-      const photo = params['photo'] as string
-      if (!files.has(photo) && !/^https?:\/\//.test(photo))
+      let photo = params['photo'] as string | Upload
+      if (photo instanceof Upload) {
+        if (photo.bytes.length === 0) throw badRequest('file must be non-empty')
+        photo = addFile(photo.bytes).file_id
+      } else if (!files.has(photo) && !/^https?:\/\//.test(photo)) {
         throw badRequest('wrong file identifier/HTTP URL specified')
+      }
       return newMessage(chatId, 'sendPhoto', {
         photo: [{ file_id: photo, file_unique_id: `u-${photo}`, width: 800, height: 600 }],
+        ...(typeof params['caption'] === 'string'
+          ? {
+              caption:
+                params['parse_mode'] === 'HTML' ? parseHtml(params['caption']) : params['caption'],
+            }
+          : {}),
+        ...(params['reply_markup'] ? { reply_markup: params['reply_markup'] } : {}),
       })
     },
     sendLocation: (params) => {
@@ -423,6 +558,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       ensureReachable(chatId)
       checkFlood(chatId)
       return newMessage(chatId, 'sendLocation', { location: { latitude, longitude } })
+    },
+    sendVenue: (params) => {
+      const chatId = chatIdOf(params)
+      const latitude = params['latitude'] as number
+      const longitude = params['longitude'] as number
+      if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) throw badRequest('wrong location')
+      const title = params['title'] as string
+      const address = params['address'] as string
+      if (title.length === 0 || address.length === 0)
+        throw badRequest('venue title or address empty')
+      ensureReachable(chatId)
+      checkFlood(chatId)
+      const location = { latitude, longitude }
+      return newMessage(chatId, 'sendVenue', { location, venue: { location, title, address } })
     },
     editMessageText: (params) => {
       const message = editable(params)
@@ -566,7 +715,24 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (type.includes('application/x-www-form-urlencoded')) {
       return { ...params, ...fromForm(new URLSearchParams(body.toString('utf8')).entries()) }
     }
-    throw badRequest(`unsupported content type (the fake reads JSON and form bodies only)`)
+    if (type.includes('multipart/form-data')) {
+      const uploads = new Map<string, Upload>()
+      const values: [string, string][] = []
+      for (const part of parseMultipart(body, type)) {
+        if (part.filename === undefined) values.push([part.name, part.data.toString('utf8')])
+        else uploads.set(part.name, new Upload(new Uint8Array(part.data), part.filename))
+      }
+      const fields = fromForm(values)
+      for (const [key, value] of Object.entries(fields)) {
+        const attach = typeof value === 'string' ? /^attach:\/\/(.+)$/.exec(value) : null
+        if (!attach) continue
+        const upload = uploads.get(attach[1]!)
+        if (!upload) throw badRequest(`file ${attach[1]} is not attached`)
+        fields[key] = upload
+      }
+      return { ...params, ...fields }
+    }
+    throw badRequest(`unsupported content type (the fake reads JSON, form and multipart bodies)`)
   }
 
   function validate(entry: SchemaEntry, params: Json): void {
@@ -588,6 +754,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   }
 
   function takeFailure(method: string): FailureKind | undefined {
+    const skip = skips.find((k) => k.left > 0 && (k.method === undefined || k.method === method))
+    if (skip) {
+      skip.left--
+      return undefined
+    }
     const index = failures.findIndex((f) => f.method === undefined || f.method === method)
     if (index === -1) return undefined
     return failures.splice(index, 1)[0]!.failure
@@ -607,6 +778,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         res.writeHead(404).end()
         return
       }
+      if (fileDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, fileDelayMs))
+      if (res.destroyed) return
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       res.end(Buffer.from(file.bytes))
       return
@@ -677,22 +850,23 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           (chatId === undefined || Number(c.params['chat_id']) === chatId)
       ),
     sentTo: (chatId) => messages.filter((m) => m.chatId === chatId),
-    failNext: (failure, count = 1, method) => {
+    failNext: (failure, count = 1, method, skip = 0) => {
+      if (skip > 0) skips.push({ method, left: skip })
       for (let i = 0; i < count; i++) failures.push({ failure, method })
     },
     block: (chatId) => blocked.add(chatId),
-    addFile: (bytes, extension = 'jpg') => {
-      fileCounter++
-      const fileId = `file-${fileCounter}`
-      const uniqueId = `unique-${fileCounter}`
-      files.set(fileId, { bytes, path: `photos/file_${fileCounter}.${extension}`, uniqueId })
-      return { file_id: fileId, file_unique_id: uniqueId, file_size: bytes.length }
+    addFile,
+    fileBytes: (fileId) => files.get(fileId)?.bytes,
+    slowFiles: (delayMs) => {
+      fileDelayMs = delayMs
     },
     enqueueUpdate: (update) => {
       updates.push(update)
       for (const wake of [...pollWaiters]) wake()
     },
     webhook: () => webhook,
+    flood: floodStats,
+    startedAt: started,
     close: async () => {
       for (const wake of [...pollWaiters]) wake()
       server.closeAllConnections()

@@ -141,6 +141,34 @@ describe('importSessions', () => {
     expect(after[0]).toMatchObject({ endsAt: wib(3, 16), checkinCode: before!.checkinCode })
   })
 
+  test('the optional status column: batal cancels, aktif restores, anything else is refused', async () => {
+    const csv = (status: string) =>
+      [
+        'kelompok;kode_kecamatan;keterampilan;telepon_mentor;tanggal;mulai;selesai;tempat;materi;checkin;status',
+        `SGS-MJ-01;35.07.24;menjahit;0812-0000-0003;2026-12-01;08.00;12.00;Balai;Pola;kode;${status}`,
+      ].join('\n')
+    const cancelled = async () =>
+      (await handle.db.select({ c: trainingSessions.cancelled }).from(trainingSessions))[0]!.c
+    expect((await importSessions(handle.db, csv(''), { now: NOW })).accepted).toBe(1)
+    expect(await cancelled()).toBe(false)
+    expect((await importSessions(handle.db, csv('Batal'), { now: NOW })).updated).toBe(1)
+    expect(await cancelled()).toBe(true)
+    // An empty cell keeps what is stored.
+    expect((await importSessions(handle.db, csv(''), { now: NOW })).unchanged).toBe(1)
+    expect(await cancelled()).toBe(true)
+    const bad = await importSessions(handle.db, csv('ditunda'), { now: NOW })
+    expect(bad.rows).toEqual([
+      {
+        line: 2,
+        status: 'rejected',
+        reason: "status 'ditunda' tidak dikenal (batal atau aktif)",
+        name: 'SGS-MJ-01 2026-12-01',
+      },
+    ])
+    expect((await importSessions(handle.db, csv('aktif'), { now: NOW })).updated).toBe(1)
+    expect(await cancelled()).toBe(false)
+  })
+
   test('a changed mentor updates the cohort: the row is "updated"', async () => {
     const row = (phone: string) =>
       [

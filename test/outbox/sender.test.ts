@@ -13,8 +13,15 @@ import type {
 } from '../../src/channels/types.js'
 import { createDb } from '../../src/db/client.js'
 import type { Db, DbHandle } from '../../src/db/client.js'
-import { type OutboxRow, enqueueMessages } from '../../src/db/queries/outbox.js'
-import { outbox } from '../../src/db/schema/index.js'
+import {
+  type OutboxRow,
+  claimOutbox,
+  clearRecipientUnreachable,
+  enqueueMessages,
+  markSent,
+} from '../../src/db/queries/outbox.js'
+import { linkIdentity, setOptedOut, upsertPersonByPhone } from '../../src/db/queries/people.js'
+import { channelIdentities, outbox } from '../../src/db/schema/index.js'
 import { type OutboxSenderDeps, createOutboxSender } from '../../src/outbox/sender.js'
 import {
   type TestDatabase,
@@ -210,7 +217,7 @@ describe('outbox sender', () => {
     expect(await rowById(handle.db, id)).toMatchObject({ status: 'sent', attempts: 3 })
   })
 
-  test('a retry-after from the channel decides when the row is tried again', async () => {
+  test('a retry-after from the channel decides when the row is tried again, and is no failed try', async () => {
     const id = await queue(handle.db, 'hello')
     const channel = recordingChannel(() => ({
       ok: false,
@@ -222,7 +229,8 @@ describe('outbox sender', () => {
     await senderFor(channel.sender, { backoffMs: () => 600_000 }).drain('simulator')
 
     const row = await rowById(handle.db, id)
-    expect(row).toMatchObject({ status: 'queued', attempts: 1 })
+    // A rate limit says nothing about the message: it does not count towards maxAttempts.
+    expect(row).toMatchObject({ status: 'queued', attempts: 0 })
     expect(secondsFromNow(row.notBefore)).toBeGreaterThan(25)
     expect(secondsFromNow(row.notBefore)).toBeLessThan(35)
   })
@@ -409,6 +417,195 @@ describe('outbox sender', () => {
     await new Promise((resolve) => setTimeout(resolve, 60))
     await sender.idle()
     expect(channel.texts()).toEqual(['polled'])
+  })
+})
+
+describe('outbox sender: who is skipped, and what survives a lost claim', () => {
+  /** A person with a simulator chat, as onboarding leaves them. */
+  async function person(phone: string, chat: string): Promise<number> {
+    const { person } = await upsertPersonByPhone(handle.db, {
+      phone,
+      name: 'Warga',
+      roles: ['kader'],
+      regionCode: '35.07',
+    })
+    await linkIdentity(handle.db, { personId: person.id, channel: 'simulator', externalId: chat })
+    return person.id
+  }
+
+  const queueFor = (personId: number, chat: string, text: string, priority: number) =>
+    enqueueMessages(handle.db, [
+      { channel: 'simulator', recipientId: chat, priority, message: { text }, personId },
+    ]).then(([id]) => id!)
+
+  test('an opted-out person gets no reminder or broadcast, but still the replies to them', async () => {
+    const rina = await person('+6281200000101', 'sim-rina')
+    await setOptedOut(handle.db, { personId: rina, at: new Date('2025-11-24T01:00:00Z') })
+    const reply = await queueFor(rina, 'sim-rina', 'balasan', 0)
+    const reminder = await queueFor(rina, 'sim-rina', 'pengingat', 1)
+    const broadcast = await queueFor(rina, 'sim-rina', 'siaran', 2)
+    const channel = recordingChannel()
+
+    expect(await senderFor(channel.sender).drain('simulator')).toBe(3)
+
+    expect(channel.texts()).toEqual(['balasan'])
+    expect(await rowById(handle.db, reply)).toMatchObject({ status: 'sent', skipReason: null })
+    for (const id of [reminder, broadcast]) {
+      expect(await rowById(handle.db, id)).toMatchObject({
+        status: 'skipped',
+        skipReason: 'opted_out',
+        sentAt: null,
+        leaseUntil: null,
+      })
+    }
+  })
+
+  test('a chat reported unreachable is marked; later non-replies are skipped until they write', async () => {
+    const budi = await person('+6281200000102', 'sim-budi')
+    const channel = recordingChannel((call) =>
+      call.text === 'satu'
+        ? { ok: false, retryable: false, unreachable: true, error: 'unreachable: blocked' }
+        : { ok: true }
+    )
+    const now = new Date('2025-11-24T02:00:00Z')
+    const sender = senderFor(channel.sender, { clock: () => now })
+    const first = await queueFor(budi, 'sim-budi', 'satu', 2)
+    const second = await queueFor(budi, 'sim-budi', 'dua', 2)
+
+    await sender.drain('simulator')
+
+    expect(channel.texts()).toEqual(['satu'])
+    expect(await rowById(handle.db, first)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'unreachable: blocked',
+    })
+    expect(await rowById(handle.db, second)).toMatchObject({
+      status: 'skipped',
+      skipReason: 'unreachable',
+    })
+    const [identity] = await handle.db
+      .select({ unreachableAt: channelIdentities.unreachableAt })
+      .from(channelIdentities)
+      .where(eq(channelIdentities.externalId, 'sim-budi'))
+    expect(identity!.unreachableAt).toEqual(now)
+
+    // A reply to what they write goes out; once they wrote, broadcasts reach them again.
+    const reply = await queueFor(budi, 'sim-budi', 'balasan', 0)
+    await sender.drain('simulator')
+    expect((await rowById(handle.db, reply)).status).toBe('sent')
+    await clearRecipientUnreachable(handle.db, { channel: 'simulator', recipientId: 'sim-budi' })
+    const later = await queueFor(budi, 'sim-budi', 'tiga', 2)
+    await sender.drain('simulator')
+    expect((await rowById(handle.db, later)).status).toBe('sent')
+    expect(channel.texts()).toEqual(['satu', 'balasan', 'tiga'])
+  })
+
+  test('a late write from a sender whose claim was taken over changes nothing', async () => {
+    const id = await queue(handle.db, 'hello')
+    const [first] = await claimOutbox(handle.db, {
+      channel: 'simulator',
+      limit: 1,
+      leaseSeconds: 60,
+    })
+    // Its lease runs out; another sender claims the row (attempt 2) and is sending it.
+    await handle.db
+      .update(outbox)
+      .set({ leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(outbox.id, id))
+    const [second] = await claimOutbox(handle.db, {
+      channel: 'simulator',
+      limit: 1,
+      leaseSeconds: 60,
+    })
+    expect([first!.attempts, second!.attempts]).toEqual([1, 2])
+
+    expect(
+      await markSent(handle.db, { id, attempts: first!.attempts, platformMessageId: 'old' })
+    ).toBe(false)
+    expect(await rowById(handle.db, id)).toMatchObject({
+      status: 'sending',
+      platformMessageId: null,
+    })
+    expect(
+      await markSent(handle.db, { id, attempts: second!.attempts, platformMessageId: 'new' })
+    ).toBe(true)
+    expect(await rowById(handle.db, id)).toMatchObject({ status: 'sent', platformMessageId: 'new' })
+  })
+
+  test('a message in parts resumes after the last part that went out', async () => {
+    const id = await queue(handle.db, 'panjang')
+    const seen: number[] = []
+    let tries = 0
+    const channel: ChannelSender = {
+      channel: 'simulator',
+      async send(_recipientId, _message, progress) {
+        tries++
+        seen.push(progress!.partsSent)
+        // Three parts; on the first try the third fails after two went out.
+        for (let part = progress!.partsSent; part < 3; part++) {
+          if (tries === 1 && part === 2) return { ok: false, retryable: true, error: 'HTTP 502' }
+          if (part < 2) await progress!.partSent(part + 1)
+        }
+        return { ok: true, platformMessageId: 'pm-3' }
+      },
+    }
+    const sender = senderFor(channel, { backoffMs: () => 0 })
+
+    await sender.drain('simulator')
+
+    expect(seen).toEqual([0, 2])
+    expect(await rowById(handle.db, id)).toMatchObject({
+      status: 'sent',
+      partsSent: 2,
+      attempts: 2,
+      platformMessageId: 'pm-3',
+    })
+  })
+
+  test('on taking the lease, rows a dead sender left in sending are retried before their lease ends', async () => {
+    const stale = await queue(handle.db, 'tertinggal')
+    // What the previous process left: claimed a moment ago with a long lease, then it died.
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, leaseUntil: sql`now() + interval '1 hour'` })
+      .where(eq(outbox.id, stale))
+    const channel = recordingChannel()
+    const sender = senderFor(channel.sender, { takeoverGraceMs: 50, pollIntervalMs: 20 })
+    sender.start()
+    try {
+      const deadline = Date.now() + 5000
+      while (channel.calls.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    } finally {
+      await sender.stop()
+    }
+    expect(channel.texts()).toEqual(['tertinggal'])
+    expect(await rowById(handle.db, stale)).toMatchObject({ status: 'sent', attempts: 2 })
+  })
+
+  test('a wake during a broadcast batch lets a reply overtake the rest of the batch', async () => {
+    for (let i = 0; i < 20; i++)
+      await queue(handle.db, `siaran ${i}`, { priority: 2, to: `sim-${i}` })
+    let replyQueued = false
+    const channel = recordingChannel(async (call) => {
+      if (call.text === 'siaran 2' && !replyQueued) {
+        replyQueued = true
+        await queue(handle.db, 'balasan', { priority: 0, to: 'sim-live' })
+        sender.wake('simulator')
+      }
+      return { ok: true }
+    })
+    const sender = senderFor(channel.sender, { batchSize: 20 })
+
+    await sender.drain('simulator')
+    await sender.idle()
+
+    const texts = channel.texts()
+    expect(texts).toHaveLength(21)
+    // Queued while the third broadcast message was being sent; went out right after it.
+    expect(texts.indexOf('balasan')).toBe(3)
   })
 })
 

@@ -12,6 +12,7 @@ import {
   renderOutbound,
   splitText,
 } from '../../src/channels/telegram/render.js'
+import { isTransientDbError } from '../../src/channels/telegram/errors.js'
 import { toDeliveryFailure } from '../../src/channels/telegram/sender.js'
 import { toInbound } from '../../src/channels/telegram/to-inbound.js'
 import {
@@ -222,10 +223,56 @@ describe('toDeliveryFailure', () => {
     expect(blocked).toEqual({
       ok: false,
       retryable: false,
+      unreachable: true,
       error: 'unreachable: Forbidden: bot was blocked by the user',
     })
     const bad = toDeliveryFailure(apiError(400, 'Bad Request: message text is empty'))
     expect(bad).toMatchObject({ retryable: false })
     expect(JSON.stringify([blocked, bad])).not.toContain('secret personal text')
+  })
+})
+
+describe('isTransientDbError', () => {
+  const withCode = (code: string) => Object.assign(new Error('x'), { code })
+
+  test('connection losses, shutdowns, overload and serialization failures are transient', () => {
+    for (const code of ['CONNECTION_CLOSED', 'ECONNREFUSED', '08006', '57P01', '53300', '40001']) {
+      expect(isTransientDbError(withCode(code))).toBe(true)
+    }
+    // drizzle wraps the driver's error as its cause.
+    expect(isTransientDbError(new Error('Failed query', { cause: withCode('57P01') }))).toBe(true)
+    expect(isTransientDbError(new Error('PGlite is closed'))).toBe(true)
+  })
+
+  test('bugs and bad data are not: redelivering them would fail again', () => {
+    expect(isTransientDbError(new TypeError('x is undefined'))).toBe(false)
+    expect(isTransientDbError(withCode('23505'))).toBe(false)
+    expect(isTransientDbError(withCode('22P02'))).toBe(false)
+    expect(isTransientDbError('CONNECTION_CLOSED')).toBe(false)
+  })
+})
+
+describe('renderOutbound: asking for the phone', () => {
+  const texts = { shareContact: 'Bagikan nomor' }
+
+  test('a one-button reply keyboard that shares the contact; choices take precedence', () => {
+    expect(renderOutbound({ text: 'Nomor HP?', requestContact: true }, texts)).toEqual([
+      {
+        text: 'Nomor HP?',
+        parse_mode: 'HTML',
+        reply_markup: {
+          keyboard: [[{ text: 'Bagikan nomor', request_contact: true }]],
+          one_time_keyboard: true,
+          resize_keyboard: true,
+        },
+      },
+    ])
+    const [withChoices] = renderOutbound(
+      { text: 'Pilih', requestContact: true, choices: [{ id: 'a', label: 'A' }] },
+      texts
+    )
+    expect(withChoices!.reply_markup).toEqual({
+      inline_keyboard: [[{ text: 'A', callback_data: 'v1|a' }]],
+    })
   })
 })

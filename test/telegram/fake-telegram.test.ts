@@ -250,6 +250,98 @@ describe('fake Telegram Bot API', () => {
     }
   })
 
+  test('flood limits per bot, per chat and per group are configurable, scaled and counted', async () => {
+    // A "second" lasts 50 ms; a group "minute" 3 s.
+    const flooded = await startFakeTelegram({
+      flood: { factor: 0.05, botPerSecond: 3, chatPerSecond: 2, groupPerMinute: 2 },
+    })
+    try {
+      const send = async (chatId: number) => {
+        const response = await fetch(`${flooded.apiRoot}/bot${flooded.token}/sendMessage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ chat_id: chatId, text: 'x' }),
+        })
+        return response.status
+      }
+      // Two to one chat are allowed, the third is over the chat's limit.
+      expect([await send(1), await send(1), await send(1)]).toEqual([200, 200, 429])
+      // One more chat fills the bot's three; a fourth chat is over the bot's limit.
+      expect([await send(2), await send(3)]).toEqual([200, 429])
+      await new Promise((resolve) => setTimeout(resolve, 70))
+      // A group: two a (scaled) minute, even when the seconds allow more.
+      expect(await send(-10)).toBe(200)
+      await new Promise((resolve) => setTimeout(resolve, 70))
+      expect([await send(-10), await send(-10)]).toEqual([200, 429])
+      await new Promise((resolve) => setTimeout(resolve, 70))
+      expect(await send(-10)).toBe(429)
+      expect(flooded.flood).toEqual({
+        accepted: 5,
+        violations: { bot: 1, chat: 1, group: 2 },
+        peak: { bot: 3, chat: 2, group: 2 },
+      })
+    } finally {
+      await flooded.close()
+    }
+  })
+
+  test('an uploaded photo (multipart, attach://) is stored; a venue needs a title and address', async () => {
+    const form = new FormData()
+    form.set('chat_id', '7')
+    form.set('photo', 'attach://pic')
+    form.set('caption', 'Foto &amp; catatan')
+    form.set('parse_mode', 'HTML')
+    form.set('pic', new Blob([new Uint8Array([1, 2, 3])]), 'pic.jpg')
+    const response = await fetch(`${fake.apiRoot}/bot${fake.token}/sendPhoto`, {
+      method: 'POST',
+      body: form,
+    })
+    expect(response.status).toBe(200)
+    const [sent] = fake.sentTo(7)
+    expect(sent).toMatchObject({ method: 'sendPhoto', caption: 'Foto & catatan' })
+    expect([...fake.fileBytes(sent!.photo!)!]).toEqual([1, 2, 3])
+
+    const missing = new FormData()
+    missing.set('chat_id', '7')
+    missing.set('photo', 'attach://nothing')
+    const bad = await fetch(`${fake.apiRoot}/bot${fake.token}/sendPhoto`, {
+      method: 'POST',
+      body: missing,
+    })
+    expect(bad.status).toBe(400)
+
+    expect(
+      (
+        await call('sendVenue', {
+          chat_id: 7,
+          latitude: -8,
+          longitude: 112,
+          title: '',
+          address: 'a',
+        })
+      ).status
+    ).toBe(400)
+    expect(
+      (
+        await call('sendVenue', {
+          chat_id: 7,
+          latitude: -8,
+          longitude: 112,
+          title: 'B',
+          address: 'a',
+        })
+      ).status
+    ).toBe(200)
+  })
+
+  test('failNext can let some calls through first', async () => {
+    fake.failNext({ status: 500 }, 1, 'sendMessage', 2)
+    const statuses = []
+    for (let i = 0; i < 4; i++)
+      statuses.push((await call('sendMessage', { chat_id: 1, text: 'a' })).status)
+    expect(statuses).toEqual([200, 200, 500, 200])
+  })
+
   test('records every call with its status', async () => {
     await call('getMe', {})
     await call('sendMessage', { chat_id: 1 })

@@ -6,8 +6,13 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Config } from '../../src/config.js'
+import { createDb } from '../../src/db/client.js'
+import { linkIdentity, upsertPersonByPhone } from '../../src/db/queries/people.js'
+import { channelIdentities } from '../../src/db/schema/index.js'
+import { seedRegions } from '../../src/db/seed-regions.js'
 import { type Kaderbot, startKaderbot } from '../../src/kaderbot.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
 import { type FakeTelegram, startFakeTelegram, textUpdate } from '../harness/fake-telegram.js'
@@ -88,6 +93,61 @@ describe('startKaderbot with Telegram', () => {
     expect((await post(SECRET)).status).toBe(200)
     await until(() => fake.sentTo(SITI.id).length > 0)
     expect(fake.sentTo(SITI.id)[0]!.text).toMatch(/^Selamat datang di kaderbot/)
+  })
+
+  test('a person marked unreachable (they had blocked the bot) is reachable again once they write', async () => {
+    // The database as an earlier run left it: Siti's chat answered 403 to a broadcast.
+    const open = () => createDb(database ? { databaseUrl: database.url } : { dataDir })
+    const before = await open()
+    try {
+      await seedRegions(before.db)
+      const { person } = await upsertPersonByPhone(before.db, {
+        phone: '+6281200000601',
+        name: 'Siti',
+        roles: ['kader'],
+        regionCode: '35.07',
+      })
+      await linkIdentity(before.db, {
+        personId: person.id,
+        channel: 'telegram',
+        externalId: String(SITI.id),
+      })
+      await before.db
+        .update(channelIdentities)
+        .set({ unreachableAt: new Date('2025-11-20T01:00:00Z') })
+        .where(eq(channelIdentities.externalId, String(SITI.id)))
+    } finally {
+      await before.close()
+    }
+    bot = await startKaderbot(
+      config({
+        botToken: fake.token,
+        apiRoot: fake.apiRoot,
+        mode: 'webhook',
+        webhookSecret: SECRET,
+      }),
+      { logger: silentLogger, hostname: '127.0.0.1' }
+    )
+    const response = await fetch(`${bot.url}/webhook/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(textUpdate(SITI, 'halo')),
+    })
+    expect(response.status).toBe(200)
+    await until(() => fake.sentTo(SITI.id).length > 0)
+    await bot.stop()
+    bot = undefined
+
+    const after = await open()
+    try {
+      const [identity] = await after.db
+        .select({ unreachableAt: channelIdentities.unreachableAt })
+        .from(channelIdentities)
+        .where(eq(channelIdentities.externalId, String(SITI.id)))
+      expect(identity).toEqual({ unreachableAt: null })
+    } finally {
+      await after.close()
+    }
   })
 
   test('polling mode answers updates from getUpdates and stops with the bot', async () => {

@@ -249,7 +249,8 @@ describe('POST /webhook/telegram', () => {
     await sender.drain('telegram')
     await sender.drain('telegram')
     expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
-    expect(await handle.db.select().from(outbox)).toMatchObject([{ status: 'sent', attempts: 2 }])
+    // The 429 was a rate limit, not a failed try: it does not count towards maxAttempts.
+    expect(await handle.db.select().from(outbox)).toMatchObject([{ status: 'sent', attempts: 1 }])
   })
 
   test('a user who blocked the bot leaves the reply failed as unreachable', async () => {
@@ -292,12 +293,124 @@ describe('POST /webhook/telegram', () => {
     expect(await handle.db.select().from(inboundMessages)).toEqual([])
   })
 
-  test('a poisoned update is acknowledged, not redelivered forever', async () => {
+  test('a database failure is not acknowledged: 500, so Telegram delivers the update again', async () => {
     const { post } = await buildBot()
-    // The database is gone, so handling throws: the boundary logs it and answers 200.
+    // The database is gone (a restart, a failover): nothing was committed, Telegram must retry.
     await handle.close()
     const response = await post(textUpdate(SITI, 'halo'))
-    expect(response.status).toBe(200)
+    expect(response.status).toBe(500)
     handle = await createTestDb()
+  })
+
+  test('a poisoned update is acknowledged, not redelivered forever', async () => {
+    const i18n = await testI18n()
+    const handled: string[] = []
+    // A bug met by one update's content: it would fail on every redelivery.
+    const telegram = createTelegramChannel({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      botInfo: fake.botInfo,
+      handleInbound: async (message) => {
+        handled.push(message.externalId)
+        if (message.content.type === 'text' && message.content.text === 'racun') {
+          throw new TypeError("Cannot read properties of undefined (reading 'x')")
+        }
+        return { duplicate: false }
+      },
+      media: createMediaStore(dataDir),
+      texts: {
+        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+      },
+      logger: silentLogger,
+    })
+    const app = createApp({
+      logger: silentLogger,
+      databaseKind: handle.kind,
+      pingDatabase: async () => undefined,
+      telegram: { bot: telegram.bot, secretToken: SECRET },
+    })
+    const post = (update: unknown) =>
+      app.request('/webhook/telegram', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      })
+    expect((await post(textUpdate(SITI, 'racun', { updateId: 91 }))).status).toBe(200)
+    expect((await post(textUpdate(SITI, 'halo', { updateId: 92 }))).status).toBe(200)
+    expect(handled).toEqual(['91', '92'])
+  })
+
+  test('a stuck handler (a database that does not answer) is answered 500, not acknowledged', async () => {
+    const i18n = await testI18n()
+    let release: () => void = () => undefined
+    const telegram = createTelegramChannel({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      botInfo: fake.botInfo,
+      handleInbound: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ duplicate: false })
+        }),
+      media: createMediaStore(dataDir),
+      texts: {
+        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+      },
+      logger: silentLogger,
+    })
+    const app = createApp({
+      logger: silentLogger,
+      databaseKind: handle.kind,
+      pingDatabase: async () => undefined,
+      telegram: { bot: telegram.bot, secretToken: SECRET, timeoutMilliseconds: 100 },
+    })
+    const response = await app.request('/webhook/telegram', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(textUpdate(SITI, 'halo')),
+    })
+    release()
+    expect(response.status).toBe(500)
+  })
+
+  test('a slow photo download does not hold the webhook: the photo counts as unreadable', async () => {
+    await giveConsent(handle.db, [String(SITI.id)], 'telegram')
+    const i18n = await testI18n()
+    const handledKinds: string[] = []
+    const telegram = createTelegramChannel({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      botInfo: fake.botInfo,
+      handleInbound: async (message) => {
+        handledKinds.push(
+          message.content.type === 'unsupported' ? message.content.kind : message.content.type
+        )
+        return { duplicate: false }
+      },
+      media: createMediaStore(dataDir),
+      texts: {
+        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+      },
+      logger: silentLogger,
+      photoTimeoutMs: 300,
+    })
+    const app = createApp({
+      logger: silentLogger,
+      databaseKind: handle.kind,
+      pingDatabase: async () => undefined,
+      telegram: { bot: telegram.bot, secretToken: SECRET },
+    })
+    const file = fake.addFile(PNG, 'png')
+    fake.slowFiles(5000)
+    const started = performance.now()
+    const response = await app.request('/webhook/telegram', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(photoUpdate(SITI, [{ ...file, width: 1, height: 1 }])),
+    })
+    expect(response.status).toBe(200)
+    // Answered at the photo's time bound, long before the file server would have.
+    expect(performance.now() - started).toBeLessThan(4000)
+    expect(handledKinds).toEqual(['document'])
+    expect(await readdir(dataDir)).toEqual([])
   })
 })

@@ -72,6 +72,7 @@ test('reminders the evening before and the morning, then schedule and check-in',
     venue: 'Balai Desa Ardimulyo',
     topic: 'Mengenal mesin jahit',
     checkinMode: 'kode',
+    now: wib('2026-11-25T10:00'),
   })
   const lilis = await person('Lilis', ['peserta'], '35.07.24.2001', 'wa-lilis')
   for (const personId of [nur, stopped, lilis]) {
@@ -184,6 +185,7 @@ test('after a session the absent are marked and greeted; two in a row alert the 
       venue: 'Balai Desa Ardimulyo',
       topic: 'Praktik',
       checkinMode: 'kode',
+      now: wib('2026-11-25T10:00'),
     })
     sessionIds.push(made.id)
   }

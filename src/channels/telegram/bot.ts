@@ -2,29 +2,42 @@
  * The Telegram channel: a grammY `Bot` whose one middleware maps each update to an
  * `InboundMessage` and hands it to the runtime, which commits one transaction (DESIGN P5); the
  * webhook answers only after that. Button presses are always answered, and the pressed keyboard is
- * replaced by the chosen label. Every failure is caught, logged without personal data and
- * acknowledged, because grammY does not route webhook errors to `bot.catch` and a 500 would make
- * Telegram redeliver a poisoned update forever (STACK §4.1).
+ * replaced by the chosen label. A failure of the update itself (a poisoned update) is logged without
+ * personal data and acknowledged, because grammY does not route webhook errors to `bot.catch` and a
+ * 500 would make Telegram redeliver it forever (STACK §4.1). A transient database failure is the
+ * opposite: nothing was committed, so it is thrown, the webhook answers 500 and Telegram delivers
+ * the update again (the `update_id` dedupe makes that safe). A photo is fetched within a time
+ * bound, so a slow download never holds the webhook past Telegram's patience.
  * @module
  */
 import { autoRetry } from '@grammyjs/auto-retry'
 import { Api, Bot, type Context } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { Logger } from '../../lib/logger.js'
+import { describeError } from '../../lib/redact.js'
 import type { ChannelSender, InboundMessage } from '../types.js'
+import { isTransientDbError } from './errors.js'
 import { MAX_TEXT_LENGTH, decodeChoice, escapeHtml } from './render.js'
-import { createTelegramSender, describeTelegramError } from './sender.js'
+import {
+  type TelegramSenderOptions,
+  createTelegramSender,
+  describeTelegramError,
+} from './sender.js'
 import { type PendingPhoto, toInbound } from './to-inbound.js'
 
 /** Where downloaded photos go (the conversation media store satisfies it). */
 export type TelegramMediaStore = {
   put: (bytes: Uint8Array, extension: string) => Promise<string>
+  /** Where a stored reference is on disk (to send a stored photo). */
+  pathOf?: (ref: string) => string
 }
 
 /** The user-facing texts the channel itself writes, rendered from `locales/` by the caller. */
 export type TelegramTexts = {
   /** Appended to a message whose button was pressed, e.g. "✓ Ya". */
   chosen: (label: string) => string
+  /** The "share my number" button of a message asking for the phone (`request_contact`). */
+  shareContact?: string
 }
 
 export type TelegramChannelDeps = {
@@ -37,6 +50,10 @@ export type TelegramChannelDeps = {
   texts: TelegramTexts
   logger: Logger
   clock?: () => Date
+  /** How long fetching a photo may take before it counts as unreadable (default 5 s). */
+  photoTimeoutMs?: number
+  /** Pacing and concurrency of the outbox sender (tests scale them). */
+  sender?: Omit<TelegramSenderOptions, 'mediaPath'>
 }
 
 export type TelegramChannel = {
@@ -59,12 +76,25 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   })
   bot.api.config.use(autoRetry(RETRY_BOUNDS))
+  const rawApi = new Api(deps.token, { apiRoot: deps.apiRoot })
+  // Only long polling reaches this (a webhook error becomes a 500): without it, grammY
+  // would stop polling at a database hiccup. Polling has no redelivery, so the update is lost.
+  bot.catch((error) => {
+    logger.error(
+      { updateId: error.ctx.update.update_id, error: describeError(error.error) },
+      'telegram update lost'
+    )
+  })
 
   bot.use(async (ctx) => {
     const updateId = ctx.update.update_id
     try {
       await handleUpdate(ctx)
     } catch (error) {
+      if (isTransientDbError(error)) {
+        logger.warn({ updateId, error: describeError(error) }, 'telegram update deferred')
+        throw error
+      }
       logger.error({ updateId, error: describeTelegramError(error) }, 'telegram update failed')
     } finally {
       if (ctx.callbackQuery) {
@@ -91,10 +121,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   async function withPhoto(ctx: Context, pending: PendingPhoto): Promise<InboundMessage> {
     try {
       if ((pending.fileSize ?? 0) > MAX_PHOTO_BYTES) throw new Error('photo too large')
-      const file = await ctx.api.getFile(pending.fileId)
+      const signal = AbortSignal.timeout(deps.photoTimeoutMs ?? 5000)
+      // Without grammY's retries: a slow or failing file server must not hold the webhook.
+      const file = await rawApi.getFile(
+        pending.fileId,
+        signal as Parameters<typeof rawApi.getFile>[1]
+      )
       if (!file.file_path) throw new Error('no file path')
       const url = `${deps.apiRoot}/file/bot${deps.token}/${file.file_path}`
-      const response = await fetch(url)
+      const response = await fetch(url, { signal })
       if (!response.ok) throw new Error(`download status ${response.status}`)
       const bytes = new Uint8Array(await response.arrayBuffer())
       if (bytes.length > MAX_PHOTO_BYTES) throw new Error('photo too large')
@@ -140,7 +175,12 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   }
 
   const senderApi = new Api(deps.token, { apiRoot: deps.apiRoot })
-  return { bot, sender: createTelegramSender(senderApi) }
+  const sender = createTelegramSender(senderApi, {
+    ...deps.sender,
+    ...(deps.texts.shareContact ? { texts: { shareContact: deps.texts.shareContact } } : {}),
+    ...(deps.media.pathOf ? { mediaPath: deps.media.pathOf } : {}),
+  })
+  return { bot, sender }
 }
 
 /** The commands shown in Telegram's menu, in order; descriptions come from `locales/`. */

@@ -3,8 +3,9 @@
  * parse mode with `&`, `<` and `>` escaped, so nothing a flow writes is read as markup. Choices
  * become an inline keyboard, one button per row, whose callback data is `v1|<choice id>` (at most
  * 64 bytes, Telegram's limit). A message with a choice id too long for that falls back to a
- * numbered list, which the engine accepts as typed answers. Texts longer than 4096 characters are
- * split at line boundaries; the keyboard goes on the last part.
+ * numbered list, which the engine accepts as typed answers. A message asking for the person's
+ * phone gets a one-button reply keyboard that shares their contact. Texts longer than 4096
+ * characters are split at line boundaries; the keyboard goes on the last part.
  * @module
  */
 import type { OutboundMessage } from '../types.js'
@@ -19,11 +20,18 @@ const CALLBACK_PREFIX = 'v1|'
 
 export type InlineButton = { text: string; callback_data: string }
 
+/** A reply keyboard with one button that shares the person's own contact (onboarding). */
+export type ContactKeyboard = {
+  keyboard: { text: string; request_contact: true }[][]
+  one_time_keyboard: true
+  resize_keyboard: true
+}
+
 /** What `api.sendMessage(chatId, text, other)` receives, minus the chat id. */
 export type SendMessageParams = {
   text: string
   parse_mode: 'HTML'
-  reply_markup?: { inline_keyboard: InlineButton[][] }
+  reply_markup?: { inline_keyboard: InlineButton[][] } | ContactKeyboard
 }
 
 /** Escapes the three characters HTML parse mode reserves. */
@@ -46,8 +54,14 @@ export function decodeChoice(data: string): string | undefined {
   return id.length > 0 ? id : undefined
 }
 
+/** Texts of the channel's own buttons, from `locales/`. */
+export type RenderTexts = {
+  /** The label of the "share my number" button (`request_contact`). */
+  shareContact: string
+}
+
 /** Renders one outbound message as the sends it takes, in order. */
-export function renderOutbound(message: OutboundMessage): SendMessageParams[] {
+export function renderOutbound(message: OutboundMessage, texts?: RenderTexts): SendMessageParams[] {
   const choices = message.choices ?? []
   const encoded = choices.map((choice) => encodeChoice(choice.id))
   const asButtons = encoded.every((data) => data !== undefined)
@@ -64,6 +78,13 @@ export function renderOutbound(message: OutboundMessage): SendMessageParams[] {
       inline_keyboard: choices.map((choice, i) => [
         { text: choice.label, callback_data: encoded[i]! },
       ]),
+    }
+  } else if (choices.length === 0 && message.requestContact && texts) {
+    // Telegram sends the person's own number with one tap; it is matched like a typed one.
+    parts[parts.length - 1]!.reply_markup = {
+      keyboard: [[{ text: texts.shareContact, request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
     }
   }
   return parts
@@ -105,4 +126,61 @@ export function splitText(text: string, limit = MAX_TEXT_LENGTH): string[] {
   }
   push()
   return parts.length > 0 ? parts : [text]
+}
+
+/** Telegram's limit for a photo caption, in characters after entity parsing. */
+export const MAX_CAPTION_LENGTH = 1024
+
+/** One Bot API call of an outbound message, in the order they go out. */
+export type TelegramSend =
+  | ({ method: 'sendMessage' } & SendMessageParams)
+  | {
+      method: 'sendPhoto'
+      /** The media reference the message carries (`media:…`, a URL, or a Telegram file id). */
+      photo: string
+      caption?: string
+      parse_mode?: 'HTML'
+      reply_markup?: SendMessageParams['reply_markup']
+    }
+  | { method: 'sendLocation'; latitude: number; longitude: number }
+  | { method: 'sendVenue'; latitude: number; longitude: number; title: string; address: string }
+
+/**
+ * Every call one message takes: the photo first (with the text as its caption when it fits), then
+ * the text in parts, then the map pin. The keyboard rides on the last call that carries text.
+ */
+export function renderSends(message: OutboundMessage, labels?: RenderTexts): TelegramSend[] {
+  const sends: TelegramSend[] = []
+  const texts = message.text.trim().length > 0 ? renderOutbound(message, labels) : []
+  if (message.media?.kind === 'photo') {
+    const only = texts.length === 1 ? texts[0] : undefined
+    if (only && only.text.length <= MAX_CAPTION_LENGTH) {
+      sends.push({
+        method: 'sendPhoto',
+        photo: message.media.ref,
+        caption: only.text,
+        parse_mode: 'HTML',
+        ...(only.reply_markup ? { reply_markup: only.reply_markup } : {}),
+      })
+      texts.length = 0
+    } else {
+      sends.push({ method: 'sendPhoto', photo: message.media.ref })
+    }
+  }
+  sends.push(...texts.map((part) => ({ method: 'sendMessage' as const, ...part })))
+  const place = message.location
+  if (place) {
+    sends.push(
+      place.name && place.address
+        ? {
+            method: 'sendVenue',
+            latitude: place.lat,
+            longitude: place.lng,
+            title: place.name,
+            address: place.address,
+          }
+        : { method: 'sendLocation', latitude: place.lat, longitude: place.lng }
+    )
+  }
+  return sends
 }

@@ -5,32 +5,77 @@
  * Telegram's `retry_after` instead of sleeping here.
  * @module
  */
-import { GrammyError, HttpError } from 'grammy'
+import { type Api, GrammyError, HttpError, InputFile } from 'grammy'
 import { describeError } from '../../lib/redact.js'
-import type { ChannelSender, DeliveryResult } from '../types.js'
-import { renderOutbound } from './render.js'
-import type { SendMessageParams } from './render.js'
+import type { ChannelSender, DeliveryResult, PacingLimits } from '../types.js'
+import { type RenderTexts, type TelegramSend, renderSends } from './render.js'
 
 /** The part of grammY's `Api` the sender uses. */
-export type TelegramSendApi = {
-  sendMessage: (
-    chatId: number | string,
-    text: string,
-    other: Omit<SendMessageParams, 'text'>
-  ) => Promise<{ message_id: number }>
+export type TelegramSendApi = Pick<Api, 'sendMessage' | 'sendPhoto' | 'sendLocation' | 'sendVenue'>
+
+/**
+ * Telegram's limits (DESIGN P6): about 30 messages a second per bot, one a second per chat, 20 a
+ * minute per group (negative chat ids).
+ */
+export const TELEGRAM_PACING: PacingLimits = {
+  total: { count: 30, windowMs: 1000 },
+  perChat: { count: 1, windowMs: 1000 },
+  perGroup: { count: 20, windowMs: 60_000 },
+  isGroup: (recipientId) => recipientId.startsWith('-'),
 }
 
-export function createTelegramSender(api: TelegramSendApi): ChannelSender {
+export type TelegramSenderOptions = {
+  /** Where a `media:` reference is on disk (the conversation media store). */
+  mediaPath?: (ref: string) => string
+  /** Replaces `TELEGRAM_PACING` (tests scale it). */
+  pacing?: PacingLimits
+  /** Sends in flight at once (default 4: Telegram answers in about 100 ms). */
+  concurrency?: number
+  /** Labels of the channel's own buttons (without them, no "share my number" button). */
+  texts?: RenderTexts
+}
+
+export function createTelegramSender(
+  api: TelegramSendApi,
+  options: TelegramSenderOptions = {}
+): ChannelSender {
+  /** A stored photo is uploaded; a URL or a Telegram file id is passed on. */
+  const photoOf = (ref: string): InputFile | string => {
+    if (ref.startsWith('media:') && options.mediaPath) return new InputFile(options.mediaPath(ref))
+    return ref
+  }
+
+  const call = async (chatId: string, send: TelegramSend): Promise<{ message_id: number }> => {
+    switch (send.method) {
+      case 'sendMessage': {
+        const { method: _method, text, ...other } = send
+        return api.sendMessage(chatId, text, other)
+      }
+      case 'sendPhoto': {
+        const { method: _method, photo, ...other } = send
+        return api.sendPhoto(chatId, photoOf(photo), other)
+      }
+      case 'sendLocation':
+        return api.sendLocation(chatId, send.latitude, send.longitude)
+      case 'sendVenue':
+        return api.sendVenue(chatId, send.latitude, send.longitude, send.title, send.address)
+    }
+  }
+
   return {
     channel: 'telegram',
-    async send(recipientId, message): Promise<DeliveryResult> {
-      // A message longer than one Telegram message goes out in parts; if a later part fails, the
-      // retry sends the earlier ones again (rare: only texts over 4096 characters).
+    pacing: options.pacing ?? TELEGRAM_PACING,
+    concurrency: options.concurrency ?? 4,
+    async send(recipientId, message, progress): Promise<DeliveryResult> {
+      // A message of several calls (a long text, a photo, a pin) records each call but the last,
+      // so a retry after a later call failed does not send the earlier ones again.
+      const sends = renderSends(message, options.texts)
       let lastId: number | undefined
       try {
-        for (const { text, ...other } of renderOutbound(message)) {
-          const sent = await api.sendMessage(recipientId, text, other)
+        for (let part = progress?.partsSent ?? 0; part < sends.length; part++) {
+          const sent = await call(recipientId, sends[part]!)
           lastId = sent.message_id
+          if (part < sends.length - 1) await progress?.partSent(part + 1)
         }
       } catch (error) {
         return toDeliveryFailure(error)
@@ -55,7 +100,14 @@ export function toDeliveryFailure(error: unknown): DeliveryResult & { ok: false 
       }
     }
     if (code >= 500) return { ok: false, retryable: true, error: `${code}: ${description}` }
-    if (code === 403) return { ok: false, retryable: false, error: `unreachable: ${description}` }
+    if (code === 403) {
+      return {
+        ok: false,
+        retryable: false,
+        unreachable: true,
+        error: `unreachable: ${description}`,
+      }
+    }
     return { ok: false, retryable: false, error: `${code}: ${description}` }
   }
   if (error instanceof HttpError) {

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, lt, lte, notExists, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, lt, lte, notExists, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
-import { outbox } from '../schema/index.js'
+import { channelIdentities, outbox, people } from '../schema/index.js'
 
 export type OutboxRow = typeof outbox.$inferSelect
 
@@ -14,6 +14,8 @@ export type EnqueueParams = {
   conversationId?: number
   inboundId?: number
   turn?: number
+  /** Whom a reminder, nudge or broadcast is for: an opted-out person is then skipped. */
+  personId?: number
 }
 
 /** Adds messages to the outbox, in order; the sender delivers them (DESIGN P6). */
@@ -31,7 +33,13 @@ export const listRepliesTo = async (db: DbOrTx, inboundId: number) =>
     .where(eq(outbox.inboundId, inboundId))
     .orderBy(asc(outbox.id))
 
-export type ClaimParams = { channel: ChannelName; limit: number; leaseSeconds: number }
+export type ClaimParams = {
+  channel: ChannelName
+  limit: number
+  leaseSeconds: number
+  /** Only rows more urgent than this priority (a live reply overtaking a broadcast batch). */
+  priorityBelow?: number
+}
 
 const earlier = alias(outbox, 'earlier')
 
@@ -60,7 +68,14 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
   const claimable = db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.channel, params.channel), due, notExists(waiting)))
+    .where(
+      and(
+        eq(outbox.channel, params.channel),
+        due,
+        params.priorityBelow === undefined ? undefined : lt(outbox.priority, params.priorityBelow),
+        notExists(waiting)
+      )
+    )
     .orderBy(asc(outbox.priority), asc(outbox.id))
     .limit(params.limit)
     .for('update', { skipLocked: true })
@@ -77,19 +92,55 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
   return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id)
 }
 
-/** Gives a claimed message back untried (its turn comes after an earlier one that failed). */
-export const releaseClaim = async (db: DbOrTx, id: number): Promise<void> => {
-  await db
+/**
+ * A claim: the row and the attempt number it was claimed with. Every write after the claim is
+ * fenced by both, so a sender that lost its claim (its lease expired and another sender took the
+ * row) changes nothing; the functions resolve to whether the write took effect.
+ */
+export type Claim = {
+  id: number
+  /** The attempt number the row was claimed with; without it the write is not fenced. */
+  attempts?: number
+}
+
+const claimed = (claim: Claim) =>
+  claim.attempts === undefined
+    ? eq(outbox.id, claim.id)
+    : and(
+        eq(outbox.id, claim.id),
+        eq(outbox.status, 'sending'),
+        eq(outbox.attempts, claim.attempts)
+      )
+
+/**
+ * Gives a claimed message back untried: its turn comes after an earlier one that failed, pacing
+ * holds it for longer than a batch should wait (`notBeforeInMs`), or the sender is stopping.
+ */
+export const releaseClaim = async (
+  db: DbOrTx,
+  claim: Claim,
+  notBeforeInMs?: number
+): Promise<boolean> => {
+  const rows = await db
     .update(outbox)
-    .set({ status: 'queued', attempts: sql`${outbox.attempts} - 1`, leaseUntil: null })
-    .where(eq(outbox.id, id))
+    .set({
+      status: 'queued',
+      attempts: sql`${outbox.attempts} - 1`,
+      leaseUntil: null,
+      ...(notBeforeInMs === undefined
+        ? {}
+        : { notBefore: sql`now() + make_interval(secs => ${notBeforeInMs / 1000})` }),
+    })
+    .where(claimed(claim))
+    .returning({ id: outbox.id })
+  return rows.length > 0
 }
 
 export const markSent = async (
   db: DbOrTx,
-  params: { id: number; platformMessageId?: string }
-): Promise<void> => {
-  await db
+  params: Claim & { platformMessageId?: string | null }
+): Promise<boolean> => {
+  const rows = await db
     .update(outbox)
     .set({
       status: 'sent',
@@ -98,23 +149,147 @@ export const markSent = async (
       leaseUntil: null,
       lastError: null,
     })
-    .where(eq(outbox.id, params.id))
+    .where(claimed(params))
+    .returning({ id: outbox.id })
+  return rows.length > 0
 }
 
-export type MarkFailedParams = { id: number; error: string; retryInMs?: number }
+/** Records that the first `partsSent` parts of a long message went out (a retry sends the rest). */
+export const markPartsSent = async (
+  db: DbOrTx,
+  params: Claim & { partsSent: number }
+): Promise<boolean> => {
+  const rows = await db
+    .update(outbox)
+    .set({ partsSent: params.partsSent })
+    .where(claimed(params))
+    .returning({ id: outbox.id })
+  return rows.length > 0
+}
+
+export type MarkFailedParams = Claim & {
+  error: string
+  retryInMs?: number
+  /** A rate limit (429) is no failure of the message: the attempt does not count. */
+  refundAttempt?: boolean
+}
 
 /** A failed attempt: queued again after `retryInMs`, or failed for good without it. */
-export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<void> => {
+export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<boolean> => {
   const retry = params.retryInMs !== undefined
-  await db
+  const rows = await db
     .update(outbox)
     .set({
       status: retry ? 'queued' : 'failed',
       lastError: params.error.slice(0, 500),
       leaseUntil: null,
+      ...(retry && params.refundAttempt ? { attempts: sql`${outbox.attempts} - 1` } : {}),
       notBefore: retry
         ? sql`now() + make_interval(secs => ${params.retryInMs! / 1000})`
         : sql`${outbox.notBefore}`,
     })
-    .where(eq(outbox.id, params.id))
+    .where(claimed(params))
+    .returning({ id: outbox.id })
+  return rows.length > 0
+}
+
+export type SkipReason = 'opted_out' | 'unreachable'
+
+/**
+ * Skips the claimed rows above `livePriority` that must not go out: to a person who opted out
+ * (BERHENTI), or to a chat the channel reported unreachable. Replies to what a person wrote are
+ * never skipped. Resolves to the skipped rows' ids.
+ */
+export const skipUnwanted = async (
+  db: DbOrTx,
+  params: { claims: Claim[]; livePriority: number }
+): Promise<number[]> => {
+  if (params.claims.length === 0) return []
+  const optedOut = db
+    .select({ one: sql`1` })
+    .from(people)
+    .where(and(eq(people.id, outbox.personId), isNotNull(people.optedOutAt)))
+  const unreachable = db
+    .select({ one: sql`1` })
+    .from(channelIdentities)
+    .where(
+      and(
+        eq(channelIdentities.channel, outbox.channel),
+        eq(channelIdentities.externalId, outbox.recipientId),
+        isNotNull(channelIdentities.unreachableAt)
+      )
+    )
+  const rows = await db
+    .update(outbox)
+    .set({
+      status: 'skipped',
+      leaseUntil: null,
+      skipReason: sql`case when exists ${optedOut} then 'opted_out' else 'unreachable' end`,
+    })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          params.claims.map((claim) => claim.id)
+        ),
+        eq(outbox.status, 'sending'),
+        gt(outbox.priority, params.livePriority),
+        or(sql`exists ${optedOut}`, sql`exists ${unreachable}`)
+      )
+    )
+    .returning({ id: outbox.id })
+  return rows.map((row) => row.id)
+}
+
+/** The channel reported this chat unreachable (Telegram 403: the person blocked the bot). */
+export const markRecipientUnreachable = async (
+  db: DbOrTx,
+  params: { channel: ChannelName; recipientId: string; at: Date }
+): Promise<void> => {
+  await db
+    .update(channelIdentities)
+    .set({ unreachableAt: params.at })
+    .where(
+      and(
+        eq(channelIdentities.channel, params.channel),
+        eq(channelIdentities.externalId, params.recipientId)
+      )
+    )
+}
+
+/** They wrote to us again: the chat is reachable. Cheap when nothing is marked. */
+export const clearRecipientUnreachable = async (
+  db: DbOrTx,
+  params: { channel: ChannelName; recipientId: string }
+): Promise<void> => {
+  await db
+    .update(channelIdentities)
+    .set({ unreachableAt: null })
+    .where(
+      and(
+        eq(channelIdentities.channel, params.channel),
+        eq(channelIdentities.externalId, params.recipientId),
+        isNotNull(channelIdentities.unreachableAt)
+      )
+    )
+}
+
+/**
+ * Ends the leases of every row a channel's previous sender was sending: the new lease holder
+ * calls it between its own batches, once the old holder can no longer be sending, so those rows
+ * are retried at once rather than when their leases run out. Resolves to how many it freed.
+ */
+export const expireChannelLeases = async (db: DbOrTx, channel: ChannelName): Promise<number> => {
+  const rows = await db
+    .update(outbox)
+    .set({ leaseUntil: sql`now() - interval '1 millisecond'` })
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        eq(outbox.status, 'sending'),
+        sql`${outbox.leaseUntil} >= now()`
+      )
+    )
+    .returning({ id: outbox.id })
+  return rows.length
 }

@@ -1,4 +1,5 @@
 import { and, arrayContains, asc, eq, gte, isNull, lt, notExists } from 'drizzle-orm'
+import type { ProgrammeSettings } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
   attendance,
@@ -10,16 +11,30 @@ import {
   trainingSessions,
 } from '../schema/index.js'
 
+const planningColumns = {
+  id: trainingSessions.id,
+  date: trainingSessions.date,
+  startsAt: trainingSessions.startsAt,
+  endsAt: trainingSessions.endsAt,
+  settings: programmes.settings,
+}
+
+/** A session as the reminder planner needs it: when, and its programme's settings. */
+export type SessionForPlanning = {
+  id: number
+  date: string
+  startsAt: Date
+  endsAt: Date
+  settings: Partial<ProgrammeSettings>
+}
+
 /** Sessions (not cancelled) starting in `[from, to)`, with their programme's settings. */
-export const listSessionsStartingBetween = async (db: DbOrTx, params: { from: Date; to: Date }) =>
+export const listSessionsStartingBetween = async (
+  db: DbOrTx,
+  params: { from: Date; to?: Date; sessionId?: number }
+): Promise<SessionForPlanning[]> =>
   db
-    .select({
-      id: trainingSessions.id,
-      date: trainingSessions.date,
-      startsAt: trainingSessions.startsAt,
-      endsAt: trainingSessions.endsAt,
-      settings: programmes.settings,
-    })
+    .select(planningColumns)
     .from(trainingSessions)
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
     .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
@@ -27,7 +42,8 @@ export const listSessionsStartingBetween = async (db: DbOrTx, params: { from: Da
       and(
         eq(trainingSessions.cancelled, false),
         gte(trainingSessions.startsAt, params.from),
-        lt(trainingSessions.startsAt, params.to)
+        params.to === undefined ? undefined : lt(trainingSessions.startsAt, params.to),
+        params.sessionId === undefined ? undefined : eq(trainingSessions.id, params.sessionId)
       )
     )
     .orderBy(asc(trainingSessions.startsAt))
@@ -43,6 +59,8 @@ export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
       venue: trainingSessions.venue,
       topic: trainingSessions.topic,
       cancelled: trainingSessions.cancelled,
+      revision: trainingSessions.revision,
+      cohortCode: cohorts.code,
       track: cohorts.track,
       mentorId: cohorts.mentorId,
       checkinCode: trainingSessions.checkinCode,
@@ -55,11 +73,12 @@ export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
 
 /**
  * Who a session reminder goes to: active enrollees of the cohort who have not said BERHENTI and
- * have not excused themselves (izin) from this session, with a chat identity to reach them.
+ * have not excused themselves (izin) from this session (unless `includeExcused`: a change notice
+ * goes to them too, the new time may suit them), with a chat identity to reach them.
  */
 export const listReminderRecipients = async (
   db: DbOrTx,
-  params: { cohortId: number; sessionId: number }
+  params: { cohortId: number; sessionId: number; includeExcused?: boolean }
 ) =>
   db
     .selectDistinct({ personId: people.id })
@@ -72,18 +91,20 @@ export const listReminderRecipients = async (
         eq(enrollments.status, 'active'),
         eq(people.status, 'active'),
         isNull(people.optedOutAt),
-        notExists(
-          db
-            .select({ id: attendance.id })
-            .from(attendance)
-            .where(
-              and(
-                eq(attendance.sessionId, params.sessionId),
-                eq(attendance.personId, people.id),
-                eq(attendance.status, 'izin')
-              )
+        params.includeExcused
+          ? undefined
+          : notExists(
+              db
+                .select({ id: attendance.id })
+                .from(attendance)
+                .where(
+                  and(
+                    eq(attendance.sessionId, params.sessionId),
+                    eq(attendance.personId, people.id),
+                    eq(attendance.status, 'izin')
+                  )
+                )
             )
-        )
       )
     )
 

@@ -15,9 +15,15 @@
  */
 import { and, eq, inArray, lte } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import type { AttendanceStatus } from '../../domain/training.js'
+import { ONLINE_SALES_CHANNELS, type AttendanceStatus } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
-import { attendance, cohorts, enrollments, trainingSessions } from '../schema/index.js'
+import {
+  attendance,
+  cohorts,
+  enrollments,
+  followUpSurveys,
+  trainingSessions,
+} from '../schema/index.js'
 import { getProgrammeSettings } from './training.js'
 
 /** Consecutive absences from the latest held sessions that make a drop-out. */
@@ -224,4 +230,120 @@ export async function targetAchievement(
   const settings = await getProgrammeSettings(db, params.programmeId)
   const facts = await loadFacts(db, params)
   return percent(facts.enrollments.length, settings.target)
+}
+
+/** A graduate in scope with her latest answered follow-up wave (`null`: none answered yet). */
+type GraduateFacts = {
+  latest: {
+    businessStarted: boolean | null
+    channels: string[] | null
+    incomeBracket: string | null
+  } | null
+}
+
+/**
+ * The graduates of the cohorts in scope (enrollments `completed` by `asOf`) and, for each, the
+ * answered follow-up wave (answered by `asOf`) with the highest wave number.
+ */
+async function loadGraduates(db: DbOrTx, scope: TrainingIndicatorScope): Promise<GraduateFacts[]> {
+  const conditions: (SQL | undefined)[] = [
+    eq(cohorts.programmeId, scope.programmeId),
+    eq(enrollments.status, 'completed'),
+    lte(enrollments.completedAt, scope.asOf),
+  ]
+  if (scope.cohortId !== undefined) conditions.push(eq(cohorts.id, scope.cohortId))
+  if (scope.kecamatanCode !== undefined) {
+    conditions.push(eq(cohorts.kecamatanCode, scope.kecamatanCode))
+  }
+  const graduates = await db
+    .select({ id: enrollments.id })
+    .from(enrollments)
+    .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
+    .where(and(...conditions))
+  const ids = graduates.map((g) => g.id)
+  const answers =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            enrollmentId: followUpSurveys.enrollmentId,
+            wave: followUpSurveys.wave,
+            businessStarted: followUpSurveys.businessStarted,
+            channels: followUpSurveys.channels,
+            incomeBracket: followUpSurveys.incomeBracket,
+          })
+          .from(followUpSurveys)
+          .where(
+            and(
+              inArray(followUpSurveys.enrollmentId, ids),
+              eq(followUpSurveys.status, 'answered'),
+              lte(followUpSurveys.answeredAt, scope.asOf)
+            )
+          )
+  const latest = new Map<number, (typeof answers)[number]>()
+  for (const answer of answers) {
+    const seen = latest.get(answer.enrollmentId)
+    if (!seen || answer.wave > seen.wave) latest.set(answer.enrollmentId, answer)
+  }
+  return ids.map((id) => ({ latest: latest.get(id) ?? null }))
+}
+
+export type FollowUpIndicatorParams = TrainingIndicatorScope
+
+/**
+ * Business-start rate = graduates whose latest answered follow-up says a business runs ÷
+ * graduates reached (with at least one answered follow-up) × 100 (DOMAIN decision 13, §5.5).
+ * Graduates are enrollments completed by `asOf`; answers count when given by `asOf`.
+ */
+export async function businessStartRate(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<TrainingIndicator> {
+  const reached = (await loadGraduates(db, params)).filter((g) => g.latest !== null)
+  return percent(reached.filter((g) => g.latest!.businessStarted === true).length, reached.length)
+}
+
+/**
+ * Graduates with income = graduates whose latest answered follow-up reports any income from the
+ * skill (a bracket other than `none`) ÷ graduates reached × 100.
+ */
+export async function graduatesWithIncomeRate(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<TrainingIndicator> {
+  const reached = (await loadGraduates(db, params)).filter((g) => g.latest !== null)
+  const earning = reached.filter(
+    (g) => g.latest!.incomeBracket !== null && g.latest!.incomeBracket !== 'none'
+  )
+  return percent(earning.length, reached.length)
+}
+
+/**
+ * Online-sales share = graduates whose latest answered follow-up names an online sales channel
+ * (WhatsApp, Facebook, a marketplace, a food-delivery app) ÷ graduates whose latest answered
+ * follow-up says a business runs × 100.
+ */
+export async function onlineSalesShare(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<TrainingIndicator> {
+  const withBusiness = (await loadGraduates(db, params)).filter(
+    (g) => g.latest?.businessStarted === true
+  )
+  const online = withBusiness.filter((g) =>
+    (g.latest!.channels ?? []).some((channel) => ONLINE_SALES_CHANNELS.includes(channel))
+  )
+  return percent(online.length, withBusiness.length)
+}
+
+/**
+ * Tracer response rate = graduates who answered at least one follow-up (with consent) ÷
+ * graduates × 100. A declined consent is not an answer.
+ */
+export async function tracerResponseRate(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<TrainingIndicator> {
+  const graduates = await loadGraduates(db, params)
+  return percent(graduates.filter((g) => g.latest !== null).length, graduates.length)
 }

@@ -5,18 +5,33 @@
  * @module
  */
 import { randomInt } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, like, lte, ne, sql } from 'drizzle-orm'
 import {
   DEFAULT_PROGRAMME_CODE,
   DEFAULT_PROGRAMME_SETTINGS,
+  SESSION_CHANGED_KIND,
   type AttendanceStatus,
   type CheckinMode,
   type ProgrammeSettings,
+  type SessionChange,
+  type SessionChangePayload,
+  type SessionPlace,
   type SkillTrack,
+  sessionFirePrefix,
 } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import { rowsOf, toNumber } from '../raw.js'
-import { attendance, cohorts, enrollments, programmes, trainingSessions } from '../schema/index.js'
+import {
+  attendance,
+  cohorts,
+  enrollments,
+  fires,
+  people,
+  programmes,
+  trainingNotices,
+  trainingSessions,
+} from '../schema/index.js'
+import { planFires } from './fires.js'
 import type { UpsertAction } from './people.js'
 
 /** The default programme's display name. */
@@ -143,11 +158,16 @@ export type UpsertSessionParams = {
   checkinMode: CheckinMode
   /** `null`/absent: the programme's `checkinRadiusMeters`. */
   radiusMeters?: number | null
+  /** `true` cancels, `false` restores a cancelled session; absent keeps the stored flag. */
+  cancelled?: boolean
+  /** The moment of the change: a change notice is due then. */
+  now: Date
 }
 
 /**
- * What `upsertSession` did. `changed` is true when an existing session moved (start, end, venue or
- * coordinates): the participants must be told; a new topic alone does not set it.
+ * What `upsertSession` did. `changed` is true when the participants are told of the update: an
+ * existing session moved (start, end, venue), was cancelled or restored; a new topic alone or a
+ * change of coordinates does not set it.
  */
 export type UpsertSessionResult = { id: number; action: UpsertAction; changed: boolean }
 
@@ -156,9 +176,92 @@ export function createCheckinCode(): string {
   return String(randomInt(0, 10_000)).padStart(4, '0')
 }
 
+type StoredSession = typeof trainingSessions.$inferSelect
+
+const placeOf = (session: { startsAt: Date; endsAt: Date; venue: string }): SessionPlace => ({
+  startsAt: session.startsAt.toISOString(),
+  endsAt: session.endsAt.toISOString(),
+  venue: session.venue,
+})
+
+const samePlace = (a: SessionPlace, b: SessionPlace) =>
+  a.startsAt === b.startsAt && a.endsAt === b.endsAt && a.venue === b.venue
+
+/**
+ * After a session moved, was cancelled or restored (inside the updating transaction): drops its
+ * pending reminders and end-of-session fire (planned for the old time; the change notice plans
+ * the new ones) and plans one change notice due `now`, measured against what the participants
+ * last heard: a notice still pending is replaced, and a change undone before it went out tells
+ * nobody anything. Past sessions (ended before `now`, old and new) are corrected silently.
+ */
+async function noteSessionChange(
+  tx: DbOrTx,
+  params: { stored: StoredSession; next: StoredSession; now: Date }
+): Promise<void> {
+  const { stored, next, now } = params
+  const dropped = await tx
+    .delete(fires)
+    .where(
+      and(eq(fires.status, 'pending'), like(fires.dedupeKey, `${sessionFirePrefix(stored.id)}%`))
+    )
+    .returning({ kind: fires.kind, payload: fires.payload })
+  const pending = dropped.find((fire) => fire.kind === SESSION_CHANGED_KIND)?.payload as
+    SessionChangePayload | undefined
+  const known = pending
+    ? { cancelled: pending.change === 'restored', place: pending.previous }
+    : { cancelled: stored.cancelled, place: placeOf(stored) }
+  const place = placeOf(next)
+  const change: SessionChange | undefined =
+    next.cancelled && !known.cancelled
+      ? 'cancelled'
+      : !next.cancelled && known.cancelled
+        ? 'restored'
+        : !next.cancelled && !samePlace(place, known.place)
+          ? 'moved'
+          : undefined
+  const over = (endsAt: string) => new Date(endsAt).getTime() <= now.getTime()
+  if (!change || (over(known.place.endsAt) && over(place.endsAt))) return
+  await planFires(tx, [
+    {
+      kind: SESSION_CHANGED_KIND,
+      dedupeKey: `${sessionFirePrefix(stored.id)}change:${next.revision}`,
+      dueAt: now,
+      graceSeconds: 24 * 3600,
+      payload: {
+        sessionId: stored.id,
+        revision: next.revision,
+        change,
+        previous: known.place,
+      } satisfies SessionChangePayload,
+    },
+  ])
+}
+
+/** Writes a session's new values, bumping its revision and noting the change when it is one. */
+async function updateStoredSession(
+  tx: DbOrTx,
+  stored: StoredSession,
+  values: Partial<StoredSession>,
+  now: Date
+): Promise<boolean> {
+  const merged = { ...stored, ...values }
+  const notable =
+    merged.cancelled !== stored.cancelled ||
+    (!merged.cancelled && !samePlace(placeOf(merged), placeOf(stored)))
+  const next = { ...merged, revision: notable ? stored.revision + 1 : stored.revision }
+  await tx
+    .update(trainingSessions)
+    .set({ ...values, revision: next.revision })
+    .where(eq(trainingSessions.id, stored.id))
+  if (notable) await noteSessionChange(tx, { stored, next, now })
+  return notable
+}
+
 /**
  * Inserts the session of a cohort on a date with a new 4-digit `checkin_code`, or updates the
- * stored one, keeping its check-in code and its `cancelled` flag. Safe against a concurrent
+ * stored one, keeping its check-in code (and its `cancelled` flag unless given). A move, a
+ * cancellation or a restoration plans a change notice to the participants and the mentor and
+ * drops the reminders planned for the old time (`noteSessionChange`). Safe against a concurrent
  * import of the same session (the insert does nothing on conflict, then the row is locked).
  */
 export async function upsertSession(
@@ -180,7 +283,7 @@ export async function upsertSession(
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(trainingSessions)
-      .values({ ...values, checkinCode: createCheckinCode() })
+      .values({ ...values, cancelled: params.cancelled ?? false, checkinCode: createCheckinCode() })
       .onConflictDoNothing({ target: [trainingSessions.cohortId, trainingSessions.date] })
       .returning({ id: trainingSessions.id })
     if (inserted[0]) return { id: inserted[0].id, action: 'inserted', changed: false }
@@ -194,20 +297,112 @@ export async function upsertSession(
       .for('update')
     const stored = rows[0]
     if (!stored) throw new Error('upsertSession: the conflicting row disappeared')
-    const moved =
-      stored.startsAt.getTime() !== values.startsAt.getTime() ||
-      stored.endsAt.getTime() !== values.endsAt.getTime() ||
-      stored.venue !== values.venue ||
-      stored.lat !== values.lat ||
-      stored.lng !== values.lng
+    const cancelled = params.cancelled ?? stored.cancelled
     const same =
-      !moved &&
+      stored.startsAt.getTime() === values.startsAt.getTime() &&
+      stored.endsAt.getTime() === values.endsAt.getTime() &&
+      stored.venue === values.venue &&
+      stored.lat === values.lat &&
+      stored.lng === values.lng &&
       stored.topic === values.topic &&
       stored.checkinMode === values.checkinMode &&
-      stored.radiusMeters === values.radiusMeters
+      stored.radiusMeters === values.radiusMeters &&
+      stored.cancelled === cancelled
     if (same) return { id: stored.id, action: 'unchanged', changed: false }
-    await tx.update(trainingSessions).set(values).where(eq(trainingSessions.id, stored.id))
-    return { id: stored.id, action: 'updated', changed: moved }
+    const changed = await updateStoredSession(tx, stored, { ...values, cancelled }, params.now)
+    return { id: stored.id, action: 'updated', changed }
+  })
+}
+
+export type RescheduleSessionParams = {
+  sessionId: number
+  /** The new local date `YYYY-MM-DD`, start and end. */
+  date: string
+  startsAt: Date
+  endsAt: Date
+  /** Absent: the same venue (and coordinates). */
+  venue?: string
+  now: Date
+}
+
+/** The cohort already has a session on the date a session was to move to. */
+export class SessionDateTakenError extends Error {
+  readonly code = 'SESSION_DATE_TAKEN' as const
+
+  constructor(
+    readonly date: string,
+    options?: ErrorOptions
+  ) {
+    super(`the cohort already has a session on ${date}`, options)
+    this.name = 'SessionDateTakenError'
+  }
+}
+
+/**
+ * Moves a session to another date, time or venue (from the API or the dashboard; a CSV keys
+ * sessions by date, so it can only move one within its day): participants and mentor get the
+ * old → new notice. `false` when nothing changed or there is no such session; throws
+ * `SessionDateTakenError` when the cohort has a session on the new date.
+ */
+export async function rescheduleSession(
+  db: DbOrTx,
+  params: RescheduleSessionParams
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.id, params.sessionId))
+      .for('update')
+    const stored = rows[0]
+    if (!stored) return false
+    if (params.date !== stored.date) {
+      const taken = await tx
+        .select({ id: trainingSessions.id })
+        .from(trainingSessions)
+        .where(
+          and(
+            eq(trainingSessions.cohortId, stored.cohortId),
+            eq(trainingSessions.date, params.date)
+          )
+        )
+      if (taken.length > 0) throw new SessionDateTakenError(params.date)
+    }
+    const values = {
+      date: params.date,
+      startsAt: params.startsAt,
+      endsAt: params.endsAt,
+      ...(params.venue !== undefined && params.venue !== stored.venue
+        ? { venue: params.venue, lat: null, lng: null }
+        : {}),
+    }
+    const same =
+      stored.date === values.date &&
+      stored.startsAt.getTime() === values.startsAt.getTime() &&
+      stored.endsAt.getTime() === values.endsAt.getTime() &&
+      values.venue === undefined
+    if (same) return false
+    await updateStoredSession(tx, stored, values, params.now)
+    return true
+  })
+}
+
+export type CancelSessionParams = { sessionId: number; now: Date }
+
+/**
+ * Cancels a session (from the API or the dashboard): the participants and the mentor get a
+ * notice, and no reminder goes out. `false` when it was cancelled already or does not exist.
+ */
+export async function cancelSession(db: DbOrTx, params: CancelSessionParams): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.id, params.sessionId))
+      .for('update')
+    const stored = rows[0]
+    if (!stored || stored.cancelled) return false
+    return updateStoredSession(tx, stored, { cancelled: true }, params.now)
   })
 }
 
@@ -360,50 +555,53 @@ export async function listSessionsForMentor(
     .limit(params.limit)
 }
 
-export type FindCheckinSessionParams = {
-  personId: number
-  at: Date
-  /** The window opens this many minutes before the start... */
-  opensMinutes: number
-  /** ...and closes this many minutes after it. */
-  closesMinutes: number
-}
+export type FindCheckinSessionParams = { personId: number; at: Date }
 
-/** A session open for check-in, with what a check-in needs to verify. */
-export type CheckinSession = MentorSessionListItem & { radiusMeters: number | null }
+/**
+ * A session open for check-in, with what a check-in needs to verify: the radius is the session's
+ * own or its programme's `checkinRadiusMeters`.
+ */
+export type CheckinSession = MentorSessionListItem & { radiusMeters: number }
+
+/** A programme setting read from its JSON, the default filling a key the JSON lacks. */
+const settingOf = (key: keyof ProgrammeSettings) =>
+  sql<number>`coalesce((${programmes.settings}->>${key})::int, ${DEFAULT_PROGRAMME_SETTINGS[key]})`
 
 /**
  * The not-cancelled session of one of the person's active enrollments whose check-in window
- * (`startsAt − opensMinutes` to `startsAt + closesMinutes`, both ends included) contains `at`;
- * when windows overlap, the one starting nearest to `at`.
+ * contains `at`: from `checkinOpensMinutes` before its start to `checkinClosesMinutes` after it
+ * (both ends included), as set for the session's own programme; when windows overlap, the one
+ * starting nearest to `at`.
  */
 export async function findCheckinSession(
   db: DbOrTx,
   params: FindCheckinSessionParams
 ): Promise<CheckinSession | undefined> {
-  const opens = new Date(params.at.getTime() - params.closesMinutes * 60_000)
-  const closes = new Date(params.at.getTime() + params.opensMinutes * 60_000)
+  const at = sql`${params.at.toISOString()}::timestamptz`
+  const minutes = (key: keyof ProgrammeSettings) => sql`make_interval(mins => ${settingOf(key)})`
   const rows = await db
     .select({
       ...sessionListColumns,
       checkinCode: trainingSessions.checkinCode,
-      radiusMeters: trainingSessions.radiusMeters,
+      radiusMeters:
+        sql<number>`coalesce(${trainingSessions.radiusMeters}, ${settingOf('checkinRadiusMeters')})`.mapWith(
+          Number
+        ),
     })
     .from(enrollments)
     .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
+    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
     .innerJoin(trainingSessions, eq(trainingSessions.cohortId, cohorts.id))
     .where(
       and(
         eq(enrollments.personId, params.personId),
         eq(enrollments.status, 'active'),
         eq(trainingSessions.cancelled, false),
-        // at ∈ [startsAt − opens, startsAt + closes]  ⇔  startsAt ∈ [at − closes, at + opens]
-        gte(trainingSessions.startsAt, opens),
-        lte(trainingSessions.startsAt, closes)
+        sql`${at} between ${trainingSessions.startsAt} - ${minutes('checkinOpensMinutes')} and ${trainingSessions.startsAt} + ${minutes('checkinClosesMinutes')}`
       )
     )
     .orderBy(
-      sql`abs(extract(epoch from (${trainingSessions.startsAt} - ${params.at.toISOString()}::timestamptz)))`,
+      sql`abs(extract(epoch from (${trainingSessions.startsAt} - ${at})))`,
       asc(trainingSessions.id)
     )
     .limit(1)
@@ -516,4 +714,140 @@ export async function listConsecutiveAbsences(
     run++
   }
   return run
+}
+
+/**
+ * Claims a once-only training message (`code_failed:<session>:<person>`): `true` for the first
+ * claim of the key, which then sends it; `false` ever after.
+ */
+export async function claimTrainingNotice(
+  db: DbOrTx,
+  params: { key: string; at: Date }
+): Promise<boolean> {
+  const rows = await db
+    .insert(trainingNotices)
+    .values(params)
+    .onConflictDoNothing({ target: trainingNotices.key })
+    .returning({ id: trainingNotices.id })
+  return rows.length > 0
+}
+
+/** One participant of a session's cohort as the mentor sees them, with today's record. */
+export type RosterEntry = { personId: number; name: string; status: AttendanceStatus | null }
+
+/**
+ * The participants of a session's cohort (enrolled, not withdrawn) with their attendance at it,
+ * by name: the mentor's list to record attendance from. Empty unless `mentorId` mentors the
+ * session's cohort.
+ */
+export async function listSessionRoster(
+  db: DbOrTx,
+  params: { sessionId: number; mentorId: number }
+): Promise<RosterEntry[]> {
+  return db
+    .select({ personId: people.id, name: people.name, status: attendance.status })
+    .from(trainingSessions)
+    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
+    .innerJoin(enrollments, eq(enrollments.cohortId, cohorts.id))
+    .innerJoin(people, eq(people.id, enrollments.personId))
+    .leftJoin(
+      attendance,
+      and(eq(attendance.sessionId, trainingSessions.id), eq(attendance.personId, people.id))
+    )
+    .where(
+      and(
+        eq(trainingSessions.id, params.sessionId),
+        eq(cohorts.mentorId, params.mentorId),
+        ne(enrollments.status, 'withdrawn')
+      )
+    )
+    .orderBy(asc(people.name), asc(people.id))
+}
+
+export type RecordAttendanceByMentorParams = {
+  sessionId: number
+  personId: number
+  status: 'present' | 'late' | 'izin'
+  reason: string | null
+  mentorId: number
+  at: Date
+}
+
+/**
+ * A mentor's record of a participant's attendance (method `mentor`): written when there is none
+ * yet, and over an `absent` or `izin` row (the mentor saw her in class after all); a check-in
+ * (`present`, `late`) stays as it is. `recorded` when written, `already` when a check-in stood.
+ */
+export async function recordAttendanceByMentor(
+  db: DbOrTx,
+  params: RecordAttendanceByMentorParams
+): Promise<RecordAttendanceResult> {
+  const values = {
+    sessionId: params.sessionId,
+    personId: params.personId,
+    status: params.status,
+    method: 'mentor',
+    reason: params.reason,
+    recordedBy: params.mentorId,
+    at: params.at,
+  }
+  const rows = await db
+    .insert(attendance)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [attendance.sessionId, attendance.personId],
+      set: {
+        status: values.status,
+        method: values.method,
+        reason: values.reason,
+        recordedBy: values.recordedBy,
+        at: values.at,
+      },
+      setWhere: sql`${attendance.status} not in ('present', 'late')`,
+    })
+    .returning({ id: attendance.id })
+  return rows.length > 0 ? 'recorded' : 'already'
+}
+
+/** The local date (`YYYY-MM-DD`, WIB) of an instant. */
+function localDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(at)
+}
+
+/** The not-cancelled sessions on the local day of `at` of the cohorts a mentor leads, by start. */
+export async function listMentorSessionsOn(
+  db: DbOrTx,
+  params: { mentorId: number; at: Date }
+): Promise<(SessionListItem & { cohortCode: string })[]> {
+  return db
+    .select(sessionListColumns)
+    .from(cohorts)
+    .innerJoin(trainingSessions, eq(trainingSessions.cohortId, cohorts.id))
+    .where(
+      and(
+        eq(cohorts.mentorId, params.mentorId),
+        eq(trainingSessions.cancelled, false),
+        eq(trainingSessions.date, localDate(params.at))
+      )
+    )
+    .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))
+}
+
+/**
+ * The settings of the programme of the person's latest active enrollment (for texts that name
+ * them, such as the check-in window); `undefined` when she has no active enrollment.
+ */
+export async function findSettingsForPerson(
+  db: DbOrTx,
+  personId: number
+): Promise<ProgrammeSettings | undefined> {
+  const rows = await db
+    .select({ settings: programmes.settings })
+    .from(enrollments)
+    .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
+    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
+    .where(and(eq(enrollments.personId, personId), eq(enrollments.status, 'active')))
+    .orderBy(desc(enrollments.id))
+    .limit(1)
+  return rows[0] ? { ...DEFAULT_PROGRAMME_SETTINGS, ...rows[0].settings } : undefined
 }

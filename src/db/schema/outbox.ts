@@ -23,7 +23,8 @@ export const outboxStatusValues = [
 /**
  * The only way out (DESIGN P6): every reply, reminder, nudge and broadcast is a row here, rendered
  * in the recipient's language when enqueued. A sender per channel claims `queued` rows by
- * priority (0 live replies, 1 reminders and nudges, 2 bulk) with SKIP LOCKED.
+ * priority (0 live replies, 1 reminders and nudges, 2 bulk) with SKIP LOCKED. `attempts` grows by one
+ * per claim and fences the claim: a late write from a sender that lost the row changes nothing.
  */
 export const outbox = pgTable(
   'outbox',
@@ -43,6 +44,12 @@ export const outbox = pgTable(
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     platformMessageId: text('platform_message_id'),
     lastError: text('last_error'),
+    /** The person a reminder, nudge or broadcast is for, so an opted-out person is skipped. */
+    personId: bigint('person_id', { mode: 'number' }),
+    /** Why a `skipped` row was not sent (`opted_out`, `unreachable`). */
+    skipReason: text('skip_reason'),
+    /** Parts of a long message already delivered, so a retry sends only the rest. */
+    partsSent: integer('parts_sent').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },

@@ -50,6 +50,12 @@ export const channelIdentities = pgTable(
       .references(() => people.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: channelEnumValues }).notNull(),
     externalId: text('external_id').notNull(),
+    /** The phone the messenger reported for this identity (E.164), when it gave one. */
+    phone: text('phone'),
+    /** WhatsApp's LID (`…@lid`), kept beside the phone (STACK §4.2). */
+    lid: text('lid'),
+    /** The channel said this chat cannot be reached (Telegram 403: blocked); cleared when they write. */
+    unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -15,6 +15,7 @@ import {
   ATTENDANCE_STATUSES,
   CHECKIN_MODES,
   ENROLLMENT_STATUSES,
+  FOLLOW_UP_STATUSES,
   type ProgrammeSettings,
   SKILL_TRACKS,
 } from '../../domain/training.js'
@@ -68,6 +69,8 @@ export const trainingSessions = pgTable(
     checkinCode: text('checkin_code').notNull(),
     radiusMeters: integer('radius_meters'),
     cancelled: boolean('cancelled').notNull().default(false),
+    /** Bumped by every change participants are told about (moved, cancelled, restored). */
+    revision: integer('revision').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -92,6 +95,8 @@ export const enrollments = pgTable(
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
     status: text('status', { enum: ENROLLMENT_STATUSES }).notNull().default('active'),
     kompeten: boolean('kompeten'),
+    /** When the completion rule was met, at the end of the cohort's last session. */
+    completedAt: timestamp('completed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('enrollments_cohort_person_uq').on(t.cohortId, t.personId)]
@@ -118,5 +123,52 @@ export const attendance = pgTable(
   (t) => [
     uniqueIndex('attendance_session_person_uq').on(t.sessionId, t.personId),
     index('attendance_person_idx').on(t.personId),
+  ]
+)
+
+/**
+ * Messages of the training that go out once only, keyed by what they are about
+ * (`code_failed:<session>:<person>`): the insert that wins sends the message.
+ */
+export const trainingNotices = pgTable('training_notices', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  key: text('key').notNull().unique('training_notices_key_uq'),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+})
+
+/**
+ * A graduate's follow-up survey wave (+1, +3, +6 months; DOMAIN §5.4): its own consent first,
+ * then the business questions, in brackets (specific personal data, UU PDP: minimised).
+ */
+export const followUpSurveys = pgTable(
+  'follow_up_surveys',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    enrollmentId: bigint('enrollment_id', { mode: 'number' })
+      .notNull()
+      .references(() => enrollments.id),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id),
+    /** Months after completion: 1, 3 or 6. */
+    wave: integer('wave').notNull(),
+    status: text('status', { enum: FOLLOW_UP_STATUSES }).notNull().default('planned'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    consentGiven: boolean('consent_given'),
+    businessStarted: boolean('business_started'),
+    /** jahit, makanan, lainnya. */
+    businessKind: text('business_kind'),
+    /** Sales channels: wa, facebook, marketplace, ojol, langsung. */
+    channels: text('channels').array(),
+    ordersLastMonth: integer('orders_last_month'),
+    /** none, lt500k, 500k_1m, 1m_2m, gt2m. */
+    incomeBracket: text('income_bracket'),
+    joinedUppka: boolean('joined_uppka'),
+    hasNib: boolean('has_nib'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('follow_up_surveys_enrollment_wave_uq').on(t.enrollmentId, t.wave),
+    index('follow_up_surveys_person_idx').on(t.personId),
   ]
 )

@@ -12,6 +12,7 @@ import type { TextRenderer } from '../../conversation/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
 import { listConsecutiveAbsences, markAbsentAfterSession } from '../../db/queries/training.js'
+import { isLastSessionOver } from '../../db/queries/follow-up.js'
 import { people } from '../../db/schema/index.js'
 import { eq } from 'drizzle-orm'
 import {
@@ -19,11 +20,18 @@ import {
   listCadresOfDesa,
   listReminderRecipients,
   listSessionsStartingBetween,
+  type SessionForPlanning,
 } from '../../db/queries/reminders.js'
 import { PRIORITY } from '../../domain/priorities.js'
-import { DEFAULT_PROGRAMME_SETTINGS, type ProgrammeSettings } from '../../domain/training.js'
-import { addDays } from '../../engine/index.js'
+import {
+  DEFAULT_PROGRAMME_SETTINGS,
+  type ProgrammeSettings,
+  SESSION_CHANGED_KIND,
+  type SessionChangePayload,
+} from '../../domain/training.js'
+import { type Text, addDays } from '../../engine/index.js'
 import type { FireHandler } from '../fires.js'
+import { completeCohortAndPlan } from './follow-up-surveys.js'
 
 export const PLAN_REMINDERS_KIND = 'training.plan_reminders'
 export const SESSION_REMINDER_KIND = 'training.session_reminder'
@@ -34,8 +42,16 @@ const HOUR_MS = 3_600_000
 /** A reminder later than this is no longer useful. */
 const REMINDER_GRACE_SECONDS = 2 * 3600
 
-type ReminderPayload = { sessionId: number; when: 'day_before' | 'same_day' }
-type SessionEndPayload = { sessionId: number }
+/**
+ * `startsAt` is the start the fire was planned for (absent in fires planned before it was added):
+ * a fire for a session that has moved since does nothing; the move planned new ones.
+ */
+type ReminderPayload = { sessionId: number; when: 'day_before' | 'same_day'; startsAt?: string }
+type SessionEndPayload = { sessionId: number; startsAt?: string }
+
+/** Whether a fire planned for `planned` still fits the session (it has not moved since). */
+const stillPlanned = (session: { startsAt: Date }, planned: string | undefined) =>
+  planned === undefined || planned === session.startsAt.toISOString()
 
 /** Plans the next hourly planning run (idempotent per hour). */
 export async function planReminderPlanning(tx: DbOrTx, now: Date): Promise<void> {
@@ -61,7 +77,23 @@ export async function planSessionReminders(
     from: now,
     to: new Date(now.getTime() + 50 * HOUR_MS),
   })
+  return planRemindersOf(tx, sessions, timeZone, now)
+}
+
+/**
+ * Plans the reminders and the end-of-session fire of these sessions (idempotent). A reminder
+ * whose time has passed at `now` is not planned: the hourly planner has planned every reminder
+ * long before its time, so a past one belongs to a session added or moved since (and a move's
+ * notice has told them already).
+ */
+async function planRemindersOf(
+  tx: DbOrTx,
+  sessions: SessionForPlanning[],
+  timeZone: string,
+  now: Date
+): Promise<number> {
   const rows: PlanFireParams[] = sessions.flatMap((session): PlanFireParams[] => {
+    const startsAt = session.startsAt.toISOString()
     const settings: ProgrammeSettings = { ...DEFAULT_PROGRAMME_SETTINGS, ...session.settings }
     const dayBefore = atLocal(addDays(session.date, -1), settings.reminderDayBefore, timeZone)
     const sameDay = atLocal(session.date, settings.reminderSameDay, timeZone)
@@ -69,14 +101,14 @@ export async function planSessionReminders(
       { when: 'day_before' as const, dueAt: dayBefore },
       { when: 'same_day' as const, dueAt: sameDay },
     ]
-      .filter((r) => r.dueAt < session.startsAt)
+      .filter((r) => r.dueAt < session.startsAt && r.dueAt > now)
       .map((r): PlanFireParams => ({
         kind: SESSION_REMINDER_KIND,
         // The start time is in the key: a moved session is reminded again at its new time.
         dedupeKey: `session:${session.id}:${r.when}:${session.startsAt.toISOString()}`,
         dueAt: r.dueAt,
         graceSeconds: REMINDER_GRACE_SECONDS,
-        payload: { sessionId: session.id, when: r.when } satisfies ReminderPayload,
+        payload: { sessionId: session.id, when: r.when, startsAt } satisfies ReminderPayload,
       }))
       .concat({
         // After the session: who neither checked in nor excused is marked absent.
@@ -84,7 +116,7 @@ export async function planSessionReminders(
         dedupeKey: `session:${session.id}:end:${session.startsAt.toISOString()}`,
         dueAt: session.endsAt,
         graceSeconds: 7 * 24 * 3600,
-        payload: { sessionId: session.id } satisfies SessionEndPayload,
+        payload: { sessionId: session.id, startsAt } satisfies SessionEndPayload,
       })
   })
   await planFires(tx, rows)
@@ -96,14 +128,52 @@ export function sessionReminderHandlers(deps: {
   timeZone: string
 }): Record<string, FireHandler> {
   return {
+    [SESSION_CHANGED_KIND]: async (tx, fire, now) => {
+      const payload = fire.payload as SessionChangePayload
+      const session = await findSessionForReminder(tx, payload.sessionId)
+      // A later change planned its own notice, measured from what people knew.
+      if (!session || session.revision !== payload.revision) return
+      if (!session.cancelled) {
+        // The reminders of the new time (those of the old one were dropped with the change).
+        const planning = await listSessionsStartingBetween(tx, { from: now, sessionId: session.id })
+        await planRemindersOf(tx, planning, deps.timeZone, now)
+      }
+      const notice: Text = {
+        key: `schedule:change.${payload.change}`,
+        params: {
+          oldStart: payload.previous.startsAt,
+          oldVenue: payload.previous.venue,
+          start: session.startsAt.toISOString(),
+          end: session.endsAt.toISOString(),
+          venue: session.venue,
+          topic: session.topic,
+          track: { key: `schedule:track.${session.track}` },
+        },
+      }
+      const recipients = await listReminderRecipients(tx, {
+        cohortId: session.cohortId,
+        sessionId: session.id,
+        includeExcused: true,
+      })
+      for (const { personId } of recipients) {
+        await notifyPerson(tx, deps, personId, { texts: [notice] }, PRIORITY.reminder)
+      }
+      if (session.mentorId !== null) {
+        const toMentor: Text = {
+          key: 'schedule:changeToMentor',
+          params: { cohort: session.cohortCode, notice },
+        }
+        await notifyPerson(tx, deps, session.mentorId, { texts: [toMentor] }, PRIORITY.reminder)
+      }
+    },
     [PLAN_REMINDERS_KIND]: async (tx, _fire, now) => {
       await planSessionReminders(tx, now, deps.timeZone)
       await planReminderPlanning(tx, now)
     },
     [SESSION_END_KIND]: async (tx, fire, now) => {
-      const { sessionId } = fire.payload as SessionEndPayload
+      const { sessionId, startsAt } = fire.payload as SessionEndPayload
       const session = await findSessionForReminder(tx, sessionId)
-      if (!session || session.cancelled) return
+      if (!session || session.cancelled || !stillPlanned(session, startsAt)) return
       const absent = await markAbsentAfterSession(tx, { sessionId, at: now })
       for (const personId of absent) {
         await notifyPerson(
@@ -131,11 +201,15 @@ export function sessionReminderHandlers(deps: {
         const toAlert = new Set([...(session.mentorId ? [session.mentorId] : []), ...cadres])
         for (const id of toAlert) await notifyPerson(tx, deps, id, alert, PRIORITY.reminder)
       }
+      // The cohort's last session: completion by the programme's rule, then the follow-up.
+      if (await isLastSessionOver(tx, { cohortId: session.cohortId, at: session.endsAt })) {
+        await completeCohortAndPlan(tx, deps, session.cohortId, now)
+      }
     },
     [SESSION_REMINDER_KIND]: async (tx, fire) => {
       const payload = fire.payload as ReminderPayload
       const session = await findSessionForReminder(tx, payload.sessionId)
-      if (!session || session.cancelled) return
+      if (!session || session.cancelled || !stillPlanned(session, payload.startsAt)) return
       // The mentor gets the day's check-in code with the morning reminder, to announce in class.
       if (payload.when === 'same_day' && session.mentorId !== null) {
         await notifyPerson(

@@ -1,0 +1,158 @@
+/**
+ * @module Benchmark 4, embedded PGlite start-up: `node --import tsx src/main.ts` (what `npm start`
+ * runs) spawned as a child process in a fresh temporary DATA_DIR, timed from spawn to the first
+ * `GET /healthz` 200; then stopped with SIGTERM and started again on the same DATA_DIR (restart).
+ * The baseline is the same spawn of a bare Hono app (`hello-server.ts`): Node, tsx and the HTTP
+ * server without the bot.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort, percentile, round } from './stats.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const POLL_MS = 20
+const START_TIMEOUT_MS = 120_000
+
+export type StartupOptions = {
+  restarts: number
+  log: (line: string) => void
+}
+
+export type StartupResult = {
+  /** Spawn to the first /healthz 200 in a fresh DATA_DIR (migrations, regions seeded). */
+  firstStartMs: number
+  /** Each restart on the same DATA_DIR, and their median. */
+  restartMs: number[]
+  restartMedianMs: number
+  /** The bare Node + tsx + Hono spawn, median of as many runs as restarts. */
+  baselineMs: number
+  /** The part of first start / restarts spent inside `startKaderbot` (database, seed, wiring). */
+  insideFirstMs: number
+  insideRestartMedianMs: number
+  ratios: { firstToBaseline: number; restartToBaseline: number }
+}
+
+/** A started child: spawn to 200, and the bot's own `startMs` (its "kaderbot started" log line). */
+type Started = { child: ChildProcess; ms: number; insideMs: number }
+
+/** Spawns `script` and polls `/healthz` until it answers 200. */
+async function startAndWait(script: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const port = await freePort()
+  const started = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let insideMs = Number.NaN
+  let stdout = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    for (let end = stdout.indexOf('\n'); end !== -1; end = stdout.indexOf('\n')) {
+      const line = stdout.slice(0, end)
+      stdout = stdout.slice(end + 1)
+      insideMs = startMsOf(line) ?? insideMs
+    }
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000)
+  })
+  let exited = false
+  child.once('exit', () => {
+    exited = true
+  })
+  for (;;) {
+    if (exited) throw new Error(`${script} exited before /healthz answered: ${stderr}`)
+    if (performance.now() - started > START_TIMEOUT_MS) {
+      child.kill('SIGKILL')
+      throw new Error(`${script} did not answer /healthz within ${START_TIMEOUT_MS} ms`)
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`)
+      await response.arrayBuffer()
+      if (response.status === 200) {
+        return { child, ms: round(performance.now() - started, 0), insideMs }
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+}
+
+/** The `startMs` of the bot's "kaderbot started" log line (pino JSON), if `line` is it. */
+function startMsOf(line: string): number | undefined {
+  if (!line.startsWith('{')) return undefined
+  try {
+    const entry = JSON.parse(line) as { msg?: string; startMs?: number }
+    return entry.msg === 'kaderbot started' ? entry.startMs : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** SIGTERM and wait for the exit (the PGlite lock file is released on a clean stop). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+/** Only what the child needs: no inherited DATABASE_URL or channel settings. */
+function childEnv(dataDir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    DATA_DIR: dataDir,
+    // Info: the "kaderbot started" line carries the time spent inside startKaderbot.
+    LOG_LEVEL: 'info',
+  }
+}
+
+export async function benchStartup(options: StartupOptions): Promise<StartupResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-bench-startup-'))
+  try {
+    const baselines: number[] = []
+    for (let i = 0; i < Math.max(1, options.restarts); i++) {
+      const hello = await startAndWait('bench/hello-server.ts', childEnv(dataDir))
+      baselines.push(hello.ms)
+      await stop(hello.child)
+    }
+    const baselineMs = percentile(baselines, 50)
+    options.log(`startup: bare Node + tsx + Hono ${baselineMs} ms`)
+
+    const first = await startAndWait('src/main.ts', childEnv(dataDir))
+    await stop(first.child)
+    options.log(`startup: first start ${first.ms} ms`)
+    const restartMs: number[] = []
+    const insideRestartMs: number[] = []
+    for (let i = 0; i < options.restarts; i++) {
+      const again = await startAndWait('src/main.ts', childEnv(dataDir))
+      restartMs.push(again.ms)
+      insideRestartMs.push(again.insideMs)
+      await stop(again.child)
+    }
+    const restartMedianMs = percentile(restartMs, 50)
+    options.log(`startup: restart median ${restartMedianMs} ms`)
+    return {
+      firstStartMs: first.ms,
+      restartMs,
+      restartMedianMs,
+      baselineMs,
+      insideFirstMs: first.insideMs,
+      insideRestartMedianMs: percentile(insideRestartMs, 50),
+      ratios: {
+        firstToBaseline: round(first.ms / baselineMs, 2),
+        restartToBaseline: round(restartMedianMs / baselineMs, 2),
+      },
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}

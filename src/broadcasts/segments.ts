@@ -1,0 +1,65 @@
+/**
+ * Segments (issue 9 §2): how many people one reaches, and which of their chat identities a
+ * message goes to. People who said BERHENTI, and identities their channel reported unreachable
+ * (Telegram 403: blocked), get nothing and are recorded as skipped with the reason.
+ * @module
+ */
+import type { ChannelName } from '../channels/types.js'
+import type { DbOrTx } from '../db/client.js'
+import { type SegmentMember, countSegmentPeople } from '../db/queries/broadcasts.js'
+import type { Segment, SkipReason } from '../domain/broadcasts.js'
+
+/** The region an author may reach: a supervisor's own code; admins and the API have none. */
+export type SegmentScope = { regionPrefix: string }
+
+/**
+ * How many active people a segment holds within the scope. Conditions are judged at `now`
+ * (the database clock when absent).
+ */
+export async function countSegment(
+  db: DbOrTx,
+  segment: Segment,
+  scope?: SegmentScope,
+  now?: Date
+): Promise<number> {
+  return countSegmentPeople(db, { segment, scopeCode: scope?.regionPrefix, at: now })
+}
+
+export type Delivery = {
+  personId: number
+  name: string
+  channel: ChannelName
+  recipientId: string
+}
+export type Skip = { personId: number; reason: SkipReason }
+
+/**
+ * Splits a segment's members into deliveries (their newest reachable identity) and skips:
+ * BERHENTI first, then no identity at all, then every identity unreachable.
+ */
+export function pickRecipients(members: SegmentMember[]): { deliver: Delivery[]; skip: Skip[] } {
+  const deliver: Delivery[] = []
+  const skip: Skip[] = []
+  for (const member of members) {
+    if (member.optedOut) {
+      skip.push({ personId: member.personId, reason: 'opted_out' })
+      continue
+    }
+    if (member.identities.length === 0) {
+      skip.push({ personId: member.personId, reason: 'no_identity' })
+      continue
+    }
+    const reachable = member.identities.find((identity) => !identity.unreachable)
+    if (!reachable) {
+      skip.push({ personId: member.personId, reason: 'unreachable' })
+      continue
+    }
+    deliver.push({
+      personId: member.personId,
+      name: member.name,
+      channel: reachable.channel,
+      recipientId: reachable.externalId,
+    })
+  }
+  return { deliver, skip }
+}

@@ -1,0 +1,45 @@
+/**
+ * Which failures are worth a redelivery: the database was unreachable, restarting or overloaded,
+ * so nothing was committed and the same update will succeed later. Anything else (a bug, bad
+ * content) would fail again, and is acknowledged so it does not block the updates behind it.
+ * @module
+ */
+
+/** postgres.js connection failures and Node socket errors. */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
+
+/**
+ * SQLSTATEs of a passing condition: connection exceptions (08), insufficient resources (53),
+ * operator intervention such as a shutdown (57P), serialization failure and deadlock (40001,
+ * 40P01), lock not available (55P03).
+ */
+function transientSqlState(code: string): boolean {
+  return /^(08|53|57P)/.test(code) || code === '40001' || code === '40P01' || code === '55P03'
+}
+
+/** PGlite's answers while it closes (a shutdown: the next start takes the update). */
+const PGLITE_CLOSED = new Set(['PGlite is closed', 'PGlite is closing'])
+
+/** True when `error` (or an error it wraps, as drizzle does) is a transient database failure. */
+export function isTransientDbError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== 'object') return false
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || transientSqlState(code)))
+      return true
+    if (current instanceof Error && PGLITE_CLOSED.has(current.message)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}

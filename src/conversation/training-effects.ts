@@ -1,0 +1,125 @@
+/**
+ * The appliers of the training's effects from chat (issue 8): three wrong check-in codes, a
+ * mentor's attendance record and a graduate's follow-up answers. Spread into the appliers of
+ * `apply-effects.ts`; each runs inside the turn's transaction.
+ * @module
+ */
+import { eq } from 'drizzle-orm'
+import type { DbOrTx } from '../db/client.js'
+import { findSessionForReminder } from '../db/queries/reminders.js'
+import {
+  claimTrainingNotice,
+  listSessionRoster,
+  recordAttendanceByMentor,
+} from '../db/queries/training.js'
+import { saveFollowUpAnswers } from '../db/queries/follow-up.js'
+import { auditLog, people } from '../db/schema/index.js'
+import type { AttendanceRecorded, CheckinCodeFailed, FollowUpAnswered } from '../domain/effects.js'
+import { PRIORITY } from '../domain/priorities.js'
+import type { Reply, Text } from '../engine/index.js'
+import type { ApplyDeps, EffectScope } from './apply-effects.js'
+import { notifyPerson } from './notify.js'
+
+type Applier<E> = (
+  tx: DbOrTx,
+  effect: E,
+  scope: EffectScope,
+  deps: ApplyDeps
+) => Promise<Reply[] | void>
+
+export const trainingAppliers: {
+  checkin_code_failed: Applier<CheckinCodeFailed>
+  attendance_recorded: Applier<AttendanceRecorded>
+  follow_up_answered: Applier<FollowUpAnswered>
+} = {
+  async checkin_code_failed(tx, effect, scope, deps) {
+    if (scope.personId === undefined) throw new Error('checkin_code_failed without a person')
+    const session = await findSessionForReminder(tx, effect.sessionId)
+    if (!session || session.mentorId === null) return
+    // Once per session and participant, however often she tries again.
+    const first = await claimTrainingNotice(tx, {
+      key: `code_failed:${effect.sessionId}:${scope.personId}`,
+      at: scope.now,
+    })
+    if (!first) return
+    const [participant] = await tx
+      .select({ name: people.name })
+      .from(people)
+      .where(eq(people.id, scope.personId))
+    await notifyPerson(
+      tx,
+      deps,
+      session.mentorId,
+      {
+        texts: [
+          {
+            key: 'checkin:toMentor',
+            params: { name: participant?.name ?? '', start: session.startsAt.toISOString() },
+          },
+        ],
+      },
+      PRIORITY.live
+    )
+  },
+
+  async attendance_recorded(tx, effect, scope) {
+    const mentorId = scope.personId
+    if (mentorId === undefined) throw new Error('attendance_recorded without a person')
+    // Only participants of a cohort this mentor leads (the roster is empty otherwise).
+    const roster = await listSessionRoster(tx, { sessionId: effect.sessionId, mentorId })
+    const chosen = roster.filter((entry) => effect.personIds.includes(entry.personId))
+    const at = new Date(effect.at)
+    const recorded: string[] = []
+    const kept: string[] = []
+    for (const entry of chosen) {
+      const result = await recordAttendanceByMentor(tx, {
+        sessionId: effect.sessionId,
+        personId: entry.personId,
+        status: effect.status,
+        reason: effect.reason,
+        mentorId,
+        at,
+      })
+      if (result === 'already') {
+        kept.push(entry.name)
+        continue
+      }
+      recorded.push(entry.name)
+      await tx.insert(auditLog).values({
+        actor: `person:${mentorId}`,
+        action: 'attendance_recorded_by_mentor',
+        subject: `attendance:${effect.sessionId}:${entry.personId}`,
+        detail: { status: effect.status, previous: entry.status },
+        at: scope.now,
+      })
+    }
+    const texts: Text[] = [
+      {
+        key: 'mentor-attendance:saved',
+        params: {
+          count: recorded.length,
+          names: recorded.join(', ') || '-',
+          status: { key: `mentor-attendance:status.${effect.status}` },
+        },
+      },
+    ]
+    if (kept.length > 0) {
+      texts.push({
+        key: 'mentor-attendance:kept',
+        params: { count: kept.length, names: kept.join(', ') },
+      })
+    }
+    return [{ texts }]
+  },
+
+  async follow_up_answered(tx, effect, scope) {
+    if (scope.personId === undefined) throw new Error('follow_up_answered without a person')
+    const saved = await saveFollowUpAnswers(tx, {
+      ...effect,
+      personId: scope.personId,
+      at: new Date(effect.at),
+    })
+    if (!saved) return [{ texts: [{ key: 'follow-up:closed' }] }]
+    return [{ texts: [{ key: effect.consent ? 'follow-up:thanks' : 'follow-up:declined' }] }]
+  },
+}

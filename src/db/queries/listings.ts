@@ -1,0 +1,632 @@
+/**
+ * Keyset lists of the records other systems sync and people export (DESIGN "Contracts": lists,
+ * DOMAIN decision 3): visits, attendance and people, each row carrying its Kemendagri codes, its
+ * programme code and its period, plus the indicators of a month and region as rows. The REST API,
+ * the exports and the dashboard all read through these functions.
+ *
+ * - Every function takes the reader's `scope` (`regionPrefix`: `35.07` for the API token, a
+ *   supervisor's kecamatan or desa on the dashboard) and applies it in SQL; a narrower `region`
+ *   filter outside the scope matches nothing.
+ * - Pages are keyset pages on the row id (`afterId`), ascending by default, so rows inserted while
+ *   a reader pages never shift a page; a new row lands after the ones already read. `since` keeps
+ *   rows created (people: updated) at or after a moment, for incremental sync.
+ * - Rows hold only the personal data their list needs (DOMAIN §7): ids as stable person and
+ *   family keys, never phones, family names, notes, photos, locations or raw health numbers.
+ * - `iterate*` functions walk every matching row in batches of `batchSize`, so an export of
+ *   100,000 rows holds one batch in memory at a time.
+ * @module
+ */
+import { TZDate } from '@date-fns/tz'
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import { coversRegion } from '../../domain/people.js'
+import type { CadreTier, PersonStatus, Role } from '../../domain/people.js'
+import type { AttendanceStatus } from '../../domain/training.js'
+import type { DbOrTx } from '../client.js'
+import {
+  attendance,
+  cohorts,
+  people,
+  programmes,
+  referrals,
+  regions,
+  trainingSessions,
+  visits,
+} from '../schema/index.js'
+import { type AdminScope, withinCode } from './admin-visits.js'
+import { type DaftarHadirRow, listDaftarHadir } from './attendance.js'
+import {
+  activeCadreRate,
+  familiesVisited,
+  kbParticipation,
+  krsCoverage,
+  referralCompletion,
+  visitsPerCadre,
+} from './indicators.js'
+import {
+  attendanceRate,
+  completionRate,
+  dropOutRate,
+  targetAchievement,
+} from './training-indicators.js'
+
+/**
+ * The programme code of the cadres' home visits (DOMAIN decision 3: every record carries a
+ * programme/OPD code). Visits are not stored per programme; every visit belongs to this one.
+ */
+export const HOME_VISIT_PROGRAMME_CODE = 'DPPKB-KUNJUNGAN'
+
+/** The reader's region scope (`35.07` for admins and the API token). */
+export type ListingScope = AdminScope
+
+/** Thrown when a reader asks for a region outside their scope. */
+export class OutOfScopeError extends Error {
+  readonly code = 'OUT_OF_SCOPE' as const
+
+  constructor(readonly regionCode: string) {
+    super(`region ${regionCode} lies outside the reader's scope`)
+    this.name = 'OutOfScopeError'
+  }
+}
+
+/** Largest page any list returns. */
+export const MAX_PAGE_SIZE = 1000
+
+/** Rows fetched per query by the `iterate*` functions (default). */
+export const DEFAULT_BATCH_SIZE = 1000
+
+/** Paging shared by every list. */
+export type PageParams = {
+  scope: ListingScope
+  /** Page size, 1..`MAX_PAGE_SIZE`. */
+  limit: number
+  /** Keyset: rows after this id (in the list's direction). */
+  afterId?: number
+  /** `asc` (default, oldest first: sync and exports) or `desc` (newest first: dashboards). */
+  direction?: 'asc' | 'desc'
+  /** Only rows created (people: updated) at or after this moment. */
+  since?: Date
+}
+
+/** One page and the id to pass as `afterId` for the next, `null` on the last page. */
+export type Page<T> = { rows: T[]; nextAfterId: number | null }
+
+const kecamatanRegions = alias(regions, 'kecamatan_regions')
+
+/** The keyset condition and order for an id column. */
+function keyset(column: PgColumn, params: PageParams): { where?: SQL; order: SQL } {
+  const descending = params.direction === 'desc'
+  const where =
+    params.afterId === undefined
+      ? undefined
+      : descending
+        ? lt(column, params.afterId)
+        : gt(column, params.afterId)
+  return { where, order: descending ? desc(column) : asc(column) }
+}
+
+/** Cuts the `limit + 1` rows a page query fetched to the page and its next key. */
+function toPage<T extends { id: number }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { rows, nextAfterId: null }
+  const page = rows.slice(0, limit)
+  return { rows: page, nextAfterId: page.at(-1)!.id }
+}
+
+/** Walks every page of a list, yielding its rows one batch at a time. */
+async function* iteratePages<T extends { id: number }, P extends PageParams>(
+  list: (params: P) => Promise<Page<T>>,
+  params: Omit<P, 'limit' | 'afterId'>,
+  batchSize: number
+): AsyncGenerator<T[], void, undefined> {
+  let afterId: number | undefined
+  for (;;) {
+    const page = await list({ ...params, limit: batchSize, afterId } as P)
+    if (page.rows.length > 0) yield page.rows
+    if (page.nextAfterId === null) return
+    afterId = page.nextAfterId
+  }
+}
+
+/** `YYYY-MM` of a `YYYY-MM-DD` date column. */
+function periodOfDate(column: PgColumn): SQL<string> {
+  return sql<string>`to_char(${column}, 'YYYY-MM')`
+}
+
+// === Visits
+
+export type ListVisitRowsParams = PageParams & {
+  /** `YYYY-MM`, the month of the visit date (WIB). */
+  period?: string
+  /** A kabupaten, kecamatan or desa code: the visit's desa lies within it. */
+  region?: string
+  cadreId?: number
+  /** Visits whose sasaran includes this target group. */
+  sasaran?: string
+  /** `submitted` or `withdrawn`; both when absent, so a syncing system sees withdrawals. */
+  status?: 'submitted' | 'withdrawn'
+}
+
+/** One visit as the API and exports carry it: codes, period, keys and the recorded answers. */
+export type VisitListRow = {
+  id: number
+  reference: string
+  programmeCode: string
+  period: string
+  visitDate: string
+  kecamatanCode: string | null
+  kecamatanName: string | null
+  desaCode: string
+  desaName: string | null
+  /** Stable person key of the reporting cadre. */
+  cadreId: number
+  /** Stable key of the visited family (no name: DOMAIN §7). */
+  familyId: number
+  sasaran: string[]
+  kbStatus: string | null
+  kbMethod: string | null
+  kbIntent: string | null
+  risk4t: string[]
+  envRisks: string[]
+  actions: string[]
+  referralTarget: string | null
+  referralReason: string | null
+  referralStatus: string | null
+  followUpDate: string | null
+  duplicateOf: number | null
+  status: 'submitted' | 'withdrawn'
+  createdAt: Date
+}
+
+/**
+ * One page of the visits within the scope matching the filters, by id (keyset), with the desa
+ * and kecamatan codes and names and the referral made at the visit, if any.
+ */
+export async function listVisitRows(
+  db: DbOrTx,
+  params: ListVisitRowsParams
+): Promise<Page<VisitListRow>> {
+  const page = keyset(visits.id, params)
+  const conditions: (SQL | undefined)[] = [
+    withinCode(visits.desaCode, params.scope.regionPrefix),
+    page.where,
+  ]
+  if (params.region !== undefined) conditions.push(withinCode(visits.desaCode, params.region))
+  if (params.period !== undefined) conditions.push(eq(visits.period, params.period))
+  if (params.cadreId !== undefined) conditions.push(eq(visits.cadreId, params.cadreId))
+  if (params.sasaran !== undefined) {
+    conditions.push(sql`${params.sasaran} = any(${visits.sasaran})`)
+  }
+  if (params.status !== undefined) conditions.push(eq(visits.status, params.status))
+  if (params.since !== undefined) conditions.push(gte(visits.createdAt, params.since))
+  const rows = await db
+    .select({
+      id: visits.id,
+      reference: visits.reference,
+      programmeCode: sql<string>`${HOME_VISIT_PROGRAMME_CODE}`,
+      period: visits.period,
+      visitDate: visits.visitDate,
+      kecamatanCode: regions.parentCode,
+      kecamatanName: kecamatanRegions.name,
+      desaCode: visits.desaCode,
+      desaName: regions.name,
+      cadreId: visits.cadreId,
+      familyId: visits.familyId,
+      sasaran: visits.sasaran,
+      kbStatus: visits.kbStatus,
+      kbMethod: visits.kbMethod,
+      kbIntent: visits.kbIntent,
+      risk4t: visits.risk4t,
+      envRisks: visits.envRisks,
+      actions: visits.actions,
+      referralTarget: referrals.target,
+      referralReason: referrals.reason,
+      referralStatus: referrals.status,
+      followUpDate: referrals.followUpDate,
+      duplicateOf: visits.duplicateOf,
+      status: visits.status,
+      createdAt: visits.createdAt,
+    })
+    .from(visits)
+    .leftJoin(regions, eq(regions.code, visits.desaCode))
+    .leftJoin(kecamatanRegions, eq(kecamatanRegions.code, regions.parentCode))
+    .leftJoin(referrals, eq(referrals.visitId, visits.id))
+    .where(and(...conditions))
+    .orderBy(page.order)
+    .limit(params.limit + 1)
+  return toPage(rows, params.limit)
+}
+
+/** Every visit matching the filters, in id order, `batchSize` rows at a time. */
+export function iterateVisitRows(
+  db: DbOrTx,
+  params: Omit<ListVisitRowsParams, 'limit' | 'afterId'>,
+  batchSize = DEFAULT_BATCH_SIZE
+): AsyncGenerator<VisitListRow[], void, undefined> {
+  return iteratePages((p: ListVisitRowsParams) => listVisitRows(db, p), params, batchSize)
+}
+
+// === Attendance
+
+export type ListAttendanceRowsParams = PageParams & {
+  /** `YYYY-MM`, the month of the session date. */
+  period?: string
+  /** A kabupaten or kecamatan code: the cohort's kecamatan lies within it. */
+  region?: string
+  /** A cohort code. */
+  cohort?: string
+  status?: AttendanceStatus
+}
+
+/** One recorded attendance (a participant at a session), with its programme, cohort and codes. */
+export type AttendanceListRow = {
+  id: number
+  programmeCode: string
+  cohortCode: string
+  kecamatanCode: string
+  sessionId: number
+  sessionDate: string
+  period: string
+  /** Stable person key of the participant. */
+  personId: number
+  /** The participant's own region code (their desa). */
+  personRegionCode: string
+  status: AttendanceStatus
+  /** How it was recorded: kode, lokasi, mentor, izin, auto. */
+  method: string
+  at: Date
+}
+
+/**
+ * One page of the attendance records whose cohort's kecamatan lies within the scope (a desa
+ * scope: whose participant lives in it), by id (keyset). No izin reasons (health: DOMAIN §7).
+ */
+export async function listAttendanceRows(
+  db: DbOrTx,
+  params: ListAttendanceRowsParams
+): Promise<Page<AttendanceListRow>> {
+  const page = keyset(attendance.id, params)
+  const conditions: (SQL | undefined)[] = [
+    inRegion(params.scope.regionPrefix, cohorts.kecamatanCode, people.regionCode),
+    page.where,
+  ]
+  if (params.region !== undefined) {
+    conditions.push(inRegion(params.region, cohorts.kecamatanCode, people.regionCode))
+  }
+  if (params.period !== undefined) {
+    conditions.push(eq(periodOfDate(trainingSessions.date), params.period))
+  }
+  if (params.cohort !== undefined) conditions.push(eq(cohorts.code, params.cohort))
+  if (params.status !== undefined) conditions.push(eq(attendance.status, params.status))
+  if (params.since !== undefined) conditions.push(gte(attendance.at, params.since))
+  const rows = await db
+    .select({
+      id: attendance.id,
+      programmeCode: programmes.code,
+      cohortCode: cohorts.code,
+      kecamatanCode: cohorts.kecamatanCode,
+      sessionId: trainingSessions.id,
+      sessionDate: trainingSessions.date,
+      period: periodOfDate(trainingSessions.date),
+      personId: attendance.personId,
+      personRegionCode: people.regionCode,
+      status: attendance.status,
+      method: attendance.method,
+      at: attendance.at,
+    })
+    .from(attendance)
+    .innerJoin(trainingSessions, eq(trainingSessions.id, attendance.sessionId))
+    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
+    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
+    .innerJoin(people, eq(people.id, attendance.personId))
+    .where(and(...conditions))
+    .orderBy(page.order)
+    .limit(params.limit + 1)
+  return toPage(rows, params.limit)
+}
+
+/**
+ * A kabupaten or kecamatan code covers the cohorts of its kecamatan; a desa code (finer than a
+ * cohort) covers the participants who live in it.
+ */
+function inRegion(code: string, kecamatanColumn: PgColumn, personRegionColumn: PgColumn): SQL {
+  return code.split('.').length > 3
+    ? withinCode(personRegionColumn, code)
+    : withinCode(kecamatanColumn, code)
+}
+
+/** Every attendance record matching the filters, in id order, `batchSize` rows at a time. */
+export function iterateAttendanceRows(
+  db: DbOrTx,
+  params: Omit<ListAttendanceRowsParams, 'limit' | 'afterId'>,
+  batchSize = DEFAULT_BATCH_SIZE
+): AsyncGenerator<AttendanceListRow[], void, undefined> {
+  return iteratePages((p: ListAttendanceRowsParams) => listAttendanceRows(db, p), params, batchSize)
+}
+
+// === People
+
+export type ListPeopleRowsParams = PageParams & {
+  /** A kabupaten, kecamatan or desa code: the person's region code lies within it. */
+  region?: string
+  role?: Role
+  status?: PersonStatus
+}
+
+/** One person as the roster sync needs them: key, name, roles and region; no phone, no age. */
+export type PeopleListRow = {
+  id: number
+  name: string
+  roles: Role[]
+  regionCode: string
+  kecamatanCode: string | null
+  desaCode: string | null
+  cadreTier: CadreTier | null
+  status: PersonStatus
+  optedOut: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** One page of the people whose region code lies within the scope, by id (keyset). */
+export async function listPeopleRows(
+  db: DbOrTx,
+  params: ListPeopleRowsParams
+): Promise<Page<PeopleListRow>> {
+  const page = keyset(people.id, params)
+  const conditions: (SQL | undefined)[] = [
+    withinCode(people.regionCode, params.scope.regionPrefix),
+    page.where,
+  ]
+  if (params.region !== undefined) conditions.push(withinCode(people.regionCode, params.region))
+  if (params.role !== undefined) conditions.push(sql`${params.role} = any(${people.roles})`)
+  if (params.status !== undefined) conditions.push(eq(people.status, params.status))
+  if (params.since !== undefined) conditions.push(gte(people.updatedAt, params.since))
+  const rows = await db
+    .select({
+      id: people.id,
+      name: people.name,
+      roles: people.roles,
+      regionCode: people.regionCode,
+      cadreTier: people.cadreTier,
+      status: people.status,
+      optedOutAt: people.optedOutAt,
+      createdAt: people.createdAt,
+      updatedAt: people.updatedAt,
+    })
+    .from(people)
+    .where(and(...conditions))
+    .orderBy(page.order)
+    .limit(params.limit + 1)
+  const { rows: pageRows, nextAfterId } = toPage(rows, params.limit)
+  return {
+    rows: pageRows.map(({ optedOutAt, ...row }) => ({
+      ...row,
+      ...regionLevels(row.regionCode),
+      optedOut: optedOutAt !== null,
+    })),
+    nextAfterId,
+  }
+}
+
+/** The kecamatan and desa parts of a region code (`35.07.24.2001` → both; `35.07` → neither). */
+function regionLevels(code: string): { kecamatanCode: string | null; desaCode: string | null } {
+  const parts = code.split('.')
+  return {
+    kecamatanCode: parts.length >= 3 ? parts.slice(0, 3).join('.') : null,
+    desaCode: parts.length >= 4 ? code : null,
+  }
+}
+
+// === Indicators
+
+/** Where an indicator's figure comes from. */
+export type IndicatorKey =
+  | 'visitsPerCadre'
+  | 'activeCadreRate'
+  | 'familiesVisited'
+  | 'referralCompletion'
+  | 'krsCoverage'
+  | 'kbParticipation'
+  | 'attendanceRate'
+  | 'dropOutRate'
+  | 'completionRate'
+  | 'targetAchievement'
+
+/** One indicator of a month and region, with its counts (DOMAIN decision 13). */
+export type IndicatorRow = {
+  key: IndicatorKey
+  programmeCode: string
+  period: string
+  regionCode: string
+  /** `percent` (× 100), `ratio` (per cadre) or `count`. */
+  unit: 'percent' | 'ratio' | 'count'
+  /** `null` for a plain count. */
+  numerator: number | null
+  denominator: number | null
+  /** Rounded to one decimal; `null` when the denominator is 0. */
+  value: number | null
+  /** The moment training figures are taken at (sessions held by then); visits: `null`. */
+  asOf: Date | null
+}
+
+export type ListIndicatorRowsParams = {
+  scope: ListingScope
+  /** `YYYY-MM`. */
+  period: string
+  /** Region code, within the scope. */
+  region: string
+  /** The reading moment: training figures of the current month are taken at `now`. */
+  now: Date
+  /** Zone of the period's month boundaries (`TZ_NAME`). */
+  timeZone: string
+}
+
+/** The first instant after the `YYYY-MM` month in `timeZone`. */
+export function endOfPeriod(period: string, timeZone: string): Date {
+  const [year, month] = period.split('-').map(Number) as [number, number]
+  return new Date(new TZDate(year, month, 1, timeZone).getTime())
+}
+
+/**
+ * The indicators of DOMAIN decision 13 for a month and a region, as rows: the six home-visit
+ * indicators (`indicators.ts`) and, per programme, the four training indicators
+ * (`training-indicators.ts`) taken as of the end of the month (or `now` if earlier). Training
+ * is organised per kecamatan: for a desa region only the visit indicators are given. Throws
+ * `OutOfScopeError` for a region outside the reader's scope.
+ */
+export async function listIndicatorRows(
+  db: DbOrTx,
+  params: ListIndicatorRowsParams
+): Promise<IndicatorRow[]> {
+  if (!coversRegion(params.scope.regionPrefix, params.region)) {
+    throw new OutOfScopeError(params.region)
+  }
+  const region = params.region
+  const period = params.period
+  const scope = { period, scope: region }
+  const visitRow = (
+    key: IndicatorKey,
+    unit: IndicatorRow['unit'],
+    numerator: number | null,
+    denominator: number | null,
+    value: number | null
+  ): IndicatorRow => ({
+    key,
+    programmeCode: HOME_VISIT_PROGRAMME_CODE,
+    period,
+    regionCode: region,
+    unit,
+    numerator,
+    denominator,
+    value,
+    asOf: null,
+  })
+  const perCadre = await visitsPerCadre(db, scope)
+  const active = await activeCadreRate(db, scope)
+  const visitedFamilies = await familiesVisited(db, scope)
+  const referral = await referralCompletion(db, scope)
+  const krs = await krsCoverage(db, scope)
+  const kb = await kbParticipation(db, scope)
+  const rows: IndicatorRow[] = [
+    visitRow('visitsPerCadre', 'ratio', perCadre.visits, perCadre.activeCadres, perCadre.value),
+    visitRow('activeCadreRate', 'percent', active.active, active.registered, active.value),
+    visitRow('familiesVisited', 'count', null, null, visitedFamilies),
+    visitRow('referralCompletion', 'percent', referral.closed, referral.made, referral.value),
+    visitRow('krsCoverage', 'percent', krs.visited, krs.known, krs.value),
+    visitRow('kbParticipation', 'percent', kb.modern, kb.pusVisited, kb.value),
+  ]
+
+  const level = region.split('.').length
+  if (level > 3) return rows
+  const periodEnd = endOfPeriod(period, params.timeZone)
+  const asOf = periodEnd < params.now ? periodEnd : params.now
+  const programmeRows = await db
+    .select({ id: programmes.id, code: programmes.code })
+    .from(programmes)
+    .orderBy(asc(programmes.code))
+  for (const programme of programmeRows) {
+    const trainingScope = {
+      programmeId: programme.id,
+      asOf,
+      ...(level === 3 ? { kecamatanCode: region } : {}),
+    }
+    const figures: [IndicatorKey, Awaited<ReturnType<typeof attendanceRate>>][] = [
+      ['attendanceRate', await attendanceRate(db, trainingScope)],
+      ['dropOutRate', await dropOutRate(db, trainingScope)],
+      ['completionRate', await completionRate(db, trainingScope)],
+      ['targetAchievement', await targetAchievement(db, trainingScope)],
+    ]
+    for (const [key, figure] of figures) {
+      rows.push({
+        key,
+        programmeCode: programme.code,
+        period,
+        regionCode: region,
+        unit: 'percent',
+        numerator: figure.numerator,
+        denominator: figure.denominator,
+        value: figure.value,
+        asOf,
+      })
+    }
+  }
+  return rows
+}
+
+// === Daftar hadir (attendance sheet)
+
+/** One line of the attendance sheet with the programme code of its cohort (DOMAIN decision 3). */
+export type DaftarHadirExportRow = DaftarHadirRow & { programmeCode: string; period: string }
+
+export type ListDaftarHadirExportParams = {
+  scope: ListingScope
+  /** `YYYY-MM`, the month of the session date; all dates when absent. */
+  period?: string
+  /** A region within the scope: the participants living in it. */
+  region?: string
+  /** A cohort code. */
+  cohort?: string
+}
+
+/**
+ * The attendance sheet in daftar hadir order (`listDaftarHadir` in `attendance.ts`: by cohort,
+ * session date and participant name, numbered per session), each line with its programme code
+ * and period. A whole programme is a few thousand lines, so it is read in one query. A region
+ * outside the scope matches nothing.
+ */
+export async function listDaftarHadirExport(
+  db: DbOrTx,
+  params: ListDaftarHadirExportParams
+): Promise<DaftarHadirExportRow[]> {
+  const region = params.region ?? params.scope.regionPrefix
+  if (!coversRegion(params.scope.regionPrefix, region)) return []
+  const [from, to] =
+    params.period === undefined
+      ? ['0001-01-01', '9999-12-31']
+      : [`${params.period}-01`, `${params.period}-${lastDayOf(params.period)}`]
+  const rows = await listDaftarHadir(db, {
+    regionPrefix: region,
+    from,
+    to,
+    ...(params.cohort !== undefined ? { cohortCode: params.cohort } : {}),
+  })
+  const codes = await db
+    .select({ cohortCode: cohorts.code, programmeCode: programmes.code })
+    .from(cohorts)
+    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
+  const programmeOf = new Map(codes.map((row) => [row.cohortCode, row.programmeCode]))
+  return rows.map((row) => ({
+    ...row,
+    programmeCode: programmeOf.get(row.cohortCode) ?? '',
+    period: row.sessionDate.slice(0, 7),
+  }))
+}
+
+/** The last day of a `YYYY-MM` month, two digits (`2025-11` → `30`). */
+function lastDayOf(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number]
+  return String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, '0')
+}
+
+/** The attendance sheet as batches for the export writers (one batch: see above). */
+export async function* iterateDaftarHadirRows(
+  db: DbOrTx,
+  params: ListDaftarHadirExportParams
+): AsyncGenerator<DaftarHadirExportRow[], void, undefined> {
+  const rows = await listDaftarHadirExport(db, params)
+  if (rows.length > 0) yield rows
+}
+
+/** A region's code, level and name, if the code is known. */
+export async function findRegion(
+  db: DbOrTx,
+  code: string
+): Promise<{ code: string; level: string; name: string } | undefined> {
+  const rows = await db
+    .select({ code: regions.code, level: regions.level, name: regions.name })
+    .from(regions)
+    .where(eq(regions.code, code))
+  return rows[0]
+}

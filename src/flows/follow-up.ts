@@ -1,0 +1,66 @@
+/**
+ * "Survei": a graduate's follow-up survey at +1, +3 and +6 months (issue 8 §7, DOMAIN §5.4): its
+ * own consent first (DOMAIN decision 8), then a few questions on the business the training led
+ * to, with income in brackets rather than figures (specific personal data, UU PDP). The
+ * invitation arrives unprompted with a button; SURVEI opens the open wave too.
+ * @module
+ */
+import { z } from 'zod'
+import { askChoice, askMultiChoice, askNumber, askYesNo, defineFlow } from '../engine/index.js'
+import type { Answers, FlowContext } from '../engine/index.js'
+import { BUSINESS_KINDS, INCOME_BRACKETS, SALES_CHANNELS } from '../domain/training.js'
+
+const survey = (ctx: FlowContext) => ctx.snapshot.lookups.openFollowUp?.survey ?? null
+const agreed = (answers: Answers) => answers.consent === true
+const hasBusiness = (answers: Answers) => agreed(answers) && answers.business === true
+
+export const followUp = defineFlow({
+  id: 'follow-up',
+  version: 1,
+  commands: ['survei'],
+  confirm: false,
+  inMenu: false,
+  allowed: (ctx) =>
+    ctx.snapshot.person?.status === 'active' && ctx.snapshot.person.roles.includes('peserta'),
+  data: () => [{ kind: 'open_follow_up', key: 'open' }],
+  unavailable: (ctx) =>
+    ctx.snapshot.lookups.openFollowUp && !survey(ctx) ? { key: 'follow-up:none' } : undefined,
+  steps: [
+    askYesNo('consent', {
+      promptParams: (_answers, ctx) => ({ months: survey(ctx)?.wave ?? 1 }),
+    }),
+    askYesNo('business', { when: agreed }),
+    askChoice('kind', { options: BUSINESS_KINDS, when: hasBusiness }),
+    askMultiChoice('channels', { options: SALES_CHANNELS, when: hasBusiness }),
+    askNumber('orders', {
+      when: hasBusiness,
+      schema: z.number().int().min(0).max(10_000),
+    }),
+    askChoice('income', { options: INCOME_BRACKETS, when: agreed }),
+    askYesNo('uppka', { when: agreed }),
+    askYesNo('nib', { when: hasBusiness }),
+  ],
+  complete: (answers, ctx) => {
+    const open = survey(ctx)
+    // Not loaded yet: the runtime loads the wave and runs the turn again.
+    if (!open) return { effects: [], reply: { texts: [{ key: 'follow-up:none' }] } }
+    return {
+      effects: [
+        {
+          type: 'follow_up_answered',
+          surveyId: open.id,
+          consent: answers.consent,
+          businessStarted: answers.business ?? null,
+          businessKind: answers.kind ?? null,
+          channels: answers.channels ?? null,
+          ordersLastMonth: answers.orders ?? null,
+          incomeBracket: answers.income ?? null,
+          joinedUppka: answers.uppka ?? null,
+          hasNib: answers.nib ?? null,
+          at: ctx.now.toISOString(),
+        },
+      ],
+      reply: { texts: [] },
+    }
+  },
+})

@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest'
+import type { Snapshot } from '../domain/snapshot.js'
+import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry } from './index.js'
+
+const AT = '2025-11-24 08:00 WIB'
+
+const supervisor: Partial<Snapshot> = {
+  person: {
+    id: 2,
+    name: 'Lestari',
+    roles: ['supervisor'],
+    regionCode: '35.07.24',
+    status: 'active',
+  },
+}
+const cadre: Partial<Snapshot> = {
+  person: { id: 4, name: 'Siti', roles: ['kader'], regionCode: '35.07.24.2001', status: 'active' },
+}
+
+describe('masuk (dashboard login link)', () => {
+  test('a supervisor asks for a link: the runtime makes it (the flow only asks)', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor })
+    await chat.expect(`
+      > /masuk
+    `)
+    expect(chat.effects).toEqual([{ type: 'login_link_requested' }])
+  })
+
+  test('a cadre gets no link', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre })
+    await chat.expect(`
+      > masuk
+      < Maaf, menu itu tidak tersedia untuk Anda.
+        Halo, Siti! Menu utama:
+        …
+    `)
+    expect(chat.effects).toEqual([])
+  })
+})

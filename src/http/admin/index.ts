@@ -1,0 +1,2 @@
+export { adminRoutes } from './routes.js'
+export type { AdminDeps } from './context.js'

@@ -1,0 +1,221 @@
+/**
+ * Orang: the people in scope (no phone numbers shown), the self-registrations awaiting approval
+ * with approve/reject buttons, and, for kabupaten admins, the CSV import with its per-row report.
+ * @module
+ */
+import type { AdminPersonRow } from '../../../db/queries/admin-people.js'
+import type { PendingRegistrationRow } from '../../../db/queries/people.js'
+import { ROLES } from '../../../domain/people.js'
+import type { ImportReport } from '../../../import/report.js'
+import { formatNumber, formatShortDate } from '../../../i18n/format.js'
+import type { AdminText, Viewer } from '../context.js'
+import { CsrfField } from '../layout.js'
+
+export type PeopleFilters = { peran?: string; status?: string; nama?: string }
+
+function peopleQuery(filters: PeopleFilters, after?: string): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
+  if (after) params.set('setelah', after)
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
+}
+
+export type PeoplePageProps = {
+  t: AdminText
+  viewer: Viewer
+  filters: PeopleFilters
+  rows: AdminPersonRow[]
+  next?: string
+  paged: boolean
+  pending: PendingRegistrationRow[]
+  report?: ImportReport
+  importError?: string
+}
+
+export function PeoplePage(props: PeoplePageProps) {
+  const { t, viewer, filters } = props
+  return (
+    <>
+      <h2>{t('people.pendingTitle')}</h2>
+      {props.pending.length === 0 ? (
+        <p class="muted">{t('people.pendingEmpty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('people.name')}</th>
+                <th scope="col">{t('people.region')}</th>
+                <th scope="col">{t('visits.date')}</th>
+                <th scope="col">{t('people.decision')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.pending.map((p) => (
+                <tr>
+                  <td>{p.name}</td>
+                  <td>
+                    {p.regionName}
+                    {p.parentRegionName ? `, ${p.parentRegionName}` : ''}
+                  </td>
+                  <td>{formatShortDate(p.createdAt)}</td>
+                  <td>
+                    <form method="post" action={`/admin/orang/${p.id}/keputusan`} class="actions">
+                      <CsrfField viewer={viewer} />
+                      <button type="submit" name="keputusan" value="setujui">
+                        {t('people.approve')}
+                      </button>
+                      <button type="submit" name="keputusan" value="tolak" class="secondary">
+                        {t('people.reject')}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {viewer.isAdmin && (
+        <>
+          <h2>{t('people.importTitle')}</h2>
+          <form
+            method="post"
+            action="/admin/orang/impor"
+            enctype="multipart/form-data"
+            class="filters"
+          >
+            <CsrfField viewer={viewer} />
+            <label>
+              {t('people.importFile')}
+              <input type="file" name="berkas" accept=".csv,text/csv" required />
+            </label>
+            <button type="submit">{t('people.importSubmit')}</button>
+          </form>
+          <p class="muted">{t('people.importHint')}</p>
+          {props.importError && (
+            <p class="error" role="alert">
+              {props.importError}
+            </p>
+          )}
+          {props.report && <ImportReportTable t={t} report={props.report} />}
+        </>
+      )}
+
+      <h2>{t('people.title')}</h2>
+      <form class="filters" method="get" action="/admin/orang">
+        <label>
+          {t('filter.name')}
+          <input type="search" name="nama" value={filters.nama ?? ''} />
+        </label>
+        <label>
+          {t('filter.role')}
+          <select name="peran">
+            <option value="">{t('filter.all')}</option>
+            {ROLES.map((role) => (
+              <option value={role} selected={role === filters.peran}>
+                {t(`people.role.${role}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filter.status')}
+          <select name="status">
+            <option value="">{t('filter.all')}</option>
+            {(['active', 'pending', 'rejected'] as const).map((s) => (
+              <option value={s} selected={s === filters.status}>
+                {t(`people.personStatus.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t('filter.apply')}</button>
+      </form>
+      {props.rows.length === 0 ? (
+        <p>{t('people.empty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('people.name')}</th>
+                <th scope="col">{t('people.roles')}</th>
+                <th scope="col">{t('people.region')}</th>
+                <th scope="col">{t('people.status')}</th>
+                <th scope="col">{t('people.phone')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((p) => (
+                <tr>
+                  <td>{p.name}</td>
+                  <td>{p.roles.map((role) => t(`people.role.${role}`)).join(', ')}</td>
+                  <td>
+                    {p.regionName} <span class="muted">({p.regionCode})</span>
+                  </td>
+                  <td>
+                    {t(`people.personStatus.${p.status}`)}
+                    {p.optedOut && <span class="badge">{t('people.optedOut')}</span>}
+                  </td>
+                  <td>{p.hasPhone ? t('people.hasPhone') : t('people.noPhone')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label={t('paging.label')}>
+        {props.paged && <a href={`/admin/orang${peopleQuery(filters)}`}>{t('paging.first')}</a>}
+        {props.next && (
+          <a href={`/admin/orang${peopleQuery(filters, props.next)}`} rel="next">
+            {t('paging.next')}
+          </a>
+        )}
+      </nav>
+    </>
+  )
+}
+
+function ImportReportTable(props: { t: AdminText; report: ImportReport }) {
+  const { t, report } = props
+  return (
+    <section aria-labelledby="import-report">
+      <h3 id="import-report">{t('people.importReport')}</h3>
+      <p role="status">
+        {t('people.summary', {
+          accepted: formatNumber(report.accepted),
+          updated: formatNumber(report.updated),
+          unchanged: formatNumber(report.unchanged),
+          rejected: formatNumber(report.rejected),
+        })}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col" class="num">
+                {t('people.line')}
+              </th>
+              <th scope="col">{t('people.name')}</th>
+              <th scope="col">{t('people.outcome')}</th>
+              <th scope="col">{t('people.reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.rows.map((row) => (
+              <tr>
+                <td class="num">{row.line}</td>
+                <td>{row.name ?? '–'}</td>
+                <td>{t(`people.rowStatus.${row.status}`)}</td>
+                <td>{row.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,292 @@
+/**
+ * Ringkasan: the DOMAIN decision 13 indicators for a month and a region within the viewer's
+ * scope, each with its formula, and three charts (visits per week, attendance per cohort,
+ * active-cadre rate per kecamatan). Figures come from the indicator queries, never recomputed.
+ * @module
+ */
+import type { Db } from '../../../db/client.js'
+import {
+  activeCadreRate,
+  familiesVisited,
+  kbParticipation,
+  krsCoverage,
+  referralCompletion,
+  visitsPerCadre,
+} from '../../../db/queries/indicators.js'
+import { countVisitsByWeek } from '../../../db/queries/admin-visits.js'
+import { listAdminCohorts } from '../../../db/queries/admin-training.js'
+import {
+  attendanceRate,
+  completionRate,
+  dropOutRate,
+  targetAchievement,
+} from '../../../db/queries/training-indicators.js'
+import { ensureDefaultProgramme } from '../../../db/queries/training.js'
+import { KABUPATEN_CODE } from '../../../domain/people.js'
+import type { RegionDirectory } from '../../../domain/regions.js'
+import { formatNumber } from '../../../i18n/format.js'
+import { BarChart, type Bar } from '../charts.js'
+import type { AdminText, Viewer } from '../context.js'
+import {
+  endOfMonth,
+  formatValue,
+  kecamatanChoices,
+  monthName,
+  nameOf,
+  recentMonths,
+} from '../view-helpers.js'
+
+/** One indicator card: its name, value, counts and formula. */
+type Card = {
+  id: string
+  value: string
+  counts?: { numerator: number; denominator: number }
+  /** The text of the counts (default `summary.counts`, "3 dari 4"). */
+  countsKey?: string
+}
+
+export type SummaryData = {
+  period: string
+  /** The region the figures are for (the viewer's scope or narrower). */
+  region: string
+  kecamatan?: string
+  visitCards: Card[]
+  trainingCards: Card[] | null
+  weeks: Bar[]
+  cohorts: Bar[]
+  cadres: Bar[]
+}
+
+export type LoadSummaryParams = {
+  viewer: Viewer
+  period: string
+  region: string
+  kecamatan?: string
+  now: Date
+  timeZone: string
+  directory: RegionDirectory
+}
+
+const percent = (value: number | null) => formatValue(value, '%')
+
+/** Reads every figure of the page. */
+export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<SummaryData> {
+  const { period, region, directory } = params
+  const scope = { period, scope: region }
+  const perCadre = await visitsPerCadre(db, scope)
+  const active = await activeCadreRate(db, scope)
+  const familyCount = await familiesVisited(db, scope)
+  const referrals = await referralCompletion(db, scope)
+  const krs = await krsCoverage(db, scope)
+  const kb = await kbParticipation(db, scope)
+  const visitCards: Card[] = [
+    {
+      id: 'visitsPerCadre',
+      value: formatValue(perCadre.value),
+      counts: { numerator: perCadre.visits, denominator: perCadre.activeCadres },
+      countsKey: 'summary.countsPerCadre',
+    },
+    {
+      id: 'activeCadreRate',
+      value: percent(active.value),
+      counts: { numerator: active.active, denominator: active.registered },
+    },
+    { id: 'familiesVisited', value: formatNumber(familyCount) },
+    {
+      id: 'referralCompletion',
+      value: percent(referrals.value),
+      counts: { numerator: referrals.closed, denominator: referrals.made },
+    },
+    {
+      id: 'krsCoverage',
+      value: percent(krs.value),
+      counts: { numerator: krs.visited, denominator: krs.known },
+    },
+    {
+      id: 'kbParticipation',
+      value: percent(kb.value),
+      counts: { numerator: kb.modern, denominator: kb.pusVisited },
+    },
+  ]
+
+  // Training figures are per programme and kecamatan; a desa-level region has no cohorts.
+  const level = region.split('.').length
+  const monthEnd = endOfMonth(period, params.timeZone)
+  const asOf = monthEnd < params.now ? monthEnd : params.now
+  let trainingCards: Card[] | null = null
+  let cohortBars: Bar[] = []
+  if (level <= 3) {
+    const programmeId = await ensureDefaultProgramme(db)
+    const trainingScope = {
+      programmeId,
+      asOf,
+      ...(region === KABUPATEN_CODE ? {} : { kecamatanCode: region }),
+    }
+    const figures = [
+      ['attendanceRate', await attendanceRate(db, trainingScope)],
+      ['completionRate', await completionRate(db, trainingScope)],
+      ['dropOutRate', await dropOutRate(db, trainingScope)],
+      ['targetAchievement', await targetAchievement(db, trainingScope)],
+    ] as const
+    trainingCards = figures.map(([id, figure]) => ({
+      id,
+      value: percent(figure.value),
+      counts: { numerator: figure.numerator, denominator: figure.denominator },
+    }))
+    const cohorts = await listAdminCohorts(db, {
+      scope: { regionPrefix: region },
+    })
+    for (const cohort of cohorts) {
+      const rate = await attendanceRate(db, {
+        programmeId: cohort.programmeId,
+        cohortId: cohort.id,
+        asOf,
+      })
+      if (rate.value !== null) {
+        cohortBars.push({ label: cohort.code, value: rate.value, display: percent(rate.value) })
+      }
+    }
+  }
+
+  const weeks = await countVisitsByWeek(db, {
+    scope: params.viewer.scope,
+    period,
+    regionCode: region,
+  })
+  const lastDay = new Date(monthEnd.getTime() - 86_400_000)
+  const days = Number(
+    new Intl.DateTimeFormat('en-US', { day: 'numeric', timeZone: params.timeZone }).format(lastDay)
+  )
+  const weekBars = weeks
+    .filter((week) => (week.week - 1) * 7 + 1 <= days)
+    .map((week) => ({
+      label: `${(week.week - 1) * 7 + 1}–${Math.min(week.week * 7, days)}`,
+      value: week.visits,
+      display: formatNumber(week.visits),
+    }))
+
+  const cadreRegions =
+    level === 2
+      ? kecamatanChoices(directory, region)
+      : [{ code: region, name: nameOf(directory, region) ?? region }]
+  const cadreBars: Bar[] = []
+  for (const entry of cadreRegions) {
+    const rate = await activeCadreRate(db, { period, scope: entry.code })
+    if (rate.value !== null) {
+      cadreBars.push({ label: entry.name, value: rate.value, display: percent(rate.value) })
+    }
+  }
+  cohortBars = cohortBars.slice(0, 40)
+  return {
+    period,
+    region,
+    kecamatan: params.kecamatan,
+    visitCards,
+    trainingCards,
+    weeks: weekBars,
+    cohorts: cohortBars,
+    cadres: cadreBars,
+  }
+}
+
+export type SummaryPageProps = {
+  t: AdminText
+  data: SummaryData
+  months: string[]
+  kecamatan: { code: string; name: string }[]
+  regionName: string
+}
+
+function Cards(props: { t: AdminText; cards: Card[] }) {
+  const { t } = props
+  return (
+    <div class="cards">
+      {props.cards.map((card) => (
+        <section class="card" id={`ind-${card.id}`} aria-labelledby={`ind-${card.id}-name`}>
+          <h3 id={`ind-${card.id}-name`}>{t(`indicators.${card.id}.name`)}</h3>
+          <p class="value">{card.value}</p>
+          {card.counts && (
+            <p class="counts">
+              {t(card.countsKey ?? 'summary.counts', {
+                numerator: formatNumber(card.counts.numerator),
+                denominator: formatNumber(card.counts.denominator),
+              })}
+            </p>
+          )}
+          <p class="formula">
+            <span class="muted">{t('summary.formula')}: </span>
+            {t(`indicators.${card.id}.formula`)}
+          </p>
+        </section>
+      ))}
+    </div>
+  )
+}
+
+export function SummaryPage(props: SummaryPageProps) {
+  const { t, data } = props
+  const month = monthName(data.period)
+  return (
+    <>
+      <form class="filters" method="get" action="/admin">
+        <label>
+          {t('filter.month')}
+          <select name="bulan">
+            {recentMonths(props.months[0] ?? data.period, 24).map((m) => (
+              <option value={m} selected={m === data.period}>
+                {monthName(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filter.kecamatan')}
+          <select name="kecamatan">
+            <option value="">{t('filter.all')}</option>
+            {props.kecamatan.map((k) => (
+              <option value={k.code} selected={k.code === data.kecamatan}>
+                {k.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t('filter.apply')}</button>
+      </form>
+      <p class="muted">{t('summary.period', { month, scope: props.regionName })}</p>
+      <h2>{t('summary.visitsHeading')}</h2>
+      <Cards t={t} cards={data.visitCards} />
+      <h2>{t('summary.trainingHeading')}</h2>
+      {data.trainingCards ? (
+        <Cards t={t} cards={data.trainingCards} />
+      ) : (
+        <p class="muted">{t('summary.trainingNotInScope')}</p>
+      )}
+      <h2>{t('summary.chartsHeading')}</h2>
+      <div class="charts">
+        <BarChart
+          t={t}
+          id="chart-weeks"
+          title={t('summary.chartWeeks')}
+          description={t('summary.chartWeeksDesc', { month })}
+          bars={data.weeks}
+        />
+        <BarChart
+          t={t}
+          id="chart-cohorts"
+          title={t('summary.chartCohorts')}
+          description={t('summary.chartCohortsDesc', { month })}
+          bars={data.cohorts}
+          max={100}
+        />
+        <BarChart
+          t={t}
+          id="chart-cadres"
+          title={t('summary.chartCadres')}
+          description={t('summary.chartCadresDesc', { month })}
+          bars={data.cadres}
+          max={100}
+        />
+      </div>
+    </>
+  )
+}

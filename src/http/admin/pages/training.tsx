@@ -1,0 +1,219 @@
+/**
+ * Pelatihan: the cohorts in scope with attendance, completion and drop-out (from the training
+ * indicator queries), and one cohort's participants × sessions grid (hadir, terlambat, izin,
+ * absen), in daftar hadir order (by name).
+ * @module
+ */
+import type { AdminCohort, CohortGrid } from '../../../db/queries/admin-training.js'
+import type { TrainingIndicator } from '../../../db/queries/training-indicators.js'
+import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
+import type { AdminText } from '../context.js'
+import { formatValue } from '../view-helpers.js'
+
+export type CohortFigures = {
+  cohort: AdminCohort
+  enrolled: number
+  attendance: TrainingIndicator
+  completion: TrainingIndicator
+  dropOut: TrainingIndicator
+}
+
+function Figure(props: { t: AdminText; figure: TrainingIndicator }) {
+  return (
+    <>
+      {formatValue(props.figure.value, '%')}{' '}
+      <span class="muted">
+        (
+        {props.t('summary.counts', {
+          numerator: formatNumber(props.figure.numerator),
+          denominator: formatNumber(props.figure.denominator),
+        })}
+        )
+      </span>
+    </>
+  )
+}
+
+export type CohortListPageProps = {
+  t: AdminText
+  cohorts: CohortFigures[]
+  asOf: Date
+  timeZone: string
+  exportLinks?: { csv: string; xlsx: string }
+}
+
+export function CohortListPage(props: CohortListPageProps) {
+  const { t } = props
+  if (props.cohorts.length === 0) return <p>{t('training.empty')}</p>
+  return (
+    <>
+      <p class="muted">{t('training.asOf', { at: formatDateTime(props.asOf, props.timeZone) })}</p>
+      {props.exportLinks && (
+        <p class="actions">
+          <span>{t('export.heading')}:</span>
+          <a href={props.exportLinks.csv}>{t('export.csv')}</a>
+          <a href={props.exportLinks.xlsx}>{t('export.xlsx')}</a>
+        </p>
+      )}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('training.cohort')}</th>
+              <th scope="col">{t('training.kecamatan')}</th>
+              <th scope="col">{t('training.track')}</th>
+              <th scope="col">{t('training.mentor')}</th>
+              <th scope="col" class="num">
+                {t('training.enrolled')}
+              </th>
+              <th scope="col">{t('training.attendance')}</th>
+              <th scope="col">{t('training.completion')}</th>
+              <th scope="col">{t('training.dropOut')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.cohorts.map((row) => (
+              <tr>
+                <td>
+                  <a href={`/admin/pelatihan/${row.cohort.id}`}>{row.cohort.code}</a>
+                </td>
+                <td>{row.cohort.kecamatanName}</td>
+                <td>{t(`training.trackName.${row.cohort.track}`)}</td>
+                <td>{row.cohort.mentorName ?? '–'}</td>
+                <td class="num">{formatNumber(row.enrolled)}</td>
+                <td>
+                  <Figure t={t} figure={row.attendance} />
+                </td>
+                <td>
+                  <Figure t={t} figure={row.completion} />
+                </td>
+                <td>
+                  <Figure t={t} figure={row.dropOut} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}
+
+export type CohortGridPageProps = {
+  t: AdminText
+  grid: CohortGrid
+  figures: CohortFigures
+  timeZone: string
+  now: Date
+  exportLinks?: { csv: string; xlsx: string }
+}
+
+const STATUSES = ['present', 'late', 'izin', 'absent'] as const
+
+export function CohortGridPage(props: CohortGridPageProps) {
+  const { t, grid } = props
+  const held = grid.sessions.filter((s) => !s.cancelled && s.endsAt <= props.now)
+  return (
+    <>
+      <p>
+        <a href="/admin/pelatihan">{t('training.back')}</a>
+      </p>
+      <dl class="detail">
+        <dt>{t('training.kecamatan')}</dt>
+        <dd>{grid.cohort.kecamatanName}</dd>
+        <dt>{t('training.track')}</dt>
+        <dd>{t(`training.trackName.${grid.cohort.track}`)}</dd>
+        <dt>{t('training.mentor')}</dt>
+        <dd>{grid.cohort.mentorName ?? '–'}</dd>
+        <dt>{t('training.attendance')}</dt>
+        <dd>
+          <Figure t={t} figure={props.figures.attendance} />
+        </dd>
+        <dt>{t('training.completion')}</dt>
+        <dd>
+          <Figure t={t} figure={props.figures.completion} />
+        </dd>
+        <dt>{t('training.dropOut')}</dt>
+        <dd>
+          <Figure t={t} figure={props.figures.dropOut} />
+        </dd>
+      </dl>
+      {props.exportLinks && (
+        <p class="actions">
+          <span>{t('export.attendance')}:</span>
+          <a href={props.exportLinks.csv}>{t('export.csv')}</a>
+          <a href={props.exportLinks.xlsx}>{t('export.xlsx')}</a>
+        </p>
+      )}
+      <p class="muted">
+        {t('training.legend')}:{' '}
+        {[...STATUSES, 'none' as const]
+          .map((s) => `${t(`training.short.${s}`)} = ${t(`training.status.${s}`)}`)
+          .join(', ')}
+      </p>
+      {grid.sessions.length === 0 ? (
+        <p>{t('training.noSessions')}</p>
+      ) : grid.participants.length === 0 ? (
+        <p>{t('training.noParticipants')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="grid">
+            <caption class="muted">{t('training.gridCaption', { code: grid.cohort.code })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('training.participant')}</th>
+                {grid.sessions.map((s, i) => (
+                  <th scope="col" title={s.topic}>
+                    {i + 1}
+                    <br />
+                    <span class="muted">{formatShortDate(s.date)}</span>
+                    {s.cancelled && <span class="badge">{t('training.cancelled')}</span>}
+                  </th>
+                ))}
+                <th scope="col" class="num">
+                  {t('training.presentCount')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {grid.participants.map((p) => {
+                const present = held.filter((s) => {
+                  const status = p.cells[s.id]
+                  return status === 'present' || status === 'late'
+                }).length
+                return (
+                  <tr>
+                    <th scope="row">
+                      {p.name}
+                      {p.minor && <span class="badge">{t('training.minor')}</span>}
+                      {p.status === 'withdrawn' && (
+                        <span class="badge">{t('training.withdrawn')}</span>
+                      )}
+                      {p.kompeten === false && (
+                        <span class="badge">{t('training.notKompeten')}</span>
+                      )}
+                    </th>
+                    {grid.sessions.map((s) => {
+                      const status = p.cells[s.id]
+                      const key = status ?? 'none'
+                      return (
+                        <td class={status ? `s-${status}` : ''} title={t(`training.status.${key}`)}>
+                          <abbr title={t(`training.status.${key}`)}>
+                            {t(`training.short.${key}`)}
+                          </abbr>
+                        </td>
+                      )
+                    })}
+                    <td class="num">
+                      {formatNumber(present)}/{formatNumber(held.length)}
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,558 @@
+/**
+ * The `/admin` dashboard (issue 10): server-rendered pages in Bahasa Indonesia, signed-cookie
+ * sessions opened by a one-time chat link or `ADMIN_TOKEN`, CSRF protection on every form (the
+ * Origin check of Hono's `csrf` middleware plus a per-session token field), and the viewer's
+ * region scope passed to every query. Pages only render what the queries return.
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { csrf } from 'hono/csrf'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import { decideRegistration } from '../../conversation/apply-effects.js'
+import {
+  consumeLoginToken,
+  deleteAdminSession,
+  findAdminPerson,
+  recordAudit,
+} from '../../db/queries/admin.js'
+import { listAdminPeople } from '../../db/queries/admin-people.js'
+import { findCohortGrid, listAdminCohorts } from '../../db/queries/admin-training.js'
+import { findAdminVisit, listAdminVisits, listScopeCadres } from '../../db/queries/admin-visits.js'
+import { listPendingRegistrations } from '../../db/queries/people.js'
+import { listAllRegions } from '../../db/queries/regions.js'
+import {
+  attendanceRate,
+  completionRate,
+  dropOutRate,
+} from '../../db/queries/training-indicators.js'
+import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
+import { type RegionDirectory, buildRegionDirectory, regionName } from '../../domain/regions.js'
+import { FOLLOW_UP_STATUSES, SASARAN } from '../../domain/visits.js'
+import { ImportFileError, decodeCsv } from '../../import/csv.js'
+import { importPeople } from '../../import/people.js'
+import type { ImportReport } from '../../import/report.js'
+import { CSRF_FIELD, createAuth, mayUseDashboard, sameSecret } from './auth.js'
+import { registerBroadcastPages } from './broadcasts.js'
+import { exportLinks, registerAdminExports } from './exports.js'
+import { registerWhatsAppPage } from './whatsapp.js'
+import { type AdminDeps, type AdminEnv, type Viewer, adminText } from './context.js'
+import { Layout, type LayoutProps } from './layout.js'
+import { LinkLoginPage, LoginPage } from './pages/login.js'
+import { PeoplePage } from './pages/people.js'
+import { SummaryPage, loadSummary } from './pages/summary.js'
+import { type CohortFigures, CohortGridPage, CohortListPage } from './pages/training.js'
+import { VisitDetailPage, VisitListPage, type VisitFilters, visitQuery } from './pages/visits.js'
+import {
+  idSchema,
+  kecamatanChoices,
+  monthOf,
+  narrowScope,
+  periodSchema,
+  regionCodeSchema,
+} from './view-helpers.js'
+
+const CSS_URL = new URL('./admin.css', import.meta.url)
+
+/** Rows per page of the visit and people lists. */
+export const PAGE_SIZE = 50
+
+/** Largest CSV the import form accepts. */
+const MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+const PHOTO_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+}
+
+/** A query value, or `undefined` when absent, blank or invalid (bad filters are dropped). */
+function pick<T>(schema: z.ZodType<T>, value: string | undefined): T | undefined {
+  if (value === undefined || value === '') return undefined
+  const result = schema.safeParse(value)
+  return result.success ? result.data : undefined
+}
+
+const visitCursorSchema = z
+  .string()
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{1,15}$/)
+  .transform((value) => {
+    const [visitDate, id] = value.split('_') as [string, string]
+    return { visitDate, id: Number(id) }
+  })
+
+const peopleCursorSchema = z
+  .string()
+  .max(300)
+  .regex(/^[0-9]{1,15}_/)
+  .transform((value) => {
+    const at = value.indexOf('_')
+    return { id: Number(value.slice(0, at)), name: value.slice(at + 1) }
+  })
+
+/** Builds the dashboard's Hono app, mounted at `/admin`. */
+export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  const t = adminText(deps.i18n)
+  const auth = createAuth(deps)
+  let directory: Promise<RegionDirectory> | undefined
+  const regions = () =>
+    (directory ??= listAllRegions(deps.db).then((rows) => buildRegionDirectory(rows)))
+
+  // A failure shows a page in Indonesian, not JSON; the log gets the error and the path only.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse()
+    deps.logger.error({ err: error, path: c.req.path }, 'dashboard request failed')
+    const html = (
+      <Layout t={t} title={t('errors.internal')}>
+        <p>{t('errors.internal')}</p>
+      </Layout>
+    )
+    return c.html(`<!doctype html>${html}`, 500)
+  })
+
+  // `/admin/` (as people type it) is the same page as `/admin`.
+  app.use('*', async (c, next) => {
+    if (c.req.path === '/admin/') return c.redirect('/admin', 301)
+    await next()
+  })
+  // Forms are small; the CSV import is the largest (its own check refuses more than 5 MB).
+  app.use('*', bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024 }))
+  const allowedOrigins = new Set<string>()
+  if (deps.publicUrl) allowedOrigins.add(new URL(deps.publicUrl).origin)
+  app.use(
+    '*',
+    csrf({
+      origin: (origin, c) => origin === new URL(c.req.url).origin || allowedOrigins.has(origin),
+    })
+  )
+
+  async function scopeName(viewer: Viewer): Promise<string> {
+    if (viewer.scope.regionPrefix === KABUPATEN_CODE) return t('viewer.scopeAll')
+    const name = regionName(await regions(), viewer.scope.regionPrefix)
+    return t('viewer.scope', { name: name ?? viewer.scope.regionPrefix })
+  }
+
+  async function page(
+    c: Context<AdminEnv>,
+    props: Omit<LayoutProps, 't' | 'viewer' | 'scopeName'>,
+    status: 200 | 400 | 403 | 404 = 200
+  ) {
+    const viewer = c.get('viewer')
+    const extraNav: LayoutProps['extraNav'] = [{ name: 'siaran', href: '/admin/siaran' }]
+    if (deps.whatsapp && viewer.isAdmin) extraNav.push({ name: 'whatsapp', href: '/admin/wa' })
+    const html = (
+      <Layout
+        t={t}
+        viewer={viewer}
+        scopeName={await scopeName(viewer)}
+        extraNav={extraNav}
+        {...props}
+      />
+    )
+    return c.html(`<!doctype html>${html}`, status)
+  }
+
+  function notFound(c: Context<AdminEnv>) {
+    return page(c, { title: t('errors.notFound'), children: <p>{t('errors.notFound')}</p> }, 404)
+  }
+
+  // --- Public: assets and login ---
+  app.get('/assets/admin.css', async (c) => {
+    c.header('content-type', 'text/css; charset=utf-8')
+    c.header('cache-control', 'public, max-age=3600')
+    return c.body(await readFile(CSS_URL, 'utf8'))
+  })
+
+  function loginPage(c: Context, error?: string, status: 200 | 401 | 403 = 200) {
+    const html = (
+      <Layout t={t} title={t('login.title')}>
+        <LoginPage t={t} tokenLogin={deps.adminToken !== undefined} error={error} />
+      </Layout>
+    )
+    return c.html(`<!doctype html>${html}`, status)
+  }
+
+  app.get('/login', (c) => loginPage(c))
+
+  app.post('/login', async (c) => {
+    const body = await c.req.parseBody()
+    const token = typeof body['token'] === 'string' ? body['token'] : ''
+    if (deps.adminToken === undefined) return loginPage(c, t('login.noToken'), 403)
+    if (!sameSecret(token, deps.adminToken)) return loginPage(c, t('login.wrongToken'), 401)
+    await auth.signIn(c, null)
+    await recordAudit(deps.db, { actor: 'admin_token', action: 'admin_login', at: auth.now() })
+    return c.redirect('/admin', 303)
+  })
+
+  app.get('/login/:token', (c) => {
+    const html = (
+      <Layout t={t} title={t('login.linkTitle')}>
+        <LinkLoginPage t={t} token={c.req.param('token')} />
+      </Layout>
+    )
+    c.header('cache-control', 'no-store')
+    return c.html(`<!doctype html>${html}`)
+  })
+
+  app.post('/login/:token', async (c) => {
+    const now = auth.now()
+    const used = await consumeLoginToken(deps.db, { token: c.req.param('token'), now })
+    const person = used ? await findAdminPerson(deps.db, used.personId) : undefined
+    if (!used) return loginPage(c, t('login.linkInvalid'), 401)
+    if (!person || !mayUseDashboard(person)) return loginPage(c, t('login.notAllowed'), 403)
+    await auth.signIn(c, person.id)
+    await recordAudit(deps.db, { actor: `person:${person.id}`, action: 'admin_login', at: now })
+    return c.redirect('/admin', 303)
+  })
+
+  // --- Everything below needs a session; forms carry the session's CSRF token ---
+  app.use('*', auth.requireViewer)
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next()
+    const body = await c.req.parseBody()
+    const field = body[CSRF_FIELD]
+    if (typeof field !== 'string' || !sameSecret(field, c.get('viewer').csrfToken)) {
+      return page(c, { title: t('errors.csrf'), children: <p>{t('errors.csrf')}</p> }, 403)
+    }
+    await next()
+  })
+
+  registerAdminExports(app, deps)
+  registerBroadcastPages(app, deps, { t, now: auth.now, regions, page })
+  if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
+
+  app.post('/logout', async (c) => {
+    await deleteAdminSession(deps.db, c.get('viewer').sessionId)
+    auth.clearCookie(c)
+    return c.redirect('/admin/login', 303)
+  })
+
+  // --- Ringkasan ---
+  app.get('/', async (c) => {
+    const viewer = c.get('viewer')
+    const now = auth.now()
+    const current = monthOf(now, deps.timeZone)
+    const period = pick(periodSchema, c.req.query('bulan')) ?? current
+    const kecamatan = pick(regionCodeSchema, c.req.query('kecamatan'))
+    const region = narrowScope(viewer.scope.regionPrefix, kecamatan)
+    const dir = await regions()
+    const data = await loadSummary(deps.db, {
+      viewer,
+      period,
+      region: region ?? viewer.scope.regionPrefix,
+      kecamatan: region === undefined ? undefined : kecamatan,
+      now,
+      timeZone: deps.timeZone,
+      directory: dir,
+    })
+    const shownRegion = data.region
+    const shownName =
+      shownRegion === KABUPATEN_CODE
+        ? t('viewer.scopeAll')
+        : (regionName(dir, shownRegion) ?? shownRegion)
+    return page(c, {
+      title: t('summary.title'),
+      current: 'ringkasan',
+      notice: region === undefined ? t('errors.badFilter') : undefined,
+      children: (
+        <SummaryPage
+          t={t}
+          data={data}
+          months={[current]}
+          kecamatan={kecamatanChoices(dir, viewer.scope.regionPrefix)}
+          regionName={shownName}
+        />
+      ),
+    })
+  })
+
+  // --- Kunjungan ---
+  app.get('/kunjungan', async (c) => {
+    const viewer = c.get('viewer')
+    const query = c.req.query()
+    const filters: VisitFilters = {
+      bulan: pick(periodSchema, query['bulan']),
+      kecamatan: pick(regionCodeSchema, query['kecamatan']),
+      desa: pick(regionCodeSchema, query['desa']),
+      kader: pick(idSchema, query['kader']),
+      sasaran: pick(z.enum(SASARAN), query['sasaran']),
+      rujukan: pick(z.enum(['none', 'any', ...FOLLOW_UP_STATUSES]), query['rujukan']),
+    }
+    const after = pick(visitCursorSchema, query['setelah'])
+    const rows = await listAdminVisits(deps.db, {
+      scope: viewer.scope,
+      period: filters.bulan,
+      // The desa narrows further than the kecamatan; both stay within the scope in SQL.
+      regionCode: filters.desa ?? filters.kecamatan,
+      cadreId: filters.kader,
+      sasaran: filters.sasaran,
+      referral: filters.rujukan,
+      after,
+      limit: PAGE_SIZE + 1,
+    })
+    const pageRows = rows.slice(0, PAGE_SIZE)
+    const last = pageRows.at(-1)
+    const dir = await regions()
+    const kecamatan = kecamatanChoices(dir, viewer.scope.regionPrefix)
+    const desaParent =
+      filters.kecamatan ??
+      (viewer.scope.regionPrefix.split('.').length === 3 ? viewer.scope.regionPrefix : undefined)
+    const desa = (desaParent ? (dir.desaByKecamatan[desaParent] ?? []) : []).filter(
+      (d) => coversRegion(viewer.scope.regionPrefix, d.code) || d.code === viewer.scope.regionPrefix
+    )
+    return page(c, {
+      title: t('visits.title'),
+      current: 'kunjungan',
+      children: (
+        <VisitListPage
+          t={t}
+          filters={filters}
+          rows={pageRows}
+          next={rows.length > PAGE_SIZE && last ? `${last.visitDate}_${last.id}` : undefined}
+          paged={after !== undefined}
+          currentMonth={monthOf(auth.now(), deps.timeZone)}
+          kecamatan={kecamatan}
+          desa={desa}
+          cadres={await listScopeCadres(deps.db, { scope: viewer.scope })}
+          sasaranLabel={(value) => deps.i18n.render({ key: `visit-report:sasaran.${value}` })}
+          exportLinks={exportLinks('kunjungan', visitQuery({ ...filters, rujukan: undefined }))}
+        />
+      ),
+    })
+  })
+
+  app.get('/kunjungan/:id', async (c) => {
+    const viewer = c.get('viewer')
+    const id = pick(idSchema, c.req.param('id'))
+    const visit =
+      id === undefined ? undefined : await findAdminVisit(deps.db, { scope: viewer.scope, id })
+    if (!visit) return notFound(c)
+    // Reading a family's visit is a read of a sensitive record (DOMAIN decision 9).
+    await recordAudit(deps.db, {
+      actor: viewer.actor,
+      action: 'visit_viewed',
+      subject: `visit:${visit.id}`,
+      detail: { familyId: visit.familyId },
+      at: auth.now(),
+    })
+    return page(c, {
+      title: t('visits.detailTitle', { reference: visit.reference }),
+      current: 'kunjungan',
+      children: (
+        <VisitDetailPage
+          t={t}
+          visit={visit}
+          timeZone={deps.timeZone}
+          option={(list, value) => deps.i18n.render({ key: `visit-report:${list}.${value}` })}
+        />
+      ),
+    })
+  })
+
+  app.get('/kunjungan/:id/foto', async (c) => {
+    const viewer = c.get('viewer')
+    const id = pick(idSchema, c.req.param('id'))
+    const visit =
+      id === undefined ? undefined : await findAdminVisit(deps.db, { scope: viewer.scope, id })
+    if (!visit?.photoRef || !deps.media) return notFound(c)
+    const extension = visit.photoRef.split('.').at(-1) ?? ''
+    const type = PHOTO_TYPES[extension]
+    if (!type) return notFound(c)
+    try {
+      const bytes = await readFile(deps.media.pathOf(visit.photoRef))
+      c.header('content-type', type)
+      c.header('cache-control', 'private, max-age=300')
+      return c.body(bytes)
+    } catch {
+      return notFound(c)
+    }
+  })
+
+  // --- Pelatihan ---
+  async function cohortFigures(cohort: Awaited<ReturnType<typeof listAdminCohorts>>[number]) {
+    const scope = { programmeId: cohort.programmeId, cohortId: cohort.id, asOf: auth.now() }
+    const attendance = await attendanceRate(deps.db, scope)
+    const completion = await completionRate(deps.db, scope)
+    return {
+      cohort,
+      enrolled: completion.denominator,
+      attendance,
+      completion,
+      dropOut: await dropOutRate(deps.db, scope),
+    } satisfies CohortFigures
+  }
+
+  app.get('/pelatihan', async (c) => {
+    const viewer = c.get('viewer')
+    const cohorts = await listAdminCohorts(deps.db, { scope: viewer.scope })
+    const figures: CohortFigures[] = []
+    for (const cohort of cohorts) figures.push(await cohortFigures(cohort))
+    return page(c, {
+      title: t('training.title'),
+      current: 'pelatihan',
+      children: (
+        <CohortListPage
+          t={t}
+          cohorts={figures}
+          asOf={auth.now()}
+          timeZone={deps.timeZone}
+          exportLinks={exportLinks('daftar-hadir', '')}
+        />
+      ),
+    })
+  })
+
+  app.get('/pelatihan/:id', async (c) => {
+    const viewer = c.get('viewer')
+    const id = pick(idSchema, c.req.param('id'))
+    const grid =
+      id === undefined
+        ? undefined
+        : await findCohortGrid(deps.db, { scope: viewer.scope, cohortId: id })
+    if (!grid) return notFound(c)
+    return page(c, {
+      title: t('training.gridTitle', { code: grid.cohort.code }),
+      current: 'pelatihan',
+      children: (
+        <CohortGridPage
+          t={t}
+          grid={grid}
+          figures={await cohortFigures(grid.cohort)}
+          timeZone={deps.timeZone}
+          now={auth.now()}
+          exportLinks={exportLinks(
+            'daftar-hadir',
+            `?${new URLSearchParams({ kelompok: grid.cohort.code }).toString()}`
+          )}
+        />
+      ),
+    })
+  })
+
+  // --- Orang ---
+  async function peoplePage(
+    c: Context<AdminEnv>,
+    extra: { report?: ImportReport; importError?: string; notice?: string } = {}
+  ) {
+    const viewer = c.get('viewer')
+    const query = c.req.query()
+    const filters = {
+      peran: pick(z.enum(ROLES), query['peran']),
+      status: pick(z.enum(PERSON_STATUSES), query['status']),
+      nama: pick(z.string().trim().max(100), query['nama']),
+    }
+    const after = pick(peopleCursorSchema, query['setelah'])
+    const rows = await listAdminPeople(deps.db, {
+      scope: viewer.scope,
+      role: filters.peran,
+      status: filters.status,
+      query: filters.nama,
+      after,
+      limit: PAGE_SIZE + 1,
+    })
+    const pageRows = rows.slice(0, PAGE_SIZE)
+    const last = pageRows.at(-1)
+    return page(c, {
+      title: t('people.title'),
+      current: 'orang',
+      notice: extra.notice,
+      children: (
+        <PeoplePage
+          t={t}
+          viewer={viewer}
+          filters={filters}
+          rows={pageRows}
+          next={rows.length > PAGE_SIZE && last ? `${last.id}_${last.name}` : undefined}
+          paged={after !== undefined}
+          pending={await listPendingRegistrations(deps.db, {
+            scopeCode: viewer.scope.regionPrefix,
+          })}
+          report={extra.report}
+          importError={extra.importError}
+        />
+      ),
+    })
+  }
+
+  app.get('/orang', (c) => {
+    const decided = c.req.query('keputusan')
+    const notice =
+      decided === 'setujui'
+        ? t('people.approved')
+        : decided === 'tolak'
+          ? t('people.rejected')
+          : decided === 'sudah'
+            ? t('people.alreadyDecided')
+            : undefined
+    return peoplePage(c, { notice })
+  })
+
+  app.post('/orang/impor', async (c) => {
+    const viewer = c.get('viewer')
+    if (!viewer.isAdmin) {
+      return page(
+        c,
+        { title: t('errors.forbidden'), children: <p>{t('errors.forbidden')}</p> },
+        403
+      )
+    }
+    const body = await c.req.parseBody()
+    const file = body['berkas']
+    if (!(file instanceof File) || file.size === 0) {
+      return peoplePage(c, { importError: t('people.importEmpty') })
+    }
+    if (file.size > MAX_IMPORT_BYTES) {
+      return peoplePage(c, { importError: t('people.importTooLarge') })
+    }
+    try {
+      const text = decodeCsv(new Uint8Array(await file.arrayBuffer()))
+      const report = await importPeople(deps.db, text, { now: auth.now(), timeZone: deps.timeZone })
+      await recordAudit(deps.db, {
+        actor: viewer.actor,
+        action: 'people_imported',
+        detail: {
+          accepted: report.accepted,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected,
+        },
+        at: auth.now(),
+      })
+      return peoplePage(c, { report })
+    } catch (error) {
+      if (error instanceof ImportFileError) {
+        return peoplePage(c, { importError: t('people.importFailed', { reason: error.message }) })
+      }
+      throw error
+    }
+  })
+
+  app.post('/orang/:id/keputusan', async (c) => {
+    const viewer = c.get('viewer')
+    const id = pick(idSchema, c.req.param('id'))
+    const body = await c.req.parseBody()
+    const decision = pick(z.enum(['setujui', 'tolak']), String(body['keputusan'] ?? ''))
+    const pending = await listPendingRegistrations(deps.db, {
+      scopeCode: viewer.scope.regionPrefix,
+    })
+    const applicant = pending.find((p) => p.id === id)
+    if (decision === undefined) return notFound(c)
+    if (!applicant) return c.redirect('/admin/orang?keputusan=sudah', 303)
+    const decided = await deps.db.transaction((tx) =>
+      decideRegistration(tx, deps, {
+        personId: applicant.id,
+        approved: decision === 'setujui',
+        actor: viewer.actor,
+        now: auth.now(),
+      })
+    )
+    if (decided) deps.onQueued?.()
+    return c.redirect(`/admin/orang?keputusan=${decided ? decision : 'sudah'}`, 303)
+  })
+
+  return app
+}

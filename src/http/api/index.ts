@@ -1,0 +1,34 @@
+/**
+ * `/api/v1` (DESIGN "Contracts"): lists with cursor paging, indicators, broadcasts and exports,
+ * all behind the admin bearer token, and the OpenAPI document generated from the routes' zod
+ * schemas. Mounted beside the simulator's routes, which keep their own token rule.
+ * @module
+ */
+import { Hono } from 'hono'
+import { adminTokenAuth } from './auth.js'
+import { registerBroadcastRoutes } from './broadcasts.js'
+import type { ApiDeps } from './deps.js'
+import { registerExportRoutes } from './exports.js'
+import { registerIndicatorRoutes } from './indicators.js'
+import { registerListRoutes } from './lists.js'
+import { createApiRegistry } from './registry.js'
+
+export type { ApiDeps } from './deps.js'
+
+/** The API's routes, to mount at `/api/v1`. */
+export function apiRoutes(deps: ApiDeps): Hono {
+  const app = new Hono()
+  const registry = createApiRegistry(app, adminTokenAuth(deps.adminToken))
+  registerListRoutes(registry, deps)
+  registerIndicatorRoutes(registry, deps)
+  registerBroadcastRoutes(registry, deps)
+  registerExportRoutes(registry, deps)
+  const document = registry.openApi({
+    title: 'kaderbot API',
+    version: '1',
+    description:
+      "Visits, training attendance, people, indicators and broadcasts of Kabupaten Malang's family-welfare programmes. Lists answer { data, next }: pass next back as cursor.",
+  })
+  app.get('/openapi.json', (c) => c.json(document))
+  return app
+}

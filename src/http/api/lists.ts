@@ -1,0 +1,117 @@
+/**
+ * The list routes of DESIGN "Contracts": `GET /visits`, `/attendance`, `/people`, answering
+ * `{ data, next }` with `since`, `limit` and `cursor`. Every page of personal data is written to
+ * the audit log with the filters asked for and the number of rows given.
+ * @module
+ */
+import { listAttendanceRows, listPeopleRows, listVisitRows } from '../../db/queries/listings.js'
+import { API_SCOPE, type ApiDeps, auditApi, auditFilters } from './deps.js'
+import { encodeCursor } from './cursor.js'
+import type { ApiRegistry } from './registry.js'
+import {
+  attendanceQuerySchema,
+  attendanceRowSchema,
+  pageSchema,
+  peopleQuerySchema,
+  personRowSchema,
+  toJsonRow,
+  visitRowSchema,
+  visitsQuerySchema,
+} from './schemas.js'
+
+/** `{ data, next }` of a page, `next` the cursor after its last row. */
+function envelope<T extends object>(list: string, page: { rows: T[]; nextAfterId: number | null }) {
+  return {
+    data: page.rows.map((row) => toJsonRow(row)),
+    next: page.nextAfterId === null ? null : encodeCursor(list, page.nextAfterId),
+  }
+}
+
+export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
+  registry.add(
+    {
+      method: 'get',
+      path: '/visits',
+      tag: 'lists',
+      summary: 'Home visits, oldest first, with Kemendagri codes, programme code and period',
+      description:
+        'Keys instead of names: `cadreId` is the person key, `familyId` the family key. Each page read is audit-logged.',
+      query: visitsQuerySchema,
+      responses: {
+        200: { description: 'One page of visits.', schema: pageSchema(visitRowSchema) },
+      },
+    },
+    async (c, { query }) => {
+      const { cursor, cadre, ...filters } = query
+      const page = await listVisitRows(deps.db, {
+        ...filters,
+        cadreId: cadre,
+        afterId: cursor,
+        scope: API_SCOPE,
+      })
+      await auditApi(deps, {
+        action: 'api_read',
+        subject: 'visits',
+        detail: { ...auditFilters(query), rows: page.rows.length },
+      })
+      return c.json(envelope('visits', page))
+    }
+  )
+
+  registry.add(
+    {
+      method: 'get',
+      path: '/attendance',
+      tag: 'lists',
+      summary: 'Training attendance records, oldest first, with programme and cohort codes',
+      description:
+        'One row per recorded check-in, izin or absence. A kecamatan `region` selects cohorts; a desa selects participants living there. Each page read is audit-logged.',
+      query: attendanceQuerySchema,
+      responses: {
+        200: {
+          description: 'One page of attendance records.',
+          schema: pageSchema(attendanceRowSchema),
+        },
+      },
+    },
+    async (c, { query }) => {
+      const { cursor, ...filters } = query
+      const page = await listAttendanceRows(deps.db, {
+        ...filters,
+        afterId: cursor,
+        scope: API_SCOPE,
+      })
+      await auditApi(deps, {
+        action: 'api_read',
+        subject: 'attendance',
+        detail: { ...auditFilters(query), rows: page.rows.length },
+      })
+      return c.json(envelope('attendance', page))
+    }
+  )
+
+  registry.add(
+    {
+      method: 'get',
+      path: '/people',
+      tag: 'lists',
+      summary: 'People (roster), oldest first: key, name, roles and region; no phone numbers',
+      description:
+        '`since` selects people created or changed since then. Each page read is audit-logged.',
+      query: peopleQuerySchema,
+      responses: {
+        200: { description: 'One page of people.', schema: pageSchema(personRowSchema) },
+      },
+    },
+    async (c, { query }) => {
+      const { cursor, ...filters } = query
+      const page = await listPeopleRows(deps.db, { ...filters, afterId: cursor, scope: API_SCOPE })
+      await auditApi(deps, {
+        action: 'api_read',
+        subject: 'people',
+        detail: { ...auditFilters(query), rows: page.rows.length },
+      })
+      return c.json(envelope('people', page))
+    }
+  )
+}

@@ -1,0 +1,147 @@
+/**
+ * One sender per channel across replicas (DESIGN P6, P8): the sender of a channel sends only while
+ * it holds that channel's lease, a Postgres session advisory lock held on a dedicated (reserved)
+ * connection. Postgres releases it when that session ends, so when the holder's process dies, a
+ * standby's next check (every `checkMs`) takes it over. A check also notices a lost session (the
+ * connection was cut and postgres.js reconnected: another backend pid) and gives the lease up.
+ * PGlite is one process behind a lock file, so there the lease is always held.
+ * @module
+ */
+import type { ReservedSql, Sql } from 'postgres'
+import type { ChannelName } from '../channels/types.js'
+import type { Logger } from '../lib/logger.js'
+import { describeError } from '../lib/redact.js'
+
+export type ChannelLease = {
+  /** True while this replica may send on the channel. */
+  held: () => boolean
+  /** Starts checking; `onChange` hears every gain and loss. */
+  start: (onChange: (held: boolean) => void) => void
+  /** Stops checking and releases the lock, so a standby takes over at its next check. */
+  stop: () => Promise<void>
+}
+
+/** Makes the lease of one channel. */
+export type LeaseFactory = (channel: ChannelName) => ChannelLease
+
+/** The first key of the two-key advisory lock form: "outbox sender" (the migration lock uses one bigint). */
+export const OUTBOX_LEASE_CLASS = 4_242_001
+
+/** The second key, per channel (fixed, so every replica agrees). */
+export const OUTBOX_LEASE_KEYS: Record<ChannelName, number> = {
+  simulator: 1,
+  telegram: 2,
+  whatsapp: 3,
+}
+
+/** The lease of a single process (PGlite): always held. */
+export const soleLease: LeaseFactory = () => ({
+  held: () => true,
+  start: (onChange) => onChange(true),
+  stop: async () => undefined,
+})
+
+export type AdvisoryLeaseOptions = {
+  sql: Sql
+  logger: Logger
+  /** How often the holder checks its session and a standby tries to take over (default 1 s). */
+  checkMs?: number
+}
+
+/** Leases backed by Postgres advisory locks, one reserved connection per channel. */
+export function advisoryLeases(options: AdvisoryLeaseOptions): LeaseFactory {
+  return (channel) => createAdvisoryLease(options, channel)
+}
+
+function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName): ChannelLease {
+  const key = OUTBOX_LEASE_KEYS[channel]
+  const checkMs = options.checkMs ?? 1000
+  let connection: ReservedSql | undefined
+  let heldPid: number | undefined
+  let timer: NodeJS.Timeout | undefined
+  let checking: Promise<void> | undefined
+  let stopped = false
+  let notify: (held: boolean) => void = () => undefined
+
+  const setHeld = (pid: number | undefined) => {
+    const was = heldPid !== undefined
+    heldPid = pid
+    const is = heldPid !== undefined
+    if (was !== is) {
+      options.logger.info({ channel, held: is }, is ? 'outbox lease taken' : 'outbox lease lost')
+      notify(is)
+    }
+  }
+
+  async function check(): Promise<void> {
+    let timeout: NodeJS.Timeout | undefined
+    let query: Promise<unknown> | undefined
+    try {
+      connection ??= await options.sql.reserve()
+      // Same backend as when we took it: still ours (a session lock ends only with its session).
+      const pending = connection<{ pid: number; held: boolean }[]>`
+        select pg_backend_pid() as pid,
+          case when pg_backend_pid() = ${heldPid ?? -1}::int then true
+               else pg_try_advisory_lock(${OUTBOX_LEASE_CLASS}::int, ${key}::int) end as held`
+      query = pending
+      // A check that does not answer (a network partition) counts as a lost lease.
+      const [row] = await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(() => reject(new Error('lease check timed out')), 3 * checkMs)
+        }),
+      ])
+      if (stopped) return
+      setHeld(row?.held ? row.pid : undefined)
+    } catch (error) {
+      options.logger.warn({ channel, error: describeError(error) }, 'outbox lease check failed')
+      setHeld(undefined)
+      const stale = connection
+      connection = undefined
+      // Back to the pool only without the lock: should the hung check still take it, let it go.
+      if (stale) {
+        void (query ?? Promise.resolve())
+          .catch(() => undefined)
+          .then(() => stale`select pg_advisory_unlock_all()`)
+          .catch(() => undefined)
+          .finally(() => stale.release())
+      }
+    } finally {
+      clearTimeout(timeout)
+    }
+  }
+
+  const runCheck = () => {
+    checking ??= check().finally(() => {
+      checking = undefined
+    })
+    return checking
+  }
+
+  return {
+    held: () => heldPid !== undefined && !stopped,
+    start(onChange) {
+      notify = onChange
+      stopped = false
+      void runCheck()
+      timer = setInterval(() => void runCheck(), checkMs)
+      timer.unref()
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearInterval(timer)
+      await checking
+      const held = heldPid !== undefined
+      heldPid = undefined
+      if (connection) {
+        if (held) {
+          await connection`select pg_advisory_unlock(${OUTBOX_LEASE_CLASS}::int, ${key}::int)`.catch(
+            () => undefined
+          )
+        }
+        connection.release()
+        connection = undefined
+      }
+    },
+  }
+}

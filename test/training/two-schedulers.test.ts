@@ -1,0 +1,122 @@
+/**
+ * Two scheduler processes on one Postgres database (two replicas), with a restart in between:
+ * every session reminder, end-of-session fire and change notice is acted on once. Real Postgres
+ * only: the point is two separate connection pools racing for the same fires (`FOR UPDATE SKIP
+ * LOCKED` across connections), which one embedded PGlite connection cannot show.
+ */
+import { asc, eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type DbHandle, createDb } from '../../src/db/client.js'
+import {
+  enroll,
+  ensureDefaultProgramme,
+  upsertCohort,
+  upsertSession,
+} from '../../src/db/queries/training.js'
+import { attendance, outbox } from '../../src/db/schema/index.js'
+import { runDueFires } from '../../src/scheduler/fires.js'
+import {
+  planReminderPlanning,
+  planSessionReminders,
+} from '../../src/scheduler/jobs/session-reminders.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
+import { trainingFireDeps, trainingPerson, wib } from '../harness/training-db.js'
+
+const TZ = 'Asia/Jakarta'
+
+describe.runIf(hasPostgres)('training fires with two schedulers on one database', () => {
+  let database: TestDatabase
+  let a: DbHandle
+  let b: DbHandle
+  beforeAll(async () => {
+    database = await createTestDbUrl()
+    a = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 3 })
+    b = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 3 })
+    await Promise.all([a.db.execute(sql`select 1`), b.db.execute(sql`select 1`)])
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await database?.drop()
+  })
+
+  test('reminders, a move and the absences, once each across replicas and a restart', async () => {
+    const mentor = await trainingPerson(a.db, {
+      name: 'Sri Wahyuni',
+      roles: ['mentor'],
+      regionCode: '35.07.24',
+      chat: 'm',
+    })
+    const cohort = await upsertCohort(a.db, {
+      programmeId: await ensureDefaultProgramme(a.db),
+      code: 'SGS-MJ-01',
+      kecamatanCode: '35.07.24',
+      track: 'menjahit',
+      mentorId: mentor,
+    })
+    const base = {
+      cohortId: cohort.id,
+      date: '2026-12-01',
+      endsAt: wib('2026-12-01T12:00'),
+      venue: 'Balai Desa Baturetno',
+      topic: 'Pola dasar',
+      checkinMode: 'kode' as const,
+    }
+    await upsertSession(a.db, {
+      ...base,
+      startsAt: wib('2026-12-01T08:00'),
+      now: wib('2026-11-20T10:00'),
+    })
+    for (const [name, chat] of [
+      ['Nur Aini', 'p1'],
+      ['Rina', 'p2'],
+    ] as const) {
+      const personId = await trainingPerson(a.db, {
+        name,
+        roles: ['peserta'],
+        regionCode: '35.07.24.2003',
+        chat,
+      })
+      await enroll(a.db, { cohortId: cohort.id, personId, now: wib('2026-11-20T10:00') })
+    }
+    // Both replicas start up: each plans (the same fires).
+    for (const handle of [a, b]) {
+      await planSessionReminders(handle.db, wib('2026-11-30T09:00'), TZ)
+      await planReminderPlanning(handle.db, wib('2026-11-30T09:00'))
+    }
+    const depsA = await trainingFireDeps(a.db)
+    const depsB = await trainingFireDeps(b.db)
+    const both = (at: Date) => Promise.all([runDueFires(depsA, at), runDueFires(depsB, at)])
+
+    await both(wib('2026-11-30T18:01'))
+    // The session moves to 09.00 in the evening; a restart of replica b plans again.
+    await upsertSession(b.db, {
+      ...base,
+      startsAt: wib('2026-12-01T09:00'),
+      endsAt: wib('2026-12-01T13:00'),
+      now: wib('2026-11-30T20:00'),
+    })
+    await both(wib('2026-11-30T20:01'))
+    await planSessionReminders(b.db, wib('2026-11-30T21:00'), TZ)
+    await both(wib('2026-12-01T06:01'))
+    await both(wib('2026-12-01T12:01'))
+    await both(wib('2026-12-01T13:01'))
+
+    const rows = await a.db
+      .select({ to: outbox.recipientId, message: outbox.message })
+      .from(outbox)
+      .where(eq(outbox.recipientId, 'p1'))
+      .orderBy(asc(outbox.id))
+    expect(rows.map((r) => (r.message as { text: string }).text.split(/[,:\n]/)[0])).toEqual([
+      'Pengingat pelatihan menjahit besok', // 18.00, for 08.00
+      'Jadwal pelatihan menjahit berubah', // 20.00, the move
+      'Selamat pagi! Hari ini pelatihan menjahit pukul 09.00 WIB di Balai Desa Baturetno. Materi', // 06.00
+      'Kami tidak melihat Anda di pelatihan hari ini. Semoga Anda dan keluarga sehat. Sampai jumpa di sesi berikutnya! Jika berhalangan', // 13.00
+    ])
+    const absent = await a.db.select().from(attendance)
+    expect(absent.map((r) => [r.status, r.at])).toEqual([
+      ['absent', wib('2026-12-01T13:01')],
+      ['absent', wib('2026-12-01T13:01')],
+    ])
+  })
+})
