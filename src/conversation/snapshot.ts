@@ -29,6 +29,9 @@ export type LoadSnapshotParams = {
   helpLine: string
 }
 
+/** Channels that do not tell the bot the sender's phone number unless they share it. */
+const PHONE_HIDDEN_CHANNELS: ReadonlySet<ChannelName> = new Set(['telegram'])
+
 export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Promise<Snapshot> {
   const { channel, senderId, directory } = params
   let person = await findPersonByIdentity(tx, { channel, externalId: senderId })
@@ -45,6 +48,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     lookups: {},
     ...directory,
   }
+  if (!person && !params.phone && PHONE_HIDDEN_CHANNELS.has(channel)) snapshot.askPhone = true
   if (!person || person.status === 'rejected') return snapshot
 
   const supervisors = await listSupervisorsCovering(tx, person.regionCode)

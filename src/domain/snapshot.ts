@@ -134,6 +134,11 @@ export type Snapshot = {
   /** Registrations awaiting a decision within a supervisor's or admin's scope. */
   pendingRegistrations: PendingRegistration[]
   lookups: Lookups
+  /**
+   * This chat could share its own number but has not (Telegram hides it): the menu of an unknown
+   * person asks for it, so someone a supervisor imported by phone is recognised (issue 5).
+   */
+  askPhone?: boolean
 }
 
 /** A snapshot for someone unknown who has not consented (first contact). */

@@ -186,6 +186,8 @@ class TurnBuilder {
         return this.showMenu(Number(picked.slice(MENU_PAGE.length)))
       if (picked) return this.startFlow(picked.slice(MENU_FLOW.length))
     }
+    // A shared number was matched (or not) before this turn: the menu says who they are now.
+    if (input.type === 'contact') return this.showMenu()
     this.note({ key: input.type === 'unsupported' ? unsupportedKey(input.kind) : 'common:unknown' })
     this.showMenu()
   }
@@ -214,6 +216,9 @@ class TurnBuilder {
     ]
     if (person?.status === 'pending') texts.push({ key: 'common:menu.pending' })
     this.send({ texts, choices: this.menuOptions(ids) })
+    if (!person && this.ctx.snapshot.askPhone) {
+      this.send({ texts: [{ key: 'common:menu.sharePhone' }], requestContact: true })
+    }
   }
 
   private menuOptions(ids: string[]): ChoiceOption[] {
@@ -603,7 +608,7 @@ class TurnBuilder {
     this.pending = []
     // A flow may leave its closing words to the runtime (a reference number it allocates).
     if (texts.length === 0 && !reply.choices?.length) return
-    this.replies.push(reply.choices ? { texts, choices: reply.choices } : { texts })
+    this.replies.push({ ...reply, texts })
   }
 }
 

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { createTelegramChannel } from '../../src/channels/telegram/bot.js'
+import { type TelegramChannelDeps, createTelegramChannel } from '../../src/channels/telegram/bot.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
-import { createRuntime } from '../../src/conversation/runtime.js'
 import {
   channelIdentities,
   demoSubmissions,
@@ -18,7 +17,6 @@ import {
   outbox,
   people,
 } from '../../src/db/schema/index.js'
-import { flowRegistry } from '../../src/flows/index.js'
 import { createApp } from '../../src/http/app.js'
 import { createOutboxSender } from '../../src/outbox/sender.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
@@ -35,8 +33,7 @@ import {
   voiceUpdate,
 } from '../harness/fake-telegram.js'
 import { testI18n } from '../harness/i18n.js'
-import { giveConsent, silentLogger } from '../harness/runtime.js'
-import { testRegionDirectory } from '../harness/transcript.js'
+import { createRuntimeForTest, giveConsent, silentLogger } from '../harness/runtime.js'
 
 const SECRET = 'test_webhook_secret-1'
 const NOW = new Date('2025-11-24T01:00:00Z')
@@ -66,15 +63,9 @@ type Sender = ReturnType<typeof createOutboxSender>
 async function buildBot() {
   const i18n = await testI18n()
   const wiring: { sender?: Sender } = {}
-  const runtime = createRuntime({
-    db: handle.db,
+  const runtime = await createRuntimeForTest(handle.db, {
     i18n,
-    registry: flowRegistry,
-    timeZone: 'Asia/Jakarta',
-    logger: silentLogger,
     onQueued: (channel) => wiring.sender?.wake(channel),
-    directory: await testRegionDirectory(),
-    helpLine: '',
   })
   const telegram = createTelegramChannel({
     token: fake.token,
@@ -82,7 +73,10 @@ async function buildBot() {
     botInfo: fake.botInfo,
     handleInbound: runtime.handleInbound,
     media: createMediaStore(dataDir),
-    texts: { chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }) },
+    texts: {
+      chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+      shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
+    },
     logger: silentLogger,
     clock: () => NOW,
   })
@@ -111,6 +105,47 @@ async function buildBot() {
     return response
   }
   return { app, post, sender }
+}
+
+/**
+ * The webhook app on a Telegram channel that hands updates to `handleInbound` (no runtime, no
+ * outbox); the function returned posts one update with the right secret.
+ */
+async function webhookWith(
+  handleInbound: TelegramChannelDeps['handleInbound'],
+  options: { photoTimeoutMs?: number; timeoutMilliseconds?: number } = {}
+) {
+  const i18n = await testI18n()
+  const telegram = createTelegramChannel({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    botInfo: fake.botInfo,
+    handleInbound,
+    media: createMediaStore(dataDir),
+    texts: {
+      chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
+    },
+    logger: silentLogger,
+    ...(options.photoTimeoutMs === undefined ? {} : { photoTimeoutMs: options.photoTimeoutMs }),
+  })
+  const app = createApp({
+    logger: silentLogger,
+    databaseKind: handle.kind,
+    pingDatabase: async () => undefined,
+    telegram: {
+      bot: telegram.bot,
+      secretToken: SECRET,
+      ...(options.timeoutMilliseconds === undefined
+        ? {}
+        : { timeoutMilliseconds: options.timeoutMilliseconds }),
+    },
+  })
+  return (update: unknown) =>
+    app.request('/webhook/telegram', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(update),
+    })
 }
 
 const SITI = { id: 5001, first_name: 'Siti' }
@@ -155,6 +190,12 @@ describe('POST /webhook/telegram', () => {
     expect(question.text).toMatch(/Apakah Anda setuju\?\n\n✓ Ya$/)
     expect(fake.callsOf('answerCallbackQuery')).toHaveLength(1)
     expect(texts(SITI.id)).toContain('Terima kasih, persetujuan Anda sudah kami catat.')
+    // Telegram hides the number: the menu of an unknown person asks for it with a one-tap button.
+    const ask = fake.sentTo(SITI.id).at(-1)!
+    expect(ask.text).toMatch(/^Sudah didaftarkan oleh petugas KB\?/)
+    expect(ask.replyMarkup).toMatchObject({
+      keyboard: [[{ text: '📱 Bagikan nomor HP saya', request_contact: true }]],
+    })
 
     await post(contactUpdate(SITI, '6281200000004'))
     const linked = await handle.db
@@ -162,8 +203,12 @@ describe('POST /webhook/telegram', () => {
       .from(channelIdentities)
       .where(eq(channelIdentities.externalId, String(SITI.id)))
     expect(linked).toMatchObject([{ channel: 'telegram' }])
+    // Recognised at once: the answer to the shared number is her own menu, and no more asking.
+    expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    const sentBefore = fake.sentTo(SITI.id).length
     await post(textUpdate(SITI, '/menu@kaderbot_test_bot'))
     expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    expect(fake.sentTo(SITI.id)).toHaveLength(sentBefore + 1)
   })
 
   test("someone else's contact does not make the sender that person", async () => {
@@ -303,110 +348,50 @@ describe('POST /webhook/telegram', () => {
   })
 
   test('a poisoned update is acknowledged, not redelivered forever', async () => {
-    const i18n = await testI18n()
     const handled: string[] = []
     // A bug met by one update's content: it would fail on every redelivery.
-    const telegram = createTelegramChannel({
-      token: fake.token,
-      apiRoot: fake.apiRoot,
-      botInfo: fake.botInfo,
-      handleInbound: async (message) => {
-        handled.push(message.externalId)
-        if (message.content.type === 'text' && message.content.text === 'racun') {
-          throw new TypeError("Cannot read properties of undefined (reading 'x')")
-        }
-        return { duplicate: false }
-      },
-      media: createMediaStore(dataDir),
-      texts: {
-        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
-      },
-      logger: silentLogger,
+    const post = await webhookWith(async (message) => {
+      handled.push(message.externalId)
+      if (message.content.type === 'text' && message.content.text === 'racun') {
+        throw new TypeError("Cannot read properties of undefined (reading 'x')")
+      }
+      return { duplicate: false }
     })
-    const app = createApp({
-      logger: silentLogger,
-      databaseKind: handle.kind,
-      pingDatabase: async () => undefined,
-      telegram: { bot: telegram.bot, secretToken: SECRET },
-    })
-    const post = (update: unknown) =>
-      app.request('/webhook/telegram', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-        body: JSON.stringify(update),
-      })
     expect((await post(textUpdate(SITI, 'racun', { updateId: 91 }))).status).toBe(200)
     expect((await post(textUpdate(SITI, 'halo', { updateId: 92 }))).status).toBe(200)
     expect(handled).toEqual(['91', '92'])
   })
 
   test('a stuck handler (a database that does not answer) is answered 500, not acknowledged', async () => {
-    const i18n = await testI18n()
     let release: () => void = () => undefined
-    const telegram = createTelegramChannel({
-      token: fake.token,
-      apiRoot: fake.apiRoot,
-      botInfo: fake.botInfo,
-      handleInbound: () =>
+    const post = await webhookWith(
+      () =>
         new Promise((resolve) => {
           release = () => resolve({ duplicate: false })
         }),
-      media: createMediaStore(dataDir),
-      texts: {
-        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
-      },
-      logger: silentLogger,
-    })
-    const app = createApp({
-      logger: silentLogger,
-      databaseKind: handle.kind,
-      pingDatabase: async () => undefined,
-      telegram: { bot: telegram.bot, secretToken: SECRET, timeoutMilliseconds: 100 },
-    })
-    const response = await app.request('/webhook/telegram', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(textUpdate(SITI, 'halo')),
-    })
+      { timeoutMilliseconds: 100 }
+    )
+    const response = await post(textUpdate(SITI, 'halo'))
     release()
     expect(response.status).toBe(500)
   })
 
   test('a slow photo download does not hold the webhook: the photo counts as unreadable', async () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
-    const i18n = await testI18n()
     const handledKinds: string[] = []
-    const telegram = createTelegramChannel({
-      token: fake.token,
-      apiRoot: fake.apiRoot,
-      botInfo: fake.botInfo,
-      handleInbound: async (message) => {
+    const post = await webhookWith(
+      async (message) => {
         handledKinds.push(
           message.content.type === 'unsupported' ? message.content.kind : message.content.type
         )
         return { duplicate: false }
       },
-      media: createMediaStore(dataDir),
-      texts: {
-        chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
-      },
-      logger: silentLogger,
-      photoTimeoutMs: 300,
-    })
-    const app = createApp({
-      logger: silentLogger,
-      databaseKind: handle.kind,
-      pingDatabase: async () => undefined,
-      telegram: { bot: telegram.bot, secretToken: SECRET },
-    })
+      { photoTimeoutMs: 300 }
+    )
     const file = fake.addFile(PNG, 'png')
     fake.slowFiles(5000)
     const started = performance.now()
-    const response = await app.request('/webhook/telegram', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(photoUpdate(SITI, [{ ...file, width: 1, height: 1 }])),
-    })
+    const response = await post(photoUpdate(SITI, [{ ...file, width: 1, height: 1 }]))
     expect(response.status).toBe(200)
     // Answered at the photo's time bound, long before the file server would have.
     expect(performance.now() - started).toBeLessThan(4000)
