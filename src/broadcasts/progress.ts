@@ -35,6 +35,11 @@ export async function checkBroadcastProgress(
   const messages = counts.recipients - counts.skipped
   const settled = counts.sent + counts.failed
   const author = row.authorPersonId
+  /** A text to the broadcast's author (none for an API broadcast), at reminder priority. */
+  const tellAuthor = async (key: string, params: Record<string, number>) => {
+    if (author === null) return
+    await notifyPerson(tx, deps, author, { texts: [{ key, params }] }, PRIORITY.reminder)
+  }
   if (counts.pending === 0) {
     await updateBroadcast(tx, id, { status: 'done', finishedAt: now, progressReported: settled })
     await tx.insert(auditLog).values({
@@ -50,50 +55,23 @@ export async function checkBroadcastProgress(
       },
       at: now,
     })
-    if (author !== null) {
-      await notifyPerson(
-        tx,
-        deps,
-        author,
-        {
-          texts: [
-            {
-              key: 'broadcast:finished',
-              params: {
-                recipients: counts.recipients,
-                sent: counts.sent,
-                failed: counts.failed,
-                optedOut: counts.skippedByReason.opted_out,
-                unreachable:
-                  counts.skippedByReason.unreachable + counts.skippedByReason.no_identity,
-              },
-            },
-          ],
-        },
-        PRIORITY.reminder
-      )
-    }
+    await tellAuthor('broadcast:finished', {
+      recipients: counts.recipients,
+      sent: counts.sent,
+      failed: counts.failed,
+      optedOut: counts.skippedByReason.opted_out,
+      unreachable: counts.skippedByReason.unreachable + counts.skippedByReason.no_identity,
+    })
     return 'finished'
   }
   await planProgressCheck(tx, id, now)
   const step = Math.max(1, Math.ceil(messages * PROGRESS_STEP))
   if (settled - row.progressReported < step) return 'waiting'
   await updateBroadcast(tx, id, { progressReported: settled })
-  if (author !== null) {
-    await notifyPerson(
-      tx,
-      deps,
-      author,
-      {
-        texts: [
-          {
-            key: 'broadcast:progress',
-            params: { sent: counts.sent, total: messages, failed: counts.failed },
-          },
-        ],
-      },
-      PRIORITY.reminder
-    )
-  }
+  await tellAuthor('broadcast:progress', {
+    sent: counts.sent,
+    total: messages,
+    failed: counts.failed,
+  })
   return 'reported'
 }

@@ -8,7 +8,8 @@ import type { SQL } from 'drizzle-orm'
 import type { PersonStatus, Role } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
 import { people, regions } from '../schema/index.js'
-import { type AdminScope, withinCode } from './admin-visits.js'
+import type { AdminScope } from './admin-visits.js'
+import { withinCode } from './regions.js'
 
 export type ListAdminPeopleParams = {
   scope: AdminScope

@@ -4,7 +4,7 @@
  * kecamatan), so a supervisor of another kecamatan cannot open it by URL.
  * @module
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { type SQL, and, asc, eq } from 'drizzle-orm'
 import type { AttendanceStatus } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
@@ -16,7 +16,8 @@ import {
   regions,
   trainingSessions,
 } from '../schema/index.js'
-import { type AdminScope, withinCode } from './admin-visits.js'
+import type { AdminScope } from './admin-visits.js'
+import { withinCode } from './regions.js'
 
 /** One cohort in the dashboard's list. */
 export type AdminCohort = {
@@ -32,15 +33,8 @@ export type AdminCohort = {
 
 export type ListAdminCohortsParams = { scope: AdminScope; kecamatanCode?: string }
 
-/** The cohorts whose kecamatan lies within the scope, by code. */
-export async function listAdminCohorts(
-  db: DbOrTx,
-  params: ListAdminCohortsParams
-): Promise<AdminCohort[]> {
-  const conditions = [withinCode(cohorts.kecamatanCode, params.scope.regionPrefix)]
-  if (params.kecamatanCode !== undefined) {
-    conditions.push(eq(cohorts.kecamatanCode, params.kecamatanCode))
-  }
+/** Cohorts as the dashboard shows them (programme, kecamatan name, mentor), where `where` holds. */
+function selectAdminCohorts(db: DbOrTx, where: SQL | undefined) {
   return db
     .select({
       id: cohorts.id,
@@ -56,8 +50,19 @@ export async function listAdminCohorts(
     .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
     .innerJoin(regions, eq(regions.code, cohorts.kecamatanCode))
     .leftJoin(people, eq(people.id, cohorts.mentorId))
-    .where(and(...conditions))
-    .orderBy(asc(cohorts.code))
+    .where(where)
+}
+
+/** The cohorts whose kecamatan lies within the scope, by code. */
+export async function listAdminCohorts(
+  db: DbOrTx,
+  params: ListAdminCohortsParams
+): Promise<AdminCohort[]> {
+  const conditions = [withinCode(cohorts.kecamatanCode, params.scope.regionPrefix)]
+  if (params.kecamatanCode !== undefined) {
+    conditions.push(eq(cohorts.kecamatanCode, params.kecamatanCode))
+  }
+  return selectAdminCohorts(db, and(...conditions)).orderBy(asc(cohorts.code))
 }
 
 /** A cohort's attendance grid: sessions in order, participants by name, one cell per pair. */
@@ -89,27 +94,13 @@ export async function findCohortGrid(
   db: DbOrTx,
   params: FindCohortGridParams
 ): Promise<CohortGrid | undefined> {
-  const cohortRows = await db
-    .select({
-      id: cohorts.id,
-      code: cohorts.code,
-      programmeId: cohorts.programmeId,
-      programmeCode: programmes.code,
-      track: cohorts.track,
-      kecamatanCode: cohorts.kecamatanCode,
-      kecamatanName: regions.name,
-      mentorName: people.name,
-    })
-    .from(cohorts)
-    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
-    .innerJoin(regions, eq(regions.code, cohorts.kecamatanCode))
-    .leftJoin(people, eq(people.id, cohorts.mentorId))
-    .where(
-      and(
-        eq(cohorts.id, params.cohortId),
-        withinCode(cohorts.kecamatanCode, params.scope.regionPrefix)
-      )
+  const cohortRows = await selectAdminCohorts(
+    db,
+    and(
+      eq(cohorts.id, params.cohortId),
+      withinCode(cohorts.kecamatanCode, params.scope.regionPrefix)
     )
+  )
   const cohort = cohortRows[0]
   if (!cohort) return undefined
   const sessions = await db

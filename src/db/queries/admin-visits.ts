@@ -8,18 +8,13 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
 import { families, people, referrals, regions, visits } from '../schema/index.js'
+import { withinCode } from './regions.js'
 
 /** The viewer's region scope: codes at or below `regionPrefix` are visible. */
 export type AdminScope = { regionPrefix: string }
-
-/** `column` lies within the code: the code itself or any code below it. */
-export function withinCode(column: AnyPgColumn, code: string): SQL {
-  return sql`(${column} = ${code} or ${column} like ${code} || '.%')`
-}
 
 /** Referral filter: visits without one, with any, or with one in a given follow-up status. */
 export type ReferralFilter = 'none' | 'any' | FollowUpStatus
@@ -58,6 +53,25 @@ export type AdminVisitRow = {
 
 const kecamatanRegions = alias(regions, 'kecamatan_regions')
 
+/**
+ * The columns of an `AdminVisitRow`, for a select from visits joined with family, cadre (`people`),
+ * desa (`regions`), kecamatan (`kecamatanRegions`) and referral.
+ */
+const ADMIN_VISIT_ROW_FIELDS = {
+  id: visits.id,
+  reference: visits.reference,
+  visitDate: visits.visitDate,
+  status: visits.status,
+  sasaran: visits.sasaran,
+  headName: families.headName,
+  cadreId: visits.cadreId,
+  cadreName: people.name,
+  desaCode: visits.desaCode,
+  desaName: regions.name,
+  kecamatanName: kecamatanRegions.name,
+  referralStatus: referrals.status,
+}
+
 function filters(params: ListAdminVisitsParams): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [withinCode(visits.desaCode, params.scope.regionPrefix)]
   if (!params.includeWithdrawn) conditions.push(eq(visits.status, 'submitted'))
@@ -93,20 +107,7 @@ export async function listAdminVisits(
     )
   }
   return db
-    .select({
-      id: visits.id,
-      reference: visits.reference,
-      visitDate: visits.visitDate,
-      status: visits.status,
-      sasaran: visits.sasaran,
-      headName: families.headName,
-      cadreId: visits.cadreId,
-      cadreName: people.name,
-      desaCode: visits.desaCode,
-      desaName: regions.name,
-      kecamatanName: kecamatanRegions.name,
-      referralStatus: referrals.status,
-    })
+    .select(ADMIN_VISIT_ROW_FIELDS)
     .from(visits)
     .innerJoin(families, eq(families.id, visits.familyId))
     .innerJoin(people, eq(people.id, visits.cadreId))
@@ -155,18 +156,7 @@ export async function findAdminVisit(
 ): Promise<AdminVisitDetail | undefined> {
   const rows = await db
     .select({
-      id: visits.id,
-      reference: visits.reference,
-      visitDate: visits.visitDate,
-      status: visits.status,
-      sasaran: visits.sasaran,
-      headName: families.headName,
-      cadreId: visits.cadreId,
-      cadreName: people.name,
-      desaCode: visits.desaCode,
-      desaName: regions.name,
-      kecamatanName: kecamatanRegions.name,
-      referralStatus: referrals.status,
+      ...ADMIN_VISIT_ROW_FIELDS,
       familyId: families.id,
       dusunRwRt: families.dusunRwRt,
       krs: families.krs,

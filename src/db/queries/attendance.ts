@@ -3,7 +3,7 @@
  * paper daftar hadir (DOMAIN §5.3) for exports.
  * @module
  */
-import { and, asc, eq, gte, lte, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { AttendanceStatus } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
@@ -15,6 +15,7 @@ import {
   regions,
   trainingSessions,
 } from '../schema/index.js'
+import { withinCode } from './regions.js'
 
 /** Whether a person's attendance (any status, incl. izin) is already recorded for a session. */
 export const hasAttendance = async (
@@ -93,10 +94,7 @@ export async function listDaftarHadir(
     gte(trainingSessions.date, params.from),
     lte(trainingSessions.date, params.to),
     ne(enrollments.status, 'withdrawn'),
-    or(
-      eq(people.regionCode, params.regionPrefix),
-      sql`${people.regionCode} like ${`${params.regionPrefix}.%`}`
-    ),
+    withinCode(people.regionCode, params.regionPrefix),
     ...(params.cohortCode !== undefined ? [eq(cohorts.code, params.cohortCode)] : []),
   ]
   const rows = await db

@@ -3,7 +3,7 @@
  * from the outbox rows that carry the messages, and the nudge rules.
  * @module
  */
-import { type SQL, and, asc, desc, eq, gt, gte, isNotNull, sql } from 'drizzle-orm'
+import { type SQL, and, asc, desc, eq, gt, gte, isNotNull, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { BroadcastStatus, Segment, SkipReason } from '../../domain/broadcasts.js'
 import type { DbOrTx } from '../client.js'
@@ -16,10 +16,7 @@ import {
   outbox,
   people,
 } from '../schema/index.js'
-
-/** A region code or everything under it (`35.07.24` covers `35.07.24.2001`). */
-const within = (code: string): SQL =>
-  sql`(${people.regionCode} = ${code} or ${people.regionCode} like ${`${code}.%`})`
+import { withinCode } from './regions.js'
 
 /** The channel reported this chat unreachable (Telegram 403) and they have not written since. */
 const unreachableIdentity = sql<boolean>`(${channelIdentities.unreachableAt} is not null)`
@@ -50,8 +47,8 @@ export function segmentFilter(params: SegmentFilterParams): SQL {
       )}]::text[]`
     )
   }
-  if (segment.region) parts.push(within(segment.region))
-  if (params.scopeCode) parts.push(within(params.scopeCode))
+  if (segment.region) parts.push(withinCode(people.regionCode, segment.region))
+  if (params.scopeCode) parts.push(withinCode(people.regionCode, params.scopeCode))
   if (segment.cohort) {
     parts.push(sql`exists (
       select 1 from enrollments e join cohorts c on c.id = e.cohort_id
@@ -159,8 +156,10 @@ export async function listCohortsInScope(
     .from(cohorts)
     .where(
       scope
-        ? sql`(${cohorts.kecamatanCode} = ${scope} or ${cohorts.kecamatanCode} like ${`${scope}.%`}
-            or ${scope} like ${cohorts.kecamatanCode} || '.%')`
+        ? or(
+            withinCode(cohorts.kecamatanCode, scope),
+            sql`${scope} like ${cohorts.kecamatanCode} || '.%'`
+          )
         : undefined
     )
     .orderBy(asc(cohorts.code))

@@ -4,7 +4,7 @@
  * parameter.
  * @module
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm'
 import { FOLLOW_UP_KIND, FOLLOW_UP_WAVES } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
@@ -17,7 +17,7 @@ import {
   trainingSessions,
 } from '../schema/index.js'
 import { planFires } from './fires.js'
-import { getProgrammeSettings } from './training.js'
+import { getProgrammeSettings, heldBy } from './training.js'
 
 /** A graduate a completion marked, with her planned waves. */
 export type Graduate = { enrollmentId: number; personId: number }
@@ -50,13 +50,7 @@ export async function completeCohort(
   const held = await db
     .select({ id: trainingSessions.id })
     .from(trainingSessions)
-    .where(
-      and(
-        eq(trainingSessions.cohortId, params.cohortId),
-        eq(trainingSessions.cancelled, false),
-        lte(trainingSessions.endsAt, params.now)
-      )
-    )
+    .where(and(eq(trainingSessions.cohortId, params.cohortId), heldBy(params.now)))
   const heldIds = held.map((row) => row.id)
   const active = await db
     .select({ id: enrollments.id, personId: enrollments.personId, kompeten: enrollments.kompeten })

@@ -11,11 +11,11 @@
  */
 import { and, count, countDistinct, eq, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { MODERN_KB_METHODS } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
 import { rowsOf, toNumber } from '../raw.js'
 import { families, people, referrals, visits } from '../schema/index.js'
+import { withinCode } from './regions.js'
 
 /** The month and the region an indicator is computed for. */
 export type IndicatorScope = {
@@ -23,11 +23,6 @@ export type IndicatorScope = {
   period: string
   /** A region code; covers itself and everything below it. */
   scope: string
-}
-
-/** `column` lies within the scope code: the code itself or any code below it. */
-function within(column: AnyPgColumn, scope: string): SQL {
-  return sql`(${column} = ${scope} or ${column} like ${scope} || '.%')`
 }
 
 /** `numerator ÷ denominator`, rounded to one decimal; `null` when the denominator is 0. */
@@ -45,7 +40,7 @@ function registeredCadre(scope: string): SQL | undefined {
   return and(
     eq(people.status, 'active'),
     sql`'kader' = any(${people.roles})`,
-    within(people.regionCode, scope)
+    withinCode(people.regionCode, scope)
   )
 }
 
@@ -123,7 +118,7 @@ export async function familiesVisited(db: DbOrTx, params: FamiliesVisitedParams)
       and(
         eq(visits.status, 'submitted'),
         eq(visits.period, params.period),
-        within(visits.desaCode, params.scope)
+        withinCode(visits.desaCode, params.scope)
       )
     )
   return rows[0]?.families ?? 0
@@ -157,7 +152,7 @@ export async function referralCompletion(
       and(
         eq(visits.status, 'submitted'),
         eq(visits.period, params.period),
-        within(referrals.desaCode, params.scope)
+        withinCode(referrals.desaCode, params.scope)
       )
     )
   const { closed = 0, made = 0 } = rows[0] ?? {}
@@ -187,7 +182,7 @@ export async function krsCoverage(db: DbOrTx, params: KrsCoverageParams): Promis
         eq(visits.period, params.period)
       )
     )
-    .where(and(eq(families.krs, true), within(families.desaCode, params.scope)))
+    .where(and(eq(families.krs, true), withinCode(families.desaCode, params.scope)))
   const { visited = 0, known = 0 } = rows[0] ?? {}
   return { visited, known, value: percent(visited, known) }
 }
@@ -238,4 +233,29 @@ export async function kbParticipation(
   const pusVisited = row ? toNumber(row.pus_visited) : 0
   const modern = row ? toNumber(row.modern) : 0
   return { modern, pusVisited, value: percent(modern, pusVisited) }
+}
+
+/** The six home-visit indicators of DOMAIN decision 13 for one month and scope. */
+export type VisitIndicators = {
+  visitsPerCadre: VisitsPerCadre
+  activeCadreRate: ActiveCadreRate
+  familiesVisited: number
+  referralCompletion: ReferralCompletion
+  krsCoverage: KrsCoverage
+  kbParticipation: KbParticipation
+}
+
+/** Reads the six home-visit indicators of a month and scope, one after another. */
+export async function readVisitIndicators(
+  db: DbOrTx,
+  params: IndicatorScope
+): Promise<VisitIndicators> {
+  return {
+    visitsPerCadre: await visitsPerCadre(db, params),
+    activeCadreRate: await activeCadreRate(db, params),
+    familiesVisited: await familiesVisited(db, params),
+    referralCompletion: await referralCompletion(db, params),
+    krsCoverage: await krsCoverage(db, params),
+    kbParticipation: await kbParticipation(db, params),
+  }
 }

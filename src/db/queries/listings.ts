@@ -35,21 +35,14 @@ import {
   trainingSessions,
   visits,
 } from '../schema/index.js'
-import { type AdminScope, withinCode } from './admin-visits.js'
+import type { AdminScope } from './admin-visits.js'
+import { withinCode } from './regions.js'
 import { type DaftarHadirRow, listDaftarHadir } from './attendance.js'
+import { type VisitIndicators, readVisitIndicators } from './indicators.js'
 import {
-  activeCadreRate,
-  familiesVisited,
-  kbParticipation,
-  krsCoverage,
-  referralCompletion,
-  visitsPerCadre,
-} from './indicators.js'
-import {
-  attendanceRate,
-  completionRate,
-  dropOutRate,
-  targetAchievement,
+  TRAINING_INDICATOR_KEYS,
+  type TrainingIndicatorKey,
+  readTrainingIndicators,
 } from './training-indicators.js'
 
 /**
@@ -422,17 +415,7 @@ function regionLevels(code: string): { kecamatanCode: string | null; desaCode: s
 // === Indicators
 
 /** Where an indicator's figure comes from. */
-export type IndicatorKey =
-  | 'visitsPerCadre'
-  | 'activeCadreRate'
-  | 'familiesVisited'
-  | 'referralCompletion'
-  | 'krsCoverage'
-  | 'kbParticipation'
-  | 'attendanceRate'
-  | 'dropOutRate'
-  | 'completionRate'
-  | 'targetAchievement'
+export type IndicatorKey = keyof VisitIndicators | TrainingIndicatorKey
 
 /** One indicator of a month and region, with its counts (DOMAIN decision 13). */
 export type IndicatorRow = {
@@ -503,12 +486,14 @@ export async function listIndicatorRows(
     value,
     asOf: null,
   })
-  const perCadre = await visitsPerCadre(db, scope)
-  const active = await activeCadreRate(db, scope)
-  const visitedFamilies = await familiesVisited(db, scope)
-  const referral = await referralCompletion(db, scope)
-  const krs = await krsCoverage(db, scope)
-  const kb = await kbParticipation(db, scope)
+  const {
+    visitsPerCadre: perCadre,
+    activeCadreRate: active,
+    familiesVisited: visitedFamilies,
+    referralCompletion: referral,
+    krsCoverage: krs,
+    kbParticipation: kb,
+  } = await readVisitIndicators(db, scope)
   const rows: IndicatorRow[] = [
     visitRow('visitsPerCadre', 'ratio', perCadre.visits, perCadre.activeCadres, perCadre.value),
     visitRow('activeCadreRate', 'percent', active.active, active.registered, active.value),
@@ -532,13 +517,9 @@ export async function listIndicatorRows(
       asOf,
       ...(level === 3 ? { kecamatanCode: region } : {}),
     }
-    const figures: [IndicatorKey, Awaited<ReturnType<typeof attendanceRate>>][] = [
-      ['attendanceRate', await attendanceRate(db, trainingScope)],
-      ['dropOutRate', await dropOutRate(db, trainingScope)],
-      ['completionRate', await completionRate(db, trainingScope)],
-      ['targetAchievement', await targetAchievement(db, trainingScope)],
-    ]
-    for (const [key, figure] of figures) {
+    const figures = await readTrainingIndicators(db, trainingScope)
+    for (const key of TRAINING_INDICATOR_KEYS) {
+      const figure = figures[key]
       rows.push({
         key,
         programmeCode: programme.code,

@@ -12,6 +12,7 @@ import { ROLES } from '../../domain/people.js'
 import type { CadreTier, PersonStatus, Role } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
 import { channelIdentities, consents, people, regions } from '../schema/index.js'
+import { withinCode } from './regions.js'
 
 /** One row of `people`, as every query here returns it. */
 export type Person = {
@@ -96,11 +97,6 @@ const consentColumns = {
 /** The roles deduplicated and in the order of `ROLES` (`['kader', 'mentor']` → mentor, kader). */
 export function sortRoles(roles: readonly Role[]): Role[] {
   return ROLES.filter((role) => roles.includes(role))
-}
-
-/** `region_code` lies within the scope `scopeCode` (itself or below it), as `coversRegion`. */
-function regionWithin(scopeCode: string): SQL {
-  return sql`(${people.regionCode} = ${scopeCode} or ${people.regionCode} like ${scopeCode} || '.%')`
 }
 
 /** The person with this E.164 phone, if any. */
@@ -397,7 +393,7 @@ export async function listPendingRegistrations(
     .from(people)
     .innerJoin(regions, eq(regions.code, people.regionCode))
     .leftJoin(parentRegions, eq(parentRegions.code, regions.parentCode))
-    .where(and(eq(people.status, 'pending'), regionWithin(params.scopeCode)))
+    .where(and(eq(people.status, 'pending'), withinCode(people.regionCode, params.scopeCode)))
     .orderBy(asc(people.createdAt), asc(people.id))
 }
 

@@ -1,9 +1,18 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { type SQL, and, asc, eq, inArray, sql } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../client.js'
 import { regions } from '../schema/index.js'
 
 /** One row of `regions`: a kabupaten, kecamatan, desa or kelurahan with its Kemendagri code. */
 export type Region = typeof regions.$inferSelect
+
+/**
+ * `column` lies within the region `code`: the code itself or any code below it (`35.07.24`
+ * covers `35.07.24.2001`), as `coversRegion` decides in memory.
+ */
+export function withinCode(column: AnyPgColumn, code: string): SQL {
+  return sql`(${column} = ${code} or ${column} like ${code} || '.%')`
+}
 
 /** All kecamatan of the kabupaten, ordered by name (for choice lists). */
 export async function listKecamatan(db: DbOrTx): Promise<Region[]> {

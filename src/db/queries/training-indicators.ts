@@ -24,7 +24,7 @@ import {
   followUpSurveys,
   trainingSessions,
 } from '../schema/index.js'
-import { getProgrammeSettings } from './training.js'
+import { getProgrammeSettings, heldBy } from './training.js'
 
 /** Consecutive absences from the latest held sessions that make a drop-out. */
 export const DROP_OUT_ABSENCES = 3
@@ -84,13 +84,7 @@ async function loadFacts(db: DbOrTx, scope: TrainingIndicatorScope): Promise<Tra
   const sessions = await db
     .select({ id: trainingSessions.id, cohortId: trainingSessions.cohortId })
     .from(trainingSessions)
-    .where(
-      and(
-        inArray(trainingSessions.cohortId, cohortIds),
-        eq(trainingSessions.cancelled, false),
-        lte(trainingSessions.endsAt, scope.asOf)
-      )
-    )
+    .where(and(inArray(trainingSessions.cohortId, cohortIds), heldBy(scope.asOf)))
     .orderBy(trainingSessions.startsAt, trainingSessions.id)
   const enrollmentRows = await db
     .select({
@@ -230,6 +224,31 @@ export async function targetAchievement(
   const settings = await getProgrammeSettings(db, params.programmeId)
   const facts = await loadFacts(db, params)
   return percent(facts.enrollments.length, settings.target)
+}
+
+/** The four training indicators of DOMAIN decision 13, in the order exports list them. */
+export const TRAINING_INDICATOR_KEYS = [
+  'attendanceRate',
+  'dropOutRate',
+  'completionRate',
+  'targetAchievement',
+] as const
+export type TrainingIndicatorKey = (typeof TRAINING_INDICATOR_KEYS)[number]
+
+/** The four training indicators for one scope. */
+export type TrainingIndicators = Record<TrainingIndicatorKey, TrainingIndicator>
+
+/** Reads the four training indicators of a scope, one after another. */
+export async function readTrainingIndicators(
+  db: DbOrTx,
+  scope: TrainingIndicatorScope
+): Promise<TrainingIndicators> {
+  return {
+    attendanceRate: await attendanceRate(db, scope),
+    dropOutRate: await dropOutRate(db, scope),
+    completionRate: await completionRate(db, scope),
+    targetAchievement: await targetAchievement(db, scope),
+  }
 }
 
 /** A graduate in scope with her latest answered follow-up wave (`null`: none answered yet). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { randomInt } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, like, lte, ne, sql } from 'drizzle-orm'
+import { type SQL, and, asc, desc, eq, gt, gte, like, lte, ne, sql } from 'drizzle-orm'
 import {
   DEFAULT_PROGRAMME_CODE,
   DEFAULT_PROGRAMME_SETTINGS,
@@ -33,6 +33,11 @@ import {
 } from '../schema/index.js'
 import { planFires } from './fires.js'
 import type { UpsertAction } from './people.js'
+
+/** The sessions held by `at`: not cancelled and ended at or before it (DOMAIN decision 2). */
+export function heldBy(at: Date): SQL | undefined {
+  return and(eq(trainingSessions.cancelled, false), lte(trainingSessions.endsAt, at))
+}
 
 /** The default programme's display name. */
 export const DEFAULT_PROGRAMME_NAME = 'Pelatihan Ibu Muda'

@@ -25,6 +25,7 @@ import {
 import { SEGMENT_CONDITIONS } from '../../domain/broadcasts.js'
 import { formatDateTime, formatNumber } from '../../i18n/format.js'
 import type { AdminContext, AdminDeps, AdminEnv, AdminText, Viewer } from './context.js'
+import { FilterSelect, KecamatanSelect } from './controls.js'
 import { CsrfField, type LayoutProps } from './layout.js'
 import { idSchema, kecamatanChoices, narrowScope, regionCodeSchema } from './view-helpers.js'
 import type { RegionDirectory } from '../../domain/regions.js'
@@ -128,32 +129,21 @@ export function BroadcastPage(props: BroadcastPageProps) {
           ))}
         </fieldset>
         <div class="filters">
-          <label>
-            {t('filter.kecamatan')}
-            <select name="kecamatan">
-              <option value="">{t('filter.all')}</option>
-              {props.kecamatan.map((k) => (
-                <option value={k.code} selected={k.code === form.kecamatan}>
-                  {k.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <KecamatanSelect t={t} kecamatan={props.kecamatan} selected={form.kecamatan} />
           <label>
             {t('broadcasts.cohort')}
             <input type="text" name="kelompok" value={form.kelompok ?? ''} maxlength={40} />
           </label>
-          <label>
-            {t('broadcasts.condition')}
-            <select name="kondisi">
-              <option value="">{t('filter.all')}</option>
-              {SEGMENT_CONDITIONS.map((c) => (
-                <option value={c} selected={c === form.kondisi}>
-                  {t(`broadcasts.conditions.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            t={t}
+            label={t('broadcasts.condition')}
+            name="kondisi"
+            choices={SEGMENT_CONDITIONS.map((c) => ({
+              value: c,
+              label: t(`broadcasts.conditions.${c}`),
+            }))}
+            selected={form.kondisi}
+          />
           <label>
             {t('broadcasts.at')}
             <input type="datetime-local" name="waktu" value={form.waktu ?? ''} />

@@ -9,19 +9,11 @@ import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { recordAudit } from '../../db/queries/admin.js'
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
-import type { ExportColumn, RowBatches } from '../../export/columns.js'
-import { csvStream } from '../../export/csv.js'
 import { daftarHadirColumns, visitColumns } from '../../export/datasets.js'
-import { xlsxStream } from '../../export/xlsx.js'
 import { SASARAN } from '../../domain/visits.js'
+import { download } from '../download.js'
 import type { AdminDeps, AdminEnv } from './context.js'
 import { idSchema, narrowScope, periodSchema, regionCodeSchema } from './view-helpers.js'
-
-const FORMATS = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const
-type Format = keyof typeof FORMATS
 
 const visitsQuerySchema = z.object({
   bulan: periodSchema.optional(),
@@ -50,31 +42,6 @@ export function exportLinks(kind: 'kunjungan' | 'daftar-hadir', query: string) {
   }
 }
 
-function download<T>(
-  c: Context,
-  deps: AdminDeps,
-  options: {
-    format: Format
-    base: string
-    sheet: string
-    columns: ExportColumn<T>[]
-    rows: RowBatches<T>
-  }
-): Response {
-  const body =
-    options.format === 'csv'
-      ? csvStream(options.rows, options.columns, { separator: ';', timeZone: deps.timeZone })
-      : xlsxStream(options.rows, options.columns, {
-          sheetName: options.sheet,
-          timeZone: deps.timeZone,
-        })
-  return c.body(body, 200, {
-    'content-type': FORMATS[options.format],
-    'content-disposition': `attachment; filename="${options.base}.${options.format}"`,
-    'cache-control': 'no-store',
-  })
-}
-
 /** Adds the download routes to the dashboard app (after its session middleware). */
 export function registerAdminExports(app: Hono<AdminEnv>, deps: AdminDeps): void {
   const header = (key: string) => deps.i18n.render({ key: `api:columns.${key}` })
@@ -100,10 +67,12 @@ export function registerAdminExports(app: Hono<AdminEnv>, deps: AdminDeps): void
         detail: { ...query, scope: viewer.scope.regionPrefix },
         at: now(),
       })
-      return download(c, deps, {
+      return download(c, {
         format,
         base: `kunjungan_${query.bulan ?? 'semua'}`,
         sheet: sheet('visits'),
+        separator: ';',
+        timeZone: deps.timeZone,
         columns: visitColumns(header),
         rows: iterateVisitRows(deps.db, {
           scope: viewer.scope,
@@ -131,10 +100,12 @@ export function registerAdminExports(app: Hono<AdminEnv>, deps: AdminDeps): void
         detail: { ...query, scope: viewer.scope.regionPrefix },
         at: now(),
       })
-      return download(c, deps, {
+      return download(c, {
         format,
         base: `daftar-hadir_${query.kelompok ?? query.bulan ?? 'semua'}`,
         sheet: sheet('attendance'),
+        separator: ';',
+        timeZone: deps.timeZone,
         columns: daftarHadirColumns(header),
         rows: iterateDaftarHadirRows(deps.db, {
           scope: viewer.scope,

@@ -45,8 +45,9 @@ import { LinkLoginPage, LoginPage } from './pages/login.js'
 import { PeoplePage } from './pages/people.js'
 import { SummaryPage, loadSummary } from './pages/summary.js'
 import { type CohortFigures, CohortGridPage, CohortListPage } from './pages/training.js'
-import { VisitDetailPage, VisitListPage, type VisitFilters, visitQuery } from './pages/visits.js'
+import { VisitDetailPage, VisitListPage, type VisitFilters } from './pages/visits.js'
 import {
+  filterQuery,
   idSchema,
   kecamatanChoices,
   monthOf,
@@ -319,7 +320,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
           desa={desa}
           cadres={await listScopeCadres(deps.db, { scope: viewer.scope })}
           sasaranLabel={(value) => deps.i18n.render({ key: `visit-report:sasaran.${value}` })}
-          exportLinks={exportLinks('kunjungan', visitQuery({ ...filters, rujukan: undefined }))}
+          exportLinks={exportLinks('kunjungan', filterQuery({ ...filters, rujukan: undefined }))}
         />
       ),
     })

@@ -19,12 +19,6 @@ export function monthOf(now: Date, timeZone: string): string {
   return `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}`
 }
 
-/** The first instant after the month (midnight of the next month's first day, in the zone). */
-export function endOfMonth(period: string, timeZone: string): Date {
-  const [year, month] = period.split('-').map(Number) as [number, number]
-  return new Date(new TZDate(year, month, 1, timeZone).getTime())
-}
-
 const MONTH_FORMAT = new Intl.DateTimeFormat('id-ID', {
   month: 'long',
   year: 'numeric',
@@ -68,6 +62,23 @@ export function kecamatanChoices(directory: RegionDirectory, scope: string) {
 /** A region's display name; the kabupaten is named by the caller. */
 export function nameOf(directory: RegionDirectory, code: string): string | undefined {
   return regionName(directory, code)
+}
+
+/**
+ * The query string of a list page's filters (blank ones left out) and an optional paging cursor
+ * (`setelah`), for links: `?bulan=2025-11&setelah=…`, or `''` without any.
+ */
+export function filterQuery(
+  filters: Record<string, string | number | undefined>,
+  after?: string
+): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== '') params.set(key, String(value))
+  }
+  if (after) params.set('setelah', after)
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
 }
 
 /** `12.5` → `12,5`; `null` (no denominator) → the dash. */

@@ -5,17 +5,14 @@
  * export is written to the audit log before its first byte.
  * @module
  */
-import type { Context } from 'hono'
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
-import type { ExportColumn, RowBatches } from '../../export/columns.js'
-import { type CsvSeparator, csvStream } from '../../export/csv.js'
 import {
   type LabelledIndicatorRow,
   daftarHadirColumns,
   indicatorColumns,
   visitColumns,
 } from '../../export/datasets.js'
-import { xlsxStream } from '../../export/xlsx.js'
+import { DOWNLOAD_FORMATS, download } from '../download.js'
 import { API_SCOPE, type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { readIndicators } from './indicators.js'
 import type { ApiRegistry } from './registry.js'
@@ -24,42 +21,6 @@ import {
   indicatorsExportQuerySchema,
   visitsExportQuerySchema,
 } from './schemas.js'
-
-const FORMATS = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const
-type Format = keyof typeof FORMATS
-
-/** The download response of rows in a format, named `<base>.<format>`. */
-function download<T>(
-  c: Context,
-  deps: ApiDeps,
-  options: {
-    format: Format
-    base: string
-    sheet: string
-    separator: CsvSeparator
-    columns: ExportColumn<T>[]
-    rows: RowBatches<T>
-  }
-): Response {
-  const body =
-    options.format === 'csv'
-      ? csvStream(options.rows, options.columns, {
-          separator: options.separator,
-          timeZone: deps.timeZone,
-        })
-      : xlsxStream(options.rows, options.columns, {
-          sheetName: options.sheet,
-          timeZone: deps.timeZone,
-        })
-  return c.body(body, 200, {
-    'content-type': FORMATS[options.format],
-    'content-disposition': `attachment; filename="${options.base}.${options.format}"`,
-    'cache-control': 'no-store',
-  })
-}
 
 /** A file name part of the filters (`2025-11_35.07.24`), or `semua` without any. */
 function nameOf(...parts: (string | undefined)[]): string {
@@ -72,7 +33,10 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
   const sheet = (key: string) => deps.i18n.render({ key: `api:sheets.${key}` })
 
   for (const format of ['csv', 'xlsx'] as const) {
-    const file = { description: `The ${format.toUpperCase()} file.`, contentType: FORMATS[format] }
+    const file = {
+      description: `The ${format.toUpperCase()} file.`,
+      contentType: DOWNLOAD_FORMATS[format],
+    }
 
     registry.add(
       {
@@ -90,11 +54,12 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           subject: `visits.${format}`,
           detail: auditFilters(query),
         })
-        return download(c, deps, {
+        return download(c, {
           format,
           base: `kunjungan_${nameOf(query.period, query.region)}`,
           sheet: sheet('visits'),
           separator: sep,
+          timeZone: deps.timeZone,
           columns: visitColumns(header),
           rows: iterateVisitRows(deps.db, { ...filters, cadreId: cadre, scope: API_SCOPE }),
         })
@@ -119,11 +84,12 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           subject: `attendance.${format}`,
           detail: auditFilters(query),
         })
-        return download(c, deps, {
+        return download(c, {
           format,
           base: `daftar-hadir_${nameOf(query.cohort, query.period, query.region)}`,
           sheet: sheet('attendance'),
           separator: sep,
+          timeZone: deps.timeZone,
           columns: daftarHadirColumns(header),
           rows: iterateDaftarHadirRows(deps.db, { ...filters, scope: API_SCOPE }),
         })
@@ -151,11 +117,12 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           ...row,
           asOf: row.asOf === null ? null : new Date(row.asOf),
         }))
-        return download(c, deps, {
+        return download(c, {
           format,
           base: `indikator_${nameOf(query.period, query.region)}`,
           sheet: sheet('indicators'),
           separator: query.sep,
+          timeZone: deps.timeZone,
           columns: indicatorColumns(header, (unit) =>
             deps.i18n.render({ key: `api:units.${unit}` })
           ),

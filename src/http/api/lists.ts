@@ -4,6 +4,7 @@
  * the audit log with the filters asked for and the number of rows given.
  * @module
  */
+import type { Context } from 'hono'
 import { listAttendanceRows, listPeopleRows, listVisitRows } from '../../db/queries/listings.js'
 import { API_SCOPE, type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { encodeCursor } from './cursor.js'
@@ -19,12 +20,26 @@ import {
   visitsQuerySchema,
 } from './schemas.js'
 
-/** `{ data, next }` of a page, `next` the cursor after its last row. */
-function envelope<T extends object>(list: string, page: { rows: T[]; nextAfterId: number | null }) {
-  return {
+/**
+ * Audit-logs a page read (the filters asked for and the number of rows given), then answers it
+ * as `{ data, next }`, `next` the cursor after its last row.
+ */
+async function auditedPage<T extends object>(
+  c: Context,
+  deps: ApiDeps,
+  list: string,
+  query: Record<string, unknown>,
+  page: { rows: T[]; nextAfterId: number | null }
+): Promise<Response> {
+  await auditApi(deps, {
+    action: 'api_read',
+    subject: list,
+    detail: { ...auditFilters(query), rows: page.rows.length },
+  })
+  return c.json({
     data: page.rows.map((row) => toJsonRow(row)),
     next: page.nextAfterId === null ? null : encodeCursor(list, page.nextAfterId),
-  }
+  })
 }
 
 export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
@@ -49,12 +64,7 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
         afterId: cursor,
         scope: API_SCOPE,
       })
-      await auditApi(deps, {
-        action: 'api_read',
-        subject: 'visits',
-        detail: { ...auditFilters(query), rows: page.rows.length },
-      })
-      return c.json(envelope('visits', page))
+      return auditedPage(c, deps, 'visits', query, page)
     }
   )
 
@@ -81,12 +91,7 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
         afterId: cursor,
         scope: API_SCOPE,
       })
-      await auditApi(deps, {
-        action: 'api_read',
-        subject: 'attendance',
-        detail: { ...auditFilters(query), rows: page.rows.length },
-      })
-      return c.json(envelope('attendance', page))
+      return auditedPage(c, deps, 'attendance', query, page)
     }
   )
 
@@ -106,12 +111,7 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
     async (c, { query }) => {
       const { cursor, ...filters } = query
       const page = await listPeopleRows(deps.db, { ...filters, afterId: cursor, scope: API_SCOPE })
-      await auditApi(deps, {
-        action: 'api_read',
-        subject: 'people',
-        detail: { ...auditFilters(query), rows: page.rows.length },
-      })
-      return c.json(envelope('people', page))
+      return auditedPage(c, deps, 'people', query, page)
     }
   )
 }

@@ -9,17 +9,11 @@ import { ROLES } from '../../../domain/people.js'
 import type { ImportReport } from '../../../import/report.js'
 import { formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText, Viewer } from '../context.js'
+import { FilterSelect } from '../controls.js'
 import { CsrfField } from '../layout.js'
+import { filterQuery } from '../view-helpers.js'
 
 export type PeopleFilters = { peran?: string; status?: string; nama?: string }
-
-function peopleQuery(filters: PeopleFilters, after?: string): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
-  if (after) params.set('setelah', after)
-  const text = params.toString()
-  return text === '' ? '' : `?${text}`
-}
 
 export type PeoplePageProps = {
   t: AdminText
@@ -110,28 +104,23 @@ export function PeoplePage(props: PeoplePageProps) {
           {t('filter.name')}
           <input type="search" name="nama" value={filters.nama ?? ''} />
         </label>
-        <label>
-          {t('filter.role')}
-          <select name="peran">
-            <option value="">{t('filter.all')}</option>
-            {ROLES.map((role) => (
-              <option value={role} selected={role === filters.peran}>
-                {t(`people.role.${role}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('filter.status')}
-          <select name="status">
-            <option value="">{t('filter.all')}</option>
-            {(['active', 'pending', 'rejected'] as const).map((s) => (
-              <option value={s} selected={s === filters.status}>
-                {t(`people.personStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          t={t}
+          label={t('filter.role')}
+          name="peran"
+          choices={ROLES.map((role) => ({ value: role, label: t(`people.role.${role}`) }))}
+          selected={filters.peran}
+        />
+        <FilterSelect
+          t={t}
+          label={t('filter.status')}
+          name="status"
+          choices={(['active', 'pending', 'rejected'] as const).map((s) => ({
+            value: s,
+            label: t(`people.personStatus.${s}`),
+          }))}
+          selected={filters.status}
+        />
         <button type="submit">{t('filter.apply')}</button>
       </form>
       {props.rows.length === 0 ? (
@@ -168,9 +157,9 @@ export function PeoplePage(props: PeoplePageProps) {
         </div>
       )}
       <nav class="pager" aria-label={t('paging.label')}>
-        {props.paged && <a href={`/admin/orang${peopleQuery(filters)}`}>{t('paging.first')}</a>}
+        {props.paged && <a href={`/admin/orang${filterQuery(filters)}`}>{t('paging.first')}</a>}
         {props.next && (
-          <a href={`/admin/orang${peopleQuery(filters, props.next)}`} rel="next">
+          <a href={`/admin/orang${filterQuery(filters, props.next)}`} rel="next">
             {t('paging.next')}
           </a>
         )}

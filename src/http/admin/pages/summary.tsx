@@ -5,36 +5,19 @@
  * @module
  */
 import type { Db } from '../../../db/client.js'
-import {
-  activeCadreRate,
-  familiesVisited,
-  kbParticipation,
-  krsCoverage,
-  referralCompletion,
-  visitsPerCadre,
-} from '../../../db/queries/indicators.js'
+import { activeCadreRate, readVisitIndicators } from '../../../db/queries/indicators.js'
+import { endOfPeriod } from '../../../db/queries/listings.js'
 import { countVisitsByWeek } from '../../../db/queries/admin-visits.js'
 import { listAdminCohorts } from '../../../db/queries/admin-training.js'
-import {
-  attendanceRate,
-  completionRate,
-  dropOutRate,
-  targetAchievement,
-} from '../../../db/queries/training-indicators.js'
+import { attendanceRate, readTrainingIndicators } from '../../../db/queries/training-indicators.js'
 import { ensureDefaultProgramme } from '../../../db/queries/training.js'
 import { KABUPATEN_CODE } from '../../../domain/people.js'
 import type { RegionDirectory } from '../../../domain/regions.js'
 import { formatNumber } from '../../../i18n/format.js'
 import { BarChart, type Bar } from '../charts.js'
 import type { AdminText, Viewer } from '../context.js'
-import {
-  endOfMonth,
-  formatValue,
-  kecamatanChoices,
-  monthName,
-  nameOf,
-  recentMonths,
-} from '../view-helpers.js'
+import { KecamatanSelect } from '../controls.js'
+import { formatValue, kecamatanChoices, monthName, nameOf, recentMonths } from '../view-helpers.js'
 
 /** One indicator card: its name, value, counts and formula. */
 type Card = {
@@ -69,16 +52,26 @@ export type LoadSummaryParams = {
 
 const percent = (value: number | null) => formatValue(value, '%')
 
+/** The training cards in the order the page shows them. */
+const SUMMARY_TRAINING_CARDS = [
+  'attendanceRate',
+  'completionRate',
+  'dropOutRate',
+  'targetAchievement',
+] as const
+
 /** Reads every figure of the page. */
 export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<SummaryData> {
   const { period, region, directory } = params
   const scope = { period, scope: region }
-  const perCadre = await visitsPerCadre(db, scope)
-  const active = await activeCadreRate(db, scope)
-  const familyCount = await familiesVisited(db, scope)
-  const referrals = await referralCompletion(db, scope)
-  const krs = await krsCoverage(db, scope)
-  const kb = await kbParticipation(db, scope)
+  const {
+    visitsPerCadre: perCadre,
+    activeCadreRate: active,
+    familiesVisited: familyCount,
+    referralCompletion: referrals,
+    krsCoverage: krs,
+    kbParticipation: kb,
+  } = await readVisitIndicators(db, scope)
   const visitCards: Card[] = [
     {
       id: 'visitsPerCadre',
@@ -111,7 +104,7 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
 
   // Training figures are per programme and kecamatan; a desa-level region has no cohorts.
   const level = region.split('.').length
-  const monthEnd = endOfMonth(period, params.timeZone)
+  const monthEnd = endOfPeriod(period, params.timeZone)
   const asOf = monthEnd < params.now ? monthEnd : params.now
   let trainingCards: Card[] | null = null
   let cohortBars: Bar[] = []
@@ -122,16 +115,11 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
       asOf,
       ...(region === KABUPATEN_CODE ? {} : { kecamatanCode: region }),
     }
-    const figures = [
-      ['attendanceRate', await attendanceRate(db, trainingScope)],
-      ['completionRate', await completionRate(db, trainingScope)],
-      ['dropOutRate', await dropOutRate(db, trainingScope)],
-      ['targetAchievement', await targetAchievement(db, trainingScope)],
-    ] as const
-    trainingCards = figures.map(([id, figure]) => ({
+    const figures = await readTrainingIndicators(db, trainingScope)
+    trainingCards = SUMMARY_TRAINING_CARDS.map((id) => ({
       id,
-      value: percent(figure.value),
-      counts: { numerator: figure.numerator, denominator: figure.denominator },
+      value: percent(figures[id].value),
+      counts: { numerator: figures[id].numerator, denominator: figures[id].denominator },
     }))
     const cohorts = await listAdminCohorts(db, {
       scope: { regionPrefix: region },
@@ -239,17 +227,7 @@ export function SummaryPage(props: SummaryPageProps) {
             ))}
           </select>
         </label>
-        <label>
-          {t('filter.kecamatan')}
-          <select name="kecamatan">
-            <option value="">{t('filter.all')}</option>
-            {props.kecamatan.map((k) => (
-              <option value={k.code} selected={k.code === data.kecamatan}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <KecamatanSelect t={t} kecamatan={props.kecamatan} selected={data.kecamatan} />
         <button type="submit">{t('filter.apply')}</button>
       </form>
       <p class="muted">{t('summary.period', { month, scope: props.regionName })}</p>

@@ -8,6 +8,7 @@ import type { AdminCohort, CohortGrid } from '../../../db/queries/admin-training
 import type { TrainingIndicator } from '../../../db/queries/training-indicators.js'
 import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText } from '../context.js'
+import { ExportLinks } from '../controls.js'
 import { formatValue } from '../view-helpers.js'
 
 export type CohortFigures = {
@@ -49,11 +50,7 @@ export function CohortListPage(props: CohortListPageProps) {
     <>
       <p class="muted">{t('training.asOf', { at: formatDateTime(props.asOf, props.timeZone) })}</p>
       {props.exportLinks && (
-        <p class="actions">
-          <span>{t('export.heading')}:</span>
-          <a href={props.exportLinks.csv}>{t('export.csv')}</a>
-          <a href={props.exportLinks.xlsx}>{t('export.xlsx')}</a>
-        </p>
+        <ExportLinks t={t} label={t('export.heading')} links={props.exportLinks} />
       )}
       <div class="table-wrap">
         <table>
@@ -139,11 +136,7 @@ export function CohortGridPage(props: CohortGridPageProps) {
         </dd>
       </dl>
       {props.exportLinks && (
-        <p class="actions">
-          <span>{t('export.attendance')}:</span>
-          <a href={props.exportLinks.csv}>{t('export.csv')}</a>
-          <a href={props.exportLinks.xlsx}>{t('export.xlsx')}</a>
-        </p>
+        <ExportLinks t={t} label={t('export.attendance')} links={props.exportLinks} />
       )}
       <p class="muted">
         {t('training.legend')}:{' '}

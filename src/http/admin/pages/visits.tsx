@@ -11,7 +11,8 @@ import type {
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../../domain/visits.js'
 import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText } from '../context.js'
-import { monthName, recentMonths } from '../view-helpers.js'
+import { ExportLinks, FilterSelect, KecamatanSelect, namedChoices } from '../controls.js'
+import { filterQuery, monthName, recentMonths } from '../view-helpers.js'
 
 export type VisitFilters = {
   bulan?: string
@@ -20,17 +21,6 @@ export type VisitFilters = {
   kader?: number
   sasaran?: string
   rujukan?: ReferralFilter
-}
-
-/** The query string of a filter set (and an optional cursor), for links. */
-export function visitQuery(filters: VisitFilters, after?: string): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(filters)) {
-    if (value !== undefined && value !== '') params.set(key, String(value))
-  }
-  if (after) params.set('setelah', after)
-  const text = params.toString()
-  return text === '' ? '' : `?${text}`
 }
 
 export type VisitListPageProps = {
@@ -53,90 +43,61 @@ export function VisitListPage(props: VisitListPageProps) {
   return (
     <>
       <form class="filters" method="get" action="/admin/kunjungan">
-        <label>
-          {t('filter.month')}
-          <select name="bulan">
-            <option value="">{t('filter.all')}</option>
-            {recentMonths(props.currentMonth, 24).map((m) => (
-              <option value={m} selected={m === filters.bulan}>
-                {monthName(m)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('filter.kecamatan')}
-          <select name="kecamatan">
-            <option value="">{t('filter.all')}</option>
-            {props.kecamatan.map((k) => (
-              <option value={k.code} selected={k.code === filters.kecamatan}>
-                {k.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          t={t}
+          label={t('filter.month')}
+          name="bulan"
+          choices={recentMonths(props.currentMonth, 24).map((m) => ({
+            value: m,
+            label: monthName(m),
+          }))}
+          selected={filters.bulan}
+        />
+        <KecamatanSelect t={t} kecamatan={props.kecamatan} selected={filters.kecamatan} />
         {props.desa.length > 0 && (
-          <label>
-            {t('filter.desa')}
-            <select name="desa">
-              <option value="">{t('filter.all')}</option>
-              {props.desa.map((d) => (
-                <option value={d.code} selected={d.code === filters.desa}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            t={t}
+            label={t('filter.desa')}
+            name="desa"
+            choices={namedChoices(props.desa)}
+            selected={filters.desa}
+          />
         )}
-        <label>
-          {t('filter.cadre')}
-          <select name="kader">
-            <option value="">{t('filter.all')}</option>
-            {props.cadres.map((c) => (
-              <option value={String(c.id)} selected={c.id === filters.kader}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('filter.sasaran')}
-          <select name="sasaran">
-            <option value="">{t('filter.all')}</option>
-            {SASARAN.map((s) => (
-              <option value={s} selected={s === filters.sasaran}>
-                {props.sasaranLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('filter.referral')}
-          <select name="rujukan">
-            <option value="">{t('filter.all')}</option>
-            <option value="none" selected={filters.rujukan === 'none'}>
-              {t('filter.referralNone')}
-            </option>
-            <option value="any" selected={filters.rujukan === 'any'}>
-              {t('filter.referralAny')}
-            </option>
-            {FOLLOW_UP_STATUSES.map((s) => (
-              <option value={s} selected={s === filters.rujukan}>
-                {t(`referralStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          t={t}
+          label={t('filter.cadre')}
+          name="kader"
+          choices={props.cadres.map((c) => ({ value: String(c.id), label: c.name }))}
+          selected={filters.kader === undefined ? undefined : String(filters.kader)}
+        />
+        <FilterSelect
+          t={t}
+          label={t('filter.sasaran')}
+          name="sasaran"
+          choices={SASARAN.map((s) => ({ value: s, label: props.sasaranLabel(s) }))}
+          selected={filters.sasaran}
+        />
+        <FilterSelect
+          t={t}
+          label={t('filter.referral')}
+          name="rujukan"
+          choices={FOLLOW_UP_STATUSES.map((s) => ({ value: s, label: t(`referralStatus.${s}`) }))}
+          selected={filters.rujukan}
+        >
+          <option value="none" selected={filters.rujukan === 'none'}>
+            {t('filter.referralNone')}
+          </option>
+          <option value="any" selected={filters.rujukan === 'any'}>
+            {t('filter.referralAny')}
+          </option>
+        </FilterSelect>
         <button type="submit">{t('filter.apply')}</button>
         <a href="/admin/kunjungan">{t('filter.reset')}</a>
       </form>
       {props.exportLinks && (
-        <p class="actions">
-          <span>{t('export.heading')}:</span>
-          <a href={props.exportLinks.csv}>{t('export.csv')}</a>
-          <a href={props.exportLinks.xlsx}>{t('export.xlsx')}</a>
+        <ExportLinks t={t} label={t('export.heading')} links={props.exportLinks}>
           {filters.rujukan && <span class="muted">{t('export.noReferralFilter')}</span>}
-        </p>
+        </ExportLinks>
       )}
       {props.rows.length === 0 ? (
         <p>{t('visits.empty')}</p>
@@ -182,9 +143,9 @@ export function VisitListPage(props: VisitListPageProps) {
         </div>
       )}
       <nav class="pager" aria-label={t('paging.label')}>
-        {props.paged && <a href={`/admin/kunjungan${visitQuery(filters)}`}>{t('paging.first')}</a>}
+        {props.paged && <a href={`/admin/kunjungan${filterQuery(filters)}`}>{t('paging.first')}</a>}
         {props.next && (
-          <a href={`/admin/kunjungan${visitQuery(filters, props.next)}`} rel="next">
+          <a href={`/admin/kunjungan${filterQuery(filters, props.next)}`} rel="next">
             {t('paging.next')}
           </a>
         )}
