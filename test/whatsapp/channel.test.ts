@@ -18,28 +18,30 @@ import {
   createWhatsAppChannel,
 } from '../../src/channels/whatsapp/channel.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
-import { createRuntime } from '../../src/conversation/runtime.js'
 import { createWhatsAppAuthStore, createWhatsAppStore } from '../../src/db/queries/whatsapp.js'
 import { createWhatsAppLeaderLock } from '../../src/db/queries/whatsapp-lock.js'
+import { enroll } from '../../src/db/queries/training.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import {
+  attendance,
   channelIdentities,
   demoSubmissions,
+  trainingSessions,
   visits,
   inboundMessages,
   outbox,
   people,
   waContacts,
 } from '../../src/db/schema/index.js'
-import { flowRegistry } from '../../src/flows/index.js'
 import { createOutboxSender } from '../../src/outbox/sender.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
-import { giveConsent, silentLogger } from '../harness/runtime.js'
-import { testRegionDirectory } from '../harness/transcript.js'
+import { morningSession, sewingCohort, trainingPerson } from '../harness/training-db.js'
+import { createRuntimeForTest, giveConsent, silentLogger } from '../harness/runtime.js'
 import {
   type StandInSocket,
   type WaPerson,
+  pacingWithoutGaps,
   standInFactory,
   until,
   vcard,
@@ -73,15 +75,9 @@ async function buildBot(options: { now?: () => Date } = {}) {
   const clock = options.now ?? (() => NOW)
   const i18n = await testI18n()
   const wiring: { sender?: Sender } = {}
-  const runtime = createRuntime({
-    db: handle.db,
+  const runtime = await createRuntimeForTest(handle.db, {
     i18n,
-    registry: flowRegistry,
-    timeZone: 'Asia/Jakarta',
-    logger: silentLogger,
     onQueued: (channel) => wiring.sender?.wake(channel),
-    directory: await testRegionDirectory(),
-    helpLine: '',
   })
   const handled: InboundMessage[] = []
   const alerts: WhatsAppAlert[] = []
@@ -109,14 +105,7 @@ async function buildBot(options: { now?: () => Date } = {}) {
     socketFactory: factory,
     downloadImage: async () => PNG,
     resolveVersion: async () => PINNED_WA_VERSION,
-    pacing: {
-      perChatGapMs: 0,
-      perChatJitterMs: 0,
-      globalGapMs: 0,
-      globalJitterMs: 0,
-      unsolicitedPerDay: 100,
-      replyWindowMs: 24 * 3600_000,
-    },
+    pacing: pacingWithoutGaps(100),
     clock,
     lockCheckMs: 60_000,
   })
@@ -259,6 +248,44 @@ describe('WhatsApp channel with the runtime', () => {
       cadreId: cadre!.id,
       kbMethod: 'suntik_3',
     })
+    await bot.channel.stop()
+  })
+
+  test('a participant reads her schedule and checks in with the class code by chat', async () => {
+    // NOW is Monday 24 November 2025, 08.00 WIB: today's session has just started.
+    const { cohortId } = await sewingCohort(handle.db)
+    for (const [date, topic] of [
+      ['2025-11-24', 'Mengenal mesin jahit'],
+      ['2025-11-25', 'Pola dasar rok'],
+    ] as const) {
+      await morningSession(handle.db, { cohortId, topic, now: NOW, date })
+    }
+    const personId = await trainingPerson(handle.db, {
+      name: 'Nur Aini',
+      roles: ['peserta'],
+      regionCode: '35.07.24.2003',
+      phone: SITI.phone,
+    })
+    await enroll(handle.db, { cohortId, personId, now: NOW })
+    const [today] = await handle.db
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.date, '2025-11-24'))
+    const bot = await buildBot()
+    await bot.say(SITI, 'halo')
+    await bot.say(SITI, '1') // the privacy notice: 1. Ya
+    const schedule = (await bot.say(SITI, 'jadwal')).join('\n')
+    expect(schedule).toContain('Pola dasar rok')
+    expect(schedule).toContain('Balai Desa Ardimulyo')
+    expect(await bot.say(SITI, 'hadir')).toEqual([
+      'Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).',
+    ])
+    const wrong = today!.checkinCode === '0000' ? '1111' : '0000'
+    expect(await bot.say(SITI, wrong)).toEqual([expect.stringMatching(/^Kode belum cocok\./)])
+    await bot.say(SITI, today!.checkinCode)
+    expect(await handle.db.select().from(attendance)).toMatchObject([
+      { sessionId: today!.id, personId, status: 'present', method: 'kode' },
+    ])
     await bot.channel.stop()
   })
 
