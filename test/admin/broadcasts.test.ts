@@ -5,34 +5,23 @@
  * WhatsApp state with its QR for admins only.
  */
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { fanOutBroadcast } from '../../src/broadcasts/service.js'
 import { auditLog, broadcasts } from '../../src/db/schema/index.js'
 import {
   ADMIN_TOKEN,
-  type DashboardSeed,
   NOW,
   type createBrowser,
   createDashboardApp,
-  seedDashboard,
   signInAs,
   signInWithToken,
+  useSeededDashboard,
 } from '../harness/admin.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { createTestRuntime } from '../harness/runtime.js'
 
-let handle: TestDbHandle
-let seed: DashboardSeed
+const month = useSeededDashboard()
 type Browser = ReturnType<typeof createBrowser>
-
-beforeAll(async () => {
-  handle = await createTestDb()
-  seed = await seedDashboard(handle.db)
-})
-afterAll(async () => {
-  await handle.close()
-})
 
 const text = (html: string) =>
   html
@@ -45,8 +34,8 @@ describe('Siaran', () => {
   let supSgs: Browser
   let admin: Browser
   beforeAll(async () => {
-    app = await createDashboardApp(handle.db)
-    supSgs = await signInAs(app, handle.db, seed.supSgs)
+    app = await createDashboardApp(month.db)
+    supSgs = await signInAs(app, month.db, month.seed.supSgs)
     admin = await signInWithToken(app)
   })
 
@@ -70,22 +59,26 @@ describe('Siaran', () => {
       teks: 'Rapat kader Jumat pukul 09.00, {nama}.',
     })
     expect(sent.status).toBe(303)
-    const [row] = await handle.db.select().from(broadcasts)
-    expect(row).toMatchObject({ authorPersonId: seed.supSgs, recipients: 3, status: 'scheduled' })
+    const [row] = await month.db.select().from(broadcasts)
+    expect(row).toMatchObject({
+      authorPersonId: month.seed.supSgs,
+      recipients: 3,
+      status: 'scheduled',
+    })
     expect(
-      await handle.db.select().from(auditLog).where(eq(auditLog.action, 'broadcast_created'))
-    ).toMatchObject([{ actor: `person:${seed.supSgs}` }])
+      await month.db.select().from(auditLog).where(eq(auditLog.action, 'broadcast_created'))
+    ).toMatchObject([{ actor: `person:${month.seed.supSgs}` }])
 
     // The send fire's work (another module): fan out, then the real sender delivers.
     const i18n = await testI18n()
-    await handle.db.transaction((tx) => fanOutBroadcast(tx, { i18n }, row!.id, NOW))
+    await month.db.transaction((tx) => fanOutBroadcast(tx, { i18n }, row!.id, NOW))
     const page = text(await (await supSgs.get('/admin/siaran')).text())
     // Siti has a chat (sim-siti); ani and dewi have none: skipped → 2 of 3 settled.
     expect(page).toContain('2 dari 3 selesai: 0 terkirim, 0 gagal, 2 dilewati')
     const html = await (await supSgs.get('/admin/siaran')).text()
     expect(html).toContain('http-equiv="refresh"')
 
-    const { sender } = await createTestRuntime(handle.db)
+    const { sender } = await createTestRuntime(month.db)
     await sender.drain('simulator')
     const done = await (await supSgs.get('/admin/siaran')).text()
     expect(text(done)).toContain('3 dari 3 selesai: 1 terkirim, 0 gagal, 2 dilewati')
@@ -101,7 +94,7 @@ describe('Siaran', () => {
       waktu: '2025-11-29T07:00',
     })
     expect(scheduled.headers.get('location')).toMatch(/hasil=terjadwal/)
-    const rows = await handle.db
+    const rows = await month.db
       .select()
       .from(broadcasts)
       .where(eq(broadcasts.text, 'Pengumuman besok'))
@@ -109,7 +102,7 @@ describe('Siaran', () => {
     expect(rows[0]!.at.toISOString()).toBe('2025-11-29T00:00:00.000Z')
     expect(text(await (await supSgs.get('/admin/siaran')).text())).toContain('Terjadwal')
 
-    const supTjn = await signInAs(app, handle.db, seed.supTjn)
+    const supTjn = await signInAs(app, month.db, month.seed.supTjn)
     expect(await (await supTjn.get('/admin/siaran')).text()).not.toContain('Pengumuman besok')
 
     const past = await supSgs.post('/admin/siaran', {
@@ -122,7 +115,7 @@ describe('Siaran', () => {
 
     const cancelled = await supSgs.post(`/admin/siaran/${rows[0]!.id}/batal`, { _csrf: csrf })
     expect(cancelled.headers.get('location')).toBe('/admin/siaran?hasil=dibatalkan')
-    const [after] = await handle.db.select().from(broadcasts).where(eq(broadcasts.id, rows[0]!.id))
+    const [after] = await month.db.select().from(broadcasts).where(eq(broadcasts.id, rows[0]!.id))
     expect(after!.status).toBe('cancelled')
   })
 })
@@ -132,7 +125,7 @@ describe('WhatsApp', () => {
     let qr: string | undefined = '2@pairing-ref,abc,def,ghi'
     const status = () => (qr ? 'pairing' : 'open')
     const app = await createDashboardApp(
-      handle.db,
+      month.db,
       { whatsapp: { status, currentQr: () => qr } },
       // The WhatsApp module's own bearer-token QR route sits beside the page, without a clash.
       { whatsappQr: { adminToken: ADMIN_TOKEN, currentQr: () => qr, status } }
@@ -150,7 +143,7 @@ describe('WhatsApp', () => {
     qr = undefined
     expect(await (await admin.get('/admin/wa')).text()).toContain('Tersambung')
 
-    const supervisor = await signInAs(app, handle.db, seed.supSgs)
+    const supervisor = await signInAs(app, month.db, month.seed.supSgs)
     expect((await supervisor.get('/admin/wa')).status).toBe(403)
     expect(await (await supervisor.get('/admin')).text()).not.toContain('href="/admin/wa"')
   })

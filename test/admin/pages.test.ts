@@ -6,25 +6,22 @@
  */
 import { eq } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { auditLog, outbox, people, visits } from '../../src/db/schema/index.js'
 import {
-  type DashboardSeed,
   SCRIPT_NAME,
   type createBrowser,
   createDashboardApp,
-  seedDashboard,
   signInAs,
   signInWithToken,
+  useSeededDashboard,
 } from '../harness/admin.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
 
-let handle: TestDbHandle
-let seed: DashboardSeed
+const month = useSeededDashboard()
 let app: Awaited<ReturnType<typeof createDashboardApp>>
 type Browser = ReturnType<typeof createBrowser>
 let admin: Browser
@@ -32,15 +29,10 @@ let supSgs: Browser
 let supTjn: Browser
 
 beforeAll(async () => {
-  handle = await createTestDb()
-  seed = await seedDashboard(handle.db)
-  app = await createDashboardApp(handle.db)
+  app = await createDashboardApp(month.db)
   admin = await signInWithToken(app)
-  supSgs = await signInAs(app, handle.db, seed.supSgs)
-  supTjn = await signInAs(app, handle.db, seed.supTjn)
-})
-afterAll(async () => {
-  await handle.close()
+  supSgs = await signInAs(app, month.db, month.seed.supSgs)
+  supTjn = await signInAs(app, month.db, month.seed.supTjn)
 })
 
 /** The text of one indicator card: value and counts. */
@@ -133,20 +125,20 @@ describe('Ringkasan', () => {
 
 describe('a desa-level supervisor', () => {
   test('sees only their desa: visits, indicators, and no training of the kecamatan', async () => {
-    const [row] = await handle.db
+    const [row] = await month.db
       .insert(people)
       .values({ name: 'Sri Desa', roles: ['supervisor'], regionCode: '35.07.24.2001' })
       .returning({ id: people.id })
-    const desa = await signInAs(app, handle.db, row!.id)
+    const desa = await signInAs(app, month.db, row!.id)
     const list = await (await desa.get('/admin/kunjungan?kecamatan=35.07.24')).text()
     expect(list).toContain('Budi Santoso')
     expect(list).not.toContain('Joko') // Dengkol, same kecamatan
-    expect((await desa.get(`/admin/kunjungan/${seed.visits.v3}`)).status).toBe(404)
+    expect((await desa.get(`/admin/kunjungan/${month.seed.visits.v3}`)).status).toBe(404)
     const summary = await (await desa.get('/admin?bulan=2025-11&kecamatan=35.07.24')).text()
     // Wonorejo: siti's V1 V2 by 1 active of 1 registered cadre → 2 ÷ 1 = 2.
     expect(card(summary, 'visitsPerCadre')).toContain('2 kunjungan ÷ 1 kader aktif')
     expect(summary).toContain('wilayah desa tidak punya kelompok pelatihan sendiri')
-    expect((await desa.get(`/admin/pelatihan/${seed.cohorts.sgs}`)).status).toBe(404)
+    expect((await desa.get(`/admin/pelatihan/${month.seed.cohorts.sgs}`)).status).toBe(404)
   })
 })
 
@@ -164,7 +156,7 @@ describe('Kunjungan', () => {
     const none = await (await admin.get('/admin/kunjungan?rujukan=none')).text()
     expect(none).toContain('Joko')
     expect(none).not.toContain('Budi Santoso')
-    const byCadre = await (await admin.get(`/admin/kunjungan?kader=${seed.siti}`)).text()
+    const byCadre = await (await admin.get(`/admin/kunjungan?kader=${month.seed.siti}`)).text()
     expect(byCadre).toContain('Budi Santoso')
     expect(byCadre).not.toContain('Hadi')
     const bumil = await (await admin.get('/admin/kunjungan?sasaran=bumil')).text()
@@ -181,7 +173,7 @@ describe('Kunjungan', () => {
   test('pages by keyset cursor', async () => {
     // Newest visit date first: V3 (18), V2 (10), V4 (7), V1 (3); after V2 come V4 and V1.
     const html = await (
-      await admin.get(`/admin/kunjungan?setelah=2025-11-10_${seed.visits.v2}`)
+      await admin.get(`/admin/kunjungan?setelah=2025-11-10_${month.seed.visits.v2}`)
     ).text()
     expect(html).toContain('Hadi')
     expect(html).toContain('Budi Santoso')
@@ -194,33 +186,33 @@ describe('Kunjungan', () => {
     expect(list).not.toContain('Hadi')
     const widened = await (await supSgs.get('/admin/kunjungan?kecamatan=35.07.15')).text()
     expect(widened).not.toContain('Hadi')
-    const opened = await supSgs.get(`/admin/kunjungan/${seed.visits.v4}`)
+    const opened = await supSgs.get(`/admin/kunjungan/${month.seed.visits.v4}`)
     expect(opened.status).toBe(404)
     expect(await opened.text()).not.toContain('Hadi')
-    expect((await supSgs.get(`/admin/kunjungan/${seed.visits.v4}/foto`)).status).toBe(404)
-    const audits = await handle.db
+    expect((await supSgs.get(`/admin/kunjungan/${month.seed.visits.v4}/foto`)).status).toBe(404)
+    const audits = await month.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.subject, `visit:${seed.visits.v4}`))
+      .where(eq(auditLog.subject, `visit:${month.seed.visits.v4}`))
     expect(audits).toEqual([])
   })
 
   test('opening a visit detail shows it and writes an audit row', async () => {
-    const response = await supSgs.get(`/admin/kunjungan/${seed.visits.v1}`)
+    const response = await supSgs.get(`/admin/kunjungan/${month.seed.visits.v1}`)
     expect(response.status).toBe(200)
     const html = await response.text()
     expect(html).toContain('Budi Santoso')
     expect(html).toContain('Suntik 3 bulan')
     expect(html).toContain('Sudah dilayani')
     expect(html).toContain('https://www.openstreetmap.org/?mlat=-7.89&amp;mlon=112.66')
-    expect(html).toContain(`src="/admin/kunjungan/${seed.visits.v1}/foto"`)
-    const audits = await handle.db
+    expect(html).toContain(`src="/admin/kunjungan/${month.seed.visits.v1}/foto"`)
+    const audits = await month.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.subject, `visit:${seed.visits.v1}`))
+      .where(eq(auditLog.subject, `visit:${month.seed.visits.v1}`))
     expect(audits).toMatchObject([
       {
-        actor: `person:${seed.supSgs}`,
+        actor: `person:${month.seed.supSgs}`,
         action: 'visit_viewed',
         detail: { familyId: expect.any(Number) },
       },
@@ -238,15 +230,18 @@ describe('visit photo', () => {
         'base64'
       )
       const ref = await media.put(png, 'png')
-      await handle.db.update(visits).set({ photoRef: ref }).where(eq(visits.id, seed.visits.v2))
-      const photoApp = await createDashboardApp(handle.db, { media })
-      const own = await signInAs(photoApp, handle.db, seed.supSgs)
-      const response = await own.get(`/admin/kunjungan/${seed.visits.v2}/foto`)
+      await month.db
+        .update(visits)
+        .set({ photoRef: ref })
+        .where(eq(visits.id, month.seed.visits.v2))
+      const photoApp = await createDashboardApp(month.db, { media })
+      const own = await signInAs(photoApp, month.db, month.seed.supSgs)
+      const response = await own.get(`/admin/kunjungan/${month.seed.visits.v2}/foto`)
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('image/png')
       expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true)
-      const other = await signInAs(photoApp, handle.db, seed.supTjn)
-      expect((await other.get(`/admin/kunjungan/${seed.visits.v2}/foto`)).status).toBe(404)
+      const other = await signInAs(photoApp, month.db, month.seed.supTjn)
+      expect((await other.get(`/admin/kunjungan/${month.seed.visits.v2}/foto`)).status).toBe(404)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -258,7 +253,7 @@ describe('Pelatihan', () => {
     const list = await (await admin.get('/admin/pelatihan')).text()
     expect(list).toContain('SGS-MJ-01')
     expect(list).toContain('TJN-MK-01')
-    const grid = await (await admin.get(`/admin/pelatihan/${seed.cohorts.sgs}`)).text()
+    const grid = await (await admin.get(`/admin/pelatihan/${month.seed.cohorts.sgs}`)).text()
     expect(grid).toContain('Peserta Satu')
     expect(grid).toContain('class="s-late"')
     expect(grid).toContain('class="s-izin"')
@@ -271,7 +266,7 @@ describe('Pelatihan', () => {
     const list = await (await supSgs.get('/admin/pelatihan')).text()
     expect(list).toContain('SGS-MJ-01')
     expect(list).not.toContain('TJN-MK-01')
-    expect((await supSgs.get(`/admin/pelatihan/${seed.cohorts.tjn}`)).status).toBe(404)
+    expect((await supSgs.get(`/admin/pelatihan/${month.seed.cohorts.tjn}`)).status).toBe(404)
   })
 })
 
@@ -283,30 +278,30 @@ describe('Orang', () => {
     expect(page).not.toContain('+62')
     const csrf = await supSgs.csrf('/admin/orang')
 
-    const outside = await supSgs.post(`/admin/orang/${seed.tuti}/keputusan`, {
+    const outside = await supSgs.post(`/admin/orang/${month.seed.tuti}/keputusan`, {
       _csrf: csrf,
       keputusan: 'setujui',
     })
     expect(outside.headers.get('location')).toBe('/admin/orang?keputusan=sudah')
-    const [tuti] = await handle.db.select().from(people).where(eq(people.id, seed.tuti))
+    const [tuti] = await month.db.select().from(people).where(eq(people.id, month.seed.tuti))
     expect(tuti!.status).toBe('pending')
 
-    const approved = await supSgs.post(`/admin/orang/${seed.nur}/keputusan`, {
+    const approved = await supSgs.post(`/admin/orang/${month.seed.nur}/keputusan`, {
       _csrf: csrf,
       keputusan: 'setujui',
     })
     expect(approved.status).toBe(303)
-    const [nur] = await handle.db.select().from(people).where(eq(people.id, seed.nur))
+    const [nur] = await month.db.select().from(people).where(eq(people.id, month.seed.nur))
     expect(nur!.status).toBe('active')
-    const audits = await handle.db
+    const audits = await month.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.subject, `person:${seed.nur}`))
+      .where(eq(auditLog.subject, `person:${month.seed.nur}`))
     expect(audits).toMatchObject([
-      { actor: `person:${seed.supSgs}`, action: 'registration_approved' },
+      { actor: `person:${month.seed.supSgs}`, action: 'registration_approved' },
     ])
     // Nur is told in her chat, as after an approval in chat.
-    const told = await handle.db.select().from(outbox).where(eq(outbox.recipientId, 'sim-nur'))
+    const told = await month.db.select().from(outbox).where(eq(outbox.recipientId, 'sim-nur'))
     expect(told).toHaveLength(1)
     expect(await (await supSgs.get('/admin/orang?keputusan=setujui')).text()).toContain('disetujui')
   })
@@ -334,9 +329,9 @@ describe('Orang', () => {
     expect(html).toContain('Sri Wahyuni')
     expect(html).toMatch(/ditolak/)
     expect(html).not.toContain('<b>Tebal</b>')
-    const [sri] = await handle.db.select().from(people).where(eq(people.name, 'Sri Wahyuni'))
+    const [sri] = await month.db.select().from(people).where(eq(people.name, 'Sri Wahyuni'))
     expect(sri).toMatchObject({ phone: '+6281234567001', roles: ['kader'] })
-    const audits = await handle.db
+    const audits = await month.db
       .select()
       .from(auditLog)
       .where(eq(auditLog.action, 'people_imported'))
@@ -357,10 +352,10 @@ describe('Unduhan', () => {
     // Singosari's V1 V2 V3; never Tajinan's V4 (desa 35.07.15.2001).
     expect(lines).toHaveLength(1 + 3)
     expect(csv).not.toContain('35.07.15.2001')
-    const audits = await handle.db.select().from(auditLog).where(eq(auditLog.subject, 'visits.csv'))
+    const audits = await month.db.select().from(auditLog).where(eq(auditLog.subject, 'visits.csv'))
     expect(audits).toMatchObject([
       {
-        actor: `person:${seed.supSgs}`,
+        actor: `person:${month.seed.supSgs}`,
         action: 'export',
         detail: { bulan: '2025-11', scope: '35.07.24' },
       },
@@ -369,7 +364,7 @@ describe('Unduhan', () => {
   })
 
   test('an admin downloads a cohort daftar hadir as XLSX and reads it back', async () => {
-    const grid = await (await admin.get(`/admin/pelatihan/${seed.cohorts.sgs}`)).text()
+    const grid = await (await admin.get(`/admin/pelatihan/${month.seed.cohorts.sgs}`)).text()
     expect(grid).toContain('href="/admin/ekspor/daftar-hadir.xlsx?kelompok=SGS-MJ-01"')
     const response = await admin.get('/admin/ekspor/daftar-hadir.xlsx?kelompok=SGS-MJ-01')
     expect(response.status).toBe(200)

@@ -3,42 +3,12 @@
  * logs in with ADMIN_TOKEN, imports the roster from the dashboard, then an admin of that roster
  * asks for a link in the simulator chat (MASUK) and opens the dashboard with it.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, expect, test } from 'vitest'
-import type { Config } from '../../src/config.js'
-import { type Kaderbot, startKaderbot } from '../../src/kaderbot.js'
-import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
-import { silentLogger } from '../harness/runtime.js'
+import { expect, test } from 'vitest'
+import { useStartedBot } from '../harness/start.js'
 
 const ADMIN_TOKEN = 'token-admin-pertama-0123456789'
 
-let dataDir: string
-let database: TestDatabase | undefined
-let bot: Kaderbot | undefined
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-admin-start-'))
-  database = hasPostgres ? await createTestDbUrl() : undefined
-})
-afterEach(async () => {
-  await bot?.stop()
-  bot = undefined
-  await database?.drop()
-  await rm(dataDir, { recursive: true, force: true })
-})
-
-function config(): Config {
-  return {
-    ...(database ? { databaseUrl: database.url } : {}),
-    dataDir,
-    port: 0,
-    logLevel: 'silent',
-    timeZone: 'Asia/Jakarta',
-    simulatorEnabled: true,
-    adminToken: ADMIN_TOKEN,
-  }
-}
+const bot = useStartedBot('admin-start')
 
 /** A browser of one over real HTTP: keeps the cookie, posts forms from the same origin. */
 function browser(base: string) {
@@ -64,8 +34,8 @@ function browser(base: string) {
 }
 
 test('first start: token login, roster import, then a chat login link', async () => {
-  bot = await startKaderbot(config(), { logger: silentLogger, hostname: '127.0.0.1' })
-  const first = browser(bot.url)
+  const { url } = await bot.start({ simulatorEnabled: true, adminToken: ADMIN_TOKEN })
+  const first = browser(url)
   const login = await first.post('/admin/login', new URLSearchParams({ token: ADMIN_TOKEN }))
   expect(login.status).toBe(303)
   const people = await (await first.get('/admin/orang')).text()
@@ -80,7 +50,7 @@ test('first start: token login, roster import, then a chat login link', async ()
   expect(report).toContain('1 diterima')
 
   const say = async (text: string) => {
-    const response = await fetch(`${bot!.url}/api/v1/simulator/messages`, {
+    const response = await fetch(`${url}/api/v1/simulator/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ from: 'sim-ibu', phone: '+6281234560001', text }),
@@ -93,10 +63,10 @@ test('first start: token login, roster import, then a chat login link', async ()
   await say('halo')
   await say('ya')
   const answer = await say('masuk')
-  const link = new RegExp(`${bot.url}/admin/login/([A-Za-z0-9_-]+)`).exec(answer)
+  const link = new RegExp(`${url}/admin/login/([A-Za-z0-9_-]+)`).exec(answer)
   expect(link).not.toBeNull()
 
-  const second = browser(bot.url)
+  const second = browser(url)
   expect((await second.get(`/admin/login/${link![1]}`)).status).toBe(200)
   const opened = await second.post(`/admin/login/${link![1]}`, new URLSearchParams())
   expect(opened.status).toBe(303)

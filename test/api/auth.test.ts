@@ -3,20 +3,14 @@
  * and with any token while ADMIN_TOKEN is unset (closed); the simulator's routes keep their own
  * rule; the OpenAPI document is public and generated from the routes' zod schemas.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { createTestRuntime } from '../harness/runtime.js'
 
-let handle: TestDbHandle
-beforeAll(async () => {
-  handle = await createTestDb()
-})
-afterAll(async () => {
-  await handle.close()
-})
+const handle = useTestDb('file')
 
 const PROTECTED = [
   '/api/v1/visits',

@@ -4,36 +4,21 @@
  * service fans it out, and the paged list. On the seeded month of `test/harness/api.ts`.
  */
 import { asc, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { fanOutBroadcast } from '../../src/broadcasts/service.js'
 import { linkIdentity } from '../../src/db/queries/people.js'
 import { auditLog, outbox } from '../../src/db/schema/index.js'
-import { ADMIN_TOKEN, type ApiSeed, NOW, buildApiApp, seedApiMonth } from '../harness/api.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { NOW, useSeededApiMonth } from '../harness/api.js'
 import { testI18n } from '../harness/i18n.js'
 
-let handle: TestDbHandle
-let seed: ApiSeed
-let api: Awaited<ReturnType<typeof buildApiApp>>
-
-beforeAll(async () => {
-  handle = await createTestDb()
-  seed = await seedApiMonth(handle.db)
-  // Siti can be reached in the simulator; Ani has no chat identity at all.
-  await linkIdentity(handle.db, {
-    personId: seed.ids.siti,
-    channel: 'simulator',
-    externalId: 'sim-siti',
-  })
-  api = await buildApiApp(handle.db, { adminToken: ADMIN_TOKEN })
-})
-afterAll(async () => {
-  await handle.close()
+// Siti can be reached in the simulator; Ani has no chat identity at all.
+const month = useSeededApiMonth(async (db, seed) => {
+  await linkIdentity(db, { personId: seed.ids.siti, channel: 'simulator', externalId: 'sim-siti' })
 })
 
 describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
   test('a broadcast to Singosari cadres is stored, then followed to its counts', async () => {
-    const created = await api.post('/api/v1/broadcasts', {
+    const created = await month.api.post('/api/v1/broadcasts', {
       segment: { roles: ['kader'], region: '35.07.24' },
       text: 'Rapat kader hari Jumat pukul 09.00 di balai desa.',
     })
@@ -46,7 +31,7 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
       status: 'scheduled',
     })
 
-    const before = await api.get(`/api/v1/broadcasts/${body.id}`)
+    const before = await month.api.get(`/api/v1/broadcasts/${body.id}`)
     expect(before.status).toBe(200)
     expect(await before.json()).toEqual({
       id: body.id,
@@ -60,15 +45,15 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
     })
 
     // The fire's work: siti gets an outbox row, ani (no identity) is skipped.
-    await fanOutBroadcast(handle.db, { i18n: await testI18n() }, Number(body.id), NOW)
-    const queued = await handle.db
+    await fanOutBroadcast(month.db, { i18n: await testI18n() }, Number(body.id), NOW)
+    const queued = await month.db
       .select({ id: outbox.id })
       .from(outbox)
       .where(eq(outbox.recipientId, 'sim-siti'))
     expect(queued).toHaveLength(1)
-    await handle.db.update(outbox).set({ status: 'sent' }).where(eq(outbox.id, queued[0]!.id))
+    await month.db.update(outbox).set({ status: 'sent' }).where(eq(outbox.id, queued[0]!.id))
 
-    const after = await api.get(`/api/v1/broadcasts/${body.id}`)
+    const after = await month.api.get(`/api/v1/broadcasts/${body.id}`)
     expect(await after.json()).toMatchObject({
       id: body.id,
       status: 'sending',
@@ -78,14 +63,14 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
       skipped: 1,
     })
 
-    const audit = await handle.db.select().from(auditLog).orderBy(asc(auditLog.id))
+    const audit = await month.db.select().from(auditLog).orderBy(asc(auditLog.id))
     expect(audit).toContainEqual(
       expect.objectContaining({ action: 'broadcast_created', subject: `broadcast:${body.id}` })
     )
   })
 
   test('a broadcast for later keeps its time', async () => {
-    const created = await api.post('/api/v1/broadcasts', {
+    const created = await month.api.post('/api/v1/broadcasts', {
       segment: { cohort: 'SGS-01' },
       text: 'Besok sesi menjahit dimulai pukul 08.00.',
       at: '2025-11-30T18:00:00+07:00',
@@ -94,7 +79,7 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
     const { id, recipients } = (await created.json()) as { id: string; recipients: number }
     // Cohort SGS-01's active participants: nur, citra, bunga.
     expect(recipients).toBe(3)
-    const status = await api.get(`/api/v1/broadcasts/${id}`)
+    const status = await month.api.get(`/api/v1/broadcasts/${id}`)
     expect(await status.json()).toMatchObject({
       status: 'scheduled',
       at: '2025-11-30T11:00:00.000Z',
@@ -109,7 +94,7 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
     [{ segment: {}, text: 'x', at: 'besok' }, 'at: must be an ISO 8601 time'],
     [{ segment: {}, text: 'x', extra: 1 }, 'Unrecognized key: "extra"'],
   ])('a bad body is refused with 400: %j', async (payload, message) => {
-    const response = await api.post('/api/v1/broadcasts', payload)
+    const response = await month.api.post('/api/v1/broadcasts', payload)
     expect(response.status).toBe(400)
     const body = (await response.json()) as { error: string; message: string }
     expect(body.error).toBe('invalid_request')
@@ -117,7 +102,7 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
   })
 
   test('a body that is not JSON is refused with 400', async () => {
-    const response = await api.post('/api/v1/broadcasts', '{not json')
+    const response = await month.api.post('/api/v1/broadcasts', '{not json')
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({
       error: 'invalid_json',
@@ -126,13 +111,13 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
   })
 
   test('an unknown or malformed id', async () => {
-    const missing = await api.get('/api/v1/broadcasts/999999')
+    const missing = await month.api.get('/api/v1/broadcasts/999999')
     expect(missing.status).toBe(404)
     expect(await missing.json()).toEqual({
       error: 'not_found',
       message: 'No broadcast has this id.',
     })
-    const malformed = await api.get('/api/v1/broadcasts/abc')
+    const malformed = await month.api.get('/api/v1/broadcasts/abc')
     expect(malformed.status).toBe(400)
     expect(((await malformed.json()) as { message: string }).message).toBe(
       'id: must be a broadcast id'
@@ -142,7 +127,7 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
 
 describe('GET /api/v1/broadcasts', () => {
   test('lists broadcasts oldest first with their progress and pages with the cursor', async () => {
-    const first = await api.get('/api/v1/broadcasts?limit=1')
+    const first = await month.api.get('/api/v1/broadcasts?limit=1')
     const page1 = (await first.json()) as { data: Record<string, unknown>[]; next: string }
     expect(page1.data).toEqual([
       expect.objectContaining({
@@ -152,7 +137,7 @@ describe('GET /api/v1/broadcasts', () => {
         authorSource: 'api',
       }),
     ])
-    const second = await api.get(`/api/v1/broadcasts?limit=1&cursor=${page1.next}`)
+    const second = await month.api.get(`/api/v1/broadcasts?limit=1&cursor=${page1.next}`)
     const page2 = (await second.json()) as { data: Record<string, unknown>[]; next: string | null }
     expect(page2.data).toEqual([expect.objectContaining({ segment: { cohort: 'SGS-01' } })])
   })

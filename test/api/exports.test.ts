@@ -5,28 +5,16 @@
  */
 import ExcelJS from 'exceljs'
 import { asc } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { auditLog } from '../../src/db/schema/index.js'
-import { ADMIN_TOKEN, type ApiSeed, buildApiApp, seedApiMonth } from '../harness/api.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useSeededApiMonth } from '../harness/api.js'
 
-let handle: TestDbHandle
-let seed: ApiSeed
-let api: Awaited<ReturnType<typeof buildApiApp>>
-
-beforeAll(async () => {
-  handle = await createTestDb()
-  seed = await seedApiMonth(handle.db)
-  api = await buildApiApp(handle.db, { adminToken: ADMIN_TOKEN })
-})
-afterAll(async () => {
-  await handle.close()
-})
+const month = useSeededApiMonth()
 
 const BOM = '\uFEFF'
 
 async function csv(path: string): Promise<string[]> {
-  const response = await api.get(path)
+  const response = await month.api.get(path)
   expect(response.status, await response.clone().text()).toBe(200)
   expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
   // Read the bytes: `response.text()` would drop the BOM the file must start with.
@@ -36,7 +24,7 @@ async function csv(path: string): Promise<string[]> {
 }
 
 async function xlsx(path: string): Promise<ExcelJS.Worksheet> {
-  const response = await api.get(path)
+  const response = await month.api.get(path)
   expect(response.status).toBe(200)
   expect(response.headers.get('content-type')).toBe(
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -60,7 +48,7 @@ describe('visits', () => {
     expect(lines).toHaveLength(1 + 4) // V1-V4 are November's
     expect(lines[1]).toBe(
       `KJ-2511-000001,DPPKB-KUNJUNGAN,2025-11,2025-11-03,35.07.24,Singosari,35.07.24.2001,` +
-        `Wonorejo,${seed.ids.siti},${seed.families[0]},pus+krs,ber_kb,suntik_3,,,,kie+rujukan,` +
+        `Wonorejo,${month.seed.ids.siti},${month.seed.families[0]},pus+krs,ber_kb,suntik_3,,,,kie+rujukan,` +
         `puskesmas,kb,sudah_dilayani,2025-11-20,,submitted,2025-11-03T12:00:00+07:00`
     )
   })
@@ -86,17 +74,17 @@ describe('visits', () => {
       'Singosari',
       '35.07.24.2001',
       'Wonorejo',
-      seed.ids.siti,
-      seed.families[0],
+      month.seed.ids.siti,
+      month.seed.families[0],
       'pus+krs',
     ])
     expect(row(6)[2]).toBe('2025-10') // V5, October
   })
 
   test('every export is written to the audit log with its filters', async () => {
-    const before = (await handle.db.select().from(auditLog)).length
+    const before = (await month.db.select().from(auditLog)).length
     await csv('/api/v1/exports/visits.csv?period=2025-11&region=35.07.24')
-    const rows = await handle.db.select().from(auditLog).orderBy(asc(auditLog.id))
+    const rows = await month.db.select().from(auditLog).orderBy(asc(auditLog.id))
     expect(rows).toHaveLength(before + 1)
     expect(rows.at(-1)).toMatchObject({
       actor: 'api:admin_token',
@@ -115,7 +103,7 @@ describe('attendance (daftar hadir)', () => {
         'Nama peserta,Kode desa,Desa/kelurahan,Kehadiran,Cara pencatatan,Dicatat pada'
     )
     // S3 is cancelled and S4 is in December: S1 and S2 × bunga, citra, nur (by name).
-    const { nur, citra, bunga } = seed.ids
+    const { nur, citra, bunga } = month.seed.ids
     const start = 'IBU-MUDA,SGS-01,35.07.24,Singosari,2025-11'
     expect(lines.slice(1)).toEqual([
       `${start},2025-11-03,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,izin,izin,2025-11-02T19:00:00+07:00`,
@@ -140,7 +128,7 @@ describe('attendance (daftar hadir)', () => {
       '2025-12',
       '2025-12-01',
       1,
-      seed.ids.bunga,
+      month.seed.ids.bunga,
       'Bunga Citra',
     ])
   })
@@ -171,9 +159,11 @@ describe('indicators', () => {
   })
 
   test('an unknown region is refused before anything is logged', async () => {
-    const before = (await handle.db.select().from(auditLog)).length
-    const response = await api.get('/api/v1/exports/indicators.csv?period=2025-11&region=35.07.99')
+    const before = (await month.db.select().from(auditLog)).length
+    const response = await month.api.get(
+      '/api/v1/exports/indicators.csv?period=2025-11&region=35.07.99'
+    )
     expect(response.status).toBe(400)
-    expect(await handle.db.select().from(auditLog)).toHaveLength(before)
+    expect(await month.db.select().from(auditLog)).toHaveLength(before)
   })
 })

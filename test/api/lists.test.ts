@@ -5,7 +5,7 @@
  * audit log, and the indicators of the hand-seeded month in `test/harness/api.ts`.
  */
 import { asc } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createVisit } from '../../src/db/queries/visits.js'
 import { auditLog } from '../../src/db/schema/index.js'
 import {
@@ -15,39 +15,20 @@ import {
   personRowSchema,
   visitRowSchema,
 } from '../../src/http/api/schemas.js'
-import {
-  ADMIN_TOKEN,
-  type ApiSeed,
-  DENGKOL,
-  WONOREJO,
-  buildApiApp,
-  seedApiMonth,
-} from '../harness/api.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { DENGKOL, WONOREJO, useSeededApiMonth } from '../harness/api.js'
 
-let handle: TestDbHandle
-let seed: ApiSeed
-let api: Awaited<ReturnType<typeof buildApiApp>>
-
-beforeAll(async () => {
-  handle = await createTestDb()
-  seed = await seedApiMonth(handle.db)
-  api = await buildApiApp(handle.db, { adminToken: ADMIN_TOKEN })
-})
-afterAll(async () => {
-  await handle.close()
-})
+const month = useSeededApiMonth()
 
 type Page = { data: Record<string, unknown>[]; next: string | null }
 
 async function page(path: string): Promise<Page> {
-  const response = await api.get(path)
+  const response = await month.api.get(path)
   expect(response.status, await response.clone().text()).toBe(200)
   return (await response.json()) as Page
 }
 
 async function auditRows() {
-  return handle.db.select().from(auditLog).orderBy(asc(auditLog.id))
+  return month.db.select().from(auditLog).orderBy(asc(auditLog.id))
 }
 
 describe('GET /api/v1/visits', () => {
@@ -55,9 +36,9 @@ describe('GET /api/v1/visits', () => {
     const body = await page('/api/v1/visits')
     expect(pageSchema(visitRowSchema).parse(body)).toBeTruthy()
     expect(body.next).toBeNull()
-    expect(body.data.map((row) => row['id'])).toEqual(seed.visits)
+    expect(body.data.map((row) => row['id'])).toEqual(month.seed.visits)
     expect(body.data[0]).toEqual({
-      id: seed.visits[0],
+      id: month.seed.visits[0],
       reference: 'KJ-2511-000001',
       programmeCode: 'DPPKB-KUNJUNGAN',
       period: '2025-11',
@@ -66,8 +47,8 @@ describe('GET /api/v1/visits', () => {
       kecamatanName: 'Singosari',
       desaCode: WONOREJO,
       desaName: 'Wonorejo',
-      cadreId: seed.ids.siti,
-      familyId: seed.families[0],
+      cadreId: month.seed.ids.siti,
+      familyId: month.seed.families[0],
       sasaran: ['pus', 'krs'],
       kbStatus: 'ber_kb',
       kbMethod: 'suntik_3',
@@ -93,28 +74,28 @@ describe('GET /api/v1/visits', () => {
   test('filters by period, region prefix, sasaran, cadre and since', async () => {
     const ids = async (query: string) =>
       (await page(`/api/v1/visits?${query}`)).data.map((row) => row['id'])
-    const [v1, v2, v3, v4, v5] = seed.visits
+    const [v1, v2, v3, v4, v5] = month.seed.visits
     expect(await ids('period=2025-10')).toEqual([v5])
     expect(await ids('region=35.07.24')).toEqual([v1, v2, v3, v5])
     expect(await ids(`region=${DENGKOL}`)).toEqual([v3])
     expect(await ids('region=35.07.15&period=2025-11')).toEqual([v4])
     expect(await ids('sasaran=krs')).toEqual([v1, v3, v4])
-    expect(await ids(`cadre=${seed.ids.siti}&period=2025-11`)).toEqual([v1, v2])
+    expect(await ids(`cadre=${month.seed.ids.siti}&period=2025-11`)).toEqual([v1, v2])
     // Created at 05:00 UTC of the visit date: 11-07 and 11-10 are on or after 11-06.
     expect(await ids('since=2025-11-06T00:00:00%2B07:00')).toEqual([v3, v4])
     expect(await ids('region=35.07.01')).toEqual([])
   })
 
   test('cursor pages stay stable while visits are inserted between them', async () => {
-    const [v1, v2, v3, v4, v5] = seed.visits
+    const [v1, v2, v3, v4, v5] = month.seed.visits
     const first = await page('/api/v1/visits?limit=2')
     expect(first.data.map((row) => row['id'])).toEqual([v1, v2])
     expect(first.next).toEqual(expect.any(String))
 
     // A visit reported now, dated early in the month, lands after the rows already paged.
-    const { id: late } = await createVisit(handle.db, {
-      cadreId: seed.ids.ani,
-      familyId: seed.families[2]!,
+    const { id: late } = await createVisit(month.db, {
+      cadreId: month.seed.ids.ani,
+      familyId: month.seed.families[2]!,
       desaCode: DENGKOL,
       visitDate: '2025-11-01',
       sasaran: ['pus'],
@@ -131,7 +112,7 @@ describe('GET /api/v1/visits', () => {
       // Exactly the rest: no empty page to fetch.
       expect(third.next).toBeNull()
     } finally {
-      await handle.db.execute(`delete from visits where id = ${late}`)
+      await month.db.execute(`delete from visits where id = ${late}`)
     }
   })
 
@@ -173,7 +154,7 @@ describe('bad query parameters', () => {
     ['/api/v1/people?role=raja', 'role: Invalid option'],
     ['/api/v1/indicators', 'period: Invalid input: expected string, received undefined'],
   ])('%s → 400 with a clear message', async (path, message) => {
-    const response = await api.get(path)
+    const response = await month.api.get(path)
     expect(response.status).toBe(400)
     const body = (await response.json()) as { error: string; message: string }
     expect(body.error).toBe('invalid_request')
@@ -182,7 +163,7 @@ describe('bad query parameters', () => {
 
   test('a cursor of another list is refused', async () => {
     const people = await page('/api/v1/people?limit=1')
-    const response = await api.get(`/api/v1/visits?cursor=${people.next}`)
+    const response = await month.api.get(`/api/v1/visits?cursor=${people.next}`)
     expect(response.status).toBe(400)
     expect(((await response.json()) as { message: string }).message).toContain(
       'not a cursor of this list'
@@ -190,7 +171,7 @@ describe('bad query parameters', () => {
   })
 
   test('an unknown region code for indicators is refused', async () => {
-    const response = await api.get('/api/v1/indicators?period=2025-11&region=35.07.99')
+    const response = await month.api.get('/api/v1/indicators?period=2025-11&region=35.07.99')
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({
       error: 'invalid_request',
@@ -209,7 +190,7 @@ describe('GET /api/v1/people', () => {
       'Rina Marlina',
     ])
     expect(body.data[0]).toMatchObject({
-      id: seed.ids.siti,
+      id: month.seed.ids.siti,
       roles: ['kader'],
       regionCode: WONOREJO,
       kecamatanCode: '35.07.24',
@@ -232,7 +213,7 @@ describe('GET /api/v1/people', () => {
       seen.push(...body.data.map((row) => row['id']))
       next = body.next
     } while (next !== null)
-    expect(seen).toEqual(Object.values(seed.ids))
+    expect(seen).toEqual(Object.values(month.seed.ids))
   })
 })
 
@@ -240,13 +221,13 @@ describe('GET /api/v1/attendance', () => {
   test('answers the recorded attendance with programme, cohort, codes and period', async () => {
     const body = await page('/api/v1/attendance')
     expect(pageSchema(attendanceRowSchema).parse(body)).toBeTruthy()
-    const [s1, s2] = seed.sessions
+    const [s1, s2] = month.seed.sessions
     expect(body.data.map((row) => [row['sessionId'], row['personId'], row['status']])).toEqual([
-      [s1, seed.ids.nur, 'present'],
-      [s1, seed.ids.citra, 'late'],
-      [s1, seed.ids.bunga, 'izin'],
-      [s2, seed.ids.nur, 'present'],
-      [s2, seed.ids.citra, 'absent'],
+      [s1, month.seed.ids.nur, 'present'],
+      [s1, month.seed.ids.citra, 'late'],
+      [s1, month.seed.ids.bunga, 'izin'],
+      [s2, month.seed.ids.nur, 'present'],
+      [s2, month.seed.ids.citra, 'absent'],
     ])
     expect(body.data[1]).toMatchObject({
       programmeCode: 'IBU-MUDA',
@@ -273,7 +254,7 @@ describe('GET /api/v1/attendance', () => {
 
 describe('GET /api/v1/indicators', () => {
   test('Singosari, November 2025: every indicator of decision 13 with its formula', async () => {
-    const response = await api.get('/api/v1/indicators?period=2025-11&region=35.07.24')
+    const response = await month.api.get('/api/v1/indicators?period=2025-11&region=35.07.24')
     expect(response.status).toBe(200)
     const body = indicatorsResponseSchema.parse(await response.json())
     expect(body.region).toEqual({ code: '35.07.24', level: 'kecamatan', name: 'Singosari' })
@@ -321,7 +302,7 @@ describe('GET /api/v1/indicators', () => {
   })
 
   test('a desa gets the visit indicators only (training is organised per kecamatan)', async () => {
-    const response = await api.get(`/api/v1/indicators?period=2025-11&region=${WONOREJO}`)
+    const response = await month.api.get(`/api/v1/indicators?period=2025-11&region=${WONOREJO}`)
     const body = indicatorsResponseSchema.parse(await response.json())
     expect(body.data.map((row) => row.key)).toEqual([
       'visitsPerCadre',
@@ -336,7 +317,7 @@ describe('GET /api/v1/indicators', () => {
   })
 
   test('a past month counts the training sessions held by its end', async () => {
-    const response = await api.get('/api/v1/indicators?period=2025-10&region=35.07')
+    const response = await month.api.get('/api/v1/indicators?period=2025-10&region=35.07')
     const body = indicatorsResponseSchema.parse(await response.json())
     // By 1 November 00.00 WIB no session was held: attendance has no denominator.
     expect(body.data.find((row) => row.key === 'attendanceRate')).toMatchObject({

@@ -4,7 +4,7 @@
  * re-timed by an admin's edit.
  */
 import { asc, eq, like } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { findNudgeRule, listNudgeRules, updateNudgeRule } from '../../src/db/queries/broadcasts.js'
 import { markRecipientUnreachable } from '../../src/db/queries/outbox.js'
 import { fires, outbox, people } from '../../src/db/schema/index.js'
@@ -18,19 +18,13 @@ import {
   planNudges,
   seedNudgeRules,
 } from '../../src/scheduler/jobs/nudges.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
 import { NOW, seedRoster } from '../harness/broadcasts.js'
 
 const TZ = 'Asia/Jakarta'
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 async function tick(at: Date) {
   const i18n = await testI18n()

@@ -4,7 +4,7 @@
  * to the author and the final counts, and the audit trail.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   BroadcastForbiddenError,
   cancelBroadcast,
@@ -31,7 +31,7 @@ import type { OutboundMessage } from '../../src/channels/types.js'
 import { renderOutbound } from '../../src/channels/telegram/render.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { broadcastHandlers } from '../../src/scheduler/jobs/broadcasts.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
 import {
@@ -44,13 +44,7 @@ import {
   seedRoster,
 } from '../harness/broadcasts.js'
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const MINUTE = 60_000
 const later = (ms: number) => new Date(NOW.getTime() + ms)

@@ -4,21 +4,15 @@
  * told to the applicant, BERHENTI / MULAI recorded.
  */
 import { asc, eq } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { auditLog, channelIdentities, consents, outbox, people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z')
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 async function addPerson(name: string, roles: Role[], regionCode: string, phone: string) {
   const [person] = await handle.db

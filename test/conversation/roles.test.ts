@@ -3,20 +3,14 @@
  * seeing the menu of their roles (issue 4's "done when", as a test).
  */
 import { readFile } from 'node:fs/promises'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { importPeople } from '../../src/import/people.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z')
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 test('each example person is recognised by phone and sees the menu of their roles', async () => {
   const csv = await readFile(new URL('../../examples/people.csv', import.meta.url), 'utf8')

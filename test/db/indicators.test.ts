@@ -3,7 +3,7 @@
  * real test database (PGlite, or Postgres with TEST_DATABASE_URL). Every expected value is worked
  * out by hand from the rows below, with the arithmetic beside it.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import {
   activeCadreRate,
   familiesVisited,
@@ -12,24 +12,20 @@ import {
   referralCompletion,
   visitsPerCadre,
 } from '../../src/db/queries/indicators.js'
-import {
-  createFamily,
-  createReferral,
-  createVisit,
-  setReferralStatus,
-  withdrawVisit,
-} from '../../src/db/queries/visits.js'
+import { createFamily, withdrawVisit } from '../../src/db/queries/visits.js'
 import type { FollowUpStatus } from '../../src/domain/visits.js'
 import type { Role } from '../../src/domain/people.js'
-import { people } from '../../src/db/schema/index.js'
-import { createTestDb } from '../harness/db.js'
-import type { TestDbHandle } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
+import {
+  DENGKOL,
+  GUNUNGSARI,
+  KABUPATEN,
+  SINGOSARI,
+  WONOREJO,
+  seedPerson,
+  seedVisit,
+} from '../harness/visits-db.js'
 
-const KABUPATEN = '35.07'
-const SINGOSARI = '35.07.24' // kecamatan
-const WONOREJO = '35.07.24.2001' // desa of Singosari
-const DENGKOL = '35.07.24.2002' // desa of Singosari
-const GUNUNGSARI = '35.07.15.2001' // desa of Kecamatan Tajinan (35.07.15)
 const DONOMULYO = '35.07.01' // a kecamatan with nothing seeded
 
 const PERIOD = '2025-11'
@@ -66,24 +62,17 @@ const PERIOD = '2025-11'
  *   V13 rina    → F6  12-02  pus      tradisional                      (December)
  */
 
-let handle: TestDbHandle
+const handle = useTestDb('file')
 
 beforeAll(async () => {
-  handle = await createTestDb()
   const db = handle.db
 
-  const person = async (
+  const person = (
     name: string,
     roles: Role[],
     regionCode: string,
     status: 'active' | 'pending' = 'active'
-  ) => {
-    const rows = await db
-      .insert(people)
-      .values({ name, roles, regionCode, status })
-      .returning({ id: people.id })
-    return rows[0]!.id
-  }
+  ) => seedPerson(db, { name, roles, regionCode, status })
   const siti = await person('Siti Rahayu', ['kader'], WONOREJO)
   const lestari = await person('Lestari', ['supervisor', 'kader'], SINGOSARI)
   const ani = await person('Ani Wulandari', ['kader'], DENGKOL)
@@ -122,39 +111,18 @@ beforeAll(async () => {
     createdAt?: Date
   }
   const visit = async (cadreId: number, familyId: number, visitDate: string, seen: Seen) => {
-    const desaCode = desaOf.get(familyId)!
+    const { referral, withdrawn, ...rest } = seen
     const createdAt = seen.createdAt ?? new Date(`${visitDate}T05:00:00Z`)
-    const { id } = await createVisit(db, {
+    const id = await seedVisit(db, {
       cadreId,
       familyId,
-      desaCode,
+      desaCode: desaOf.get(familyId)!,
       visitDate,
-      sasaran: seen.sasaran,
-      kbStatus: seen.kbStatus,
-      kbMethod: seen.kbMethod ?? null,
-      actions: seen.referral ? ['kie', 'rujukan'] : ['kie'],
+      ...rest,
       createdAt,
+      ...(referral ? { referral: { status: referral } } : {}),
     })
-    if (seen.referral) {
-      const referral = await createReferral(db, {
-        visitId: id,
-        familyId,
-        cadreId,
-        desaCode,
-        target: 'puskesmas',
-        reason: 'kb',
-        followUpDate: visitDate,
-        createdAt,
-      })
-      if (seen.referral !== 'belum') {
-        await setReferralStatus(db, {
-          referralId: referral.id,
-          status: seen.referral,
-          now: createdAt,
-        })
-      }
-    }
-    if (seen.withdrawn) {
+    if (withdrawn) {
       expect(await withdrawVisit(db, { visitId: id, cadreId, now: createdAt })).toBe('withdrawn')
     }
   }
@@ -217,10 +185,6 @@ beforeAll(async () => {
     kbStatus: 'ber_kb',
     kbMethod: 'tradisional',
   })
-})
-
-afterAll(async () => {
-  await handle.close()
 })
 
 const at = (scope: string, period = PERIOD) => ({ period, scope })

@@ -3,7 +3,7 @@
  * TEST_DATABASE_URL).
  */
 import { eq } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   AmbiguousPersonError,
   PhoneInUseError,
@@ -21,8 +21,7 @@ import {
   upsertPersonWithoutPhone,
 } from '../../src/db/queries/people.js'
 import { channelIdentities, people } from '../../src/db/schema/index.js'
-import { createTestDb } from '../harness/db.js'
-import type { TestDbHandle } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 
 const WONOREJO = '35.07.24.2001' // a desa of Kecamatan Singosari
 const DENGKOL = '35.07.24.2002' // another desa of Singosari
@@ -31,13 +30,7 @@ const TAJINAN = '35.07.15'
 const TAJINAN_DESA = '35.07.15.2001'
 const NOW = new Date('2025-11-24T01:00:00Z')
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 describe('upsertPersonByPhone', () => {
   const siti = {

@@ -4,7 +4,7 @@
  * hand from the rows below, with the arithmetic beside it.
  */
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import {
   attendanceRate,
   completionRate,
@@ -22,8 +22,7 @@ import {
 import { enrollments, people, programmes, trainingSessions } from '../../src/db/schema/index.js'
 import type { AttendanceStatus } from '../../src/domain/training.js'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
-import { createTestDb } from '../harness/db.js'
-import type { TestDbHandle } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 
 const SINGOSARI = '35.07.24'
 const TAJINAN = '35.07.15'
@@ -54,13 +53,12 @@ const NOW = wib(1, 0)
  * (P present, L late, I izin, A absent, - no row)
  */
 
-let handle: TestDbHandle
+const handle = useTestDb('file')
 let programmeId: number
 let otherProgrammeId: number
 let cohortA: number
 
 beforeAll(async () => {
-  handle = await createTestDb()
   const db = handle.db
   programmeId = await ensureDefaultProgramme(db)
   const inserted = await db
@@ -160,10 +158,6 @@ beforeAll(async () => {
 
   const c = await cohort(otherProgrammeId, 'LAIN-01', SINGOSARI, [1])
   await participant(c, 'c1', { 1: 'P' })
-})
-
-afterAll(async () => {
-  await handle.close()
 })
 
 const AS_OF = wib(7, 13)

@@ -4,7 +4,7 @@
  * shows, the check-in window, attendance, reminders and the automatic absences.
  */
 import { asc, eq } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   ProgrammeNotFoundError,
   enroll,
@@ -30,8 +30,7 @@ import {
 } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import { DEFAULT_PROGRAMME_CODE, DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
-import { createTestDb } from '../harness/db.js'
-import type { TestDbHandle } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 
 const SINGOSARI = '35.07.24'
 const TAJINAN = '35.07.15'
@@ -42,13 +41,7 @@ const NOW = new Date('2026-11-23T03:00:00Z') // 10.00 WIB
 const wib = (day: number, hour: number, minute = 0) =>
   new Date(Date.UTC(2026, 11, day, hour - 7, minute))
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 async function person(name: string, roles: Role[], regionCode = WONOREJO): Promise<number> {
   const rows = await handle.db

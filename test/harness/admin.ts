@@ -4,6 +4,7 @@
  * The indicator values the tests expect are worked out by hand from the rows listed here.
  */
 import { eq } from 'drizzle-orm'
+import { beforeAll, beforeEach } from 'vitest'
 import { type AppDeps, createApp } from '../../src/http/app.js'
 import type { AdminDeps } from '../../src/http/admin/index.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
@@ -16,28 +17,29 @@ import {
   upsertCohort,
   upsertSession,
 } from '../../src/db/queries/training.js'
-import {
-  createFamily,
-  createReferral,
-  createVisit,
-  setReferralStatus,
-} from '../../src/db/queries/visits.js'
-import { channelIdentities, people } from '../../src/db/schema/index.js'
+import { createFamily } from '../../src/db/queries/visits.js'
+import { people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import type { FollowUpStatus } from '../../src/domain/visits.js'
+import { useTestDb } from './db.js'
 import { testI18n } from './i18n.js'
 import { silentLogger } from './runtime.js'
+import {
+  DENGKOL,
+  GUNUNGSARI,
+  SINGOSARI,
+  TAJINAN,
+  WONOREJO,
+  seedPerson,
+  seedVisit,
+} from './visits-db.js'
 
 export const ADMIN_TOKEN = 'token-admin-pertama-0123456789'
 export const ORIGIN = 'http://localhost'
 /** 28 November 2025, 12.00 WIB. */
 export const NOW = new Date('2025-11-28T05:00:00Z')
 
-export const SINGOSARI = '35.07.24'
-export const WONOREJO = '35.07.24.2001'
-export const DENGKOL = '35.07.24.2002'
-export const TAJINAN = '35.07.15'
-export const GUNUNGSARI = '35.07.15.2001'
+export { DENGKOL, GUNUNGSARI, SINGOSARI, TAJINAN, WONOREJO } from './visits-db.js'
 
 export const SCRIPT_NAME = '<script>alert("x")</script> Keluarga'
 
@@ -79,24 +81,13 @@ export type DashboardSeed = {
 }
 
 export async function seedDashboard(db: Db): Promise<DashboardSeed> {
-  const person = async (
+  const person = (
     name: string,
     roles: Role[],
     regionCode: string,
     status: 'active' | 'pending' = 'active',
     chat?: string
-  ) => {
-    const [row] = await db
-      .insert(people)
-      .values({ name, roles, regionCode, status })
-      .returning({ id: people.id })
-    if (chat) {
-      await db
-        .insert(channelIdentities)
-        .values({ personId: row!.id, channel: 'simulator', externalId: chat })
-    }
-    return row!.id
-  }
+  ) => seedPerson(db, { name, roles, regionCode, status, ...(chat ? { chat } : {}) })
   const admin = await person('Admin Kabupaten', ['admin'], '35.07', 'active', 'sim-admin')
   const supSgs = await person('Lestari', ['supervisor'], SINGOSARI, 'active', 'sim-sup')
   const supTjn = await person('Yanto', ['supervisor'], TAJINAN)
@@ -115,7 +106,7 @@ export async function seedDashboard(db: Db): Promise<DashboardSeed> {
   const f4 = await family('Hadi', GUNUNGSARI, true)
   await family('Slamet', WONOREJO, true)
 
-  const visit = async (
+  const visit = (
     cadreId: number,
     familyId: number,
     desaCode: string,
@@ -129,41 +120,16 @@ export async function seedDashboard(db: Db): Promise<DashboardSeed> {
       lng?: number
     }
   ) => {
-    const createdAt = new Date(`${visitDate}T05:00:00Z`)
-    const { id } = await createVisit(db, {
+    const { referral, ...rest } = seen
+    return seedVisit(db, {
       cadreId,
       familyId,
       desaCode,
       visitDate,
-      sasaran: seen.sasaran,
       kbStatus: 'ber_kb',
-      kbMethod: seen.kbMethod,
-      actions: seen.referral ? ['kie', 'rujukan'] : ['kie'],
-      photoRef: seen.photoRef ?? null,
-      lat: seen.lat ?? null,
-      lng: seen.lng ?? null,
-      createdAt,
+      ...rest,
+      ...(referral ? { referral: { status: referral } } : {}),
     })
-    if (seen.referral) {
-      const referral = await createReferral(db, {
-        visitId: id,
-        familyId,
-        cadreId,
-        desaCode,
-        target: 'puskesmas',
-        reason: 'kb',
-        followUpDate: visitDate,
-        createdAt,
-      })
-      if (seen.referral !== 'belum') {
-        await setReferralStatus(db, {
-          referralId: referral.id,
-          status: seen.referral,
-          now: createdAt,
-        })
-      }
-    }
-    return id
   }
   const v1 = await visit(siti, f1, WONOREJO, '2025-11-03', {
     sasaran: ['pus', 'krs'],
@@ -247,6 +213,31 @@ export async function seedDashboard(db: Db): Promise<DashboardSeed> {
     tuti,
     visits: { v1, v2, v3, v4 },
     cohorts: { sgs: sgs.id, tjn: tjn.id },
+  }
+}
+
+export type SeededDashboard = { readonly db: Db; readonly seed: DashboardSeed }
+
+/**
+ * A test database with the month of `seedDashboard`, new for each test (`'test'`) or shared by
+ * the file (`'file'`, the default), closed after. Read the fields inside tests and hooks.
+ */
+export function useSeededDashboard(per: 'file' | 'test' = 'file'): SeededDashboard {
+  const database = useTestDb(per)
+  let seed: DashboardSeed | undefined
+  const seedMonth = async () => {
+    seed = await seedDashboard(database.db)
+  }
+  if (per === 'file') beforeAll(seedMonth)
+  else beforeEach(seedMonth)
+  return {
+    get db() {
+      return database.db
+    },
+    get seed() {
+      if (!seed) throw new Error('useSeededDashboard: read seed inside a test or hook')
+      return seed
+    },
   }
 }
 

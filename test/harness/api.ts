@@ -29,35 +29,24 @@
  * citra absent, bunga nothing.
  * @module
  */
+import { beforeAll } from 'vitest'
 import { createApp } from '../../src/http/app.js'
 import type { Db } from '../../src/db/client.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
-import {
-  createFamily,
-  createReferral,
-  createVisit,
-  setReferralStatus,
-} from '../../src/db/queries/visits.js'
-import {
-  attendance,
-  cohorts,
-  enrollments,
-  people,
-  trainingSessions,
-} from '../../src/db/schema/index.js'
+import { createFamily } from '../../src/db/queries/visits.js'
+import { attendance, cohorts, enrollments, trainingSessions } from '../../src/db/schema/index.js'
 import type { AttendanceStatus } from '../../src/domain/training.js'
 import type { Role } from '../../src/domain/people.js'
 import type { SimulatorRouteDeps } from '../../src/http/routes/simulator.js'
+import { useTestDb } from './db.js'
 import { testI18n } from './i18n.js'
 import { silentLogger } from './runtime.js'
+import { DENGKOL, GUNUNGSARI, SINGOSARI, WONOREJO, seedPerson, seedVisit } from './visits-db.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 export const NOW = new Date('2025-11-24T01:00:00Z')
 
-export const WONOREJO = '35.07.24.2001'
-export const DENGKOL = '35.07.24.2002'
-export const SINGOSARI = '35.07.24'
-export const GUNUNGSARI = '35.07.15.2001'
+export { DENGKOL, GUNUNGSARI, SINGOSARI, WONOREJO } from './visits-db.js'
 
 export type ApiSeed = {
   ids: Record<'siti' | 'ani' | 'rina' | 'yanto' | 'maya' | 'nur' | 'citra' | 'bunga', number>
@@ -72,13 +61,8 @@ const wib = (local: string) => new Date(`${local}:00+07:00`)
 
 /** Seeds the month described in the module comment. */
 export async function seedApiMonth(db: Db): Promise<ApiSeed> {
-  const person = async (name: string, roles: Role[], regionCode: string, phone?: string) => {
-    const [row] = await db
-      .insert(people)
-      .values({ name, roles, regionCode, phone: phone ?? null })
-      .returning({ id: people.id })
-    return row!.id
-  }
+  const person = (name: string, roles: Role[], regionCode: string, phone?: string) =>
+    seedPerson(db, { name, roles, regionCode, ...(phone ? { phone } : {}) })
   const ids = {
     siti: await person('Siti Rahayu', ['kader'], WONOREJO, '+6281200000001'),
     ani: await person('Ani Wulandari', ['kader'], DENGKOL),
@@ -100,43 +84,22 @@ export async function seedApiMonth(db: Db): Promise<ApiSeed> {
   ]
   const [f1, f2, f3, f4] = families as [number, number, number, number]
 
-  const visit = async (
+  const visit = (
     cadreId: number,
     familyId: number,
     desaCode: string,
     visitDate: string,
     seen: { sasaran: string[]; kbStatus: string; kbMethod?: string },
     referral?: { target: string; reason: string; status?: 'sudah_dilayani' }
-  ) => {
-    const createdAt = new Date(`${visitDate}T05:00:00Z`)
-    const { id } = await createVisit(db, {
+  ) =>
+    seedVisit(db, {
       cadreId,
       familyId,
       desaCode,
       visitDate,
-      sasaran: seen.sasaran,
-      kbStatus: seen.kbStatus,
-      kbMethod: seen.kbMethod ?? null,
-      actions: referral ? ['kie', 'rujukan'] : ['kie'],
-      createdAt,
+      ...seen,
+      ...(referral ? { referral: { ...referral, followUpDate: '2025-11-20', statusAt: NOW } } : {}),
     })
-    if (referral) {
-      const { id: referralId } = await createReferral(db, {
-        visitId: id,
-        familyId,
-        cadreId,
-        desaCode,
-        target: referral.target,
-        reason: referral.reason,
-        followUpDate: '2025-11-20',
-        createdAt,
-      })
-      if (referral.status) {
-        await setReferralStatus(db, { referralId, status: referral.status, now: NOW })
-      }
-    }
-    return id
-  }
   const visits = [
     await visit(
       ids.siti,
@@ -259,4 +222,42 @@ export async function buildApiApp(db: Db, options: ApiAppOptions = {}) {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     })
   return { app, get, post }
+}
+
+export type SeededApi = {
+  readonly db: Db
+  readonly seed: ApiSeed
+  readonly api: Awaited<ReturnType<typeof buildApiApp>>
+}
+
+/**
+ * One test database for a whole file (`beforeAll`, closed in `afterAll`): the month of the module
+ * comment seeded, `prepare` run on it, then the app built with ADMIN_TOKEN. Read the fields
+ * inside tests.
+ */
+export function useSeededApiMonth(
+  prepare: (db: Db, seed: ApiSeed) => Promise<void> = async () => {}
+): SeededApi {
+  const database = useTestDb('file')
+  let state: { seed: ApiSeed; api: Awaited<ReturnType<typeof buildApiApp>> } | undefined
+  beforeAll(async () => {
+    const seed = await seedApiMonth(database.db)
+    await prepare(database.db, seed)
+    state = { seed, api: await buildApiApp(database.db, { adminToken: ADMIN_TOKEN }) }
+  })
+  const ready = () => {
+    if (!state) throw new Error('useSeededApiMonth: read its fields inside a test or hook')
+    return state
+  }
+  return {
+    get db() {
+      return database.db
+    },
+    get seed() {
+      return ready().seed
+    },
+    get api() {
+      return ready().api
+    },
+  }
 }

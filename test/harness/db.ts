@@ -4,9 +4,9 @@
  * server per call, cloned from this run's template (see `global-setup.ts`), dropped on `close()`.
  */
 import { PGlite } from '@electric-sql/pglite'
-import { inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
 import { createDb, createPgliteHandle, PGLITE_EXTENSIONS } from '../../src/db/client.js'
-import type { DbHandle } from '../../src/db/client.js'
+import type { Db, DbHandle } from '../../src/db/client.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import type { TestRun } from './global-setup.js'
 import { createDatabase, createTestDbName, databaseUrlFor, dropDatabase } from './pg-server.js'
@@ -53,6 +53,31 @@ export async function createTestDb(): Promise<TestDbHandle> {
   }
   let closing: Promise<void> | undefined
   return { ...handle, name: database.name, close: () => (closing ??= close()) }
+}
+
+/** The database of `useTestDb`, read inside tests and hooks. */
+export type TestDbInUse = { readonly db: Db }
+
+/**
+ * Registers the hooks of a test database (`createTestDb`) new for each test (`'test'`, the
+ * default) or shared by the tests of the file (`'file'`), closed after them.
+ */
+export function useTestDb(per: 'test' | 'file' = 'test'): TestDbInUse {
+  let handle: TestDbHandle | undefined
+  const [before, after] = per === 'test' ? [beforeEach, afterEach] : [beforeAll, afterAll]
+  before(async () => {
+    handle = await createTestDb()
+  })
+  after(async () => {
+    await handle?.close()
+    handle = undefined
+  })
+  return {
+    get db() {
+      if (!handle) throw new Error('useTestDb: read db inside a test or hook')
+      return handle.db
+    },
+  }
 }
 
 /** A new migrated and seeded database on the test server (Postgres only); `drop()` removes it. */

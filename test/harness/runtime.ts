@@ -3,6 +3,7 @@ import { createSimulatorChannel } from '../../src/channels/simulator/adapter.js'
 import {
   type InactivitySettings,
   type Runtime,
+  type RuntimeDeps,
   createRuntime,
 } from '../../src/conversation/runtime.js'
 import type { TextRenderer } from '../../src/conversation/render.js'
@@ -26,6 +27,28 @@ export type TestRuntimeOptions = {
   helpLine?: string
 }
 
+/**
+ * The real runtime as `kaderbot.ts` wires it, on a test database: the test texts, every flow, WIB,
+ * a silent logger, the test region directory and no help line, unless given.
+ */
+export async function createRuntimeForTest(
+  db: Db,
+  options: TestRuntimeOptions & Pick<RuntimeDeps, 'onQueued' | 'adminBaseUrl'> = {}
+): Promise<Runtime> {
+  return createRuntime({
+    db,
+    i18n: options.i18n ?? (await testI18n()),
+    registry: options.registry ?? flowRegistry,
+    timeZone: 'Asia/Jakarta',
+    logger: silentLogger,
+    inactivity: options.inactivity,
+    onQueued: options.onQueued,
+    adminBaseUrl: options.adminBaseUrl,
+    directory: await testRegionDirectory(),
+    helpLine: options.helpLine ?? '',
+  })
+}
+
 /** The real runtime and a simulator sender on a test database, with no timers running. */
 export async function createTestRuntime(
   db: Db,
@@ -40,16 +63,9 @@ export async function createTestRuntime(
       }),
     ],
   })
-  const runtime = createRuntime({
-    db,
-    i18n: options.i18n ?? (await testI18n()),
-    registry: options.registry ?? flowRegistry,
-    timeZone: 'Asia/Jakarta',
-    logger: silentLogger,
-    inactivity: options.inactivity,
+  const runtime = await createRuntimeForTest(db, {
+    ...options,
     onQueued: (channel) => sender.wake(channel),
-    directory: await testRegionDirectory(),
-    helpLine: options.helpLine ?? '',
   })
   return { runtime, sender }
 }

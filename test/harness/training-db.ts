@@ -6,12 +6,19 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity } from '../../src/db/queries/people.js'
-import { outbox, people } from '../../src/db/schema/index.js'
+import {
+  enroll,
+  ensureDefaultProgramme,
+  upsertCohort,
+  upsertSession,
+} from '../../src/db/queries/training.js'
+import { outbox } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import { followUpSurveyHandlers } from '../../src/scheduler/jobs/follow-up-surveys.js'
 import { sessionReminderHandlers } from '../../src/scheduler/jobs/session-reminders.js'
 import { testI18n } from './i18n.js'
 import { giveConsent, silentLogger } from './runtime.js'
+import { seedPerson } from './visits-db.js'
 
 /** An instant from a WIB wall-clock time, `'2026-12-01T08:00'`. */
 export const wib = (local: string) => new Date(`${local}:00+07:00`)
@@ -21,20 +28,88 @@ export async function trainingPerson(
   db: Db,
   params: { name: string; roles: Role[]; regionCode: string; chat?: string; phone?: string }
 ): Promise<number> {
-  const [row] = await db
-    .insert(people)
-    .values({
-      name: params.name,
-      roles: params.roles,
-      regionCode: params.regionCode,
-      phone: params.phone ?? null,
-    })
-    .returning({ id: people.id })
+  const personId = await seedPerson(db, {
+    name: params.name,
+    roles: params.roles,
+    regionCode: params.regionCode,
+    ...(params.phone ? { phone: params.phone } : {}),
+  })
   if (params.chat) {
-    await linkIdentity(db, { personId: row!.id, channel: 'simulator', externalId: params.chat })
+    await linkIdentity(db, { personId, channel: 'simulator', externalId: params.chat })
     await giveConsent(db, [params.chat])
   }
-  return row!.id
+  return personId
+}
+
+/**
+ * Mentor Sri Wahyuni (Singosari, a consented simulator chat `wa-mentor` unless given) and her
+ * sewing cohort in the default programme (`SGS-MJ-01` unless given).
+ */
+export async function sewingCohort(
+  db: Db,
+  options: { code?: string; mentorChat?: string; mentorPhone?: string } = {}
+): Promise<{ mentorId: number; programmeId: number; cohortId: number }> {
+  const mentorId = await trainingPerson(db, {
+    name: 'Sri Wahyuni',
+    roles: ['mentor'],
+    regionCode: '35.07.24',
+    chat: options.mentorChat ?? 'wa-mentor',
+    ...(options.mentorPhone ? { phone: options.mentorPhone } : {}),
+  })
+  const programmeId = await ensureDefaultProgramme(db)
+  const cohort = await upsertCohort(db, {
+    programmeId,
+    code: options.code ?? 'SGS-MJ-01',
+    kecamatanCode: '35.07.24',
+    track: 'menjahit',
+    mentorId,
+  })
+  return { mentorId, programmeId, cohortId: cohort.id }
+}
+
+/**
+ * A session of a cohort on `date` (1 Desember 2026 unless given), 08.00-12.00 WIB at Balai Desa
+ * Ardimulyo unless given, check-in by code; planned at `now`.
+ */
+export function morningSession(
+  db: Db,
+  params: { cohortId: number; topic: string; now: Date; date?: string; venue?: string }
+) {
+  const date = params.date ?? '2026-12-01'
+  return upsertSession(db, {
+    cohortId: params.cohortId,
+    date,
+    startsAt: wib(`${date}T08:00`),
+    endsAt: wib(`${date}T12:00`),
+    venue: params.venue ?? 'Balai Desa Ardimulyo',
+    topic: params.topic,
+    checkinMode: 'kode',
+    now: params.now,
+  })
+}
+
+/**
+ * Participants enrolled in a cohort at `now`, in the order given (a `chat` makes a consented
+ * simulator chat; the desa is 35.07.24.2003 unless given); their person ids by name.
+ */
+export async function enrolParticipants<const Name extends string>(
+  db: Db,
+  cohortId: number,
+  now: Date,
+  list: ReadonlyArray<{ name: Name; chat?: string; regionCode?: string }>
+): Promise<Record<Name, number>> {
+  const ids = {} as Record<Name, number>
+  for (const { name, chat, regionCode } of list) {
+    const personId = await trainingPerson(db, {
+      name,
+      roles: ['peserta'],
+      regionCode: regionCode ?? '35.07.24.2003',
+      ...(chat ? { chat } : {}),
+    })
+    await enroll(db, { cohortId, personId, now })
+    ids[name] = personId
+  }
+  return ids
 }
 
 /** The outbox texts queued for one simulator chat, oldest first. */

@@ -17,6 +17,7 @@ import {
   proto,
 } from '@whiskeysockets/baileys'
 import type { WhatsAppSocket, WhatsAppSocketFactory } from '../../src/channels/whatsapp/channel.js'
+import { DEFAULT_PACING, type PacingLimits } from '../../src/channels/whatsapp/pacing.js'
 import type { SendableContent } from '../../src/channels/whatsapp/sender.js'
 import { silentLogger } from './runtime.js'
 
@@ -191,3 +192,13 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+/** Pacing with no gaps or jitter (tests not about pacing), allowing `unsolicitedPerDay` a day. */
+export const pacingWithoutGaps = (unsolicitedPerDay: number): PacingLimits => ({
+  ...DEFAULT_PACING,
+  perChatGapMs: 0,
+  perChatJitterMs: 0,
+  globalGapMs: 0,
+  globalJitterMs: 0,
+  unsolicitedPerDay,
+})

@@ -4,23 +4,16 @@
  */
 import { readFile } from 'node:fs/promises'
 import { asc } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { people } from '../../src/db/schema/index.js'
 import { ImportFileError } from '../../src/import/csv.js'
 import { importPeople } from '../../src/import/people.js'
-import { createTestDb } from '../harness/db.js'
-import type { TestDbHandle } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z')
 const EXAMPLES = new URL('../../examples/people.csv', import.meta.url)
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const run = (csv: string) => importPeople(handle.db, csv, { now: NOW })
 

@@ -23,13 +23,7 @@ import {
 import { linkIdentity, setOptedOut, upsertPersonByPhone } from '../../src/db/queries/people.js'
 import { channelIdentities, outbox } from '../../src/db/schema/index.js'
 import { type OutboxSenderDeps, createOutboxSender } from '../../src/outbox/sender.js'
-import {
-  type TestDatabase,
-  type TestDbHandle,
-  createTestDb,
-  createTestDbUrl,
-  hasPostgres,
-} from '../harness/db.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres, useTestDb } from '../harness/db.js'
 import { silentLogger } from '../harness/runtime.js'
 
 type Call = { recipientId: string; text: string }
@@ -69,13 +63,7 @@ const rowById = async (db: Db, id: number): Promise<OutboxRow> => {
 
 const secondsFromNow = (date: Date | null) => (date!.getTime() - Date.now()) / 1000
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const senderFor = (channel: ChannelSender, deps: Partial<OutboxSenderDeps> = {}) =>
   createOutboxSender({ db: handle.db, channels: [channel], logger: silentLogger, ...deps })

@@ -11,13 +11,7 @@ import { type FireRow, planFires } from '../../src/db/queries/fires.js'
 import { enqueueMessages } from '../../src/db/queries/outbox.js'
 import { fires, outbox } from '../../src/db/schema/index.js'
 import { type FireHandler, type RunDueFiresDeps, runDueFires } from '../../src/scheduler/fires.js'
-import {
-  type TestDatabase,
-  type TestDbHandle,
-  createTestDb,
-  createTestDbUrl,
-  hasPostgres,
-} from '../harness/db.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres, useTestDb } from '../harness/db.js'
 import { silentLogger } from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z') // Senin, 24 November 2025 08.00 WIB
@@ -50,13 +44,7 @@ function recordingHandler(effect?: FireHandler) {
   return { handler, runs, keys: () => runs.map((r) => r.key) }
 }
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const tick = (
   handlers: RunDueFiresDeps['handlers'],

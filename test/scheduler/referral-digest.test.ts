@@ -2,7 +2,7 @@
  * The supervisors' weekly digest of overdue referrals, through the fires table with a moved clock.
  */
 import { asc } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { linkIdentity } from '../../src/db/queries/people.js'
 import {
   createFamily,
@@ -17,18 +17,12 @@ import {
   planNextReferralDigest,
   referralDigestHandlers,
 } from '../../src/scheduler/jobs/referral-digest.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
 import { testRegionDirectory } from '../harness/transcript.js'
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 async function person(name: string, roles: Role[], regionCode: string, chat: string) {
   const [row] = await handle.db

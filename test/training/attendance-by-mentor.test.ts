@@ -6,50 +6,26 @@
  * participant's own check-in, and counted as present by the attendance rate.
  */
 import { and, asc, eq } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { attendanceRate } from '../../src/db/queries/training-indicators.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
 import { attendance, auditLog, trainingSessions } from '../../src/db/schema/index.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
-import { textsTo, trainingPerson, wib } from '../harness/training-db.js'
+import {
+  enrolParticipants,
+  morningSession,
+  sewingCohort,
+  textsTo,
+  wib,
+} from '../harness/training-db.js'
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 test('three wrong codes, then the mentor records attendance with ABSEN', async () => {
-  const mentor = await trainingPerson(handle.db, {
-    name: 'Sri Wahyuni',
-    roles: ['mentor'],
-    regionCode: '35.07.24',
-    chat: 'wa-mentor',
-  })
-  const programmeId = await ensureDefaultProgramme(handle.db)
-  const cohort = await upsertCohort(handle.db, {
-    programmeId,
-    code: 'SGS-MJ-01',
-    kecamatanCode: '35.07.24',
-    track: 'menjahit',
-    mentorId: mentor,
-  })
-  const session = await upsertSession(handle.db, {
-    cohortId: cohort.id,
-    date: '2026-12-01',
-    startsAt: wib('2026-12-01T08:00'),
-    endsAt: wib('2026-12-01T12:00'),
-    venue: 'Balai Desa Ardimulyo',
+  const { mentorId: mentor, programmeId, cohortId } = await sewingCohort(handle.db)
+  const session = await morningSession(handle.db, {
+    cohortId,
     topic: 'Pola dasar',
-    checkinMode: 'kode',
     now: wib('2026-11-20T10:00'),
   })
   const [{ code }] = (await handle.db
@@ -57,37 +33,24 @@ test('three wrong codes, then the mentor records attendance with ABSEN', async (
     .from(trainingSessions)
     .where(eq(trainingSessions.id, session.id))) as [{ code: string }]
   const wrong = code === '0000' ? '1111' : '0000'
-  const people: Record<string, number> = {}
-  for (const [name, chat] of [
-    ['Nur Aini', 'wa-nur'],
-    ['Sumiati', undefined], // no phone: the mentor records her
-    ['Tutik', 'wa-tutik'],
-    ['Wati', 'wa-wati'],
-  ] as const) {
-    people[name] = await trainingPerson(handle.db, {
-      name,
-      roles: ['peserta'],
-      regionCode: '35.07.24.2003',
-      chat,
-    })
-    await enroll(handle.db, {
-      cohortId: cohort.id,
-      personId: people[name]!,
-      now: wib('2026-11-20T10:00'),
-    })
-  }
+  const people = await enrolParticipants(handle.db, cohortId, wib('2026-11-20T10:00'), [
+    { name: 'Nur Aini', chat: 'wa-nur' },
+    { name: 'Sumiati' }, // no phone: the mentor records her
+    { name: 'Tutik', chat: 'wa-tutik' },
+    { name: 'Wati', chat: 'wa-wati' },
+  ])
   // Tutik was marked absent by an earlier run; Wati checked in herself.
   await handle.db.insert(attendance).values([
     {
       sessionId: session.id,
-      personId: people.Tutik!,
+      personId: people.Tutik,
       status: 'absent',
       method: 'auto',
       at: wib('2026-12-01T12:00'),
     },
     {
       sessionId: session.id,
-      personId: people.Wati!,
+      personId: people.Wati,
       status: 'present',
       method: 'kode',
       at: wib('2026-12-01T07:55'),

@@ -4,27 +4,19 @@
  * withdrawn participants left out; the reader's region scope on whole code segments.
  */
 import { eq } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { listDaftarHadir } from '../../src/db/queries/attendance.js'
 import {
   cancelSession,
-  enroll,
   ensureDefaultProgramme,
   recordAttendance,
   upsertCohort,
-  upsertSession,
 } from '../../src/db/queries/training.js'
 import { enrollments } from '../../src/db/schema/index.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import { trainingPerson, wib } from '../harness/training-db.js'
+import { useTestDb } from '../harness/db.js'
+import { enrolParticipants, morningSession, wib } from '../harness/training-db.js'
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 test('two cohorts, two days, one cancelled session, one withdrawn participant', async () => {
   const db = handle.db
@@ -50,43 +42,38 @@ test('two cohorts, two days, one cancelled session, one withdrawn participant', 
     ['S2', singosari, 2],
     ['S1', singosari, 1],
   ] as const) {
-    const made = await upsertSession(db, {
+    const made = await morningSession(db, {
       cohortId,
       date: `2026-12-0${day}`,
-      startsAt: wib(`2026-12-0${day}T08:00`),
-      endsAt: wib(`2026-12-0${day}T12:00`),
       venue: 'Balai Desa',
       topic: `Sesi ${day}`,
-      checkinMode: 'kode',
       now,
     })
     sessions[key] = made.id
   }
   await cancelSession(db, { sessionId: sessions.T2!, now })
-  const people: Record<string, number> = {}
-  for (const [name, regionCode, cohortId] of [
-    ['Wati', '35.07.24.2003', singosari],
-    ['Ani', '35.07.24.2001', singosari],
-    ['Yuni', '35.07.24.2003', singosari], // withdrawn below
-    ['Dewi', '35.07.15.2001', tajinan],
-  ] as const) {
-    people[name] = await trainingPerson(db, { name, roles: ['peserta'], regionCode })
-    await enroll(db, { cohortId, personId: people[name]!, now })
+  const people = {
+    ...(await enrolParticipants(db, singosari, now, [
+      { name: 'Wati' },
+      { name: 'Ani', regionCode: '35.07.24.2001' },
+      { name: 'Yuni' }, // withdrawn below
+    ])),
+    ...(await enrolParticipants(db, tajinan, now, [{ name: 'Dewi', regionCode: '35.07.15.2001' }])),
   }
   await db
     .update(enrollments)
     .set({ status: 'withdrawn' })
-    .where(eq(enrollments.personId, people.Yuni!))
+    .where(eq(enrollments.personId, people.Yuni))
   await recordAttendance(db, {
     sessionId: sessions.S1!,
-    personId: people.Wati!,
+    personId: people.Wati,
     status: 'late',
     method: 'kode',
     at: wib('2026-12-01T08:10'),
   })
   await recordAttendance(db, {
     sessionId: sessions.S1!,
-    personId: people.Ani!,
+    personId: people.Ani,
     status: 'izin',
     method: 'izin',
     reason: 'anak_sakit',

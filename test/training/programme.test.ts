@@ -23,7 +23,7 @@
  *     Hana                                     A  A  A  A  A  A   0  no; drop-out
  */
 import { and, asc, eq } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { InboundContent } from '../../src/channels/types.js'
 import { listDaftarHadir } from '../../src/db/queries/attendance.js'
 import { markGuardianConsent } from '../../src/db/queries/follow-up.js'
@@ -49,7 +49,7 @@ import {
   planReminderPlanning,
   planSessionReminders,
 } from '../../src/scheduler/jobs/session-reminders.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 import { textsTo, trainingFireDeps, trainingPerson, wib } from '../harness/training-db.js'
 
@@ -60,13 +60,7 @@ const VENUE_B = { lat: -8.05, lng: 112.75 }
 const NEAR_B = { type: 'location', lat: -8.0504, lng: 112.75 } as const // ≈ 44 m
 const FAR_B = { type: 'location', lat: -8.06, lng: 112.75 } as const // ≈ 1.1 km
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const date = (day: number) => `2026-12-0${day}`
 const at = (day: number, time: string) => wib(`${date(day)}T${time}`)

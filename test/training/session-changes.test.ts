@@ -6,33 +6,31 @@
  * before its notice went out tells nobody anything.
  */
 import { and, asc, eq, like } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { setOptedOut } from '../../src/db/queries/people.js'
 import {
   SessionDateTakenError,
   cancelSession,
-  enroll,
-  ensureDefaultProgramme,
   rescheduleSession,
-  upsertCohort,
   upsertSession,
 } from '../../src/db/queries/training.js'
 import { attendance, fires } from '../../src/db/schema/index.js'
 import { importSessions } from '../../src/import/training.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { planSessionReminders } from '../../src/scheduler/jobs/session-reminders.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import { textsTo, trainingFireDeps, trainingPerson, wib } from '../harness/training-db.js'
+import { useTestDb } from '../harness/db.js'
+import {
+  enrolParticipants,
+  morningSession,
+  sewingCohort,
+  textsTo,
+  trainingFireDeps,
+  wib,
+} from '../harness/training-db.js'
 
 const TZ = 'Asia/Jakarta'
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 const sessionRow = (start: string, end: string, venue: string, status = '') =>
   [
@@ -42,61 +40,29 @@ const sessionRow = (start: string, end: string, venue: string, status = '') =>
 
 /** A mentor, two participants and one who said BERHENTI in SGS-MJ-01, reminders planned. */
 async function setup() {
-  const mentor = await trainingPerson(handle.db, {
-    name: 'Sri Wahyuni',
-    roles: ['mentor'],
-    regionCode: '35.07.24',
-    chat: 'wa-mentor',
-    phone: '+6281200000003',
-  })
-  const programmeId = await ensureDefaultProgramme(handle.db)
-  const cohort = await upsertCohort(handle.db, {
-    programmeId,
-    code: 'SGS-MJ-01',
-    kecamatanCode: '35.07.24',
-    track: 'menjahit',
-    mentorId: mentor,
-  })
-  const session = await upsertSession(handle.db, {
-    cohortId: cohort.id,
-    date: '2026-12-01',
-    startsAt: wib('2026-12-01T08:00'),
-    endsAt: wib('2026-12-01T12:00'),
-    venue: 'Balai Desa Ardimulyo',
+  const { cohortId } = await sewingCohort(handle.db, { mentorPhone: '+6281200000003' })
+  const session = await morningSession(handle.db, {
+    cohortId,
     topic: 'Pola dasar',
-    checkinMode: 'kode',
     now: wib('2026-11-20T10:00'),
   })
-  const participants: Record<string, number> = {}
-  for (const [name, chat] of [
-    ['Nur Aini', 'wa-nur'],
-    ['Lilis', 'wa-lilis'],
-    ['Rina', 'wa-rina'],
-  ] as const) {
-    participants[chat] = await trainingPerson(handle.db, {
-      name,
-      roles: ['peserta'],
-      regionCode: '35.07.24.2003',
-      chat,
-    })
-    await enroll(handle.db, {
-      cohortId: cohort.id,
-      personId: participants[chat]!,
-      now: wib('2026-11-20T10:00'),
-    })
-  }
-  await setOptedOut(handle.db, { personId: participants['wa-rina']!, at: wib('2026-11-21T10:00') })
+  const participants = await enrolParticipants(handle.db, cohortId, wib('2026-11-20T10:00'), [
+    { name: 'Nur Aini', chat: 'wa-nur' },
+    { name: 'Lilis', chat: 'wa-lilis' },
+    { name: 'Rina', chat: 'wa-rina' },
+  ])
+  await setOptedOut(handle.db, { personId: participants.Rina, at: wib('2026-11-21T10:00') })
   // Lilis excused herself: she gets no reminder, but she hears of the change.
   await handle.db.insert(attendance).values({
     sessionId: session.id,
-    personId: participants['wa-lilis']!,
+    personId: participants.Lilis,
     status: 'izin',
     method: 'izin',
     reason: 'sakit',
     at: wib('2026-11-29T10:00'),
   })
   await planSessionReminders(handle.db, wib('2026-11-30T09:00'), TZ)
-  return { cohortId: cohort.id, session, participants }
+  return { cohortId, session, participants }
 }
 
 const sessionFires = (sessionId: number) =>

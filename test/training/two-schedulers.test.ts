@@ -7,12 +7,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type DbHandle, createDb } from '../../src/db/client.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
+import { upsertSession } from '../../src/db/queries/training.js'
 import { attendance, outbox } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import {
@@ -20,7 +15,7 @@ import {
   planSessionReminders,
 } from '../../src/scheduler/jobs/session-reminders.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
-import { trainingFireDeps, trainingPerson, wib } from '../harness/training-db.js'
+import { enrolParticipants, sewingCohort, trainingFireDeps, wib } from '../harness/training-db.js'
 
 const TZ = 'Asia/Jakarta'
 
@@ -41,21 +36,9 @@ describe.runIf(hasPostgres)('training fires with two schedulers on one database'
   })
 
   test('reminders, a move and the absences, once each across replicas and a restart', async () => {
-    const mentor = await trainingPerson(a.db, {
-      name: 'Sri Wahyuni',
-      roles: ['mentor'],
-      regionCode: '35.07.24',
-      chat: 'm',
-    })
-    const cohort = await upsertCohort(a.db, {
-      programmeId: await ensureDefaultProgramme(a.db),
-      code: 'SGS-MJ-01',
-      kecamatanCode: '35.07.24',
-      track: 'menjahit',
-      mentorId: mentor,
-    })
+    const { cohortId } = await sewingCohort(a.db, { mentorChat: 'm' })
     const base = {
-      cohortId: cohort.id,
+      cohortId,
       date: '2026-12-01',
       endsAt: wib('2026-12-01T12:00'),
       venue: 'Balai Desa Baturetno',
@@ -67,18 +50,10 @@ describe.runIf(hasPostgres)('training fires with two schedulers on one database'
       startsAt: wib('2026-12-01T08:00'),
       now: wib('2026-11-20T10:00'),
     })
-    for (const [name, chat] of [
-      ['Nur Aini', 'p1'],
-      ['Rina', 'p2'],
-    ] as const) {
-      const personId = await trainingPerson(a.db, {
-        name,
-        roles: ['peserta'],
-        regionCode: '35.07.24.2003',
-        chat,
-      })
-      await enroll(a.db, { cohortId: cohort.id, personId, now: wib('2026-11-20T10:00') })
-    }
+    await enrolParticipants(a.db, cohortId, wib('2026-11-20T10:00'), [
+      { name: 'Nur Aini', chat: 'p1' },
+      { name: 'Rina', chat: 'p2' },
+    ])
     // Both replicas start up: each plans (the same fires).
     for (const handle of [a, b]) {
       await planSessionReminders(handle.db, wib('2026-11-30T09:00'), TZ)

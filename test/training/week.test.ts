@@ -6,78 +6,50 @@
  * with the mentor's code, on time, and a second check-in that changes nothing.
  */
 import { asc, eq } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
-import { linkIdentity, setOptedOut } from '../../src/db/queries/people.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
-import { attendance, outbox, people, trainingSessions } from '../../src/db/schema/index.js'
+import { expect, test } from 'vitest'
+import { setOptedOut } from '../../src/db/queries/people.js'
+import { attendance, outbox, trainingSessions } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import {
   planSessionReminders,
   sessionReminderHandlers,
 } from '../../src/scheduler/jobs/session-reminders.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
+import { createTestRuntime, silentLogger, simulatorMessage } from '../harness/runtime.js'
 import {
-  createTestRuntime,
-  giveConsent,
-  silentLogger,
-  simulatorMessage,
-} from '../harness/runtime.js'
+  enrolParticipants,
+  morningSession,
+  sewingCohort,
+  trainingPerson,
+  wib,
+} from '../harness/training-db.js'
 
 const TZ = 'Asia/Jakarta'
-const wib = (local: string) => new Date(`${local}:00+07:00`)
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
-async function person(name: string, roles: Role[], regionCode: string, chat: string) {
-  const [row] = await handle.db
-    .insert(people)
-    .values({ name, roles, regionCode })
-    .returning({ id: people.id })
-  await linkIdentity(handle.db, { personId: row!.id, channel: 'simulator', externalId: chat })
-  await giveConsent(handle.db, [chat])
-  return row!.id
-}
+const person = (name: string, roles: Role[], regionCode: string, chat: string) =>
+  trainingPerson(handle.db, { name, roles, regionCode, chat })
 
 test('reminders the evening before and the morning, then schedule and check-in', async () => {
-  const mentor = await person('Sri Wahyuni', ['mentor'], '35.07.24', 'wa-mentor')
-  const nur = await person('Nur Aini', ['peserta'], '35.07.24.2003', 'wa-nur')
-  const stopped = await person('Rina', ['peserta'], '35.07.24.2003', 'wa-rina')
-  await setOptedOut(handle.db, { personId: stopped, at: wib('2026-11-25T10:00') })
-  const programmeId = await ensureDefaultProgramme(handle.db)
-  const cohort = await upsertCohort(handle.db, {
-    programmeId,
-    code: 'SGS-JHT-1',
-    kecamatanCode: '35.07.24',
-    track: 'menjahit',
-    mentorId: mentor,
-  })
-  const session = await upsertSession(handle.db, {
-    cohortId: cohort.id,
-    date: '2026-12-01',
-    startsAt: wib('2026-12-01T08:00'),
-    endsAt: wib('2026-12-01T12:00'),
-    venue: 'Balai Desa Ardimulyo',
+  const { cohortId } = await sewingCohort(handle.db, { code: 'SGS-JHT-1' })
+  const session = await morningSession(handle.db, {
+    cohortId,
     topic: 'Mengenal mesin jahit',
-    checkinMode: 'kode',
     now: wib('2026-11-25T10:00'),
   })
-  const lilis = await person('Lilis', ['peserta'], '35.07.24.2001', 'wa-lilis')
-  for (const personId of [nur, stopped, lilis]) {
-    await enroll(handle.db, { cohortId: cohort.id, personId, now: wib('2026-11-25T10:00') })
-  }
+  const {
+    'Nur Aini': nur,
+    Rina: stopped,
+    Lilis: lilis,
+  } = await enrolParticipants(handle.db, cohortId, wib('2026-11-25T10:00'), [
+    { name: 'Nur Aini', chat: 'wa-nur' },
+    { name: 'Rina', chat: 'wa-rina' },
+    { name: 'Lilis', chat: 'wa-lilis', regionCode: '35.07.24.2001' },
+  ])
+  await setOptedOut(handle.db, { personId: stopped, at: wib('2026-11-25T10:00') })
 
   // Lilis excuses herself in the morning before: the mentor is told, and she gets no reminder.
   const { runtime, sender } = await createTestRuntime(handle.db)
@@ -162,36 +134,28 @@ test('reminders the evening before and the morning, then schedule and check-in',
 })
 
 test('after a session the absent are marked and greeted; two in a row alert the mentor and cadres', async () => {
-  const mentor = await person('Sri Wahyuni', ['mentor'], '35.07.24', 'wa-mentor')
+  const { cohortId } = await sewingCohort(handle.db, { code: 'SGS-JHT-2' })
   await person('Siti Rahayu', ['kader'], '35.07.24.2003', 'wa-kader')
   await person('Kader lain desa', ['kader'], '35.07.24.2001', 'wa-kader-lain')
-  const rina = await person('Rina', ['peserta'], '35.07.24.2003', 'wa-rina')
-  const nur = await person('Nur Aini', ['peserta'], '35.07.24.2003', 'wa-nur')
-  const programmeId = await ensureDefaultProgramme(handle.db)
-  const cohort = await upsertCohort(handle.db, {
-    programmeId,
-    code: 'SGS-JHT-2',
-    kecamatanCode: '35.07.24',
-    track: 'menjahit',
-    mentorId: mentor,
-  })
   const sessionIds: number[] = []
   for (const date of ['2026-12-01', '2026-12-02']) {
-    const made = await upsertSession(handle.db, {
-      cohortId: cohort.id,
+    const made = await morningSession(handle.db, {
+      cohortId,
       date,
-      startsAt: wib(`${date}T08:00`),
-      endsAt: wib(`${date}T12:00`),
-      venue: 'Balai Desa Ardimulyo',
       topic: 'Praktik',
-      checkinMode: 'kode',
       now: wib('2026-11-25T10:00'),
     })
     sessionIds.push(made.id)
   }
-  for (const personId of [rina, nur]) {
-    await enroll(handle.db, { cohortId: cohort.id, personId, now: wib('2026-11-25T10:00') })
-  }
+  const { Rina: rina, 'Nur Aini': nur } = await enrolParticipants(
+    handle.db,
+    cohortId,
+    wib('2026-11-25T10:00'),
+    [
+      { name: 'Rina', chat: 'wa-rina' },
+      { name: 'Nur Aini', chat: 'wa-nur' },
+    ]
+  )
   await handle.db.insert(attendance).values(
     sessionIds.map((sessionId) => ({
       sessionId,

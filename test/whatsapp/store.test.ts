@@ -2,25 +2,19 @@
  * The WhatsApp store queries on a real database: stable chat ids across phone/LID addressing, the
  * daily cap counter, and admin alerts queued on every channel but WhatsApp.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
   enqueueAdminAlert,
   noteWhatsAppInbound,
   takeWhatsAppUnsolicited,
 } from '../../src/db/queries/whatsapp.js'
 import { channelIdentities, outbox, people } from '../../src/db/schema/index.js'
-import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { useTestDb } from '../harness/db.js'
 
 const T0 = new Date('2025-11-24T01:00:00Z')
 const T1 = new Date('2025-11-24T02:00:00Z')
 
-let handle: TestDbHandle
-beforeEach(async () => {
-  handle = await createTestDb()
-})
-afterEach(async () => {
-  await handle.close()
-})
+const handle = useTestDb()
 
 describe('noteWhatsAppInbound', () => {
   test('LID first: the chat id is the LID; the phone is added; later by phone only, same chat', async () => {
