@@ -164,37 +164,25 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       })
       channels.push(whatsapp.channel.sender)
     }
-    /** The outbox sends WhatsApp rows only on the replica that holds the socket's lock. */
-    const followWhatsApp =
-      (fallback: LeaseFactory): LeaseFactory =>
-      (channel) =>
-        channel === 'whatsapp' && whatsapp
-          ? {
-              held: whatsapp.channel.holdsLock,
-              start: whatsapp.channel.onLockChange,
-              stop: async () => undefined,
-            }
-          : fallback(channel)
     // --- end WhatsApp channel ---
+    // One sender per channel across replicas (DESIGN P6); WhatsApp rows go out only on the
+    // replica that holds the socket's lock, so its lease follows that lock.
+    const channelLeases: LeaseFactory =
+      handle.kind === 'postgres' ? advisoryLeases({ sql: handle.sql, logger }) : soleLease
+    const leases: LeaseFactory = (channel) =>
+      channel === 'whatsapp' && whatsapp
+        ? {
+            held: whatsapp.channel.holdsLock,
+            start: whatsapp.channel.onLockChange,
+            stop: async () => undefined,
+          }
+        : channelLeases(channel)
     const sender = createOutboxSender({
       db: handle.db,
       channels,
       logger,
+      leases,
       ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
-      // --- outbox sender: one sender per channel across replicas (DESIGN P6) ---
-      ...(handle.kind === 'postgres'
-        ? { leases: advisoryLeases({ sql: handle.sql, logger }) }
-        : {}),
-      // --- end outbox sender ---
-      // --- WhatsApp channel: its lease follows the socket's lock (overrides the line above) ---
-      ...(whatsapp
-        ? {
-            leases: followWhatsApp(
-              handle.kind === 'postgres' ? advisoryLeases({ sql: handle.sql, logger }) : soleLease
-            ),
-          }
-        : {}),
-      // --- end WhatsApp channel ---
       onDelivered: async (row, at) => {
         if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null)
           return
