@@ -168,7 +168,9 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     // One sender per channel across replicas (DESIGN P6); WhatsApp rows go out only on the
     // replica that holds the socket's lock, so its lease follows that lock.
     const channelLeases: LeaseFactory =
-      handle.kind === 'postgres' ? advisoryLeases({ sql: handle.sql, logger }) : soleLease
+      handle.kind === 'postgres' && config.databaseUrl
+        ? advisoryLeases({ databaseUrl: config.databaseUrl, logger })
+        : soleLease
     const leases: LeaseFactory = (channel) =>
       channel === 'whatsapp' && whatsapp
         ? {

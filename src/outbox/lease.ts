@@ -1,13 +1,16 @@
 /**
  * One sender per channel across replicas (DESIGN P6, P8): the sender of a channel sends only while
- * it holds that channel's lease, a Postgres session advisory lock held on a dedicated (reserved)
- * connection. Postgres releases it when that session ends, so when the holder's process dies, a
- * standby's next check (every `checkMs`) takes it over. A check also notices a lost session (the
- * connection was cut and postgres.js reconnected: another backend pid) and gives the lease up.
- * PGlite is one process behind a lock file, so there the lease is always held.
+ * it holds that channel's lease, a Postgres session advisory lock held on the lease's own
+ * one-connection client (not the app's pool, whose connections it would otherwise keep). Postgres
+ * releases the lock when that session ends, so when the holder's process dies, a standby's next
+ * check (every `checkMs`) takes it over. When only the connection is cut, postgres.js reconnects
+ * the client on the next check, which then sees another backend pid and gives the lease up
+ * (a reserved pool connection cannot do this: postgres.js 3.4 throws an uncaught TypeError when a
+ * query runs on a reserved connection the server closed). PGlite is one process behind a lock
+ * file, so there the lease is always held.
  * @module
  */
-import type { ReservedSql, Sql } from 'postgres'
+import postgres from 'postgres'
 import type { ChannelName } from '../channels/types.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
@@ -42,13 +45,14 @@ export const soleLease: LeaseFactory = () => ({
 })
 
 export type AdvisoryLeaseOptions = {
-  sql: Sql
+  /** The server to hold the locks on; each lease opens its own one-connection client. */
+  databaseUrl: string
   logger: Logger
   /** How often the holder checks its session and a standby tries to take over (default 1 s). */
   checkMs?: number
 }
 
-/** Leases backed by Postgres advisory locks, one reserved connection per channel. */
+/** Leases backed by Postgres advisory locks, one dedicated connection per channel. */
 export function advisoryLeases(options: AdvisoryLeaseOptions): LeaseFactory {
   return (channel) => createAdvisoryLease(options, channel)
 }
@@ -56,7 +60,12 @@ export function advisoryLeases(options: AdvisoryLeaseOptions): LeaseFactory {
 function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName): ChannelLease {
   const key = OUTBOX_LEASE_KEYS[channel]
   const checkMs = options.checkMs ?? 1000
-  let connection: ReservedSql | undefined
+  const connection = postgres(options.databaseUrl, {
+    max: 1,
+    idle_timeout: 0,
+    onnotice: () => undefined,
+    connection: { application_name: 'kaderbot-outbox-lease' },
+  })
   let heldPid: number | undefined
   let timer: NodeJS.Timeout | undefined
   let checking: Promise<void> | undefined
@@ -77,7 +86,6 @@ function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName
     let timeout: NodeJS.Timeout | undefined
     let query: Promise<unknown> | undefined
     try {
-      connection ??= await options.sql.reserve()
       // Same backend as when we took it: still ours (a session lock ends only with its session).
       const pending = connection<{ pid: number; held: boolean }[]>`
         select pg_backend_pid() as pid,
@@ -96,16 +104,11 @@ function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName
     } catch (error) {
       options.logger.warn({ channel, error: describeError(error) }, 'outbox lease check failed')
       setHeld(undefined)
-      const stale = connection
-      connection = undefined
-      // Back to the pool only without the lock: should the hung check still take it, let it go.
-      if (stale) {
-        void (query ?? Promise.resolve())
-          .catch(() => undefined)
-          .then(() => stale`select pg_advisory_unlock_all()`)
-          .catch(() => undefined)
-          .finally(() => stale.release())
-      }
+      // Should the hung check still take the lock later, let it go: the session stays ours.
+      void (query ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => connection`select pg_advisory_unlock_all()`)
+        .catch(() => undefined)
     } finally {
       clearTimeout(timeout)
     }
@@ -131,17 +134,9 @@ function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName
       stopped = true
       if (timer) clearInterval(timer)
       await checking
-      const held = heldPid !== undefined
       heldPid = undefined
-      if (connection) {
-        if (held) {
-          await connection`select pg_advisory_unlock(${OUTBOX_LEASE_CLASS}::int, ${key}::int)`.catch(
-            () => undefined
-          )
-        }
-        connection.release()
-        connection = undefined
-      }
+      // Ending the session releases its locks; a standby takes over at its next check.
+      await connection.end({ timeout: 1 }).catch(() => undefined)
     },
   }
 }

@@ -11,7 +11,7 @@ import type { ChannelSender } from '../../src/channels/types.js'
 import { createDb } from '../../src/db/client.js'
 import type { PostgresDbHandle } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema/index.js'
-import { advisoryLeases } from '../../src/outbox/lease.js'
+import { type ChannelLease, advisoryLeases } from '../../src/outbox/lease.js'
 import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
 import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.js'
@@ -85,9 +85,13 @@ describe.runIf(hasPostgres)('one sender per channel across replicas', () => {
     await database.drop()
   })
 
-  async function replica(channel: ChannelSender) {
+  /** A replica's pool; its sessions carry `name` as application_name, so a test can cut them. */
+  async function replica(channel: ChannelSender, name = 'kaderbot-replica') {
+    const databaseUrl = `${database.url}?application_name=${name}`
+    const leaseOf = advisoryLeases({ databaseUrl, logger: silentLogger, checkMs: CHECK_MS })
+    const leases: ChannelLease[] = []
     const handle = (await createDb({
-      databaseUrl: database.url,
+      databaseUrl,
       migrate: false,
       poolMax: 4,
     })) as PostgresDbHandle
@@ -96,14 +100,18 @@ describe.runIf(hasPostgres)('one sender per channel across replicas', () => {
       db: handle.db,
       channels: [channel],
       logger: silentLogger,
-      leases: advisoryLeases({ sql: handle.sql, logger: silentLogger, checkMs: CHECK_MS }),
+      leases: (name) => {
+        const lease = leaseOf(name)
+        leases.push(lease)
+        return lease
+      },
       pollIntervalMs: 100,
       // Production's row lease: the standby frees the dead holder's rows after its grace.
       leaseSeconds: 60,
       takeoverGraceMs: 3 * CHECK_MS,
       batchSize: 50,
     })
-    return { handle, sender }
+    return { handle, sender, leases }
   }
 
   const unsent = async (handle: PostgresDbHandle) => {
@@ -147,26 +155,54 @@ describe.runIf(hasPostgres)('one sender per channel across replicas', () => {
     console.info(`[outbox lease] graceful hand-over in ${Math.round(takeoverMs)} ms`)
   }, 60_000)
 
+  test("after the holder's connections are cut, exactly one replica holds the lease and sends", async () => {
+    fake = await startFakeTelegram()
+    const { pacing } = scaledLimits(BOT_PER_SECOND, FACTOR)
+    const ra = await replica(fakeTelegramSender(fake, pacing, CONCURRENCY), 'replica-a')
+    const rb = await replica(fakeTelegramSender(fake, pacing, CONCURRENCY), 'replica-b')
+    ra.sender.start()
+    await waitUntil(() => ra.sender.holdsLease('telegram'))
+    rb.sender.start()
+    // A network cut or a database restart ends the holder's sessions while its process lives on:
+    // the lock is gone with them; the lease client reconnects on its next check (no crash), and
+    // whichever replica's try-lock comes first holds the lease, the other stands by.
+    const cut = await rb.handle.sql<{ pid: number }[]>`
+      select pg_terminate_backend(pid) as pid
+      from pg_stat_activity where application_name = 'replica-a'`
+    expect(cut.length).toBeGreaterThan(0)
+    await sleep(3 * CHECK_MS)
+    const holders = [ra, rb].filter((r) => r.sender.holdsLease('telegram'))
+    expect(holders).toHaveLength(1)
+    await queueBulk(ra.handle.db, 20)
+    ra.sender.wake('telegram')
+    rb.sender.wake('telegram')
+    await waitUntil(async () => (await unsent(ra.handle)) === 0)
+  })
+
   test('a killed holder is replaced within seconds; only its sends in flight may go twice', async () => {
     const { flood, pacing } = scaledLimits(BOT_PER_SECOND, FACTOR)
     fake = await startFakeTelegram({ flood })
     const a = killableSender(fakeTelegramSender(fake, pacing, CONCURRENCY))
     const b = killableSender(fakeTelegramSender(fake, pacing, CONCURRENCY))
-    const ra = await replica(a.sender)
-    const rb = await replica(b.sender)
+    const ra = await replica(a.sender, 'replica-a')
+    const rb = await replica(b.sender, 'replica-b')
     ra.sender.start()
     await waitUntil(() => ra.sender.holdsLease('telegram'))
     rb.sender.start()
     await queueBulk(ra.handle.db, 600)
     ra.sender.wake('telegram')
 
-    // Mid-broadcast the holder's process dies: its sends stop coming back, its connections
-    // (the lock's among them) are cut, so Postgres releases the lock.
+    // Mid-broadcast the holder's process dies: its sends stop coming back, and the server drops
+    // its sessions, the lock's among them, so Postgres releases the lock. Its lease checks stop
+    // with it (a dead process does not reconnect) and its pool is closed.
     await waitUntil(() => a.state.sends >= 150)
     const killedAt = performance.now()
     a.kill()
     handles.splice(handles.indexOf(ra.handle), 1)
-    await ra.handle.sql.end({ timeout: 0 })
+    await Promise.all(ra.leases.map((lease) => lease.stop()))
+    await rb.handle.sql`
+      select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'replica-a'`
+    await ra.handle.sql.end({ timeout: 1 })
 
     await waitUntil(() => b.state.firstSendAt !== undefined)
     const takeoverMs = b.state.firstSendAt! - killedAt
