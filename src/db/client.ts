@@ -92,6 +92,22 @@ export const PGLITE_EXTENSIONS = { pg_trgm }
  * Opens the database the options select, applies pending migrations (unless `migrate: false`) and
  * returns a handle; for PGlite on disk it first takes the exclusive `${dataDir}/pglite.lock`.
  */
+/**
+ * A client of one session outside the pool, for a session advisory lock (the outbox lease, the
+ * WhatsApp socket): Postgres releases the lock when that session ends, and postgres.js reconnects
+ * the client after a cut, so a pid check tells whether the lock is still held. (A reserved pool
+ * connection cannot serve: a query on one the server closed throws an uncaught TypeError in
+ * postgres.js 3.4.)
+ */
+export function createSessionClient(databaseUrl: string, applicationName: string): Sql {
+  return postgres(databaseUrl, {
+    max: 1,
+    idle_timeout: 0,
+    onnotice: () => undefined,
+    connection: { application_name: applicationName },
+  })
+}
+
 export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
   if (options.memory) return openPglite(undefined, options)

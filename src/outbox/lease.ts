@@ -10,7 +10,7 @@
  * file, so there the lease is always held.
  * @module
  */
-import postgres from 'postgres'
+import { createSessionClient } from '../db/client.js'
 import type { ChannelName } from '../channels/types.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
@@ -60,12 +60,7 @@ export function advisoryLeases(options: AdvisoryLeaseOptions): LeaseFactory {
 function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName): ChannelLease {
   const key = OUTBOX_LEASE_KEYS[channel]
   const checkMs = options.checkMs ?? 1000
-  const connection = postgres(options.databaseUrl, {
-    max: 1,
-    idle_timeout: 0,
-    onnotice: () => undefined,
-    connection: { application_name: 'kaderbot-outbox-lease' },
-  })
+  const connection = createSessionClient(options.databaseUrl, 'kaderbot-outbox-lease')
   let heldPid: number | undefined
   let timer: NodeJS.Timeout | undefined
   let checking: Promise<void> | undefined

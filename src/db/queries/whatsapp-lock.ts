@@ -7,7 +7,8 @@
  * session) the lock is held trivially.
  * @module
  */
-import postgres from 'postgres'
+import type { Sql } from 'postgres'
+import { createSessionClient } from '../client.js'
 
 /** First key of the two-int advisory lock space used for WhatsApp sockets (apart from migrations). */
 export const WHATSAPP_LOCK_CLASS = 7_281_006
@@ -42,7 +43,7 @@ export function createWhatsAppLeaderLock(target: LeaderLockTarget, sessionId: st
     }
   }
   const databaseUrl = target.databaseUrl
-  let client: postgres.Sql | undefined
+  let client: Sql | undefined
 
   async function drop(): Promise<void> {
     const current = client
@@ -72,12 +73,7 @@ export function createWhatsAppLeaderLock(target: LeaderLockTarget, sessionId: st
     stillHeld,
     async tryAcquire() {
       if (client && (await stillHeld())) return true
-      const connection = postgres(databaseUrl, {
-        max: 1,
-        idle_timeout: 0,
-        onnotice: () => {},
-        connection: { application_name: 'kaderbot-whatsapp-lock' },
-      })
+      const connection = createSessionClient(databaseUrl, 'kaderbot-whatsapp-lock')
       try {
         const [row] = await withTimeout(connection<{ ok: boolean }[]>`
           select pg_try_advisory_lock(${WHATSAPP_LOCK_CLASS}, hashtext(${sessionId})) as ok`)
