@@ -8,8 +8,10 @@ FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 
-# Only the manifests, so source changes reuse the cached install.
+# Only the manifests (and the dependency patches postinstall applies), so source changes reuse
+# the cached install.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- app ---------------------------------------------------------------------------------------

@@ -240,6 +240,8 @@ export async function benchInbound(options: InboundOptions): Promise<InboundResu
       logger: createLogger({ level: 'warn', destination }),
       // The fake's flood limits are off, so the app's Telegram pacing is off to match.
       outboxPacing: { telegram: null },
+      // Scripted users answer at machine speed: no per-sender flood limit (one turn per chat stays).
+      inboundLimits: null,
     })
     const poster = createPoster(bot.url, { 'x-telegram-bot-api-secret-token': SECRET }, concurrency)
     // Replies the fake accepted so far, counted incrementally (the calls list only grows).

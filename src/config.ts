@@ -28,6 +28,7 @@ export const ENV_VARIABLES = [
   'TZ_NAME',
   'ADMIN_TOKEN',
   'HELP_CONTACT',
+  'RETENTION_INBOUND_TEXT_DAYS',
   'SIMULATOR_ENABLED',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_API_ROOT',
@@ -55,6 +56,7 @@ const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
   'PORT',
   'LOG_LEVEL',
   'TZ_NAME',
+  'RETENTION_INBOUND_TEXT_DAYS',
   'SIMULATOR_ENABLED',
   'TELEGRAM_MODE',
   'WHATSAPP_ENABLED',
@@ -69,6 +71,7 @@ const REQUIREMENTS: Record<EnvVariable, string> = {
   TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
   ADMIN_TOKEN: 'must be at least 16 characters long',
   HELP_CONTACT: 'must be at most 200 characters',
+  RETENTION_INBOUND_TEXT_DAYS: 'must be a whole number of days from 1 to 3650',
   SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
   TELEGRAM_BOT_TOKEN:
     'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
@@ -128,6 +131,12 @@ const envSchema = z.object({
     .default('Asia/Jakarta'),
   ADMIN_TOKEN: z.string().min(16).optional(),
   HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
+  RETENTION_INBOUND_TEXT_DAYS: z
+    .string()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(3650))
+    .optional(),
   SIMULATOR_ENABLED: booleanFlag.optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
@@ -193,6 +202,8 @@ export type Config = {
   adminToken?: string
   /** The programme's human help line, shown by BANTUAN to people without a supervisor. */
   helpContact?: string
+  /** Days the text people typed is kept before the daily job redacts it; unset: 90. */
+  retentionInboundTextDays?: number
   /** `SIMULATOR_ENABLED` if given, else true exactly when no real channel is configured. */
   simulatorEnabled: boolean
   /** Public base URL without a trailing slash; set means `setWebhook` at start in webhook mode. */
@@ -222,6 +233,9 @@ function toConfig(env: Env): Config {
   if (env.DATABASE_URL !== undefined) config.databaseUrl = env.DATABASE_URL
   if (env.ADMIN_TOKEN !== undefined) config.adminToken = env.ADMIN_TOKEN
   if (env.HELP_CONTACT !== undefined) config.helpContact = env.HELP_CONTACT
+  if (env.RETENTION_INBOUND_TEXT_DAYS !== undefined) {
+    config.retentionInboundTextDays = env.RETENTION_INBOUND_TEXT_DAYS
+  }
   if (env.PUBLIC_URL !== undefined) config.publicUrl = env.PUBLIC_URL
 
   if (env.TELEGRAM_BOT_TOKEN !== undefined) {

@@ -17,6 +17,7 @@ import type { Config } from './config.js'
 import { hasRealChannel } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
 import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
+import { type InboundGateLimits, createInboundGate } from './conversation/inbound-gate.js'
 import { createDb } from './db/client.js'
 import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
 import { listAllRegions } from './db/queries/regions.js'
@@ -29,10 +30,11 @@ import { createI18n } from './i18n/index.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { type OutboxSenderDeps, createOutboxSender } from './outbox/sender.js'
 import { type LeaseFactory, advisoryLeases, soleLease } from './outbox/lease.js'
-import { clearRecipientUnreachable } from './db/queries/outbox.js'
 import { describeTelegramError } from './channels/telegram/sender.js'
 import type { WhatsAppChannelDeps } from './channels/whatsapp/channel.js'
 import type { WhatsAppRuntime } from './kaderbot-whatsapp.js'
+import type { CloudChannel } from './channels/whatsapp-cloud/channel.js'
+import type { WhatsAppCloudSetup } from './kaderbot-whatsapp-cloud.js'
 import { startScheduler } from './scheduler/index.js'
 import { broadcastHandlers } from './scheduler/jobs/broadcasts.js'
 import { nudgeHandlers, planNudges, seedNudgeRules } from './scheduler/jobs/nudges.js'
@@ -45,6 +47,11 @@ import {
   sessionReminderHandlers,
 } from './scheduler/jobs/session-reminders.js'
 import { followUpSurveyHandlers } from './scheduler/jobs/follow-up-surveys.js'
+import {
+  DEFAULT_INBOUND_TEXT_RETENTION_DAYS,
+  planNextRetention,
+  retentionHandlers,
+} from './scheduler/jobs/retention.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -57,6 +64,13 @@ export type StartOptions = {
   outboxPacing?: OutboxSenderDeps['pacing']
   /** WhatsApp channel: a stand-in socket, a fixed WA version and scaled pacing (tests). */
   whatsapp?: Pick<WhatsAppChannelDeps, 'socketFactory' | 'resolveVersion' | 'pacing'>
+  /**
+   * The per-sender flood limit of inbound messages (default 30 at once, then 3 a second); `null`
+   * lifts the limit but keeps one turn at a time per chat (the benchmark's scripted users).
+   */
+  inboundLimits?: Partial<InboundGateLimits> | null
+  /** WhatsApp Cloud API channel: scaled pacing, a moved clock, other templates (tests). */
+  whatsappCloud?: WhatsAppCloudSetup['overrides']
 }
 
 export type Kaderbot = {
@@ -84,6 +98,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     // Session reminders are planned by an hourly fire; plan now, then the first hourly run.
     await planSessionReminders(handle.db, new Date(), config.timeZone)
     await planReminderPlanning(handle.db, new Date())
+    // The daily retention run plans its own next day; this plans the first (idempotent).
+    await planNextRetention(handle.db, { now: new Date(), timeZone: config.timeZone })
     const i18n = await createI18n({
       timeZone: config.timeZone,
       onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
@@ -117,18 +133,22 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       helpLine: config.helpContact ?? '',
       adminBaseUrl,
     })
+    // One turn at a time per chat, and a flood limit per chat (issue 11, abuse).
+    const gate = createInboundGate({
+      db: handle.db,
+      i18n,
+      logger,
+      handleInbound: runtime.handleInbound,
+      onQueued: (channel) => wakeSender(channel),
+      ...(options.inboundLimits === null
+        ? { limits: { burst: Number.POSITIVE_INFINITY } }
+        : options.inboundLimits
+          ? { limits: options.inboundLimits }
+          : {}),
+    })
     const media = createMediaStore(config.dataDir)
-    /** Real channels' inbound: a person who writes again can be reached again (a 403 marked them). */
-    const handleChannelInbound: typeof runtime.handleInbound = async (message, now) => {
-      const result = await runtime.handleInbound(message, now)
-      if (!result.duplicate) {
-        await clearRecipientUnreachable(handle.db, {
-          channel: message.channel,
-          recipientId: message.senderId,
-        })
-      }
-      return result
-    }
+    /** Real channels' inbound: through the per-chat gate (a person who writes is reachable again). */
+    const handleChannelInbound = gate.handleInbound
     // --- Telegram channel (when TELEGRAM_BOT_TOKEN is set) ---
     let telegram: TelegramChannel | undefined
     if (config.telegram) {
@@ -165,6 +185,22 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       channels.push(whatsapp.channel.sender)
     }
     // --- end WhatsApp channel ---
+    // --- WhatsApp Cloud API channel (when WHATSAPP_CLOUD_TOKEN is set) ---
+    let whatsappCloud: CloudChannel | undefined
+    if (config.whatsapp?.transport === 'cloud') {
+      const { setupWhatsAppCloud } = await import('./kaderbot-whatsapp-cloud.js')
+      whatsappCloud = setupWhatsAppCloud({
+        db: handle.db,
+        config: config.whatsapp,
+        handleInbound: handleChannelInbound,
+        media,
+        i18n,
+        logger,
+        overrides: options.whatsappCloud,
+      })
+      channels.push(whatsappCloud.sender)
+    }
+    // --- end WhatsApp Cloud API channel ---
     // One sender per channel across replicas (DESIGN P6); WhatsApp rows go out only on the
     // replica that holds the socket's lock, so its lease follows that lock.
     const channelLeases: LeaseFactory =
@@ -179,8 +215,11 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             stop: async () => undefined,
           }
         : channelLeases(channel)
+    // The sender's own connections: under load, replies must not wait behind the webhook's
+    // transactions in the main pool.
+    const senderDb = handle.lane('outbox', 2)
     const sender = createOutboxSender({
-      db: handle.db,
+      db: senderDb,
       channels,
       logger,
       leases,
@@ -188,13 +227,20 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       onDelivered: async (row, at) => {
         if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null)
           return
-        await runtime.promptDelivered({ conversationId: row.conversationId, turn: row.turn, at })
+        await runtime.promptDelivered(
+          { conversationId: row.conversationId, turn: row.turn, at },
+          senderDb
+        )
       },
     })
     // Other replicas hear about queued messages through NOTIFY (DESIGN P6).
     wakeSender = (channel) => {
       sender.wake(channel)
-      if (handle.kind === 'postgres') {
+      // Only another replica can hold a lease this one lacks: no NOTIFY round trip otherwise.
+      const heldHere = channel
+        ? sender.holdsLease(channel)
+        : channels.every((c) => sender.holdsLease(c.channel))
+      if (handle.kind === 'postgres' && !heldHere) {
         void handle.notify(WAKE_CHANNEL, channel ?? ANY_CHANNEL).catch(() => undefined)
       }
     }
@@ -226,6 +272,11 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         ...followUpSurveyHandlers({ i18n, timeZone: config.timeZone }),
         // --- end training follow-up ---
         ...broadcastFireHandlers,
+        ...retentionHandlers({
+          inboundTextDays: config.retentionInboundTextDays ?? DEFAULT_INBOUND_TEXT_RETENTION_DAYS,
+          timeZone: config.timeZone,
+          logger,
+        }),
       },
     })
 
@@ -237,7 +288,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       },
       simulator: config.simulatorEnabled
         ? {
-            handleInbound: runtime.handleInbound,
+            handleInbound: gate.handleInbound,
             listInbox: (params) => listSimulatorInbox(handle.db, params),
             media,
             // With a real channel configured the simulator could impersonate any phone.
@@ -268,6 +319,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         db: handle.db,
         i18n,
         timeZone: config.timeZone,
+        onQueued: () => wakeSender(),
         ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
       },
       // --- end REST API ---
@@ -280,6 +332,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
           }
         : undefined,
       // --- end WhatsApp channel ---
+      whatsappCloud: whatsappCloud ? { routes: whatsappCloud.routes } : undefined, // Cloud API
     })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname })
     await new Promise<void>((resolve, reject) => {

@@ -182,7 +182,15 @@ describe('Dockerfile', () => {
         ({ keyword, args }) => keyword === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(args)
       )
     ).toBe(true)
-    expect(contextSources(deps!)).toEqual(['package.json', 'package-lock.json'])
+    // The manifests, and the dependency patches that `postinstall` applies during `npm ci`.
+    expect(contextSources(deps!)).toEqual(['package.json', 'package-lock.json', 'patches'])
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>
+      dependencies: Record<string, string>
+    }
+    expect(manifest.scripts.postinstall).toBe('patch-package')
+    // `npm ci --omit=dev` runs postinstall, so patch-package must be a production dependency.
+    expect(manifest.dependencies['patch-package']).toBeDefined()
     const fromDeps = inFinal('COPY').filter(({ args }) => args.includes('--from=deps'))
     expect(fromDeps.map(({ args }) => words(args).filter((w) => !w.startsWith('--')))).toEqual([
       ['/app/node_modules', './node_modules'],

@@ -1,8 +1,10 @@
 /**
- * Broadcasts (issue 9): what the `/siaran` flow and the REST API call. A broadcast is stored with
- * its segment and planned as a fire (`broadcast:<id>`, DESIGN P7) due at its time, "now" included;
- * the fire fans it out into bulk outbox rows (`fanOutBroadcast`). Supervisors reach only their own
- * region (DOMAIN decision 4), admins and the API everywhere, nobody else. Every broadcast, and its
+ * Broadcasts (issue 9): what the `/siaran` flow, the dashboard and the REST API call. A broadcast
+ * is stored with its segment and planned as a fire (`broadcast:<id>`, DESIGN P7) due at its time;
+ * the fire fans it out into bulk outbox rows (`fanOutBroadcast`). A broadcast for now fans out
+ * through the same function in the creating transaction, so it starts without waiting for a
+ * tick. Supervisors reach only their own region (DOMAIN decision 4), admins and the API
+ * everywhere, nobody else. Every broadcast, and its
  * cancellation and final counts, is written to `audit_log`.
  * @module
  */
@@ -19,6 +21,7 @@ import {
   listBroadcastRows,
   listSegmentMembers,
   lockBroadcast,
+  skipQueuedBroadcastMessages,
   updateBroadcast,
 } from '../db/queries/broadcasts.js'
 import { cancelFires, planFires } from '../db/queries/fires.js'
@@ -32,7 +35,7 @@ import {
   personalize,
   segmentSchema,
 } from '../domain/broadcasts.js'
-import { type Role, coversRegion } from '../domain/people.js'
+import { KABUPATEN_CODE, type Role, coversRegion } from '../domain/people.js'
 import { PRIORITY } from '../domain/priorities.js'
 import type { TextRenderer } from '../conversation/render.js'
 import { countSegment, pickRecipients } from './segments.js'
@@ -40,7 +43,12 @@ import { countSegment, pickRecipients } from './segments.js'
 export { segmentSchema, countSegment }
 export type { Segment, BroadcastStatus }
 
-export type BroadcastAuthor = { personId: number } | { source: 'api' }
+/**
+ * Who broadcasts: a person, or the API. An API author may name itself for the audit log
+ * (`api:token:3`) and be limited to a region (an issued token's); absent: everywhere.
+ */
+export type BroadcastAuthor =
+  { personId: number } | { source: 'api'; actor?: string; regionPrefix?: string }
 
 export const BROADCAST_SEND_KIND = 'broadcast.send'
 export const BROADCAST_PROGRESS_KIND = 'broadcast.progress'
@@ -70,7 +78,15 @@ type ResolvedAuthor = {
 
 /** Who may broadcast where: admins and the API everywhere, supervisors within their region. */
 async function resolveAuthor(db: DbOrTx, author: BroadcastAuthor): Promise<ResolvedAuthor> {
-  if ('source' in author) return { actor: 'api', personId: null, scopeCode: null, isAdmin: true }
+  if ('source' in author) {
+    const region = author.regionPrefix
+    return {
+      actor: author.actor ?? 'api',
+      personId: null,
+      scopeCode: region === undefined || region === KABUPATEN_CODE ? null : region,
+      isAdmin: true,
+    }
+  }
   const [person] = await db
     .select({ roles: people.roles, regionCode: people.regionCode, status: people.status })
     .from(people)
@@ -103,11 +119,18 @@ export type CreateBroadcastInput = {
   /** When to send; absent or past: now. */
   at?: Date
   now: Date
+  /**
+   * Given, a broadcast for now fans out at once, in the caller's transaction, through the fire's
+   * own `fanOutBroadcast` (the caller wakes the sender after commit); without it, the next
+   * scheduler tick runs its fire.
+   */
+  fanOut?: FanOutDeps
 }
 
 /**
- * Stores a broadcast and plans its sending at `at` (or now). Throws `BroadcastForbiddenError`
- * for an author without the right, and a zod error for a bad segment or text.
+ * Stores a broadcast and plans its sending at `at` (or now: fanned out at once with `fanOut`;
+ * call it in a transaction then). Throws `BroadcastForbiddenError` for an author without the
+ * right, and a zod error for a bad segment or text.
  */
 export async function createBroadcast(
   db: DbOrTx,
@@ -136,6 +159,17 @@ export async function createBroadcast(
     recipients,
     createdAt: input.now,
   })
+  await db.insert(auditLog).values({
+    actor: author.actor,
+    action: 'broadcast_created',
+    subject: `broadcast:${row.id}`,
+    detail: { segment, scopeCode, recipients, at: at.toISOString(), photo: !!input.photoRef },
+    at: input.now,
+  })
+  if (input.fanOut && at <= input.now) {
+    const fanned = await fanOut(db, input.fanOut, row.id, input.now)
+    return { id: row.id, recipients: fanned.recipients, status: 'sending' }
+  }
   await planFires(db, [
     {
       kind: BROADCAST_SEND_KIND,
@@ -145,13 +179,6 @@ export async function createBroadcast(
       payload: { broadcastId: row.id },
     },
   ])
-  await db.insert(auditLog).values({
-    actor: author.actor,
-    action: 'broadcast_created',
-    subject: `broadcast:${row.id}`,
-    detail: { segment, scopeCode, recipients, at: at.toISOString(), photo: !!input.photoRef },
-    at: input.now,
-  })
   return { id: row.id, recipients, status: row.status }
 }
 
@@ -191,13 +218,26 @@ async function statusOf(db: DbOrTx, row: BroadcastRow): Promise<BroadcastStatusR
   }
 }
 
-/** Where a broadcast stands: `recipients` people, of whom so many sent, failed, skipped. */
+/** The region a broadcast reaches: its segment's, else its author's scope, else the kabupaten. */
+export function broadcastReach(row: { segment: Segment; scopeCode: string | null }): string {
+  return row.segment.region ?? row.scopeCode ?? KABUPATEN_CODE
+}
+
+/**
+ * Where a broadcast stands: `recipients` people, of whom so many sent, failed, skipped. With
+ * `regionPrefix`, a broadcast reaching beyond that region is not found.
+ */
 export async function getBroadcastStatus(
   db: DbOrTx,
-  id: number
+  id: number,
+  regionPrefix?: string
 ): Promise<BroadcastStatusReport | undefined> {
   const row = await findBroadcast(db, id)
-  return row ? statusOf(db, row) : undefined
+  if (!row) return undefined
+  if (regionPrefix !== undefined && !coversRegion(regionPrefix, broadcastReach(row))) {
+    return undefined
+  }
+  return statusOf(db, row)
 }
 
 export type BroadcastListItem = BroadcastStatusReport & {
@@ -209,7 +249,7 @@ export type BroadcastListItem = BroadcastStatusReport & {
 /** A page of broadcasts, oldest first; `next` is the last id when more may follow. */
 export async function listBroadcasts(
   db: DbOrTx,
-  page: { limit: number; afterId?: number; since?: Date }
+  page: { limit: number; afterId?: number; since?: Date; regionPrefix?: string }
 ): Promise<{ data: BroadcastListItem[]; next: number | null }> {
   const rows = await listBroadcastRows(db, page)
   const data: BroadcastListItem[] = []
@@ -239,8 +279,11 @@ export async function listCancellableBroadcasts(
 }
 
 /**
- * Cancels a broadcast that has not gone out yet; its fire is dropped. The author or an admin (or
- * the API) may; anyone else is told it was not found.
+ * Cancels a broadcast that has not finished: a scheduled one never goes out (its fire is
+ * dropped); of one being sent, the messages still queued are dropped (`skipped`, reason
+ * `cancelled`) and those a sender holds go out. Cancelling a cancelled broadcast again is a
+ * no-op that answers `cancelled`; a finished one is `too_late`. The author or an admin (or the
+ * API) may; anyone else is told it was not found. Call it in a transaction.
  */
 export async function cancelBroadcast(
   db: DbOrTx,
@@ -252,13 +295,20 @@ export async function cancelBroadcast(
   const row = await lockBroadcast(db, id)
   if (!row || !author) return 'not_found'
   if (!author.isAdmin && row.authorPersonId !== author.personId) return 'not_found'
-  if (row.status !== 'scheduled') return 'too_late'
+  // An API token limited to a region cancels only what reaches within it.
+  if (author.scopeCode !== null && !coversRegion(author.scopeCode, broadcastReach(row))) {
+    return 'not_found'
+  }
+  if (row.status === 'cancelled') return 'cancelled'
+  if (row.status === 'done') return 'too_late'
+  const dropped = row.status === 'sending' ? await skipQueuedBroadcastMessages(db, id) : 0
   await updateBroadcast(db, id, { status: 'cancelled', cancelledAt: now })
   await cancelFires(db, [sendKey(id)])
   await db.insert(auditLog).values({
     actor: author.actor,
     action: 'broadcast_cancelled',
     subject: `broadcast:${id}`,
+    ...(row.status === 'sending' ? { detail: { dropped } } : {}),
     at: now,
   })
   return 'cancelled'
@@ -277,8 +327,18 @@ export async function fanOutBroadcast(
   id: number,
   now: Date
 ): Promise<number> {
+  return (await fanOut(tx, deps, id, now)).queued
+}
+
+/** The fan-out itself: resolves to the messages queued and the people in the segment. */
+async function fanOut(
+  tx: DbOrTx,
+  deps: FanOutDeps,
+  id: number,
+  now: Date
+): Promise<{ queued: number; recipients: number }> {
   const row = await lockBroadcast(tx, id)
-  if (!row || row.status !== 'scheduled') return 0
+  if (!row || row.status !== 'scheduled') return { queued: 0, recipients: row?.recipients ?? 0 }
   const members = await listSegmentMembers(tx, {
     segment: row.segment,
     scopeCode: row.scopeCode,
@@ -301,7 +361,7 @@ export async function fanOutBroadcast(
   await insertSkippedRecipients(tx, { broadcastId: id, skipped: skip })
   await updateBroadcast(tx, id, { status: 'sending', recipients: members.length, fannedOutAt: now })
   await planProgressCheck(tx, id, now)
-  return deliver.length
+  return { queued: deliver.length, recipients: members.length }
 }
 
 /** The message one recipient reads: the author's text with their name, and the opt-out line. */

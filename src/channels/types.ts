@@ -55,6 +55,13 @@ export type DeliveryResult =
       retryAfterMs?: number
       /** The chat cannot be reached (Telegram 403: blocked); later non-live messages are skipped. */
       unreachable?: boolean
+      /** `retryAfterMs` holds back the whole channel, not only this chat (a number's throughput). */
+      holdOffAll?: boolean
+      /**
+       * `retryAfterMs` is a wait of our own (the socket is down, a daily cap we keep), not the
+       * platform refusing: it does not count towards the sender's rate-limit cap.
+       */
+      localWait?: boolean
     }
 
 /** At most `count` messages in any window of `windowMs` milliseconds. */
@@ -78,13 +85,17 @@ export type PacingLimits = {
  */
 export type SendProgress = { partsSent: number; partSent: (partsSent: number) => Promise<void> }
 
+/** What the outbox row says about the message beyond its content (its priority: reply or not). */
+export type SendMeta = { priority: number }
+
 /** What the outbox sender needs of a channel: one call that delivers one rendered message. */
 export type ChannelSender = {
   channel: ChannelName
   send: (
     recipientId: string,
     message: OutboundMessage,
-    progress?: SendProgress
+    progress?: SendProgress,
+    meta?: SendMeta
   ) => Promise<DeliveryResult>
   /** The platform's limits; without them the channel is unpaced (the simulator). */
   pacing?: PacingLimits

@@ -27,6 +27,12 @@ import {
   withdrawVisit,
 } from '../db/queries/visits.js'
 import { LOGIN_LINK_MINUTES, createLoginToken } from '../db/queries/admin.js'
+import { findRecentLoginLinks } from '../db/queries/login-limits.js'
+import {
+  LOGIN_WINDOW_MS,
+  MAX_LOGIN_LINKS_PER_PERSON,
+  minutesUntil,
+} from '../domain/login-limits.js'
 import { findSessionForReminder } from '../db/queries/reminders.js'
 import { recordAttendance } from '../db/queries/training.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
@@ -70,7 +76,7 @@ type Appliers = {
 
 const appliers: Appliers = {
   ...trainingAppliers,
-  async broadcast_requested(tx, effect, scope) {
+  async broadcast_requested(tx, effect, scope, deps) {
     // The flow is only open to active admins and supervisors; the service checks the scope again.
     if (scope.personId === undefined) throw new Error('broadcast_requested without a person')
     const at = effect.at === null ? undefined : new Date(effect.at)
@@ -82,6 +88,8 @@ const appliers: Appliers = {
         photoRef: effect.photoRef ?? undefined,
         at,
         now: scope.now,
+        // For now: queued in this turn (the runtime wakes the sender after commit).
+        fanOut: { i18n: deps.i18n },
       })
       const later = at !== undefined && at > scope.now
       return [
@@ -361,6 +369,17 @@ const appliers: Appliers = {
     // The flow is only open to active admins and supervisors; anything else is a bug.
     if (scope.personId === undefined) throw new Error('login_link_requested without a person')
     if (deps.adminBaseUrl === undefined) return [{ texts: [{ key: 'login:unavailable' }] }]
+    // A few links per window: MASUK cannot be used to flood the chat or the links table.
+    const recent = await findRecentLoginLinks(tx, {
+      personId: scope.personId,
+      since: new Date(scope.now.getTime() - LOGIN_WINDOW_MS),
+    })
+    if (recent.links >= MAX_LOGIN_LINKS_PER_PERSON && recent.oldest) {
+      const opens = new Date(recent.oldest.getTime() + LOGIN_WINDOW_MS)
+      return [
+        { texts: [{ key: 'login:tooMany', params: { minutes: minutesUntil(opens, scope.now) } }] },
+      ]
+    }
     const { token } = await createLoginToken(tx, { personId: scope.personId, now: scope.now })
     return [
       {

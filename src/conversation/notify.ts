@@ -5,7 +5,11 @@ import type { Priority } from '../domain/priorities.js'
 import type { Reply } from '../engine/index.js'
 import { type TextRenderer, renderReply } from './render.js'
 
-/** Queues a message to every chat identity of a person (it was not a reply to them). */
+/**
+ * Queues a message to every chat identity of a person (it was not a reply to them). The rows
+ * carry the person, so the sender skips them if the person says BERHENTI before they go out;
+ * at live priority (an answer to something they did) they are never skipped.
+ */
 export async function notifyPerson(
   tx: DbOrTx,
   deps: { i18n: TextRenderer },
@@ -22,6 +26,7 @@ export async function notifyPerson(
       recipientId: identity.externalId,
       priority,
       message,
+      personId,
     }))
   )
 }

@@ -9,13 +9,12 @@ import type { Db, DbOrTx } from '../db/client.js'
 import {
   type ConversationRow,
   findInbound,
-  linkInbound,
   lockConversation,
   lockConversationById,
   recordInbound,
   saveConversation,
 } from '../db/queries/conversations.js'
-import { cancelFires, planFires, rescheduleFires } from '../db/queries/fires.js'
+import { cancelFires, replaceFires, rescheduleFires } from '../db/queries/fires.js'
 import { enqueueMessages, listRepliesTo } from '../db/queries/outbox.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
@@ -85,8 +84,14 @@ export type Runtime = {
     payload: ConversationTimeoutPayload,
     now: Date
   ) => Promise<void>
-  /** Restarts a turn's inactivity timers from when its prompt reached the person (DESIGN P9). */
-  promptDelivered: (params: { conversationId: number; turn: number; at: Date }) => Promise<void>
+  /**
+   * Restarts a turn's inactivity timers from when its prompt reached the person (DESIGN P9), on
+   * `db` when given (the outbox sender's own connections).
+   */
+  promptDelivered: (
+    params: { conversationId: number; turn: number; at: Date },
+    db?: DbOrTx
+  ) => Promise<void>
 }
 
 type TurnOutput = { messages: OutboundMessage[]; notified: boolean }
@@ -181,31 +186,34 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }
     )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
-    await saveConversation(tx, {
-      id: conversation.id,
-      session: turn.session,
-      activeFlowId: turn.session.active?.flowId ?? null,
-      turn: turnNo,
-      now,
-    })
     const messages = [...turn.replies, ...appliedReplies].map((reply) =>
       renderReply(deps.i18n, reply)
     )
-    await enqueueMessages(
-      tx,
-      messages.map((message) => ({
-        channel: conversation.channel,
-        recipientId: conversation.senderId,
-        priority: params.priority,
-        message,
-        conversationId: conversation.id,
-        inboundId: params.inboundId,
+    // Independent writes, sent together (pipelined on one connection).
+    await Promise.all([
+      saveConversation(tx, {
+        id: conversation.id,
+        session: turn.session,
+        activeFlowId: turn.session.active?.flowId ?? null,
         turn: turnNo,
-      }))
-    )
-    if (params.newTurn) {
-      await replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
-    }
+        now,
+      }),
+      enqueueMessages(
+        tx,
+        messages.map((message) => ({
+          channel: conversation.channel,
+          recipientId: conversation.senderId,
+          priority: params.priority,
+          message,
+          conversationId: conversation.id,
+          inboundId: params.inboundId,
+          turn: turnNo,
+        }))
+      ),
+      params.newTurn
+        ? replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
+        : undefined,
+    ])
     // Effects may have queued messages to other people, on any channel.
     return { messages, notified: turn.effects.length > 0 }
   }
@@ -218,49 +226,56 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     session: Session,
     now: Date
   ): Promise<void> {
-    await cancelFires(tx, timerKeys(conversationId, previousTurn))
-    if (!session.active) return
+    const previousKeys = timerKeys(conversationId, previousTurn)
+    if (!session.active) return cancelFires(tx, previousKeys)
     const payload: ConversationTimeoutPayload = { conversationId, turn: turnNo }
     const [remindKey, expireKey] = timerKeys(conversationId, turnNo)
     const graceSeconds = inactivity.graceMinutes * 60
-    await planFires(tx, [
-      {
-        kind: CONVERSATION_FIRE_KINDS.remind,
-        dedupeKey: remindKey!,
-        dueAt: addMinutes(now, inactivity.reminderAfterMinutes),
-        graceSeconds,
-        payload,
-      },
-      {
-        kind: CONVERSATION_FIRE_KINDS.expire,
-        dedupeKey: expireKey!,
-        dueAt: addMinutes(now, inactivity.expireAfterMinutes),
-        graceSeconds,
-        payload,
-      },
-    ])
+    await replaceFires(tx, {
+      cancel: previousKeys,
+      plan: [
+        {
+          kind: CONVERSATION_FIRE_KINDS.remind,
+          dedupeKey: remindKey!,
+          dueAt: addMinutes(now, inactivity.reminderAfterMinutes),
+          graceSeconds,
+          payload,
+        },
+        {
+          kind: CONVERSATION_FIRE_KINDS.expire,
+          dedupeKey: expireKey!,
+          dueAt: addMinutes(now, inactivity.expireAfterMinutes),
+          graceSeconds,
+          payload,
+        },
+      ],
+    })
   }
 
   return {
     async handleInbound(message, now) {
+      const input = toInput(message.content)
       const result = await deps.db.transaction(async (tx) => {
-        const inboundId = await recordInbound(tx, {
-          channel: message.channel,
-          externalId: message.externalId,
-          senderId: message.senderId,
-          kind: message.content.type,
-          receivedAt: message.receivedAt,
-        })
-        if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
+        // The conversation first: its lock orders this person's messages, and the inbound row
+        // is then written once, already linked (a duplicate only waited for the lock).
         const conversation = await lockConversation(tx, {
           channel: message.channel,
           senderId: message.senderId,
           emptySession: emptySession(),
         })
-        await linkInbound(tx, { inboundId, conversationId: conversation.id })
+        const inboundId = await recordInbound(tx, {
+          channel: message.channel,
+          externalId: message.externalId,
+          senderId: message.senderId,
+          kind: message.content.type,
+          text: input.type === 'text' ? input.text : null,
+          receivedAt: message.receivedAt,
+          conversationId: conversation.id,
+        })
+        if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
         const output = await process(tx, {
           conversation,
-          input: toInput(message.content),
+          input,
           phone: message.phone,
           now,
           priority: PRIORITY.live,
@@ -296,9 +311,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       else if (output.messages.length > 0) deps.onQueued?.(conversation.channel)
     },
 
-    async promptDelivered({ conversationId, turn, at }) {
+    async promptDelivered({ conversationId, turn, at }, db = deps.db) {
       const [remindKey, expireKey] = timerKeys(conversationId, turn)
-      await rescheduleFires(deps.db, {
+      await rescheduleFires(db, {
         dedupeKeys: [remindKey!, expireKey!],
         dueAt: (key) =>
           addMinutes(

@@ -8,12 +8,15 @@ import type { ChannelName } from '../channels/types.js'
 import type { DbOrTx } from '../db/client.js'
 import {
   findLatestConsent,
-  findPersonByIdentity,
+  type HelpContact,
+  type Person,
+  findPersonByIdentityWithHelp,
   findPersonByPhone,
   linkIdentity,
   listPendingRegistrations,
   listSupervisorsCovering,
 } from '../db/queries/people.js'
+import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { NOTICE_VERSION } from '../domain/consent.js'
 import type { PersonSnapshot } from '../domain/people.js'
 import type { RegionDirectory } from '../domain/regions.js'
@@ -34,12 +37,24 @@ const PHONE_HIDDEN_CHANNELS: ReadonlySet<ChannelName> = new Set(['telegram'])
 
 export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Promise<Snapshot> {
   const { channel, senderId, directory } = params
-  let person = await findPersonByIdentity(tx, { channel, externalId: senderId })
+  // The usual case, a known chat, costs one statement besides the consent (sent together).
+  const [known, consent] = await Promise.all([
+    findPersonByIdentityWithHelp(tx, { channel, externalId: senderId }),
+    findLatestConsent(tx, { channel, senderId }),
+  ])
+  // A person who writes can be reached again (a refused send, Telegram's 403, marked them).
+  if (known?.unreachable) {
+    await clearRecipientUnreachable(tx, { channel, recipientId: senderId })
+  }
+  let person: Person | undefined = known
+  let help = known?.help ?? null
   if (!person && params.phone) {
     person = await findPersonByPhone(tx, params.phone)
-    if (person) await linkIdentity(tx, { personId: person.id, channel, externalId: senderId })
+    if (person) {
+      await linkIdentity(tx, { personId: person.id, channel, externalId: senderId })
+      help = await findHelpContact(tx, person)
+    }
   }
-  const consent = await findLatestConsent(tx, { channel, senderId })
   const snapshot: Snapshot = {
     person: person ? toSnapshot(person) : null,
     consented: consent?.given === true && consent.noticeVersion === NOTICE_VERSION,
@@ -51,9 +66,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   if (!person && !params.phone && PHONE_HIDDEN_CHANNELS.has(channel)) snapshot.askPhone = true
   if (!person || person.status === 'rejected') return snapshot
 
-  const supervisors = await listSupervisorsCovering(tx, person.regionCode)
-  const helper = supervisors.find((s) => s.id !== person.id && s.roles.includes('supervisor'))
-  if (helper) snapshot.helpContact = `${helper.name}${helper.phone ? ` (${helper.phone})` : ''}`
+  if (help) snapshot.helpContact = `${help.name}${help.phone ? ` (${help.phone})` : ''}`
 
   const decides = person.roles.includes('supervisor') || person.roles.includes('admin')
   if (decides && person.status === 'active') {
@@ -79,4 +92,10 @@ function toSnapshot(person: {
 }): PersonSnapshot {
   const { id, name, roles, regionCode, status } = person
   return { id, name, roles, regionCode, status }
+}
+
+/** The first active supervisor covering the person's region, not the person. */
+async function findHelpContact(tx: DbOrTx, person: Person): Promise<HelpContact | null> {
+  const supervisors = await listSupervisorsCovering(tx, person.regionCode)
+  return supervisors.find((s) => s.id !== person.id && s.roles.includes('supervisor')) ?? null
 }

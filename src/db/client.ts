@@ -49,6 +49,12 @@ type DbHandleBase = {
   notify: (channel: string, payload: string) => Promise<void>
   /** LISTENs on `channel`; resolves once listening, to a function that stops this listener. */
   listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
+  /**
+   * A database on its own small pool of `max` connections (PostgreSQL), so that a background
+   * worker (the outbox sender) is not queued behind the request transactions holding the main
+   * pool; closed with the handle. PGlite has one session: the same database.
+   */
+  lane: (name: string, max: number) => Db
 }
 
 /** An open PostgreSQL database; `sql` is the postgres.js pool (e.g. `sql.reserve()` for a session). */
@@ -121,17 +127,33 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
   if (migration) logMigration(options.logger, 'postgres', migration)
   const sql = postgres(databaseUrl, {
     max: options.poolMax ?? 10,
+    // Reconnect within 2 s after an outage (the default backoff grows to 20 s, while webhooks
+    // answer 503 and wait for the database).
+    backoff: (attempt) => Math.min(0.1 * 2 ** attempt, 2),
     onnotice: () => {},
     connection: { application_name: 'kaderbot' },
   })
   const db: Db = drizzlePostgres(sql, { schema })
+  const lanes: Sql[] = []
   let closing: Promise<void> | undefined
   return {
     kind: 'postgres',
     db,
     sql,
     ...(migration ? { migration } : {}),
-    close: () => (closing ??= sql.end({ timeout: 5 })),
+    close: () =>
+      (closing ??= Promise.all([sql, ...lanes].map((client) => client.end({ timeout: 5 }))).then(
+        () => undefined
+      )),
+    lane: (name, max) => {
+      const client = postgres(databaseUrl, {
+        max,
+        onnotice: () => {},
+        connection: { application_name: `kaderbot-${name}` },
+      })
+      lanes.push(client)
+      return drizzlePostgres(client, { schema })
+    },
     notify: (channel, payload) => notifyChannel(db, channel, payload),
     listen: async (channel, onPayload) => {
       assertChannelName(channel)
@@ -209,6 +231,7 @@ export function createPgliteHandle(
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.migration ? { migration: options.migration } : {}),
     close: () => (closing ??= close()),
+    lane: () => db,
     notify: (channel, payload) => notifyChannel(db, channel, payload),
     listen: async (channel, onPayload) => {
       assertChannelName(channel)

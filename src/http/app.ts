@@ -27,6 +27,8 @@ export type AppDeps = HealthDeps & {
   api?: ApiDeps
   /** The pairing QR of the Baileys WhatsApp channel, when it runs. */
   whatsappQr?: WhatsAppQrDeps
+  /** `GET|POST /webhook/whatsapp` of the WhatsApp Cloud API channel, when it runs. */
+  whatsappCloud?: { routes: () => Hono }
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -36,6 +38,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
   if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))
   if (deps.telegram) app.route('/webhook/telegram', telegramWebhookRoutes(deps.telegram))
+  if (deps.whatsappCloud) app.route('/webhook/whatsapp', deps.whatsappCloud.routes())
   if (deps.whatsappQr) app.route('/admin/whatsapp', whatsappQrRoutes(deps.whatsappQr))
   if (deps.admin) app.route('/admin', adminRoutes(deps.admin))
   // Guarded route by route, so the simulator's own token rule above stays in force.

@@ -4,7 +4,8 @@
  * go out (opted-out people, unreachable chats: never a reply to what a person wrote), hands each
  * row to its channel within the channel's pacing, records the outcome, and retries failures with
  * exponential backoff until `maxAttempts`. A 429 waits Telegram's `retry_after` and does not count
- * as a failed try. Live replies go out at once: every commit that queues a message wakes the
+ * as a failed try; 429s are counted apart, and a row rate limited too often or for too long
+ * fails. Live replies go out at once: every commit that queues a message wakes the
  * sender, and a wake during a batch gives the batch's unsent rows back, so a reply queued behind a
  * broadcast is claimed first. A slow poll catches retries that became due and rows left by a
  * crashed sender (`sending` past their lease). Every write after a claim is fenced by the claim's
@@ -44,6 +45,13 @@ export type OutboxSenderDeps = {
   /** How long a claimed row is ours; after that another sender may retry it. */
   leaseSeconds?: number
   maxAttempts?: number
+  /**
+   * A 429 costs no attempt, so a chat that rate-limits forever would be retried forever: a row
+   * fails at its `maxRateLimits`-th 429 (default 100), or at the first 429 that comes
+   * `maxRateLimitedMs` or later after its first (default 24 h), whichever is first.
+   */
+  maxRateLimits?: number
+  maxRateLimitedMs?: number
   /** Delay before retry number `attempt` (1-based). */
   backoffMs?: (attempt: number) => number
   pollIntervalMs?: number
@@ -80,6 +88,11 @@ export type OutboxSender = {
   stop: () => Promise<void>
 }
 
+/** A row fails at this many 429s (each one costs no attempt). */
+export const DEFAULT_MAX_RATE_LIMITS = 100
+/** A row still answered 429 this long after its first 429 fails. */
+export const DEFAULT_MAX_RATE_LIMITED_MS = 24 * 3600_000
+
 export const defaultBackoffMs = (attempt: number): number =>
   Math.min(1000 * 2 ** (attempt - 1), 10 * 60_000)
 
@@ -102,6 +115,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const batchSize = deps.batchSize ?? 50
   const leaseSeconds = deps.leaseSeconds ?? 60
   const maxAttempts = deps.maxAttempts ?? 5
+  const maxRateLimits = deps.maxRateLimits ?? DEFAULT_MAX_RATE_LIMITS
+  const maxRateLimitedMs = deps.maxRateLimitedMs ?? DEFAULT_MAX_RATE_LIMITED_MS
   const backoffMs = deps.backoffMs ?? defaultBackoffMs
   const maxHoldMs = deps.maxHoldMs ?? 2000
   const takeoverGraceMs = deps.takeoverGraceMs ?? 2000
@@ -151,12 +166,17 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     const claim = { id: row.id, attempts: row.attempts }
     let result: DeliveryResult
     try {
-      result = await state.sender.send(row.recipientId, row.message as OutboundMessage, {
-        partsSent: row.partsSent,
-        partSent: async (partsSent) => {
-          await markPartsSent(deps.db, { ...claim, partsSent })
+      result = await state.sender.send(
+        row.recipientId,
+        row.message as OutboundMessage,
+        {
+          partsSent: row.partsSent,
+          partSent: async (partsSent) => {
+            await markPartsSent(deps.db, { ...claim, partsSent })
+          },
         },
-      })
+        { priority: row.priority }
+      )
     } catch (error) {
       result = { ok: false, retryable: true, error: describeError(error) }
     } finally {
@@ -177,14 +197,38 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       return 'sent'
     }
     if (result.retryAfterMs !== undefined) {
-      state.pacer.holdOff(result.retryAfterMs, row.recipientId)
+      state.pacer.holdOff(result.retryAfterMs, result.holdOffAll ? undefined : row.recipientId)
+      // A wait of our own (no connection, a daily cap) is no rate limit: it is not counted.
+      const rateLimitedAt = result.localWait ? undefined : clock()
+      if (rateLimitedAt) {
+        const rateLimits = row.rateLimits + 1
+        const since = row.rateLimitedSince ?? rateLimitedAt
+        if (
+          rateLimits >= maxRateLimits ||
+          rateLimitedAt.getTime() - since.getTime() >= maxRateLimitedMs
+        ) {
+          // Rate limited for good: the chat never lets this row through.
+          const gaveUp = `gave up after ${rateLimits} rate limits (429) since ${since.toISOString()}`
+          await markFailed(deps.db, {
+            ...claim,
+            error: `${gaveUp}: ${result.error}`,
+            rateLimitedAt,
+          })
+          deps.logger.warn({ ...log, rateLimits }, 'delivery failed: rate limited too long')
+          return 'failed'
+        }
+      }
       await markFailed(deps.db, {
         ...claim,
         error: result.error,
         retryInMs: result.retryAfterMs,
         refundAttempt: true,
+        ...(rateLimitedAt ? { rateLimitedAt } : {}),
       })
-      deps.logger.warn({ ...log, retryAfterMs: result.retryAfterMs }, 'delivery rate limited')
+      deps.logger.warn(
+        { ...log, retryAfterMs: result.retryAfterMs },
+        rateLimitedAt ? 'delivery rate limited' : 'delivery deferred'
+      )
       return 'retry'
     }
     if (result.unreachable) {

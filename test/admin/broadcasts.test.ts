@@ -63,13 +63,13 @@ describe('Siaran', () => {
     expect(row).toMatchObject({
       authorPersonId: month.seed.supSgs,
       recipients: 3,
-      status: 'scheduled',
+      status: 'sending',
     })
     expect(
       await month.db.select().from(auditLog).where(eq(auditLog.action, 'broadcast_created'))
     ).toMatchObject([{ actor: `person:${month.seed.supSgs}` }])
 
-    // The send fire's work (another module): fan out, then the real sender delivers.
+    // A broadcast for now was fanned out in the request (a fire run later changes nothing).
     const i18n = await testI18n()
     await month.db.transaction((tx) => fanOutBroadcast(tx, { i18n }, row!.id, NOW))
     const page = text(await (await supSgs.get('/admin/siaran')).text())

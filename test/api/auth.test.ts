@@ -71,7 +71,7 @@ describe('with ADMIN_TOKEN set', () => {
   })
 })
 
-describe('with ADMIN_TOKEN unset the API is closed', () => {
+describe('with ADMIN_TOKEN unset and no issued token the API is closed', () => {
   test.each(PROTECTED)('%s → 401 whatever token is sent', async (path) => {
     const { get } = await buildApiApp(handle.db)
     for (const token of [null, ADMIN_TOKEN, 'anything-at-all-1234']) {
@@ -79,7 +79,8 @@ describe('with ADMIN_TOKEN unset the API is closed', () => {
       expect(response.status).toBe(401)
       expect(await response.json()).toEqual({
         error: 'unauthorized',
-        message: 'The API is closed: the server has no ADMIN_TOKEN configured.',
+        message:
+          'No valid token: without ADMIN_TOKEN only tokens issued in the dashboard (/admin/token) open the API.',
       })
     }
   })
@@ -115,6 +116,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/attendance',
       '/broadcasts',
       '/broadcasts/{id}',
+      '/broadcasts/{id}/cancel',
       '/exports/attendance.csv',
       '/exports/attendance.xlsx',
       '/exports/indicators.csv',

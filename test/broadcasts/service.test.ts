@@ -416,7 +416,7 @@ describe('personalisation', () => {
 })
 
 describe('cancelling', () => {
-  test('a scheduled broadcast is cancelled by its author, never sent; too late once sent', async () => {
+  test('a scheduled broadcast is cancelled by its author, never sent; too late once finished', async () => {
     const id = await seedRoster(handle.db)
     const at = later(60 * MINUTE)
     const make = () =>
@@ -442,8 +442,20 @@ describe('cancelling', () => {
     await tick(at)
     expect(await broadcastRows(first.id)).toEqual([])
     expect((await getBroadcastStatus(handle.db, first.id))?.status).toBe('cancelled')
-    expect(await broadcastRows(second.id)).toHaveLength(4)
-    // An admin could cancel someone else's, but not once it went out.
+    const sent = await broadcastRows(second.id)
+    expect(sent).toHaveLength(4)
+    // An admin could cancel someone else's, but not once it has finished.
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(
+        inArray(
+          outbox.id,
+          sent.map((row) => row.id)
+        )
+      )
+    await tick(later(62 * MINUTE))
+    expect((await getBroadcastStatus(handle.db, second.id))?.status).toBe('done')
     expect(await cancelBroadcast(handle.db, second.id, { personId: id.rina }, at)).toBe('too_late')
 
     const actions = await handle.db

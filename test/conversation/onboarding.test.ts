@@ -151,7 +151,7 @@ describe('self-registration with approval', () => {
   test('the request reaches every supervisor in scope unprompted, and approval is told', async () => {
     const { joko, siti, applicantId, sender } = await register()
     const request = {
-      text: 'Pendaftaran kader baru menunggu persetujuan Anda:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nTekan Tinjau, atau ketik PERSETUJUAN.',
+      text: 'Pendaftaran kader baru menunggu persetujuan Anda:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.',
       choices: [{ id: `start:approval:${applicantId}`, label: 'Tinjau' }],
     }
     expect(await unprompted('sim-joko')).toEqual([request])

@@ -193,6 +193,8 @@ export type ApiAppOptions = {
   adminToken?: string
   simulator?: SimulatorRouteDeps
   clock?: () => Date
+  /** Called when a request queued messages (a broadcast for now). */
+  onQueued?: () => void
 }
 
 /** The whole app with the API on `db`, as `createApp` builds it in production. */
@@ -207,6 +209,7 @@ export async function buildApiApp(db: Db, options: ApiAppOptions = {}) {
       i18n: await testI18n(),
       timeZone: 'Asia/Jakarta',
       clock: options.clock ?? (() => NOW),
+      ...(options.onQueued ? { onQueued: options.onQueued } : {}),
       ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     },
   })

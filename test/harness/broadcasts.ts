@@ -4,19 +4,26 @@
  * test expects is worked out by hand from the comments here.
  * @module
  */
+import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity } from '../../src/db/queries/people.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
 import {
   attendance,
+  broadcastRecipients,
   cohorts,
   enrollments,
   families,
+  outbox,
   people,
   trainingSessions,
   visits,
 } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
+import { runDueFires } from '../../src/scheduler/fires.js'
+import { broadcastHandlers } from '../../src/scheduler/jobs/broadcasts.js'
+import { testI18n } from './i18n.js'
+import { silentLogger } from './runtime.js'
 
 /** Monday 23 November 2026, 08.00 WIB. */
 export const NOW = new Date('2026-11-23T01:00:00Z')
@@ -158,4 +165,26 @@ export async function seedRoster(db: Db) {
   await attend(db, s21, id.tari, 'izin')
   await attend(db, l20, id.yuni, 'absent')
   return id
+}
+
+/** Runs the broadcast fires (send, progress) due at `at`, as the scheduler's tick does. */
+export async function tickBroadcasts(db: Db, at: Date) {
+  const i18n = await testI18n()
+  return runDueFires({ db, handlers: broadcastHandlers({ i18n }), logger: silentLogger }, at)
+}
+
+/** The outbox rows carrying a broadcast's messages, by recipient. */
+export async function broadcastMessages(db: Db, broadcastId: number) {
+  return db
+    .select({
+      id: outbox.id,
+      recipientId: outbox.recipientId,
+      personId: outbox.personId,
+      status: outbox.status,
+      skipReason: outbox.skipReason,
+    })
+    .from(broadcastRecipients)
+    .innerJoin(outbox, eq(outbox.id, broadcastRecipients.outboxId))
+    .where(eq(broadcastRecipients.broadcastId, broadcastId))
+    .orderBy(asc(outbox.recipientId))
 }

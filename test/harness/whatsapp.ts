@@ -7,6 +7,9 @@
  * records what was accepted and answers with a real `proto.Message`.
  * @module
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Boom } from '@hapi/boom'
 import {
   type UserFacingSocketConfig,
@@ -16,10 +19,21 @@ import {
   makeEventBuffer,
   proto,
 } from '@whiskeysockets/baileys'
-import type { WhatsAppSocket, WhatsAppSocketFactory } from '../../src/channels/whatsapp/channel.js'
+import {
+  PINNED_WA_VERSION,
+  type WhatsAppSocket,
+  type WhatsAppSocketFactory,
+  createWhatsAppChannel,
+} from '../../src/channels/whatsapp/channel.js'
 import { DEFAULT_PACING, type PacingLimits } from '../../src/channels/whatsapp/pacing.js'
 import type { SendableContent } from '../../src/channels/whatsapp/sender.js'
-import { silentLogger } from './runtime.js'
+import { createMediaStore } from '../../src/conversation/media-store.js'
+import type { Db } from '../../src/db/client.js'
+import { createWhatsAppAuthStore, createWhatsAppStore } from '../../src/db/queries/whatsapp.js'
+import { createWhatsAppLeaderLock } from '../../src/db/queries/whatsapp-lock.js'
+import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
+import { testI18n } from './i18n.js'
+import { createRuntimeForTest, silentLogger } from './runtime.js'
 
 export type SentRecord = { jid: string; content: SendableContent; id: string }
 
@@ -202,3 +216,120 @@ export const pacingWithoutGaps = (unsolicitedPerDay: number): PacingLimits => ({
   globalJitterMs: 0,
   unsolicitedPerDay,
 })
+
+// === The whole bot on WhatsApp (flow tests)
+
+/** How WhatsApp shows one sent content: its text, a photo's caption, or `[location]`. */
+export function shownText(record: SentRecord): string {
+  const { content } = record
+  if ('text' in content) return content.text
+  if ('image' in content) return content.caption ?? ''
+  return '[location]'
+}
+
+export type WhatsAppBotOptions = {
+  /** The bot's clock (the channel stamps every inbound with it); 24 Nov 2025 08.00 WIB unless given. */
+  now?: () => Date
+  /** The dashboard's base URL for MASUK links. */
+  adminBaseUrl?: string
+}
+
+export type WhatsAppBot = Awaited<ReturnType<typeof createWhatsAppBot>>
+
+/**
+ * The runtime, outbox and WhatsApp channel wired as `kaderbot.ts` wires them, on the stand-in
+ * socket (opened), with pacing gaps off. `say` emits one upsert and resolves with what WhatsApp
+ * shows in reply once it went out; `flush` sends what jobs queued and returns what each chat got.
+ */
+export async function createWhatsAppBot(db: Db, options: WhatsAppBotOptions = {}) {
+  const clock = options.now ?? (() => new Date('2025-11-24T01:00:00Z'))
+  const i18n = await testI18n()
+  const dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-wa-flows-'))
+  const wiring: { sender?: OutboxSender } = {}
+  const runtime = await createRuntimeForTest(db, {
+    i18n,
+    onQueued: (channel) => wiring.sender?.wake(channel),
+    ...(options.adminBaseUrl ? { adminBaseUrl: () => options.adminBaseUrl } : {}),
+  })
+  let handled = 0
+  const media = createMediaStore(dataDir)
+  const { factory, sockets } = standInFactory()
+  const channel = createWhatsAppChannel({
+    handleInbound: async (message, now) => {
+      const result = await runtime.handleInbound(message, now)
+      handled += 1
+      return result
+    },
+    store: createWhatsAppStore(db, 'test'),
+    authStore: createWhatsAppAuthStore(db, 'test'),
+    lock: createWhatsAppLeaderLock({ kind: 'single' }, 'test'),
+    media: { put: media.put, read: (ref) => readFile(media.pathOf(ref)) },
+    texts: {
+      choiceHint: i18n.render({ key: 'whatsapp:choiceHint' }),
+      contactHint: i18n.render({ key: 'whatsapp:contactHint' }),
+    },
+    logger: silentLogger,
+    alertAdmins: async () => undefined,
+    dayOf: (now) => now.toISOString().slice(0, 10),
+    socketFactory: factory,
+    resolveVersion: async () => PINNED_WA_VERSION,
+    pacing: pacingWithoutGaps(100),
+    clock,
+    lockCheckMs: 60_000,
+  })
+  const sender = createOutboxSender({ db, channels: [channel.sender], logger: silentLogger })
+  wiring.sender = sender
+  await channel.start()
+  const socket = (): StandInSocket => sockets.at(-1)!
+  socket().open()
+
+  /** What went out from `from` on, per chat JID. */
+  const sentSince = (from: number) => socket().sent.slice(from)
+
+  return {
+    channel,
+    sender,
+    socket,
+    i18n,
+    /**
+     * Emits one upsert and resolves with the texts WhatsApp shows in reply in the sender's chat,
+     * in order (what went to other chats meanwhile is left to `flush`'s caller to look at).
+     */
+    async receive(message: WAMessage): Promise<string[]> {
+      const before = handled
+      const sentBefore = socket().sent.length
+      socket().receive([message])
+      await until(() => handled > before)
+      await sender.idle()
+      const chats = [message.key.remoteJid, message.key.remoteJidAlt]
+      return sentSince(sentBefore)
+        .filter((record) => chats.includes(record.jid))
+        .map(shownText)
+    },
+    say(from: WaPerson, text: string): Promise<string[]> {
+      return this.receive(waText(from, text))
+    },
+    /** Everything WhatsApp shows in one chat so far, oldest first. */
+    inbox(jid: string): string[] {
+      return socket()
+        .sent.filter((record) => record.jid === jid)
+        .map(shownText)
+    },
+    /** Sends what was queued outside a conversation (jobs, effects); returns each chat's texts. */
+    async flush(): Promise<Map<string, string[]>> {
+      const sentBefore = socket().sent.length
+      sender.wake('whatsapp')
+      await sender.idle()
+      const byChat = new Map<string, string[]>()
+      for (const record of sentSince(sentBefore)) {
+        byChat.set(record.jid, [...(byChat.get(record.jid) ?? []), shownText(record)])
+      }
+      return byChat
+    },
+    async stop(): Promise<void> {
+      await sender.idle()
+      await channel.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}

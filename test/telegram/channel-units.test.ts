@@ -52,15 +52,15 @@ describe('toInbound', () => {
     })
   })
 
-  test('a pressed button becomes the choice id; foreign callback data is ignored', () => {
+  test('a pressed button becomes the choice id; data of another format is unsupported', () => {
     const sent = { messageId: 3, text: 'Pilih' }
     expect(map(callbackUpdate(SITI, 'v1|peserta', sent))).toMatchObject({
       kind: 'message',
       message: { senderId: '5001', content: { type: 'choice', id: 'peserta' } },
     })
-    expect(map(callbackUpdate(SITI, 'something-else', sent))).toEqual({
-      kind: 'ignored',
-      reason: 'unknown_button',
+    expect(map(callbackUpdate(SITI, 'something-else', sent))).toMatchObject({
+      kind: 'message',
+      message: { senderId: '5001', content: { type: 'unsupported', kind: 'button' } },
     })
   })
 

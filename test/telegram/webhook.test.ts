@@ -338,12 +338,12 @@ describe('POST /webhook/telegram', () => {
     expect(await handle.db.select().from(inboundMessages)).toEqual([])
   })
 
-  test('a database failure is not acknowledged: 500, so Telegram delivers the update again', async () => {
+  test('a database failure is not acknowledged: 503, so Telegram delivers the update again', async () => {
     const { post } = await buildBot()
     // The database is gone (a restart, a failover): nothing was committed, Telegram must retry.
     await handle.close()
     const response = await post(textUpdate(SITI, 'halo'))
-    expect(response.status).toBe(500)
+    expect(response.status).toBe(503)
     handle = await createTestDb()
   })
 
@@ -362,7 +362,7 @@ describe('POST /webhook/telegram', () => {
     expect(handled).toEqual(['91', '92'])
   })
 
-  test('a stuck handler (a database that does not answer) is answered 500, not acknowledged', async () => {
+  test('a stuck handler (a database that does not answer) is answered 503, not acknowledged', async () => {
     let release: () => void = () => undefined
     const post = await webhookWith(
       () =>
@@ -373,7 +373,7 @@ describe('POST /webhook/telegram', () => {
     )
     const response = await post(textUpdate(SITI, 'halo'))
     release()
-    expect(response.status).toBe(500)
+    expect(response.status).toBe(503)
   })
 
   test('a slow photo download does not hold the webhook: the photo counts as unreadable', async () => {

@@ -398,7 +398,7 @@ test(
       .orderBy(asc(followUpSurveys.personId))
     expect(waves.map((w) => w.status)).toEqual(['sent', 'held', 'sent', 'sent', 'sent', 'sent'])
     expect((await textsTo(db, 'a1')).at(-1)).toBe(
-      'Halo Nur Aini, sudah 1 bulan sejak Anda lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI atau tekan tombol di bawah.'
+      'Halo Nur Aini, sudah 1 bulan sejak Anda lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI, atau pilih "Isi survei" di bawah.'
     )
     expect((await textsTo(db, 'a2')).some((t) => t.startsWith('Halo Lilis'))).toBe(false)
 

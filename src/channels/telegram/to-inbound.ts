@@ -5,13 +5,14 @@
  * @module
  */
 import type { Message, Update } from 'grammy/types'
+import { z } from 'zod'
 import { normalizePhone } from '../../lib/phone.js'
 import type { InboundContent, InboundMessage } from '../types.js'
 import { decodeChoice } from './render.js'
 
 /** Why an update produces no inbound message. */
 export type IgnoredReason =
-  'group' | 'channel' | 'unknown_button' | 'no_chat' | 'from_bot' | 'unsupported_update'
+  'group' | 'channel' | 'no_chat' | 'from_bot' | 'unsupported_update' | 'malformed'
 
 export type IgnoredUpdate = { kind: 'ignored'; reason: IgnoredReason }
 
@@ -28,8 +29,53 @@ export type ToInboundResult =
 
 const ignored = (reason: IgnoredReason): IgnoredUpdate => ({ kind: 'ignored', reason })
 
+const chatSchema = z.looseObject({ id: z.number().int(), type: z.string() })
+const userSchema = z.looseObject({ id: z.number().int(), is_bot: z.boolean() })
+const present = z.unknown().optional()
+
+/** The fields of a message this module reads, with the types it relies on. */
+const messageSchema = z.looseObject({
+  chat: chatSchema,
+  from: userSchema.optional(),
+  text: z.string().optional(),
+  photo: z
+    .array(
+      z.looseObject({
+        file_id: z.string(),
+        width: z.number(),
+        height: z.number(),
+        file_size: z.number().optional(),
+      })
+    )
+    .optional(),
+  contact: z
+    .looseObject({ phone_number: z.string(), user_id: z.number().int().optional() })
+    .optional(),
+  location: z.looseObject({ latitude: z.number(), longitude: z.number() }).optional(),
+})
+
+/**
+ * The parts of an `Update` this module reads (zod at the boundary): Telegram sends well-formed
+ * updates, so anything else is ignored as malformed rather than half-read.
+ */
+const updateSchema = z.looseObject({
+  update_id: z.number().int(),
+  channel_post: present,
+  edited_channel_post: present,
+  callback_query: z
+    .looseObject({
+      from: userSchema,
+      data: z.string().optional(),
+      message: z.looseObject({ chat: chatSchema }).optional(),
+    })
+    .optional(),
+  edited_message: z.looseObject({ chat: chatSchema }).optional(),
+  message: messageSchema.optional(),
+})
+
 /** Maps one update; `receivedAt` is when the webhook or poll delivered it. */
 export function toInbound(update: Update, receivedAt: Date): ToInboundResult {
+  if (!updateSchema.safeParse(update).success) return ignored('malformed')
   const base = (chatId: number) => ({
     channel: 'telegram' as const,
     externalId: String(update.update_id),
@@ -45,10 +91,11 @@ export function toInbound(update: Update, receivedAt: Date): ToInboundResult {
     if (chat && chat.type !== 'private') return ignored('group')
     if (query.from.is_bot) return ignored('from_bot')
     const id = query.data === undefined ? undefined : decodeChoice(query.data)
-    if (id === undefined) return ignored('unknown_button')
     // In a private chat the chat id is the user's id.
-    const message = { ...base(chat?.id ?? query.from.id), content: { type: 'choice', id } as const }
-    return { kind: 'message', message }
+    const head = base(chat?.id ?? query.from.id)
+    // A button of an older or newer data format: the person pressed it, so they get an answer.
+    if (id === undefined) return unsupported(head, 'button')
+    return { kind: 'message', message: { ...head, content: { type: 'choice', id } } }
   }
 
   if (update.edited_message) {

@@ -27,6 +27,7 @@ import type { ChannelSender, InboundContent, InboundMessage } from '../types.js'
 import { decodeAuthValue, loadAuthState } from './auth-state.js'
 import { DEFAULT_PACING, type PacingLimits, createPacer } from './pacing.js'
 import { DEFAULT_RECONNECT, type ReconnectPolicy, decideReconnect } from './reconnect.js'
+import { asPickedChoice } from './numbered-reply.js'
 import type { WhatsAppTexts } from './render.js'
 import {
   type WhatsAppSendSocket,
@@ -358,7 +359,11 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
     const contact = await deps.store.noteInbound(mapped.sender, now)
     const content: InboundContent =
-      mapped.kind === 'image' ? await withImage(sock, message) : mapped.content
+      mapped.kind === 'image'
+        ? await withImage(sock, message)
+        : await asPickedChoice(mapped.content, () =>
+            deps.store.lastUnpromptedChoices(contact.chatId)
+          )
     const phone = contact.phone ?? mapped.sender.phone
     const inbound: InboundMessage = {
       channel: 'whatsapp',

@@ -36,9 +36,19 @@ const MARKUP = /([*_~`])/g
 /** A zero-width space after a markup character keeps it from opening or closing a span. */
 const ZERO_WIDTH_SPACE = '\u200b'
 
-/** Neutralises WhatsApp markup in a plain text (names, answers, anything a person wrote). */
+/** A web address: up to the next whitespace. */
+const URL = /(https?:\/\/\S+)/
+
+/**
+ * Neutralises WhatsApp markup in a plain text (names, answers, anything a person wrote). Web
+ * addresses are left whole: a zero-width space inside one breaks the link (a dashboard login
+ * link's base64url token often holds `_`), and WhatsApp shows a link as a link.
+ */
 export function escapeWhatsApp(text: string): string {
-  return text.replace(MARKUP, `$1${ZERO_WIDTH_SPACE}`)
+  return text
+    .split(URL)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(MARKUP, `$1${ZERO_WIDTH_SPACE}`)))
+    .join('')
 }
 
 /** Sets an already escaped single line in italics. */

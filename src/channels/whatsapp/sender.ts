@@ -89,6 +89,7 @@ export function createWhatsAppSender(deps: WhatsAppSenderDeps): ChannelSender {
           retryable: true,
           error: 'whatsapp not connected',
           retryAfterMs: NOT_CONNECTED_RETRY_MS,
+          localWait: true,
         }
       }
       const solicited = now.getTime() - contact.lastInboundAt.getTime() <= deps.limits.replyWindowMs
@@ -103,6 +104,7 @@ export function createWhatsAppSender(deps: WhatsAppSenderDeps): ChannelSender {
             retryable: true,
             error: 'daily cap of unsolicited whatsapp messages reached',
             retryAfterMs: DAILY_CAP_RETRY_MS,
+            localWait: true,
           }
         }
       }
@@ -172,6 +174,7 @@ export function toDeliveryFailure(error: unknown): DeliveryResult & { ok: false 
       retryable: true,
       error: error.message,
       retryAfterMs: NOT_CONNECTED_RETRY_MS,
+      localWait: true,
     }
   }
   const status = statusCodeOf(error)

@@ -3,6 +3,7 @@
  * database (STYLE §6.2); `db/queries/whatsapp.ts` implements it on Postgres and PGlite.
  * @module
  */
+import type { OutboundChoice } from '../types.js'
 import type { WhatsAppAddress } from './to-inbound.js'
 
 /** A chat that wrote to the bot: its stable chat id (the `senderId` of its inbound messages). */
@@ -35,6 +36,11 @@ export type WhatsAppStore = {
   findSent: (messageId: string, notBefore: Date) => Promise<unknown>
   /** Deletes kept messages sent before `before`; returns how many. */
   pruneSent: (before: Date) => Promise<number>
+  /**
+   * The choices of the newest message sent to the chat when that message was unprompted (a
+   * reminder or request with a button, not a reply within a conversation), else `undefined`.
+   */
+  lastUnpromptedChoices: (chatId: string) => Promise<OutboundChoice[] | undefined>
 }
 
 /** The raw auth rows of one WhatsApp number: JSON values by key, written atomically per batch. */

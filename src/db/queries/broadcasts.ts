@@ -3,7 +3,7 @@
  * from the outbox rows that carry the messages, and the nudge rules.
  * @module
  */
-import { type SQL, and, asc, desc, eq, gt, gte, isNotNull, or, sql } from 'drizzle-orm'
+import { type SQL, and, asc, desc, eq, gt, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { BroadcastStatus, Segment, SkipReason } from '../../domain/broadcasts.js'
 import type { DbOrTx } from '../client.js'
@@ -265,10 +265,13 @@ export type BroadcastCounts = {
   recipients: number
   sent: number
   failed: number
+  /** Got nothing: skipped for a reason, or dropped by a cancellation. */
   skipped: number
   /** Still queued or being sent. */
   pending: number
   skippedByReason: Record<SkipReason, number>
+  /** Of `skipped`: still queued when the broadcast was cancelled. */
+  cancelled: number
 }
 
 /** Counts a fanned-out broadcast's recipients by the state of their message. */
@@ -294,6 +297,7 @@ export async function countBroadcastRecipients(
     skipped: 0,
     pending: 0,
     skippedByReason: { opted_out: 0, unreachable: 0, no_identity: 0 },
+    cancelled: 0,
   }
   for (const row of rows) {
     counts.recipients += row.n
@@ -304,6 +308,9 @@ export async function countBroadcastRecipients(
       counts.sent += row.n
     } else if (row.status === 'failed') {
       counts.failed += row.n
+    } else if (row.status === 'skipped' && row.outboxSkipReason === 'cancelled') {
+      counts.skipped += row.n
+      counts.cancelled += row.n
     } else if (row.status === 'skipped') {
       // The sender skipped it: they said BERHENTI, or the chat became unreachable, after fan-out.
       counts.skipped += row.n
@@ -316,6 +323,28 @@ export async function countBroadcastRecipients(
   return counts
 }
 
+/**
+ * Drops the messages of a broadcast cancelled while being sent that still wait in the queue;
+ * those a sender holds (`sending`) go out. Resolves to how many were dropped.
+ */
+export async function skipQueuedBroadcastMessages(
+  db: DbOrTx,
+  broadcastId: number
+): Promise<number> {
+  const messages = db
+    .select({ id: broadcastRecipients.outboxId })
+    .from(broadcastRecipients)
+    .where(
+      and(eq(broadcastRecipients.broadcastId, broadcastId), isNotNull(broadcastRecipients.outboxId))
+    )
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'skipped', skipReason: 'cancelled', leaseUntil: null })
+    .where(and(eq(outbox.status, 'queued'), inArray(outbox.id, messages)))
+    .returning({ id: outbox.id })
+  return rows.length
+}
+
 export type ListBroadcastsParams = {
   limit: number
   /** Only broadcasts with a larger id (the cursor). */
@@ -324,6 +353,11 @@ export type ListBroadcastsParams = {
   since?: Date
   authorPersonId?: number
   status?: BroadcastStatus
+  /**
+   * Only broadcasts whose reach (segment region, else the author's scope, else the kabupaten)
+   * lies within this region: what a kecamatan API token may follow.
+   */
+  regionPrefix?: string
 }
 
 /** Broadcasts by id, oldest first, for the API's pages and the author's scheduled list. */
@@ -338,6 +372,12 @@ export async function listBroadcastRows(
     where.push(eq(broadcasts.authorPersonId, params.authorPersonId))
   }
   if (params.status) where.push(eq(broadcasts.status, params.status))
+  if (params.regionPrefix !== undefined) {
+    const reach = sql`coalesce(${broadcasts.segment}->>'region', ${broadcasts.scopeCode}, '35.07')`
+    where.push(
+      sql`(${reach} = ${params.regionPrefix} or ${reach} like ${params.regionPrefix} || '.%')`
+    )
+  }
   return db
     .select()
     .from(broadcasts)

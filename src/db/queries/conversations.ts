@@ -10,7 +10,13 @@ export type RecordInboundParams = {
   externalId: string
   senderId: string
   kind: string
+  /** What the person typed (a text message only), kept until the retention job redacts it. */
+  text?: string | null
   receivedAt: Date
+  /** Set when the per-sender flood limit refused the message (recorded, not run). */
+  throttledAt?: Date
+  /** The conversation it belongs to (locked by the same transaction). */
+  conversationId?: number
 }
 
 /** Records an inbound message once; `undefined` means it was already processed (DESIGN P5). */
@@ -43,16 +49,6 @@ export const findInbound = async (
   return rows[0]
 }
 
-export const linkInbound = async (
-  db: DbOrTx,
-  params: { inboundId: number; conversationId: number }
-) => {
-  await db
-    .update(inboundMessages)
-    .set({ conversationId: params.conversationId })
-    .where(eq(inboundMessages.id, params.inboundId))
-}
-
 export type LockConversationParams = {
   channel: ChannelName
   senderId: string
@@ -60,24 +56,23 @@ export type LockConversationParams = {
 }
 
 /**
- * Returns the conversation row locked `FOR UPDATE` until the transaction ends, creating it first
- * if needed, so two messages of one person are processed one after the other.
+ * Returns the conversation row locked until the transaction ends, creating it first if needed, so
+ * two messages of one person are processed one after the other. One statement: the upsert's
+ * no-op update takes the row lock (it conflicts with `FOR UPDATE`) and returns the latest
+ * committed state, also after waiting for a concurrent turn.
  */
 export const lockConversation = async (
   tx: DbOrTx,
   params: LockConversationParams
 ): Promise<ConversationRow> => {
-  await tx
+  const rows = await tx
     .insert(conversations)
     .values({ channel: params.channel, senderId: params.senderId, session: params.emptySession })
-    .onConflictDoNothing({ target: [conversations.channel, conversations.senderId] })
-  const rows = await tx
-    .select()
-    .from(conversations)
-    .where(
-      and(eq(conversations.channel, params.channel), eq(conversations.senderId, params.senderId))
-    )
-    .for('update')
+    .onConflictDoUpdate({
+      target: [conversations.channel, conversations.senderId],
+      set: { senderId: sql`excluded.sender_id` },
+    })
+    .returning()
   return rows[0]!
 }
 

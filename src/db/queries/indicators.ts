@@ -79,6 +79,10 @@ export type ActiveCadreRateParams = IndicatorScope
 /** Active-cadre rate, with its two counts. */
 export type ActiveCadreRate = { active: number; registered: number; value: number | null }
 
+/** Joins a cadre (`people`) to their submitted visits of the month. */
+const submittedVisitsOf = (period: string) =>
+  and(eq(visits.cadreId, people.id), eq(visits.status, 'submitted'), eq(visits.period, period))
+
 /**
  * Active-cadre rate = active cadres ÷ registered cadres × 100, where registered cadres are the
  * people with role kader, status active and a region code within the scope, and active ones have
@@ -91,17 +95,64 @@ export async function activeCadreRate(
   const rows = await db
     .select({ registered: countDistinct(people.id), active: countDistinct(visits.cadreId) })
     .from(people)
-    .leftJoin(
-      visits,
-      and(
-        eq(visits.cadreId, people.id),
-        eq(visits.status, 'submitted'),
-        eq(visits.period, params.period)
-      )
-    )
+    .leftJoin(visits, submittedVisitsOf(params.period))
     .where(registeredCadre(params.scope))
   const { active = 0, registered = 0 } = rows[0] ?? {}
   return { active, registered, value: percent(active, registered) }
+}
+
+export type ActiveCadreRateByKecamatanParams = IndicatorScope
+
+/**
+ * The active-cadre rate of every kecamatan within the scope (a kabupaten or a kecamatan code), in
+ * one query: the same figures as `activeCadreRate` with each kecamatan as scope (cadres whose
+ * region code is the kecamatan or lies below it). Kecamatan without a registered cadre are absent.
+ */
+export async function activeCadreRateByKecamatan(
+  db: DbOrTx,
+  params: ActiveCadreRateByKecamatanParams
+): Promise<Map<string, ActiveCadreRate>> {
+  const kecamatan = sql<string>`left(${people.regionCode}, 8)`
+  const rows = await db
+    .select({
+      kecamatan,
+      registered: countDistinct(people.id),
+      active: countDistinct(visits.cadreId),
+    })
+    .from(people)
+    .leftJoin(visits, submittedVisitsOf(params.period))
+    .where(and(registeredCadre(params.scope), sql`length(${people.regionCode}) >= 8`))
+    .groupBy(kecamatan)
+  return new Map(
+    rows.map((row) => [
+      row.kecamatan,
+      {
+        active: row.active,
+        registered: row.registered,
+        value: percent(row.active, row.registered),
+      },
+    ])
+  )
+}
+
+/** Submitted visits in the month per kecamatan of the visit's desa, within the scope. */
+export async function countVisitsByKecamatan(
+  db: DbOrTx,
+  params: IndicatorScope
+): Promise<Map<string, number>> {
+  const kecamatan = sql<string>`left(${visits.desaCode}, 8)`
+  const rows = await db
+    .select({ kecamatan, visits: count() })
+    .from(visits)
+    .where(
+      and(
+        eq(visits.status, 'submitted'),
+        eq(visits.period, params.period),
+        withinCode(visits.desaCode, params.scope)
+      )
+    )
+    .groupBy(kecamatan)
+  return new Map(rows.map((row) => [row.kecamatan, row.visits]))
 }
 
 export type FamiliesVisitedParams = IndicatorScope

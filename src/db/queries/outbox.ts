@@ -2,7 +2,13 @@ import { and, asc, eq, gt, inArray, isNotNull, lt, lte, notExists, or, sql } fro
 import { alias } from 'drizzle-orm/pg-core'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
-import { channelIdentities, outbox, people } from '../schema/index.js'
+import {
+  broadcastRecipients,
+  broadcasts,
+  channelIdentities,
+  outbox,
+  people,
+} from '../schema/index.js'
 
 export type OutboxRow = typeof outbox.$inferSelect
 
@@ -172,7 +178,17 @@ export type MarkFailedParams = Claim & {
   retryInMs?: number
   /** A rate limit (429) is no failure of the message: the attempt does not count. */
   refundAttempt?: boolean
+  /**
+   * The attempt was rate limited (429) at this time: counted in `rate_limits`, and the first
+   * one's time kept in `rate_limited_since`, so the sender can give up on a chat that never
+   * stops answering 429.
+   */
+  rateLimitedAt?: Date
 }
+
+/** The first time a row was rate limited: kept, or this one. */
+const firstRateLimit = (instant: Date) =>
+  sql`coalesce(${outbox.rateLimitedSince}, ${instant.toISOString()}::timestamptz)`
 
 /** A failed attempt: queued again after `retryInMs`, or failed for good without it. */
 export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<boolean> => {
@@ -184,6 +200,12 @@ export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<
       lastError: params.error.slice(0, 500),
       leaseUntil: null,
       ...(retry && params.refundAttempt ? { attempts: sql`${outbox.attempts} - 1` } : {}),
+      ...(params.rateLimitedAt
+        ? {
+            rateLimits: sql`${outbox.rateLimits} + 1`,
+            rateLimitedSince: firstRateLimit(params.rateLimitedAt),
+          }
+        : {}),
       notBefore: retry
         ? sql`now() + make_interval(secs => ${params.retryInMs! / 1000})`
         : sql`${outbox.notBefore}`,
@@ -193,12 +215,13 @@ export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<
   return rows.length > 0
 }
 
-export type SkipReason = 'opted_out' | 'unreachable'
+export type SkipReason = 'opted_out' | 'unreachable' | 'cancelled'
 
 /**
  * Skips the claimed rows above `livePriority` that must not go out: to a person who opted out
- * (BERHENTI), or to a chat the channel reported unreachable. Replies to what a person wrote are
- * never skipped. Resolves to the skipped rows' ids.
+ * (BERHENTI), of a broadcast cancelled while it was being sent (a row that was claimed when it
+ * was cancelled and came back to the queue), or to a chat the channel reported unreachable.
+ * Replies to what a person wrote are never skipped. Resolves to the skipped rows' ids.
  */
 export const skipUnwanted = async (
   db: DbOrTx,
@@ -219,12 +242,18 @@ export const skipUnwanted = async (
         isNotNull(channelIdentities.unreachableAt)
       )
     )
+  const cancelled = db
+    .select({ one: sql`1` })
+    .from(broadcastRecipients)
+    .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
+    .where(and(eq(broadcastRecipients.outboxId, outbox.id), eq(broadcasts.status, 'cancelled')))
   const rows = await db
     .update(outbox)
     .set({
       status: 'skipped',
       leaseUntil: null,
-      skipReason: sql`case when exists ${optedOut} then 'opted_out' else 'unreachable' end`,
+      skipReason: sql`case when exists ${optedOut} then 'opted_out'
+        when exists ${cancelled} then 'cancelled' else 'unreachable' end`,
     })
     .where(
       and(
@@ -234,7 +263,7 @@ export const skipUnwanted = async (
         ),
         eq(outbox.status, 'sending'),
         gt(outbox.priority, params.livePriority),
-        or(sql`exists ${optedOut}`, sql`exists ${unreachable}`)
+        or(sql`exists ${optedOut}`, sql`exists ${unreachable}`, sql`exists ${cancelled}`)
       )
     )
     .returning({ id: outbox.id })

@@ -125,6 +125,55 @@ export async function findPersonByIdentity(
   return rows[0]
 }
 
+/** Whom a person asks for help: the first active supervisor covering their region. */
+export type HelpContact = { name: string; phone: string | null }
+
+/**
+ * `findPersonByIdentity` and, in the same statement, the person's help contact (the first active
+ * supervisor, by id, whose scope covers the person's region, never the person) and whether a
+ * send to this chat was refused (`unreachable`).
+ */
+export async function findPersonByIdentityWithHelp(
+  db: DbOrTx,
+  params: FindPersonByIdentityParams
+): Promise<(Person & { help: HelpContact | null; unreachable: boolean }) | undefined> {
+  const helper = alias(people, 'helper')
+  const help = db
+    .select({ name: helper.name, phone: helper.phone })
+    .from(helper)
+    .where(
+      and(
+        eq(helper.status, 'active'),
+        sql`'supervisor' = any(${helper.roles})`,
+        sql`${helper.id} <> ${people.id}`,
+        sql`(${people.regionCode} = ${helper.regionCode} or ${people.regionCode} like ${helper.regionCode} || '.%')`
+      )
+    )
+    .orderBy(asc(helper.id))
+    .limit(1)
+    .as('help')
+  const rows = await db
+    .select({
+      ...personColumns,
+      helpName: help.name,
+      helpPhone: help.phone,
+      unreachable: sql<boolean>`${channelIdentities.unreachableAt} is not null`,
+    })
+    .from(channelIdentities)
+    .innerJoin(people, eq(people.id, channelIdentities.personId))
+    .leftJoinLateral(help, sql`true`)
+    .where(
+      and(
+        eq(channelIdentities.channel, params.channel),
+        eq(channelIdentities.externalId, params.externalId)
+      )
+    )
+  const row = rows[0]
+  if (!row) return undefined
+  const { helpName, helpPhone, ...person } = row
+  return { ...person, help: helpName === null ? null : { name: helpName, phone: helpPhone } }
+}
+
 export type LinkIdentityParams = { personId: number; channel: ChannelName; externalId: string }
 
 /** What `linkIdentity` did: a new link, a link moved from another person, or nothing. */

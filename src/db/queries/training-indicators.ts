@@ -10,12 +10,17 @@
  *   and nobody recorded the participant).
  *
  * Counts are exact integers; `value` is rounded to one decimal (half up) and is `null` when the
- * denominator is 0. The figures are computed from a few hundred rows read once per call.
+ * denominator is 0. The figures are computed from a few thousand rows read once per call;
+ * `readTrainingIndicators` and `readTrainingIndicatorsByCohort` read them once for all four.
  * @module
  */
 import { and, eq, inArray, lte } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
-import { ONLINE_SALES_CHANNELS, type AttendanceStatus } from '../../domain/training.js'
+import {
+  ONLINE_SALES_CHANNELS,
+  type AttendanceStatus,
+  type ProgrammeSettings,
+} from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
   attendance,
@@ -135,6 +140,56 @@ function presentCount(enrollment: EnrollmentFacts): number {
   return enrollment.statuses.filter((status) => status === 'present' || status === 'late').length
 }
 
+/** Attendance rate of facts: present ÷ (enrolled × sessions held) × 100 (see `attendanceRate`). */
+function attendanceOf(facts: TrainingFacts): TrainingIndicator {
+  let present = 0
+  let possible = 0
+  for (const enrollment of facts.enrollments) {
+    present += presentCount(enrollment)
+    possible += facts.heldByCohort.get(enrollment.cohortId) ?? 0
+  }
+  return percent(present, possible)
+}
+
+/** Drop-out rate of facts (see `dropOutRate`). */
+function dropOutOf(facts: TrainingFacts): TrainingIndicator {
+  const dropOuts = facts.enrollments.filter((enrollment) => {
+    if (enrollment.status === 'withdrawn') return true
+    const latest = enrollment.statuses.slice(0, DROP_OUT_ABSENCES)
+    return (
+      latest.length === DROP_OUT_ABSENCES &&
+      latest.every((status) => status === null || status === 'absent')
+    )
+  }).length
+  return percent(dropOuts, facts.enrollments.length)
+}
+
+/** Completion rate of facts with the programme's threshold (see `completionRate`). */
+function completionOf(facts: TrainingFacts, settings: ProgrammeSettings): TrainingIndicator {
+  // Thousandths, so 0.8 × 5 compares as 800 × 5 = 4000 against present × 1000 without rounding.
+  const threshold = Math.round(settings.completionThreshold * 1000)
+  const completers = facts.enrollments.filter((enrollment) => {
+    const held = facts.heldByCohort.get(enrollment.cohortId) ?? 0
+    return (
+      enrollment.status !== 'withdrawn' &&
+      enrollment.kompeten !== false &&
+      held > 0 &&
+      presentCount(enrollment) * 1000 >= threshold * held
+    )
+  }).length
+  return percent(completers, facts.enrollments.length)
+}
+
+/** The four indicators of facts already read. */
+function indicatorsOf(facts: TrainingFacts, settings: ProgrammeSettings): TrainingIndicators {
+  return {
+    attendanceRate: attendanceOf(facts),
+    dropOutRate: dropOutOf(facts),
+    completionRate: completionOf(facts, settings),
+    targetAchievement: percent(facts.enrollments.length, settings.target),
+  }
+}
+
 export type AttendanceRateParams = TrainingIndicatorScope
 
 /**
@@ -147,14 +202,7 @@ export async function attendanceRate(
   db: DbOrTx,
   params: AttendanceRateParams
 ): Promise<TrainingIndicator> {
-  const facts = await loadFacts(db, params)
-  let present = 0
-  let possible = 0
-  for (const enrollment of facts.enrollments) {
-    present += presentCount(enrollment)
-    possible += facts.heldByCohort.get(enrollment.cohortId) ?? 0
-  }
-  return percent(present, possible)
+  return attendanceOf(await loadFacts(db, params))
 }
 
 export type DropOutRateParams = TrainingIndicatorScope
@@ -169,16 +217,7 @@ export async function dropOutRate(
   db: DbOrTx,
   params: DropOutRateParams
 ): Promise<TrainingIndicator> {
-  const facts = await loadFacts(db, params)
-  const dropOuts = facts.enrollments.filter((enrollment) => {
-    if (enrollment.status === 'withdrawn') return true
-    const latest = enrollment.statuses.slice(0, DROP_OUT_ABSENCES)
-    return (
-      latest.length === DROP_OUT_ABSENCES &&
-      latest.every((status) => status === null || status === 'absent')
-    )
-  }).length
-  return percent(dropOuts, facts.enrollments.length)
+  return dropOutOf(await loadFacts(db, params))
 }
 
 export type CompletionRateParams = TrainingIndicatorScope
@@ -195,19 +234,7 @@ export async function completionRate(
   params: CompletionRateParams
 ): Promise<TrainingIndicator> {
   const settings = await getProgrammeSettings(db, params.programmeId)
-  // Thousandths, so 0.8 × 5 compares as 800 × 5 = 4000 against present × 1000 without rounding.
-  const threshold = Math.round(settings.completionThreshold * 1000)
-  const facts = await loadFacts(db, params)
-  const completers = facts.enrollments.filter((enrollment) => {
-    const held = facts.heldByCohort.get(enrollment.cohortId) ?? 0
-    return (
-      enrollment.status !== 'withdrawn' &&
-      enrollment.kompeten !== false &&
-      held > 0 &&
-      presentCount(enrollment) * 1000 >= threshold * held
-    )
-  }).length
-  return percent(completers, facts.enrollments.length)
+  return completionOf(await loadFacts(db, params), settings)
 }
 
 export type TargetAchievementParams = TrainingIndicatorScope
@@ -238,17 +265,45 @@ export type TrainingIndicatorKey = (typeof TRAINING_INDICATOR_KEYS)[number]
 /** The four training indicators for one scope. */
 export type TrainingIndicators = Record<TrainingIndicatorKey, TrainingIndicator>
 
-/** Reads the four training indicators of a scope, one after another. */
+/**
+ * Reads the four training indicators of a scope: the programme's settings and the scope's facts
+ * once (four queries), then the four formulas on them.
+ */
 export async function readTrainingIndicators(
   db: DbOrTx,
   scope: TrainingIndicatorScope
 ): Promise<TrainingIndicators> {
-  return {
-    attendanceRate: await attendanceRate(db, scope),
-    dropOutRate: await dropOutRate(db, scope),
-    completionRate: await completionRate(db, scope),
-    targetAchievement: await targetAchievement(db, scope),
+  const settings = await getProgrammeSettings(db, scope.programmeId)
+  return indicatorsOf(await loadFacts(db, scope), settings)
+}
+
+/** The indicators of a scope and of each of its cohorts. */
+export type TrainingIndicatorsByCohort = {
+  total: TrainingIndicators
+  /** Per cohort id in scope (every cohort of the scope, with or without enrollments). */
+  cohorts: Map<number, TrainingIndicators & { enrolled: number }>
+}
+
+/**
+ * Reads the four training indicators of a scope and of each cohort in it from one read of the
+ * facts (the same figures as `readTrainingIndicators` with `cohortId`, for a page that lists
+ * every cohort). A cohort's target achievement divides by the whole programme's target.
+ */
+export async function readTrainingIndicatorsByCohort(
+  db: DbOrTx,
+  scope: TrainingIndicatorScope
+): Promise<TrainingIndicatorsByCohort> {
+  const settings = await getProgrammeSettings(db, scope.programmeId)
+  const facts = await loadFacts(db, scope)
+  const cohorts = new Map<number, TrainingIndicators & { enrolled: number }>()
+  for (const [cohortId, held] of facts.heldByCohort) {
+    const own: TrainingFacts = {
+      heldByCohort: new Map([[cohortId, held]]),
+      enrollments: facts.enrollments.filter((enrollment) => enrollment.cohortId === cohortId),
+    }
+    cohorts.set(cohortId, { ...indicatorsOf(own, settings), enrolled: own.enrollments.length })
   }
+  return { total: indicatorsOf(facts, settings), cohorts }
 }
 
 /** A graduate in scope with her latest answered follow-up wave (`null`: none answered yet). */

@@ -4,11 +4,13 @@
  * messages kept for `getMessage`, and the Baileys auth rows of one number.
  * @module
  */
-import { and, arrayContains, eq, inArray, lt, ne, or, sql } from 'drizzle-orm'
-import type { OutboundMessage } from '../../channels/types.js'
+import { and, arrayContains, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { OutboundChoice, OutboundMessage } from '../../channels/types.js'
 import type { Db, DbOrTx } from '../client.js'
 import {
   channelIdentities,
+  outbox,
   people,
   waAuth,
   waContacts,
@@ -189,7 +191,51 @@ export function createWhatsAppStore(db: Db, sessionId: string) {
         .returning({ id: waSentMessages.messageId })
       return rows.length
     },
+    lastUnpromptedChoices: (chatId: string) => findLastUnpromptedChoices(db, chatId),
   }
+}
+
+/** The part of a stored outbox message a numbered reply is read against. */
+const sentChoicesSchema = z.object({
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+})
+
+/** Sent rows looked at, newest queued first: a reminder may go out just after a later reply. */
+const RECENT_SENT_ROWS = 5
+
+/**
+ * The choices of the newest message sent to a WhatsApp chat, when it was unprompted (no
+ * conversation: a reminder, a request to review); else `undefined`.
+ */
+export async function findLastUnpromptedChoices(
+  db: DbOrTx,
+  chatId: string
+): Promise<OutboundChoice[] | undefined> {
+  const recent = await db
+    .select({
+      message: outbox.message,
+      conversationId: outbox.conversationId,
+      sentAt: outbox.sentAt,
+    })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, 'whatsapp'),
+        eq(outbox.recipientId, chatId),
+        inArray(outbox.status, ['sent', 'delivered', 'read'])
+      )
+    )
+    .orderBy(desc(outbox.id))
+    .limit(RECENT_SENT_ROWS)
+  const last = recent.reduce<(typeof recent)[number] | undefined>(
+    (newest, row) =>
+      !newest || (row.sentAt?.getTime() ?? 0) > (newest.sentAt?.getTime() ?? 0) ? row : newest,
+    undefined
+  )
+  if (!last || last.conversationId !== null) return undefined
+  const parsed = sentChoicesSchema.safeParse(last.message)
+  const choices = parsed.success ? parsed.data.choices : undefined
+  return choices && choices.length > 0 ? choices : undefined
 }
 
 /**

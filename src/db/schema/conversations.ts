@@ -15,7 +15,10 @@ export const channelEnumValues = ['simulator', 'telegram', 'whatsapp'] as const
 /**
  * Every inbound platform message, recorded in the same transaction that processes it. The unique
  * `(channel, external_id)` index is the dedupe (DESIGN P5): a retried webhook is processed once.
- * `kind` says what arrived (text, choice, photo...); message text is not stored here (P11).
+ * `kind` says what arrived (text, choice, photo...). `text` keeps what a person typed, for support
+ * and disputes, until the daily retention job redacts it (DOMAIN decision 9; never logged, P11);
+ * `text_redacted_at` says when it did. A message refused by the per-sender flood limit is recorded
+ * with `throttled_at` and no conversation.
  */
 export const inboundMessages = pgTable(
   'inbound_messages',
@@ -25,6 +28,10 @@ export const inboundMessages = pgTable(
     externalId: text('external_id').notNull(),
     senderId: text('sender_id').notNull(),
     kind: text('kind').notNull(),
+    text: text('text'),
+    textRedactedAt: timestamp('text_redacted_at', { withTimezone: true }),
+    /** Set when the sender's flood limit refused the message: recorded, not run (inbound gate). */
+    throttledAt: timestamp('throttled_at', { withTimezone: true }),
     conversationId: bigint('conversation_id', { mode: 'number' }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
@@ -32,6 +39,10 @@ export const inboundMessages = pgTable(
   (t) => [
     uniqueIndex('inbound_messages_channel_external_uq').on(t.channel, t.externalId),
     index('inbound_messages_processed_idx').on(t.processedAt),
+    // The retention job's work list: only rows that still hold text.
+    index('inbound_messages_text_received_idx')
+      .on(t.receivedAt)
+      .where(sql`${t.text} is not null`),
   ]
 )
 

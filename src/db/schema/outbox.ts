@@ -46,10 +46,17 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     /** The person a reminder, nudge or broadcast is for, so an opted-out person is skipped. */
     personId: bigint('person_id', { mode: 'number' }),
-    /** Why a `skipped` row was not sent (`opted_out`, `unreachable`). */
+    /** Why a `skipped` row was not sent (`opted_out`, `unreachable`, `cancelled`). */
     skipReason: text('skip_reason'),
     /** Parts of a long message already delivered, so a retry sends only the rest. */
     partsSent: integer('parts_sent').notNull().default(0),
+    /**
+     * How often the channel answered "too many requests" (429) for this row: such a retry costs
+     * no attempt, so this caps a chat that rate-limits forever.
+     */
+    rateLimits: integer('rate_limits').notNull().default(0),
+    /** When the first of those 429s came (the sender's clock). */
+    rateLimitedSince: timestamp('rate_limited_since', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
@@ -57,5 +64,7 @@ export const outbox = pgTable(
     index('outbox_claim_idx').on(t.channel, t.status, t.priority, t.notBefore),
     index('outbox_recipient_idx').on(t.channel, t.recipientId, t.id),
     index('outbox_inbound_idx').on(t.inboundId),
+    /** Status callbacks (WhatsApp Cloud API) find their row by the platform's message id. */
+    index('outbox_platform_message_idx').on(t.channel, t.platformMessageId),
   ]
 )

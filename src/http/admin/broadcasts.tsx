@@ -1,6 +1,6 @@
 /**
  * Siaran: compose a broadcast with a live count of its segment (the preview is a GET of the same
- * form, no script), send now or schedule, cancel a scheduled one, and watch progress bars of the
+ * form, no script), send now or schedule, cancel one not finished, and watch progress bars of the
  * recent ones (the page refreshes itself while one is sending). Everything goes through the
  * broadcast service (`src/broadcasts/service.ts`), which checks the author's region (DOMAIN
  * decision 4) and writes the audit log.
@@ -25,7 +25,7 @@ import {
 import { SEGMENT_CONDITIONS } from '../../domain/broadcasts.js'
 import { formatDateTime, formatNumber } from '../../i18n/format.js'
 import type { AdminContext, AdminDeps, AdminEnv, AdminText, Viewer } from './context.js'
-import { FilterSelect, KecamatanSelect } from './controls.js'
+import { DataTable, FilterSelect, KecamatanSelect } from './controls.js'
 import { CsrfField, type LayoutProps } from './layout.js'
 import { idSchema, kecamatanChoices, narrowScope, regionCodeSchema } from './view-helpers.js'
 import type { RegionDirectory } from '../../domain/regions.js'
@@ -174,61 +174,50 @@ export function BroadcastPage(props: BroadcastPageProps) {
       {props.items.length === 0 ? (
         <p class="muted">{t('broadcasts.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('broadcasts.when')}</th>
-                <th scope="col">{t('broadcasts.text')}</th>
-                <th scope="col">{t('broadcasts.status')}</th>
-                <th scope="col">{t('broadcasts.progress')}</th>
-                <th scope="col">
-                  <span class="muted">{t('broadcasts.cancel')}</span>
-                </th>
+        <DataTable
+          columns={[
+            t('broadcasts.when'),
+            t('broadcasts.text'),
+            t('broadcasts.status'),
+            t('broadcasts.progress'),
+            { label: t('broadcasts.cancel'), action: true },
+          ]}
+        >
+          {props.items.map((item) => {
+            const settled = item.sent + item.failed + item.skipped
+            const label = t('broadcasts.progressText', {
+              settled: formatNumber(settled),
+              recipients: formatNumber(item.recipients),
+              sent: formatNumber(item.sent),
+              failed: formatNumber(item.failed),
+              skipped: formatNumber(item.skipped),
+            })
+            return (
+              <tr id={`broadcast-${item.id}`}>
+                <td>{formatDateTime(item.at, props.timeZone)}</td>
+                <td>{item.text.length > 120 ? `${item.text.slice(0, 120)}…` : item.text}</td>
+                <td>{t(`broadcasts.statuses.${item.status}`)}</td>
+                <td>
+                  <progress value={settled} max={Math.max(item.recipients, 1)} aria-label={label}>
+                    {label}
+                  </progress>
+                  <br />
+                  <span class="muted">{label}</span>
+                </td>
+                <td>
+                  {(item.status === 'scheduled' || item.status === 'sending') && (
+                    <form method="post" action={`/admin/siaran/${item.id}/batal`}>
+                      <CsrfField viewer={viewer} />
+                      <button type="submit" class="secondary">
+                        {t('broadcasts.cancel')}
+                      </button>
+                    </form>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {props.items.map((item) => {
-                const settled = item.sent + item.failed + item.skipped
-                const label = t('broadcasts.progressText', {
-                  settled: formatNumber(settled),
-                  recipients: formatNumber(item.recipients),
-                  sent: formatNumber(item.sent),
-                  failed: formatNumber(item.failed),
-                  skipped: formatNumber(item.skipped),
-                })
-                return (
-                  <tr id={`broadcast-${item.id}`}>
-                    <td>{formatDateTime(item.at, props.timeZone)}</td>
-                    <td>{item.text.length > 120 ? `${item.text.slice(0, 120)}…` : item.text}</td>
-                    <td>{t(`broadcasts.statuses.${item.status}`)}</td>
-                    <td>
-                      <progress
-                        value={settled}
-                        max={Math.max(item.recipients, 1)}
-                        aria-label={label}
-                      >
-                        {label}
-                      </progress>
-                      <br />
-                      <span class="muted">{label}</span>
-                    </td>
-                    <td>
-                      {item.status === 'scheduled' && (
-                        <form method="post" action={`/admin/siaran/${item.id}/batal`}>
-                          <CsrfField viewer={viewer} />
-                          <button type="submit" class="secondary">
-                            {t('broadcasts.cancel')}
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+            )
+          })}
+        </DataTable>
       )}
     </>
   )
@@ -277,7 +266,11 @@ export function registerBroadcastPages(
   ) {
     const viewer = c.get('viewer')
     const items = await recentBroadcasts(deps, viewer)
-    const sending = items.some((item) => item.status === 'sending')
+    // A broadcast sent "now" stays scheduled until the next fires tick: refresh for it too.
+    const now = helpers.now()
+    const sending = items.some(
+      (item) => item.status === 'sending' || (item.status === 'scheduled' && item.at <= now)
+    )
     return helpers.page(
       c,
       {
@@ -285,6 +278,8 @@ export function registerBroadcastPages(
         current: 'siaran',
         notice: extra.notice,
         refresh: sending ? 10 : undefined,
+        // After sending, the browser sits on `…#broadcast-<id>`: reload the URL without it.
+        refreshUrl: `${c.req.path}${new URL(c.req.url).search}`,
         children: (
           <BroadcastPage
             t={t}
@@ -345,14 +340,18 @@ export function registerBroadcastPages(
     const at = form.waktu ? localInstant(form.waktu, deps.timeZone) : undefined
     if (at && at <= now) return render(c, form, { error: t('broadcasts.errors.past') }, 400)
     try {
-      const created = await createBroadcast(deps.db, {
-        author: authorOf(viewer),
-        segment: resolved.segment,
-        text: form.teks,
-        ...(at ? { at } : {}),
-        now,
-      })
-      deps.onQueued?.()
+      // A broadcast for now fans out in this transaction: it starts at once.
+      const created = await deps.db.transaction((tx) =>
+        createBroadcast(tx, {
+          author: authorOf(viewer),
+          segment: resolved.segment,
+          text: form.teks,
+          ...(at ? { at } : {}),
+          now,
+          fanOut: { i18n: deps.i18n },
+        })
+      )
+      if (created.status === 'sending') deps.onQueued?.()
       return c.redirect(
         `/admin/siaran?hasil=${at ? 'terjadwal' : 'terkirim'}#broadcast-${created.id}`,
         303

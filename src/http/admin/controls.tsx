@@ -81,3 +81,31 @@ export function ExportLinks(props: ExportLinksProps) {
     </p>
   )
 }
+
+/** A column heading: its text, right-aligned for numbers, or muted for a column of buttons. */
+export type Column = string | { label: string; num?: boolean; action?: boolean }
+
+/** A table that scrolls sideways on a phone, with one heading row; the rows are its children. */
+export function DataTable(props: { columns: Column[]; caption?: Child; children?: Child }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        {props.caption !== undefined && <caption class="muted">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((column) =>
+              typeof column === 'string' ? (
+                <th scope="col">{column}</th>
+              ) : (
+                <th scope="col" class={column.num ? 'num' : undefined}>
+                  {column.action ? <span class="muted">{column.label}</span> : column.label}
+                </th>
+              )
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  )
+}

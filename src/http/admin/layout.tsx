@@ -7,7 +7,8 @@ import type { Child } from 'hono/jsx'
 import { CSRF_FIELD } from './auth.js'
 import type { AdminText, Viewer } from './context.js'
 
-export type PageName = 'ringkasan' | 'kunjungan' | 'pelatihan' | 'orang' | 'siaran' | 'whatsapp'
+export type PageName =
+  'ringkasan' | 'kunjungan' | 'pelatihan' | 'orang' | 'siaran' | 'whatsapp' | 'token'
 
 const NAV: { name: PageName; href: string }[] = [
   { name: 'ringkasan', href: '/admin' },
@@ -28,6 +29,11 @@ export type LayoutProps = {
   notice?: string
   /** Reload the page after this many seconds (progress of a running broadcast; no script). */
   refresh?: number
+  /**
+   * The URL to reload (path and query). Needed when the page was reached with a `#fragment`:
+   * a refresh to the same URL with a fragment only scrolls, it does not reload.
+   */
+  refreshUrl?: string
   children?: Child
 }
 
@@ -42,7 +48,14 @@ export function Layout(props: LayoutProps) {
         <title>{`${props.title} · ${t('appName')}`}</title>
         <link rel="stylesheet" href="/admin/assets/admin.css" />
         {props.refresh !== undefined && (
-          <meta http-equiv="refresh" content={String(props.refresh)} />
+          <meta
+            http-equiv="refresh"
+            content={
+              props.refreshUrl === undefined
+                ? String(props.refresh)
+                : `${props.refresh}; url=${props.refreshUrl}`
+            }
+          />
         )}
       </head>
       <body>

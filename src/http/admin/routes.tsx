@@ -25,9 +25,8 @@ import { findAdminVisit, listAdminVisits, listScopeCadres } from '../../db/queri
 import { listPendingRegistrations } from '../../db/queries/people.js'
 import { listAllRegions } from '../../db/queries/regions.js'
 import {
-  attendanceRate,
-  completionRate,
-  dropOutRate,
+  type TrainingIndicatorsByCohort,
+  readTrainingIndicatorsByCohort,
 } from '../../db/queries/training-indicators.js'
 import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
 import { type RegionDirectory, buildRegionDirectory, regionName } from '../../domain/regions.js'
@@ -36,9 +35,12 @@ import { ImportFileError, decodeCsv } from '../../import/csv.js'
 import { importPeople } from '../../import/people.js'
 import type { ImportReport } from '../../import/report.js'
 import { CSRF_FIELD, createAuth, mayUseDashboard, sameSecret } from './auth.js'
+import { registerApiTokenPages } from './api-tokens.js'
 import { registerBroadcastPages } from './broadcasts.js'
 import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
+import { clientAddress, createLoginLimiter } from './login-limits.js'
+import { minutesUntil, secondsUntil } from '../../domain/login-limits.js'
 import { type AdminDeps, type AdminEnv, type Viewer, adminText } from './context.js'
 import { Layout, type LayoutProps } from './layout.js'
 import { LinkLoginPage, LoginPage } from './pages/login.js'
@@ -99,6 +101,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const t = adminText(deps.i18n)
   const auth = createAuth(deps)
+  const limiter = createLoginLimiter({ db: deps.db, now: auth.now })
   let directory: Promise<RegionDirectory> | undefined
   const regions = () =>
     (directory ??= listAllRegions(deps.db).then((rows) => buildRegionDirectory(rows)))
@@ -145,6 +148,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const viewer = c.get('viewer')
     const extraNav: LayoutProps['extraNav'] = [{ name: 'siaran', href: '/admin/siaran' }]
     if (deps.whatsapp && viewer.isAdmin) extraNav.push({ name: 'whatsapp', href: '/admin/wa' })
+    if (viewer.isAdmin) extraNav.push({ name: 'token', href: '/admin/token' })
     const html = (
       <Layout
         t={t}
@@ -177,13 +181,38 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     return c.html(`<!doctype html>${html}`, status)
   }
 
+  /** Too many failed logins: a 429 in Indonesian, with when to try again. */
+  function tooManyPage(c: Context, until: Date) {
+    const now = auth.now()
+    c.header('retry-after', String(secondsUntil(until, now)))
+    c.header('cache-control', 'no-store')
+    const html = (
+      <Layout t={t} title={t('login.tooManyTitle')}>
+        <div class="login">
+          <p class="error" role="alert">
+            {t('login.tooMany', { minutes: minutesUntil(until, now) })}
+          </p>
+          <p class="muted">{t('login.intro')}</p>
+        </div>
+      </Layout>
+    )
+    return c.html(`<!doctype html>${html}`, 429)
+  }
+
   app.get('/login', (c) => loginPage(c))
 
   app.post('/login', async (c) => {
     const body = await c.req.parseBody()
     const token = typeof body['token'] === 'string' ? body['token'] : ''
     if (deps.adminToken === undefined) return loginPage(c, t('login.noToken'), 403)
-    if (!sameSecret(token, deps.adminToken)) return loginPage(c, t('login.wrongToken'), 401)
+    // Blocked before the token is compared, so guesses past the limit learn nothing.
+    const address = clientAddress(c)
+    const blocked = await limiter.blockedUntil(address, 'admin_token')
+    if (blocked) return tooManyPage(c, blocked)
+    if (!sameSecret(token, deps.adminToken)) {
+      await limiter.failed(address, 'admin_token')
+      return loginPage(c, t('login.wrongToken'), 401)
+    }
     await auth.signIn(c, null)
     await recordAudit(deps.db, { actor: 'admin_token', action: 'admin_login', at: auth.now() })
     return c.redirect('/admin', 303)
@@ -201,9 +230,15 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
 
   app.post('/login/:token', async (c) => {
     const now = auth.now()
+    const address = clientAddress(c)
+    const blocked = await limiter.blockedUntil(address, 'link')
+    if (blocked) return tooManyPage(c, blocked)
     const used = await consumeLoginToken(deps.db, { token: c.req.param('token'), now })
     const person = used ? await findAdminPerson(deps.db, used.personId) : undefined
-    if (!used) return loginPage(c, t('login.linkInvalid'), 401)
+    if (!used) {
+      await limiter.failed(address, 'link')
+      return loginPage(c, t('login.linkInvalid'), 401)
+    }
     if (!person || !mayUseDashboard(person)) return loginPage(c, t('login.notAllowed'), 403)
     await auth.signIn(c, person.id)
     await recordAudit(deps.db, { actor: `person:${person.id}`, action: 'admin_login', at: now })
@@ -224,6 +259,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
 
   registerAdminExports(app, deps)
   registerBroadcastPages(app, deps, { t, now: auth.now, regions, page })
+  registerApiTokenPages(app, deps, { t, now: auth.now, regions, page })
   if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
 
   app.post('/logout', async (c) => {
@@ -374,24 +410,41 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   })
 
   // --- Pelatihan ---
-  async function cohortFigures(cohort: Awaited<ReturnType<typeof listAdminCohorts>>[number]) {
-    const scope = { programmeId: cohort.programmeId, cohortId: cohort.id, asOf: auth.now() }
-    const attendance = await attendanceRate(deps.db, scope)
-    const completion = await completionRate(deps.db, scope)
-    return {
-      cohort,
-      enrolled: completion.denominator,
-      attendance,
-      completion,
-      dropOut: await dropOutRate(deps.db, scope),
-    } satisfies CohortFigures
+  /** The figures of cohorts, from one read of the training facts per programme. */
+  async function cohortFigures(
+    cohorts: Awaited<ReturnType<typeof listAdminCohorts>>
+  ): Promise<CohortFigures[]> {
+    const asOf = auth.now()
+    const byProgramme = new Map<number, TrainingIndicatorsByCohort>()
+    const figures: CohortFigures[] = []
+    for (const cohort of cohorts) {
+      let programme = byProgramme.get(cohort.programmeId)
+      if (!programme) {
+        // A single cohort is read alone; a list reads the whole programme once.
+        const scope =
+          cohorts.length === 1
+            ? { programmeId: cohort.programmeId, cohortId: cohort.id, asOf }
+            : { programmeId: cohort.programmeId, asOf }
+        programme = await readTrainingIndicatorsByCohort(deps.db, scope)
+        byProgramme.set(cohort.programmeId, programme)
+      }
+      const own = programme.cohorts.get(cohort.id)
+      if (!own) continue
+      figures.push({
+        cohort,
+        enrolled: own.enrolled,
+        attendance: own.attendanceRate,
+        completion: own.completionRate,
+        dropOut: own.dropOutRate,
+      })
+    }
+    return figures
   }
 
   app.get('/pelatihan', async (c) => {
     const viewer = c.get('viewer')
     const cohorts = await listAdminCohorts(deps.db, { scope: viewer.scope })
-    const figures: CohortFigures[] = []
-    for (const cohort of cohorts) figures.push(await cohortFigures(cohort))
+    const figures = await cohortFigures(cohorts)
     return page(c, {
       title: t('training.title'),
       current: 'pelatihan',
@@ -422,7 +475,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
         <CohortGridPage
           t={t}
           grid={grid}
-          figures={await cohortFigures(grid.cohort)}
+          figures={(await cohortFigures([grid.cohort]))[0]!}
           timeZone={deps.timeZone}
           now={auth.now()}
           exportLinks={exportLinks(

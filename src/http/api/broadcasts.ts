@@ -1,14 +1,16 @@
 /**
  * Announcements from other agencies' systems (DESIGN "Contracts"): `POST /broadcasts` stores a
  * broadcast to a segment through the broadcast service (which audit-logs it and plans its
- * sending), `GET /broadcasts/:id` follows its progress, `GET /broadcasts` lists them with the
- * usual paging. Ids are strings in the contract.
+ * sending, or for now starts it), `GET /broadcasts/:id` follows its progress,
+ * `POST /broadcasts/:id/cancel` stops it, `GET /broadcasts` lists them with the usual paging.
+ * Ids are strings in the contract.
  * @module
  */
 import { z } from 'zod'
 import {
   BroadcastForbiddenError,
   broadcastTextSchema,
+  cancelBroadcast,
   createBroadcast,
   getBroadcastStatus,
   listBroadcasts,
@@ -93,10 +95,14 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
       path: '/broadcasts',
       tag: 'broadcasts',
       summary: 'Announce a message to a segment, now or at a given time',
+      description:
+        'A token limited to a kecamatan reaches only people there; a segment region outside it is refused with 403.',
+      scope: 'broadcasts:write',
       body: createBroadcastBodySchema,
       responses: {
         201: {
-          description: 'Stored and planned; follow it with GET /broadcasts/{id}.',
+          description:
+            'Stored: planned for its time (`scheduled`), or for now already queued (`sending`). Follow it with GET /broadcasts/{id}.',
           schema: z.object({
             id: z.string(),
             recipients: z.number().int(),
@@ -104,20 +110,30 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
           }),
         },
         403: {
-          description: 'The segment lies outside what the API may reach.',
+          description:
+            "The token lacks broadcasts:write, or the segment region lies outside the token's region.",
           schema: errorSchema,
         },
       },
     },
-    async (c, { body }) => {
+    async (c, { body, caller }) => {
       try {
-        const created = await createBroadcast(deps.db, {
-          author: { source: 'api' },
-          segment: body.segment,
-          text: body.text,
-          ...(body.at !== undefined ? { at: new Date(body.at) } : {}),
-          now: clock(),
-        })
+        // A broadcast for now fans out in this transaction: it starts at once.
+        const created = await deps.db.transaction((tx) =>
+          createBroadcast(tx, {
+            author: {
+              source: 'api',
+              actor: caller.actor,
+              regionPrefix: caller.scope.regionPrefix,
+            },
+            segment: body.segment,
+            text: body.text,
+            ...(body.at !== undefined ? { at: new Date(body.at) } : {}),
+            now: clock(),
+            fanOut: { i18n: deps.i18n },
+          })
+        )
+        if (created.status === 'sending') deps.onQueued?.()
         return c.json(
           { id: String(created.id), recipients: created.recipients, status: created.status },
           201
@@ -137,16 +153,62 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
       path: '/broadcasts/:id',
       tag: 'broadcasts',
       summary: 'Progress of a broadcast: recipients, sent, failed, skipped',
+      scope: 'broadcasts:read',
       params: idParamsSchema,
       responses: {
         200: { description: 'Where the broadcast stands.', schema: statusSchema },
-        404: { description: 'No broadcast has this id.', schema: errorSchema },
+        404: {
+          description: "No broadcast has this id within the token's region.",
+          schema: errorSchema,
+        },
       },
     },
-    async (c, { params }) => {
-      const report = await getBroadcastStatus(deps.db, params.id)
+    async (c, { params, caller }) => {
+      const report = await getBroadcastStatus(deps.db, params.id, caller.scope.regionPrefix)
       if (!report) return c.json({ error: 'not_found', message: 'No broadcast has this id.' }, 404)
       return c.json(statusJson(report))
+    }
+  )
+
+  registry.add(
+    {
+      method: 'post',
+      path: '/broadcasts/:id/cancel',
+      tag: 'broadcasts',
+      summary: 'Cancel a broadcast that has not finished',
+      description:
+        'A scheduled broadcast is never sent. Of one being sent, the messages still queued are dropped (counted as skipped); those already handed to a channel go out. Cancelling a cancelled broadcast again answers the same.',
+      scope: 'broadcasts:write',
+      params: idParamsSchema,
+      responses: {
+        200: { description: 'Cancelled: where the broadcast stands now.', schema: statusSchema },
+        404: {
+          description: "No broadcast has this id within the token's region.",
+          schema: errorSchema,
+        },
+        409: { description: 'The broadcast has finished: nothing to cancel.', schema: errorSchema },
+      },
+    },
+    async (c, { params, caller }) => {
+      const author = {
+        source: 'api' as const,
+        actor: caller.actor,
+        regionPrefix: caller.scope.regionPrefix,
+      }
+      const result = await deps.db.transaction((tx) =>
+        cancelBroadcast(tx, params.id, author, clock())
+      )
+      if (result === 'not_found') {
+        return c.json({ error: 'not_found', message: 'No broadcast has this id.' }, 404)
+      }
+      if (result === 'too_late') {
+        return c.json(
+          { error: 'already_finished', message: 'The broadcast has finished; nothing to cancel.' },
+          409
+        )
+      }
+      const report = await getBroadcastStatus(deps.db, params.id)
+      return c.json(statusJson(report!))
     }
   )
 
@@ -156,14 +218,17 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
       path: '/broadcasts',
       tag: 'lists',
       summary: 'Broadcasts, oldest first, with their progress',
+      description: "Only those reaching within the token's region.",
+      scope: 'broadcasts:read',
       query: broadcastsQuerySchema,
       responses: {
         200: { description: 'One page of broadcasts.', schema: pageSchema(listItemSchema) },
       },
     },
-    async (c, { query }) => {
+    async (c, { query, caller }) => {
       const page = await listBroadcasts(deps.db, {
         limit: query.limit,
+        regionPrefix: caller.scope.regionPrefix,
         ...(query.cursor !== undefined ? { afterId: query.cursor } : {}),
         ...(query.since !== undefined ? { since: query.since } : {}),
       })

@@ -4,33 +4,31 @@
  */
 import type { Db } from '../../db/client.js'
 import { recordAudit } from '../../db/queries/admin.js'
-import type { ListingScope } from '../../db/queries/listings.js'
-import { KABUPATEN_CODE } from '../../domain/people.js'
 import type { I18n } from '../../i18n/index.js'
+import type { ApiCaller } from './auth.js'
 
 export type ApiDeps = {
   db: Db
-  /** `ADMIN_TOKEN`; undefined keeps the API closed. */
+  /** `ADMIN_TOKEN`; undefined leaves only the tokens issued in the dashboard. */
   adminToken?: string
   /** `TZ_NAME`: month boundaries and the instants written in exports. */
   timeZone: string
   /** Column headers and indicator labels (`locales/id/api.json`). */
   i18n: I18n
   clock?: () => Date
+  /** Called after a commit that queued messages (a broadcast for now): wakes the sender. */
+  onQueued?: () => void
 }
-
-/** Who the audit log names for requests made with the admin token. */
-export const API_ACTOR = 'api:admin_token'
-
-/** The admin token reaches the whole kabupaten. */
-export const API_SCOPE: ListingScope = { regionPrefix: KABUPATEN_CODE }
 
 export type AuditEntry = { action: string; subject: string; detail?: Record<string, unknown> }
 
-/** Writes one audit row for the API actor (DOMAIN decision 9) at the injected time. */
-export async function auditApi(deps: ApiDeps, entry: AuditEntry): Promise<void> {
+/**
+ * Writes one audit row (DOMAIN decision 9) at the injected time, naming the caller:
+ * `api:admin_token`, or `api:token:<id>` for an issued token.
+ */
+export async function auditApi(deps: ApiDeps, caller: ApiCaller, entry: AuditEntry): Promise<void> {
   const now = deps.clock?.() ?? new Date()
-  await recordAudit(deps.db, { actor: API_ACTOR, ...entry, at: now })
+  await recordAudit(deps.db, { actor: caller.actor, ...entry, at: now })
 }
 
 /** The filters of a request as audit detail: what was asked, never a row. */

@@ -13,7 +13,7 @@ import {
   visitColumns,
 } from '../../export/datasets.js'
 import { DOWNLOAD_FORMATS, download } from '../download.js'
-import { API_SCOPE, type ApiDeps, auditApi, auditFilters } from './deps.js'
+import { type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { readIndicators } from './indicators.js'
 import type { ApiRegistry } from './registry.js'
 import {
@@ -44,12 +44,13 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
         path: `/exports/visits.${format}`,
         tag: 'exports',
         summary: `Visits as ${format.toUpperCase()}, streamed; audit-logged`,
+        scope: 'exports:read',
         query: visitsExportQuerySchema,
         responses: { 200: file },
       },
-      async (c, { query }) => {
+      async (c, { query, caller }) => {
         const { sep, cadre, ...filters } = query
-        await auditApi(deps, {
+        await auditApi(deps, caller, {
           action: 'export',
           subject: `visits.${format}`,
           detail: auditFilters(query),
@@ -61,7 +62,7 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           separator: sep,
           timeZone: deps.timeZone,
           columns: visitColumns(header),
-          rows: iterateVisitRows(deps.db, { ...filters, cadreId: cadre, scope: API_SCOPE }),
+          rows: iterateVisitRows(deps.db, { ...filters, cadreId: cadre, scope: caller.scope }),
         })
       }
     )
@@ -74,12 +75,13 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
         summary: `The attendance sheet (daftar hadir order) as ${format.toUpperCase()}; audit-logged`,
         description:
           'Every enrolled participant at every session that is not cancelled, by cohort, session date and name, with what was recorded (empty: nothing yet).',
+        scope: 'exports:read',
         query: attendanceExportQuerySchema,
         responses: { 200: file },
       },
-      async (c, { query }) => {
+      async (c, { query, caller }) => {
         const { sep, ...filters } = query
-        await auditApi(deps, {
+        await auditApi(deps, caller, {
           action: 'export',
           subject: `attendance.${format}`,
           detail: auditFilters(query),
@@ -91,7 +93,7 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           separator: sep,
           timeZone: deps.timeZone,
           columns: daftarHadirColumns(header),
-          rows: iterateDaftarHadirRows(deps.db, { ...filters, scope: API_SCOPE }),
+          rows: iterateDaftarHadirRows(deps.db, { ...filters, scope: caller.scope }),
         })
       }
     )
@@ -102,13 +104,14 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
         path: `/exports/indicators.${format}`,
         tag: 'exports',
         summary: `The indicators of a month and region as ${format.toUpperCase()}; audit-logged`,
+        scope: 'exports:read',
         query: indicatorsExportQuerySchema,
         responses: { 200: file },
       },
-      async (c, { query }) => {
-        const result = await readIndicators(c, deps, query)
+      async (c, { query, caller }) => {
+        const result = await readIndicators(c, deps, caller, query)
         if (result instanceof Response) return result
-        await auditApi(deps, {
+        await auditApi(deps, caller, {
           action: 'export',
           subject: `indicators.${format}`,
           detail: auditFilters(query),

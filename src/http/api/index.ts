@@ -1,11 +1,11 @@
 /**
  * `/api/v1` (DESIGN "Contracts"): lists with cursor paging, indicators, broadcasts and exports,
- * all behind the admin bearer token, and the OpenAPI document generated from the routes' zod
- * schemas. Mounted beside the simulator's routes, which keep their own token rule.
+ * each behind a bearer token with the route's scope (`ADMIN_TOKEN`, or a token issued in the
+ * dashboard), and the OpenAPI document generated from the routes' zod schemas. Mounted beside the simulator's routes, which keep their own token rule.
  * @module
  */
 import { Hono } from 'hono'
-import { adminTokenAuth } from './auth.js'
+import { apiTokenAuth } from './auth.js'
 import { registerBroadcastRoutes } from './broadcasts.js'
 import type { ApiDeps } from './deps.js'
 import { registerExportRoutes } from './exports.js'
@@ -18,7 +18,7 @@ export type { ApiDeps } from './deps.js'
 /** The API's routes, to mount at `/api/v1`. */
 export function apiRoutes(deps: ApiDeps): Hono {
   const app = new Hono()
-  const registry = createApiRegistry(app, adminTokenAuth(deps.adminToken))
+  const registry = createApiRegistry(app, apiTokenAuth(deps))
   registerListRoutes(registry, deps)
   registerIndicatorRoutes(registry, deps)
   registerBroadcastRoutes(registry, deps)

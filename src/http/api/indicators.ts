@@ -7,8 +7,10 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { type IndicatorRow, findRegion, listIndicatorRows } from '../../db/queries/listings.js'
+import { coversRegion } from '../../domain/people.js'
 import type { I18n } from '../../i18n/index.js'
-import { API_SCOPE, type ApiDeps } from './deps.js'
+import type { ApiCaller } from './auth.js'
+import type { ApiDeps } from './deps.js'
 import { type ApiRegistry, errorSchema } from './registry.js'
 import type { indicatorSchema } from './schemas.js'
 import { indicatorsQuerySchema, indicatorsResponseSchema } from './schemas.js'
@@ -33,15 +35,31 @@ export function labelIndicators(i18n: I18n, rows: IndicatorRow[]): LabelledIndic
   }))
 }
 
-/** The indicators of a query, or the 400 answer for a region code nobody knows. */
+/**
+ * The indicators of a query within the caller's region, or the error answer: 400 for a region
+ * code nobody knows, 403 for one outside the caller's region. A region covering the caller's
+ * (the default `35.07` for a kecamatan token) narrows to the caller's region.
+ */
 export async function readIndicators(
   c: Context,
   deps: ApiDeps,
+  caller: ApiCaller,
   query: { period: string; region: string }
 ): Promise<
   { region: { code: string; level: string; name: string }; rows: LabelledIndicator[] } | Response
 > {
-  const region = await findRegion(deps.db, query.region)
+  const own = caller.scope.regionPrefix
+  const asked = coversRegion(query.region, own) ? own : query.region
+  if (!coversRegion(own, asked)) {
+    return c.json(
+      {
+        error: 'forbidden',
+        message: `region: ${query.region} lies outside this token's region ${own}`,
+      },
+      403
+    )
+  }
+  const region = await findRegion(deps.db, asked)
   if (!region) {
     return c.json(
       {
@@ -53,7 +71,7 @@ export async function readIndicators(
     )
   }
   const rows = await listIndicatorRows(deps.db, {
-    scope: API_SCOPE,
+    scope: caller.scope,
     period: query.period,
     region: region.code,
     now: deps.clock?.() ?? new Date(),
@@ -71,14 +89,20 @@ export function registerIndicatorRoutes(registry: ApiRegistry, deps: ApiDeps): v
       summary: 'The programme indicators of a month and region, with their formulas',
       description:
         'Home-visit indicators for any region; training indicators per programme for the kabupaten or a kecamatan, counting the sessions held by the end of the month.',
+      scope: 'indicators:read',
       query: indicatorsQuerySchema,
       responses: {
         200: { description: 'The indicators.', schema: indicatorsResponseSchema },
         400: { description: 'Invalid period or unknown region.', schema: errorSchema },
+        403: {
+          description:
+            "The token lacks indicators:read, or the region lies outside the token's region.",
+          schema: errorSchema,
+        },
       },
     },
-    async (c, { query }) => {
-      const result = await readIndicators(c, deps, query)
+    async (c, { query, caller }) => {
+      const result = await readIndicators(c, deps, caller, query)
       if (result instanceof Response) return result
       return c.json({ period: query.period, region: result.region, data: result.rows })
     }

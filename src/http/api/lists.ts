@@ -6,7 +6,8 @@
  */
 import type { Context } from 'hono'
 import { listAttendanceRows, listPeopleRows, listVisitRows } from '../../db/queries/listings.js'
-import { API_SCOPE, type ApiDeps, auditApi, auditFilters } from './deps.js'
+import type { ApiCaller } from './auth.js'
+import { type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { encodeCursor } from './cursor.js'
 import type { ApiRegistry } from './registry.js'
 import {
@@ -27,11 +28,12 @@ import {
 async function auditedPage<T extends object>(
   c: Context,
   deps: ApiDeps,
+  caller: ApiCaller,
   list: string,
   query: Record<string, unknown>,
   page: { rows: T[]; nextAfterId: number | null }
 ): Promise<Response> {
-  await auditApi(deps, {
+  await auditApi(deps, caller, {
     action: 'api_read',
     subject: list,
     detail: { ...auditFilters(query), rows: page.rows.length },
@@ -51,20 +53,21 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       summary: 'Home visits, oldest first, with Kemendagri codes, programme code and period',
       description:
         'Keys instead of names: `cadreId` is the person key, `familyId` the family key. Each page read is audit-logged.',
+      scope: 'visits:read',
       query: visitsQuerySchema,
       responses: {
         200: { description: 'One page of visits.', schema: pageSchema(visitRowSchema) },
       },
     },
-    async (c, { query }) => {
+    async (c, { query, caller }) => {
       const { cursor, cadre, ...filters } = query
       const page = await listVisitRows(deps.db, {
         ...filters,
         cadreId: cadre,
         afterId: cursor,
-        scope: API_SCOPE,
+        scope: caller.scope,
       })
-      return auditedPage(c, deps, 'visits', query, page)
+      return auditedPage(c, deps, caller, 'visits', query, page)
     }
   )
 
@@ -76,6 +79,7 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       summary: 'Training attendance records, oldest first, with programme and cohort codes',
       description:
         'One row per recorded check-in, izin or absence. A kecamatan `region` selects cohorts; a desa selects participants living there. Each page read is audit-logged.',
+      scope: 'attendance:read',
       query: attendanceQuerySchema,
       responses: {
         200: {
@@ -84,14 +88,14 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
         },
       },
     },
-    async (c, { query }) => {
+    async (c, { query, caller }) => {
       const { cursor, ...filters } = query
       const page = await listAttendanceRows(deps.db, {
         ...filters,
         afterId: cursor,
-        scope: API_SCOPE,
+        scope: caller.scope,
       })
-      return auditedPage(c, deps, 'attendance', query, page)
+      return auditedPage(c, deps, caller, 'attendance', query, page)
     }
   )
 
@@ -103,15 +107,20 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       summary: 'People (roster), oldest first: key, name, roles and region; no phone numbers',
       description:
         '`since` selects people created or changed since then. Each page read is audit-logged.',
+      scope: 'people:read',
       query: peopleQuerySchema,
       responses: {
         200: { description: 'One page of people.', schema: pageSchema(personRowSchema) },
       },
     },
-    async (c, { query }) => {
+    async (c, { query, caller }) => {
       const { cursor, ...filters } = query
-      const page = await listPeopleRows(deps.db, { ...filters, afterId: cursor, scope: API_SCOPE })
-      return auditedPage(c, deps, 'people', query, page)
+      const page = await listPeopleRows(deps.db, {
+        ...filters,
+        afterId: cursor,
+        scope: caller.scope,
+      })
+      return auditedPage(c, deps, caller, 'people', query, page)
     }
   )
 }

@@ -7,6 +7,8 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
+import { API_SCOPES, type ApiScope } from '../../domain/api-tokens.js'
+import { type ApiCaller, requireScope } from './auth.js'
 
 /** One response a route may give. */
 export type ResponseSpec = {
@@ -32,12 +34,12 @@ export type RouteSpec<
   params?: P
   body?: B
   responses: Record<number, ResponseSpec>
-  /** Reachable without the bearer token (the OpenAPI document only). */
-  public?: boolean
+  /** The token scope the route needs (403 without it). */
+  scope: ApiScope
 }
 
-/** What a handler receives: its validated input. */
-export type RouteInput<Q, P, B> = { query: Q; params: P; body: B }
+/** What a handler receives: its validated input and who is calling. */
+export type RouteInput<Q, P, B> = { query: Q; params: P; body: B; caller: ApiCaller }
 
 /** The JSON every refused input gets: a code, a readable message and the issues by field. */
 export const errorSchema = z.object({
@@ -82,8 +84,8 @@ export type ApiRegistry = {
 }
 
 /**
- * A registry that adds routes to `app`, guarding each non-public one with `auth` (per route, so
- * other apps mounted under the same prefix, like the simulator, keep their own rule).
+ * A registry that adds routes to `app`, guarding each with `auth` and then its scope (per route,
+ * so other apps mounted under the same prefix, like the simulator, keep their own rule).
  */
 export function createApiRegistry(app: Hono, auth: MiddlewareHandler): ApiRegistry {
   const specs: AnySpec[] = []
@@ -111,10 +113,16 @@ export function createApiRegistry(app: Hono, auth: MiddlewareHandler): ApiRegist
           query: query?.data,
           params: params?.data,
           body: body?.data,
+          caller: c.get('apiCaller'),
         } as RouteInput<never, never, never>)
       }
-      const handlers = spec.public ? [validateAndHandle] : [auth, validateAndHandle]
-      app.on(spec.method.toUpperCase(), [spec.path], ...handlers)
+      app.on(
+        spec.method.toUpperCase(),
+        [spec.path],
+        auth,
+        requireScope(spec.scope),
+        validateAndHandle
+      )
     },
     openApi(info) {
       return buildOpenApi(specs, info)
@@ -123,6 +131,8 @@ export function createApiRegistry(app: Hono, auth: MiddlewareHandler): ApiRegist
 }
 
 const INVALID_JSON = Symbol('invalid json')
+
+const API_SCOPE_LIST = API_SCOPES.join(', ')
 
 /** A zod schema as a JSON Schema fragment for the document (no `$schema` key). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -165,11 +175,14 @@ function buildOpenApi(
           : undefined
       responses[status] = { description: response.description, ...(content ? { content } : {}) }
     }
-    if (!spec.public) {
-      responses['401'] = {
-        description: 'No or a wrong bearer token, or the API is closed (no ADMIN_TOKEN).',
-        content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
-      }
+    responses['401'] = {
+      description:
+        'No bearer token, or an unknown, revoked or expired one (without ADMIN_TOKEN and issued tokens the API is closed).',
+      content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
+    }
+    responses['403'] ??= {
+      description: `The token lacks the scope ${spec.scope}, or asks outside its region.`,
+      content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
     }
     if (spec.query || spec.params || spec.body) {
       responses['400'] = {
@@ -177,9 +190,11 @@ function buildOpenApi(
         content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
       }
     }
+    const scopeLine = `Requires the token scope \`${spec.scope}\`.`
     ;(paths[path] ??= {})[spec.method] = {
       summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
+      description: spec.description ? `${spec.description}\n\n${scopeLine}` : scopeLine,
+      'x-required-scope': spec.scope,
       tags: [spec.tag],
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
       ...(spec.body
@@ -191,20 +206,25 @@ function buildOpenApi(
           }
         : {}),
       responses,
-      ...(spec.public ? { security: [] } : {}),
+      security: [{ apiToken: [spec.scope] }, { adminToken: [] }],
     }
   }
   return {
     openapi: '3.1.0',
     info,
     servers: [{ url: '/api/v1' }],
-    security: [{ adminToken: [] }],
+    security: [{ apiToken: [] }, { adminToken: [] }],
     components: {
       securitySchemes: {
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `A token issued in the dashboard (Token API), with the scopes ${API_SCOPE_LIST} and a region (the kabupaten or one kecamatan) it reads. Each operation names the scope it needs; a token without it gets 403.`,
+        },
         adminToken: {
           type: 'http',
           scheme: 'bearer',
-          description: "The server's ADMIN_TOKEN. Without one configured the API is closed.",
+          description: "The server's ADMIN_TOKEN: every scope, the whole kabupaten.",
         },
       },
     },

@@ -9,7 +9,7 @@ import { ROLES } from '../../../domain/people.js'
 import type { ImportReport } from '../../../import/report.js'
 import { formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText, Viewer } from '../context.js'
-import { FilterSelect } from '../controls.js'
+import { DataTable, FilterSelect } from '../controls.js'
 import { CsrfField } from '../layout.js'
 import { filterQuery } from '../view-helpers.js'
 
@@ -35,41 +35,31 @@ export function PeoplePage(props: PeoplePageProps) {
       {props.pending.length === 0 ? (
         <p class="muted">{t('people.pendingEmpty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('people.name')}</th>
-                <th scope="col">{t('people.region')}</th>
-                <th scope="col">{t('visits.date')}</th>
-                <th scope="col">{t('people.decision')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.pending.map((p) => (
-                <tr>
-                  <td>{p.name}</td>
-                  <td>
-                    {p.regionName}
-                    {p.parentRegionName ? `, ${p.parentRegionName}` : ''}
-                  </td>
-                  <td>{formatShortDate(p.createdAt)}</td>
-                  <td>
-                    <form method="post" action={`/admin/orang/${p.id}/keputusan`} class="actions">
-                      <CsrfField viewer={viewer} />
-                      <button type="submit" name="keputusan" value="setujui">
-                        {t('people.approve')}
-                      </button>
-                      <button type="submit" name="keputusan" value="tolak" class="secondary">
-                        {t('people.reject')}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[t('people.name'), t('people.region'), t('visits.date'), t('people.decision')]}
+        >
+          {props.pending.map((p) => (
+            <tr>
+              <td>{p.name}</td>
+              <td>
+                {p.regionName}
+                {p.parentRegionName ? `, ${p.parentRegionName}` : ''}
+              </td>
+              <td>{formatShortDate(p.createdAt)}</td>
+              <td>
+                <form method="post" action={`/admin/orang/${p.id}/keputusan`} class="actions">
+                  <CsrfField viewer={viewer} />
+                  <button type="submit" name="keputusan" value="setujui">
+                    {t('people.approve')}
+                  </button>
+                  <button type="submit" name="keputusan" value="tolak" class="secondary">
+                    {t('people.reject')}
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {viewer.isAdmin && (
@@ -126,35 +116,30 @@ export function PeoplePage(props: PeoplePageProps) {
       {props.rows.length === 0 ? (
         <p>{t('people.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('people.name')}</th>
-                <th scope="col">{t('people.roles')}</th>
-                <th scope="col">{t('people.region')}</th>
-                <th scope="col">{t('people.status')}</th>
-                <th scope="col">{t('people.phone')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((p) => (
-                <tr>
-                  <td>{p.name}</td>
-                  <td>{p.roles.map((role) => t(`people.role.${role}`)).join(', ')}</td>
-                  <td>
-                    {p.regionName} <span class="muted">({p.regionCode})</span>
-                  </td>
-                  <td>
-                    {t(`people.personStatus.${p.status}`)}
-                    {p.optedOut && <span class="badge">{t('people.optedOut')}</span>}
-                  </td>
-                  <td>{p.hasPhone ? t('people.hasPhone') : t('people.noPhone')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            t('people.name'),
+            t('people.roles'),
+            t('people.region'),
+            t('people.status'),
+            t('people.phone'),
+          ]}
+        >
+          {props.rows.map((p) => (
+            <tr>
+              <td>{p.name}</td>
+              <td>{p.roles.map((role) => t(`people.role.${role}`)).join(', ')}</td>
+              <td>
+                {p.regionName} <span class="muted">({p.regionCode})</span>
+              </td>
+              <td>
+                {t(`people.personStatus.${p.status}`)}
+                {p.optedOut && <span class="badge">{t('people.optedOut')}</span>}
+              </td>
+              <td>{p.hasPhone ? t('people.hasPhone') : t('people.noPhone')}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav class="pager" aria-label={t('paging.label')}>
         {props.paged && <a href={`/admin/orang${filterQuery(filters)}`}>{t('paging.first')}</a>}
@@ -181,30 +166,23 @@ function ImportReportTable(props: { t: AdminText; report: ImportReport }) {
           rejected: formatNumber(report.rejected),
         })}
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                {t('people.line')}
-              </th>
-              <th scope="col">{t('people.name')}</th>
-              <th scope="col">{t('people.outcome')}</th>
-              <th scope="col">{t('people.reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rows.map((row) => (
-              <tr>
-                <td class="num">{row.line}</td>
-                <td>{row.name ?? '–'}</td>
-                <td>{t(`people.rowStatus.${row.status}`)}</td>
-                <td>{row.reason ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          { label: t('people.line'), num: true },
+          t('people.name'),
+          t('people.outcome'),
+          t('people.reason'),
+        ]}
+      >
+        {report.rows.map((row) => (
+          <tr>
+            <td class="num">{row.line}</td>
+            <td>{row.name ?? '–'}</td>
+            <td>{t(`people.rowStatus.${row.status}`)}</td>
+            <td>{row.reason ?? ''}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   )
 }

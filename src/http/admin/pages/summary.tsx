@@ -1,20 +1,27 @@
 /**
  * Ringkasan: the DOMAIN decision 13 indicators for a month and a region within the viewer's
- * scope, each with its formula, and three charts (visits per week, attendance per cohort,
- * active-cadre rate per kecamatan). Figures come from the indicator queries, never recomputed.
+ * scope, each with its formula, three charts (visits per week, attendance per cohort,
+ * active-cadre rate per kecamatan) and a schematic map of visits per kecamatan. Figures come
+ * from the indicator queries, never recomputed; the training facts are read once per programme.
  * @module
  */
 import type { Db } from '../../../db/client.js'
-import { activeCadreRate, readVisitIndicators } from '../../../db/queries/indicators.js'
+import {
+  activeCadreRate,
+  activeCadreRateByKecamatan,
+  countVisitsByKecamatan,
+  readVisitIndicators,
+} from '../../../db/queries/indicators.js'
 import { endOfPeriod } from '../../../db/queries/listings.js'
 import { countVisitsByWeek } from '../../../db/queries/admin-visits.js'
 import { listAdminCohorts } from '../../../db/queries/admin-training.js'
-import { attendanceRate, readTrainingIndicators } from '../../../db/queries/training-indicators.js'
+import { readTrainingIndicatorsByCohort } from '../../../db/queries/training-indicators.js'
 import { ensureDefaultProgramme } from '../../../db/queries/training.js'
-import { KABUPATEN_CODE } from '../../../domain/people.js'
+import { KABUPATEN_CODE, coversRegion } from '../../../domain/people.js'
 import type { RegionDirectory } from '../../../domain/regions.js'
 import { formatNumber } from '../../../i18n/format.js'
 import { BarChart, type Bar } from '../charts.js'
+import { KecamatanMap, type MapArea } from '../kecamatan-map.js'
 import type { AdminText, Viewer } from '../context.js'
 import { KecamatanSelect } from '../controls.js'
 import { formatValue, kecamatanChoices, monthName, nameOf, recentMonths } from '../view-helpers.js'
@@ -38,6 +45,8 @@ export type SummaryData = {
   weeks: Bar[]
   cohorts: Bar[]
   cadres: Bar[]
+  /** Visits of the month per kecamatan (`value` null: outside the region shown). */
+  map: MapArea[]
 }
 
 export type LoadSummaryParams = {
@@ -115,7 +124,11 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
       asOf,
       ...(region === KABUPATEN_CODE ? {} : { kecamatanCode: region }),
     }
-    const figures = await readTrainingIndicators(db, trainingScope)
+    // One read of the training facts per programme gives the cards and every cohort's bar.
+    const byProgramme = new Map([
+      [programmeId, await readTrainingIndicatorsByCohort(db, trainingScope)],
+    ])
+    const figures = byProgramme.get(programmeId)!.total
     trainingCards = SUMMARY_TRAINING_CARDS.map((id) => ({
       id,
       value: percent(figures[id].value),
@@ -125,12 +138,16 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
       scope: { regionPrefix: region },
     })
     for (const cohort of cohorts) {
-      const rate = await attendanceRate(db, {
-        programmeId: cohort.programmeId,
-        cohortId: cohort.id,
-        asOf,
-      })
-      if (rate.value !== null) {
+      let programme = byProgramme.get(cohort.programmeId)
+      if (!programme) {
+        programme = await readTrainingIndicatorsByCohort(db, {
+          ...trainingScope,
+          programmeId: cohort.programmeId,
+        })
+        byProgramme.set(cohort.programmeId, programme)
+      }
+      const rate = programme.cohorts.get(cohort.id)?.attendanceRate
+      if (rate && rate.value !== null) {
         cohortBars.push({ label: cohort.code, value: rate.value, display: percent(rate.value) })
       }
     }
@@ -153,17 +170,33 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
       display: formatNumber(week.visits),
     }))
 
-  const cadreRegions =
-    level === 2
-      ? kecamatanChoices(directory, region)
-      : [{ code: region, name: nameOf(directory, region) ?? region }]
   const cadreBars: Bar[] = []
-  for (const entry of cadreRegions) {
-    const rate = await activeCadreRate(db, { period, scope: entry.code })
+  if (level === 2) {
+    const rates = await activeCadreRateByKecamatan(db, { period, scope: region })
+    for (const entry of kecamatanChoices(directory, region)) {
+      const rate = rates.get(entry.code)
+      if (rate && rate.value !== null) {
+        cadreBars.push({ label: entry.name, value: rate.value, display: percent(rate.value) })
+      }
+    }
+  } else {
+    const rate = await activeCadreRate(db, { period, scope: region })
     if (rate.value !== null) {
-      cadreBars.push({ label: entry.name, value: rate.value, display: percent(rate.value) })
+      const label = nameOf(directory, region) ?? region
+      cadreBars.push({ label, value: rate.value, display: percent(rate.value) })
     }
   }
+  const visitsByKecamatan = await countVisitsByKecamatan(db, { period, scope: region })
+  const mapAreas: MapArea[] = kecamatanChoices(directory, KABUPATEN_CODE).map((entry) => {
+    const visits = visitsByKecamatan.get(entry.code) ?? 0
+    const inScope = coversRegion(region, entry.code) || coversRegion(entry.code, region)
+    return {
+      code: entry.code,
+      name: entry.name,
+      value: inScope ? visits : null,
+      display: inScope ? formatNumber(visits) : '–',
+    }
+  })
   cohortBars = cohortBars.slice(0, 40)
   return {
     period,
@@ -174,6 +207,7 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
     weeks: weekBars,
     cohorts: cohortBars,
     cadres: cadreBars,
+    map: mapAreas,
   }
 }
 
@@ -265,6 +299,13 @@ export function SummaryPage(props: SummaryPageProps) {
           max={100}
         />
       </div>
+      <KecamatanMap
+        t={t}
+        id="map-visits"
+        title={t('summary.mapTitle')}
+        description={t('summary.mapDesc', { month })}
+        areas={data.map}
+      />
     </>
   )
 }

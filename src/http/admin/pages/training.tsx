@@ -8,7 +8,7 @@ import type { AdminCohort, CohortGrid } from '../../../db/queries/admin-training
 import type { TrainingIndicator } from '../../../db/queries/training-indicators.js'
 import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText } from '../context.js'
-import { ExportLinks } from '../controls.js'
+import { DataTable, ExportLinks } from '../controls.js'
 import { formatValue } from '../view-helpers.js'
 
 export type CohortFigures = {
@@ -52,46 +52,39 @@ export function CohortListPage(props: CohortListPageProps) {
       {props.exportLinks && (
         <ExportLinks t={t} label={t('export.heading')} links={props.exportLinks} />
       )}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('training.cohort')}</th>
-              <th scope="col">{t('training.kecamatan')}</th>
-              <th scope="col">{t('training.track')}</th>
-              <th scope="col">{t('training.mentor')}</th>
-              <th scope="col" class="num">
-                {t('training.enrolled')}
-              </th>
-              <th scope="col">{t('training.attendance')}</th>
-              <th scope="col">{t('training.completion')}</th>
-              <th scope="col">{t('training.dropOut')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.cohorts.map((row) => (
-              <tr>
-                <td>
-                  <a href={`/admin/pelatihan/${row.cohort.id}`}>{row.cohort.code}</a>
-                </td>
-                <td>{row.cohort.kecamatanName}</td>
-                <td>{t(`training.trackName.${row.cohort.track}`)}</td>
-                <td>{row.cohort.mentorName ?? '–'}</td>
-                <td class="num">{formatNumber(row.enrolled)}</td>
-                <td>
-                  <Figure t={t} figure={row.attendance} />
-                </td>
-                <td>
-                  <Figure t={t} figure={row.completion} />
-                </td>
-                <td>
-                  <Figure t={t} figure={row.dropOut} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          t('training.cohort'),
+          t('training.kecamatan'),
+          t('training.track'),
+          t('training.mentor'),
+          { label: t('training.enrolled'), num: true },
+          t('training.attendance'),
+          t('training.completion'),
+          t('training.dropOut'),
+        ]}
+      >
+        {props.cohorts.map((row) => (
+          <tr>
+            <td>
+              <a href={`/admin/pelatihan/${row.cohort.id}`}>{row.cohort.code}</a>
+            </td>
+            <td>{row.cohort.kecamatanName}</td>
+            <td>{t(`training.trackName.${row.cohort.track}`)}</td>
+            <td>{row.cohort.mentorName ?? '–'}</td>
+            <td class="num">{formatNumber(row.enrolled)}</td>
+            <td>
+              <Figure t={t} figure={row.attendance} />
+            </td>
+            <td>
+              <Figure t={t} figure={row.completion} />
+            </td>
+            <td>
+              <Figure t={t} figure={row.dropOut} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   )
 }

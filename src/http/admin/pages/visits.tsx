@@ -11,7 +11,7 @@ import type {
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../../domain/visits.js'
 import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText } from '../context.js'
-import { ExportLinks, FilterSelect, KecamatanSelect, namedChoices } from '../controls.js'
+import { DataTable, ExportLinks, FilterSelect, KecamatanSelect, namedChoices } from '../controls.js'
 import { filterQuery, monthName, recentMonths } from '../view-helpers.js'
 
 export type VisitFilters = {
@@ -102,45 +102,36 @@ export function VisitListPage(props: VisitListPageProps) {
       {props.rows.length === 0 ? (
         <p>{t('visits.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="muted">
-              {t('visits.count', { count: formatNumber(props.rows.length) })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('visits.reference')}</th>
-                <th scope="col">{t('visits.date')}</th>
-                <th scope="col">{t('visits.family')}</th>
-                <th scope="col">{t('visits.cadre')}</th>
-                <th scope="col">{t('visits.place')}</th>
-                <th scope="col">{t('visits.sasaran')}</th>
-                <th scope="col">{t('visits.referral')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/kunjungan/${row.id}`}>{row.reference}</a>
-                    {row.status === 'withdrawn' && (
-                      <span class="badge">{t('visits.withdrawn')}</span>
-                    )}
-                  </td>
-                  <td>{formatShortDate(row.visitDate)}</td>
-                  <td>{row.headName}</td>
-                  <td>{row.cadreName}</td>
-                  <td>
-                    {row.desaName}
-                    {row.kecamatanName ? `, ${row.kecamatanName}` : ''}
-                  </td>
-                  <td>{row.sasaran.map((s) => s.toUpperCase()).join(', ')}</td>
-                  <td>{row.referralStatus ? t(`referralStatus.${row.referralStatus}`) : '–'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            t('visits.reference'),
+            t('visits.date'),
+            t('visits.family'),
+            t('visits.cadre'),
+            t('visits.place'),
+            t('visits.sasaran'),
+            t('visits.referral'),
+          ]}
+          caption={t('visits.count', { count: formatNumber(props.rows.length) })}
+        >
+          {props.rows.map((row) => (
+            <tr>
+              <td>
+                <a href={`/admin/kunjungan/${row.id}`}>{row.reference}</a>
+                {row.status === 'withdrawn' && <span class="badge">{t('visits.withdrawn')}</span>}
+              </td>
+              <td>{formatShortDate(row.visitDate)}</td>
+              <td>{row.headName}</td>
+              <td>{row.cadreName}</td>
+              <td>
+                {row.desaName}
+                {row.kecamatanName ? `, ${row.kecamatanName}` : ''}
+              </td>
+              <td>{row.sasaran.map((s) => s.toUpperCase()).join(', ')}</td>
+              <td>{row.referralStatus ? t(`referralStatus.${row.referralStatus}`) : '–'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav class="pager" aria-label={t('paging.label')}>
         {props.paged && <a href={`/admin/kunjungan${filterQuery(filters)}`}>{t('paging.first')}</a>}

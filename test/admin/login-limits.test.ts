@@ -1,0 +1,172 @@
+/**
+ * Brute-force limits of the dashboard logins and of MASUK: failures counted per client address
+ * and for the ADMIN_TOKEN account, a 429 page in Indonesian with `Retry-After` past the limit
+ * (before the secret is even compared), the window reopening on the injected clock, the count
+ * shared by two app instances on one database (replicas), and MASUK links capped per person.
+ */
+import { describe, expect, test } from 'vitest'
+import { createLoginToken } from '../../src/db/queries/admin.js'
+import {
+  LOGIN_WINDOW_MS,
+  MAX_ADMIN_TOKEN_FAILURES,
+  MAX_FAILURES_PER_ADDRESS,
+  MAX_LOGIN_LINKS_PER_PERSON,
+} from '../../src/domain/login-limits.js'
+import {
+  ADMIN_TOKEN,
+  NOW,
+  createBrowser,
+  createDashboardApp,
+  useSeededDashboard,
+} from '../harness/admin.js'
+import { createRuntimeForTest, giveConsent, simulatorMessage } from '../harness/runtime.js'
+
+const month = useSeededDashboard('test')
+
+/** A clock the test moves by hand. */
+function movableClock() {
+  let now = NOW
+  return {
+    clock: () => now,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms)
+    },
+  }
+}
+
+type App = Awaited<ReturnType<typeof createDashboardApp>>
+
+/** A token login from one client address (as the proxy in front reports it). */
+const tokenLogin = (app: App, address: string, token: string) =>
+  createBrowser(app).post('/admin/login', { token }, { 'x-forwarded-for': address })
+
+const linkLogin = (app: App, address: string, token: string) =>
+  createBrowser(app).post(`/admin/login/${token}`, {}, { 'x-forwarded-for': address })
+
+describe('ADMIN_TOKEN form', () => {
+  test('ten failures from one address block it for the window, right token or not', async () => {
+    const time = movableClock()
+    const app = await createDashboardApp(month.db, { clock: time.clock })
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect((await tokenLogin(app, '198.51.100.7', 'tebakan-salah')).status).toBe(401)
+    }
+    const blocked = await tokenLogin(app, '198.51.100.7', ADMIN_TOKEN)
+    expect(blocked.status).toBe(429)
+    expect(blocked.headers.get('retry-after')).toBe(String(LOGIN_WINDOW_MS / 1000))
+    expect(blocked.headers.get('set-cookie')).toBeNull()
+    const page = await blocked.text()
+    expect(page).toContain('Terlalu banyak percobaan masuk yang gagal')
+    expect(page).toContain('coba lagi dalam 15 menit')
+    expect(page).toContain('<html lang="id">')
+
+    // Another address is not held back by this one.
+    expect((await tokenLogin(app, '198.51.100.8', ADMIN_TOKEN)).status).toBe(303)
+
+    // Ten minutes on: still blocked, five minutes to go; once the window has passed, open again.
+    time.advance(10 * 60_000)
+    const later = await tokenLogin(app, '198.51.100.7', ADMIN_TOKEN)
+    expect(later.status).toBe(429)
+    expect(later.headers.get('retry-after')).toBe(String(5 * 60))
+    expect(await later.text()).toContain('coba lagi dalam 5 menit')
+    time.advance(5 * 60_000)
+    expect((await tokenLogin(app, '198.51.100.7', ADMIN_TOKEN)).status).toBe(303)
+  })
+
+  test('the token account is blocked after 30 failures from many addresses; links still work', async () => {
+    const app = await createDashboardApp(month.db)
+    // Three guesses from each of ten addresses: no address reaches its own limit.
+    for (let i = 0; i < MAX_ADMIN_TOKEN_FAILURES; i++) {
+      const address = `203.0.113.${i % 10}`
+      expect((await tokenLogin(app, address, `tebakan-${i}`)).status).toBe(401)
+    }
+    const fresh = await tokenLogin(app, '203.0.113.200', ADMIN_TOKEN)
+    expect(fresh.status).toBe(429)
+    expect(await fresh.text()).toContain('Terlalu banyak percobaan')
+    // A supervisor's chat link is another way in and stays open.
+    const { token } = await createLoginToken(month.db, { personId: month.seed.supSgs, now: NOW })
+    expect((await linkLogin(app, '203.0.113.200', token)).status).toBe(303)
+  })
+
+  test('two replicas on one database share the count', async () => {
+    const first = await createDashboardApp(month.db)
+    const second = await createDashboardApp(month.db)
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      const replica = i % 2 === 0 ? first : second
+      expect((await tokenLogin(replica, '192.0.2.44', 'tebakan-salah')).status).toBe(401)
+    }
+    expect((await tokenLogin(first, '192.0.2.44', ADMIN_TOKEN)).status).toBe(429)
+    expect((await tokenLogin(second, '192.0.2.44', ADMIN_TOKEN)).status).toBe(429)
+  })
+
+  test('a client talking directly cannot dodge the limit with X-Forwarded-For', async () => {
+    const app = await createDashboardApp(month.db)
+    // The connection's peer is a public address: the header it sends is not believed.
+    const direct = (forwarded: string, token: string) =>
+      app.request(
+        '/admin/login',
+        {
+          method: 'POST',
+          body: new URLSearchParams({ token }),
+          headers: { origin: 'http://localhost', 'x-forwarded-for': forwarded },
+        },
+        { incoming: { socket: { remoteAddress: '198.51.100.99' } } }
+      )
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      expect((await direct(`10.0.0.${i}`, 'tebakan-salah')).status).toBe(401)
+    }
+    expect((await direct('10.0.0.250', ADMIN_TOKEN)).status).toBe(429)
+  })
+})
+
+describe('one-time links', () => {
+  test('ten bad links from one address block links from it; a good link elsewhere works', async () => {
+    const app = await createDashboardApp(month.db)
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+      const made = await linkLogin(app, '198.51.100.20', `tautan-karangan-${i}`)
+      expect(made.status).toBe(401)
+    }
+    const { token } = await createLoginToken(month.db, { personId: month.seed.supSgs, now: NOW })
+    const blocked = await linkLogin(app, '198.51.100.20', token)
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Blocked before the link was looked at: it was not spent, and works from another address.
+    expect((await linkLogin(app, '198.51.100.21', token)).status).toBe(303)
+  })
+
+  test('a person who lost access is refused, but that is not counted as a guess', async () => {
+    const app = await createDashboardApp(month.db)
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 2; i++) {
+      const { token } = await createLoginToken(month.db, { personId: month.seed.siti, now: NOW })
+      expect((await linkLogin(app, '198.51.100.30', token)).status).toBe(403)
+    }
+    const { token } = await createLoginToken(month.db, { personId: month.seed.supSgs, now: NOW })
+    expect((await linkLogin(app, '198.51.100.30', token)).status).toBe(303)
+  })
+})
+
+describe('MASUK in chat', () => {
+  test('five links per person per window; then a friendly wait, then links again', async () => {
+    await giveConsent(month.db, ['sim-admin', 'sim-sup'])
+    const runtime = await createRuntimeForTest(month.db, {
+      adminBaseUrl: () => 'https://kaderbot.example.id',
+    })
+    const ask = async (from: string, at: Date) =>
+      (await runtime.handleInbound(simulatorMessage(from, 'masuk'), at)).replies
+        .map((reply) => reply.text)
+        .join('\n')
+    for (let i = 0; i < MAX_LOGIN_LINKS_PER_PERSON; i++) {
+      const at = new Date(NOW.getTime() + i * 60_000)
+      expect(await ask('sim-admin', at)).toContain('https://kaderbot.example.id/admin/login/')
+    }
+    // The first link was made at NOW; its window ends 15 minutes later, 10 minutes from here.
+    const refused = await ask('sim-admin', new Date(NOW.getTime() + 5 * 60_000))
+    expect(refused).not.toContain('/admin/login/')
+    expect(refused).toContain('coba lagi dalam 10 menit')
+    // Another person is not affected.
+    expect(await ask('sim-sup', new Date(NOW.getTime() + 5 * 60_000))).toContain('/admin/login/')
+    // When the first link leaves the window, one more may be asked for.
+    expect(await ask('sim-admin', new Date(NOW.getTime() + LOGIN_WINDOW_MS + 1000))).toContain(
+      '/admin/login/'
+    )
+  })
+})
