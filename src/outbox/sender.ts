@@ -34,6 +34,7 @@ import {
 import { PRIORITY } from '../domain/priorities.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
+import { retryTransient } from '../lib/transient.js'
 import { type ChannelLease, type LeaseFactory, soleLease } from './lease.js'
 import { type Pacer, createPacer } from './pacing.js'
 
@@ -172,7 +173,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         {
           partsSent: row.partsSent,
           partSent: async (partsSent) => {
-            await markPartsSent(deps.db, { ...claim, partsSent })
+            await retryTransient(() => markPartsSent(deps.db, { ...claim, partsSent }))
           },
         },
         { priority: row.priority }
@@ -184,10 +185,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
     const log = { outboxId: row.id, channel: row.channel, attempts: row.attempts }
     if (result.ok) {
-      const recorded = await markSent(deps.db, {
-        ...claim,
-        platformMessageId: result.platformMessageId,
-      })
+      const recorded = await retryTransient(() =>
+        markSent(deps.db, {
+          ...claim,
+          platformMessageId: result.platformMessageId,
+        })
+      )
       if (!recorded) {
         // Another sender took the row after our lease expired: it may go out twice (DESIGN P6).
         deps.logger.warn(log, 'outbox row sent after its claim was lost')
@@ -209,22 +212,26 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         ) {
           // Rate limited for good: the chat never lets this row through.
           const gaveUp = `gave up after ${rateLimits} rate limits (429) since ${since.toISOString()}`
-          await markFailed(deps.db, {
-            ...claim,
-            error: `${gaveUp}: ${result.error}`,
-            rateLimitedAt,
-          })
+          await retryTransient(() =>
+            markFailed(deps.db, {
+              ...claim,
+              error: `${gaveUp}: ${result.error}`,
+              rateLimitedAt,
+            })
+          )
           deps.logger.warn({ ...log, rateLimits }, 'delivery failed: rate limited too long')
           return 'failed'
         }
       }
-      await markFailed(deps.db, {
-        ...claim,
-        error: result.error,
-        retryInMs: result.retryAfterMs,
-        refundAttempt: true,
-        ...(rateLimitedAt ? { rateLimitedAt } : {}),
-      })
+      await retryTransient(() =>
+        markFailed(deps.db, {
+          ...claim,
+          error: result.error,
+          retryInMs: result.retryAfterMs,
+          refundAttempt: true,
+          ...(rateLimitedAt ? { rateLimitedAt } : {}),
+        })
+      )
       deps.logger.warn(
         { ...log, retryAfterMs: result.retryAfterMs },
         rateLimitedAt ? 'delivery rate limited' : 'delivery deferred'
@@ -232,15 +239,17 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       return 'retry'
     }
     if (result.unreachable) {
-      await markRecipientUnreachable(deps.db, {
-        channel: row.channel,
-        recipientId: row.recipientId,
-        at: clock(),
-      })
+      await retryTransient(() =>
+        markRecipientUnreachable(deps.db, {
+          channel: row.channel,
+          recipientId: row.recipientId,
+          at: clock(),
+        })
+      )
     }
     const retry = result.retryable && !result.unreachable && row.attempts < maxAttempts
     const retryInMs = retry ? backoffMs(row.attempts) : undefined
-    await markFailed(deps.db, { ...claim, error: result.error, retryInMs })
+    await retryTransient(() => markFailed(deps.db, { ...claim, error: result.error, retryInMs }))
     deps.logger.warn({ ...log, retry }, 'delivery failed')
     if (result.unreachable) return 'unreachable'
     return retry ? 'retry' : 'failed'
@@ -287,7 +296,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     while (pending.length > 0 || inFlight.size > 0) {
       if (!mayRun(state)) {
         // Give back what has not started; what is in flight finishes and is recorded.
-        for (const row of pending.splice(0)) await releaseClaim(deps.db, row)
+        for (const row of pending.splice(0)) await retryTransient(() => releaseClaim(deps.db, row))
       } else if (preempt.has(channel) && pending.length > 0) {
         // New rows were queued: those more urgent than this batch's least urgent row go first.
         const least = Math.max(...pending.map((row) => row.priority))
@@ -304,7 +313,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         const chat = row.recipientId
         if (held.has(chat)) {
           pending.splice(i, 1)
-          await releaseClaim(deps.db, row)
+          await retryTransient(() => releaseClaim(deps.db, row))
           handled++
           continue
         }
@@ -322,7 +331,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           // A long wait (a busy group): back to the queue, not holding the batch.
           pending.splice(i, 1)
           held.add(chat)
-          await releaseClaim(deps.db, row, delay)
+          await retryTransient(() => releaseClaim(deps.db, row, delay))
         } else {
           wait = Math.min(wait, delay)
           i++

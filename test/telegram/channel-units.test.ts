@@ -12,7 +12,7 @@ import {
   renderOutbound,
   splitText,
 } from '../../src/channels/telegram/render.js'
-import { isTransientDbError } from '../../src/channels/telegram/errors.js'
+import { isTransientDbError } from '../../src/lib/transient.js'
 import { toDeliveryFailure } from '../../src/channels/telegram/sender.js'
 import { toInbound } from '../../src/channels/telegram/to-inbound.js'
 import {

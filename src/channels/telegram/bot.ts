@@ -16,7 +16,7 @@ import type { UserFromGetMe } from 'grammy/types'
 import type { Logger } from '../../lib/logger.js'
 import { describeError } from '../../lib/redact.js'
 import type { ChannelSender, InboundMessage } from '../types.js'
-import { isTransientDbError } from './errors.js'
+import { isTransientDbError } from '../../lib/transient.js'
 import { MAX_TEXT_LENGTH, decodeChoice, escapeHtml } from './render.js'
 import {
   type TelegramSenderOptions,

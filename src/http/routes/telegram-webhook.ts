@@ -18,7 +18,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Update } from 'grammy/types'
 import { z } from 'zod'
 import { type Bot, BotError, webhookCallback } from 'grammy'
-import { isTransientDbError } from '../../channels/telegram/errors.js'
+import { isTransientDbError } from '../../lib/transient.js'
 
 export type TelegramWebhookDeps = {
   bot: Bot

@@ -4,6 +4,7 @@
  * content) would fail again, and is acknowledged so it does not block the updates behind it.
  * @module
  */
+import pRetry from 'p-retry'
 
 /** postgres.js connection failures and Node socket errors. */
 const CONNECTION_CODES = new Set([
@@ -42,4 +43,20 @@ export function isTransientDbError(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause
   }
   return false
+}
+
+/**
+ * Runs a database write again while it fails for a passing reason (a cut connection, a restart),
+ * up to about 5 s in all, with growing pauses; any other error is thrown at once. For writes
+ * fenced so that a repeat changes nothing twice, such as recording a send's outcome: without it,
+ * a message that went out while the database blinked would go out again when its claim expired.
+ */
+export function retryTransient<T>(write: () => Promise<T>): Promise<T> {
+  return pRetry(write, {
+    retries: 6,
+    minTimeout: 100,
+    maxTimeout: 2000,
+    randomize: true,
+    shouldRetry: ({ error }) => isTransientDbError(error),
+  })
 }
