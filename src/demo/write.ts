@@ -7,7 +7,6 @@
  * @module
  */
 import { count, eq, gt, lt, or, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import type { Db, DbOrTx } from '../db/client.js'
 import { ensureDefaultProgramme } from '../db/queries/training.js'
 import { listAllRegions } from '../db/queries/regions.js'
@@ -34,25 +33,13 @@ import { NOTICE_VERSION } from '../domain/consent.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { buildRegionDirectory } from '../domain/regions.js'
 import { visitReference } from '../domain/visits.js'
+import { DEMO_MARKER_KEY, type DemoMarker, findDemoMarker } from './marker.js'
 import { buildDemoPlan, type DemoPlan } from './plan.js'
 
-/** The `admin_settings` key of the demo marker. */
-export const DEMO_MARKER_KEY = 'demo_seed'
+export { DEMO_MARKER_KEY, type DemoMarker, demoMarkerSchema, findDemoMarker } from './marker.js'
 
 /** Rows per insert statement. */
 const BATCH = 500
-
-/** What the marker records. */
-export const demoMarkerSchema = z.object({
-  version: z.literal(1),
-  seed: z.number().int(),
-  period: z.string().regex(/^\d{4}-\d{2}$/),
-  createdAt: z.string(),
-  firstPersonId: z.number().int(),
-  lastPersonId: z.number().int(),
-  people: z.number().int(),
-})
-export type DemoMarker = z.infer<typeof demoMarkerSchema>
 
 /** What the database holds, as far as the demo is concerned. */
 export type DemoTarget =
@@ -65,21 +52,6 @@ export class DemoRefusedError extends Error {
   constructor(readonly people: number) {
     super(`the database holds ${people} people who are not demo data`)
     this.name = 'DemoRefusedError'
-  }
-}
-
-/** Reads the demo marker, if any (a malformed one counts as none). */
-export async function findDemoMarker(db: DbOrTx): Promise<DemoMarker | undefined> {
-  const rows = await db
-    .select({ value: adminSettings.value })
-    .from(adminSettings)
-    .where(eq(adminSettings.key, DEMO_MARKER_KEY))
-  if (!rows[0]) return undefined
-  try {
-    const parsed = demoMarkerSchema.safeParse(JSON.parse(rows[0].value))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
   }
 }
 

@@ -47,6 +47,12 @@ function card(html: string, id: string): string {
 }
 
 describe('Ringkasan', () => {
+  test('real data carries no demo banner', async () => {
+    const html = await (await admin.get('/admin')).text()
+    expect(html).not.toContain('demo-banner')
+    expect(html).not.toContain('Data contoh')
+  })
+
   test('the kabupaten figures for November 2025 match the hand count, formulas shown', async () => {
     const html = await (await admin.get('/admin?bulan=2025-11')).text()
     // Visits: V1 V2 (siti), V3 (ani), V4 (rina) = 4 by 3 active cadres → 4 ÷ 3 = 1,3.

@@ -23,6 +23,14 @@ beforeAll(async () => {
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
 
 describe('the demo on the dashboard', () => {
+  test('every page says the data is a demo, and of which month', async () => {
+    for (const path of ['/admin', '/admin/kunjungan', '/admin/pelatihan', '/admin/orang']) {
+      const page = text(await (await admin.get(path)).text())
+      expect(page, path).toContain('Data contoh (demo) untuk Oktober 2026.')
+      expect(page, path).toContain('bukan data warga sebenarnya')
+    }
+  })
+
   test('Ringkasan shows the demo month by default, with its figures', async () => {
     const html = await (await admin.get('/admin')).text()
     const page = text(html)

@@ -6,6 +6,7 @@
 import type { Child } from 'hono/jsx'
 import { CSRF_FIELD } from './auth.js'
 import type { AdminText, Viewer } from './context.js'
+import { monthName } from './view-helpers.js'
 
 export type PageName =
   'ringkasan' | 'kunjungan' | 'pelatihan' | 'orang' | 'siaran' | 'whatsapp' | 'token'
@@ -27,6 +28,8 @@ export type LayoutProps = {
   /** Extra navigation entries (Siaran, WhatsApp) when their modules are present. */
   extraNav?: { name: PageName; href: string }[]
   notice?: string
+  /** The month of the demo data (`npm run seed:demo`) when the database holds it: a banner says so. */
+  demoPeriod?: string
   /** Reload the page after this many seconds (progress of a running broadcast; no script). */
   refresh?: number
   /**
@@ -92,6 +95,11 @@ export function Layout(props: LayoutProps) {
             </div>
           )}
         </header>
+        {props.demoPeriod && (
+          <p class="demo-banner" role="note">
+            {t('demo.banner', { month: monthName(props.demoPeriod) })}
+          </p>
+        )}
         <main>
           <h1>{props.title}</h1>
           {props.notice && (

@@ -33,6 +33,7 @@ import { type RegionDirectory, buildRegionDirectory, regionName } from '../../do
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../domain/visits.js'
 import { ImportFileError, decodeCsv } from '../../import/csv.js'
 import { importPeople } from '../../import/people.js'
+import { findDemoMarker } from '../../demo/marker.js'
 import type { ImportReport } from '../../import/report.js'
 import { CSRF_FIELD, createAuth, mayUseDashboard, sameSecret } from './auth.js'
 import { registerApiTokenPages } from './api-tokens.js'
@@ -149,12 +150,14 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const extraNav: LayoutProps['extraNav'] = [{ name: 'siaran', href: '/admin/siaran' }]
     if (deps.whatsapp && viewer.isAdmin) extraNav.push({ name: 'whatsapp', href: '/admin/wa' })
     if (viewer.isAdmin) extraNav.push({ name: 'token', href: '/admin/token' })
+    const [scope, demo] = await Promise.all([scopeName(viewer), findDemoMarker(deps.db)])
     const html = (
       <Layout
         t={t}
         viewer={viewer}
-        scopeName={await scopeName(viewer)}
+        scopeName={scope}
         extraNav={extraNav}
+        {...(demo ? { demoPeriod: demo.period } : {})}
         {...props}
       />
     )
