@@ -224,13 +224,13 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       logger,
       leases,
       ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
-      onDelivered: async (row, at) => {
-        if (row.priority !== PRIORITY.live || row.conversationId === null || row.turn === null)
-          return
-        await runtime.promptDelivered(
-          { conversationId: row.conversationId, turn: row.turn, at },
-          senderDb
+      onDelivered: async (delivered) => {
+        const prompts = delivered.flatMap(({ row, at }) =>
+          row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null
+            ? [{ conversationId: row.conversationId, turn: row.turn, at }]
+            : []
         )
+        if (prompts.length > 0) await runtime.promptsDelivered(prompts, senderDb)
       },
     })
     // Other replicas hear about queued messages through NOTIFY (DESIGN P6).

@@ -85,11 +85,11 @@ export type Runtime = {
     now: Date
   ) => Promise<void>
   /**
-   * Restarts a turn's inactivity timers from when its prompt reached the person (DESIGN P9), on
-   * `db` when given (the outbox sender's own connections).
+   * Restarts each turn's inactivity timers from when its prompt reached the person (DESIGN P9),
+   * in one statement, on `db` when given (the outbox sender's own connections).
    */
-  promptDelivered: (
-    params: { conversationId: number; turn: number; at: Date },
+  promptsDelivered: (
+    prompts: { conversationId: number; turn: number; at: Date }[],
     db?: DbOrTx
   ) => Promise<void>
 }
@@ -311,16 +311,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       else if (output.messages.length > 0) deps.onQueued?.(conversation.channel)
     },
 
-    async promptDelivered({ conversationId, turn, at }, db = deps.db) {
-      const [remindKey, expireKey] = timerKeys(conversationId, turn)
-      await rescheduleFires(db, {
-        dedupeKeys: [remindKey!, expireKey!],
-        dueAt: (key) =>
-          addMinutes(
-            at,
-            key === remindKey ? inactivity.reminderAfterMinutes : inactivity.expireAfterMinutes
-          ),
-      })
+    async promptsDelivered(prompts, db = deps.db) {
+      const dueAt = new Map<string, Date>()
+      for (const { conversationId, turn, at } of prompts) {
+        const [remindKey, expireKey] = timerKeys(conversationId, turn)
+        dueAt.set(remindKey!, addMinutes(at, inactivity.reminderAfterMinutes))
+        dueAt.set(expireKey!, addMinutes(at, inactivity.expireAfterMinutes))
+      }
+      await rescheduleFires(db, { dedupeKeys: [...dueAt.keys()], dueAt: (key) => dueAt.get(key)! })
     },
   }
 }

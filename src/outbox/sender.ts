@@ -27,13 +27,14 @@ import {
   markFailed,
   markPartsSent,
   markRecipientUnreachable,
-  markSent,
+  markSentMany,
   releaseClaim,
   skipUnwanted,
 } from '../db/queries/outbox.js'
 import { PRIORITY } from '../domain/priorities.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
+import { groupCommit } from '../lib/group-commit.js'
 import { retryTransient } from '../lib/transient.js'
 import { type ChannelLease, type LeaseFactory, soleLease } from './lease.js'
 import { type Pacer, createPacer } from './pacing.js'
@@ -56,8 +57,11 @@ export type OutboxSenderDeps = {
   /** Delay before retry number `attempt` (1-based). */
   backoffMs?: (attempt: number) => number
   pollIntervalMs?: number
-  /** Called after a row was delivered (the runtime starts inactivity timers then, DESIGN P9). */
-  onDelivered?: (row: OutboxRow, deliveredAt: Date) => Promise<void>
+  /**
+   * Called with rows just recorded as delivered, several at once under load (the runtime starts
+   * inactivity timers then, DESIGN P9). A failure is logged; the rows stay sent.
+   */
+  onDelivered?: (delivered: Delivered[]) => Promise<void>
   /** Per channel, limits that replace the channel's own (`null`: unpaced). */
   pacing?: Partial<Record<ChannelName, PacingLimits | null>>
   /** The one-sender-per-channel lease (default: always held, for a single process). */
@@ -111,6 +115,9 @@ type ChannelState = {
 
 type Outcome = 'sent' | 'retry' | 'failed' | 'unreachable' | 'lost'
 
+/** A row the platform accepted, and when. */
+export type Delivered = { row: OutboxRow; at: Date; platformMessageId?: string | undefined }
+
 /** Builds a sender for the given channels; `start` takes the leases and begins polling. */
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const batchSize = deps.batchSize ?? 50
@@ -146,6 +153,30 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const preempt = new Set<ChannelName>()
   let timer: NodeJS.Timeout | undefined
   let stopped = false
+
+  /**
+   * Sends that came back are recorded together (group commit): one statement for all the sends
+   * that finished while the previous record was being written, then one for their timers.
+   */
+  const recordSent = groupCommit(async (sent: Delivered[]) => {
+    const recorded = await retryTransient(() =>
+      markSentMany(
+        deps.db,
+        sent.map(({ row, platformMessageId }) => ({
+          id: row.id,
+          attempts: row.attempts,
+          platformMessageId,
+        }))
+      )
+    )
+    const delivered = sent.filter(({ row }) => recorded.has(row.id))
+    if (deps.onDelivered && delivered.length > 0) {
+      await deps.onDelivered(delivered).catch((error: unknown) => {
+        deps.logger.warn({ err: error, rows: delivered.length }, 'delivery follow-up failed')
+      })
+    }
+    return sent.map(({ row }) => recorded.has(row.id))
+  })
 
   function renewSignal(state: ChannelState): void {
     state.changed = new Promise<void>((resolve) => {
@@ -185,18 +216,16 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
     const log = { outboxId: row.id, channel: row.channel, attempts: row.attempts }
     if (result.ok) {
-      const recorded = await retryTransient(() =>
-        markSent(deps.db, {
-          ...claim,
-          platformMessageId: result.platformMessageId,
-        })
-      )
+      const recorded = await recordSent({
+        row,
+        at: clock(),
+        platformMessageId: result.platformMessageId,
+      })
       if (!recorded) {
         // Another sender took the row after our lease expired: it may go out twice (DESIGN P6).
         deps.logger.warn(log, 'outbox row sent after its claim was lost')
         return 'lost'
       }
-      await deps.onDelivered?.(row, clock())
       return 'sent'
     }
     if (result.retryAfterMs !== undefined) {

@@ -184,7 +184,7 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
     await runtime.handleInbound(simulatorMessage('sim-8', 'kenalan'), NOW)
     await sender.idle()
     const [conversation] = await handle.db.select().from(conversations)
-    await runtime.promptDelivered({ conversationId: conversation!.id, turn: 1, at: minutes(30) })
+    await runtime.promptsDelivered([{ conversationId: conversation!.id, turn: 1, at: minutes(30) }])
     const due = await handle.db.select({ dueAt: fires.dueAt }).from(fires).orderBy(asc(fires.id))
     expect(due.map((f) => f.dueAt)).toEqual([minutes(30 + 120), minutes(30 + 24 * 60)])
   })

@@ -357,8 +357,8 @@ describe('outbox sender', () => {
     const delivered: { row: OutboxRow; at: Date }[] = []
 
     await senderFor(channel.sender, {
-      onDelivered: async (row, at) => {
-        delivered.push({ row, at })
+      onDelivered: async (rows) => {
+        delivered.push(...rows)
       },
     }).drain('simulator')
 
@@ -367,6 +367,32 @@ describe('outbox sender', () => {
       [ok2, 'sim-2', { text: 'ok-2' }],
     ])
     for (const { at } of delivered) expect(Math.abs(secondsFromNow(at))).toBeLessThan(5)
+  })
+
+  test('records sends that come back together in one write (group commit)', async () => {
+    const rows = 40
+    await enqueueMessages(
+      handle.db,
+      Array.from({ length: rows }, (_, i) => ({
+        channel: 'simulator' as const,
+        recipientId: `sim-${i}`,
+        priority: 0,
+        message: { text: `m${i}` },
+      }))
+    )
+    const channel = recordingChannel()
+    const batches: number[] = []
+    await senderFor(
+      { ...channel.sender, concurrency: 20 },
+      { onDelivered: async (delivered) => void batches.push(delivered.length) }
+    ).drain('simulator')
+
+    expect(channel.texts()).toHaveLength(rows)
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(rows)
+    // 20 sends in flight finish while one record is written: far fewer writes than rows.
+    expect(batches.length).toBeLessThan(rows / 4)
+    const states = await handle.db.select({ status: outbox.status }).from(outbox)
+    expect(states.every((row) => row.status === 'sent')).toBe(true)
   })
 
   test('drains only its own channel and ignores channels it has no sender for', async () => {

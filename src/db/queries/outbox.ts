@@ -145,19 +145,44 @@ export const releaseClaim = async (
 export const markSent = async (
   db: DbOrTx,
   params: Claim & { platformMessageId?: string | null }
-): Promise<boolean> => {
+): Promise<boolean> => (await markSentMany(db, [params])).has(params.id)
+
+/**
+ * Records several sends at once (one statement: the sender's group commit under load); resolves
+ * to the ids whose claim still held. Each row is fenced by its own claim, as in `markSent`.
+ */
+export const markSentMany = async (
+  db: DbOrTx,
+  claims: (Claim & { platformMessageId?: string | null })[]
+): Promise<Set<number>> => {
+  if (claims.length === 0) return new Set()
+  const values = JSON.stringify(
+    claims.map((claim) => ({
+      id: claim.id,
+      attempts: claim.attempts ?? null,
+      platform_message_id: claim.platformMessageId ?? null,
+    }))
+  )
   const rows = await db
     .update(outbox)
     .set({
       status: 'sent',
-      platformMessageId: params.platformMessageId ?? null,
+      platformMessageId: sql`sent.platform_message_id`,
       sentAt: sql`now()`,
       leaseUntil: null,
       lastError: null,
     })
-    .where(claimed(params))
+    .from(
+      sql`jsonb_to_recordset(${values}::jsonb) as sent(id bigint, attempts int, platform_message_id text)`
+    )
+    .where(
+      and(
+        sql`${outbox.id} = sent.id`,
+        sql`(sent.attempts is null or (${outbox.status} = 'sending' and ${outbox.attempts} = sent.attempts))`
+      )
+    )
     .returning({ id: outbox.id })
-  return rows.length > 0
+  return new Set(rows.map((row) => row.id))
 }
 
 /** Records that the first `partsSent` parts of a long message went out (a retry sends the rest). */
