@@ -9,9 +9,8 @@ import type { Db, DbOrTx } from '../db/client.js'
 import {
   type ConversationRow,
   findInbound,
-  lockConversation,
+  lockConversationAndRecordInbound,
   lockConversationById,
-  recordInbound,
   saveConversation,
 } from '../db/queries/conversations.js'
 import { cancelFires, replaceFires, rescheduleFires } from '../db/queries/fires.js'
@@ -258,19 +257,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       const result = await deps.db.transaction(async (tx) => {
         // The conversation first: its lock orders this person's messages, and the inbound row
         // is then written once, already linked (a duplicate only waited for the lock).
-        const conversation = await lockConversation(tx, {
+        const { conversation, inboundId } = await lockConversationAndRecordInbound(tx, {
           channel: message.channel,
           senderId: message.senderId,
           emptySession: emptySession(),
-        })
-        const inboundId = await recordInbound(tx, {
-          channel: message.channel,
           externalId: message.externalId,
-          senderId: message.senderId,
           kind: message.content.type,
           text: input.type === 'text' ? input.text : null,
           receivedAt: message.receivedAt,
-          conversationId: conversation.id,
         })
         if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
         const output = await process(tx, {

@@ -9,8 +9,10 @@
  *   with `toNumber`. `numeric` is a string on both.
  * - `timestamptz` arrives as a string from both drivers in raw results (the query builder maps
  *   `timestamp` columns to `Date`), and `json`/`jsonb` are parsed on both.
- * The query builder hides all of this; use raw SQL only where the builder cannot express it.
+ * The query builder hides all of this; use raw SQL only where the builder cannot express it, and
+ * `fromDriverRow` to read a whole table row from such a result as the builder would.
  */
+import { type Table, getTableColumns } from 'drizzle-orm'
 
 /** Thrown when a value passed to `rowsOf` or `toNumber` does not have the expected shape. */
 export class RawResultError extends Error {
@@ -47,4 +49,20 @@ export function toNumber(value: unknown): number {
     throw new RawResultError('toNumber: integer outside the safe range')
   }
   return n
+}
+
+/**
+ * A raw result row (database column names) as the query builder returns the table's rows: each
+ * column under its property name, mapped by the column's own driver mapping (dates, json...).
+ */
+export function fromDriverRow<T extends Table>(
+  table: T,
+  row: Record<string, unknown>
+): T['$inferSelect'] {
+  const out: Record<string, unknown> = {}
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = row[column.name]
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value)
+  }
+  return out as T['$inferSelect']
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { ChannelName } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
+import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { conversations, inboundMessages } from '../schema/index.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
@@ -56,24 +57,38 @@ export type LockConversationParams = {
 }
 
 /**
- * Returns the conversation row locked until the transaction ends, creating it first if needed, so
- * two messages of one person are processed one after the other. One statement: the upsert's
- * no-op update takes the row lock (it conflicts with `FOR UPDATE`) and returns the latest
- * committed state, also after waiting for a concurrent turn.
+ * Locks the person's conversation until the transaction ends (creating it first if needed), so
+ * two messages of one person are processed one after the other, and records the message, already
+ * linked: one statement on the webhook's hot path. The upsert's no-op update takes the row lock
+ * (it conflicts with `FOR UPDATE`) and returns the latest committed state, also after waiting for
+ * a concurrent turn. A duplicate (`inboundId` undefined) only waited for the lock (DESIGN P5).
  */
-export const lockConversation = async (
+export const lockConversationAndRecordInbound = async (
   tx: DbOrTx,
-  params: LockConversationParams
-): Promise<ConversationRow> => {
-  const rows = await tx
-    .insert(conversations)
-    .values({ channel: params.channel, senderId: params.senderId, session: params.emptySession })
-    .onConflictDoUpdate({
-      target: [conversations.channel, conversations.senderId],
-      set: { senderId: sql`excluded.sender_id` },
-    })
-    .returning()
-  return rows[0]!
+  params: LockConversationParams & Omit<RecordInboundParams, 'conversationId' | 'throttledAt'>
+): Promise<{ conversation: ConversationRow; inboundId: number | undefined }> => {
+  const result = await tx.execute(sql`
+    with conversation as (
+      insert into ${conversations} (channel, sender_id, session)
+      values (${params.channel}, ${params.senderId}, ${JSON.stringify(params.emptySession)}::jsonb)
+      on conflict (channel, sender_id) do update set sender_id = excluded.sender_id
+      returning *
+    ), inbound as (
+      insert into ${inboundMessages}
+        (channel, external_id, sender_id, kind, text, received_at, conversation_id)
+      select ${params.channel}, ${params.externalId}, ${params.senderId}, ${params.kind},
+        ${params.text ?? null}, ${params.receivedAt.toISOString()}::timestamptz, conversation.id
+      from conversation
+      on conflict (channel, external_id) do nothing
+      returning id
+    )
+    select conversation.*, (select id from inbound)::int8 as inbound_id from conversation`)
+  const [row] = rowsOf<Record<string, unknown>>(result)
+  if (!row) throw new Error('lockConversationAndRecordInbound: the upsert returned no row')
+  return {
+    conversation: fromDriverRow(conversations, row),
+    inboundId: row.inbound_id === null ? undefined : toNumber(row.inbound_id),
+  }
 }
 
 /** Locks a conversation by id; `undefined` when it no longer exists. */
