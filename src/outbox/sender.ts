@@ -295,8 +295,17 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     const held = new Set<string>()
     let handled = 0
 
+    /** Sends waiting for the platform: what `concurrency` limits (a record is not a send). */
+    let sending = 0
     const start = (row: OutboxRow) => {
-      const finish = state.pacer.begin(row.recipientId)
+      const paced = state.pacer.begin(row.recipientId)
+      sending++
+      const finish = () => {
+        paced()
+        sending--
+        // A slot is free while the chat still waits for its record: the next chat may go.
+        state.kick()
+      }
       const run = deliver(state, row, finish)
         .then((outcome) => {
           // Later rows to this chat wait for a retry; to an unreachable chat they come back and
@@ -323,6 +332,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
 
     while (pending.length > 0 || inFlight.size > 0) {
+      // Taken before this round looks at anything: a change during its awaits still wakes it.
+      const changed = state.changed
       if (!mayRun(state)) {
         // Give back what has not started; what is in flight finishes and is recorded.
         for (const row of pending.splice(0)) await retryTransient(() => releaseClaim(deps.db, row))
@@ -337,7 +348,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       }
       let wait = Infinity
       const seen = new Set<string>()
-      for (let i = 0; i < pending.length && inFlight.size < state.concurrency;) {
+      for (let i = 0; i < pending.length && sending < state.concurrency;) {
         const row = pending[i]!
         const chat = row.recipientId
         if (held.has(chat)) {
@@ -367,17 +378,17 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         }
       }
       if (pending.length === 0 && inFlight.size === 0) break
-      await waitFor(state, wait)
+      await waitFor(changed, wait)
     }
     return handled
   }
 
-  /** Waits `ms` (a pacing delay) or until something changes, whichever is first. */
-  async function waitFor(state: ChannelState, ms: number): Promise<void> {
-    if (ms === Infinity) return state.changed
+  /** Waits `ms` (a pacing delay) or until `changed` resolves, whichever is first. */
+  async function waitFor(changed: Promise<void>, ms: number): Promise<void> {
+    if (ms === Infinity) return changed
     let timeout: NodeJS.Timeout | undefined
     await Promise.race([
-      state.changed,
+      changed,
       new Promise<void>((resolve) => {
         timeout = setTimeout(resolve, Math.max(1, Math.ceil(ms)))
       }),

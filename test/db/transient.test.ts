@@ -84,7 +84,7 @@ describe.runIf(hasPostgres)('the outbox sender when its connections are cut mid-
               await tx`select id from outbox where recipient_id = ${recipientId} for update`
               locked()
               await new Promise((resolve) => setTimeout(resolve, 300))
-              await admin.sql`select pg_terminate_backend(pid) from pg_stat_activity
+              await tx`select pg_terminate_backend(pid) from pg_stat_activity
                 where application_name = 'kaderbot-cut' and wait_event_type = 'Lock'`
             })
           )

@@ -395,6 +395,30 @@ describe('outbox sender', () => {
     expect(states.every((row) => row.status === 'sent')).toBe(true)
   })
 
+  test('a send slot is free once the platform answered, while the record is still written', async () => {
+    for (let i = 0; i < 5; i++) await queue(handle.db, `m${i}`, { to: `sim-${i}` })
+    let releaseRecords!: () => void
+    const allSent = new Promise<void>((resolve) => (releaseRecords = resolve))
+    const channel = recordingChannel((_call, index) => {
+      if (index === 4) releaseRecords()
+      return { ok: true }
+    })
+    let sentBeforeFirstRecord = 0
+    await senderFor(
+      { ...channel.sender, concurrency: 1 },
+      {
+        onDelivered: async () => {
+          // The first record waits until every chat got its message (or gives up after 3 s):
+          // with one slot, that only happens if a record does not hold the slot.
+          await Promise.race([allSent, new Promise((resolve) => setTimeout(resolve, 3000))])
+          sentBeforeFirstRecord ||= channel.texts().length
+        },
+      }
+    ).drain('simulator')
+    expect(sentBeforeFirstRecord).toBe(5)
+    expect(channel.texts()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4'])
+  })
+
   test('drains only its own channel and ignores channels it has no sender for', async () => {
     const simulator = await queue(handle.db, 'sim')
     const [telegram] = await enqueueMessages(handle.db, [
