@@ -51,6 +51,11 @@ const WEBHOOK_PATH = '/webhook/telegram'
 const TELEGRAM_ID_BASE = 710_000_000
 /** Replies stopped arriving for this long: the rest counts as lost. */
 const DELIVERY_STALL_MS = 30_000
+/**
+ * Telegram sends in flight at once. Production keeps 4, which with pacing on is far above
+ * Telegram's 30 messages a second; with the fake's limits off, 4 would cap the replies instead.
+ */
+const SENDS_IN_FLIGHT = 32
 
 export type InboundOptions = {
   users: number
@@ -240,6 +245,7 @@ export async function benchInbound(options: InboundOptions): Promise<InboundResu
       logger: createLogger({ level: 'warn', destination }),
       // The fake's flood limits are off, so the app's Telegram pacing is off to match.
       outboxPacing: { telegram: null },
+      outboxConcurrency: { telegram: SENDS_IN_FLIGHT },
       // Scripted users answer at machine speed: no per-sender flood limit (one turn per chat stays).
       inboundLimits: null,
     })
@@ -360,7 +366,9 @@ export async function benchInbound(options: InboundOptions): Promise<InboundResu
 
 /** What the bench did about the app's Telegram pacing (printed with the figures). */
 export const PACING_NOTE =
-  "fake Bot API flood limits off; the app's Telegram pacing off to match (startKaderbot outboxPacing: { telegram: null })"
+  "fake Bot API flood limits off; the app's Telegram pacing off and " +
+  `${SENDS_IN_FLIGHT} sends in flight (4 in production) to match ` +
+  '(startKaderbot outboxPacing, outboxConcurrency)'
 
 /**
  * Reply delivery latency: the j-th message the fake received for a chat answers that user's j-th

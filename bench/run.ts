@@ -217,7 +217,7 @@ export function tableRows(results: BenchResults): TableRow[] {
         section: s,
         metric: 'Telegram pacing',
         value: 'off',
-        goal: 'fake flood limits off, app pacing off to match',
+        goal: 'fake flood limits off, app pacing off and 32 sends in flight to match',
       }
     )
   }

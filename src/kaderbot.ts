@@ -62,6 +62,8 @@ export type StartOptions = {
   inactivity?: InactivitySettings
   /** Replaces channels' outbox pacing (`null`: unpaced); the benchmark matches its fake Bot API. */
   outboxPacing?: OutboxSenderDeps['pacing']
+  /** Sends in flight per channel, replacing the channel's own (benchmarks with limits off). */
+  outboxConcurrency?: OutboxSenderDeps['concurrency']
   /** WhatsApp channel: a stand-in socket, a fixed WA version and scaled pacing (tests). */
   whatsapp?: Pick<WhatsAppChannelDeps, 'socketFactory' | 'resolveVersion' | 'pacing'>
   /**
@@ -224,6 +226,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       logger,
       leases,
       ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
+      ...(options.outboxConcurrency ? { concurrency: options.outboxConcurrency } : {}),
       onDelivered: async (delivered) => {
         const prompts = delivered.flatMap(({ row, at }) =>
           row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null

@@ -114,6 +114,36 @@ export function createSessionClient(databaseUrl: string, applicationName: string
   })
 }
 
+/**
+ * The client drizzle runs on, with every statement that has parameters sent as a named prepared
+ * statement, which postgres.js keeps per connection (by its text) and Postgres then parses and
+ * plans once, not on every run. Drizzle asks for unnamed statements unless a query is prepared by
+ * name, which a query inside a transaction cannot be. The set of texts is bounded by the code (a
+ * list of n values is one text per n), and postgres.js drops a connection's statements with the
+ * connection (`max_lifetime`, 30 to 60 minutes). This is postgres.js's own default for its tagged
+ * templates (`prepare: true`); a pooler in transaction mode (PgBouncer) would need it off.
+ */
+function preparing(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, args?: unknown[], options?: { prepare?: boolean }) =>
+          target.unsafe(query, args as never, { ...options, prepare: true })
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        // A transaction's own client: prepared the same way.
+        return (...args: unknown[]) => {
+          const callback = args.at(-1) as (tx: Sql) => unknown
+          args[args.length - 1] = (tx: Sql) => callback(preparing(tx))
+          const open = Reflect.get(target, property) as (...a: unknown[]) => unknown
+          return open.apply(target, args)
+        }
+      }
+      return Reflect.get(target, property, receiver)
+    },
+  })
+}
+
 export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
   if (options.memory) return openPglite(undefined, options)
@@ -133,7 +163,7 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
     onnotice: () => {},
     connection: { application_name: 'kaderbot' },
   })
-  const db: Db = drizzlePostgres(sql, { schema })
+  const db: Db = drizzlePostgres(preparing(sql), { schema })
   const lanes: Sql[] = []
   let closing: Promise<void> | undefined
   return {
@@ -152,7 +182,7 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
         connection: { application_name: `kaderbot-${name}` },
       })
       lanes.push(client)
-      return drizzlePostgres(client, { schema })
+      return drizzlePostgres(preparing(client), { schema })
     },
     notify: (channel, payload) => notifyChannel(db, channel, payload),
     listen: async (channel, onPayload) => {

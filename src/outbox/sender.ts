@@ -64,6 +64,8 @@ export type OutboxSenderDeps = {
   onDelivered?: (delivered: Delivered[]) => Promise<void>
   /** Per channel, limits that replace the channel's own (`null`: unpaced). */
   pacing?: Partial<Record<ChannelName, PacingLimits | null>>
+  /** Per channel, sends in flight at once, replacing the channel's own (a benchmark's raised limits). */
+  concurrency?: Partial<Record<ChannelName, number>>
   /** The one-sender-per-channel lease (default: always held, for a single process). */
   leases?: LeaseFactory
   /** The pacing clock in milliseconds (default `performance.now`). */
@@ -139,7 +141,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       sender,
       pacer: createPacer(limits, paceClock),
       lease: leases(sender.channel),
-      concurrency: Math.max(1, sender.concurrency ?? 1),
+      concurrency: Math.max(1, deps.concurrency?.[sender.channel] ?? sender.concurrency ?? 1),
       takeoverDue: false,
       changed: Promise.resolve(),
       kick: () => undefined,
