@@ -69,7 +69,7 @@ describe('retention of inbound message text', () => {
   test('the daily run redacts text older than the setting and nothing else', async () => {
     const db = database.db
     await seedApiMonth(db) // people, visits, attendance, broadcasts: domain records to keep
-    const { runtime } = await createTestRuntime(db)
+    const { runtime, sender } = await createTestRuntime(db)
     await giveConsent(db, ['sim-1', 'sim-2'])
     const at = (daysBeforeRun: number, hours = 0) =>
       new Date(FIRST_RUN.getTime() - daysBeforeRun * DAY - hours * 3600_000)
@@ -84,6 +84,8 @@ describe('retention of inbound message text', () => {
     await send('sim-2', { type: 'choice', id: 'x' }, at(120), 'old-choice') // never had text
     await send('sim-2', 'menu', at(89, 23), 'new-1') // just inside 90 days
     await send('sim-1', 'batal', at(1), 'new-2')
+    // The replies are sent and recorded before the comparison starts: only the job may change rows.
+    await sender.idle()
 
     const before = await inbound(db)
     expect(before.map((r) => r.text)).toEqual([
