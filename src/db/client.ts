@@ -115,6 +115,13 @@ export function createSessionClient(databaseUrl: string, applicationName: string
 }
 
 /**
+ * Sessions plan every run of a prepared statement for its own values. Postgres's default switches
+ * a statement to a generic plan after five runs, and the outbox claim's generic plan scanned the
+ * whole outbox: the bench's sender stalled at a few thousand rows. Parsing is still saved.
+ */
+const PLANNING = { plan_cache_mode: 'force_custom_plan' }
+
+/**
  * The client drizzle runs on, with every statement that has parameters sent as a named prepared
  * statement, which postgres.js keeps per connection (by its text) and Postgres then parses and
  * plans once, not on every run. Drizzle asks for unnamed statements unless a query is prepared by
@@ -122,6 +129,7 @@ export function createSessionClient(databaseUrl: string, applicationName: string
  * list of n values is one text per n), and postgres.js drops a connection's statements with the
  * connection (`max_lifetime`, 30 to 60 minutes). This is postgres.js's own default for its tagged
  * templates (`prepare: true`); a pooler in transaction mode (PgBouncer) would need it off.
+ * Each run is still planned for its own values (`PLANNING`).
  */
 function preparing(client: Sql): Sql {
   return new Proxy(client, {
@@ -161,7 +169,7 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
     // answer 503 and wait for the database).
     backoff: (attempt) => Math.min(0.1 * 2 ** attempt, 2),
     onnotice: () => {},
-    connection: { application_name: 'kaderbot' },
+    connection: { application_name: 'kaderbot', ...PLANNING },
   })
   const db: Db = drizzlePostgres(preparing(sql), { schema })
   const lanes: Sql[] = []
@@ -179,7 +187,7 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
       const client = postgres(databaseUrl, {
         max,
         onnotice: () => {},
-        connection: { application_name: `kaderbot-${name}` },
+        connection: { application_name: `kaderbot-${name}`, ...PLANNING },
       })
       lanes.push(client)
       return drizzlePostgres(preparing(client), { schema })

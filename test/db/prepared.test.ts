@@ -1,6 +1,6 @@
 /**
- * On PostgreSQL every statement with parameters runs as a named prepared statement (parsed and
- * planned once per connection), in and outside transactions, and gives the same answers.
+ * On PostgreSQL every statement with parameters runs as a named prepared statement (parsed once
+ * per connection, planned for each run's values), in and outside transactions.
  */
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -30,6 +30,10 @@ describe.runIf(hasPostgres)('prepared statements on PostgreSQL', () => {
       db.select({ name: regions.name }).from(regions).where(eq(regions.code, code))
     expect(await lookup('nope')).toEqual([])
     expect((await preparedTexts(db)).some((text) => text.includes('from "regions"'))).toBe(true)
+
+    // Each run is planned for its own values, never a generic plan.
+    const [mode] = rowsOf<{ plan_cache_mode: string }>(await db.execute(sql`show plan_cache_mode`))
+    expect(mode?.plan_cache_mode).toBe('force_custom_plan')
 
     await db.transaction(async (tx) => {
       await tx
