@@ -264,7 +264,10 @@ export async function listBroadcasts(
   return { data, next: rows.length === page.limit ? (rows.at(-1)?.id ?? null) : null }
 }
 
-/** The scheduled broadcasts an author may cancel: their own, or all for an admin. */
+/**
+ * The broadcasts an author may still cancel (waiting for their time, or being sent): their own,
+ * or all for an admin.
+ */
 export async function listCancellableBroadcasts(
   db: DbOrTx,
   by: BroadcastAuthor
@@ -273,7 +276,7 @@ export async function listCancellableBroadcasts(
   if (!author) return []
   return listBroadcastRows(db, {
     limit: 20,
-    status: 'scheduled',
+    status: ['scheduled', 'sending'],
     authorPersonId: author.isAdmin ? undefined : (author.personId ?? undefined),
   })
 }

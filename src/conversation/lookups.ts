@@ -61,8 +61,8 @@ export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
       return lookups.openFollowUp?.key === need.key
     case 'broadcast_audience':
       return lookups.broadcastAudience?.key === need.key
-    case 'scheduled_broadcasts':
-      return lookups.scheduledBroadcasts?.key === need.key
+    case 'cancellable_broadcasts':
+      return lookups.cancellableBroadcasts?.key === need.key
     case 'broadcast_cohorts':
       return lookups.broadcastCohorts?.key === need.key
   }
@@ -100,11 +100,16 @@ export async function withLookups(
         key: need.key,
         cohorts: await listCohortsInScope(tx, { scopeCode }),
       }
-    } else if (need.kind === 'scheduled_broadcasts') {
+    } else if (need.kind === 'cancellable_broadcasts') {
       const rows = await listCancellableBroadcasts(tx, { personId: person.id })
-      lookups.scheduledBroadcasts = {
+      lookups.cancellableBroadcasts = {
         key: need.key,
-        broadcasts: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), text: r.text })),
+        broadcasts: rows.map((r) => ({
+          id: r.id,
+          at: r.at.toISOString(),
+          text: r.text,
+          sending: r.status === 'sending',
+        })),
       }
     } else if (need.kind === 'same_day_visit') {
       const visit = await findSameDayVisit(tx, {

@@ -36,7 +36,7 @@ export type DataNeed =
   | { kind: 'mentor_sessions_today'; key: string }
   | { kind: 'open_follow_up'; key: string }
   | { kind: 'broadcast_audience'; key: string; segment: Segment }
-  | { kind: 'scheduled_broadcasts'; key: string }
+  | { kind: 'cancellable_broadcasts'; key: string }
   | { kind: 'broadcast_cohorts'; key: string }
 
 /** A training session as a participant or mentor sees it. */
@@ -93,8 +93,11 @@ export type OpenReferral = {
   followUpDate: string
 }
 
-/** A broadcast waiting for its time, as its author sees it in /siaran (to cancel it). */
-export type ScheduledBroadcast = { id: number; at: string; text: string }
+/**
+ * A broadcast its author may still stop, as /siaran lists it: waiting for its time, or being
+ * sent (`sending`: the messages still queued are dropped, those already sent stay sent).
+ */
+export type CancellableBroadcast = { id: number; at: string; text: string; sending: boolean }
 
 /** A training cohort a broadcast may address, within the author's region. */
 export type BroadcastCohort = { code: string; kecamatanCode: string; track: string }
@@ -118,7 +121,7 @@ export type Lookups = {
   openFollowUp?: { key: string; survey: { id: number; wave: number } | null }
   /** How many people a broadcast's segment reaches within the author's scope. */
   broadcastAudience?: { key: string; count: number }
-  scheduledBroadcasts?: { key: string; broadcasts: ScheduledBroadcast[] }
+  cancellableBroadcasts?: { key: string; broadcasts: CancellableBroadcast[] }
   broadcastCohorts?: { key: string; cohorts: BroadcastCohort[] }
 }
 

@@ -3,7 +3,7 @@ import type {
   BroadcastCohort,
   DataNeed,
   Lookups,
-  ScheduledBroadcast,
+  CancellableBroadcast,
   Snapshot,
 } from '../domain/snapshot.js'
 import { transcript } from '../../test/harness/transcript.js'
@@ -31,7 +31,7 @@ const cadre: Partial<Snapshot> = {
 /** Answers the flow's needs as the runtime would; records which segments were counted. */
 function lookups(
   count: number,
-  waiting: ScheduledBroadcast[] = [],
+  waiting: CancellableBroadcast[] = [],
   cohorts: BroadcastCohort[] = []
 ) {
   const counted: unknown[] = []
@@ -40,8 +40,8 @@ function lookups(
       counted.push(need.segment)
       return { broadcastAudience: { key: need.key, count } }
     }
-    if (need.kind === 'scheduled_broadcasts') {
-      return { scheduledBroadcasts: { key: need.key, broadcasts: waiting } }
+    if (need.kind === 'cancellable_broadcasts') {
+      return { cancellableBroadcasts: { key: need.key, broadcasts: waiting } }
     }
     if (need.kind === 'broadcast_cohorts') {
       return { broadcastCohorts: { key: need.key, cohorts } }
@@ -219,9 +219,20 @@ describe('siaran (broadcast)', () => {
     expect(chat.effects).toMatchObject([{ type: 'broadcast_requested', segment }])
   })
 
-  test('with a broadcast waiting, /siaran offers to cancel it', async () => {
+  test('with a broadcast waiting or being sent, /siaran offers to cancel it', async () => {
     const waiting = [
-      { id: 41, at: '2026-11-24T00:00:00.000Z', text: 'Halo {nama}, rapat kader hari Rabu.' },
+      {
+        id: 41,
+        at: '2026-11-24T00:00:00.000Z',
+        text: 'Halo {nama}, rapat kader hari Rabu.',
+        sending: false,
+      },
+      {
+        id: 42,
+        at: '2026-11-23T01:30:00.000Z',
+        text: 'Posyandu balita ditunda sampai pekan depan karena hujan deras.',
+        sending: true,
+      },
     ]
     const { answer } = lookups(12, waiting)
     const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor, lookups: answer })
@@ -229,17 +240,38 @@ describe('siaran (broadcast)', () => {
       > siaran
       < Apa yang ingin Anda lakukan?
         1. Kirim siaran baru
-        2. Batalkan siaran yang terjadwal
+        2. Batalkan siaran
       > batalkan siaran
-      < Siaran terjadwal mana yang ingin dibatalkan?
+      < Siaran mana yang ingin dibatalkan?
         1. Selasa, 24 November 2026 pukul 07.00 WIB: Halo {nama}, rapat kader hari Rabu.
-      > 1
-      < Batalkan siaran ini? Pesannya tidak akan dikirim.
+        2. Sedang dikirim sejak Senin, 23 November 2026 pukul 08.30 WIB: Posyandu balita ditunda sampai pekan dep…
+      > 2
+      < Batalkan siaran ini? Pesan yang belum terkirim tidak akan dikirim.
         1. Ya
         2. Tidak
       > ya
     `)
-    expect(chat.effects).toEqual([{ type: 'broadcast_cancelled', broadcastId: 41 }])
+    expect(chat.effects).toEqual([{ type: 'broadcast_cancelled', broadcastId: 42 }])
+  })
+
+  test('"tidak" keeps the broadcast', async () => {
+    const waiting = [{ id: 41, at: '2026-11-24T00:00:00.000Z', text: 'Rapat', sending: false }]
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: supervisor,
+      lookups: lookups(12, waiting).answer,
+    })
+    await chat.expect(`
+      > siaran
+      < …
+      > 2
+      < …
+      > 1
+      < …
+      > tidak
+      < Baik, siaran tidak dibatalkan.
+    `)
+    expect(chat.effects).toEqual([])
   })
 
   test('a cadre does not see /siaran', async () => {

@@ -3,7 +3,8 @@
  * decision 4) announces something to a segment: roles → kecamatan/desa → a condition → text
  * (`{nama}` becomes each recipient's name) and an optional photo → now or at a time ("besok
  * 07.00") → a preview exactly as recipients will read it, with how many they are → send. With
- * broadcasts waiting for their time, /siaran first offers to cancel one of them.
+ * broadcasts waiting for their time or being sent, /siaran first offers to cancel one of them
+ * (a broadcast being sent stops: what is still queued is dropped).
  * @module
  */
 import { z } from 'zod'
@@ -121,7 +122,8 @@ function audienceText(answers: Answers, ctx: FlowContext): Text {
   }
 }
 
-const scheduled = (ctx: FlowContext) => ctx.snapshot.lookups.scheduledBroadcasts?.broadcasts ?? []
+const cancellable = (ctx: FlowContext) =>
+  ctx.snapshot.lookups.cancellableBroadcasts?.broadcasts ?? []
 const PREVIEW_CHARS = 40
 
 export const broadcast = defineFlow({
@@ -131,7 +133,7 @@ export const broadcast = defineFlow({
   confirm: false,
   allowed: mayBroadcast,
   data: (answers, ctx) => [
-    { kind: 'scheduled_broadcasts', key: 'mine' },
+    { kind: 'cancellable_broadcasts', key: 'mine' },
     { kind: 'broadcast_cohorts', key: 'scope' },
     ...(creating(answers) && answers.condition !== undefined
       ? [
@@ -146,15 +148,15 @@ export const broadcast = defineFlow({
   steps: [
     askChoice('action', {
       options: ['new', 'cancel'],
-      when: (_answers, ctx) => scheduled(ctx).length > 0,
+      when: (_answers, ctx) => cancellable(ctx).length > 0,
     }),
     askChoice('cancelWhich', {
       when: (answers) => !creating(answers),
       options: (_answers, ctx) =>
-        scheduled(ctx).map((b) => ({
+        cancellable(ctx).map((b) => ({
           id: String(b.id),
           label: {
-            key: 'broadcast:scheduledItem',
+            key: b.sending ? 'broadcast:sendingItem' : 'broadcast:scheduledItem',
             params: {
               at: { key: 'common:value.dateTime', params: { value: b.at } },
               text: b.text.length > PREVIEW_CHARS ? `${b.text.slice(0, PREVIEW_CHARS)}…` : b.text,

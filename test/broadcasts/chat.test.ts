@@ -21,6 +21,7 @@ import { broadcastHandlers } from '../../src/scheduler/jobs/broadcasts.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import {
+  createRuntimeForTest,
   createTestRuntime,
   giveConsent,
   silentLogger,
@@ -116,15 +117,69 @@ describe('/siaran in chat', () => {
       await say('sim-rina', text)
     }
     expect(await say('sim-rina', '/siaran')).toEqual([
-      'Apa yang ingin Anda lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran yang terjadwal',
+      'Apa yang ingin Anda lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
     ])
-    await say('sim-rina', '2')
+    expect(await say('sim-rina', '2')).toEqual([
+      'Siaran mana yang ingin dibatalkan?\n1. Selasa, 24 November 2026 pukul 07.00 WIB: Rapat',
+    ])
     await say('sim-rina', '1')
-    expect(await say('sim-rina', 'ya')).toEqual(['Siaran dibatalkan. Pesannya tidak akan dikirim.'])
+    expect(await say('sim-rina', 'ya')).toEqual([
+      'Siaran dibatalkan. Pesan yang belum terkirim tidak akan dikirim.',
+    ])
     const [row] = await handle.db.select().from(broadcasts)
     expect(row?.status).toBe('cancelled')
     await tick(new Date('2026-11-24T00:00:00Z'))
     expect(await handle.db.select().from(outbox).where(eq(outbox.priority, 2))).toEqual([])
+  })
+
+  test('a broadcast being sent is stopped from /siaran: what is still queued is dropped', async () => {
+    // No sender runs, so the queue holds still while Rina looks at it.
+    runtime = await createRuntimeForTest(handle.db)
+    await seedRoster(handle.db)
+    await giveConsent(handle.db, ['sim-rina'])
+    for (const text of ['/siaran', '1', '1', '1', 'Rapat', 'lewati', 'sekarang']) {
+      await say('sim-rina', text)
+    }
+    expect(await say('sim-rina', 'kirim')).toEqual([
+      expect.stringMatching(
+        /^Siaran sedang dikirim ke \d+ orang\..* Untuk menghentikannya, ketik \/siaran\.$/
+      ),
+    ])
+    const queued = await handle.db.select().from(outbox).where(eq(outbox.priority, 2))
+    expect(queued.length).toBeGreaterThan(1)
+    // The sender has already delivered one message when Rina changes her mind.
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: NOW })
+      .where(eq(outbox.id, queued[0]!.id))
+
+    expect(await say('sim-rina', '/siaran')).toEqual([
+      'Apa yang ingin Anda lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
+    ])
+    expect(await say('sim-rina', '2')).toEqual([
+      'Siaran mana yang ingin dibatalkan?\n1. Sedang dikirim sejak Senin, 23 November 2026 pukul 08.00 WIB: Rapat',
+    ])
+    expect(await say('sim-rina', '1')).toEqual([
+      'Batalkan siaran ini? Pesan yang belum terkirim tidak akan dikirim.\n1. Ya\n2. Tidak',
+    ])
+    expect(await say('sim-rina', 'ya')).toEqual([
+      'Siaran dibatalkan. Pesan yang belum terkirim tidak akan dikirim.',
+    ])
+
+    const [row] = await handle.db.select().from(broadcasts)
+    expect(row?.status).toBe('cancelled')
+    const after = await handle.db
+      .select({ status: outbox.status, skipReason: outbox.skipReason })
+      .from(outbox)
+      .where(eq(outbox.priority, 2))
+      .orderBy(asc(outbox.id))
+    expect(after[0]).toEqual({ status: 'sent', skipReason: null })
+    expect(after.slice(1)).toEqual(
+      after.slice(1).map(() => ({ status: 'skipped', skipReason: 'cancelled' }))
+    )
+    // Nothing is left to cancel: /siaran goes straight to a new broadcast.
+    const [next] = await say('sim-rina', '/siaran')
+    expect(next).toMatch(/^Siaran ini untuk siapa\?/)
   })
 
   test('a cadre is not offered /siaran', async () => {

@@ -352,7 +352,8 @@ export type ListBroadcastsParams = {
   /** Only broadcasts created at or after this time. */
   since?: Date
   authorPersonId?: number
-  status?: BroadcastStatus
+  /** Only broadcasts in one of these states. */
+  status?: BroadcastStatus | readonly BroadcastStatus[]
   /**
    * Only broadcasts whose reach (segment region, else the author's scope, else the kabupaten)
    * lies within this region: what a kecamatan API token may follow.
@@ -371,7 +372,8 @@ export async function listBroadcastRows(
   if (params.authorPersonId !== undefined) {
     where.push(eq(broadcasts.authorPersonId, params.authorPersonId))
   }
-  if (params.status) where.push(eq(broadcasts.status, params.status))
+  if (typeof params.status === 'string') where.push(eq(broadcasts.status, params.status))
+  else if (params.status) where.push(inArray(broadcasts.status, [...params.status]))
   if (params.regionPrefix !== undefined) {
     const reach = sql`coalesce(${broadcasts.segment}->>'region', ${broadcasts.scopeCode}, '35.07')`
     where.push(
