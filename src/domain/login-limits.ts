@@ -7,7 +7,10 @@
 /** The window every login limit counts in. */
 export const LOGIN_WINDOW_MS = 15 * 60_000
 
-/** Failed logins (wrong ADMIN_TOKEN or a bad link) one client address may make per window. */
+/**
+ * Failed logins (wrong ADMIN_TOKEN or a bad link) one client address (an IPv6 client's /64) may
+ * make per window.
+ */
 export const MAX_FAILURES_PER_ADDRESS = 10
 
 /**

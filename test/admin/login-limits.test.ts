@@ -40,6 +40,25 @@ type App = Awaited<ReturnType<typeof createDashboardApp>>
 const tokenLogin = (app: App, address: string, token: string) =>
   createBrowser(app).post('/admin/login', { token }, { 'x-forwarded-for': address })
 
+/** A token login over a TCP connection from `peer` that says it forwards for `forwarded`. */
+const tokenLoginFromPeer = (app: App, peer: string, forwarded: string, token: string) =>
+  app.request(
+    '/admin/login',
+    {
+      method: 'POST',
+      body: new URLSearchParams({ token }),
+      headers: { origin: 'http://localhost', 'x-forwarded-for': forwarded },
+    },
+    { incoming: { socket: { remoteAddress: peer } } }
+  )
+
+/** As many wrong tokens as one address may try (`login` gets the guess and its number), each 401. */
+async function guessUpToTheLimit(login: (token: string, i: number) => Promise<Response>) {
+  for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+    expect((await login(`tebakan-${i}`, i)).status).toBe(401)
+  }
+}
+
 const linkLogin = (app: App, address: string, token: string) =>
   createBrowser(app).post(`/admin/login/${token}`, {}, { 'x-forwarded-for': address })
 
@@ -98,23 +117,54 @@ describe('ADMIN_TOKEN form', () => {
     expect((await tokenLogin(second, '192.0.2.44', ADMIN_TOKEN)).status).toBe(429)
   })
 
+  test('forty guesses sent at once: ten are compared, thirty refused (counted before comparing)', async () => {
+    const app = await createDashboardApp(month.db)
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => tokenLogin(app, '198.51.100.66', `tebakan-${i}`))
+    ).then((responses) => responses.map((response) => response.status))
+    expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_FAILURES_PER_ADDRESS)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - MAX_FAILURES_PER_ADDRESS)
+  })
+
+  test('a good login does not count against its address', async () => {
+    const app = await createDashboardApp(month.db)
+    for (let i = 0; i < 3 * MAX_FAILURES_PER_ADDRESS; i++) {
+      expect((await tokenLogin(app, '198.51.100.77', ADMIN_TOKEN)).status).toBe(303)
+    }
+    await guessUpToTheLimit((guess) => tokenLogin(app, '198.51.100.77', guess))
+    expect((await tokenLogin(app, '198.51.100.77', ADMIN_TOKEN)).status).toBe(429)
+  })
+
+  test('IPv6 clients are counted by their /64; IPv4-mapped IPv6 is the IPv4 address', async () => {
+    const app = await createDashboardApp(month.db)
+    // A phone can use any address of its /64: a fresh one for every guess does not help.
+    await guessUpToTheLimit((guess, i) =>
+      tokenLogin(app, `2001:db8:aa:bb:${(i + 1).toString(16)}::${i + 7}`, guess)
+    )
+    expect((await tokenLogin(app, '2001:db8:aa:bb:ffff::1', ADMIN_TOKEN)).status).toBe(429)
+    // The neighbouring /64 is someone else.
+    expect((await tokenLogin(app, '2001:db8:aa:bc::1', ADMIN_TOKEN)).status).toBe(303)
+
+    await guessUpToTheLimit((guess) => tokenLogin(app, '::ffff:192.0.2.90', guess))
+    expect((await tokenLogin(app, '192.0.2.90', ADMIN_TOKEN)).status).toBe(429)
+  })
+
   test('a client talking directly cannot dodge the limit with X-Forwarded-For', async () => {
     const app = await createDashboardApp(month.db)
     // The connection's peer is a public address: the header it sends is not believed.
     const direct = (forwarded: string, token: string) =>
-      app.request(
-        '/admin/login',
-        {
-          method: 'POST',
-          body: new URLSearchParams({ token }),
-          headers: { origin: 'http://localhost', 'x-forwarded-for': forwarded },
-        },
-        { incoming: { socket: { remoteAddress: '198.51.100.99' } } }
-      )
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
-      expect((await direct(`10.0.0.${i}`, 'tebakan-salah')).status).toBe(401)
-    }
+      tokenLoginFromPeer(app, '198.51.100.99', forwarded, token)
+    await guessUpToTheLimit((guess, i) => direct(`10.0.0.${i}`, guess))
     expect((await direct('10.0.0.250', ADMIN_TOKEN)).status).toBe(429)
+  })
+
+  test('behind our own proxy (a unique-local IPv6 peer) the address it appended is used', async () => {
+    const app = await createDashboardApp(month.db)
+    const viaProxy = (forwarded: string, token: string) =>
+      tokenLoginFromPeer(app, 'fd12:3456:789a::10', forwarded, token)
+    await guessUpToTheLimit((guess) => viaProxy('198.51.100.120', guess))
+    expect((await viaProxy('198.51.100.120', ADMIN_TOKEN)).status).toBe(429)
+    expect((await viaProxy('198.51.100.121', ADMIN_TOKEN)).status).toBe(303)
   })
 })
 

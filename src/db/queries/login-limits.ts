@@ -1,6 +1,7 @@
 /**
- * Login throttling against brute force: failed dashboard logins counted per key in a window that
- * starts at a key's first failure (`login_failures`), and the login links a person asked for in
+ * Login throttling against brute force: dashboard login attempts counted per key in a window that
+ * starts at a key's first attempt (`login_failures`; attempts that were not guesses are taken
+ * back), and the login links a person asked for in
  * chat (counted from `admin_login_tokens`, which already holds them). Both live in the database,
  * so every replica sees the same counts.
  * @module
@@ -9,71 +10,72 @@ import { and, count, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { adminLoginTokens, loginFailures } from '../schema/index.js'
 
-/** A key and how many failures it may have within one window. */
+/** A key and how many attempts it may have within one window. */
 export type LoginLimit = { key: string; max: number }
 
-export type LoginBlockParams = { limits: LoginLimit[]; windowMs: number; now: Date }
+export type LoginAttemptParams = { limits: LoginLimit[]; windowMs: number; now: Date }
 
 /**
- * When the first blocked key of `limits` opens again, or `undefined` when none has reached its
- * maximum within its current window.
+ * Counts one attempt for each key before its secret is compared, and answers when the first
+ * key over its maximum opens again (`undefined` while all are within theirs). Counting first,
+ * in one upsert whose row locks put concurrent attempts in a line, means a burst of parallel
+ * guesses gets no more than `max` past the check. A key whose window has passed starts a new one.
  */
-export async function findLoginBlock(
+export async function countLoginAttempt(
   db: DbOrTx,
-  params: LoginBlockParams
+  params: LoginAttemptParams
 ): Promise<Date | undefined> {
   if (params.limits.length === 0) return undefined
+  const expired = new Date(params.now.getTime() - params.windowMs)
+  const restarts = sql`${loginFailures.windowStart} <= ${expired.toISOString()}::timestamptz`
+  // Windows that have passed count for nothing; dropping them keeps the table small.
+  await db.delete(loginFailures).where(lte(loginFailures.windowStart, expired))
   const rows = await db
-    .select({
-      key: loginFailures.key,
-      windowStart: loginFailures.windowStart,
-      failures: loginFailures.failures,
-    })
-    .from(loginFailures)
-    .where(
-      and(
-        inArray(
-          loginFailures.key,
-          params.limits.map((limit) => limit.key)
-        ),
-        gt(loginFailures.windowStart, new Date(params.now.getTime() - params.windowMs))
-      )
+    .insert(loginFailures)
+    .values(
+      // One lock order for every caller, so two attempts on the same keys cannot deadlock.
+      [...params.limits]
+        .sort((a, b) => a.key.localeCompare(b.key))
+        .map((limit) => ({ key: limit.key, windowStart: params.now, failures: 1 }))
     )
+    .onConflictDoUpdate({
+      target: loginFailures.key,
+      set: {
+        failures: sql`case when ${restarts} then 1 else ${loginFailures.failures} + 1 end`,
+        windowStart: sql`case when ${restarts} then ${params.now.toISOString()}::timestamptz else ${loginFailures.windowStart} end`,
+      },
+    })
+    .returning()
   let until: Date | undefined
   for (const row of rows) {
     const max = params.limits.find((limit) => limit.key === row.key)?.max ?? Infinity
-    if (row.failures < max) continue
+    if (row.failures <= max) continue
     const opens = new Date(row.windowStart.getTime() + params.windowMs)
     if (!until || opens > until) until = opens
   }
   return until
 }
 
-export type RecordLoginFailureParams = { keys: string[]; windowMs: number; now: Date }
+export type ForgiveLoginAttemptParams = { keys: string[]; windowMs: number; now: Date }
 
 /**
- * Counts one failure for each key: a key whose window has passed starts a new one. One upsert
- * per key, so concurrent failures on several replicas all count.
+ * Takes back one counted attempt from each key, for a login that was not a guess (it succeeded,
+ * or a valid link belonged to someone who lost access). Only a window still running is changed.
  */
-export async function recordLoginFailure(
+export async function forgiveLoginAttempt(
   db: DbOrTx,
-  params: RecordLoginFailureParams
+  params: ForgiveLoginAttemptParams
 ): Promise<void> {
-  const expired = new Date(params.now.getTime() - params.windowMs)
-  // Windows that have passed count for nothing; dropping them keeps the table small.
-  await db.delete(loginFailures).where(lte(loginFailures.windowStart, expired))
-  for (const key of params.keys) {
-    await db
-      .insert(loginFailures)
-      .values({ key, windowStart: params.now, failures: 1 })
-      .onConflictDoUpdate({
-        target: loginFailures.key,
-        set: {
-          failures: sql`case when ${loginFailures.windowStart} <= ${expired.toISOString()}::timestamptz then 1 else ${loginFailures.failures} + 1 end`,
-          windowStart: sql`case when ${loginFailures.windowStart} <= ${expired.toISOString()}::timestamptz then ${params.now.toISOString()}::timestamptz else ${loginFailures.windowStart} end`,
-        },
-      })
-  }
+  if (params.keys.length === 0) return
+  await db
+    .update(loginFailures)
+    .set({ failures: sql`greatest(${loginFailures.failures} - 1, 0)` })
+    .where(
+      and(
+        inArray(loginFailures.key, params.keys),
+        gt(loginFailures.windowStart, new Date(params.now.getTime() - params.windowMs))
+      )
+    )
 }
 
 export type RecentLoginLinksParams = { personId: number; since: Date }

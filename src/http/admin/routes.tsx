@@ -209,13 +209,10 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const token = typeof body['token'] === 'string' ? body['token'] : ''
     if (deps.adminToken === undefined) return loginPage(c, t('login.noToken'), 403)
     // Blocked before the token is compared, so guesses past the limit learn nothing.
-    const address = clientAddress(c)
-    const blocked = await limiter.blockedUntil(address, 'admin_token')
-    if (blocked) return tooManyPage(c, blocked)
-    if (!sameSecret(token, deps.adminToken)) {
-      await limiter.failed(address, 'admin_token')
-      return loginPage(c, t('login.wrongToken'), 401)
-    }
+    const attempt = await limiter.attempt(clientAddress(c), 'admin_token')
+    if (attempt.blockedUntil) return tooManyPage(c, attempt.blockedUntil)
+    if (!sameSecret(token, deps.adminToken)) return loginPage(c, t('login.wrongToken'), 401)
+    await attempt.notAGuess()
     await auth.signIn(c, null)
     await recordAudit(deps.db, { actor: 'admin_token', action: 'admin_login', at: auth.now() })
     return c.redirect('/admin', 303)
@@ -233,15 +230,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
 
   app.post('/login/:token', async (c) => {
     const now = auth.now()
-    const address = clientAddress(c)
-    const blocked = await limiter.blockedUntil(address, 'link')
-    if (blocked) return tooManyPage(c, blocked)
+    const attempt = await limiter.attempt(clientAddress(c), 'link')
+    if (attempt.blockedUntil) return tooManyPage(c, attempt.blockedUntil)
     const used = await consumeLoginToken(deps.db, { token: c.req.param('token'), now })
-    const person = used ? await findAdminPerson(deps.db, used.personId) : undefined
-    if (!used) {
-      await limiter.failed(address, 'link')
-      return loginPage(c, t('login.linkInvalid'), 401)
-    }
+    if (!used) return loginPage(c, t('login.linkInvalid'), 401)
+    // A real link is not a guess, even when its person may no longer use the dashboard.
+    await attempt.notAGuess()
+    const person = await findAdminPerson(deps.db, used.personId)
     if (!person || !mayUseDashboard(person)) return loginPage(c, t('login.notAllowed'), 403)
     await auth.signIn(c, person.id)
     await recordAudit(deps.db, { actor: `person:${person.id}`, action: 'admin_login', at: now })
