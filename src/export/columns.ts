@@ -4,7 +4,7 @@
  * @module
  */
 import { TZDate } from '@date-fns/tz'
-import { formatISO } from 'date-fns'
+import { formatISO } from 'date-fns/formatISO'
 
 /** A value a column may read: lists are joined with `+` (as the CSV imports write roles). */
 export type ExportValue = string | number | boolean | Date | null | undefined | readonly string[]

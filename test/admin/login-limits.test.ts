@@ -53,7 +53,9 @@ const tokenLoginFromPeer = (app: App, peer: string, forwarded: string, token: st
   )
 
 /** As many wrong tokens as one address may try (`login` gets the guess and its number), each 401. */
-async function guessUpToTheLimit(login: (token: string, i: number) => Promise<Response>) {
+async function guessUpToTheLimit(
+  login: (token: string, i: number) => Response | Promise<Response>
+) {
   for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
     expect((await login(`tebakan-${i}`, i)).status).toBe(401)
   }

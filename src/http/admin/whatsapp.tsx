@@ -6,9 +6,9 @@
  */
 import type { Hono } from 'hono'
 import { raw } from 'hono/html'
-import QRCode from 'qrcode'
 import type { AdminContext, AdminDeps, AdminEnv, AdminText } from './context.js'
 import type { LayoutProps } from './layout.js'
+import { loadQrCode } from '../../lib/qrcode.js'
 
 /** What the dashboard reads of the WhatsApp channel (present when it runs). */
 export type WhatsAppView = {
@@ -41,7 +41,9 @@ export function registerWhatsAppPage(
     }
     const status = deps.whatsapp.status()
     const qr = deps.whatsapp.currentQr()
-    const svg = qr ? await QRCode.toString(qr, { type: 'svg', margin: 2, width: 280 }) : undefined
+    const svg = qr
+      ? await (await loadQrCode()).toString(qr, { type: 'svg', margin: 2, width: 280 })
+      : undefined
     c.header('cache-control', 'no-store')
     return helpers.page(c, {
       title: t('whatsapp.title'),

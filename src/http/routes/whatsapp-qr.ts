@@ -5,8 +5,8 @@
  * @module
  */
 import { Hono } from 'hono'
-import QRCode from 'qrcode'
 import { adminTokenAuth } from '../api/auth.js'
+import { loadQrCode } from '../../lib/qrcode.js'
 
 export type WhatsAppQrDeps = {
   adminToken: string | undefined
@@ -23,7 +23,7 @@ export function whatsappQrRoutes(deps: WhatsAppQrDeps): Hono {
     const qr = deps.currentQr()
     c.header('Cache-Control', 'no-store')
     if (!qr) return c.json({ error: 'no_qr', status: deps.status() }, 404)
-    const png = await QRCode.toBuffer(qr, { type: 'png', margin: 2, width: 320 })
+    const png = await (await loadQrCode()).toBuffer(qr, { type: 'png', margin: 2, width: 320 })
     return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png' })
   })
   return app

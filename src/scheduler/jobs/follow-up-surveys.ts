@@ -8,7 +8,7 @@
  * @module
  */
 import { TZDate } from '@date-fns/tz'
-import { addMonths } from 'date-fns'
+import { addMonths } from 'date-fns/addMonths'
 import { eq } from 'drizzle-orm'
 import { notifyPerson } from '../../conversation/notify.js'
 import type { TextRenderer } from '../../conversation/render.js'
