@@ -18,7 +18,7 @@ import { hasRealChannel } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
 import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
 import { type InboundGateLimits, createInboundGate } from './conversation/inbound-gate.js'
-import { createDb } from './db/client.js'
+import { type DbHandle, openDatabase } from './db/client.js'
 import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
 import { listAllRegions } from './db/queries/regions.js'
 import { seedRegions } from './db/seed-regions.js'
@@ -73,6 +73,11 @@ export type StartOptions = {
   inboundLimits?: Partial<InboundGateLimits> | null
   /** WhatsApp Cloud API channel: scaled pacing, a moved clock, other templates (tests). */
   whatsappCloud?: WhatsAppCloudSetup['overrides']
+  /**
+   * The database, already being opened from this config (`openDatabase`): `npm start` opens it
+   * while the rest of the app is still loading. Without it, start-up opens it first.
+   */
+  database?: Promise<DbHandle>
 }
 
 export type Kaderbot = {
@@ -88,11 +93,7 @@ const ANY_CHANNEL = '*'
 export async function startKaderbot(config: Config, options: StartOptions = {}): Promise<Kaderbot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
   const startedAt = performance.now()
-  const handle = await createDb({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    logger,
-  })
+  const handle = await (options.database ?? openDatabase(config, logger))
   try {
     const seeded = await seedRegions(handle.db)
     // The weekly digest plans its own next run; this plans the first (idempotent).

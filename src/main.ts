@@ -4,7 +4,8 @@
  * @module
  */
 import { ConfigError, loadConfig } from './config.js'
-import { startKaderbot } from './kaderbot.js'
+import { openDatabase } from './db/client.js'
+import { createLogger } from './lib/logger.js'
 
 async function main(): Promise<void> {
   let config
@@ -17,7 +18,14 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const bot = await startKaderbot(config)
+  const logger = createLogger({ level: config.logLevel })
+  // Opening PGlite's data directory takes about a second, most of it while the rest of the app is
+  // still loading: started first, the two overlap. startKaderbot awaits it (and reports a
+  // failure); the catch only keeps an early failure from counting as unhandled meanwhile.
+  const database = openDatabase(config, logger)
+  database.catch(() => undefined)
+  const { startKaderbot } = await import('./kaderbot.js')
+  const bot = await startKaderbot(config, { logger, database })
   console.log(`kaderbot siap di ${bot.url} (coba: POST ${bot.url}/api/v1/simulator/messages)`)
   let stopping = false
   const shutdown = (signal: string) => {

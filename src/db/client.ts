@@ -19,6 +19,7 @@ import { migrateDb } from './migrate.js'
 import type { MigrateResult } from './migrate.js'
 import { assertChannelName, notifyChannel } from './notify.js'
 import * as schema from './schema/index.js'
+import type { Config } from '../config.js'
 
 /** The drizzle schema object (all tables), as passed to `drizzle(..., { schema })`. */
 export type Schema = typeof schema
@@ -157,6 +158,14 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   if (options.memory) return openPglite(undefined, options)
   if (options.dataDir) return openPglite(options.dataDir, options)
   throw new DbConfigError('createDb needs a databaseUrl, a dataDir or memory: true')
+}
+
+/** Opens the database a config names: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  logger: DbLogger
+): Promise<DbHandle> {
+  return createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
 }
 
 async function openPostgres(databaseUrl: string, options: CreateDbOptions): Promise<DbHandle> {
