@@ -1,9 +1,8 @@
 /**
  * Login throttling against brute force: dashboard login attempts counted per key in a window that
  * starts at a key's first attempt (`login_failures`; attempts that were not guesses are taken
- * back), and the login links a person asked for in
- * chat (counted from `admin_login_tokens`, which already holds them). Both live in the database,
- * so every replica sees the same counts.
+ * back), and the login links a person asked for in chat (counted from `admin_login_tokens`, which
+ * already holds them). Both live in the database, so every replica sees the same counts.
  * @module
  */
 import { and, count, eq, gt, inArray, lte, sql } from 'drizzle-orm'
