@@ -163,7 +163,7 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
 /** Opens the database a config names: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
 export function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
-  logger: DbLogger
+  logger?: DbLogger
 ): Promise<DbHandle> {
   return createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
 }
