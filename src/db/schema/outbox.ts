@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm'
 import {
   bigint,
+  check,
   index,
   integer,
   jsonb,
@@ -18,6 +20,7 @@ export const outboxStatusValues = [
   'read',
   'failed',
   'skipped',
+  'waiting',
 ] as const
 
 /**
@@ -25,13 +28,19 @@ export const outboxStatusValues = [
  * in the recipient's language when enqueued. A sender per channel claims `queued` rows by
  * priority (0 live replies, 1 reminders and nudges, 2 bulk) with SKIP LOCKED. `attempts` grows by one
  * per claim and fences the claim: a late write from a sender that lost the row changes nothing.
+ *
+ * A row is addressed to a chat (`channel`, `recipient_id`), except a `waiting` one: a notice to a
+ * person the bot cannot reach yet (no chat, or none that consented) is addressed to the person
+ * alone, and gets its chat when it is released after their first contact and consent (DOMAIN
+ * decision 20). The sender claims by channel, so it never sees a waiting row.
  */
 export const outbox = pgTable(
   'outbox',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    channel: text('channel', { enum: channelEnumValues }).notNull(),
-    recipientId: text('recipient_id').notNull(),
+    /** Null only while `waiting`: the notice has no chat yet. */
+    channel: text('channel', { enum: channelEnumValues }),
+    recipientId: text('recipient_id'),
     priority: smallint('priority').notNull(),
     message: jsonb('message').notNull(),
     status: text('status', { enum: outboxStatusValues }).notNull().default('queued'),
@@ -66,5 +75,15 @@ export const outbox = pgTable(
     index('outbox_inbound_idx').on(t.inboundId),
     /** Status callbacks (WhatsApp Cloud API) find their row by the platform's message id. */
     index('outbox_platform_message_idx').on(t.channel, t.platformMessageId),
+    /** A person's waiting notices, oldest first, released at their first contact and consent. */
+    index('outbox_waiting_idx')
+      .on(t.personId, t.id)
+      .where(sql`${t.status} = 'waiting'`),
+    check(
+      'outbox_addressed_ck',
+      sql`case when ${t.status} = 'waiting'
+        then ${t.personId} is not null and ${t.channel} is null and ${t.recipientId} is null
+        else ${t.channel} is not null and ${t.recipientId} is not null end`
+    ),
   ]
 )
