@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { type SeededPerson, seedFamilies, seedPeople } from '../../bench/seed.js'
+import type { SeededPerson } from '../../bench/seed.js'
 import { createBroadcast } from '../../src/broadcasts/service.js'
 import { type DbHandle, createDb } from '../../src/db/client.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
@@ -24,6 +24,7 @@ import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.j
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
 import { type ChildBot, freePort, startChildBot } from './harness/child-bot.js'
+import { seedCrashWorld, telegramWebhookEnv } from './harness/scenario.js'
 import {
   VISIT_SCRIPT,
   buildScripts,
@@ -75,17 +76,17 @@ describe('crash: kill -9 in the middle of conversations and a broadcast', () => 
     // --- set-up: cadres with Telegram identities and consent, a family per desa, a broadcast
     // fanned out into the outbox (its fire run here, as the scheduler's tick would) ---
     let cadres: SeededPerson[]
+    let reporters: SeededPerson[]
     {
       const handle = await openDb()
       try {
         const now = new Date()
-        cadres = await seedPeople(handle.db, {
-          count: USERS + BROADCAST_ONLY,
-          role: 'kader',
+        ;({ cadres, reporters } = await seedCrashWorld(handle.db, {
+          reporters: USERS,
+          listeners: BROADCAST_ONLY,
           telegramBase: TELEGRAM_BASE,
           now,
-        })
-        await seedFamilies(handle.db, cadres.slice(0, USERS), now)
+        }))
         const i18n = await testI18n()
         await createBroadcast(handle.db, {
           author: { source: 'api' },
@@ -102,23 +103,19 @@ describe('crash: kill -9 in the middle of conversations and a broadcast', () => 
       }
     }
     const recipients = cadres.map((c) => c.telegramId)
-    const scripts = buildScripts(cadres.slice(0, USERS))
+    const scripts = buildScripts(reporters)
     const total = USERS * VISIT_SCRIPT.length
     const setupMs = performance.now() - started
 
     fake = await startFakeTelegram()
     const port = await freePort()
-    const env: Record<string, string> = {
-      DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
-      LOG_LEVEL: 'warn',
-      TZ_NAME: 'Asia/Jakarta',
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_MODE: 'webhook',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    }
+    const env = telegramWebhookEnv({
+      dataDir,
+      ...(database ? { databaseUrl: database.url } : {}),
+      fake,
+      secret: SECRET,
+      publicUrl: `http://127.0.0.1:${port}`,
+    })
     bot = await startChildBot(env, port)
     const broadcastSent = () => fake!.messages.filter((m) => isBroadcast(m.text ?? '')).length
 
