@@ -75,6 +75,13 @@ export const LILA_KEK_CM = 23.5
 /** Hb under this (g/dL) flags anaemia for a pregnant woman (DOMAIN §3.3). */
 export const HB_ANAEMIA = 11
 
+/**
+ * Measurements as typed: `range` is what a measurement can be at all (anything else is a typo
+ * and re-asked), `plausible` what it usually is (outside it the cadre is asked once, "Yakin Hb 4?").
+ */
+export const HB_G_DL = { range: { min: 1, max: 30 }, plausible: { min: 5, max: 20 } } as const
+export const LILA_CM = { range: { min: 1, max: 80 }, plausible: { min: 10, max: 50 } } as const
+
 /** How far back a visit may be reported, in days (issue 7). */
 export const MAX_VISIT_AGE_DAYS = 31
 /** Default days from a referral to its follow-up. */

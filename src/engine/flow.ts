@@ -49,6 +49,12 @@ export type StepOptions<V> = {
   dependsOn?: readonly string[]
   /** Extra check after parsing: return a hint text to re-ask, or nothing to accept. */
   validate?: (value: V, env: StepEnv) => Text | undefined
+  /**
+   * A possible but unlikely answer, or one that contradicts an earlier answer (pregnant and on the
+   * pill): return the question to ask once ("Yakin …? Balas Ya …"). A yes, or the same answer
+   * again, keeps the value; another valid answer replaces it (and is checked the same way).
+   */
+  doubt?: (value: V, env: StepEnv) => Text | undefined
   /** Parameters for the prompt text, from earlier answers or the context. */
   promptParams?: (answers: Answers, ctx: FlowContext) => Record<string, TextParam>
   /**
@@ -77,6 +83,8 @@ export type Step<Id extends string = string, V extends JsonValue = JsonValue, O 
   options?: (answers: Answers, ctx: FlowContext, flowId: string) => ChoiceOption[]
   /** Reads one input; never throws on bad input. */
   accept: (input: Input, env: StepEnv) => StepResult<V>
+  /** The question to ask once before keeping an unlikely answer (`StepOptions.doubt`). */
+  doubt?: (value: V, env: StepEnv) => Text | undefined
   /** How the answer reads in the summary. */
   display: (value: V, env: StepEnv) => TextParam
   /** Phantom fields carrying the answer type; never set at run time. */
@@ -182,6 +190,7 @@ export class FlowDefinitionError extends Error {
 export const flowKeys = {
   prompt: (flowId: string, stepId: string) => `${flowId}:ask${pascal(stepId)}`,
   retry: (flowId: string, stepId: string) => `${flowId}:ask${pascal(stepId)}_retry`,
+  doubt: (flowId: string, stepId: string) => `${flowId}:ask${pascal(stepId)}_doubt`,
   label: (flowId: string, stepId: string) => `${flowId}:label.${stepId}`,
   option: (flowId: string, stepId: string, value: string) => `${flowId}:${stepId}.${value}`,
   title: (flowId: string) => `${flowId}:title`,

@@ -316,8 +316,22 @@ class TurnBuilder {
       if (!step.optional) return this.reask(flow, active, step, { key: 'common:retry.notOptional' })
       return this.accept(flow, active, step, null)
     }
+    const doubted = active.doubt?.stepId === step.id ? active.doubt : null
+    delete active.doubt
+    if (doubted) {
+      const yes = input.type === 'text' ? parseYesNo(input.text) : undefined
+      if (yes === true) return this.accept(flow, active, step, doubted.value)
+      if (yes === false) return this.promptStep(flow, active, step)
+    }
     const result = step.accept(input, env)
-    if (result.ok) return this.accept(flow, active, step, result.value)
+    if (result.ok) {
+      // The same unlikely answer twice is a yes; a different one is checked in its turn.
+      const again = doubted && JSON.stringify(doubted.value) === JSON.stringify(result.value)
+      const question = again ? undefined : step.doubt?.(result.value, env)
+      if (!question) return this.accept(flow, active, step, result.value)
+      active.doubt = { stepId: step.id, value: result.value }
+      return this.askDoubt(question, env)
+    }
     const hint =
       result.hint ??
       (input.type === 'unsupported'
@@ -484,7 +498,9 @@ class TurnBuilder {
     switch (active.mode) {
       case 'ask': {
         const step = flow.steps.find((s) => s.id === active.stepId)
-        return step ? this.promptStep(flow, active, step) : this.advance(flow, active)
+        if (!step) return this.advance(flow, active)
+        if (active.doubt?.stepId === step.id) return this.promptDoubt(flow, active, step)
+        return this.promptStep(flow, active, step)
       }
       case 'confirm':
         return this.send({ texts: this.summary(flow, active), choices: CONFIRM_OPTIONS })
@@ -508,7 +524,23 @@ class TurnBuilder {
     }
   }
 
+  /** Asks again whether the unlikely answer waiting for a yes is right (after BANTUAN, a draft). */
+  private promptDoubt(flow: Flow, active: FlowState, step: AnyStep): void {
+    const env = this.envFor(flow, active, step)
+    const question = active.doubt ? step.doubt?.(active.doubt.value, env) : undefined
+    if (!question) return this.promptStep(flow, active, step)
+    this.askDoubt(question, env)
+  }
+
+  /** The doubt question, with the step's options again so a choice can be corrected. */
+  private askDoubt(question: Text, env: StepEnv): void {
+    this.send(
+      env.options.length > 0 ? { texts: [question], choices: env.options } : { texts: [question] }
+    )
+  }
+
   private promptStep(flow: Flow, active: FlowState, step: AnyStep): void {
+    delete active.doubt
     const params = step.promptParams?.(active.answers, this.ctx)
     const texts: Text[] = [{ key: flowKeys.prompt(flow.id, step.id), params }]
     if (step.kind === 'multi_choice') texts.push({ key: 'common:hint.multi' })

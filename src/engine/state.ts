@@ -45,6 +45,8 @@ export const flowStateSchema = z.object({
   history: z.array(z.string()),
   retries: z.number().int().min(0),
   interrupt: interruptTargetSchema.nullable(),
+  /** An unlikely answer waiting for a yes or a new answer (`StepOptions.doubt`); absent in old rows. */
+  doubt: z.object({ stepId: z.string(), value: jsonValueSchema }).nullable().optional(),
   startedAt: z.string(),
   lastInputAt: z.string(),
 })

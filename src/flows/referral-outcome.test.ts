@@ -1,18 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import type { DataNeed, Snapshot } from '../domain/snapshot.js'
+import type { DataNeed } from '../domain/snapshot.js'
 import { transcript } from '../../test/harness/transcript.js'
+import { cadreSiti } from '../../test/harness/chat-people.js'
 import { flowRegistry } from './index.js'
 
 const AT = '2025-12-01 08:00 WIB'
-const cadre: Partial<Snapshot> = {
-  person: {
-    id: 4,
-    name: 'Siti Rahayu',
-    roles: ['kader'],
-    regionCode: '35.07.24.2001',
-    status: 'active',
-  },
-}
+const cadre = cadreSiti
 const lookups = (need: DataNeed) =>
   need.kind === 'open_referrals'
     ? {

@@ -177,9 +177,7 @@ describe('lapor (visit report)', () => {
       < Lingkar lengan atas (LiLA) dalam cm? Misalnya 23,5.
         Ketik LEWATI jika tidak ada.
       > 60
-      < Mohon tulis LiLA dalam cm, antara 10 dan 50, misalnya 23,5. Ketik LEWATI jika tidak diukur.
-        Lingkar lengan atas (LiLA) dalam cm? Misalnya 23,5.
-        Ketik LEWATI jika tidak ada.
+      < Yakin LiLA 60 cm? Balas Ya jika benar, atau ketik angka yang benar.
       > 22,5
       < Kadar Hb (g/dL)? Misalnya 11,2.
         Ketik LEWATI jika tidak ada.

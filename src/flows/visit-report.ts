@@ -26,9 +26,11 @@ import {
   ACTIONS,
   ENV_RISKS,
   FOLLOW_UP_DAYS,
+  HB_G_DL,
   KB_INTENTS,
   KB_METHODS,
   KB_STATUSES,
+  LILA_CM,
   MAX_VISIT_AGE_DAYS,
   REFERRAL_REASONS,
   REFERRAL_TARGETS,
@@ -42,6 +44,7 @@ const NEW_FAMILY = 'new'
 const chose = (answers: Answers, step: string, value: string) =>
   Array.isArray(answers[step]) && (answers[step] as string[]).includes(value)
 const forPus = (a: Answers) => chose(a, 'sasaran', 'pus')
+const pregnant = (a: Answers) => chose(a, 'sasaran', 'bumil')
 const forPregnancy = (a: Answers) => chose(a, 'sasaran', 'bumil') || chose(a, 'sasaran', 'pus')
 const forNutrition = (a: Answers) => chose(a, 'sasaran', 'bumil') || chose(a, 'sasaran', 'catin')
 const referred = (a: Answers) => chose(a, 'actions', 'rujukan')
@@ -154,10 +157,25 @@ export const visitReport = defineFlow({
       validate: (again) => (again ? undefined : { key: 'visit-report:retry.duplicate' }),
     }),
     askMultiChoice('sasaran', { options: SASARAN }),
-    askChoice('kbStatus', { when: forPus, options: KB_STATUSES }),
+    askChoice('kbStatus', {
+      when: forPus,
+      options: KB_STATUSES,
+      // Contradictions are asked once, not refused: the cadre may know better (DOMAIN §3.2).
+      doubt: (status, { answers }) =>
+        status === 'hamil' && !pregnant(answers)
+          ? { key: 'visit-report:askKbStatus_doubt' }
+          : undefined,
+    }),
     askChoice('kbMethod', {
       when: (a) => forPus(a) && a.kbStatus === 'ber_kb',
       options: KB_METHODS,
+      doubt: (method, { answers }) =>
+        pregnant(answers)
+          ? {
+              key: 'visit-report:askKbMethod_doubt',
+              params: { method: { key: `visit-report:kbMethod.${method}` } },
+            }
+          : undefined,
     }),
     askChoice('kbIntent', {
       when: (a) => forPus(a) && a.kbStatus === 'tidak_kb',
@@ -171,9 +189,15 @@ export const visitReport = defineFlow({
     askNumber('lila', {
       when: forNutrition,
       optional: true,
-      schema: z.number().min(10).max(50),
+      schema: z.number().min(LILA_CM.range.min).max(LILA_CM.range.max),
+      plausible: LILA_CM.plausible,
     }),
-    askNumber('hb', { when: forNutrition, optional: true, schema: z.number().min(3).max(20) }),
+    askNumber('hb', {
+      when: forNutrition,
+      optional: true,
+      schema: z.number().min(HB_G_DL.range.min).max(HB_G_DL.range.max),
+      plausible: HB_G_DL.plausible,
+    }),
     askMultiChoice('envRisks', { options: ENV_RISKS, validate: noneAlone }),
     askMultiChoice('actions', { options: ACTIONS }),
     askChoice('referralTarget', { when: referred, options: REFERRAL_TARGETS }),

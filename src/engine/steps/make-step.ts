@@ -1,5 +1,5 @@
 import type { AnyStep, Answers, Step, StepEnv, StepKind, StepOptions, StepResult } from '../flow.js'
-import type { ChoiceOption, FlowContext, Input, JsonValue, TextParam } from '../types.js'
+import type { ChoiceOption, FlowContext, Input, JsonValue, Text, TextParam } from '../types.js'
 
 type MakeStepParams<V extends JsonValue> = {
   kind: StepKind
@@ -9,6 +9,8 @@ type MakeStepParams<V extends JsonValue> = {
   read: (input: Input, env: StepEnv) => StepResult<V>
   display: (value: V, env: StepEnv) => TextParam
   choices?: (answers: Answers, ctx: FlowContext, flowId: string) => ChoiceOption[]
+  /** The kind's own doubt (a number outside its plausible range), asked before the flow's. */
+  doubt?: (value: V, env: StepEnv) => Text | undefined
 }
 
 /** Builds a step from its kind-specific reader plus the options every kind shares. */
@@ -31,6 +33,10 @@ export function makeStep<V extends JsonValue>(params: MakeStepParams<V>): AnySte
       return hint ? { ok: false, hint } : read
     },
     display: params.display,
+  }
+  const doubts = [params.doubt, options.doubt].filter((d) => d !== undefined)
+  if (doubts.length > 0) {
+    step.doubt = (value, env) => doubts.map((d) => d(value, env)).find((t) => t !== undefined)
   }
   return step
 }
