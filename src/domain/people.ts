@@ -11,6 +11,10 @@ export type Role = (typeof ROLES)[number]
 export const CADRE_TIERS = ['ppkbd', 'sub_ppkbd'] as const
 export type CadreTier = (typeof CADRE_TIERS)[number]
 
+/** How a person is addressed (DOMAIN decision 19): "Ibu Sulastri", "Bapak Slamet". */
+export const SALUTATIONS = ['ibu', 'bapak'] as const
+export type Salutation = (typeof SALUTATIONS)[number]
+
 /** active: recognised; pending: a self-registration awaiting a supervisor; rejected: refused. */
 export const PERSON_STATUSES = ['active', 'pending', 'rejected'] as const
 export type PersonStatus = (typeof PERSON_STATUSES)[number]
@@ -25,6 +29,18 @@ export type PersonSnapshot = {
   roles: Role[]
   regionCode: string
   status: PersonStatus
+  /** Ibu or Bapak; absent or `null` while unknown (then "Bapak/Ibu"). */
+  salutation?: Salutation | null
+  /** Why a self-registration was rejected, told when they write again (status `rejected`). */
+  rejectionReason?: string | null
+}
+
+/** The salutation to use: the stored one, else Ibu for a participant (the training is for mothers). */
+export function salutationOf(person: {
+  salutation: Salutation | null
+  roles: readonly Role[]
+}): Salutation | null {
+  return person.salutation ?? (person.roles.includes('peserta') ? 'ibu' : null)
 }
 
 /** Whether a region code (`35.07.24`) lies within a scope code (`35.07`, `35.07.24`, itself). */

@@ -9,7 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
-import { CADRE_TIERS, PERSON_STATUSES, type Role } from '../../domain/people.js'
+import { CADRE_TIERS, PERSON_STATUSES, type Role, SALUTATIONS } from '../../domain/people.js'
 import { channelEnumValues } from './conversations.js'
 import { regions } from './regions.js'
 
@@ -31,6 +31,10 @@ export const people = pgTable(
     birthYear: integer('birth_year'),
     cadreTier: text('cadre_tier', { enum: CADRE_TIERS }),
     status: text('status', { enum: PERSON_STATUSES }).notNull().default('active'),
+    /** Ibu or Bapak (DOMAIN decision 19); null while unknown. */
+    salutation: text('salutation', { enum: SALUTATIONS }),
+    /** The supervisor's short reason when a self-registration was rejected; cleared on a new one. */
+    rejectionReason: text('rejection_reason'),
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true })
