@@ -21,7 +21,7 @@ import type {
 } from '../channels/types.js'
 import type { Db } from '../db/client.js'
 import {
-  type OutboxRow,
+  type ClaimedOutboxRow,
   claimOutbox,
   expireChannelLeases,
   markFailed,
@@ -118,7 +118,7 @@ type ChannelState = {
 type Outcome = 'sent' | 'retry' | 'failed' | 'unreachable' | 'lost'
 
 /** A row the platform accepted, and when. */
-export type Delivered = { row: OutboxRow; at: Date; platformMessageId?: string | undefined }
+export type Delivered = { row: ClaimedOutboxRow; at: Date; platformMessageId?: string | undefined }
 
 /** Builds a sender for the given channels; `start` takes the leases and begins polling. */
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
@@ -194,7 +194,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   /** Sends one row and records the outcome. */
   async function deliver(
     state: ChannelState,
-    row: OutboxRow,
+    row: ClaimedOutboxRow,
     finish: () => void
   ): Promise<Outcome> {
     const claim = { id: row.id, attempts: row.attempts }
@@ -290,7 +290,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * Sends one claimed batch within the channel's pacing, up to `concurrency` at once but never two
    * to the same chat, and each chat's rows in claim order. Resolves to the rows handled.
    */
-  async function sendBatch(channel: ChannelName, state: ChannelState, rows: OutboxRow[]) {
+  async function sendBatch(channel: ChannelName, state: ChannelState, rows: ClaimedOutboxRow[]) {
     const pending = [...rows]
     const inFlight = new Map<string, Promise<void>>()
     /** Chats whose earlier row will be retried or waits: their later rows go back, in order. */
@@ -299,7 +299,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
     /** Sends waiting for the platform: what `concurrency` limits (a record is not a send). */
     let sending = 0
-    const start = (row: OutboxRow) => {
+    const start = (row: ClaimedOutboxRow) => {
       const paced = state.pacer.begin(row.recipientId)
       sending++
       const finish = () => {

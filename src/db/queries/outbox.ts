@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, lte, notExists, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, lt, lte, not, notExists, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
@@ -9,8 +9,21 @@ import {
   outbox,
   people,
 } from '../schema/index.js'
+import { chatHasCurrentConsent } from './consent.js'
 
 export type OutboxRow = typeof outbox.$inferSelect
+
+/** A row the sender claimed: always addressed to a chat (only `waiting` rows have none). */
+export type ClaimedOutboxRow = OutboxRow & { channel: ChannelName; recipientId: string }
+
+/** Narrows a claimed row to its chat; a claimed row without one breaks the table's check. */
+function addressed(row: OutboxRow): ClaimedOutboxRow {
+  const { channel, recipientId } = row
+  if (channel === null || recipientId === null) {
+    throw new Error(`outbox row ${row.id} was claimed without a chat`)
+  }
+  return { ...row, channel, recipientId }
+}
 
 export type EnqueueParams = {
   channel: ChannelName
@@ -29,6 +42,46 @@ export const enqueueMessages = async (db: DbOrTx, rows: EnqueueParams[]): Promis
   if (rows.length === 0) return []
   const inserted = await db.insert(outbox).values(rows).returning({ id: outbox.id })
   return inserted.map((r) => r.id)
+}
+
+export type HoldParams = {
+  personId: number
+  priority: number
+  message: OutboundMessage
+}
+
+/**
+ * Keeps notices for a person the bot cannot reach yet (DOMAIN decision 20): `waiting` rows with
+ * no chat, which no sender claims, until `releaseWaiting` gives them one.
+ */
+export const holdMessages = async (db: DbOrTx, rows: HoldParams[]): Promise<number[]> => {
+  if (rows.length === 0) return []
+  const inserted = await db
+    .insert(outbox)
+    .values(rows.map((row) => ({ ...row, status: 'waiting' as const })))
+    .returning({ id: outbox.id })
+  return inserted.map((r) => r.id)
+}
+
+/**
+ * Hands a person's waiting notices to the chat that can now reach them, due at once; the sender
+ * delivers them oldest first (by id, after the turn's live replies). Resolves to how many.
+ */
+export const releaseWaiting = async (
+  db: DbOrTx,
+  params: { personId: number; channel: ChannelName; recipientId: string }
+): Promise<number> => {
+  const rows = await db
+    .update(outbox)
+    .set({
+      status: 'queued',
+      channel: params.channel,
+      recipientId: params.recipientId,
+      notBefore: sql`now()`,
+    })
+    .where(and(eq(outbox.personId, params.personId), eq(outbox.status, 'waiting')))
+    .returning({ id: outbox.id })
+  return rows.length
 }
 
 /** The messages that answered one inbound message, in order (for a duplicate request). */
@@ -55,7 +108,7 @@ const earlier = alias(outbox, 'earlier')
  * A message waits while an earlier one to the same person, of the same or a higher priority, is
  * backing off or being sent elsewhere, so a person reads their messages in order.
  */
-export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<OutboxRow[]> => {
+export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<ClaimedOutboxRow[]> => {
   const due = sql`((${outbox.status} = 'queued' and ${outbox.notBefore} <= now())
     or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < now()))`
   const waiting = db
@@ -95,7 +148,7 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Outb
     .where(inArray(outbox.id, claimable))
     .returning()
   // RETURNING has no order of its own: restore the claim order.
-  return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id)
+  return claimed.map(addressed).sort((a, b) => a.priority - b.priority || a.id - b.id)
 }
 
 /**
@@ -240,12 +293,14 @@ export const markFailed = async (db: DbOrTx, params: MarkFailedParams): Promise<
   return rows.length > 0
 }
 
-export type SkipReason = 'opted_out' | 'unreachable' | 'cancelled'
+export type SkipReason = 'opted_out' | 'no_consent' | 'unreachable' | 'cancelled'
 
 /**
  * Skips the claimed rows above `livePriority` that must not go out: to a person who opted out
- * (BERHENTI), of a broadcast cancelled while it was being sent (a row that was claimed when it
- * was cancelled and came back to the queue), or to a chat the channel reported unreachable.
+ * (BERHENTI), for a person (`person_id`: a reminder, nudge, broadcast or notice, not the chat's own
+ * conversation) to a chat without consent to the current notice (DOMAIN decision 21), of a
+ * broadcast cancelled while it was being sent (a row that was claimed when it was cancelled and
+ * came back to the queue), or to a chat the channel reported unreachable.
  * Replies to what a person wrote are never skipped. Resolves to the skipped rows' ids.
  */
 export const skipUnwanted = async (
@@ -272,12 +327,17 @@ export const skipUnwanted = async (
     .from(broadcastRecipients)
     .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
     .where(and(eq(broadcastRecipients.outboxId, outbox.id), eq(broadcasts.status, 'cancelled')))
+  const noConsent = and(
+    isNotNull(outbox.personId),
+    not(chatHasCurrentConsent(outbox.channel, outbox.recipientId))
+  )!
   const rows = await db
     .update(outbox)
     .set({
       status: 'skipped',
       leaseUntil: null,
       skipReason: sql`case when exists ${optedOut} then 'opted_out'
+        when ${noConsent} then 'no_consent'
         when exists ${cancelled} then 'cancelled' else 'unreachable' end`,
     })
     .where(
@@ -288,7 +348,12 @@ export const skipUnwanted = async (
         ),
         eq(outbox.status, 'sending'),
         gt(outbox.priority, params.livePriority),
-        or(sql`exists ${optedOut}`, sql`exists ${unreachable}`, sql`exists ${cancelled}`)
+        or(
+          sql`exists ${optedOut}`,
+          noConsent,
+          sql`exists ${unreachable}`,
+          sql`exists ${cancelled}`
+        )
       )
     )
     .returning({ id: outbox.id })

@@ -77,7 +77,8 @@ export async function updateCloudStatus(db: DbOrTx, update: CloudStatusUpdate): 
     .returning({ id: outbox.id, recipientId: outbox.recipientId })
   // Like a synchronous 131026: later reminders and broadcasts are skipped until they write again.
   const row = rows[0]
-  if (row && update.status === 'failed' && update.code === UNDELIVERABLE) {
+  // A row matched by its channel always has its chat (only waiting rows have none).
+  if (row?.recipientId && update.status === 'failed' && update.code === UNDELIVERABLE) {
     await markRecipientUnreachable(db, {
       channel: 'whatsapp',
       recipientId: row.recipientId,
