@@ -42,7 +42,7 @@ export const PNG = Buffer.from(
 
 type Json = Record<string, unknown>
 
-/** What a person sees of one sent message: its text, and the tappable options by title → id. */
+/** What a person sees of one sent message: its text, and the tappable options by label → id. */
 export type Seen = { type: string; text: string; options: Map<string, string> }
 
 export function seen(body: Json): Seen {
@@ -55,12 +55,13 @@ export function seen(body: Json): Seen {
       body: { text: string }
       action: {
         buttons?: { reply: { id: string; title: string } }[]
-        sections?: { rows: { id: string; title: string }[] }[]
+        sections?: { rows: { id: string; title: string; description?: string }[] }[]
       }
     }
     for (const b of interactive.action.buttons ?? []) options.set(b.reply.title, b.reply.id)
+    // A row reads as its title and, below it, its description: together the option's label.
     for (const r of interactive.action.sections?.flatMap((s) => s.rows) ?? [])
-      options.set(r.title, r.id)
+      options.set(r.description ? `${r.title} ${r.description}` : r.title, r.id)
     return { type: `${type}:${interactive.type}`, text: interactive.body.text, options }
   }
   if (type === 'image') {

@@ -67,12 +67,18 @@ describe('fake Graph API', () => {
     expect(id).toMatch(/^wamid\./)
     await client().sendMessage(TO, buttons(['Ya', 'Tidak', 'Nanti saja']))
     await client().sendMessage(TO, list(Array.from({ length: 10 }, (_, i) => `Pilihan nomor ${i}`)))
+    const described = list(['PUS'])
+    Object.assign(described.interactive.action.sections[0]!.rows[0]!, {
+      description: 'y'.repeat(72),
+    })
+    await client().sendMessage(TO, described)
     await client().sendMessage(TO, {
       type: 'location',
       location: { latitude: -7.9, longitude: 112.6 },
     })
     expect(graph.sent.map((s) => s.body.type)).toEqual([
       'text',
+      'interactive',
       'interactive',
       'interactive',
       'location',
@@ -94,6 +100,14 @@ describe('fake Graph API', () => {
     expect(await send(buttons(['Ya', 'Ya']))).toEqual([400, 100])
     expect(await send(list(Array.from({ length: 11 }, (_, i) => `r${i}`)))).toEqual([400, 100])
     expect(await send(list(['x'.repeat(25)]))).toEqual([400, 100])
+    const described = (description: string) => {
+      const body = list(['PUS'])
+      const [row] = body.interactive.action.sections[0]!.rows
+      Object.assign(row!, { description })
+      return body
+    }
+    expect(await send(described('y'.repeat(73)))).toEqual([400, 100])
+    expect(await send(described(''))).toEqual([400, 100])
     expect(await send(list(['a'], 'x'.repeat(21)))).toEqual([400, 100])
     expect(await send({ type: 'image', image: { id: 'unknown' } })).toEqual([400, 100])
     expect(await send({ type: 'sticker', sticker: {} })).toEqual([400, 100])

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import { validSignature } from '../../src/channels/whatsapp-cloud/channel.js'
 import { cloudMessageSchema } from '../../src/channels/whatsapp-cloud/payload.js'
-import { renderCloud, splitText } from '../../src/channels/whatsapp-cloud/render.js'
+import { renderCloud, rowText, splitText } from '../../src/channels/whatsapp-cloud/render.js'
 import {
   asParameter,
   pickTemplate,
@@ -13,6 +13,7 @@ import {
 import { toCloudInbound } from '../../src/channels/whatsapp-cloud/to-inbound.js'
 import { PRIORITY } from '../../src/domain/priorities.js'
 import { cloudMessage, cloudText, signBody } from '../harness/whatsapp-cloud.js'
+import visitReport from '../../locales/id/visit-report.json' with { type: 'json' }
 
 const TEXTS = {
   choiceHint: 'Balas dengan angka.',
@@ -58,6 +59,39 @@ describe('renderCloud', () => {
     expect((eleven[0] as { text: { body: string } }).text.body).toMatch(/^Pilih\n\n1\. p0\n/)
     const tooLong = renderCloud({ text: 'Pilih', choices: choices(['x'.repeat(25)]) }, TEXTS)
     expect((tooLong[0] as { text: { body: string } }).text.body).toMatch(/_Balas dengan angka\._$/)
+  })
+
+  test('a label over a row title keeps a short title and the rest as the row description', () => {
+    expect(rowText('PUS (pasangan usia subur)')).toEqual({
+      title: 'PUS',
+      description: '(pasangan usia subur)',
+    })
+    expect(rowText('Keluarga berisiko stunting (KRS)')).toEqual({
+      title: 'Keluarga berisiko',
+      description: 'stunting (KRS)',
+    })
+    expect(rowText('Balita')).toEqual({ title: 'Balita' })
+    expect(rowText('x'.repeat(25))).toBeUndefined()
+    expect(rowText(`Pilihan ${'y'.repeat(73)}`)).toBeUndefined()
+    // Sasaran, KB status and 4 Terlalu come as lists (DOMAIN §6.2), every row within Meta's limits.
+    for (const labels of [visitReport.sasaran, visitReport.kbStatus, visitReport.risk4t]) {
+      const options = Object.entries(labels).map(([id, label]) => ({ id, label }))
+      const [send] = renderCloud({ text: 'Pilih', choices: options }, TEXTS)
+      expect(send).toMatchObject({ type: 'interactive', interactive: { type: 'list' } })
+      const rows = (send as { interactive: { action: { sections: { rows: unknown[] }[] } } })
+        .interactive.action.sections[0]!.rows as {
+        id: string
+        title: string
+        description?: string
+      }[]
+      expect(rows.map((r) => r.id)).toEqual(options.map((o) => o.id))
+      for (const row of rows) {
+        expect([...row.title].length).toBeLessThanOrEqual(24)
+        expect([...(row.description ?? '')].length).toBeLessThanOrEqual(72)
+        const label = options.find((o) => o.id === row.id)!.label
+        expect([row.title, row.description].filter(Boolean).join(' ')).toBe(label)
+      }
+    }
   })
 
   test('long texts are split at line breaks; the interactive part comes last', () => {

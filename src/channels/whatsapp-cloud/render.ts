@@ -1,7 +1,8 @@
 /**
  * `OutboundMessage` → the Cloud API message bodies it takes, in order. Pure. Choices become reply
  * buttons when there are at most 3 and every label fits a button title (20 characters), else a
- * list message when there are at most 10 and every label fits a row title (24 characters), else
+ * list message when there are at most 10 and every label fits a row: a title of 24 characters, and
+ * a longer label's rest (its parenthesis, or its last words) as the row's description of 72, else
  * the numbered list of the Baileys transport (the engine reads "1", "satu", the label…). A button
  * or row id is the choice id, so a tap comes back as that choice. Texts are escaped like on
  * Baileys (WhatsApp markup in names stays literal); a text longer than a message allows is split
@@ -23,6 +24,7 @@ export const LIMITS = {
   buttonId: 256,
   rows: 10,
   rowTitle: 24,
+  rowDescription: 72,
   rowId: 200,
   listButton: 20,
   sectionTitle: 24,
@@ -49,7 +51,7 @@ export type CloudSend =
             body: { text: string }
             action: {
               button: string
-              sections: { title: string; rows: { id: string; title: string }[] }[]
+              sections: { title: string; rows: ListRow[] }[]
             }
           }
     }
@@ -58,6 +60,9 @@ export type CloudSend =
       type: 'location'
       location: { latitude: number; longitude: number; name?: string; address?: string }
     }
+
+/** One row of a list message; `description` is the smaller second line under the title. */
+export type ListRow = { id: string; title: string; description?: string }
 
 /** Characters as WhatsApp counts them (code points, not UTF-16 units). */
 export const charCount = (text: string): number => [...text].length
@@ -84,6 +89,25 @@ const textSends = (body: string): CloudSend[] =>
     type: 'text',
     text: { body: part, preview_url: false },
   }))
+
+/**
+ * A label as a list row's title and description: whole when it fits the title, else cut at a
+ * space (before its parenthesis when that part fits: "PUS" over "(pasangan usia subur)"), the
+ * rest as the description, so title, space and description read as the label. `undefined` when
+ * the label cannot be shown whole in a row.
+ */
+export function rowText(label: string): { title: string; description?: string } | undefined {
+  const text = label.trim()
+  if (text === '') return undefined
+  if (charCount(text) <= LIMITS.rowTitle) return { title: text }
+  const head = [...text].slice(0, LIMITS.rowTitle + 1).join('')
+  const parenthesis = head.indexOf(' (')
+  const cut = parenthesis > 0 ? parenthesis : head.lastIndexOf(' ')
+  if (cut <= 0) return undefined
+  const title = text.slice(0, cut)
+  const description = text.slice(cut + 1)
+  return charCount(description) <= LIMITS.rowDescription ? { title, description } : undefined
+}
 
 type Interactive = Extract<CloudSend, { type: 'interactive' }>['interactive']
 
@@ -115,7 +139,11 @@ function interactiveFor(
     }
   }
   const button = [...texts.listButton].slice(0, LIMITS.listButton).join('')
-  if (choices.length <= LIMITS.rows && fits(LIMITS.rowTitle, LIMITS.rowId)) {
+  const rows = choices.map((c): ListRow | null => {
+    const text = rowText(c.label)
+    return text && c.id !== '' && charCount(c.id) <= LIMITS.rowId ? { id: c.id, ...text } : null
+  })
+  if (choices.length <= LIMITS.rows && rows.every((row): row is ListRow => row !== null)) {
     return {
       bodyLimit: LIMITS.listBody,
       interactive: {
@@ -126,7 +154,7 @@ function interactiveFor(
           sections: [
             {
               title: [...button].slice(0, LIMITS.sectionTitle).join(''),
-              rows: choices.map((c) => ({ id: c.id, title: c.label })),
+              rows,
             },
           ],
         },
