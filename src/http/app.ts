@@ -8,7 +8,9 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../lib/logger.js'
 import { type AdminDeps, adminRoutes } from './admin/index.js'
+import { dashboardUrlNulGuard } from './admin/nul-guard.js'
 import { type ApiDeps, apiRoutes } from './api/index.js'
+import { NUL_REFUSAL, urlHasNul } from './nul.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
 import { simulatorPageRoutes } from './routes/simulator-page.js'
@@ -34,6 +36,14 @@ export type AppDeps = HealthDeps & {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   app.use(secureHeaders())
+  // A NUL character cannot be stored: refused before any route reads it (the dashboard answers
+  // with its own page in Indonesian).
+  const dashboard = deps.admin && dashboardUrlNulGuard(deps.admin)
+  app.use(async (c, next) => {
+    if (dashboard && /^\/admin(\/|$)/.test(c.req.path)) return dashboard(c, next)
+    if (urlHasNul(c.req.url)) return c.json(NUL_REFUSAL, 400)
+    await next()
+  })
   app.route('/', healthRoutes(deps))
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
   if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))

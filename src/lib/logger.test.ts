@@ -160,6 +160,54 @@ describe('createLogger', () => {
     expect(text).not.toContain('6281234567890')
   })
 
+  test('keeps no value of a failed query: params, postgres.js fields, SQL literals, details', () => {
+    const { log, lines } = memoryLogger('debug')
+    // Shaped like drizzle's DrizzleQueryError around a postgres.js PostgresError (debug mode).
+    const cause = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      name: 'PostgresError',
+      code: '23505',
+      detail: `Key (phone)=(${PHONE}) already exists.`,
+      query: `select * from people where name = '${NAME}' and note = 'it''s ${TEXT}'`,
+      parameters: [NAME, PHONE],
+      args: [NAME],
+    })
+    const failed = Object.assign(
+      new Error(
+        `Failed query: select * from people where name = '${NAME}' and id = $1\nparams: ${NAME},${PHONE}`,
+        { cause }
+      ),
+      {
+        name: 'DrizzleQueryError',
+        query: 'select * from people where name = $1',
+        params: [NAME, PHONE],
+      }
+    )
+    log.error({ err: failed, path: '/admin/orang' }, 'dashboard request failed')
+    log.error({ err: cause }, 'query failed')
+    log.error({ error: failed }, 'logged under error')
+    log.warn({ error: `invalid input syntax for type integer: "${NAME}"` }, 'described')
+    log.debug({ err: { detail: `Key (nik)=(${PHONE})`, nested: { params: [TEXT] } } }, 'plain')
+    const text = output(lines())
+    for (const value of [NAME, 'Siti', PHONE, '6281234567890', TEXT, 'demam']) {
+      expect(text).not.toContain(value)
+    }
+    const [first, second] = lines().map(
+      (line) => JSON.parse(line) as { err: Record<string, unknown> }
+    )
+    expect(first?.err).toMatchObject({
+      query: 'select * from people where name = $1',
+      params: REDACTED,
+    })
+    expect(String(first?.err['message'])).toContain(`where name = '${REDACTED}' and id = $1`)
+    expect(second?.err).toMatchObject({
+      code: '23505',
+      detail: REDACTED,
+      parameters: REDACTED,
+      args: REDACTED,
+      query: `select * from people where name = '${REDACTED}' and note = '${REDACTED}'`,
+    })
+  })
+
   test('refuses an unknown level', () => {
     expect(() => createLogger({ level: 'loud', destination: { write: () => undefined } })).toThrow()
   })

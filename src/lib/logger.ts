@@ -16,7 +16,7 @@
  */
 import { pino } from 'pino'
 import type { DestinationStream, Logger as PinoLogger } from 'pino'
-import { REDACTED, REDACTED_FIELDS, scrubErrorText } from './redact.js'
+import { REDACTED, REDACTED_FIELDS, scrubErrorValues } from './redact.js'
 
 /** The logger every module receives; pino's own type, so `child()` and levels work as documented. */
 export type Logger = PinoLogger
@@ -47,19 +47,15 @@ export function buildRedactPaths(
   return [...paths, ...EXTRA_REDACT_PATHS]
 }
 
-/** pino's error serializer, with a failed query's bound parameters removed from every text. */
+/**
+ * pino's error serializer with every query value removed (`scrubErrorValues`): bound parameters,
+ * SQL literals and Postgres details, in the error and in its causes. Used for `err` and `error`;
+ * a value that is not an error (a described error's string) is scrubbed as it is.
+ */
 function serializeError(error: unknown): unknown {
-  const serialized = pino.stdSerializers.err(error as Error) as unknown
-  return scrubStrings(serialized)
-}
-
-function scrubStrings(value: unknown): unknown {
-  if (typeof value === 'string') return scrubErrorText(value)
-  if (Array.isArray(value)) return value.map(scrubStrings)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(v)]))
-  }
-  return value
+  const serialized =
+    error instanceof Error ? (pino.stdSerializers.err(error) as unknown) : (error as unknown)
+  return scrubErrorValues(serialized)
 }
 
 /** Options of `createLogger`: the level and, for tests, where the lines go (default stdout). */
@@ -70,7 +66,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const loggerOptions = {
     level: options.level,
     redact: { paths: buildRedactPaths(), censor: REDACTED },
-    serializers: { err: serializeError },
+    serializers: { err: serializeError, error: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   }
   return options.destination === undefined

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { maskPhone, REDACTED_FIELDS } from './redact.js'
+import {
+  REDACTED,
+  REDACTED_FIELDS,
+  maskPhone,
+  scrubErrorText,
+  scrubErrorValues,
+  scrubSqlLiterals,
+} from './redact.js'
 
 describe('maskPhone', () => {
   test.each([
@@ -47,5 +54,52 @@ describe('REDACTED_FIELDS', () => {
       expect(REDACTED_FIELDS).toContain(field)
     }
     expect(new Set(REDACTED_FIELDS).size).toBe(REDACTED_FIELDS.length)
+  })
+})
+
+describe('scrubbing query values out of errors', () => {
+  test.each([
+    [
+      'Failed query: select 1\nparams: Siti,+6281234567890',
+      `Failed query: select 1\nparams: ${REDACTED}`,
+    ],
+    [
+      "Failed query: select * from people where name = 'Siti' limit $1\nparams: 5",
+      `Failed query: select * from people where name = '${REDACTED}' limit $1\nparams: ${REDACTED}`,
+    ],
+    [
+      'invalid input syntax for type integer: "Siti"',
+      `invalid input syntax for type integer: "${REDACTED}"`,
+    ],
+    [
+      'invalid input value for enum role: "kepala"',
+      `invalid input value for enum role: "${REDACTED}"`,
+    ],
+    ['Key (phone)=(+6281234567890) already exists.', `Key (phone)=(${REDACTED}) already exists.`],
+    ['relation "people" does not exist', 'relation "people" does not exist'],
+  ])('%s', (text, scrubbed) => {
+    expect(scrubErrorText(text)).toBe(scrubbed)
+  })
+
+  test("SQL literals go, with their '' escapes; placeholders and identifiers stay", () => {
+    expect(scrubSqlLiterals(`select "name" from people where note = 'it''s' and id = $1`)).toBe(
+      `select "name" from people where note = '${REDACTED}' and id = $1`
+    )
+  })
+
+  test('value fields are replaced at any depth, other fields are kept', () => {
+    expect(
+      scrubErrorValues({
+        code: '22021',
+        params: ['Siti'],
+        cause: { detail: 'Key (nik)=(3507)', parameters: ['x'], args: ['y'], routine: 'r' },
+        query: "select 'Siti'",
+      })
+    ).toEqual({
+      code: '22021',
+      params: REDACTED,
+      cause: { detail: REDACTED, parameters: REDACTED, args: REDACTED, routine: 'r' },
+      query: `select '${REDACTED}'`,
+    })
   })
 })

@@ -86,14 +86,67 @@ export function maskPhone(phone: string): string {
 }
 
 /**
- * Removes the bound parameters that drizzle puts into a failed query's message
- * (`Failed query: …\nparams: Siti,+62812…`): they may be personal data (DESIGN P11).
+ * Fields of a thrown database error that carry a query's values: drizzle's `params`, postgres.js's
+ * `parameters` and `args` (enumerable in its debug mode), and Postgres's `detail`, which quotes a
+ * row's key values (`Key (phone)=(+62…) already exists.`). A logged error keeps none of them.
  */
-export function scrubErrorText(text: string): string {
-  return text.replace(/(^|\n)(\s*)params: [^\n]*/g, `$1$2params: ${REDACTED}`)
+export const ERROR_VALUE_FIELDS: ReadonlySet<string> = new Set([
+  'params',
+  'parameters',
+  'args',
+  'detail',
+])
+
+/** Text patterns of error messages that quote a value, each with the part that stays. */
+const VALUE_PATTERNS: [RegExp, string][] = [
+  // drizzle: `Failed query: …\nparams: Siti,+62812…`
+  [/(^|\n)(\s*)params: [^\n]*/g, `$1$2params: ${REDACTED}`],
+  // Postgres: `invalid input syntax for type integer: "Siti"`, `… for enum role: "x"`
+  [/(invalid input [^:\n]*: )"[^\n]*"/g, `$1"${REDACTED}"`],
+  // Postgres: `Key (phone)=(+62812…) already exists.` when a detail was folded into a message
+  [/(Key \([^)\n]*\)=)\([^\n]*\)/g, `$1(${REDACTED})`],
+]
+
+/** Replaces the string literals of SQL text (`'Siti'`, with `''` escapes) by a placeholder. */
+export function scrubSqlLiterals(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'/g, `'${REDACTED}'`)
 }
 
-/** A loggable, storable one-line description of anything thrown, with query parameters removed. */
+/**
+ * Removes the values a failed query's error text may carry (DESIGN P11): drizzle's bound
+ * parameters (`params: …`), the string literals of the failed query's SQL, and the values Postgres
+ * quotes in its messages.
+ */
+export function scrubErrorText(text: string): string {
+  const scrubbed = VALUE_PATTERNS.reduce((out, [pattern, kept]) => out.replace(pattern, kept), text)
+  return scrubbed.replace(/(Failed query: )([^\n]*)/g, (_, label: string, sql: string) => {
+    return `${label}${scrubSqlLiterals(sql)}`
+  })
+}
+
+/**
+ * A serialized error (or any logged value) with every query value removed: the fields of
+ * `ERROR_VALUE_FIELDS` at any depth replaced, SQL in `query` fields without literals, and every
+ * string scrubbed by `scrubErrorText`.
+ */
+export function scrubErrorValues(value: unknown, key?: string): unknown {
+  if (key !== undefined && ERROR_VALUE_FIELDS.has(key) && value !== undefined && value !== null) {
+    return REDACTED
+  }
+  if (typeof value === 'string') {
+    const text = scrubErrorText(value)
+    return key === 'query' ? scrubSqlLiterals(text) : text
+  }
+  if (Array.isArray(value)) return value.map((item) => scrubErrorValues(item))
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, scrubErrorValues(item, name)])
+    )
+  }
+  return value
+}
+
+/** A loggable, storable one-line description of anything thrown, with query values removed. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error'
   return scrubErrorText(`${error.name}: ${error.message}`)

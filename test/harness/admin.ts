@@ -267,6 +267,12 @@ export async function createDashboardApp(
 
 type App = Awaited<ReturnType<typeof createDashboardApp>>
 
+/** The dashboard and `/api/v1` on one app, both opened by ADMIN_TOKEN, as production mounts them. */
+export async function createDashboardWithApi(db: Db, options: Partial<AdminDeps> = {}) {
+  const api = { db, i18n: await testI18n(), timeZone: 'Asia/Jakarta', adminToken: ADMIN_TOKEN }
+  return createDashboardApp(db, options, { api: { ...api, clock: () => NOW } })
+}
+
 /** A browser of one: keeps the session cookie and sends same-origin form posts. */
 export function createBrowser(app: App) {
   let cookie = ''

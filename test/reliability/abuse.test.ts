@@ -15,7 +15,7 @@ import {
   ADMIN_TOKEN,
   NOW,
   createBrowser,
-  createDashboardApp,
+  createDashboardWithApi,
   signInAs,
   signInWithToken,
   useSeededDashboard,
@@ -255,22 +255,10 @@ describe('the inbound gate, on an injected clock', () => {
 
 describe('every /api/v1 route, and the dashboard, by who asks', () => {
   const month = useSeededDashboard()
-  let app: Awaited<ReturnType<typeof createDashboardApp>>
+  let app: Awaited<ReturnType<typeof createDashboardWithApi>>
   let routes: { method: string; path: string }[]
   beforeAll(async () => {
-    app = await createDashboardApp(
-      month.db,
-      {},
-      {
-        api: {
-          db: month.db,
-          i18n: await testI18n(),
-          timeZone: 'Asia/Jakarta',
-          adminToken: ADMIN_TOKEN,
-          clock: () => NOW,
-        },
-      }
-    )
+    app = await createDashboardWithApi(month.db)
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, { security?: unknown[] }>>
     }

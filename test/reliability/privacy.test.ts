@@ -3,10 +3,11 @@
  * line captured, runs a representative slice — onboarding on Telegram (consent, shared contact),
  * a whole visit report with a free-text note, API reads, an export, a broadcast, the simulator
  * with a phone, and errors (broken JSON, an invalid API body, a failed and a blocked Telegram
- * send). No name, phone number (in any of the forms people write it) or message text of the test
- * people may appear in any line.
+ * send, a query failing inside the database with the text as its parameter and detail, NUL bytes
+ * in a query value and a body field). No name, phone number (in any of the forms people write it)
+ * or message text of the test people may appear in any line.
  */
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { people, visits } from '../../src/db/schema/index.js'
 import { createFamily } from '../../src/db/queries/visits.js'
@@ -83,6 +84,19 @@ describe('logs at debug level', () => {
         consentedAt: null,
         krs: false,
       })
+      // A broadcast whose text says so fails inside the database, quoting the text in its detail:
+      // the failed query's parameters and the detail must not reach the log.
+      await setup.db.execute(sql`
+        create function privacy_refuse_broadcast() returns trigger language plpgsql as $$
+        begin
+          if new.text like '%gagal-simpan%' then
+            raise exception 'broadcast refused by the privacy test' using detail = new.text;
+          end if;
+          return new;
+        end $$`)
+      await setup.db.execute(sql`
+        create trigger privacy_refuse before insert on broadcasts
+        for each row execute function privacy_refuse_broadcast()`)
     } finally {
       await setup.close()
     }
@@ -169,6 +183,19 @@ describe('logs at debug level', () => {
       400
     )
 
+    // A query that fails with the text as a bound parameter and in the error's detail.
+    const refused = await api('/broadcasts', {
+      segment: { roles: ['kader'] },
+      text: `${BROADCAST} gagal-simpan`,
+    })
+    expect(refused.status).toBe(500)
+    // A NUL byte in a query value or a body field is refused before any query (400, not 500).
+    const nulCohort = encodeURIComponent(`\u0000${CADRE.name}`)
+    expect((await api(`/attendance?cohort=${nulCohort}`)).status).toBe(400)
+    expect(
+      (await api('/broadcasts', { segment: { roles: ['kader'] }, text: `${NOTE}\u0000` })).status
+    ).toBe(400)
+
     // --- the simulator, speaking with a phone ---
     const simulated = await fetch(`${bot.url}/api/v1/simulator/messages`, {
       method: 'POST',
@@ -217,5 +244,7 @@ describe('logs at debug level', () => {
       )
     )
     expect(leaks).toEqual([])
+    const failure = lines.find((line) => line.includes('broadcast refused by the privacy test'))
+    expect(failure).toContain('"params":"[redacted]"')
   })
 })

@@ -41,6 +41,7 @@ import { registerBroadcastPages } from './broadcasts.js'
 import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
 import { clientAddress, createLoginLimiter } from './login-limits.js'
+import { dashboardFormNulGuard } from './nul-guard.js'
 import { minutesUntil, secondsUntil } from '../../domain/login-limits.js'
 import { type AdminDeps, type AdminEnv, type Viewer, adminText } from './context.js'
 import { Layout, type LayoutProps } from './layout.js'
@@ -126,6 +127,8 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   })
   // Forms are small; the CSV import is the largest (its own check refuses more than 5 MB).
   app.use('*', bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024 }))
+  // A form field with a NUL character is refused (400) before any route reads the form.
+  app.use('*', dashboardFormNulGuard(deps))
   const allowedOrigins = new Set<string>()
   if (deps.publicUrl) allowedOrigins.add(new URL(deps.publicUrl).origin)
   app.use(

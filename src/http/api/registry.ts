@@ -9,6 +9,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { API_SCOPES, type ApiScope } from '../../domain/api-tokens.js'
 import { type ApiCaller, requireScope } from './auth.js'
+import { NUL_REFUSAL, containsNul } from '../nul.js'
 
 /** One response a route may give. */
 export type ResponseSpec = {
@@ -106,6 +107,7 @@ export function createApiRegistry(app: Hono, auth: MiddlewareHandler): ApiRegist
               400
             )
           }
+          if (containsNul(json)) return c.json(NUL_REFUSAL, 400)
           body = spec.body.safeParse(json)
           if (!body.success) return invalidRequest(c, body.error)
         }

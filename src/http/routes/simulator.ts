@@ -12,6 +12,7 @@ import { z } from 'zod'
 import type { InboundContent, InboundMessage, OutboundMessage } from '../../channels/types.js'
 import type { HandleResult } from '../../conversation/runtime.js'
 import { normalizePhone } from '../../lib/phone.js'
+import { NUL_REFUSAL, containsNul } from '../nul.js'
 import { type MediaStore, photoExtension } from '../../conversation/media-store.js'
 
 export type SimulatorRouteDeps = {
@@ -94,7 +95,9 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
   }
 
   app.post('/messages', bodyLimit({ maxSize: 8 * 1024 * 1024 }), async (c) => {
-    const parsed = simulatorMessageSchema.safeParse(await c.req.json().catch(() => undefined))
+    const json: unknown = await c.req.json().catch(() => undefined)
+    if (containsNul(json)) return c.json(NUL_REFUSAL, 400)
+    const parsed = simulatorMessageSchema.safeParse(json)
     if (!parsed.success) {
       return c.json({ error: 'invalid_request', message: z.prettifyError(parsed.error) }, 400)
     }
