@@ -1,8 +1,10 @@
 /**
- * @module Test databases. Without `TEST_DATABASE_URL`: an in-memory PGlite, migrated and seeded
- * (cloned from one per worker, so only the first costs an initdb). With it: a new database on that
- * server per call, cloned from this run's template (see `global-setup.ts`), dropped on `close()`.
+ * @module Test databases. Without `TEST_DATABASE_URL`: an in-memory PGlite loaded from the
+ * migrated, seeded data directory that the global setup dumped once for the run (`global-setup.ts`),
+ * so no file pays for initdb and migrations. With it: a new database on that server per call,
+ * cloned from this run's template, dropped on `close()`.
  */
+import { readFile } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
 import { createDb, createPgliteHandle, PGLITE_EXTENSIONS } from '../../src/db/client.js'
@@ -112,7 +114,10 @@ function currentRun(): TestRun {
   return run
 }
 
+/** The run's dump when the global setup made one (vitest), else one made here (a plain script). */
 async function snapshotPglite(): Promise<File | Blob> {
+  const dumpPath = inject('kaderbotPgliteDump')
+  if (dumpPath) return new Blob([await readFile(dumpPath)])
   const handle = await createDb({ memory: true })
   try {
     await seedRegions(handle.db)
