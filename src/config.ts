@@ -23,6 +23,8 @@ export const TELEGRAM_WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/
 export const ENV_VARIABLES = [
   'DATABASE_URL',
   'DATA_DIR',
+  'DB_CONNECT_TIMEOUT_MS',
+  'DB_STATEMENT_TIMEOUT_MS',
   'PORT',
   'LOG_LEVEL',
   'TZ_NAME',
@@ -53,6 +55,8 @@ export type EnvVariable = (typeof ENV_VARIABLES)[number]
  */
 const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
   'DATA_DIR',
+  'DB_CONNECT_TIMEOUT_MS',
+  'DB_STATEMENT_TIMEOUT_MS',
   'PORT',
   'LOG_LEVEL',
   'TZ_NAME',
@@ -66,6 +70,8 @@ const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
 const REQUIREMENTS: Record<EnvVariable, string> = {
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
   DATA_DIR: 'must be a directory path',
+  DB_CONNECT_TIMEOUT_MS: 'must be a whole number of milliseconds from 100 to 60000',
+  DB_STATEMENT_TIMEOUT_MS: 'must be a whole number of milliseconds from 100 to 600000',
   PORT: 'must be a whole number from 1 to 65535',
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
@@ -111,10 +117,21 @@ const booleanFlag = z
   .regex(/^(true|false|1|0)$/i)
   .transform((value) => value === '1' || value.toLowerCase() === 'true')
 
+/** A whole number of milliseconds within `[min, max]`. */
+function milliseconds(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+}
+
 /** The raw variables, one schema each; empty strings were turned into `undefined` before this. */
 const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  DB_CONNECT_TIMEOUT_MS: milliseconds(100, 60_000).optional(),
+  DB_STATEMENT_TIMEOUT_MS: milliseconds(100, 600_000).optional(),
   PORT: z
     .string()
     .regex(/^[0-9]+$/)
@@ -194,6 +211,10 @@ export type Config = {
   /** Postgres URL; undefined means embedded PGlite under `dataDir`. */
   databaseUrl?: string
   dataDir: string
+  /** PostgreSQL connect timeout (`DB_CONNECT_TIMEOUT_MS`); unset: `src/db/client.ts`'s default. */
+  dbConnectTimeoutMs?: number
+  /** PostgreSQL statement timeout (`DB_STATEMENT_TIMEOUT_MS`); unset: the db layer's default. */
+  dbStatementTimeoutMs?: number
   port: number
   logLevel: LogLevel
   /** IANA zone of schedules and texts (`TZ_NAME`), canonical spelling. */
@@ -231,6 +252,10 @@ function toConfig(env: Env): Config {
     simulatorEnabled: false,
   }
   if (env.DATABASE_URL !== undefined) config.databaseUrl = env.DATABASE_URL
+  if (env.DB_CONNECT_TIMEOUT_MS !== undefined) config.dbConnectTimeoutMs = env.DB_CONNECT_TIMEOUT_MS
+  if (env.DB_STATEMENT_TIMEOUT_MS !== undefined) {
+    config.dbStatementTimeoutMs = env.DB_STATEMENT_TIMEOUT_MS
+  }
   if (env.ADMIN_TOKEN !== undefined) config.adminToken = env.ADMIN_TOKEN
   if (env.HELP_CONTACT !== undefined) config.helpContact = env.HELP_CONTACT
   if (env.RETENTION_INBOUND_TEXT_DAYS !== undefined) {

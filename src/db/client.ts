@@ -15,6 +15,7 @@ import postgres from 'postgres'
 import type { Sql } from 'postgres'
 import { acquireLockFile } from './lock-file.js'
 import type { LockFile } from './lock-file.js'
+import { timedClient } from './deadline.js'
 import { migrateDb } from './migrate.js'
 import type { MigrateResult } from './migrate.js'
 import { assertChannelName, notifyChannel } from './notify.js'
@@ -79,8 +80,25 @@ export type CreateDbOptions = {
   memory?: boolean
   /** PostgreSQL pool size (default 10). */
   poolMax?: number
+  /** PostgreSQL: a connection not made within this fails (default `DEFAULT_CONNECT_TIMEOUT_MS`). */
+  connectTimeoutMs?: number
+  /**
+   * PostgreSQL: a statement, or a transaction's wait for its connection, not answered within this
+   * fails with `DatabaseTimeoutError` (default `DEFAULT_STATEMENT_TIMEOUT_MS`).
+   */
+  statementTimeoutMs?: number
   logger?: DbLogger
 }
+
+/**
+ * Defaults of `DB_CONNECT_TIMEOUT_MS` and `DB_STATEMENT_TIMEOUT_MS`: while the database cannot be
+ * reached, every route answers 503 within 2 s instead of hanging (a request's statements are
+ * short; lists and exports read in pages).
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 1500
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 1500
+
+type DbTimeouts = { connectTimeoutMs: number; statementTimeoutMs: number }
 
 /** Thrown when `createDb` gets neither a database URL, nor `memory`, nor a data directory. */
 export class DbConfigError extends Error {
@@ -95,10 +113,6 @@ export class DbConfigError extends Error {
 /** The PGlite extensions every embedded database loads (`CREATE EXTENSION` runs in a migration). */
 export const PGLITE_EXTENSIONS = { pg_trgm }
 
-/**
- * Opens the database the options select, applies pending migrations (unless `migrate: false`) and
- * returns a handle; for PGlite on disk it first takes the exclusive `${dataDir}/pglite.lock`.
- */
 /**
  * A client of one session outside the pool, for a session advisory lock (the outbox lease, the
  * WhatsApp socket): Postgres releases the lock when that session ends, and postgres.js reconnects
@@ -123,36 +137,9 @@ export function createSessionClient(databaseUrl: string, applicationName: string
 const PLANNING = { plan_cache_mode: 'force_custom_plan' }
 
 /**
- * The client drizzle runs on, with every statement that has parameters sent as a named prepared
- * statement, which postgres.js keeps per connection (by its text) and Postgres then parses and
- * plans once, not on every run. Drizzle asks for unnamed statements unless a query is prepared by
- * name, which a query inside a transaction cannot be. The set of texts is bounded by the code (a
- * list of n values is one text per n), and postgres.js drops a connection's statements with the
- * connection (`max_lifetime`, 30 to 60 minutes). This is postgres.js's own default for its tagged
- * templates (`prepare: true`); a pooler in transaction mode (PgBouncer) would need it off.
- * Each run is still planned for its own values (`PLANNING`).
+ * Opens the database the options select, applies pending migrations (unless `migrate: false`) and
+ * returns a handle; for PGlite on disk it first takes the exclusive `${dataDir}/pglite.lock`.
  */
-function preparing(client: Sql): Sql {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'unsafe') {
-        return (query: string, args?: unknown[], options?: { prepare?: boolean }) =>
-          target.unsafe(query, args as never, { ...options, prepare: true })
-      }
-      if (property === 'begin' || property === 'savepoint') {
-        // A transaction's own client: prepared the same way.
-        return (...args: unknown[]) => {
-          const callback = args.at(-1) as (tx: Sql) => unknown
-          args[args.length - 1] = (tx: Sql) => callback(preparing(tx))
-          const open = Reflect.get(target, property) as (...a: unknown[]) => unknown
-          return open.apply(target, args)
-        }
-      }
-      return Reflect.get(target, property, receiver)
-    },
-  })
-}
-
 export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options)
   if (options.memory) return openPglite(undefined, options)
@@ -162,25 +149,66 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
 
 /** Opens the database a config names: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
 export function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>,
   logger?: DbLogger
 ): Promise<DbHandle> {
-  return createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
+  return createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.dbConnectTimeoutMs !== undefined
+      ? { connectTimeoutMs: config.dbConnectTimeoutMs }
+      : {}),
+    ...(config.dbStatementTimeoutMs !== undefined
+      ? { statementTimeoutMs: config.dbStatementTimeoutMs }
+      : {}),
+    logger,
+  })
+}
+
+/**
+ * The client drizzle runs on (`timedClient`, `src/db/deadline.ts`), with every statement that has
+ * parameters sent as a named prepared statement, which postgres.js keeps per connection (by its
+ * text) and Postgres then parses and plans once, not on every run. Drizzle asks for unnamed
+ * statements unless a query is prepared by name, which a query inside a transaction cannot be.
+ * The set of texts is bounded by the code (a list of n values is one text per n), and postgres.js
+ * drops a connection's statements with the connection (`max_lifetime`, 30 to 60 minutes). This is
+ * postgres.js's own default for its tagged templates (`prepare: true`); a pooler in transaction
+ * mode (PgBouncer) would need it off. Each run is still planned for its own values (`PLANNING`).
+ */
+function drizzleOn(client: Sql, timeouts: DbTimeouts): Db {
+  return drizzlePostgres(timedClient(client, timeouts.statementTimeoutMs), { schema })
+}
+
+/**
+ * A pool's options: connections that fail within `connectTimeoutMs`, statements the server
+ * cancels after `statementTimeoutMs` (the client gives up at the same time, `drizzleOn`), and
+ * reconnection within 2 s after an outage (the default backoff grows to 20 s, while every route
+ * answers 503 and waits for the database).
+ */
+function poolOptions(name: string, max: number, timeouts: DbTimeouts): postgres.Options<never> {
+  return {
+    max,
+    connect_timeout: timeouts.connectTimeoutMs / 1000,
+    backoff: (attempt) => Math.min(0.1 * 2 ** attempt, 2),
+    onnotice: () => {},
+    connection: {
+      application_name: name,
+      statement_timeout: timeouts.statementTimeoutMs,
+      ...PLANNING,
+    },
+  }
 }
 
 async function openPostgres(databaseUrl: string, options: CreateDbOptions): Promise<DbHandle> {
   const migration =
     options.migrate === false ? undefined : await migrateDb({ kind: 'postgres', databaseUrl })
   if (migration) logMigration(options.logger, 'postgres', migration)
-  const sql = postgres(databaseUrl, {
-    max: options.poolMax ?? 10,
-    // Reconnect within 2 s after an outage (the default backoff grows to 20 s, while webhooks
-    // answer 503 and wait for the database).
-    backoff: (attempt) => Math.min(0.1 * 2 ** attempt, 2),
-    onnotice: () => {},
-    connection: { application_name: 'kaderbot', ...PLANNING },
-  })
-  const db: Db = drizzlePostgres(preparing(sql), { schema })
+  const timeouts: DbTimeouts = {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+  }
+  const sql = postgres(databaseUrl, poolOptions('kaderbot', options.poolMax ?? 10, timeouts))
+  const db = drizzleOn(sql, timeouts)
   const lanes: Sql[] = []
   let closing: Promise<void> | undefined
   return {
@@ -193,13 +221,9 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
         () => undefined
       )),
     lane: (name, max) => {
-      const client = postgres(databaseUrl, {
-        max,
-        onnotice: () => {},
-        connection: { application_name: `kaderbot-${name}`, ...PLANNING },
-      })
+      const client = postgres(databaseUrl, poolOptions(`kaderbot-${name}`, max, timeouts))
       lanes.push(client)
-      return drizzlePostgres(preparing(client), { schema })
+      return drizzleOn(client, timeouts)
     },
     notify: (channel, payload) => notifyChannel(db, channel, payload),
     listen: async (channel, onPayload) => {

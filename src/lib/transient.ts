@@ -8,6 +8,7 @@ import pRetry from 'p-retry'
 
 /** postgres.js connection failures and Node socket errors. */
 const CONNECTION_CODES = new Set([
+  'DB_TIMEOUT',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -22,17 +23,34 @@ const CONNECTION_CODES = new Set([
 
 /**
  * SQLSTATEs of a passing condition: connection exceptions (08), insufficient resources (53),
- * operator intervention such as a shutdown (57P), serialization failure and deadlock (40001,
- * 40P01), lock not available (55P03).
+ * operator intervention such as a shutdown (57P) or a statement cancelled when it ran past its
+ * timeout (57014), serialization failure and deadlock (40001, 40P01), lock not available (55P03).
  */
 function transientSqlState(code: string): boolean {
-  return /^(08|53|57P)/.test(code) || code === '40001' || code === '40P01' || code === '55P03'
+  return /^(08|53|57)/.test(code) || code === '40001' || code === '40P01' || code === '55P03'
+}
+
+/**
+ * A statement or transaction gave no answer within its timeout (`createDb`'s
+ * `statementTimeoutMs`): the database is unreachable (a stalled link, a full pool) or overloaded.
+ */
+export class DatabaseTimeoutError extends Error {
+  readonly code = 'DB_TIMEOUT' as const
+
+  constructor(readonly timeoutMs: number) {
+    super(`database gave no answer within ${timeoutMs} ms`)
+    this.name = 'DatabaseTimeoutError'
+  }
 }
 
 /** PGlite's answers while it closes (a shutdown: the next start takes the update). */
 const PGLITE_CLOSED = new Set(['PGlite is closed', 'PGlite is closing'])
 
-/** True when `error` (or an error it wraps, as drizzle does) is a transient database failure. */
+/**
+ * True when `error` (or an error it wraps, as drizzle does) is a transient database failure: the
+ * one classification of "database unavailable" that every HTTP route answers with 503
+ * (`src/http/errors.ts`) and the webhooks, outbox sender and scheduler wait out.
+ */
 export function isTransientDbError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== 'object') return false

@@ -189,12 +189,12 @@ describe('CSRF and logout', () => {
   })
 })
 
-test('a database failure shows an Indonesian error page, not JSON', async () => {
+test('a database that cannot be reached shows an Indonesian 503 page, not JSON', async () => {
   const broken = await createTestDb()
   const app = await createDashboardApp(broken.db)
   await broken.close()
   const response = await app.request('/admin')
-  expect(response.status).toBe(500)
+  expect(response.status).toBe(503)
   expect(response.headers.get('content-type')).toContain('text/html')
-  expect(await response.text()).toContain('terjadi kesalahan di server')
+  expect(await response.text()).toContain('basis data sedang tidak bisa dihubungi')
 })

@@ -13,9 +13,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from '../../lib/logger.js'
 import { isTransientDbError } from '../../lib/transient.js'
+import { jsonBodyLimit } from '../../lib/body-limit.js'
 import type { ChannelSender, InboundContent, InboundMessage, OutboundChoice } from '../types.js'
 import { asPickedChoice } from '../whatsapp/numbered-reply.js'
 import type { GraphClient } from './graph.js'
@@ -90,6 +90,12 @@ export type CloudChannel = {
 
 /** Largest photo the bot downloads. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+/** Largest webhook body: Meta documents its webhook payloads as up to 3 MB. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024
+
+/** `sha256=` and 64 hex digits: the only shape of `X-Hub-Signature-256`. */
+const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/i
 
 /** Whether `header` is `sha256=<hex HMAC of body under secret>`, compared in constant time. */
 export function validSignature(body: Uint8Array, header: string | undefined, secret: string) {
@@ -239,12 +245,14 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
       }
       return c.text('forbidden', 403)
     })
-    app.post('/', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
+    // Refusals are counted by the app (`src/http/refusal-log.ts`), not logged one by one: a flood
+    // of forged posts would otherwise write a line each.
+    app.post('/', jsonBodyLimit(MAX_WEBHOOK_BYTES), async (c) => {
+      const signature = c.req.header('x-hub-signature-256')
+      // A malformed header is refused before the body is read; a well-formed one needs it.
+      if (!signature || !SIGNATURE_PATTERN.test(signature)) return c.text('unauthorized', 401)
       const raw = new Uint8Array(await c.req.arrayBuffer())
-      if (!validSignature(raw, c.req.header('x-hub-signature-256'), deps.appSecret)) {
-        logger.warn('webhook signature refused')
-        return c.text('unauthorized', 401)
-      }
+      if (!validSignature(raw, signature, deps.appSecret)) return c.text('unauthorized', 401)
       let json: unknown
       try {
         json = JSON.parse(Buffer.from(raw).toString('utf8'))
@@ -261,8 +269,9 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
       try {
         await handlePayload(parsed.data)
       } catch (error) {
-        logger.warn({ error: describeCloudError(error) }, 'webhook deferred')
-        return c.text('retry', 500)
+        // The database is away (`guarded` rethrows only that): 503, and Meta delivers it again.
+        if (isTransientDbError(error)) return c.text('retry', 503)
+        throw error
       }
       return c.text('ok', 200)
     })

@@ -10,7 +10,6 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
-import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { decideRegistration } from '../../conversation/apply-effects.js'
 import {
@@ -35,6 +34,7 @@ import { ImportFileError, decodeCsv } from '../../import/csv.js'
 import { importPeople } from '../../import/people.js'
 import { findDemoMarker } from '../../demo/marker.js'
 import type { ImportReport } from '../../import/report.js'
+import { errorHandler } from '../errors.js'
 import { CSRF_FIELD, createAuth, mayUseDashboard, sameSecret } from './auth.js'
 import { registerApiTokenPages } from './api-tokens.js'
 import { registerBroadcastPages } from './broadcasts.js'
@@ -67,6 +67,17 @@ export const PAGE_SIZE = 50
 
 /** Largest CSV the import form accepts. */
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+/** Largest login form (a token field and the CSRF-free link form). */
+export const MAX_LOGIN_FORM_BYTES = 4 * 1024
+
+/** Largest other form of a signed-in viewer (a broadcast's text is at most 3500 letters). */
+export const MAX_FORM_BYTES = 64 * 1024
+
+/** `4 KB`, `5 MB`: a limit as people read it. */
+function byteSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${bytes / 1024} KB`
+}
 
 const PHOTO_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -108,25 +119,48 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const regions = () =>
     (directory ??= listAllRegions(deps.db).then((rows) => buildRegionDirectory(rows)))
 
-  // A failure shows a page in Indonesian, not JSON; the log gets the error and the path only.
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse()
-    deps.logger.error({ err: error, path: c.req.path }, 'dashboard request failed')
+  /** A page with one message in Indonesian, for failures before or without a viewer. */
+  function messagePage(c: Context, message: string, status: 413 | 500 | 503) {
     const html = (
-      <Layout t={t} title={t('errors.internal')}>
-        <p>{t('errors.internal')}</p>
+      <Layout t={t} title={message}>
+        <p>{message}</p>
       </Layout>
     )
-    return c.html(`<!doctype html>${html}`, 500)
-  })
+    return c.html(`<!doctype html>${html}`, status)
+  }
+
+  // A failure shows a page in Indonesian, not JSON; the log gets the error and the path only.
+  app.onError(
+    errorHandler({
+      logger: deps.logger,
+      message: 'dashboard request failed',
+      responses: {
+        unavailable: (c) => messagePage(c, t('errors.unavailable'), 503),
+        internal: (c) => messagePage(c, t('errors.internal'), 500),
+      },
+    })
+  )
 
   // `/admin/` (as people type it) is the same page as `/admin`.
   app.use('*', async (c, next) => {
     if (c.req.path === '/admin/') return c.redirect('/admin', 301)
     await next()
   })
-  // Forms are small; the CSV import is the largest (its own check refuses more than 5 MB).
-  app.use('*', bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024 }))
+  // Bodies are refused past their limit while they stream in, never read whole: a login form is
+  // a few fields, a signed-in form a little more; only the CSV import (its own check refuses more
+  // than 5 MB) is large, and its body is read only after the session was checked.
+  const limits = [
+    { paths: /^\/admin\/orang\/impor$/, maxSize: MAX_IMPORT_BYTES + 64 * 1024 },
+    { paths: /^\/admin\/login(\/|$)/, maxSize: MAX_LOGIN_FORM_BYTES },
+    { paths: /./, maxSize: MAX_FORM_BYTES },
+  ].map(({ paths, maxSize }) => ({
+    paths,
+    check: bodyLimit({
+      maxSize,
+      onError: (c) => messagePage(c, t('errors.tooLarge', { limit: byteSize(maxSize) }), 413),
+    }),
+  }))
+  app.use('*', (c, next) => limits.find(({ paths }) => paths.test(c.req.path))!.check(c, next))
   // A form field with a NUL character is refused (400) before any route reads the form.
   app.use('*', dashboardFormNulGuard(deps))
   const allowedOrigins = new Set<string>()

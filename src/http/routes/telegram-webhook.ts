@@ -13,12 +13,13 @@
  * @module
  */
 import { type Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Update } from 'grammy/types'
 import { z } from 'zod'
 import { type Bot, BotError, webhookCallback } from 'grammy'
 import { isTransientDbError } from '../../lib/transient.js'
+import { jsonBodyLimit } from '../../lib/body-limit.js'
+import { UNAVAILABLE } from '../errors.js'
 
 export type TelegramWebhookDeps = {
   bot: Bot
@@ -27,7 +28,11 @@ export type TelegramWebhookDeps = {
   timeoutMilliseconds?: number
 }
 
-const UNAVAILABLE = { error: 'unavailable' } as const
+/**
+ * Largest update body: a message holds at most 4096 characters (a caption 1024) with its
+ * entities, and a quoted reply one more such message; a few KB in practice.
+ */
+export const MAX_UPDATE_BYTES = 256 * 1024
 
 const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token'
 
@@ -76,7 +81,7 @@ export function telegramWebhookRoutes(deps: TelegramWebhookDeps): Hono {
     timeoutMilliseconds: Infinity,
   })
   const timeoutMs = deps.timeoutMilliseconds ?? 8000
-  app.post('/', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
+  app.post('/', jsonBodyLimit(MAX_UPDATE_BYTES), async (c) => {
     const work = handle(c)
     // Settled either way: a late failure after the timeout is the bot's to log, never unhandled.
     work.catch(() => undefined)
