@@ -95,7 +95,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
     })
     await chat.expect(`
       > /persetujuan
-      < Maaf, menu itu tidak tersedia untuk Anda.
+      < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
         Halo, Pak Joko! Menu utama:
         1. Kenalan (coba bot)
     `)
@@ -107,11 +107,11 @@ describe('menus, help and opting out', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor })
     await chat.expect(`
       > bantuan
-      < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti mengisi. Butuh bantuan orang? Hubungi DPPKB Kabupaten Malang (0341-000000).
+      < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti. Butuh bantuan orang? Hubungi DPPKB Kabupaten Malang (0341-000000).
         Halo, Pak Joko! Menu utama:
         …
       > BERHENTI
-      < Baik, Anda tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.
+      < Baik, Bapak/Ibu tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.
       > kenalan
       < Halo! Mari berkenalan. Siapa nama panggilan Anda?
       > mulai
@@ -140,7 +140,7 @@ describe('menus, help and opting out', () => {
     await pending.expect(`
       > menu
       < Halo, Siti! Menu utama:
-        Pendaftaran Anda masih menunggu persetujuan pengawas.
+        Pendaftaran Bapak/Ibu masih menunggu persetujuan pengawas.
         1. Kenalan (coba bot)
     `)
   })

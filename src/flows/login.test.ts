@@ -31,7 +31,7 @@ describe('masuk (dashboard login link)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: cadre })
     await chat.expect(`
       > masuk
-      < Maaf, menu itu tidak tersedia untuk Anda.
+      < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
         Halo, Siti! Menu utama:
         …
     `)

@@ -93,7 +93,7 @@ describe('daftar (self-registration of a cadre)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: kader })
     await chat.expect(`
       > daftar
-      < Maaf, menu itu tidak tersedia untuk Anda.
+      < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
         Halo, Bu Sri! Menu utama:
         1. Lapor kunjungan rumah
         2. Riwayat laporan saya

@@ -323,7 +323,7 @@ describe('lapor (visit report)', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > lapor
-      < Maaf, menu itu tidak tersedia untuk Anda.
+      < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
         …
     `)
   })

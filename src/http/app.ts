@@ -4,12 +4,13 @@
  * @module
  */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../lib/logger.js'
 import { type AdminDeps, adminRoutes } from './admin/index.js'
 import { dashboardUrlNulGuard } from './admin/nul-guard.js'
 import { type ApiDeps, apiRoutes } from './api/index.js'
+import { JSON_ERRORS, errorHandler } from './errors.js'
+import { type RefusalLog, countRefusals, createRefusalLog } from './refusal-log.js'
 import { NUL_REFUSAL, urlHasNul } from './nul.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
@@ -19,6 +20,8 @@ import { type WhatsAppQrDeps, whatsappQrRoutes } from './routes/whatsapp-qr.js'
 
 export type AppDeps = HealthDeps & {
   logger: Logger
+  /** Where refused requests are counted (one log line a minute per kind); default: a new one. */
+  refusals?: RefusalLog
   /** Present when the simulator channel is on. */
   simulator?: SimulatorRouteDeps
   /** Present when the Telegram channel runs in webhook mode. */
@@ -35,6 +38,7 @@ export type AppDeps = HealthDeps & {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
+  app.use(countRefusals(deps.refusals ?? createRefusalLog({ logger: deps.logger })))
   app.use(secureHeaders())
   // A NUL character cannot be stored: refused before any route reads it (the dashboard answers
   // with its own page in Indonesian).
@@ -54,10 +58,8 @@ export function createApp(deps: AppDeps): Hono {
   // Guarded route by route, so the simulator's own token rule above stays in force.
   if (deps.api) app.route('/api/v1', apiRoutes(deps.api))
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse()
-    deps.logger.error({ err: error, path: c.req.path }, 'request failed')
-    return c.json({ error: 'internal_error' }, 500)
-  })
+  app.onError(
+    errorHandler({ logger: deps.logger, responses: JSON_ERRORS, message: 'request failed' })
+  )
   return app
 }

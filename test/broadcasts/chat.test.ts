@@ -197,7 +197,7 @@ describe('BERHENTI / STOP / MULAI', () => {
     await giveConsent(handle.db, ['sim-siti', 'sim-putri', 'sim-rina'])
     const stopAt = new Date('2026-11-23T02:15:00Z')
     expect(await say('sim-siti', 'STOP', stopAt)).toEqual([
-      'Baik, Anda tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.',
+      'Baik, Bapak/Ibu tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.',
     ])
     await say('sim-putri', 'berhenti', stopAt)
     const optedOut = await handle.db

@@ -171,7 +171,7 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
       [1, 'Halo, isian Anda belum selesai. Kita lanjutkan?'],
       [
         1,
-        'Isian Anda sudah lama tidak dilanjutkan, jadi kami simpan sebagai draf. Ketik /kenalan untuk melanjutkan.',
+        'Yang tadi sudah lama tidak dilanjutkan, jadi kami simpan dulu. Ketik /kenalan untuk melanjutkan.',
       ],
     ])
     const [after] = await handle.db.select().from(conversations)

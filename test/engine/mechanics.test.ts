@@ -38,7 +38,7 @@ describe('idle conversation', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > halo
-      < Maaf, saya belum mengerti pesan Anda.
+      < Maaf, saya belum mengerti pesan Bapak/Ibu.
         Menu utama. Silakan pilih:
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
@@ -62,7 +62,7 @@ describe('idle conversation', () => {
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
       > BATAL
-      < Saat ini tidak ada isian yang sedang berjalan.
+      < Saat ini tidak ada yang sedang diisi.
         Menu utama. Silakan pilih:
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
@@ -75,7 +75,7 @@ describe('idle conversation', () => {
       > /kenalan
       < Halo! Mari berkenalan. Siapa nama panggilan Anda?
       > ${'a'.repeat(5000)}
-      < Maaf, pesan Anda terlalu panjang. Mohon kirim jawaban yang singkat.
+      < Maaf, pesan Bapak/Ibu terlalu panjang. Mohon kirim yang lebih singkat.
         Halo! Mari berkenalan. Siapa nama panggilan Anda?
     `)
     expect(chat.session.active?.answers).toEqual({})
@@ -92,7 +92,7 @@ describe('global words mid-flow', () => {
       < Anda sebagai apa?
         …
       > bantuan
-      < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti mengisi. Butuh bantuan orang? Hubungi petugas KB (PKB/PLKB) di desa Anda.
+      < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti. Butuh bantuan orang? Hubungi petugas KB (PKB/PLKB) di desa Bapak/Ibu.
         Anda sebagai apa?
         …
       > kembali
@@ -113,19 +113,19 @@ describe('global words mid-flow', () => {
       < Anda sebagai apa?
         …
       > menu
-      < Anda sedang mengisi Kenalan (coba bot). Apa yang ingin dilakukan dengan isian ini?
-        1. Simpan draf
-        2. Hapus isian
+      < Bapak/Ibu sedang mengisi Kenalan (coba bot). Yang sudah diisi mau diapakan?
+        1. Simpan dulu
+        2. Hapus
         3. Lanjutkan mengisi
       > 1
-      < Draf disimpan. Ketik /kenalan untuk melanjutkan nanti.
+      < Sudah disimpan. Ketik /kenalan untuk melanjutkan nanti.
         Menu utama. Silakan pilih:
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
       ~ +30m
       > 2
-      < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
-        1. Lanjutkan draf
+      < Bapak/Ibu belum selesai mengisi Kenalan (coba bot) (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
+        1. Lanjutkan
         2. Mulai baru
       > lanjutkan
       < Anda sebagai apa?
@@ -143,7 +143,7 @@ describe('global words mid-flow', () => {
       < Anda sebagai apa?
         …
       > batal
-      < Anda sedang mengisi Kenalan (coba bot). Apa yang ingin dilakukan dengan isian ini?
+      < Bapak/Ibu sedang mengisi Kenalan (coba bot). Yang sudah diisi mau diapakan?
         …
       > 3
       < Anda sebagai apa?
@@ -151,7 +151,7 @@ describe('global words mid-flow', () => {
       > batal
       < …
       > hapus isian
-      < Baik, isian dibatalkan. Ketik MENU untuk melihat pilihan.
+      < Baik, dibatalkan. Ketik MENU untuk melihat pilihan.
     `)
     expect(chat.session).toEqual({ v: 1, active: null, drafts: {}, menu: null })
   })
@@ -252,15 +252,15 @@ describe('inactivity (DESIGN P4)', () => {
         4. Lainnya
       ~ +22h
       ! expire
-      < Isian Anda sudah lama tidak dilanjutkan, jadi kami simpan sebagai draf. Ketik /kenalan untuk melanjutkan.
+      < Yang tadi sudah lama tidak dilanjutkan, jadi kami simpan dulu. Ketik /kenalan untuk melanjutkan.
       > 2
-      < Maaf, saya belum mengerti pesan Anda.
+      < Maaf, saya belum mengerti pesan Bapak/Ibu.
         Menu utama. Silakan pilih:
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
       > kenalan
-      < Anda punya draf Kenalan (coba bot) yang belum selesai (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
-        1. Lanjutkan draf
+      < Bapak/Ibu belum selesai mengisi Kenalan (coba bot) (dimulai Senin, 24 November 2025 pukul 08.00 WIB). Lanjutkan?
+        1. Lanjutkan
         2. Mulai baru
       > mulai baru
       < Halo! Mari berkenalan. Siapa nama panggilan Anda?

@@ -426,7 +426,7 @@ describe('chat commands by role', () => {
       (await runtime.handleInbound(simulatorMessage(from, text), NOW)).replies
         .flatMap((m) => [m.text, ...(m.choices ?? []).map((c) => c.label)])
         .join('\n')
-    const notAllowed = 'Maaf, menu itu tidak tersedia untuk Anda.'
+    const notAllowed = 'Maaf, menu itu tidak tersedia untuk Bapak/Ibu.'
     for (const command of ['/siaran', 'siaran', '/persetujuan', '/absen']) {
       expect(await say('sim-siti', command), command).toContain(notAllowed)
       await say('sim-siti', 'batal')
