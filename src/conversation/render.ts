@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '../channels/types.js'
-import type { Reply, Text } from '../engine/index.js'
+import type { Reply, Text, TextParam } from '../engine/index.js'
+import type { Salutation } from '../domain/people.js'
 
 /** Renders texts in the person's language; `i18n/index.ts` provides it. */
 export type TextRenderer = { render: (text: Text) => string }
@@ -13,4 +14,37 @@ export function renderReply(i18n: TextRenderer, reply: Reply): OutboundMessage {
     text,
     choices: reply.choices.map((c) => ({ id: c.id, label: i18n.render(c.label) })),
   }
+}
+
+/** Whom a message is for: the name as stored and Ibu/Bapak when known. */
+export type Addressee = { name: string; salutation?: Salutation | null }
+
+/**
+ * A renderer for texts read by one person (DOMAIN decision 19): every text, nested ones too, may
+ * say `{{sapaan}}` ("Ibu") and `{{sapaanNama}}` ("Ibu Sulastri", the name title-cased). Without
+ * a person, or while Ibu/Bapak is unknown, `sapaan` is "Bapak/Ibu" (the i18n default).
+ */
+export function addressedTo(i18n: TextRenderer, person: Addressee | null): TextRenderer {
+  if (!person) return i18n
+  const sapaan: Text = { key: `common:address.${person.salutation ?? 'unknown'}` }
+  // Until Ibu or Bapak is known the name stands alone ("Halo, Slamet!"), never a guess.
+  const sapaanNama: Text = person.salutation
+    ? { key: 'common:address.named', params: { salutation: sapaan, name: person.name } }
+    : { key: 'common:address.nameOnly', params: { name: person.name } }
+  const address = (text: Text): Text => ({
+    ...text,
+    params: { sapaan, sapaanNama, ...mapTexts(text.params, address) },
+  })
+  return { render: (text) => i18n.render(address(text)) }
+}
+
+function mapTexts(
+  params: Record<string, TextParam> | undefined,
+  map: (text: Text) => Text
+): Record<string, TextParam> {
+  const mapped: Record<string, TextParam> = {}
+  for (const [name, value] of Object.entries(params ?? {})) {
+    mapped[name] = typeof value === 'object' ? map(value) : value
+  }
+  return mapped
 }

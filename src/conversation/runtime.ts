@@ -32,7 +32,7 @@ import { applyEffects } from './apply-effects.js'
 import { isLoaded, withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
 import type { DataNeed, Snapshot } from '../domain/snapshot.js'
-import { type TextRenderer, renderReply } from './render.js'
+import { type TextRenderer, addressedTo, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
 /** Inactivity settings (DESIGN P4): a gentle reminder, then the draft is kept and the flow closes. */
@@ -185,8 +185,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }
     )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
+    // Texts name the person as Ibu/Bapak and their name (DOMAIN decision 19).
+    const forPerson = addressedTo(deps.i18n, snapshot.person)
     const messages = [...turn.replies, ...appliedReplies].map((reply) =>
-      renderReply(deps.i18n, reply)
+      renderReply(forPerson, reply)
     )
     // Independent writes, sent together (pipelined on one connection).
     await Promise.all([

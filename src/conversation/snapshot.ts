@@ -18,7 +18,7 @@ import {
 } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { NOTICE_VERSION } from '../domain/consent.js'
-import type { PersonSnapshot } from '../domain/people.js'
+import { type PersonSnapshot, salutationOf } from '../domain/people.js'
 import type { RegionDirectory } from '../domain/regions.js'
 import type { Snapshot } from '../domain/snapshot.js'
 
@@ -83,15 +83,9 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   return snapshot
 }
 
-function toSnapshot(person: {
-  id: number
-  name: string
-  roles: PersonSnapshot['roles']
-  regionCode: string
-  status: PersonSnapshot['status']
-}): PersonSnapshot {
-  const { id, name, roles, regionCode, status } = person
-  return { id, name, roles, regionCode, status }
+function toSnapshot(person: Person): PersonSnapshot {
+  const { id, name, roles, regionCode, status, rejectionReason } = person
+  return { id, name, roles, regionCode, status, salutation: salutationOf(person), rejectionReason }
 }
 
 /** The first active supervisor covering the person's region, not the person. */

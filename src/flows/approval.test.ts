@@ -37,7 +37,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor })
     await chat.expect(`
       > menu
-      < Halo, Pak Joko! Menu utama:
+      < Halo, Joko! Menu utama:
         1. Persetujuan pendaftaran kader
         2. Siaran
         3. Kenalan (coba bot)
@@ -96,7 +96,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
     await chat.expect(`
       > /persetujuan
       < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
-        Halo, Pak Joko! Menu utama:
+        Halo, Joko! Menu utama:
         1. Kenalan (coba bot)
     `)
   })
@@ -108,7 +108,7 @@ describe('menus, help and opting out', () => {
     await chat.expect(`
       > bantuan
       < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti. Butuh bantuan orang? Hubungi DPPKB Kabupaten Malang (0341-000000).
-        Halo, Pak Joko! Menu utama:
+        Halo, Joko! Menu utama:
         …
       > BERHENTI
       < Baik, Bapak/Ibu tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.

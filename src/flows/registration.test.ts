@@ -94,7 +94,7 @@ describe('daftar (self-registration of a cadre)', () => {
     await chat.expect(`
       > daftar
       < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
-        Halo, Bu Sri! Menu utama:
+        Halo, Sri! Menu utama:
         1. Lapor kunjungan rumah
         2. Riwayat laporan saya
         3. Tindak lanjut rujukan

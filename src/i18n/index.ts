@@ -2,7 +2,8 @@
  * The texts people read, in their language: i18next loaded from `locales/<lng>/<namespace>.json`
  * (one namespace per flow id, shared texts in `common`), with Indonesian date and number formatters
  * that locale strings call by name: `{{date, tanggal}}`, `{{at, waktu}}`, `{{at, jam}}`,
- * `{{size, angka}}`, `{{date, tanggal_pendek}}`, `{{amount, rupiah}}`.
+ * `{{size, angka}}`, `{{date, tanggal_pendek}}`, `{{amount, rupiah}}`, and `{{name, nama}}` (a name
+ * title-cased for display, `domain/names.ts`).
  * @module
  */
 import { readdir, readFile } from 'node:fs/promises'
@@ -19,6 +20,7 @@ import {
   formatShortDate,
   formatTime,
 } from './format.js'
+import { displayName } from '../domain/names.js'
 
 export type { Text, TextParam }
 
@@ -96,6 +98,23 @@ export async function loadLocaleResources(
   return { resources, namespaces: [...namespaces].sort() }
 }
 
+/** The `address` texts of `common`: how to name a reader, and forms of address people type. */
+function addressTexts(resources: Resource): { unknown?: string; typedTitles?: string } {
+  const common = resources[DEFAULT_LANGUAGE]?.[DEFAULT_NAMESPACE] as
+    { address?: Record<string, unknown> } | undefined
+  const text = (key: string) => {
+    const value = common?.address?.[key]
+    return typeof value === 'string' ? value : undefined
+  }
+  return { unknown: text('unknown'), typedTitles: text('typedTitles') }
+}
+
+/** `sapaan` and `sapaanNama` for a reader the text does not name: "Bapak/Ibu" from `common`. */
+function addressDefaults(resources: Resource): Record<string, string> {
+  const { unknown } = addressTexts(resources)
+  return unknown === undefined ? {} : { sapaan: unknown, sapaanNama: unknown }
+}
+
 /** Turns a `Text`'s params into i18next interpolation values, rendering nested texts first. */
 function renderParams(
   params: Record<string, TextParam>,
@@ -124,7 +143,9 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
     fallbackLng: DEFAULT_LANGUAGE,
     ns: namespaces,
     defaultNS: DEFAULT_NAMESPACE,
-    interpolation: { escapeValue: false },
+    // A text for anyone may name the reader ("Halo, {{sapaanNama}}"): without a person it reads
+    // "Bapak/Ibu"; the runtime passes the person's own (`conversation/render.ts`).
+    interpolation: { escapeValue: false, defaultVariables: addressDefaults(resources) },
     returnNull: false,
     // An empty string is an unfinished translation: fall back (and report) rather than show nothing.
     returnEmptyString: false,
@@ -147,6 +168,10 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   formatter.add('jam', (value: Date | string) => formatTime(value, timeZone))
   formatter.add('angka', (value: number | string) => formatNumber(Number(value)))
   formatter.add('rupiah', (value: number | string) => formatRupiah(Number(value)))
+  const typedTitles = new Set(
+    (addressTexts(resources).typedTitles ?? '').split(',').map((word) => word.trim().toLowerCase())
+  )
+  formatter.add('nama', (value: string) => displayName(String(value), typedTitles))
 
   const t = instance.t.bind(instance) as TFunction
 

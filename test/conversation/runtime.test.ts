@@ -168,7 +168,7 @@ describe('inactivity timers (DESIGN P4, P7, P9)', () => {
         .slice(-2)
         .map((m) => [m.priority, (m.message as { text: string }).text.split('\n')[0]])
     ).toEqual([
-      [1, 'Halo, isian Anda belum selesai. Kita lanjutkan?'],
+      [1, 'Halo, Bapak/Ibu, yang tadi belum selesai. Kita lanjutkan?'],
       [
         1,
         'Yang tadi sudah lama tidak dilanjutkan, jadi kami simpan dulu. Ketik /kenalan untuk melanjutkan.',

@@ -244,7 +244,7 @@ describe('inactivity (DESIGN P4)', () => {
         …
       ~ +2h
       ! remind
-      < Halo, isian Anda belum selesai. Kita lanjutkan?
+      < Halo, Bapak/Ibu, yang tadi belum selesai. Kita lanjutkan?
         Anda sebagai apa?
         1. Kader KB (PPKBD/Sub-PPKBD)
         2. Peserta pelatihan ibu muda

@@ -19,7 +19,7 @@ import {
   parseSession,
   runTurn,
 } from '../../src/engine/index.js'
-import { renderReply } from '../../src/conversation/render.js'
+import { addressedTo, renderReply } from '../../src/conversation/render.js'
 import type { OutboundMessage } from '../../src/channels/types.js'
 import { testI18n } from './i18n.js'
 import {
@@ -115,7 +115,8 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
-        for (const reply of turn.replies) actual.push(formatBot(renderReply(i18n, reply)))
+        const forPerson = addressedTo(i18n, snapshot.person)
+        for (const reply of turn.replies) actual.push(formatBot(renderReply(forPerson, reply)))
       }
       const expected = entries.map((e) =>
         e.kind === 'bot' ? `< ${e.text}` : e.kind === 'user' ? `> ${e.raw}` : e.raw

@@ -9,7 +9,7 @@ import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { ChannelName } from '../../channels/types.js'
 import { ROLES } from '../../domain/people.js'
-import type { CadreTier, PersonStatus, Role } from '../../domain/people.js'
+import type { CadreTier, PersonStatus, Role, Salutation } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
 import { channelIdentities, consents, people, regions } from '../schema/index.js'
 import { withinCode } from './regions.js'
@@ -25,6 +25,8 @@ export type Person = {
   birthYear: number | null
   cadreTier: CadreTier | null
   status: PersonStatus
+  salutation: Salutation | null
+  rejectionReason: string | null
   optedOutAt: Date | null
   createdAt: Date
   updatedAt: Date
@@ -79,6 +81,8 @@ const personColumns = {
   birthYear: people.birthYear,
   cadreTier: people.cadreTier,
   status: people.status,
+  salutation: people.salutation,
+  rejectionReason: people.rejectionReason,
   optedOutAt: people.optedOutAt,
   createdAt: people.createdAt,
   updatedAt: people.updatedAt,
@@ -376,6 +380,8 @@ export type CreatePendingCadreParams = {
   phone?: string
   regionCode: string
   cadreTier: CadreTier
+  /** Ibu or Bapak, as the registrant answered; unknown if absent. */
+  salutation?: Salutation | null
 }
 
 /**
@@ -394,6 +400,7 @@ export async function createPendingCadre(
       roles: ['kader'],
       regionCode: params.regionCode,
       cadreTier: params.cadreTier,
+      salutation: params.salutation ?? null,
       status: 'pending',
     })
     .onConflictDoNothing({ target: people.phone })
@@ -403,7 +410,36 @@ export async function createPendingCadre(
   return person
 }
 
-export type SetPersonStatusParams = { id: number; status: PersonStatus }
+/**
+ * A rejected self-registrant registers again (DOMAIN decision 4): the same person row, with the
+ * new answers, pending again and without the old reason. `undefined` unless they were rejected.
+ */
+export async function reopenRegistration(
+  db: DbOrTx,
+  params: Omit<CreatePendingCadreParams, 'phone'> & { personId: number }
+): Promise<Person | undefined> {
+  const rows = await db
+    .update(people)
+    .set({
+      name: params.name,
+      regionCode: params.regionCode,
+      cadreTier: params.cadreTier,
+      salutation: params.salutation ?? null,
+      status: 'pending',
+      rejectionReason: null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(people.id, params.personId), eq(people.status, 'rejected')))
+    .returning(personColumns)
+  return rows[0]
+}
+
+export type SetPersonStatusParams = {
+  id: number
+  status: PersonStatus
+  /** With `rejected`: the reason the person is told; cleared for any other status. */
+  rejectionReason?: string | null
+}
 
 /** Sets a person's status (approve: `active`, refuse: `rejected`); `undefined` if no such person. */
 export async function setPersonStatus(
@@ -412,7 +448,11 @@ export async function setPersonStatus(
 ): Promise<Person | undefined> {
   const rows = await db
     .update(people)
-    .set({ status: params.status, updatedAt: sql`now()` })
+    .set({
+      status: params.status,
+      rejectionReason: params.status === 'rejected' ? (params.rejectionReason ?? null) : null,
+      updatedAt: sql`now()`,
+    })
     .where(eq(people.id, params.id))
     .returning(personColumns)
   return rows[0]
