@@ -5,6 +5,9 @@
  * a few seconds: the webhook answers 503 (Telegram delivers again), `/healthz` answers 503, nothing
  * is half-written, and the bot recovers without a restart: the redelivered updates are processed
  * exactly once and every report lands. Postgres only: embedded PGlite has no connection to cut.
+ * Then every route (simulator, `/api/v1`, dashboard, `/healthz`, both webhooks) while the
+ * connections are reset and while the link stalls (a blackhole): 503 within 2 s, then working
+ * again after the restore, with the outbox sender and scheduler neither crashing nor spinning.
  */
 import { sql } from 'drizzle-orm'
 import { Bot } from 'grammy'
@@ -21,6 +24,9 @@ import { type Kaderbot, startKaderbot } from '../../src/kaderbot.js'
 import { type FakeTelegram, startFakeTelegram, textUpdate } from '../harness/fake-telegram.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
 import { silentLogger } from '../harness/runtime.js'
+import { type FakeGraph, startFakeGraph } from '../harness/fake-graph.js'
+import { CLOUD_SECRETS, cloudPayload, cloudText, postWebhook } from '../harness/whatsapp-cloud.js'
+import { createLogger } from '../../src/lib/logger.js'
 import { type TcpProxy, startTcpProxy, targetOf, viaProxy } from './harness/tcp-proxy.js'
 import {
   VISIT_SCRIPT,
@@ -32,6 +38,7 @@ import {
 import { rowsOf } from '../../src/db/raw.js'
 
 const SECRET = 'reliability_outage_secret'
+const ADMIN_TOKEN = 'reliability-outage-admin-token'
 const USERS = 12
 const CUT_MS = 3000
 const TELEGRAM_BASE = 760_000_000
@@ -44,6 +51,7 @@ let direct: DbHandle | undefined
 let proxy: TcpProxy | undefined
 let fake: FakeTelegram | undefined
 let bot: Kaderbot | undefined
+let graph: FakeGraph | undefined
 
 beforeEach(async () => {
   if (!hasPostgres) return
@@ -57,6 +65,8 @@ afterEach(async () => {
   bot = undefined
   await fake?.close()
   fake = undefined
+  await graph?.close()
+  graph = undefined
   await proxy?.close()
   proxy = undefined
   await direct?.close()
@@ -226,6 +236,145 @@ describe.skipIf(!hasPostgres)('database outage (Postgres behind a TCP proxy)', (
     )
     expect(Number(unsent[0]!['n'])).toBe(0)
   }, 240_000)
+})
+
+type RouteProbe = { name: string; send: () => Promise<Response>; ok: number }
+
+type ProbeResult = { name: string; status: number; ms: number; body: string }
+
+async function probe(route: RouteProbe): Promise<ProbeResult> {
+  const started = performance.now()
+  const response = await route.send()
+  const body = await response.text()
+  return { name: route.name, status: response.status, ms: performance.now() - started, body }
+}
+
+describe.skipIf(!hasPostgres)('every route while the database is unreachable', () => {
+  // Postgres only, as above: the proxy sits on the connection PGlite does not have.
+  test('reset and stall: each route answers 503 within 2 s, and works again once the database is back', async () => {
+    proxy = await startTcpProxy(targetOf(database!.url))
+    fake = await startFakeTelegram()
+    graph = await startFakeGraph()
+    const lines: string[] = []
+    const logger = createLogger({ level: 'info', destination: { write: (l) => lines.push(l) } })
+    const config = loadConfig({
+      DATABASE_URL: viaProxy(database!.url, proxy),
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN,
+      SIMULATOR_ENABLED: 'true',
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_MODE: 'webhook',
+      WHATSAPP_CLOUD_TOKEN: graph.token,
+      WHATSAPP_CLOUD_PHONE_NUMBER_ID: graph.phoneNumberId,
+      WHATSAPP_CLOUD_APP_SECRET: CLOUD_SECRETS.appSecret,
+      WHATSAPP_CLOUD_VERIFY_TOKEN: CLOUD_SECRETS.verifyToken,
+      WHATSAPP_CLOUD_API_ROOT: graph.apiRoot,
+    })
+    bot = await startKaderbot(
+      { ...config, port: 0 },
+      { logger, hostname: '127.0.0.1', outboxPacing: { telegram: null, whatsapp: null } }
+    )
+    const url = bot.url
+    const login = await fetch(`${url}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+    })
+    expect(login.status).toBe(303)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` }
+    let nextId = 1
+    const routes: RouteProbe[] = [
+      { name: 'healthz', ok: 200, send: () => fetch(`${url}/healthz`) },
+      {
+        name: 'simulator',
+        ok: 200,
+        send: () =>
+          fetch(`${url}/api/v1/simulator/messages`, {
+            method: 'POST',
+            headers: { ...bearer, 'content-type': 'application/json' },
+            body: JSON.stringify({ from: `sim-${nextId++}`, text: 'halo' }),
+          }),
+      },
+      { name: 'api list', ok: 200, send: () => fetch(`${url}/api/v1/visits`, { headers: bearer }) },
+      { name: 'dashboard', ok: 200, send: () => fetch(`${url}/admin`, { headers: { cookie } }) },
+      {
+        name: 'telegram webhook',
+        ok: 200,
+        send: () =>
+          fetch(`${url}/webhook/telegram`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-telegram-bot-api-secret-token': SECRET,
+            },
+            body: JSON.stringify(textUpdate({ id: TELEGRAM_BASE + nextId++ }, 'halo')),
+          }),
+      },
+      {
+        name: 'whatsapp webhook',
+        ok: 200,
+        send: () =>
+          postWebhook(url, cloudPayload({ messages: [cloudText(`62812000${nextId++}`, 'halo')] }), {
+            graph: graph!,
+          }),
+      },
+    ]
+    const before = await Promise.all(routes.map(probe))
+    expect(before.map((r) => [r.name, r.status])).toEqual(routes.map((r) => [r.name, r.ok]))
+
+    for (const mode of ['reset', 'stall'] as const) {
+      const linesBefore = lines.length
+      const cutAt = performance.now()
+      await proxy.cut(mode)
+      const during = await Promise.all(routes.map(probe))
+      // A second round, once the pool has noticed: still 503, still quick.
+      const again = await Promise.all(routes.map(probe))
+      const outageMs = performance.now() - cutAt
+      await proxy.restore()
+      const restoredAt = performance.now()
+      const after: ProbeResult[] = []
+      for (const route of routes) {
+        let result = await probe(route)
+        const deadline = Date.now() + 30_000
+        while (result.status !== route.ok && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 250))
+          result = await probe(route)
+        }
+        after.push(result)
+      }
+      const recoveredMs = performance.now() - restoredAt
+      const outageLines = lines.slice(linesBefore).map((l) => JSON.parse(l) as { msg: string })
+      const failures = outageLines.filter((l) =>
+        /drain failed|tick failed|record failed/.test(l.msg)
+      )
+      const show = (results: ProbeResult[]) =>
+        results.map((r) => `${r.name} ${r.status} ${Math.round(r.ms)} ms`).join(', ')
+      console.info(
+        `[reliability] database ${mode}: during [${show(during)}]; again [${show(again)}]; ` +
+          `after the restore [${show(after)}] (all back in ${Math.round(recoveredMs)} ms); ` +
+          `${outageLines.length} log lines (${failures.length} background failures) in ${Math.round(outageMs + recoveredMs)} ms`
+      )
+      for (const result of [...during, ...again]) {
+        expect({ name: result.name, status: result.status }).toEqual({
+          name: result.name,
+          status: 503,
+        })
+        expect(result.ms).toBeLessThan(2000)
+      }
+      const dashboard = during.find((r) => r.name === 'dashboard')!
+      expect(dashboard.body).toContain('basis data sedang tidak bisa dihubungi')
+      const api = during.find((r) => r.name === 'api list')!
+      expect(JSON.parse(api.body)).toMatchObject({ error: 'unavailable' })
+      expect(after.map((r) => [r.name, r.status])).toEqual(routes.map((r) => [r.name, r.ok]))
+      // The outbox sender and the scheduler wait the outage out: no crash, no busy loop (they
+      // poll about once a second per channel).
+      expect(failures.length).toBeLessThan(10 * Math.ceil((outageMs + recoveredMs) / 1000) + 10)
+    }
+  }, 300_000)
 })
 
 describe('webhook during a database stall', () => {

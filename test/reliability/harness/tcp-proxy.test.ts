@@ -95,6 +95,28 @@ describe('tcp proxy', () => {
     }
   )
 
+  test('cut (stall) holds open and new connections silent; restore delivers what was held', async () => {
+    const socket = await open()
+    expect(await roundTrip(socket, 'a')).toBe('a')
+    await proxy.cut('stall')
+    const late = roundTrip(socket, 'b')
+    const during = await open()
+    const duringEcho = roundTrip(during, 'c')
+    const silent = await Promise.race([
+      Promise.any([late, duringEcho]).then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('silent'), 300)),
+    ])
+    expect(silent).toBe('silent')
+    expect(proxy.forwarded).toBe(1)
+
+    await proxy.restore()
+    expect(await late).toBe('b')
+    expect(await duringEcho).toBe('c')
+    expect(proxy.forwarded).toBe(2)
+    socket.destroy()
+    during.destroy()
+  })
+
   test('rewrites a database URL to go through the proxy', () => {
     const url = 'postgres://postgres:pw@db.example:6543/kaderbot_t1?sslmode=disable'
     expect(targetOf(url)).toEqual({ host: 'db.example', port: 6543 })

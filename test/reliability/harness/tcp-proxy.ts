@@ -3,7 +3,9 @@
  * outage: `cut()` resets every open connection and, until `restore()`, refuses new ones as a
  * stopped database server does (`'refuse'`: ECONNREFUSED), or accepts and at once resets them as a
  * load balancer or pooler in front of a restarting database does (`'reset'`). Either way the
- * client learns at once, rather than hanging.
+ * client learns at once, rather than hanging. `'stall'` is the opposite, a blackhole (a dead
+ * route, a half-open link): open connections stay open but carry nothing, new ones are accepted
+ * and carry nothing, and on `restore()` what was held is delivered, as TCP retransmits it.
  * @module
  */
 import { type Server, type Socket, createServer, connect } from 'node:net'
@@ -25,20 +27,19 @@ export type TcpProxy = {
 
 export type TcpProxyTarget = { host: string; port: number }
 
-/** How new connections fare while cut: refused (nothing listens) or accepted and reset. */
-export type CutMode = 'refuse' | 'reset'
+/** How connections fare while cut: refused or reset (see the module), or held silent. */
+export type CutMode = 'refuse' | 'reset' | 'stall'
 
 /** Starts a proxy on a free loopback port forwarding to `target`. */
 export async function startTcpProxy(target: TcpProxyTarget): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>()
   let down = false
+  let stalled = false
+  /** Clients accepted during a stall, forwarded once it ends. */
+  const held = new Set<Socket>()
   let forwarded = 0
 
-  const server: Server = createServer((client) => {
-    if (down) {
-      client.resetAndDestroy()
-      return
-    }
+  const forward = (client: Socket) => {
     forwarded++
     const upstream = connect({ host: target.host, port: target.port })
     const pair: [Socket, Socket] = [client, upstream]
@@ -53,6 +54,20 @@ export async function startTcpProxy(target: TcpProxyTarget): Promise<TcpProxy> {
     upstream.on('error', end).on('close', end)
     client.pipe(upstream)
     upstream.pipe(client)
+  }
+
+  const server: Server = createServer((client) => {
+    if (stalled) {
+      client.pause()
+      held.add(client)
+      client.on('error', () => held.delete(client)).on('close', () => held.delete(client))
+      return
+    }
+    if (down) {
+      client.resetAndDestroy()
+      return
+    }
+    forward(client)
   })
 
   const listen = (port: number) =>
@@ -87,7 +102,15 @@ export async function startTcpProxy(target: TcpProxyTarget): Promise<TcpProxy> {
     },
     async cut(mode = 'refuse') {
       down = true
-      if (mode === 'refuse') {
+      if (mode === 'stall') {
+        stalled = true
+        for (const [client, upstream] of pairs) {
+          client.unpipe(upstream)
+          upstream.unpipe(client)
+          client.pause()
+          upstream.pause()
+        }
+      } else if (mode === 'refuse') {
         const closed = stopListening()
         resetAll()
         await closed
@@ -97,12 +120,27 @@ export async function startTcpProxy(target: TcpProxyTarget): Promise<TcpProxy> {
     },
     async restore() {
       down = false
+      if (stalled) {
+        stalled = false
+        for (const [client, upstream] of pairs) {
+          client.pipe(upstream)
+          upstream.pipe(client)
+        }
+        for (const client of held) {
+          held.delete(client)
+          forward(client)
+          client.resume()
+        }
+      }
       if (!server.listening) await listen(port)
     },
     async close() {
       down = true
+      stalled = false
       const closed = stopListening()
       resetAll()
+      for (const client of held) client.resetAndDestroy()
+      held.clear()
       await closed
     },
   }
