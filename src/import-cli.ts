@@ -2,50 +2,42 @@
  * @module `npm run import -- <kind> <file.csv>`: imports a CSV into the database and prints the
  * per-row report in Indonesian (DESIGN "Contracts"). Opens the database like the app (migrations,
  * region seed) from `DATABASE_URL` (unset → PGlite) and `DATA_DIR` (default `./data`), which it
- * reads itself as a CLI entry. Exit code 0 when the file was read, rejected rows or not; 1 for a
- * usage, file or database error. A thin shell: the import logic lives in `src/import/`.
+ * reads itself as a CLI entry. The import is one transaction: all accepted rows and the audit row,
+ * or nothing. Exit code 0 when the file was imported, rejected rows or not; 1 for a usage, file or
+ * database error, after which nothing of the file is in the database. A thin shell: the import
+ * logic lives in `src/import/`.
  */
-import { readFile } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { createDb } from './db/client.js'
-import type { Db, DbHandle } from './db/client.js'
+import type { DbHandle } from './db/client.js'
 import { seedRegions } from './db/seed-regions.js'
-import { ImportFileError, decodeCsv } from './import/csv.js'
-import { importPeople } from './import/people.js'
+import { ImportFileError } from './import/csv.js'
+import { FAILURE_MESSAGES } from './import/messages.js'
 import { formatImportReport } from './import/report.js'
-import { importEnrollments, importSessions } from './import/training.js'
-import type { ImportReport } from './import/report.js'
+import { IMPORT_KINDS, describeImportFailure, importKindSchema, runImport } from './import/run.js'
 import { describeError } from './lib/redact.js'
-
-type Importer = (db: Db, csvText: string) => Promise<ImportReport>
-
-/** The kinds of import: the roster first, then the training schedule, then its participants. */
-const IMPORTERS: Record<string, Importer> = {
-  people: (db, csvText) => importPeople(db, csvText),
-  sessions: (db, csvText) => importSessions(db, csvText),
-  enrollments: (db, csvText) => importEnrollments(db, csvText),
-}
 
 const USAGE = [
   'cara pakai: npm run import -- <jenis> <berkas.csv>',
-  `jenis: ${Object.keys(IMPORTERS).join(', ')}`,
+  `jenis: ${IMPORT_KINDS.join(', ')}`,
   'contoh: npm run import -- people examples/people.csv',
 ].join('\n')
 
 /** Runs the CLI with its arguments (after the script name); returns the process exit code. */
 async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [kind, file, ...rest] = args
-  const importer = kind === undefined ? undefined : IMPORTERS[kind]
-  if (importer === undefined || file === undefined || rest.length > 0) {
-    if (kind !== undefined && importer === undefined) {
-      console.error(`jenis impor '${kind}' tidak dikenal`)
-    }
+  const [kindArg, file, ...rest] = args
+  const kind = importKindSchema.safeParse(kindArg)
+  if (!kind.success || file === undefined || rest.length > 0) {
+    if (kindArg !== undefined && !kind.success)
+      console.error(`jenis impor '${kindArg}' tidak dikenal`)
     console.error(USAGE)
     return 1
   }
 
-  let csvText: string
+  let input: FileHandle
   try {
-    csvText = decodeCsv(await readFile(file))
+    input = await open(file)
   } catch (error) {
     console.error(describeReadError(file, error))
     return 1
@@ -58,18 +50,26 @@ async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<num
       dataDir: env.DATA_DIR?.trim() || './data',
     })
     await seedRegions(handle.db)
-    const report = await importer(handle.db, csvText)
+    // Read as a stream; the report is printed only after the commit, so no line claims a row
+    // that a later failure took back.
+    const report = await runImport(handle.db, {
+      kind: kind.data,
+      source: input.createReadStream({ highWaterMark: 64 * 1024 }),
+      actor: 'cli',
+      now: new Date(),
+    })
     for (const line of formatImportReport(report)) console.log(line)
     return 0
   } catch (error) {
     console.error(
       error instanceof ImportFileError
-        ? `${file}: ${error.message}`
-        : `impor gagal: ${describeError(error)}`
+        ? FAILURE_MESSAGES.fileNothingChanged(file, error.message)
+        : describeImportFailure(error)
     )
     return 1
   } finally {
-    await handle?.close()
+    await input.close().catch(() => undefined)
+    await handle?.close().catch(() => undefined)
   }
 }
 

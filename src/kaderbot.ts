@@ -26,6 +26,7 @@ import { buildRegionDirectory } from './domain/regions.js'
 import { PRIORITY } from './domain/priorities.js'
 import { flowRegistry } from './flows/index.js'
 import { createApp } from './http/app.js'
+import { createRefusalLog } from './http/refusal-log.js'
 import { createI18n } from './i18n/index.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { type OutboxSenderDeps, createOutboxSender } from './outbox/sender.js'
@@ -284,8 +285,11 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       },
     })
 
+    // Refused requests (forged webhooks, wrong tokens, the database away): a count a minute.
+    const refusals = createRefusalLog({ logger })
     const app = createApp({
       logger,
+      refusals,
       databaseKind: handle.kind,
       pingDatabase: async () => {
         await handle.db.execute('select 1')
@@ -406,6 +410,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         await sender.stop()
         await unlisten()
         await handle.close()
+        refusals.stop()
       },
     }
   } catch (error) {

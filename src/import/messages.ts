@@ -17,6 +17,17 @@ export const FILE_MESSAGES = {
     `kolom "${first}" dan "${second}" berarti hal yang sama; hapus salah satunya`,
 } as const
 
+/** Why a whole import stopped; nothing of it was kept. */
+export const FAILURE_MESSAGES = {
+  nothingChanged: (cause: string) => `impor dibatalkan, tidak ada data yang diubah: ${cause}`,
+  fileNothingChanged: (file: string, problem: string) =>
+    `${file}: ${problem}; tidak ada data yang diubah`,
+  connectionLost: () => 'koneksi ke basis data terputus',
+  databaseError: (code: string) => `basis data menolak impor (kode ${code})`,
+  unknown: () => 'terjadi kesalahan tak terduga',
+  interrupted: () => 'impor terhenti karena aplikasi dimulai ulang',
+} as const
+
 /** Why one row was rejected; several reasons of one row are joined with "; ". */
 export const ROW_MESSAGES = {
   tooManyCells: () => 'baris ini berisi lebih banyak kolom daripada baris judul',

@@ -1,8 +1,8 @@
 /**
  * `npm run import -- people <file.csv>`: the roster of admins, supervisors, mentors, cadres and
  * participants (DOMAIN decision 4; columns in DESIGN "Contracts"). Every row is validated with a
- * zod schema, then written in its own transaction, so a bad row changes nothing and spoils no
- * other row. People with a phone are matched by phone; participants without one by exact name and
+ * zod schema; the valid rows are written in batches inside one transaction, all or none, and a
+ * rejected row changes nothing. People with a phone are matched by phone; participants without one by exact name and
  * region code. Re-importing a file updates people instead of duplicating them.
  * @module
  */
@@ -11,6 +11,8 @@ import type { DbOrTx } from '../db/client.js'
 import {
   AmbiguousPersonError,
   sortRoles,
+  upsertPeopleByPhone,
+  upsertPeopleWithoutPhone,
   upsertPersonByPhone,
   upsertPersonWithoutPhone,
 } from '../db/queries/people.js'
@@ -18,11 +20,17 @@ import type { UpsertAction } from '../db/queries/people.js'
 import { regions } from '../db/schema/index.js'
 import type { Role } from '../domain/people.js'
 import { normalizePhone } from '../lib/phone.js'
-import { readCsvTable } from './csv.js'
-import type { ColumnAliases } from './csv.js'
+import { openCsvTable } from './csv.js'
+import type { ColumnAliases, CsvSource } from './csv.js'
 import { LEVEL_NAMES, ROW_MESSAGES, joinOr } from './messages.js'
-import { createImportReport } from './report.js'
-import type { ImportReport, ImportReportRow, ImportRowStatus } from './report.js'
+import { createImportReportCollector } from './report.js'
+import type {
+  ImportReport,
+  ImportReportCollector,
+  ImportReportRow,
+  ImportRowStatus,
+  OnImportProgress,
+} from './report.js'
 
 /** The fields of a people file. */
 export type PeopleField = 'name' | 'phone' | 'roles' | 'regionCode' | 'birthYear'
@@ -227,7 +235,28 @@ export type ImportPeopleOptions = {
   now?: Date
   /** Time zone that decides the current year (default `Asia/Jakarta`). */
   timeZone?: string
+  /** Told after each batch of rows. */
+  onProgress?: OnImportProgress
 }
+
+/**
+ * A row's cells through its zod schema: the valid row, or the reason to reject it (every issue,
+ * joined with "; "). A row with more cells than the header is rejected before it is read.
+ */
+export function parseImportRow<T>(
+  schema: z.ZodType<T, unknown>,
+  cells: unknown,
+  tooManyCells: boolean
+): { row: T } | { reason: string } {
+  if (tooManyCells) return { reason: ROW_MESSAGES.tooManyCells() }
+  const parsed = schema.safeParse(cells)
+  return parsed.success
+    ? { row: parsed.data }
+    : { reason: parsed.error.issues.map((issue) => issue.message).join('; ') }
+}
+
+/** Rows written per statement: a few hundred keep each statement and savepoint small. */
+export const IMPORT_BATCH_SIZE = 500
 
 const STATUS_OF: Record<UpsertAction, ImportRowStatus> = {
   inserted: 'accepted',
@@ -235,73 +264,142 @@ const STATUS_OF: Record<UpsertAction, ImportRowStatus> = {
   unchanged: 'unchanged',
 }
 
+/** A valid row waiting in a batch, with its line in the file. */
+type PendingPerson = { line: number; row: PeopleRow }
+
 /**
- * Imports a people CSV (text; a BOM is dropped) and reports every row. Throws `ImportFileError`
- * when the file cannot be read (no header, a required column missing, a broken quote); then
- * nothing was written. Rejected rows change nothing; a phone that appears twice in the file is
- * rejected on its later row. Database errors other than a refused row propagate.
+ * Imports a people CSV (text, bytes or a stream of them; a BOM is dropped) in one transaction
+ * (a savepoint when `db` is one) and reports every row: the accepted rows are all written, or,
+ * when anything fails (the database, a broken line further down the file), none. Valid rows are
+ * written in batches of `IMPORT_BATCH_SIZE`. Throws `ImportFileError` when the file cannot be read
+ * (no header, a required column missing, a broken quote). Rejected rows change nothing; a phone
+ * that appears twice in the file is rejected on its later row.
  */
 export async function importPeople(
   db: DbOrTx,
-  csvText: string,
+  source: CsvSource,
   options: ImportPeopleOptions = {}
 ): Promise<ImportReport> {
-  const table = readCsvTable(csvText, {
-    columns: PEOPLE_COLUMNS,
-    required: PEOPLE_REQUIRED_COLUMNS,
-  })
-  const schema = createPeopleRowSchema({
-    regionLevels: await loadRegionLevels(db),
-    currentYear: yearIn(options.now ?? new Date(), options.timeZone ?? 'Asia/Jakarta'),
-  })
-  const phoneLines = new Map<string, number>()
-  const phonelessLines = new Map<string, number>()
-  const rows: ImportReportRow[] = []
+  return db.transaction(async (tx) => {
+    const table = await openCsvTable(source, {
+      columns: PEOPLE_COLUMNS,
+      required: PEOPLE_REQUIRED_COLUMNS,
+    })
+    const schema = createPeopleRowSchema({
+      regionLevels: await loadRegionLevels(tx),
+      currentYear: yearIn(options.now ?? new Date(), options.timeZone ?? 'Asia/Jakarta'),
+    })
+    const phoneLines = new Map<string, number>()
+    const phonelessLines = new Map<string, number>()
+    const report = createImportReportCollector()
+    let batch: PendingPerson[] = []
+    let sinceFlush = 0
+    const flush = async (): Promise<void> => {
+      await writePeopleBatch(tx, batch, report)
+      batch = []
+      sinceFlush = 0
+      await options.onProgress?.(report.progress())
+    }
 
-  for (const { line, cells, tooManyCells } of table.rows) {
-    const name = cleanName(cells.name)
-    const reject = (reason: string): void => {
-      rows.push({ line, status: 'rejected', reason, ...(name !== '' ? { name } : {}) })
-    }
-    if (tooManyCells) {
-      reject(ROW_MESSAGES.tooManyCells())
-      continue
-    }
-    const parsed = schema.safeParse(cells)
-    if (!parsed.success) {
-      reject(parsed.error.issues.map((issue) => issue.message).join('; '))
-      continue
-    }
-    const row = parsed.data
-    const [seen, key] =
-      row.phone !== undefined
-        ? [phoneLines, row.phone]
-        : [phonelessLines, `${row.regionCode}\u0000${row.name}`]
-    const earlier = seen.get(key)
-    if (earlier !== undefined) {
-      reject(
+    for await (const { line, cells, tooManyCells } of table.rows) {
+      if (sinceFlush === IMPORT_BATCH_SIZE) await flush()
+      sinceFlush++
+      const name = cleanName(cells.name)
+      const reject = (reason: string): void => {
+        report.add({ line, status: 'rejected', reason, ...(name !== '' ? { name } : {}) })
+      }
+      const parsed = parseImportRow(schema, cells, tooManyCells)
+      if ('reason' in parsed) {
+        reject(parsed.reason)
+        continue
+      }
+      const row = parsed.row
+      const [seen, key] =
         row.phone !== undefined
-          ? ROW_MESSAGES.phoneDuplicate(earlier)
-          : ROW_MESSAGES.nameRegionDuplicate(earlier)
-      )
-      continue
+          ? [phoneLines, row.phone]
+          : [phonelessLines, `${row.regionCode}\u0000${row.name}`]
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        reject(
+          row.phone !== undefined
+            ? ROW_MESSAGES.phoneDuplicate(earlier)
+            : ROW_MESSAGES.nameRegionDuplicate(earlier)
+        )
+        continue
+      }
+      seen.set(key, line)
+      batch.push({ line, row })
     }
-    seen.set(key, line)
+    await flush()
+    return report.finish(table.ignoredColumns)
+  })
+}
 
-    try {
-      const { person, action } = await db.transaction(async (tx) =>
-        row.phone !== undefined
-          ? upsertPersonByPhone(tx, { ...row, phone: row.phone })
-          : upsertPersonWithoutPhone(tx, row)
+/**
+ * Writes a batch in a savepoint: people with a phone in one upsert, people without one in a few
+ * statements. When the database refuses the batch because of a row, the savepoint is rolled back
+ * and the batch written row by row, each in its own savepoint, so only that row is rejected.
+ */
+async function writePeopleBatch(
+  db: DbOrTx,
+  batch: readonly PendingPerson[],
+  report: ImportReportCollector
+): Promise<void> {
+  if (batch.length === 0) return
+  const withPhone = batch.filter((item) => item.row.phone !== undefined)
+  const withoutPhone = batch.filter((item) => item.row.phone === undefined)
+  let written: ImportReportRow[]
+  try {
+    written = await db.transaction(async (tx) => {
+      const byPhone = await upsertPeopleByPhone(
+        tx,
+        withPhone.map(({ row }) => ({ ...row, phone: row.phone! }))
       )
-      rows.push({ line, status: STATUS_OF[action], name: person.name })
-    } catch (error) {
-      const reason = rowErrorReason(error)
-      if (reason === undefined) throw error
-      reject(reason)
-    }
+      const phoneless = await upsertPeopleWithoutPhone(
+        tx,
+        withoutPhone.map(({ row }) => row)
+      )
+      return [
+        ...withPhone.map(({ line, row }) => ({
+          line,
+          status: STATUS_OF[byPhone.get(row.phone!) ?? 'unchanged'],
+          name: row.name,
+        })),
+        ...withoutPhone.map(({ line, row }, i): ImportReportRow => {
+          const result = phoneless[i]!
+          return typeof result === 'string'
+            ? { line, status: STATUS_OF[result], name: row.name }
+            : {
+                line,
+                status: 'rejected',
+                reason: ROW_MESSAGES.ambiguousPerson(result.ambiguous),
+                name: row.name,
+              }
+        }),
+      ]
+    })
+  } catch (error) {
+    if (rowErrorReason(error) === undefined) throw error
+    written = []
+    for (const item of batch) written.push(await writePersonRow(db, item))
   }
-  return createImportReport(rows, table.ignoredColumns)
+  for (const row of written) report.add(row)
+}
+
+/** Writes one row in its own savepoint; a refusal of that row becomes a rejected report row. */
+async function writePersonRow(db: DbOrTx, { line, row }: PendingPerson): Promise<ImportReportRow> {
+  try {
+    const { person, action } = await db.transaction(async (tx) =>
+      row.phone !== undefined
+        ? upsertPersonByPhone(tx, { ...row, phone: row.phone })
+        : upsertPersonWithoutPhone(tx, row)
+    )
+    return { line, status: STATUS_OF[action], name: person.name }
+  } catch (error) {
+    const reason = rowErrorReason(error)
+    if (reason === undefined) throw error
+    return { line, status: 'rejected', reason, name: row.name }
+  }
 }
 
 /** Every region code with its level (a few hundred rows, read once per import). */
@@ -319,7 +417,7 @@ function yearIn(now: Date, timeZone: string): number {
  * participant, or the database refusing the data (SQLSTATE classes 22 and 23). `undefined` for
  * anything else (a lost connection), which stops the import.
  */
-function rowErrorReason(error: unknown): string | undefined {
+export function rowErrorReason(error: unknown): string | undefined {
   if (error instanceof AmbiguousPersonError) return ROW_MESSAGES.ambiguousPerson(error.matches)
   const state = sqlState(error)
   if (state !== undefined && /^2[23]/.test(state)) return ROW_MESSAGES.databaseRefused()
@@ -327,7 +425,7 @@ function rowErrorReason(error: unknown): string | undefined {
 }
 
 /** The SQLSTATE of a driver error, also when drizzle wrapped it as the `cause`. */
-function sqlState(error: unknown): string | undefined {
+export function sqlState(error: unknown): string | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 3; depth++) {
     const code = (current as Error & { code?: unknown }).code
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code

@@ -45,6 +45,37 @@ export function createImportReport(
   }
 }
 
+/** How far an import has come: rows read, rows written (new, changed or same) and rejected. */
+export type ImportProgress = { processed: number; accepted: number; rejected: number }
+
+/** Told of an import's progress after each batch; the import waits for it. */
+export type OnImportProgress = (progress: ImportProgress) => void | Promise<void>
+
+/** Rows of a report as an import adds them, in any order, with the running counts. */
+export type ImportReportCollector = {
+  add: (row: ImportReportRow) => void
+  progress: () => ImportProgress
+  /** The report, rows in file order. */
+  finish: (ignoredColumns: string[]) => ImportReport
+}
+
+export function createImportReportCollector(): ImportReportCollector {
+  const rows: ImportReportRow[] = []
+  let rejected = 0
+  return {
+    add(row) {
+      rows.push(row)
+      if (row.status === 'rejected') rejected++
+    },
+    progress: () => ({ processed: rows.length, accepted: rows.length - rejected, rejected }),
+    finish: (ignoredColumns) =>
+      createImportReport(
+        rows.sort((a, b) => a.line - b.line),
+        ignoredColumns
+      ),
+  }
+}
+
 /**
  * The report as lines of Indonesian text: ignored columns (if any), one line per row
  * (`baris 2: diterima (Siti Rahayu)`, `baris 5: ditolak (Budi): nomor telepon tidak valid`), then

@@ -1,8 +1,9 @@
 /**
  * `npm run import -- sessions <file.csv>` and `… enrollments <file.csv>`: the training schedule and
  * its participants (DOMAIN decisions 1 and 7; columns in DESIGN "CSV imports"). Like the people
- * import, every row is validated with a zod schema and written in its own transaction, so a bad
- * row changes nothing and spoils no other row, and re-importing a file updates instead of
+ * import, every row is validated with a zod schema and the whole file is written in one
+ * transaction (all accepted rows or none), each row in its own savepoint, so a rejected row
+ * changes nothing and spoils no other row; re-importing a file updates instead of
  * duplicating: a session is keyed by cohort code and date, an enrollment by cohort and person.
  * A new cohort code in a sessions file creates the cohort in the default programme.
  * @module
@@ -11,7 +12,6 @@ import { TZDate } from '@date-fns/tz'
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
 import { findPersonByPhone, upsertPersonWithoutPhone } from '../db/queries/people.js'
-import { AmbiguousPersonError } from '../db/queries/people.js'
 import type { Person, UpsertAction } from '../db/queries/people.js'
 import {
   ensureDefaultProgramme,
@@ -23,12 +23,25 @@ import {
 import { regions } from '../db/schema/index.js'
 import type { CheckinMode, SkillTrack } from '../domain/training.js'
 import { normalizePhone } from '../lib/phone.js'
-import { readCsvTable } from './csv.js'
-import type { ColumnAliases } from './csv.js'
+import { openCsvTable } from './csv.js'
+import type { ColumnAliases, CsvSource } from './csv.js'
 import { ROW_MESSAGES, TRAINING_MESSAGES } from './messages.js'
-import { cleanName, createPeopleRowSchema, normalizeRegionCode } from './people.js'
-import { createImportReport } from './report.js'
-import type { ImportReport, ImportReportRow, ImportRowStatus } from './report.js'
+import {
+  IMPORT_BATCH_SIZE,
+  cleanName,
+  createPeopleRowSchema,
+  normalizeRegionCode,
+  parseImportRow,
+  rowErrorReason,
+} from './people.js'
+import { createImportReportCollector } from './report.js'
+import type {
+  ImportReport,
+  ImportReportCollector,
+  ImportReportRow,
+  ImportRowStatus,
+  OnImportProgress,
+} from './report.js'
 
 /** Sessions' times are local times of Kabupaten Malang (WIB). */
 const TIME_ZONE = 'Asia/Jakarta'
@@ -336,21 +349,18 @@ function parseBirthYear(value: string, currentYear: number): number | string | u
     : ROW_MESSAGES.birthYearInvalid(value, currentYear)
 }
 
-/**
- * The reason to report when writing a row failed because of that row (as the people import
- * does): several people matching a participant, or the database refusing the data (SQLSTATE
- * classes 22 and 23). `undefined` for anything else (a lost connection), which stops the import.
- */
-function rowErrorReason(error: unknown): string | undefined {
-  if (error instanceof AmbiguousPersonError) return ROW_MESSAGES.ambiguousPerson(error.matches)
-  for (let current = error, depth = 0; current instanceof Error && depth < 3; depth++) {
-    const code = (current as Error & { code?: unknown }).code
-    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) {
-      return ROW_MESSAGES.databaseRefused()
-    }
-    current = current.cause
+/** Tells `onProgress` after every `IMPORT_BATCH_SIZE` rows read (rows here are written one by one). */
+function progressEvery(
+  report: ImportReportCollector,
+  onProgress: OnImportProgress | undefined
+): () => Promise<void> {
+  let next = IMPORT_BATCH_SIZE
+  return async () => {
+    const progress = report.progress()
+    if (onProgress === undefined || progress.processed < next) return
+    next = progress.processed + IMPORT_BATCH_SIZE
+    await onProgress(progress)
   }
-  return undefined
 }
 
 const STATUS_OF: Record<UpsertAction, ImportRowStatus> = {
@@ -398,6 +408,8 @@ async function writeRow(
 export type ImportSessionsOptions = {
   /** The moment of the import: change notices to participants are due then (default: now). */
   now?: Date
+  /** Told after each batch of rows. */
+  onProgress?: OnImportProgress
 }
 
 /**
@@ -408,11 +420,19 @@ export type ImportSessionsOptions = {
  */
 export async function importSessions(
   db: DbOrTx,
-  csvText: string,
+  source: CsvSource,
   options: ImportSessionsOptions = {}
 ): Promise<ImportReport> {
+  return db.transaction((tx) => importSessionsIn(tx, source, options))
+}
+
+async function importSessionsIn(
+  db: DbOrTx,
+  source: CsvSource,
+  options: ImportSessionsOptions
+): Promise<ImportReport> {
   const now = options.now ?? new Date()
-  const table = readCsvTable<SessionField>(csvText, {
+  const table = await openCsvTable<SessionField>(source, {
     columns: SESSION_COLUMNS,
     required: SESSION_REQUIRED_COLUMNS,
   })
@@ -423,27 +443,25 @@ export async function importSessions(
   const programmeId = await ensureDefaultProgramme(db)
   const sessionLines = new Map<string, number>()
   const cohortLines = new Map<string, { line: number; key: string }>()
-  const rows: ImportReportRow[] = []
+  const report = createImportReportCollector()
+  const progress = progressEvery(report, options.onProgress)
 
-  for (const { line, cells, tooManyCells } of table.rows) {
+  for await (const { line, cells, tooManyCells } of table.rows) {
+    await progress()
     const cohortCode = cells.cohort.replace(/\s+/g, '').toUpperCase()
     const label = [cohortCode, parseImportDate(cells.date) ?? cells.date]
       .filter((part) => part !== '')
       .join(' ')
     const name = label === '' ? undefined : label
     const reject = (reason: string): void => {
-      rows.push({ line, status: 'rejected', reason, ...(name !== undefined ? { name } : {}) })
+      report.add({ line, status: 'rejected', reason, ...(name !== undefined ? { name } : {}) })
     }
-    if (tooManyCells) {
-      reject(ROW_MESSAGES.tooManyCells())
+    const parsed = parseImportRow(schema, cells, tooManyCells)
+    if ('reason' in parsed) {
+      reject(parsed.reason)
       continue
     }
-    const parsed = schema.safeParse(cells)
-    if (!parsed.success) {
-      reject(parsed.error.issues.map((issue) => issue.message).join('; '))
-      continue
-    }
-    const row = parsed.data
+    const row = parsed.row
     const sessionKey = `${row.cohort}\u0000${row.date}`
     const earlierSession = sessionLines.get(sessionKey)
     if (earlierSession !== undefined) {
@@ -488,18 +506,21 @@ export async function importSessions(
       })
       return { status: combine(session.action, cohort.action) }
     })
-    rows.push(result)
+    report.add(result)
     if (result.status !== 'rejected') {
       sessionLines.set(sessionKey, line)
       if (earlierCohort === undefined) cohortLines.set(row.cohort, { line, key: cohortKey })
     }
   }
-  return createImportReport(rows, table.ignoredColumns)
+  await options.onProgress?.(report.progress())
+  return report.finish(table.ignoredColumns)
 }
 
 export type ImportEnrollmentsOptions = {
   /** The current time: the latest valid birth year and who is a minor (default: now). */
   now?: Date
+  /** Told after each batch of rows. */
+  onProgress?: OnImportProgress
 }
 
 /** A valid enrollments row: the participant by phone, or by name and desa without one. */
@@ -516,10 +537,18 @@ type EnrollmentRow = { cohort: string; birthYear?: number } & (
  */
 export async function importEnrollments(
   db: DbOrTx,
-  csvText: string,
+  source: CsvSource,
   options: ImportEnrollmentsOptions = {}
 ): Promise<ImportReport> {
-  const table = readCsvTable<EnrollmentField>(csvText, {
+  return db.transaction((tx) => importEnrollmentsIn(tx, source, options))
+}
+
+async function importEnrollmentsIn(
+  db: DbOrTx,
+  source: CsvSource,
+  options: ImportEnrollmentsOptions
+): Promise<ImportReport> {
+  const table = await openCsvTable<EnrollmentField>(source, {
     columns: ENROLLMENT_COLUMNS,
     required: ENROLLMENT_REQUIRED_COLUMNS,
   })
@@ -534,13 +563,15 @@ export async function importEnrollments(
     currentYear,
   })
   const seen = new Map<string, number>()
-  const rows: ImportReportRow[] = []
+  const report = createImportReportCollector()
+  const progress = progressEvery(report, options.onProgress)
 
-  for (const { line, cells, tooManyCells } of table.rows) {
+  for await (const { line, cells, tooManyCells } of table.rows) {
+    await progress()
     const cellName = cleanName(cells.name)
     const name = cellName === '' ? undefined : cellName
     const reject = (reason: string): void => {
-      rows.push({ line, status: 'rejected', reason, ...(name !== undefined ? { name } : {}) })
+      report.add({ line, status: 'rejected', reason, ...(name !== undefined ? { name } : {}) })
     }
     if (tooManyCells) {
       reject(ROW_MESSAGES.tooManyCells())
@@ -630,8 +661,9 @@ export async function importEnrollments(
       })
       return { status: combine(enrollment.action, personAction), name: person.name }
     })
-    rows.push(result)
+    report.add(result)
     if (result.status !== 'rejected') seen.set(key, line)
   }
-  return createImportReport(rows, table.ignoredColumns)
+  await options.onProgress?.(report.progress())
+  return report.finish(table.ignoredColumns)
 }

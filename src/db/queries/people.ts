@@ -300,6 +300,103 @@ export async function upsertPersonWithoutPhone(
   })
 }
 
+/** A person an import writes by phone (`upsertPeopleByPhone`). */
+export type UpsertPeopleByPhoneRow = Omit<UpsertPersonByPhoneParams, 'cadreTier'>
+
+/**
+ * Inserts or updates many people by phone in one statement, as `upsertPersonByPhone` does for
+ * one: the imports write their rows in batches of a few hundred. The phones must be distinct.
+ * Returns what happened per phone; a phone that is not in the map was `unchanged`.
+ */
+export async function upsertPeopleByPhone(
+  db: DbOrTx,
+  rows: readonly UpsertPeopleByPhoneRow[]
+): Promise<Map<string, UpsertAction>> {
+  if (rows.length === 0) return new Map()
+  // An empty birth year keeps the stored one, as in `upsertPersonByPhone`.
+  const birthYear = sql.raw('coalesce(excluded.birth_year, people.birth_year)')
+  const changed = await db
+    .insert(people)
+    .values(rows.map((row) => ({ ...personValues(row), phone: row.phone })))
+    .onConflictDoUpdate({
+      target: people.phone,
+      set: {
+        name: sql.raw('excluded.name'),
+        roles: sql.raw('excluded.roles'),
+        regionCode: sql.raw('excluded.region_code'),
+        status: sql.raw('excluded.status'),
+        birthYear,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`(people.name, people.roles, people.region_code, people.status, people.birth_year)
+        is distinct from (excluded.name, excluded.roles, excluded.region_code, excluded.status, ${birthYear})`,
+    })
+    .returning({ phone: people.phone, inserted: sql<boolean>`(xmax = 0)` })
+  return new Map(changed.map((row) => [row.phone!, row.inserted ? 'inserted' : 'updated']))
+}
+
+/** What `upsertPeopleWithoutPhone` did for one row: as the upsert, or several people matched. */
+export type UpsertPeopleWithoutPhoneResult = UpsertAction | { ambiguous: number }
+
+/**
+ * `upsertPersonWithoutPhone` for many rows at once (the imports' batches): one advisory lock per
+ * name and region, one read of the people they match, one insert of the new ones. The name and
+ * region pairs must be distinct. Returns one result per row, in order; a row that matches
+ * several people is left alone (`ambiguous`).
+ */
+export async function upsertPeopleWithoutPhone(
+  db: DbOrTx,
+  rows: readonly UpsertPersonWithoutPhoneParams[]
+): Promise<UpsertPeopleWithoutPhoneResult[]> {
+  if (rows.length === 0) return []
+  const keyOf = (row: { name: string; regionCode: string }) =>
+    `people:${row.regionCode}:${row.name}`
+  // In one order, so two imports of overlapping files wait for each other instead of deadlocking.
+  const keys = [...new Set(rows.map(keyOf))].sort()
+  await db.execute(
+    sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(array[${sql.join(
+      keys.map((key) => sql`${key}`),
+      sql`, `
+    )}]::text[]) as k`
+  )
+  const pairs = sql.join(
+    rows.map((row) => sql`(${row.name}, ${row.regionCode})`),
+    sql`, `
+  )
+  const matches = await db
+    .select(personColumns)
+    .from(people)
+    .where(and(isNull(people.phone), sql`(${people.name}, ${people.regionCode}) in (${pairs})`))
+    .orderBy(asc(people.id))
+    .for('update')
+  const matchesOf = new Map<string, Person[]>()
+  for (const match of matches) {
+    const key = keyOf(match)
+    matchesOf.set(key, [...(matchesOf.get(key) ?? []), match])
+  }
+
+  const results: UpsertPeopleWithoutPhoneResult[] = []
+  const inserts: ReturnType<typeof personValues>[] = []
+  for (const row of rows) {
+    const found = matchesOf.get(keyOf(row)) ?? []
+    const values = personValues(row)
+    if (found.length > 1) results.push({ ambiguous: found.length })
+    else if (found[0] === undefined) {
+      inserts.push(values)
+      results.push('inserted')
+    } else if (sameValues(found[0], values)) results.push('unchanged')
+    else {
+      await db
+        .update(people)
+        .set({ ...values, updatedAt: sql`now()` })
+        .where(eq(people.id, found[0].id))
+      results.push('updated')
+    }
+  }
+  if (inserts.length > 0) await db.insert(people).values(inserts)
+  return results
+}
+
 type ChangeableKey = 'name' | 'roles' | 'regionCode' | 'birthYear' | 'cadreTier' | 'status'
 
 const COLUMN_NAMES: Record<ChangeableKey, string> = {
