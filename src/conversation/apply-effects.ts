@@ -42,7 +42,7 @@ import { type RegionDirectory, regionName } from '../domain/regions.js'
 import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
 import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
 import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../broadcasts/service.js'
-import { notifyPerson } from './notify.js'
+import { notifyPerson, releaseNotices, sendNotice } from './notify.js'
 import { trainingAppliers } from './training-effects.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
 import type { TextRenderer } from './render.js'
@@ -138,28 +138,29 @@ const appliers: Appliers = {
       .select({ name: people.name })
       .from(people)
       .where(eq(people.id, scope.personId))
-    if (session.mentorId !== null) {
-      await notifyPerson(
-        tx,
-        deps,
-        session.mentorId,
-        {
-          texts: [
-            {
-              key: 'excuse:toMentor',
-              params: {
-                name: participant?.name ?? '',
-                start: session.startsAt.toISOString(),
-                topic: session.topic,
-                reason: { key: `excuse:reason.${effect.reason}` },
-              },
+    if (session.mentorId === null) return [{ texts: [{ key: 'excuse:savedNoMentor' }] }]
+    // The participant is told whether the mentor has it now or gets it once she uses the bot.
+    const delivery = await sendNotice(
+      tx,
+      deps,
+      session.mentorId,
+      {
+        texts: [
+          {
+            key: 'excuse:toMentor',
+            params: {
+              name: participant?.name ?? '',
+              start: session.startsAt.toISOString(),
+              topic: session.topic,
+              reason: { key: `excuse:reason.${effect.reason}` },
             },
-          ],
-        },
-        PRIORITY.reminder
-      )
-    }
-    return [{ texts: [{ key: 'excuse:saved' }] }]
+          },
+        ],
+      },
+      PRIORITY.reminder
+    )
+    const key = delivery === 'queued' ? 'excuse:saved' : 'excuse:savedMentorLater'
+    return [{ texts: [{ key }] }]
   },
 
   async attendance_checked_in(tx, effect, scope) {
@@ -308,6 +309,10 @@ const appliers: Appliers = {
       given: effect.given,
       at: new Date(effect.at),
     })
+    // Notices that waited for this person go out right after the consent's own answer.
+    if (effect.given && scope.personId !== undefined) {
+      await releaseNotices(tx, { ...scope, personId: scope.personId })
+    }
   },
 
   async opted_out(tx, effect, scope) {
@@ -315,7 +320,9 @@ const appliers: Appliers = {
   },
 
   async opted_in(tx, _effect, scope) {
-    if (scope.personId) await setOptedOut(tx, { personId: scope.personId, at: null })
+    if (!scope.personId) return
+    await setOptedOut(tx, { personId: scope.personId, at: null })
+    await releaseNotices(tx, { ...scope, personId: scope.personId })
   },
 
   async registration_requested(tx, effect, scope, deps) {
@@ -349,11 +356,19 @@ const appliers: Appliers = {
         { id: startButtonId('approval', String(personId)), label: { key: 'registration:review' } },
       ],
     }
-    // The request goes to everyone whose scope covers the desa (DOMAIN decision 4), unprompted.
+    // The request goes to everyone whose scope covers the desa (DOMAIN decision 4), unprompted;
+    // it waits for those who do not use the bot yet, and the applicant is told which happened.
     const deciders = await listSupervisorsCovering(tx, effect.desaCode)
+    const deliveries = new Set<string>()
     for (const decider of deciders) {
-      await notifyPerson(tx, deps, decider.id, request, PRIORITY.reminder)
+      deliveries.add(await sendNotice(tx, deps, decider.id, request, PRIORITY.reminder))
     }
+    const key = deliveries.has('queued')
+      ? 'registration:sent'
+      : deliveries.has('waiting')
+        ? 'registration:sentLater'
+        : 'registration:sentNoDecider'
+    return [{ texts: [{ key, params: { name: effect.name } }] }]
   },
 
   async registration_decided(tx, effect, scope, deps) {

@@ -1,7 +1,9 @@
+import type { ChannelName, OutboundMessage } from '../channels/types.js'
 import type { DbOrTx } from '../db/client.js'
 import { listIdentities } from '../db/queries/identities.js'
-import { enqueueMessages } from '../db/queries/outbox.js'
-import type { Priority } from '../domain/priorities.js'
+import { enqueueMessages, holdMessages, releaseWaiting } from '../db/queries/outbox.js'
+import { listReachableChats } from '../db/queries/reachability.js'
+import { PRIORITY, type Priority } from '../domain/priorities.js'
 import type { Reply } from '../engine/index.js'
 import { type TextRenderer, renderReply } from './render.js'
 
@@ -18,15 +20,65 @@ export async function notifyPerson(
   priority: Priority
 ): Promise<void> {
   const message = renderReply(deps.i18n, reply)
-  const identities = await listIdentities(tx, personId)
+  await enqueueTo(tx, await listIdentities(tx, personId), { personId, priority, message })
+}
+
+/** Queues one message for a person to each of the given chats of theirs. */
+async function enqueueTo(
+  tx: DbOrTx,
+  chats: { channel: ChannelName; externalId: string }[],
+  row: { personId: number; priority: Priority; message: OutboundMessage }
+): Promise<void> {
   await enqueueMessages(
     tx,
-    identities.map((identity) => ({
-      channel: identity.channel,
-      recipientId: identity.externalId,
-      priority,
-      message,
-      personId,
-    }))
+    chats.map((chat) => ({ ...row, channel: chat.channel, recipientId: chat.externalId }))
   )
+}
+
+/** What became of a notice: queued to a chat that can be reached, or waiting for one. */
+export type NoticeDelivery = 'queued' | 'waiting'
+
+/**
+ * A notice one person's action causes for another (an izin for the mentor, a registration for the
+ * supervisor: DOMAIN decision 20). It goes to the chats that can reach them now; without one it
+ * waits, and is released by `releaseNotices` at their first contact and consent. The caller
+ * tells the person who caused it which of the two happened.
+ */
+export async function sendNotice(
+  tx: DbOrTx,
+  deps: { i18n: TextRenderer },
+  personId: number,
+  reply: Reply,
+  priority: Priority
+): Promise<NoticeDelivery> {
+  const message = renderReply(deps.i18n, reply)
+  const chats = await listReachableChats(tx, personId)
+  if (chats.length === 0) {
+    // A notice that waited is no live answer any more: it queues behind the person's own replies.
+    await holdMessages(tx, [{ personId, priority: PRIORITY.reminder, message }])
+    return 'waiting'
+  }
+  await enqueueTo(tx, chats, { personId, priority, message })
+  return 'queued'
+}
+
+/**
+ * Gives the notices waiting for a person to this chat, oldest first, once it can reach them (it
+ * consented, the person has not said BERHENTI): at their first contact and consent, or when they
+ * say MULAI. Resolves to how many were released.
+ */
+export async function releaseNotices(
+  tx: DbOrTx,
+  chat: { personId: number; channel: ChannelName; senderId: string }
+): Promise<number> {
+  const reachable = await listReachableChats(tx, chat.personId, {
+    channel: chat.channel,
+    externalId: chat.senderId,
+  })
+  if (reachable.length === 0) return 0
+  return releaseWaiting(tx, {
+    personId: chat.personId,
+    channel: chat.channel,
+    recipientId: chat.senderId,
+  })
 }

@@ -17,6 +17,7 @@ import {
   listSupervisorsCovering,
 } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
+import { releaseNotices } from './notify.js'
 import { NOTICE_VERSION } from '../domain/consent.js'
 import { type PersonSnapshot, salutationOf } from '../domain/people.js'
 import type { RegionDirectory } from '../domain/regions.js'
@@ -45,6 +46,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   // A person who writes can be reached again (a refused send, Telegram's 403, marked them).
   if (known?.unreachable) {
     await clearRecipientUnreachable(tx, { channel, recipientId: senderId })
+    await releaseNotices(tx, { personId: known.id, channel, senderId })
   }
   let person: Person | undefined = known
   let help = known?.help ?? null
@@ -52,6 +54,9 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     person = await findPersonByPhone(tx, params.phone)
     if (person) {
       await linkIdentity(tx, { personId: person.id, channel, externalId: senderId })
+      // First contact: a chat that already consented (Telegram asks for the phone after the
+      // notice) gets the notices that waited for this person (DOMAIN decision 20).
+      await releaseNotices(tx, { personId: person.id, channel, senderId })
       help = await findHelpContact(tx, person)
     }
   }

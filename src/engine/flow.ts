@@ -117,6 +117,11 @@ export type FlowAccess = {
   allowed?: (ctx: FlowContext) => boolean
   /** A reason not to start now (nothing to approve), said instead of the first question. */
   unavailable?: (ctx: FlowContext) => Text | undefined
+  /**
+   * What waits for this person in this flow ("2 pendaftaran menunggu persetujuan"): shown under
+   * the main menu's title, with the flow listed first so it opens in one tap.
+   */
+  menuNotice?: (ctx: FlowContext) => Text | undefined
   /** Answers taken from a button's argument (`start:<flow>:<arg>`), e.g. which request to decide. */
   prefill?: (arg: string, ctx: FlowContext) => Answers
   /** Show the main menu right after the closing message. */

@@ -200,7 +200,14 @@ class TurnBuilder {
 
   /** The main menu: the flows this person may use, at most `MENU_PAGE_SIZE` items a screen. */
   private showMenu(page = 0): void {
-    const flows = this.registry.menu.filter((f) => f.allowed?.(this.ctx) ?? true)
+    const allowed = this.registry.menu.filter((f) => f.allowed?.(this.ctx) ?? true)
+    const notices = allowed.flatMap((f) => {
+      const notice = f.menuNotice?.(this.ctx)
+      return notice ? [{ flow: f, notice }] : []
+    })
+    // Flows with something waiting come first, so the menu's first page opens them.
+    const waiting = new Set(notices.map((n) => n.flow))
+    const flows = [...waiting, ...allowed.filter((f) => !waiting.has(f))]
     const pages = Math.max(1, Math.ceil(flows.length / MENU_PAGE_SIZE))
     const current = Math.min(page, pages - 1)
     const ids = flows
@@ -215,6 +222,7 @@ class TurnBuilder {
         : { key: 'common:menu.title' },
     ]
     if (person?.status === 'pending') texts.push({ key: 'common:menu.pending' })
+    texts.push(...notices.map((n) => n.notice))
     this.send({ texts, choices: this.menuOptions(ids) })
     if (!person && this.ctx.snapshot.askPhone) {
       this.send({ texts: [{ key: 'common:menu.sharePhone' }], requestContact: true })

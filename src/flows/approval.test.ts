@@ -38,6 +38,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
     await chat.expect(`
       > menu
       < Halo, Joko! Menu utama:
+        2 pendaftaran menunggu persetujuan. Pilih “Persetujuan pendaftaran kader” untuk meninjau.
         1. Persetujuan pendaftaran kader
         2. Siaran
         3. Kenalan (coba bot)

@@ -1,10 +1,15 @@
 /**
  * "Persetujuan": a supervisor (or admin) decides on self-registered cadres in their scope. The
- * request arrives unprompted with a "Tinjau" button that opens this flow on that request.
+ * request arrives unprompted with a "Tinjau" button that opens this flow on that request. A
+ * rejection needs a reason, picked or typed in a few words, which the applicant is told.
  * @module
  */
-import { askChoice, defineFlow } from '../engine/index.js'
+import { z } from 'zod'
+import { askChoice, askText, defineFlow } from '../engine/index.js'
 import type { FlowContext } from '../engine/index.js'
+import { REJECTION_REASONS } from '../domain/people.js'
+
+const rejecting = (answers: { decision?: unknown }) => answers.decision === 'reject'
 
 const mayApprove = (ctx: FlowContext) =>
   ctx.snapshot.person?.status === 'active' &&
@@ -18,6 +23,10 @@ export const approval = defineFlow({
   allowed: mayApprove,
   unavailable: (ctx) =>
     ctx.snapshot.pendingRegistrations.length === 0 ? { key: 'approval:none' } : undefined,
+  menuNotice: (ctx) => {
+    const count = ctx.snapshot.pendingRegistrations.length
+    return count > 0 ? { key: 'approval:waiting', params: { count } } : undefined
+  },
   prefill: (arg) => ({ registration: arg }),
   steps: [
     askChoice('registration', {
@@ -43,11 +52,26 @@ export const approval = defineFlow({
             ?.name ?? '',
       }),
     }),
+    askChoice('reason', { when: rejecting, options: REJECTION_REASONS }),
+    askText('reasonText', {
+      when: (answers) => rejecting(answers) && answers.reason === 'lainnya',
+      schema: z.string().min(3).max(160),
+    }),
   ],
   complete: (answers) => {
     const approved = answers.decision === 'approve'
+    const reason = approved
+      ? null
+      : { code: answers.reason ?? 'lainnya', text: answers.reasonText ?? null }
     return {
-      effects: [{ type: 'registration_decided', personId: Number(answers.registration), approved }],
+      effects: [
+        {
+          type: 'registration_decided',
+          personId: Number(answers.registration),
+          approved,
+          reason,
+        },
+      ],
       reply: { texts: [{ key: approved ? 'approval:approved' : 'approval:rejected' }] },
     }
   },

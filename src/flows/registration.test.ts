@@ -36,8 +36,8 @@ describe('daftar (self-registration of a cadre)', () => {
         2. Ubah
         3. Batal
       > kirim
-      < Terima kasih, Siti Rahayu. Pendaftaran Anda sudah dikirim ke pengawas (PKB) di wilayah Anda. Kami kabari di sini setelah disetujui.
     `)
+    // The thanks comes from the applier, which knows whether a supervisor has the request yet.
     expect(chat.effects).toEqual([
       {
         type: 'registration_requested',

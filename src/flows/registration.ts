@@ -1,13 +1,15 @@
 /**
  * "Daftar": a number the bot does not know registers as an IMP cadre (DOMAIN decision 4): name,
- * kecamatan then desa from the real Kemendagri lists (by number or typed name, typo-tolerant),
- * and the tier. The request goes to every supervisor whose scope covers the desa.
+ * Ibu or Bapak (asked once, DOMAIN decision 19), kecamatan then desa from the real Kemendagri
+ * lists (by number or typed name, typo-tolerant), and the tier. The request goes to every
+ * supervisor whose scope covers the desa. Someone rejected may register again.
  * @module
  */
 import { z } from 'zod'
 import { askChoice, askText, defineFlow } from '../engine/index.js'
 import type { ChoiceOption } from '../engine/index.js'
 import type { RegionEntry } from '../domain/snapshot.js'
+import { SALUTATIONS } from '../domain/people.js'
 
 const asOptions = (entries: RegionEntry[] | undefined): ChoiceOption[] =>
   (entries ?? []).map((r) => ({
@@ -19,9 +21,10 @@ export const registration = defineFlow({
   id: 'registration',
   version: 1,
   commands: ['daftar'],
-  allowed: (ctx) => ctx.snapshot.person === null,
+  allowed: (ctx) => ctx.snapshot.person === null || ctx.snapshot.person.status === 'rejected',
   steps: [
     askText('name', { schema: z.string().min(3).max(80) }),
+    askChoice('salutation', { options: SALUTATIONS }),
     askChoice('kecamatan', { options: (_answers, ctx) => asOptions(ctx.snapshot.kecamatan) }),
     askChoice('desa', {
       dependsOn: ['kecamatan'],
@@ -35,10 +38,12 @@ export const registration = defineFlow({
       {
         type: 'registration_requested',
         name: answers.name,
+        salutation: answers.salutation === 'bapak' ? 'bapak' : 'ibu',
         desaCode: answers.desa,
         cadreTier: answers.tier === 'sub_ppkbd' ? 'sub_ppkbd' : 'ppkbd',
       },
     ],
-    reply: { texts: [{ key: 'registration:sent', params: { name: answers.name } }] },
+    // The applier says whether a supervisor has the request now or gets it later.
+    reply: { texts: [] },
   }),
 })

@@ -22,6 +22,7 @@ import { listAdminPeople } from '../../db/queries/admin-people.js'
 import { findCohortGrid, listAdminCohorts } from '../../db/queries/admin-training.js'
 import { findAdminVisit, listAdminVisits, listScopeCadres } from '../../db/queries/admin-visits.js'
 import { listPendingRegistrations } from '../../db/queries/people.js'
+import { listUnreachablePeople } from '../../db/queries/reachability.js'
 import { listAllRegions } from '../../db/queries/regions.js'
 import {
   type TrainingIndicatorsByCohort,
@@ -559,6 +560,10 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
           paged={after !== undefined}
           pending={await listPendingRegistrations(deps.db, {
             scopeCode: viewer.scope.regionPrefix,
+          })}
+          unreachable={await listUnreachablePeople(deps.db, {
+            scope: viewer.scope,
+            limit: PAGE_SIZE,
           })}
           report={extra.report}
           importError={extra.importError}

@@ -5,6 +5,7 @@
  */
 import type { AdminPersonRow } from '../../../db/queries/admin-people.js'
 import type { PendingRegistrationRow } from '../../../db/queries/people.js'
+import type { UnreachablePersonRow } from '../../../db/queries/reachability.js'
 import { ROLES } from '../../../domain/people.js'
 import type { ImportReport } from '../../../import/report.js'
 import { formatNumber, formatShortDate } from '../../../i18n/format.js'
@@ -23,6 +24,8 @@ export type PeoplePageProps = {
   next?: string
   paged: boolean
   pending: PendingRegistrationRow[]
+  /** People the bot cannot reach now, with why and their waiting notices (one page). */
+  unreachable: UnreachablePersonRow[]
   report?: ImportReport
   importError?: string
 }
@@ -61,6 +64,8 @@ export function PeoplePage(props: PeoplePageProps) {
           ))}
         </DataTable>
       )}
+
+      <UnreachableTable t={t} rows={props.unreachable} />
 
       {viewer.isAdmin && (
         <>
@@ -183,6 +188,51 @@ function ImportReportTable(props: { t: AdminText; report: ImportReport }) {
           </tr>
         ))}
       </DataTable>
+    </section>
+  )
+}
+
+/** Who cannot be reached by chat now and why (DOMAIN decision 20), those with waiting notices first. */
+function UnreachableTable(props: { t: AdminText; rows: UnreachablePersonRow[] }) {
+  const { t, rows } = props
+  const total = rows[0]?.total ?? 0
+  return (
+    <section id="unreachable">
+      <h2>{t('people.unreachableTitle')}</h2>
+      {rows.length === 0 ? (
+        <p class="muted">{t('people.unreachableEmpty')}</p>
+      ) : (
+        <>
+          <p class="muted">{t('people.unreachableIntro')}</p>
+          <DataTable
+            columns={[
+              t('people.name'),
+              t('people.roles'),
+              t('people.region'),
+              t('people.unreachableWhy'),
+              t('people.waitingNotices'),
+            ]}
+          >
+            {rows.map((p) => (
+              <tr>
+                <td>{p.name}</td>
+                <td>{p.roles.map((role) => t(`people.role.${role}`)).join(', ')}</td>
+                <td>{p.regionName}</td>
+                <td>{t(`people.unreachableReason.${p.reason}`)}</td>
+                <td class="num">{formatNumber(p.waiting)}</td>
+              </tr>
+            ))}
+          </DataTable>
+          {total > rows.length && (
+            <p class="muted">
+              {t('people.unreachableMore', {
+                shown: formatNumber(rows.length),
+                total: formatNumber(total),
+              })}
+            </p>
+          )}
+        </>
+      )}
     </section>
   )
 }
