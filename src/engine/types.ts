@@ -17,8 +17,12 @@ export type JsonValue =
 export type Text = { key: string | string[]; params?: Record<string, TextParam> }
 export type TextParam = string | number | Text
 
-/** One option of a choice: `id` is stable data, `label` is what the person reads. */
-export type ChoiceOption = { id: string; label: Text }
+/**
+ * One option of a choice: `id` is stable data, `label` is what the person reads. `day`
+ * (YYYY-MM-DD, the person's zone) lets a day word pick it ("besok" for tomorrow's session). The
+ * option's synonyms and meaning come from `locales/id/lexicon.json`, by the label's key.
+ */
+export type ChoiceOption = { id: string; label: Text; day?: string }
 
 /**
  * One bot message: lines joined by a newline, then the options (numbered or as buttons).

@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMediaStore } from '../../src/conversation/media-store.js'
+import { holdMessages } from '../../src/db/queries/outbox.js'
 import { auditLog, outbox, people, visits } from '../../src/db/schema/index.js'
 import {
   SCRIPT_NAME,
@@ -20,6 +21,7 @@ import {
   signInWithToken,
   useSeededDashboard,
 } from '../harness/admin.js'
+import { giveConsent } from '../harness/runtime.js'
 
 const month = useSeededDashboard()
 let app: Awaited<ReturnType<typeof createDashboardApp>>
@@ -310,6 +312,31 @@ describe('Orang', () => {
     const told = await month.db.select().from(outbox).where(eq(outbox.recipientId, 'sim-nur'))
     expect(told).toHaveLength(1)
     expect(await (await supSgs.get('/admin/orang?keputusan=setujui')).text()).toContain('disetujui')
+  })
+
+  test('who cannot be reached by chat, why, and their waiting notices, within the scope', async () => {
+    await holdMessages(month.db, [
+      { personId: month.seed.supTjn, priority: 1, message: { text: 'Pendaftaran kader baru' } },
+      { personId: month.seed.supTjn, priority: 1, message: { text: 'Pendaftaran kader lain' } },
+    ])
+    await giveConsent(month.db, ['sim-siti'])
+    const section = (html: string) => {
+      const start = html.indexOf('id="unreachable"')
+      if (start < 0) throw new Error('no unreachable section')
+      const text = html.slice(start, html.indexOf('</section>', start))
+      return text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+    }
+    const all = section(await (await admin.get('/admin/orang')).text())
+    // Yanto (Tajinan) never wrote and has the two notices: listed first.
+    expect(all).toContain('Yanto Supervisor Tajinan Belum pernah mengirim pesan ke bot 2')
+    expect(all.indexOf('Yanto')).toBeLessThan(all.indexOf('Lestari'))
+    // Lestari has a chat that never accepted the privacy notice; Siti's chat did, so she is not listed.
+    expect(all).toContain('Lestari Supervisor Singosari Belum menyetujui pemberitahuan privasi 0')
+    expect(all).not.toContain('Siti Rahayu')
+    // A Singosari supervisor sees only her kecamatan.
+    const scoped = section(await (await supSgs.get('/admin/orang')).text())
+    expect(scoped).toContain('Lestari')
+    expect(scoped).not.toContain('Yanto')
   })
 
   test('an admin imports a CSV and reads the per-row report; a supervisor may not import', async () => {
