@@ -14,7 +14,6 @@ import {
 } from './channels/telegram/bot.js'
 import type { ChannelName, ChannelSender } from './channels/types.js'
 import type { Config } from './config.js'
-import { hasRealChannel } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
 import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
 import { type InboundGateLimits, createInboundGate } from './conversation/inbound-gate.js'
@@ -299,8 +298,8 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             handleInbound: gate.handleInbound,
             listInbox: (params) => listSimulatorInbox(handle.db, params),
             media,
-            // With a real channel configured the simulator could impersonate any phone.
-            requiredToken: hasRealChannel(config) ? (config.adminToken ?? null) : undefined,
+            // It speaks as any phone: ADMIN_TOKEN guards it; without one, loopback only.
+            ...(config.adminToken !== undefined ? { requiredToken: config.adminToken } : {}),
           }
         : undefined,
       telegram:
@@ -356,6 +355,11 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         migrationsApplied: handle.migration?.applied ?? 0,
         regionsInserted: seeded.inserted,
         simulator: config.simulatorEnabled,
+        simulatorAccess: !config.simulatorEnabled
+          ? 'off'
+          : config.adminToken === undefined
+            ? 'loopback_only'
+            : 'admin_token',
         startMs: Math.round(performance.now() - startedAt),
       },
       'kaderbot started'

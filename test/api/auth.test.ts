@@ -9,6 +9,7 @@ import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime } from '../harness/runtime.js'
+import { LOOPBACK } from '../harness/http.js'
 
 const handle = useTestDb('file')
 
@@ -85,16 +86,16 @@ describe('with ADMIN_TOKEN unset and no issued token the API is closed', () => {
     }
   })
 
-  test('the simulator keeps its own rule: open while no real channel is configured', async () => {
+  test('the simulator keeps its own rule: without ADMIN_TOKEN, open to this machine', async () => {
     const { runtime } = await createTestRuntime(handle.db)
-    const { get } = await buildApiApp(handle.db, {
+    const { app, get } = await buildApiApp(handle.db, {
       simulator: {
         handleInbound: runtime.handleInbound,
         listInbox: (params) => listSimulatorInbox(handle.db, params),
         media: createMediaStore('/tmp/kaderbot-api-auth-test'),
       },
     })
-    const inbox = await get('/api/v1/simulator/inbox?from=sim-1', null)
+    const inbox = await app.request('/api/v1/simulator/inbox?from=sim-1', undefined, LOOPBACK)
     expect(inbox.status).toBe(200)
     expect(await inbox.json()).toEqual({ messages: [], cursor: '0' })
     expect((await get('/api/v1/visits', null)).status).toBe(401)

@@ -19,6 +19,7 @@ import { createApp } from '../../src/http/app.js'
 import type { OutboxSender } from '../../src/outbox/sender.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
+import { LOOPBACK } from '../harness/http.js'
 
 const REPO = new URL('../..', import.meta.url).pathname
 const TOKEN = 'a-very-long-admin-token'
@@ -28,7 +29,7 @@ let dataDir: string
 let app: Hono
 let sender: OutboxSender
 
-async function buildApp(requiredToken?: string | null): Promise<void> {
+async function buildApp(requiredToken?: string): Promise<void> {
   const runtime = await createTestRuntime(handle.db)
   sender = runtime.sender
   app = createApp({
@@ -39,7 +40,7 @@ async function buildApp(requiredToken?: string | null): Promise<void> {
       handleInbound: runtime.runtime.handleInbound,
       listInbox: (params) => listSimulatorInbox(handle.db, params),
       media: createMediaStore(dataDir),
-      requiredToken,
+      ...(requiredToken !== undefined ? { requiredToken } : {}),
     },
   })
 }
@@ -274,7 +275,7 @@ describe('the chat session', () => {
 
 /** Calls the app in-process, as `fetch` would over the network. */
 function viaApp(url: string, init: RequestInit): Promise<Response> {
-  return Promise.resolve(app.request(url, init))
+  return Promise.resolve(app.request(url, init, LOOPBACK))
 }
 
 function captureIo(lines: AsyncIterable<string>) {

@@ -1,7 +1,7 @@
 /**
  * The simulator channel API (DESIGN contracts) through `app.request()`, on the real runtime and
- * database: validation, replies, dedupe by request id, the inbox cursor, photos, and the token
- * that guards it once a real channel is configured.
+ * database: validation, replies, dedupe by request id, the inbox cursor, photos, and who may use
+ * it: with ADMIN_TOKEN set only its bearers, without it only this machine (loopback).
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { createApp } from '../../src/http/app.js'
 import { people } from '../../src/db/schema/index.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { LOOPBACK, fromPeer } from '../harness/http.js'
 import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z')
@@ -34,7 +35,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function buildApp(requiredToken?: string | null) {
+async function buildApp(requiredToken?: string, env: object = LOOPBACK) {
   const { runtime, sender } = await createTestRuntime(handle.db)
   const app = createApp({
     logger: silentLogger,
@@ -46,17 +47,22 @@ async function buildApp(requiredToken?: string | null) {
       handleInbound: runtime.handleInbound,
       listInbox: (params) => listSimulatorInbox(handle.db, params),
       media: createMediaStore(dataDir),
-      requiredToken,
+      ...(requiredToken !== undefined ? { requiredToken } : {}),
       clock: () => NOW,
     },
   })
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    app.request('/api/v1/simulator/messages', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    })
-  return { app, sender, post }
+    app.request(
+      '/api/v1/simulator/messages',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      },
+      env
+    )
+  const request = (path: string, init?: RequestInit) => app.request(path, init, env)
+  return { app: { request }, sender, post }
 }
 
 describe('POST /api/v1/simulator/messages', () => {
@@ -182,8 +188,8 @@ describe('GET /api/v1/simulator/inbox', () => {
   })
 })
 
-describe('with a real channel configured', () => {
-  test('the simulator needs the admin bearer token', async () => {
+describe('with ADMIN_TOKEN set', () => {
+  test('every route needs it as a bearer token, from this machine too', async () => {
     const { app, post, sender } = await buildApp('a-very-long-admin-token')
     expect((await post({ from: 'sim-8', text: 'kenalan' })).status).toBe(401)
     expect((await app.request('/api/v1/simulator/inbox?from=sim-8')).status).toBe(401)
@@ -194,14 +200,60 @@ describe('with a real channel configured', () => {
       { authorization: 'Bearer a-very-long-admin-token' }
     )
     expect(right.status).toBe(200)
+    const inbox = await app.request('/api/v1/simulator/inbox?from=sim-8', {
+      headers: { authorization: 'Bearer a-very-long-admin-token' },
+    })
+    expect(inbox.status).toBe(200)
     await sender.idle()
   })
 
-  test('without an ADMIN_TOKEN it stays closed', async () => {
-    const { post } = await buildApp(null)
+  test('from another machine the token works, and nothing opens without it', async () => {
+    const { app, post, sender } = await buildApp('a-very-long-admin-token', fromPeer('203.0.113.9'))
+    expect((await post({ from: 'sim-8', text: 'kenalan' })).status).toBe(401)
+    expect((await app.request('/api/v1/simulator/inbox?from=sim-8')).status).toBe(401)
+    const right = await post(
+      { from: 'sim-8', text: 'kenalan' },
+      { authorization: 'Bearer a-very-long-admin-token' }
+    )
+    expect(right.status).toBe(200)
+    await sender.idle()
+  })
+})
+
+describe('without ADMIN_TOKEN only this machine is answered', () => {
+  test.each([
+    ['another machine', fromPeer('203.0.113.9'), {}],
+    ['a private-network neighbour', fromPeer('192.168.1.20'), {}],
+    ['a proxy on this machine relaying someone', LOOPBACK, { 'x-forwarded-for': '203.0.113.9' }],
+    ['a proxy saying Forwarded', LOOPBACK, { forwarded: 'for=203.0.113.9' }],
+    ['a request without a connection', {}, {}],
+  ])('%s → 403 on every route, nothing handled', async (_, env, headers) => {
+    const { app, post } = await buildApp(undefined, env)
+    const sent = await post({ from: 'sim-9', text: 'kenalan' }, headers)
+    expect(sent.status).toBe(403)
+    expect(await sent.json()).toMatchObject({ error: 'forbidden' })
+    const inbox = await app.request('/api/v1/simulator/inbox?from=sim-9', { headers })
+    expect(inbox.status).toBe(403)
+    expect((await app.request('/simulator', { headers })).status).toBe(403)
+    expect((await app.request('/simulator/app.js', { headers })).status).toBe(403)
     expect(
-      (await post({ from: 'sim-9', text: 'kenalan' }, { authorization: 'Bearer x' })).status
-    ).toBe(401)
+      await listSimulatorInbox(handle.db, { recipientId: 'sim-9', afterId: 0, limit: 10 })
+    ).toEqual([])
+  })
+
+  test('IPv6 loopback is this machine too', async () => {
+    const { post, sender } = await buildApp(undefined, fromPeer('::1'))
+    expect((await post({ from: 'sim-9', text: 'kenalan' })).status).toBe(200)
+    await sender.idle()
+  })
+})
+
+describe('a NUL character in a field', () => {
+  test('is refused with 400 before anything is handled', async () => {
+    const { post } = await buildApp()
+    const response = await post({ from: 'sim-3', text: 'halo\u0000' })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' })
   })
 })
 

@@ -3,9 +3,9 @@
  * at a time, a token bucket, a friendly notice) while others keep their latency and nothing a
  * person typed is lost; the Telegram webhook refuses a missing or wrong secret; every `/api/v1`
  * route (read from the OpenAPI document, so a new route is covered) refuses missing, wrong and
- * under-scoped credentials; the simulator is the one route open without a token, and only while
- * no real channel is configured; a cadre cannot run the admin commands, and a supervisor cannot
- * read outside their scope, over the dashboard, the API and the chat.
+ * under-scoped credentials; the simulator (it speaks as any phone) needs ADMIN_TOKEN once it is
+ * set, with or without a real channel; a cadre cannot run the admin commands, and a supervisor
+ * cannot read outside their scope, over the dashboard, the API and the chat.
  */
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
@@ -458,12 +458,17 @@ describe('a started bot', () => {
     })
 
   test(
-    'without a real channel: the simulator is the one /api/v1 route open without a token',
+    'without a real channel: with ADMIN_TOKEN set the simulator needs it like every /api/v1 route',
     { timeout: 180_000 },
     async () => {
       const bot = await started.start({ simulatorEnabled: true, adminToken: ADMIN_TOKEN })
-      expect((await postMessage(bot.url)).status).toBe(200)
-      expect((await fetch(`${bot.url}/api/v1/simulator/inbox?from=sim-1`)).status).toBe(200)
+      // Else anyone reaching the port could speak as an admin's phone and ask for a login link.
+      expect((await postMessage(bot.url)).status).toBe(401)
+      expect((await fetch(`${bot.url}/api/v1/simulator/inbox?from=sim-1`)).status).toBe(401)
+      const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` }
+      expect((await postMessage(bot.url, bearer)).status).toBe(200)
+      const inbox = await fetch(`${bot.url}/api/v1/simulator/inbox?from=sim-1`, { headers: bearer })
+      expect(inbox.status).toBe(200)
       const doc = (await (await fetch(`${bot.url}/api/v1/openapi.json`)).json()) as {
         paths: Record<string, Record<string, unknown>>
       }
@@ -513,7 +518,7 @@ describe('a started bot', () => {
       }
       expect((await attempt({ [secret]: SECRET })).status).toBe(200)
 
-      // The simulator could speak as any phone: with a real channel it needs the admin token.
+      // The simulator could speak as any phone: it needs the admin token.
       expect((await postMessage(bot.url)).status).toBe(401)
       expect((await postMessage(bot.url, { authorization: `Bearer ${ADMIN_TOKEN}x` })).status).toBe(
         401

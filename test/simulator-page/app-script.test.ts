@@ -14,6 +14,7 @@ import { createApp } from '../../src/http/app.js'
 import type { OutboxSender } from '../../src/outbox/sender.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
+import { LOOPBACK } from '../harness/http.js'
 
 type Listener = (event: { preventDefault: () => void }) => unknown
 
@@ -122,7 +123,7 @@ beforeAll(async () => {
       media: createMediaStore(dataDir),
     },
   })
-  const page = await (await app.request('/simulator')).text()
+  const page = await (await app.request('/simulator', undefined, LOOPBACK)).text()
   for (const [, id] of page.matchAll(/\sid="([^"]+)"/g)) {
     const element = new FakeElement('element')
     element.id = id!
@@ -144,7 +145,7 @@ beforeAll(async () => {
     localStorage,
     sessionStorage: new FakeStorage(),
     FileReader: FakeFileReader,
-    fetch: (path: string, init: RequestInit) => app.request(path, init),
+    fetch: (path: string, init: RequestInit) => app.request(path, init, LOOPBACK),
   })
   // Served as is to browsers; importing it runs the page.
   await import('../../src/http/simulator-page/app.js' as string)

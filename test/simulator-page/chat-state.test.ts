@@ -33,6 +33,7 @@ import {
 } from '../../src/http/simulator-page/chat-state.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import { createTestRuntime, giveConsent, silentLogger } from '../harness/runtime.js'
+import { LOOPBACK } from '../harness/http.js'
 
 const AT = '2025-11-24T01:00:00.000Z'
 const message = (id: string, text = `pesan ${id}`, choices?: { id: string; label: string }[]) => ({
@@ -249,7 +250,7 @@ describe('with the real API', () => {
     const poll = async () => {
       const query = new URLSearchParams({ from: state.from, after: state.cursor })
       const page = (await (
-        await app.request(`/api/v1/simulator/inbox?${query}`)
+        await app.request(`/api/v1/simulator/inbox?${query}`, undefined, LOOPBACK)
       ).json()) as InboxPage
       const result = applyInbox(state, page)
       state = result.state
@@ -258,11 +259,15 @@ describe('with the real API', () => {
     const send = async (content: { text: string } | { choice: string }, id: string) => {
       state = addOutgoing(state, { id, at: AT, text: describeOutgoing(content) })
       const mark = state.items.length
-      const response = await app.request('/api/v1/simulator/messages', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(buildMessageBody({ from: state.from, id, content })),
-      })
+      const response = await app.request(
+        '/api/v1/simulator/messages',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(buildMessageBody({ from: state.from, id, content })),
+        },
+        LOOPBACK
+      )
       const { replies } = (await response.json()) as { replies: { text: string }[] }
       await sender.idle()
       await poll()

@@ -11,6 +11,7 @@ import { createMediaStore } from '../../src/conversation/media-store.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { createApp } from '../../src/http/app.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
+import { LOOPBACK } from '../harness/http.js'
 import { createTestRuntime, silentLogger } from '../harness/runtime.js'
 
 let handle: TestDbHandle
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 async function buildApp(simulator: 'on' | 'guarded' | 'off') {
   const { runtime } = await createTestRuntime(handle.db)
-  return createApp({
+  const app = createApp({
     logger: silentLogger,
     databaseKind: handle.kind,
     pingDatabase: async () => undefined,
@@ -37,9 +38,11 @@ async function buildApp(simulator: 'on' | 'guarded' | 'off') {
             handleInbound: runtime.handleInbound,
             listInbox: (params) => listSimulatorInbox(handle.db, params),
             media: createMediaStore(dataDir),
-            requiredToken: simulator === 'guarded' ? 'a-very-long-admin-token' : undefined,
+            ...(simulator === 'guarded' ? { requiredToken: 'a-very-long-admin-token' } : {}),
           },
   })
+  // From this machine: without ADMIN_TOKEN the simulator answers nothing else.
+  return { request: (path: string, init?: RequestInit) => app.request(path, init, LOOPBACK) }
 }
 
 describe('GET /simulator', () => {

@@ -3,14 +3,16 @@
  * a laptop or a phone, over the simulator API. Server-rendered HTML plus a small vanilla script
  * and stylesheet served beside it (`/simulator/app.js`, `/simulator/chat-state.js`,
  * `/simulator/app.css`), so the Content-Security-Policy allows only this origin's files: no inline
- * script or style, no build step, no CDN. Mounted only while the simulator channel is on.
+ * script or style, no build step, no CDN. Mounted only while the simulator channel is on. Without
+ * `ADMIN_TOKEN` the page, like the API, answers only this machine; with it the page (which holds
+ * nothing) shows a field for the token, and every call it makes sends it.
  * @module
  */
 import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { secureHeaders } from 'hono/secure-headers'
-import type { SimulatorRouteDeps } from './simulator.js'
+import { type SimulatorRouteDeps, simulatorAccess } from './simulator.js'
 
 export type SimulatorPageDeps = Pick<SimulatorRouteDeps, 'requiredToken'>
 
@@ -55,6 +57,7 @@ export function simulatorPageRoutes(deps: SimulatorPageDeps): Hono {
 
   const app = new Hono()
   app.use(secureHeaders({ contentSecurityPolicy: SIMULATOR_PAGE_CSP }))
+  if (!requiresToken) app.use(simulatorAccess(undefined))
   app.get('/', (c) => {
     c.header('cache-control', 'no-store')
     return c.html(page)

@@ -1,17 +1,20 @@
 /**
  * The simulator channel's API (DESIGN contracts): post one inbound message as a simulated person
- * and read what was delivered to them. It can speak as any phone, so when a real channel is
- * configured it requires the admin bearer token.
+ * and read what was delivered to them. It can speak as any phone (an admin's too, and ask for a
+ * dashboard link), so with `ADMIN_TOKEN` set every route requires it as a bearer token, and
+ * without it only requests from this machine (loopback, not through a proxy) are answered.
  * @module
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto'
-import { Hono } from 'hono'
+import { randomUUID } from 'node:crypto'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InboundContent, InboundMessage, OutboundMessage } from '../../channels/types.js'
 import type { HandleResult } from '../../conversation/runtime.js'
 import { normalizePhone } from '../../lib/phone.js'
+import { constantTimeEqual } from '../api/auth.js'
+import { isLoopbackRequest } from '../client-address.js'
 import { NUL_REFUSAL, containsNul } from '../nul.js'
 import { type MediaStore, photoExtension } from '../../conversation/media-store.js'
 
@@ -23,8 +26,8 @@ export type SimulatorRouteDeps = {
     limit: number
   }) => Promise<{ id: number; message: unknown; deliveredAt: Date }[]>
   media: MediaStore
-  /** Set when the API needs the admin token (a real channel is configured). */
-  requiredToken?: string | null
+  /** `ADMIN_TOKEN`: required as a bearer token when set; unset, only loopback is answered. */
+  requiredToken?: string
   clock?: () => Date
 }
 
@@ -85,14 +88,7 @@ const inboxQuerySchema = z.object({
 export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
   const clock = deps.clock ?? (() => new Date())
   const app = new Hono()
-  if (deps.requiredToken !== undefined) {
-    const token = deps.requiredToken
-    app.use(
-      bearerAuth({
-        verifyToken: (given) => token !== null && constantTimeEqual(given, token),
-      })
-    )
-  }
+  app.use(simulatorAccess(deps.requiredToken))
 
   app.post('/messages', bodyLimit({ maxSize: 8 * 1024 * 1024 }), async (c) => {
     const json: unknown = await c.req.json().catch(() => undefined)
@@ -151,8 +147,20 @@ function toJson(message: OutboundMessage) {
   return message.choices ? { text: message.text, choices: message.choices } : { text: message.text }
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
+/** The refusal of a request from elsewhere while `ADMIN_TOKEN` is unset. */
+export const LOOPBACK_ONLY = {
+  error: 'forbidden',
+  message:
+    'Without ADMIN_TOKEN the simulator answers only requests from this machine (loopback); set ADMIN_TOKEN to use it from elsewhere.',
+} as const
+
+/**
+ * Who may use the simulator: with a token, whoever sends it as `Authorization: Bearer <token>`;
+ * without one, only this machine.
+ */
+export function simulatorAccess(requiredToken: string | undefined): MiddlewareHandler {
+  if (requiredToken === undefined) {
+    return async (c, next) => (isLoopbackRequest(c) ? next() : c.json(LOOPBACK_ONLY, 403))
+  }
+  return bearerAuth({ verifyToken: (given) => constantTimeEqual(given, requiredToken) })
 }
