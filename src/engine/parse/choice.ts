@@ -1,68 +1,70 @@
 /**
- * Matches a reply against numbered options: by number, ordinal, label, label prefix or a label
- * with a typo.
+ * Matches a reply against numbered options: by number, ordinal, label or synonym, a day word for
+ * options on a day, the option's meaning (a yes, a no, a "sudah"), a label inside the reply, a
+ * label prefix or a label with a typo. The words are data (`locales/id/lexicon.json`).
  * @module
  */
 import { distance } from 'fastest-levenshtein'
 
+import { type Meaning, lexicon } from '../lexicon.js'
+import { parseDate } from './date.js'
 import { MAX_INPUT_LENGTH, normalizeText } from './normalize.js'
 import { isNumberWord, parseNumber } from './number.js'
+import { parseMeaning } from './yes-no.js'
 
-/** One option: `labels` are the displayed label(s), already in the person's language. */
-export type ChoiceCandidate = { id: string; labels: string[] }
+/**
+ * One option: `labels` are the displayed label(s) and synonyms, already in the person's language;
+ * `means` says a yes/no/done/not-yet word picks it; `day` (YYYY-MM-DD) lets "besok" pick it.
+ */
+export type ChoiceCandidate = { id: string; labels: string[]; means?: Meaning; day?: string }
+
+/** The clock day words are read against ("besok" for an option on tomorrow's date). */
+export type ChoiceClock = { now: Date; timeZone: string }
 
 /** The result of matching one reply against the options. */
 export type ChoiceMatch =
   { kind: 'match'; id: string } | { kind: 'ambiguous'; ids: string[] } | { kind: 'none' }
 
+const { choice } = lexicon
 // Words around an option number: "pilih nomor 2", "yang kedua saja bu".
-const NUMBER_FILLERS = new Set([
-  'no',
-  'nomor',
-  'nomer',
-  'nmr',
-  'pilih',
-  'pilihan',
-  'opsi',
-  'angka',
-  'yang',
-  'yg',
-  'saya',
-  'aku',
-  'kulo',
-  'saja',
-  'aja',
-  'mawon',
-  'bu',
-  'pak',
-  'mbak',
-  'mas',
-  'kak',
-  'ya',
-  'nggih',
-])
-
-const ORDINALS = new Map<string, number>(Object.entries({ pertama: 1, kesatu: 1 }))
-
+const NUMBER_FILLERS = new Set(choice.numberFillers)
+// Words that say nothing about the option: "anak saya demam" is "anak demam".
+const SOFT_WORDS = new Set(choice.softWords)
+const ORDINALS = new Map(Object.entries(choice.ordinals))
 // Words that join several picks: "1 dan 3", "menjahit sama memasak", "siji lan loro".
-const MULTI_SEPARATORS = new Set(['dan', 'serta', 'sama', 'lan', 'karo', 'kaliyan'])
-const RANGE_WORDS = new Set(['-', 'sampai', 'sampe', 'hingga', 'sd', 's/d'])
-const ALL_WORDS = new Set(['semua', 'semuanya', 'semuane', 'kabeh', 'sedaya'])
+const MULTI_SEPARATORS = new Set(choice.multiSeparators)
+const RANGE_WORDS = new Set(choice.rangeWords)
+const ALL_WORDS = new Set(choice.allWords)
+// Spellings folded to one form before comparing: "gak" and "mboten" are "tidak", "blm" is "belum".
+const SPELLINGS = new Map(Object.entries(choice.spellings))
+
+// A reply meaning this also picks the option meaning the other when none means it exactly.
+const NEAR_MEANING: Record<Meaning, Meaning> = {
+  yes: 'done',
+  done: 'yes',
+  no: 'notYet',
+  notYet: 'no',
+}
 
 const NONE = { kind: 'none' } as const
 const MIN_PREFIX_LENGTH = 3
 const MIN_TYPO_LENGTH = 4
 
 /**
- * Matches a reply to one option: exact label, option number ("2", "nomor 2", "kedua"), a label
- * inside a longer reply, a label prefix of 3+ letters, or a label with a small typo.
+ * Matches a reply to one option: exact label or synonym, option number ("2", "nomor 2", "kedua"),
+ * a day word for options on a day, a yes/no word for an option with that meaning, a label inside
+ * a longer reply, a label prefix of 3+ letters, or a label with a small typo.
  */
-export function matchChoice(text: string, candidates: ChoiceCandidate[]): ChoiceMatch {
+export function matchChoice(
+  text: string,
+  candidates: ChoiceCandidate[],
+  clock?: ChoiceClock
+): ChoiceMatch {
   if (text.length > MAX_INPUT_LENGTH) return NONE
   const reply = fold(text)
   if (reply === '') return NONE
 
-  const exact = candidates.filter((candidate) => foldedLabels(candidate).includes(reply))
+  const exact = matchExact(reply, candidates)
   if (exact.length > 0) return toMatch(exact)
 
   const position = parseOptionNumber(reply)
@@ -71,7 +73,13 @@ export function matchChoice(text: string, candidates: ChoiceCandidate[]): Choice
     return chosen === undefined ? NONE : { kind: 'match', id: chosen.id }
   }
 
-  const contained = matchContainedLabel(reply, candidates)
+  const onDay = matchDay(text, candidates, clock)
+  if (onDay.length > 0) return toMatch(onDay)
+
+  const meant = matchMeaning(text, candidates)
+  if (meant.length > 0) return toMatch(meant)
+
+  const contained = matchContainedLabel(withoutSoftWords(reply), candidates)
   if (contained.length > 0) return toMatch(contained)
 
   if (reply.length >= MIN_PREFIX_LENGTH) {
@@ -90,12 +98,61 @@ export function matchChoice(text: string, candidates: ChoiceCandidate[]): Choice
 }
 
 /**
+ * Whether a reply names an option outright: its label or a synonym, or whole words of a label
+ * ("batalkan" for "Batalkan siaran"). A command word that does is an answer, not a command.
+ */
+export function namesOption(text: string, candidates: ChoiceCandidate[]): boolean {
+  if (text.length > MAX_INPUT_LENGTH) return false
+  const reply = fold(text)
+  if (reply === '') return false
+  const words = reply.split(' ')
+  return candidates.some((candidate) =>
+    foldedLabels(candidate).some(
+      (label) => label === reply || findSpans(label.split(' '), words).length > 0
+    )
+  )
+}
+
+function matchExact(reply: string, candidates: ChoiceCandidate[]): ChoiceCandidate[] {
+  const exact = candidates.filter((candidate) => foldedLabels(candidate).includes(reply))
+  if (exact.length > 0) return exact
+  const soft = withoutSoftWords(reply)
+  return soft === reply ? [] : candidates.filter((c) => foldedLabels(c).includes(soft))
+}
+
+/** Options on the day a reply names ("besok", "hari ini", "sesuk", "senin"). */
+function matchDay(
+  text: string,
+  candidates: ChoiceCandidate[],
+  clock: ChoiceClock | undefined
+): ChoiceCandidate[] {
+  if (clock === undefined || !candidates.some((candidate) => candidate.day !== undefined)) return []
+  const day = parseDate(text, { ...clock, prefer: 'future' })
+  return day === undefined ? [] : candidates.filter((candidate) => candidate.day === day)
+}
+
+/** The option meaning what the reply means ("nggih" picks "Setujui", "mboten" picks "Tidak ada"). */
+function matchMeaning(text: string, candidates: ChoiceCandidate[]): ChoiceCandidate[] {
+  const meaning = parseMeaning(text)
+  if (meaning === undefined) return []
+  const exact = candidates.filter((candidate) => candidate.means === meaning)
+  if (exact.length > 0) return exact
+  return candidates.filter((candidate) => candidate.means === NEAR_MEANING[meaning])
+}
+
+function withoutSoftWords(reply: string): string {
+  const kept = reply.split(' ').filter((word) => !SOFT_WORDS.has(word))
+  return kept.length > 0 ? kept.join(' ') : reply
+}
+
+/**
  * Matches a reply to several options: "1,3", "1 3", "1 dan 3", "1-3", "semua", labels separated
  * by commas or "dan", or a mix; ids come back deduplicated in option order.
  */
 export function matchMultiChoice(
   text: string,
-  candidates: ChoiceCandidate[]
+  candidates: ChoiceCandidate[],
+  clock?: ChoiceClock
 ): { kind: 'match'; ids: string[] } | { kind: 'none' } {
   const normalized = normalizeText(text)
   if (normalized === '' || normalized.length > MAX_INPUT_LENGTH) return NONE
@@ -112,7 +169,7 @@ export function matchMultiChoice(
 
   const chosen = new Set<string>()
   for (const part of splitParts(normalized)) {
-    const ids = matchPart(part, candidates)
+    const ids = matchPart(part, candidates, clock)
     if (ids === undefined) return NONE
     for (const id of ids) chosen.add(id)
   }
@@ -133,7 +190,11 @@ function splitParts(text: string): string[][] {
 }
 
 /** Matches one part of a multi-choice reply: a range, a list of numbers, or a single option. */
-function matchPart(words: string[], candidates: ChoiceCandidate[]): string[] | undefined {
+function matchPart(
+  words: string[],
+  candidates: ChoiceCandidate[],
+  clock: ChoiceClock | undefined
+): string[] | undefined {
   const spaced = words
     .join(' ')
     .replace(/(\d)-(\d)/g, '$1 - $2')
@@ -152,7 +213,7 @@ function matchPart(words: string[], candidates: ChoiceCandidate[]): string[] | u
     return positions.map((position) => candidates[(position ?? 0) - 1]?.id ?? '')
   }
 
-  const match = matchChoice(words.join(' '), candidates)
+  const match = matchChoice(words.join(' '), candidates, clock)
   return match.kind === 'match' ? [match.id] : undefined
 }
 
@@ -272,7 +333,10 @@ function foldedLabels(candidate: ChoiceCandidate): string[] {
   return candidate.labels.map(fold).filter((label) => label !== '')
 }
 
-/** Folds for comparison: normalized, accents removed, apostrophes dropped, other marks → spaces. */
+/**
+ * Folds for comparison: normalized, accents removed, apostrophes dropped, other marks → spaces,
+ * and each word in its usual spelling ("gak" → "tidak", "blm" → "belum").
+ */
 function fold(text: string): string {
   return normalizeText(text)
     .normalize('NFD')
@@ -280,4 +344,7 @@ function fold(text: string): string {
     .replace(/'/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
+    .split(' ')
+    .map((word) => SPELLINGS.get(word) ?? word)
+    .join(' ')
 }

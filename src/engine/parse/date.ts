@@ -12,6 +12,7 @@ import {
   weekdayOf,
 } from './calendar.js'
 import type { CalendarDate } from './calendar.js'
+import { lexicon } from '../lexicon.js'
 import { MAX_INPUT_LENGTH, normalizeText } from './normalize.js'
 import { isNumberWord, parseNumber } from './number.js'
 
@@ -21,90 +22,12 @@ export type DatePreference = 'past' | 'future' | 'nearest'
 /** The clock and zone that "today" comes from, and how to resolve open dates (default nearest). */
 export type DateParseOptions = { now: Date; timeZone: string; prefer?: DatePreference }
 
-// Whole replies that name a day relative to today.
-const RELATIVE_DAYS = new Map<string, number>(
-  Object.entries({
-    'hari ini': 0,
-    'hr ini': 0,
-    sekarang: 0,
-    skrg: 0,
-    saiki: 0,
-    kemarin: -1,
-    kemaren: -1,
-    kmrn: -1,
-    kmarin: -1,
-    wingi: -1,
-    'kemarin lusa': -2,
-    'kemaren lusa': -2,
-    'kmrn lusa': -2,
-    besok: 1,
-    bsk: 1,
-    besuk: 1,
-    sesuk: 1,
-    lusa: 2,
-    'besok lusa': 2,
-  })
-)
-
+const { dates } = lexicon
+// Whole replies that name a day relative to today: "besok", "sesuk", "mbenjing", "lusa".
+const RELATIVE_DAYS = new Map(Object.entries(dates.relativeDays))
 // 0 = Sunday; Indonesian and Javanese names.
-const WEEKDAYS = new Map<string, number>(
-  Object.entries({
-    minggu: 0,
-    ahad: 0,
-    senin: 1,
-    senen: 1,
-    selasa: 2,
-    seloso: 2,
-    rabu: 3,
-    rebo: 3,
-    kamis: 4,
-    kemis: 4,
-    jumat: 5,
-    jemuwah: 5,
-    sabtu: 6,
-    setu: 6,
-  })
-)
-
-const MONTHS = new Map<string, number>(
-  Object.entries({
-    januari: 1,
-    jan: 1,
-    februari: 2,
-    pebruari: 2,
-    feb: 2,
-    peb: 2,
-    maret: 3,
-    mar: 3,
-    april: 4,
-    apr: 4,
-    mei: 5,
-    may: 5,
-    juni: 6,
-    jun: 6,
-    juli: 7,
-    jul: 7,
-    agustus: 8,
-    agu: 8,
-    agt: 8,
-    ags: 8,
-    agst: 8,
-    aug: 8,
-    september: 9,
-    sep: 9,
-    sept: 9,
-    oktober: 10,
-    okt: 10,
-    oct: 10,
-    november: 11,
-    nopember: 11,
-    nov: 11,
-    nop: 11,
-    desember: 12,
-    des: 12,
-    dec: 12,
-  })
-)
+const WEEKDAYS = new Map(Object.entries(dates.weekdays))
+const MONTHS = new Map(Object.entries(dates.months))
 
 // Weekday modifiers: "senin lalu", "senin depan", "senin ini".
 const PAST_WORDS = new Set(['lalu', 'kemarin', 'kemaren', 'kmrn'])

@@ -90,3 +90,36 @@ describe('isNumberWord', () => {
     expect(isNumberWord(word)).toBe(expected)
   })
 })
+
+describe('parseNumber: spoken decimals and Javanese numbers (locales/id/lexicon.json)', () => {
+  test.each([
+    ['dua tiga koma lima', 23.5],
+    ['dua puluh tiga koma lima', 23.5],
+    ['23 koma 5', 23.5],
+    ['sebelas koma dua', 11.2],
+    ['selawe', 25],
+    ['selawe koma lima', 25.5],
+    ['telulikur koma lima', 23.5],
+    ['siji', 1],
+    ['loro', 2],
+    ['telu', 3],
+    ['papat', 4],
+    ['limo', 5],
+    ['enem', 6],
+    ['pitu', 7],
+    ['wolu', 8],
+    ['songo', 9],
+    ['sepuluh', 10],
+    ['rolas', 12],
+    ['rong puluh', 20],
+  ])('%j → %s', (input, expected) => {
+    expect(parseNumber(input)).toBe(expected)
+  })
+
+  test.each(['koma', 'koma lima', 'dua koma', 'dua koma puluh', 'dua tiga'])(
+    '%j → undefined',
+    (input) => {
+      expect(parseNumber(input)).toBeUndefined()
+    }
+  )
+})

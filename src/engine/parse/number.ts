@@ -1,32 +1,22 @@
 /**
- * Reads one number from a reply: digits in Indonesian notation or Indonesian number words.
+ * Reads one number from a reply: digits in Indonesian notation, or number words in Indonesian,
+ * Javanese or Madurese with "koma" for the decimal point. The words are data
+ * (`locales/id/lexicon.json`).
  * @module
  */
+import { lexicon } from '../lexicon.js'
 import { MAX_INPUT_LENGTH, normalizeText } from './normalize.js'
 
-const UNITS = new Map<string, number>(
-  Object.entries({
-    nol: 0,
-    kosong: 0,
-    satu: 1,
-    dua: 2,
-    tiga: 3,
-    empat: 4,
-    lima: 5,
-    enam: 6,
-    tujuh: 7,
-    delapan: 8,
-    sembilan: 9,
-  })
-)
-
-const WHOLE_WORDS = new Map<string, number>(
-  Object.entries({ sepuluh: 10, sebelas: 11, seratus: 100 })
-)
-
+const { numbers } = lexicon
+// Indonesian, Javanese and Madurese digits: "dua", "loro", "duwa".
+const UNITS = new Map(Object.entries(numbers.units))
+// Numbers that are one word: "sepuluh", "sebelas", Javanese "rolas", "selawe".
+const WHOLE_WORDS = new Map(Object.entries(numbers.whole))
 // "dua belas" = 12, "dua puluh" = 20.
-const TEENS = 'belas'
-const TENS = 'puluh'
+const TEENS = new Set(numbers.teens)
+const TENS = new Set(numbers.tens)
+// "dua tiga koma lima" = 23.5.
+const DECIMAL_POINT = new Set(numbers.decimalPoint)
 
 // Digits with '.' and ',' inside ("1.500,5"), or a run of letters.
 const TOKEN = /-?\d+(?:[.,]\d+)*|\p{L}+/gu
@@ -36,7 +26,7 @@ const TOKEN = /-?\d+(?:[.,]\d+)*|\p{L}+/gu
  * reply holds no number or more than one.
  */
 export function parseNumber(text: string): number | undefined {
-  const normalized = normalizeText(text)
+  const normalized = withDecimalDigits(normalizeText(text))
   if (normalized === '' || normalized.length > MAX_INPUT_LENGTH) return undefined
 
   const numbers: number[] = []
@@ -101,14 +91,29 @@ function isThousandsGrouping(groups: string[]): boolean {
   return head.length <= 3 && !head.startsWith('0') && rest.every((group) => group.length === 3)
 }
 
-/** Tells whether a word is one of the Indonesian number words ("dua", "puluh", "sebelas"). */
+/** "23 koma 5" → "23,5": digits around a spoken decimal point. */
+function withDecimalDigits(text: string): string {
+  return text.replace(
+    /(\d+) +(\p{L}+) +(\d+)/gu,
+    (whole, integer: string, word: string, fraction: string) =>
+      DECIMAL_POINT.has(word) ? `${integer},${fraction}` : whole
+  )
+}
+
+/** Tells whether a word is a number word ("dua", "puluh", "sebelas", "selawe", "koma"). */
 export function isNumberWord(word: string): boolean {
-  return UNITS.has(word) || WHOLE_WORDS.has(word) || word === TEENS || word === TENS
+  return (
+    UNITS.has(word) ||
+    WHOLE_WORDS.has(word) ||
+    TEENS.has(word) ||
+    TENS.has(word) ||
+    DECIMAL_POINT.has(word)
+  )
 }
 
 /** Splits words written together: "duapuluh" → "dua puluh", "tigabelas" → "tiga belas". */
 function splitJoinedWord(word: string): string[] {
-  for (const suffix of [TEENS, TENS]) {
+  for (const suffix of [...TEENS, ...TENS]) {
     const head = word.slice(0, -suffix.length)
     if (word.endsWith(suffix) && UNITS.has(head)) return [head, suffix]
   }
@@ -117,9 +122,34 @@ function splitJoinedWord(word: string): string[] {
 
 /**
  * Reads a run of number words into the numbers it names: ["dua", "puluh", "lima"] → [25],
- * ["tiga", "empat"] → [3, 4]; undefined when malformed ("puluh" alone).
+ * ["tiga", "empat"] → [3, 4]; around "koma" one number: "dua tiga koma lima" (digit by digit) and
+ * "dua puluh tiga koma lima" are 23.5. Undefined when malformed ("puluh" alone, "koma" alone).
  */
 function readNumberWords(words: string[]): number[] | undefined {
+  const point = words.findIndex((word) => DECIMAL_POINT.has(word))
+  if (point === -1) return readIntegerWords(words)
+  const integer = wholeNumberOf(words.slice(0, point))
+  const fraction = digitsOf(words.slice(point + 1))
+  if (integer === undefined || fraction === undefined) return undefined
+  return [Number(`${integer}.${fraction}`)]
+}
+
+/** One whole number in words ("dua puluh tiga"), or digits read one by one ("dua tiga"). */
+function wholeNumberOf(words: string[]): number | undefined {
+  const values = readIntegerWords(words)
+  if (values?.length === 1) return values[0]
+  const digits = digitsOf(words)
+  return digits === undefined ? undefined : Number(digits)
+}
+
+/** Single digits read one by one ("dua lima" → "25"); undefined for anything else. */
+function digitsOf(words: string[]): string | undefined {
+  if (words.length === 0) return undefined
+  const digits = words.map((word) => UNITS.get(word))
+  return digits.every((digit) => digit !== undefined) ? digits.join('') : undefined
+}
+
+function readIntegerWords(words: string[]): number[] | undefined {
   const values: number[] = []
   let index = 0
   while (index < words.length) {
@@ -133,9 +163,9 @@ function readNumberWords(words: string[]): number[] | undefined {
     const unit = UNITS.get(word)
     if (unit === undefined) return undefined
     const next = words[index + 1]
-    if (next === TEENS || next === TENS) {
+    if (next !== undefined && (TEENS.has(next) || TENS.has(next))) {
       if (unit === 0) return undefined
-      if (next === TEENS) {
+      if (TEENS.has(next)) {
         values.push(10 + unit)
         index += 2
         continue

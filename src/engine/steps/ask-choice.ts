@@ -1,6 +1,7 @@
 import type { Answers, IsOptional, Step, StepEnv, StepOptions, StepResult } from '../flow.js'
 import { flowKeys } from '../flow.js'
-import { type ChoiceCandidate, matchChoice, matchMultiChoice } from '../parse/choice.js'
+import { candidatesOf, clockOf } from '../options.js'
+import { matchChoice, matchMultiChoice } from '../parse/choice.js'
 import type { ChoiceOption, FlowContext, Input, Text } from '../types.js'
 import { makeStep } from './make-step.js'
 
@@ -67,22 +68,18 @@ function readChoices(input: Input, env: StepEnv, mode: 'single' | 'multi'): stri
     return env.options.some((o) => o.id === input.id) ? [input.id] : undefined
   }
   if (input.type !== 'text') return undefined
-  const candidates: ChoiceCandidate[] = env.options.map((o) => ({
-    id: o.id,
-    labels: [env.ctx.label(o.label)],
-  }))
+  const candidates = candidatesOf(env.options, env.ctx)
   if (mode === 'multi') {
-    const match = matchMultiChoice(input.text, candidates)
+    const match = matchMultiChoice(input.text, candidates, clockOf(env.ctx))
     return match.kind === 'match' ? match.ids : undefined
   }
-  const match = matchChoice(input.text, candidates)
+  const match = matchChoice(input.text, candidates, clockOf(env.ctx))
   return match.kind === 'match' ? [match.id] : undefined
 }
 
 function ambiguityHint(input: Input, env: StepEnv): StepResult<string> {
   if (input.type !== 'text') return { ok: false }
-  const candidates = env.options.map((o) => ({ id: o.id, labels: [env.ctx.label(o.label)] }))
-  const match = matchChoice(input.text, candidates)
+  const match = matchChoice(input.text, candidatesOf(env.options, env.ctx), clockOf(env.ctx))
   if (match.kind !== 'ambiguous') return { ok: false }
   const labels = match.ids.map((id) => env.ctx.label(labelOf(id, env)))
   return {
