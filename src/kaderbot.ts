@@ -286,12 +286,15 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
 
     // Refused requests (forged webhooks, wrong tokens, the database away): a count a minute.
     const refusals = createRefusalLog({ logger })
+    const healthDb = handle.lane('health', 1)
     const app = createApp({
       logger,
       refusals,
       databaseKind: handle.kind,
+      // On its own connection: the probe tells whether the database answers, without waiting
+      // behind the requests' transactions for a connection of the main pool.
       pingDatabase: async () => {
-        await handle.db.execute('select 1')
+        await healthDb.execute('select 1')
       },
       simulator: config.simulatorEnabled
         ? {

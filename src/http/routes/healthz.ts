@@ -6,14 +6,22 @@ export type HealthDeps = {
   databaseKind: 'postgres' | 'pglite'
 }
 
-/** `GET /healthz`: 200 while the database answers, 503 when it does not (DESIGN contracts). */
+/**
+ * `GET /healthz`: 200 while the database answers, 503 when it does not (DESIGN contracts).
+ * Probes that arrive while a ping is under way share it, so a burst of probes is one query.
+ */
 export function healthRoutes(deps: HealthDeps): Hono {
+  let inFlight: Promise<boolean> | undefined
+  const ping = () =>
+    (inFlight ??= deps
+      .pingDatabase()
+      .then(
+        () => true,
+        () => false
+      )
+      .finally(() => (inFlight = undefined)))
   return new Hono().get('/healthz', async (c) => {
-    try {
-      await deps.pingDatabase()
-      return c.json({ status: 'ok', database: deps.databaseKind })
-    } catch {
-      return c.json({ status: 'unavailable', database: deps.databaseKind }, 503)
-    }
+    if (await ping()) return c.json({ status: 'ok', database: deps.databaseKind })
+    return c.json({ status: 'unavailable', database: deps.databaseKind }, 503)
   })
 }
