@@ -8,7 +8,13 @@ import type { DbOrTx } from '../db/client.js'
 import { countSegment, listCancellableBroadcasts } from '../broadcasts/service.js'
 import { listCohortsInScope } from '../db/queries/broadcasts.js'
 import { listOpenReferrals } from '../db/queries/referrals.js'
-import { findSameDayVisit, listRecentVisits, searchFamilies } from '../db/queries/visits.js'
+import {
+  findLastVisit,
+  findSameDayVisit,
+  listRecentFamilies,
+  listRecentVisits,
+  searchFamilies,
+} from '../db/queries/visits.js'
 import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
 import { hasAttendance } from '../db/queries/attendance.js'
 import {
@@ -47,6 +53,10 @@ export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
       return lookups.familySearch?.key === need.key
     case 'same_day_visit':
       return lookups.sameDayVisit?.key === need.key
+    case 'recent_families':
+      return lookups.recentFamilies?.key === need.key
+    case 'last_visit':
+      return lookups.lastVisit?.key === need.key
     case 'recent_visits':
       return lookups.recentVisits?.key === need.key
     case 'open_referrals':
@@ -118,6 +128,12 @@ export async function withLookups(
         visitDate: need.visitDate,
       })
       lookups.sameDayVisit = { key: need.key, reference: visit?.reference ?? null }
+    } else if (need.kind === 'recent_families') {
+      const recent = await listRecentFamilies(tx, { cadreId: person.id })
+      lookups.recentFamilies = { key: need.key, families: recent }
+    } else if (need.kind === 'last_visit') {
+      const visit = await findLastVisit(tx, need.familyId)
+      lookups.lastVisit = { key: need.key, visit: visit ?? null }
     } else if (need.kind === 'recent_visits') {
       const recent = await listRecentVisits(tx, { cadreId: person.id, limit: 5 })
       lookups.recentVisits = {

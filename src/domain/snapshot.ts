@@ -29,6 +29,8 @@ export type FamilyMatch = {
 export type DataNeed =
   | { kind: 'family_search'; key: string; desaCode: string; query: string }
   | { kind: 'same_day_visit'; key: string; familyId: number; visitDate: string }
+  | { kind: 'recent_families'; key: string }
+  | { kind: 'last_visit'; key: string; familyId: number }
   | { kind: 'recent_visits'; key: string }
   | { kind: 'open_referrals'; key: string }
   | { kind: 'upcoming_sessions'; key: string }
@@ -38,6 +40,17 @@ export type DataNeed =
   | { kind: 'broadcast_audience'; key: string; segment: Segment }
   | { kind: 'cancellable_broadcasts'; key: string }
   | { kind: 'broadcast_cohorts'; key: string }
+
+/** What a family's latest visit recorded of the answers a routine visit may keep. */
+export type LastVisit = {
+  visitDate: string
+  sasaran: string[]
+  kbStatus: string | null
+  kbMethod: string | null
+  kbIntent: string | null
+  risk4t: string[]
+  envRisks: string[]
+}
 
 /** A training session as a participant or mentor sees it. */
 export type SessionSummary = {
@@ -106,6 +119,10 @@ export type BroadcastCohort = { code: string; kecamatanCode: string; track: stri
 export type Lookups = {
   familySearch?: { key: string; results: FamilyMatch[] }
   sameDayVisit?: { key: string; reference: string | null }
+  /** The families the cadre reported on most recently, newest first. */
+  recentFamilies?: { key: string; families: FamilyMatch[] }
+  /** The family's latest visit, `null` when it has none. */
+  lastVisit?: { key: string; visit: LastVisit | null }
   recentVisits?: { key: string; visits: RecentVisitSummary[] }
   openReferrals?: { key: string; referrals: OpenReferral[] }
   upcomingSessions?: { key: string; sessions: SessionSummary[] }

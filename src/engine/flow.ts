@@ -59,9 +59,9 @@ export type StepOptions<V> = {
   promptParams?: (answers: Answers, ctx: FlowContext) => Record<string, TextParam>
   /**
    * Answer the step without asking (the visit date is today unless the person says otherwise); the
-   * value shows in the summary and can be changed there with "ubah".
+   * value shows in the summary and can be changed there with "ubah". `null` skips an optional step.
    */
-  defaultValue?: (answers: Answers, ctx: FlowContext) => V | undefined
+  defaultValue?: (answers: Answers, ctx: FlowContext) => V | null | undefined
   /** Leave it out of the summary and of "ubah" (a search text, a consent that must be yes). */
   hidden?: boolean
 }
@@ -77,7 +77,7 @@ export type Step<Id extends string = string, V extends JsonValue = JsonValue, O 
   when?: (answers: Answers, ctx: FlowContext) => boolean
   dependsOn: readonly string[]
   promptParams?: (answers: Answers, ctx: FlowContext) => Record<string, TextParam>
-  defaultValue?: (answers: Answers, ctx: FlowContext) => V | undefined
+  defaultValue?: (answers: Answers, ctx: FlowContext) => V | null | undefined
   hidden: boolean
   /** The options to show and to match typed replies against (choice kinds only). */
   options?: (answers: Answers, ctx: FlowContext, flowId: string) => ChoiceOption[]

@@ -1,6 +1,7 @@
 export { defineFlow, flowKeys, FlowDefinitionError } from './flow.js'
 export type { AnswersOf, AnyStep, Answers, Flow, Step, StepKind } from './flow.js'
 export { askText } from './steps/ask-text.js'
+export { askPickOrText } from './steps/ask-pick-or-text.js'
 export { askNumber } from './steps/ask-number.js'
 export { askDate } from './steps/ask-date.js'
 export { askDateTime } from './steps/ask-date-time.js'

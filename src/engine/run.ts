@@ -369,7 +369,9 @@ class TurnBuilder {
     dropStale(flow, active, this.ctx)
     const unanswered = (s: AnyStep) =>
       isAsked(s, active.answers, this.ctx) && active.answers[s.id] === undefined
-    for (const step of flow.steps.filter(unanswered)) {
+    // Looked for again after each default: one may make a later step asked (a kept sasaran asks
+    // for the KB status, which has its default too).
+    for (let step = flow.steps.find(unanswered); step; step = flow.steps.find(unanswered)) {
       const value = step.defaultValue?.(active.answers, this.ctx)
       if (value === undefined) break
       active.answers[step.id] = value
@@ -420,6 +422,15 @@ class TurnBuilder {
       this.session.active = null
       return this.say({ key: 'common:cancelled' })
     }
+    // A photo or a location sent at the summary answers the flow's question of that kind.
+    const evidence =
+      input.type === 'photo' || input.type === 'location'
+        ? flow.steps.find(
+            (s) => s.kind === input.type && !s.hidden && isAsked(s, active.answers, this.ctx)
+          )
+        : undefined
+    const read = evidence?.accept(input, this.envFor(flow, active, evidence))
+    if (evidence && read?.ok) return this.accept(flow, active, evidence, read.value)
     this.note({ key: 'common:retry.choice' })
     this.promptCurrent()
   }

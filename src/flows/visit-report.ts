@@ -14,13 +14,21 @@ import {
   askMultiChoice,
   askNumber,
   askPhoto,
+  askPickOrText,
   askText,
   askYesNo,
   defineFlow,
   today,
 } from '../engine/index.js'
-import type { Answers, ChoiceOption, FlowContext } from '../engine/index.js'
-import type { DataNeed } from '../domain/snapshot.js'
+import type {
+  Answers,
+  ChoiceOption,
+  FlowContext,
+  JsonValue,
+  Text,
+  TextParam,
+} from '../engine/index.js'
+import type { DataNeed, FamilyMatch, LastVisit } from '../domain/snapshot.js'
 import { isReporter } from './reporters.js'
 import {
   ACTIONS,
@@ -40,6 +48,8 @@ import {
 
 /** The option that adds the typed name as a new family. */
 const NEW_FAMILY = 'new'
+/** How a family picked from the cadre's recent ones is answered (`recent:<family id>`). */
+const RECENT = 'recent:'
 
 const chose = (answers: Answers, step: string, value: string) =>
   Array.isArray(answers[step]) && (answers[step] as string[]).includes(value)
@@ -57,6 +67,123 @@ const searchKey = (answers: Answers, ctx: FlowContext) =>
 
 const isExistingFamily = (a: Answers) => typeof a.family === 'string' && a.family !== NEW_FAMILY
 const sameDayKey = (a: Answers) => `${String(a.family)}|${String(a.visitDate)}`
+const pickedRecent = (a: Answers) =>
+  typeof a.familyQuery === 'string' && a.familyQuery.startsWith(RECENT)
+const typedName = (a: Answers) => typeof a.familyQuery === 'string' && !pickedRecent(a)
+
+const recentFamilies = (ctx: FlowContext): FamilyMatch[] =>
+  ctx.snapshot.lookups.recentFamilies?.key === RECENT
+    ? ctx.snapshot.lookups.recentFamilies.families
+    : []
+
+/** The recent family the cadre picked, once the list is loaded. */
+function recentPick(answers: Answers, ctx: FlowContext): FamilyMatch | undefined {
+  if (!pickedRecent(answers)) return undefined
+  const id = String(answers.familyQuery).slice(RECENT.length)
+  return recentFamilies(ctx).find((f) => String(f.id) === id)
+}
+
+const familyLabel = (f: FamilyMatch) => ({
+  key: f.dusunRwRt ? 'visit-report:familyWithPlace' : 'visit-report:familyName',
+  params: { name: f.headName, place: f.dusunRwRt ?? '' },
+})
+
+const recentOptions = (_answers: Answers, ctx: FlowContext): ChoiceOption[] =>
+  recentFamilies(ctx).map((f) => ({ id: `${RECENT}${f.id}`, label: familyLabel(f) }))
+
+/** A recent family picked, or a new one when the typed name found nobody: nothing to ask. */
+function knownFamily(answers: Answers, ctx: FlowContext): string | undefined {
+  const pick = recentPick(answers, ctx)
+  if (pick) return String(pick.id)
+  const search = ctx.snapshot.lookups.familySearch
+  const searched = typedName(answers) && search?.key === searchKey(answers, ctx)
+  return searched && search.results.length === 0 ? NEW_FAMILY : undefined
+}
+
+/** The family's latest visit, when the family is known and the visit loaded. */
+function lastVisitOf(answers: Answers, ctx: FlowContext): LastVisit | null {
+  const found = ctx.snapshot.lookups.lastVisit
+  return isExistingFamily(answers) && found?.key === String(answers.family) ? found.visit : null
+}
+
+/** An empty text parameter (a line that is not needed this time). */
+const NOTHING: Text = { key: 'common:raw', params: { value: '' } }
+
+const withoutNone = (values: readonly string[]) => values.filter((v) => v !== 'tidak_ada')
+const RISK_OPTIONS_4T = withoutNone(RISK_4T)
+const RISK_OPTIONS_ENV = withoutNone(ENV_RISKS)
+
+/**
+ * The answers a routine visit keeps from the family's last one with a single "Ya" (DOMAIN §3.4),
+ * by step; a step added here (a KB detail) is kept the same way.
+ */
+const KEPT_FROM_LAST: Record<string, (visit: LastVisit) => JsonValue | null> = {
+  sasaran: (v) => v.sasaran,
+  kbStatus: (v) => v.kbStatus,
+  kbMethod: (v) => v.kbMethod,
+  kbIntent: (v) => v.kbIntent,
+  risks: (v) =>
+    v.risk4t.length + v.envRisks.length > 0 ? [...v.risk4t, ...v.envRisks] : ['tidak_ada'],
+}
+
+/** The label of one answer value of a kept step, as the last visit recorded it. */
+function lastValueLabel(stepId: string, value: string, ctx: FlowContext): string {
+  return ctx.label({ key: `visit-report:${stepId}.${value}` })
+}
+
+/** A kept answer as its labels, e.g. "PUS (pasangan usia subur), Balita". */
+function lastAnswerText(stepId: string, visit: LastVisit, ctx: FlowContext): string | null {
+  const value = KEPT_FROM_LAST[stepId]?.(visit)
+  if (value === null || value === undefined) return null
+  const values = Array.isArray(value) ? value.map(String) : [String(value)]
+  return values.map((v) => lastValueLabel(stepId, v, ctx)).join(', ')
+}
+
+/**
+ * What a kept step needs: with "Ya" to the last visit its answer is the last one (no question);
+ * with "Tidak" it is asked with the last answer shown. Changing that Ya/Tidak asks it again.
+ */
+function keptFromLast(stepId: keyof typeof KEPT_FROM_LAST) {
+  return {
+    dependsOn: ['sameAsLast'] as const,
+    defaultValue: (answers: Answers, ctx: FlowContext) => {
+      const visit = lastVisitOf(answers, ctx)
+      if (answers.sameAsLast !== true || !visit) return undefined
+      return (KEPT_FROM_LAST[stepId]!(visit) ?? undefined) as never
+    },
+    promptParams: (answers: Answers, ctx: FlowContext): Record<string, TextParam> => {
+      const visit = lastVisitOf(answers, ctx)
+      const text = visit && lastAnswerText(stepId, visit, ctx)
+      return {
+        previous: text ? { key: 'visit-report:previous', params: { value: text } } : NOTHING,
+      }
+    },
+  }
+}
+
+/** "PUS, Ber-KB: Suntik 3 bulan" for the question whether anything changed. */
+function lastVisitSummary(answers: Answers, ctx: FlowContext): Record<string, TextParam> {
+  const visit = lastVisitOf(answers, ctx)
+  if (!visit) return { date: '', last: '' }
+  const parts = [
+    lastAnswerText('sasaran', visit, ctx),
+    visit.kbMethod
+      ? lastAnswerText('kbMethod', visit, ctx)
+      : lastAnswerText('kbStatus', visit, ctx),
+    lastAnswerText('risks', visit, ctx),
+  ]
+  return {
+    date: { key: 'common:value.date', params: { value: visit.visitDate } },
+    last: parts.filter((p) => p !== null).join('; '),
+  }
+}
+
+/** The risk options: the 4 Terlalu where a pregnancy may come, the house's always. */
+const riskOptions = (answers: Answers): string[] => [
+  ...(forPregnancy(answers) ? RISK_OPTIONS_4T : []),
+  ...RISK_OPTIONS_ENV,
+  'tidak_ada',
+]
 
 /** The reference of this cadre's earlier report on the same family and day, if any. */
 function sameDayReference(answers: Answers, ctx: FlowContext): string | null {
@@ -71,16 +198,12 @@ const noneAlone = (values: string[]) =>
     : undefined
 
 function familyOptions(answers: Answers, ctx: FlowContext): ChoiceOption[] {
+  const pick = recentPick(answers, ctx)
+  if (pickedRecent(answers)) return pick ? [{ id: String(pick.id), label: familyLabel(pick) }] : []
   const search = ctx.snapshot.lookups.familySearch
   const results = search?.key === searchKey(answers, ctx) ? search.results : []
   return [
-    ...results.map((f) => ({
-      id: String(f.id),
-      label: {
-        key: f.dusunRwRt ? 'visit-report:familyWithPlace' : 'visit-report:familyName',
-        params: { name: f.headName, place: f.dusunRwRt ?? '' },
-      },
-    })),
+    ...results.map((f) => ({ id: String(f.id), label: familyLabel(f) })),
     {
       id: NEW_FAMILY,
       label: { key: 'visit-report:newFamily', params: { name: String(answers.familyQuery ?? '') } },
@@ -98,12 +221,16 @@ function desaOptions(_answers: Answers, ctx: FlowContext): ChoiceOption[] {
 
 export const visitReport = defineFlow({
   id: 'visit-report',
-  version: 1,
+  version: 2,
   commands: ['lapor'],
   allowed: isReporter,
   data: (answers, ctx): DataNeed[] => [
+    // The cadre's recent families: offered first, and the picked one stays among the options.
+    ...(answers.familyQuery === undefined || pickedRecent(answers)
+      ? [{ kind: 'recent_families' as const, key: RECENT }]
+      : []),
     // While the name is known the search is loaded, so the chosen family stays among the options.
-    ...(typeof answers.familyQuery === 'string'
+    ...(typedName(answers) && typeof answers.familyQuery === 'string'
       ? [
           {
             kind: 'family_search' as const,
@@ -123,11 +250,41 @@ export const visitReport = defineFlow({
           },
         ]
       : []),
+    ...(isExistingFamily(answers)
+      ? [
+          {
+            kind: 'last_visit' as const,
+            key: String(answers.family),
+            familyId: Number(answers.family),
+          },
+        ]
+      : []),
   ],
   steps: [
-    askText('familyQuery', { schema: z.string().min(2).max(80), hidden: true }),
-    askChoice('family', { dependsOn: ['familyQuery'], options: familyOptions }),
-    askText('dusunRwRt', { when: newFamily, schema: z.string().min(2).max(80) }),
+    askPickOrText('familyQuery', {
+      schema: z.string().min(2).max(80),
+      hidden: true,
+      options: recentOptions,
+      promptParams: (_answers, ctx) => ({
+        recent: { key: recentFamilies(ctx).length > 0 ? 'visit-report:orRecent' : 'common:raw' },
+      }),
+    }),
+    askChoice('family', {
+      when: (a) => typeof a.familyQuery === 'string',
+      dependsOn: ['familyQuery'],
+      options: familyOptions,
+      defaultValue: knownFamily,
+    }),
+    askText('dusunRwRt', {
+      when: newFamily,
+      schema: z.string().min(2).max(80),
+      // The family question was not asked when the name found nobody: say it is a new family.
+      promptParams: (answers, ctx) => ({
+        notFound: ctx.snapshot.lookups.familySearch?.results.length
+          ? NOTHING
+          : { key: 'visit-report:notFound', params: { name: String(answers.familyQuery ?? '') } },
+      }),
+    }),
     askChoice('desa', {
       when: newFamily,
       options: desaOptions,
@@ -156,10 +313,18 @@ export const visitReport = defineFlow({
       promptParams: (answers, ctx) => ({ reference: sameDayReference(answers, ctx) ?? '' }),
       validate: (again) => (again ? undefined : { key: 'visit-report:retry.duplicate' }),
     }),
-    askMultiChoice('sasaran', { options: SASARAN }),
+    // A family visited before: "Ya" keeps its sasaran, KB and risks; "Tidak" asks them again.
+    askYesNo('sameAsLast', {
+      when: (answers, ctx) => lastVisitOf(answers, ctx) !== null,
+      dependsOn: ['family'],
+      hidden: true,
+      promptParams: lastVisitSummary,
+    }),
+    askMultiChoice('sasaran', { options: SASARAN, ...keptFromLast('sasaran') }),
     askChoice('kbStatus', {
       when: forPus,
       options: KB_STATUSES,
+      ...keptFromLast('kbStatus'),
       // Contradictions are asked once, not refused: the cadre may know better (DOMAIN §3.2).
       doubt: (status, { answers }) =>
         status === 'hamil' && !pregnant(answers)
@@ -169,6 +334,7 @@ export const visitReport = defineFlow({
     askChoice('kbMethod', {
       when: (a) => forPus(a) && a.kbStatus === 'ber_kb',
       options: KB_METHODS,
+      ...keptFromLast('kbMethod'),
       doubt: (method, { answers }) =>
         pregnant(answers)
           ? {
@@ -180,11 +346,17 @@ export const visitReport = defineFlow({
     askChoice('kbIntent', {
       when: (a) => forPus(a) && a.kbStatus === 'tidak_kb',
       options: KB_INTENTS,
+      ...keptFromLast('kbIntent'),
     }),
-    askMultiChoice('risk4t', {
-      when: forPregnancy,
-      options: RISK_4T,
+    // The 4 Terlalu and the house's risks in one question (DOMAIN §3.3).
+    askMultiChoice('risks', {
+      options: (answers) =>
+        riskOptions(answers).map((value) => ({
+          id: value,
+          label: { key: `visit-report:risks.${value}` },
+        })),
       validate: noneAlone,
+      ...keptFromLast('risks'),
     }),
     askNumber('lila', {
       when: forNutrition,
@@ -198,7 +370,6 @@ export const visitReport = defineFlow({
       schema: z.number().min(HB_G_DL.range.min).max(HB_G_DL.range.max),
       plausible: HB_G_DL.plausible,
     }),
-    askMultiChoice('envRisks', { options: ENV_RISKS, validate: noneAlone }),
     askMultiChoice('actions', { options: ACTIONS }),
     askChoice('referralTarget', { when: referred, options: REFERRAL_TARGETS }),
     askChoice('referralReason', { when: referred, options: REFERRAL_REASONS }),
@@ -209,9 +380,10 @@ export const visitReport = defineFlow({
       validate: (value, { ctx }) =>
         value <= today(ctx) ? { key: 'visit-report:retry.pastFollowUp' } : undefined,
     }),
-    askPhoto('photo', { optional: true }),
-    askLocation('location', { optional: true }),
-    askText('note', { optional: true, schema: z.string().max(300) }),
+    // Evidence is not asked: sent at the summary, or added there with "Ubah" (DOMAIN decision 11).
+    askPhoto('photo', { optional: true, defaultValue: () => null }),
+    askLocation('location', { optional: true, defaultValue: () => null }),
+    askText('note', { optional: true, schema: z.string().max(300), defaultValue: () => null }),
   ],
   complete: (a, ctx) => ({
     effects: [
@@ -232,8 +404,8 @@ export const visitReport = defineFlow({
         kbStatus: a.kbStatus ?? null,
         kbMethod: a.kbMethod ?? null,
         kbIntent: a.kbIntent ?? null,
-        risk4t: (a.risk4t ?? []).filter((r) => r !== 'tidak_ada'),
-        envRisks: a.envRisks.filter((r) => r !== 'tidak_ada'),
+        risk4t: a.risks.filter((r) => RISK_OPTIONS_4T.includes(r)),
+        envRisks: a.risks.filter((r) => RISK_OPTIONS_ENV.includes(r)),
         lila: a.lila ?? null,
         hb: a.hb ?? null,
         actions: a.actions,

@@ -66,7 +66,7 @@ async function chat() {
   return { say, sender }
 }
 
-const COMMON_CASE = ['suntik 3', 'tidak ada', 'tidak ada', 'kie', 'lewati', 'lewati', 'lewati']
+const COMMON_CASE = ['suntik 3', 'tidak ada', 'kie']
 
 describe('lapor on the database', () => {
   test('the common case is saved with a monthly reference and the count this month', async () => {
@@ -111,22 +111,13 @@ describe('lapor on the database', () => {
       'Keluarga baru: budi',
     ])
     await say('kembali')
-    await say('Wahyu Hidayat')
-    await say('keluarga baru')
+    // A name that finds nobody is a new family at once: its address comes next.
+    expect((await say('Wahyu Hidayat'))[0]!.text).toMatch(
+      /^Nama Wahyu Hidayat belum ada di desa Anda, jadi dicatat sebagai keluarga baru/
+    )
     await say('Sumberejo RT 05 RW 01')
     await say('ya')
-    for (const text of [
-      'krs',
-      'air minum',
-      'kie, rujukan',
-      'puskesmas',
-      'gizi',
-      'lewati',
-      'lewati',
-      'lewati',
-    ]) {
-      await say(text)
-    }
+    for (const text of ['krs', 'air minum', 'kie, rujukan', 'puskesmas', 'gizi']) await say(text)
     expect((await say('kirim'))[0]!.text).toMatch(
       /^Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001/
     )
@@ -162,9 +153,12 @@ describe('lapor on the database', () => {
           'Anda sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000001). Ini kunjungan lain di hari yang sama?'
         )
         await say('ya')
+        await say('ya') // the same as the last visit
+      } else {
+        await say('lansia')
+        await say('tidak ada')
       }
-      await say('lansia')
-      for (const text of ['tidak ada', 'kie', 'lewati', 'lewati', 'lewati']) await say(text)
+      await say('kie')
       await say('kirim')
     }
     const rows = await handle.db.select().from(visits).orderBy(asc(visits.id))
@@ -172,6 +166,62 @@ describe('lapor on the database', () => {
       ['KJ-2511-000001', null],
       ['KJ-2511-000002', rows[0]!.id],
     ])
+    await sender.idle()
+  })
+})
+
+describe('a routine visit to a family visited before', () => {
+  test('picked by number from the recent families; "Ya" keeps the last visit’s answers', async () => {
+    const { say, sender } = await chat()
+    const first = [
+      'lapor',
+      'budi',
+      '1',
+      'pus, balita',
+      'ber-KB',
+      'implan',
+      'jamban',
+      'kie',
+      'kirim',
+    ]
+    for (const text of first) await say(text)
+    // Ahmad's report is withdrawn: he is not a recent family, and his visit is nobody's last.
+    for (const text of ['lapor', 'ahmad', '1', 'lansia', 'tidak ada', 'kie', 'kirim'])
+      await say(text)
+    await say('riwayat')
+    await say('KJ-2511-000002')
+    await say('tarik laporan')
+
+    const sent: string[] = []
+    const send = async (text: string) => {
+      sent.push(text)
+      return say(text)
+    }
+    const offered = await send('/lapor')
+    expect(offered[0]!.choices!.map((c) => c.label)).toEqual(['Budi Santoso (Krajan RT 02 RW 03)'])
+    // The same day as the first visit: the duplicate question comes first.
+    expect((await send('1'))[0]!.text).toMatch(/^Anda sudah melaporkan kunjungan/)
+    const asked = await send('ya')
+    expect(asked[0]!.text).toBe(
+      'Kunjungan lalu (Senin, 24 November 2025): PUS (pasangan usia subur), Balita; Implan/susuk; Jamban tidak layak.\nSama seperti kunjungan lalu?'
+    )
+    await send('ya')
+    await send('posyandu')
+    const done = await send('kirim')
+    expect(done[0]!.text).toMatch(/^Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000003\./)
+    // One more than the 7 of a routine visit for the same-day question.
+    expect(sent.length - 1).toBeLessThanOrEqual(7)
+    const rows = await handle.db.select().from(visits).orderBy(asc(visits.id))
+    expect(rows[2]).toMatchObject({
+      familyId: rows[0]!.familyId,
+      sasaran: ['pus', 'balita'],
+      kbStatus: 'ber_kb',
+      kbMethod: 'implan',
+      risk4t: [],
+      envRisks: ['jamban'],
+      actions: ['posyandu'],
+      duplicateOf: rows[0]!.id,
+    })
     await sender.idle()
   })
 })
@@ -185,10 +235,9 @@ describe('riwayat and referral follow-up on the database', () => {
     }
     for (const at of [NOW, new Date(NOW.getTime() + 60_000)]) {
       for (const text of ['lapor', 'ahmad', '1']) await sayAt(at, text)
-      if (at !== NOW) await sayAt(at, 'ya') // the second report of the day is confirmed
-      for (const text of ['lansia', 'tidak ada', 'kie', 'lewati', 'lewati', 'lewati', 'kirim']) {
-        await sayAt(at, text)
-      }
+      // The second report of the day is confirmed, and is the same as the first.
+      const rest = at === NOW ? ['lansia', 'tidak ada'] : ['ya', 'ya']
+      for (const text of [...rest, 'kie', 'kirim']) await sayAt(at, text)
     }
     const later = new Date(NOW.getTime() + 23 * 3_600_000)
     await sayAt(later, 'riwayat')
@@ -219,7 +268,7 @@ describe('riwayat and referral follow-up on the database', () => {
     for (const text of ['lapor', 'sutrisno', '1', 'balita', 'tidak ada', 'rujukan', 'puskesmas']) {
       await sayAt(NOW, text)
     }
-    for (const text of ['imunisasi', 'lewati', 'lewati', 'lewati', 'kirim']) await sayAt(NOW, text)
+    for (const text of ['imunisasi', 'kirim']) await sayAt(NOW, text)
     const [referral] = await handle.db.select().from(referrals)
     expect(referral).toMatchObject({ followUpDate: '2025-12-01', status: 'belum' })
 

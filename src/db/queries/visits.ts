@@ -6,6 +6,7 @@
  * @module
  */
 import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
+import type { LastVisit } from '../../domain/snapshot.js'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import { visitReference } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
@@ -344,6 +345,62 @@ export async function findSameDayVisit(
       )
     )
     .orderBy(asc(visits.id))
+    .limit(1)
+  return rows[0]
+}
+
+export type ListRecentFamiliesParams = {
+  cadreId: number
+  /** At most this many (default 5). */
+  limit?: number
+}
+
+/**
+ * The families a cadre reported visits to most recently (submitted reports), newest visit first,
+ * each once: the short list a visit report offers before any name is typed.
+ */
+export async function listRecentFamilies(
+  db: DbOrTx,
+  params: ListRecentFamiliesParams
+): Promise<FamilyMatch[]> {
+  const latest = db
+    .select({
+      familyId: visits.familyId,
+      lastVisitDate: sql<string>`max(${visits.visitDate})::text`.as('last_visit_date'),
+      lastId: sql<number>`max(${visits.id})`.as('last_id'),
+    })
+    .from(visits)
+    .where(and(eq(visits.cadreId, params.cadreId), eq(visits.status, 'submitted')))
+    .groupBy(visits.familyId)
+    .as('latest')
+  return db
+    .select({
+      id: families.id,
+      headName: families.headName,
+      dusunRwRt: families.dusunRwRt,
+      lastVisitDate: latest.lastVisitDate,
+    })
+    .from(latest)
+    .innerJoin(families, eq(families.id, latest.familyId))
+    .orderBy(desc(latest.lastVisitDate), desc(latest.lastId))
+    .limit(params.limit ?? 5)
+}
+
+/** The family's latest submitted visit, by any cadre (latest date, then latest report). */
+export async function findLastVisit(db: DbOrTx, familyId: number): Promise<LastVisit | undefined> {
+  const rows = await db
+    .select({
+      visitDate: visits.visitDate,
+      sasaran: visits.sasaran,
+      kbStatus: visits.kbStatus,
+      kbMethod: visits.kbMethod,
+      kbIntent: visits.kbIntent,
+      risk4t: visits.risk4t,
+      envRisks: visits.envRisks,
+    })
+    .from(visits)
+    .where(and(eq(visits.familyId, familyId), eq(visits.status, 'submitted')))
+    .orderBy(desc(visits.visitDate), desc(visits.id))
     .limit(1)
   return rows[0]
 }
