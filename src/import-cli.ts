@@ -13,20 +13,25 @@ import { createDb } from './db/client.js'
 import type { DbHandle } from './db/client.js'
 import { seedRegions } from './db/seed-regions.js'
 import { ImportFileError } from './import/csv.js'
-import { FAILURE_MESSAGES } from './import/messages.js'
+import { FAILURE_MESSAGES, PROGRESS_MESSAGES } from './import/messages.js'
 import { formatImportReport } from './import/report.js'
 import { IMPORT_KINDS, describeImportFailure, importKindSchema, runImport } from './import/run.js'
 import { describeError } from './lib/redact.js'
+
+/** Prints a line on stderr after each batch (long files; the reliability tests wait for it). */
+const PROGRESS_FLAG = '--kemajuan'
 
 const USAGE = [
   'cara pakai: npm run import -- <jenis> <berkas.csv>',
   `jenis: ${IMPORT_KINDS.join(', ')}`,
   'contoh: npm run import -- people examples/people.csv',
+  `${PROGRESS_FLAG}: tulis kemajuan (baris yang sudah dibaca) ke stderr`,
 ].join('\n')
 
 /** Runs the CLI with its arguments (after the script name); returns the process exit code. */
 async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [kindArg, file, ...rest] = args
+  const progress = args.includes(PROGRESS_FLAG)
+  const [kindArg, file, ...rest] = args.filter((arg) => arg !== PROGRESS_FLAG)
   const kind = importKindSchema.safeParse(kindArg)
   if (!kind.success || file === undefined || rest.length > 0) {
     if (kindArg !== undefined && !kind.success)
@@ -57,6 +62,9 @@ async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<num
       source: input.createReadStream({ highWaterMark: 64 * 1024 }),
       actor: 'cli',
       now: new Date(),
+      ...(progress
+        ? { onProgress: (counts) => console.error(PROGRESS_MESSAGES.read(counts.processed)) }
+        : {}),
     })
     for (const line of formatImportReport(report)) console.log(line)
     return 0

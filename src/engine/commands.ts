@@ -1,9 +1,11 @@
 /**
  * The words that work at any step (DOMAIN §6.3): MENU, BATAL, BANTUAN, KEMBALI, LEWATI, and the
  * flows' own trigger words. Commands are data; matching ignores case, a leading slash and a
- * Telegram `@botname` suffix, so `/lapor@kaderbot`, `LAPOR` and `lapor` are the same.
+ * Telegram `@botname` suffix, so `/lapor@kaderbot`, `LAPOR` and `lapor` are the same. The global
+ * words are in `locales/id/lexicon.json`.
  * @module
  */
+import { lexicon } from './lexicon.js'
 import type { FlowRegistry } from './registry.js'
 
 export type Command =
@@ -17,29 +19,14 @@ export type Command =
   | { kind: 'resume' }
   | { kind: 'start'; flowId: string; arg?: string }
 
-const GLOBAL_WORDS: Record<string, Command> = {
-  menu: { kind: 'menu' },
-  start: { kind: 'menu' },
-  'menu utama': { kind: 'menu' },
-  batal: { kind: 'cancel' },
-  batalkan: { kind: 'cancel' },
-  selesai: { kind: 'cancel' },
-  cancel: { kind: 'cancel' },
-  bantuan: { kind: 'help' },
-  help: { kind: 'help' },
-  tolong: { kind: 'help' },
-  kembali: { kind: 'back' },
-  back: { kind: 'back' },
-  lewati: { kind: 'skip' },
-  lewat: { kind: 'skip' },
-  skip: { kind: 'skip' },
-  '-': { kind: 'skip' },
-  privasi: { kind: 'privacy' },
-  privacy: { kind: 'privacy' },
-  berhenti: { kind: 'stop' },
-  stop: { kind: 'stop' },
-  mulai: { kind: 'resume' },
-}
+type GlobalKind = Exclude<Command, { kind: 'start' }>['kind']
+
+// The global words by what they do (`locales/id/lexicon.json`).
+const GLOBAL_WORDS = new Map<string, Command>(
+  (Object.entries(lexicon.commands) as [GlobalKind, string[]][]).flatMap(([kind, words]) =>
+    words.map((word): [string, Command] => [word, { kind }])
+  )
+)
 
 /** A button that starts a flow, e.g. "Tinjau" under an approval request: `start:<flow>:<arg>`. */
 export function startButtonId(flowId: string, arg?: string): string {
@@ -59,7 +46,7 @@ export function detectStartButton(id: string): Command | undefined {
 export function detectCommand(text: string, registry: FlowRegistry): Command | undefined {
   const word = commandWord(text)
   if (word === undefined) return undefined
-  const global = GLOBAL_WORDS[word]
+  const global = GLOBAL_WORDS.get(word)
   if (global) return global
   const flow = registry.byCommand(word)
   return flow ? { kind: 'start', flowId: flow.id } : undefined

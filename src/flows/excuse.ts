@@ -3,7 +3,7 @@
  * mentor is told, and no reminder goes to them for that session (issue 8 §5).
  * @module
  */
-import { askChoice, defineFlow } from '../engine/index.js'
+import { askChoice, defineFlow, today } from '../engine/index.js'
 import type { FlowContext } from '../engine/index.js'
 import { IZIN_REASONS } from '../domain/training.js'
 import { inTraining } from './schedule.js'
@@ -27,6 +27,8 @@ export const excuse = defineFlow({
         upcoming(ctx).map((s) => ({
           id: String(s.id),
           label: { key: 'excuse:session', params: { start: s.startsAt, topic: s.topic } },
+          // "besok", "hari ini", "sesuk" pick the session on that day.
+          day: today({ now: new Date(s.startsAt), timeZone: ctx.timeZone }),
         })),
     }),
     askChoice('reason', { options: IZIN_REASONS }),

@@ -17,6 +17,11 @@ export const FILE_MESSAGES = {
     `kolom "${first}" dan "${second}" berarti hal yang sama; hapus salah satunya`,
 } as const
 
+/** A long import's progress on the CLI (`--kemajuan`); the rows are not kept until the end. */
+export const PROGRESS_MESSAGES = {
+  read: (rows: number) => `kemajuan: ${rows} baris dibaca`,
+} as const
+
 /** Why a whole import stopped; nothing of it was kept. */
 export const FAILURE_MESSAGES = {
   nothingChanged: (cause: string) => `impor dibatalkan, tidak ada data yang diubah: ${cause}`,

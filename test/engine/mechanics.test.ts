@@ -37,7 +37,7 @@ describe('idle conversation', () => {
   test('unknown text and stickers get a kind answer and the menu; a number then picks from it', async () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
-      > halo
+      > apa ini
       < Maaf, saya belum mengerti pesan Bapak/Ibu.
         Menu utama. Silakan pilih:
         1. Daftar sebagai kader
