@@ -7,7 +7,6 @@
  * @module
  */
 import type { MiddlewareHandler } from 'hono'
-import type { Logger } from '../lib/logger.js'
 
 /** The refusals counted; anything else a route answers is not a refusal. */
 export const REFUSAL_KINDS = [
@@ -47,7 +46,7 @@ export type RefusalLog = {
 export const REFUSAL_LOG_INTERVAL_MS = 60_000
 
 export function createRefusalLog(deps: {
-  logger: Pick<Logger, 'warn'>
+  logger: { warn: (obj: object, msg: string) => void }
   intervalMs?: number
 }): RefusalLog {
   const intervalMs = deps.intervalMs ?? REFUSAL_LOG_INTERVAL_MS
