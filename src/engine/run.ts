@@ -8,7 +8,9 @@
 import type { Effect } from '../domain/effects.js'
 import { type Command, detectCommand, detectStartButton } from './commands.js'
 import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
-import { matchChoice } from './parse/choice.js'
+import { candidatesOf, clockOf } from './options.js'
+import { matchChoice, namesOption } from './parse/choice.js'
+import { type SmallTalk, parseSmallTalk } from './parse/small-talk.js'
 import { parseYesNo } from './parse/yes-no.js'
 import type { FlowRegistry } from './registry.js'
 import type { FlowState, InterruptTarget, Session } from './state.js'
@@ -96,7 +98,7 @@ class TurnBuilder {
       !!this.session.active && this.session.active.flowId === this.registry.gate?.flowId
     const command =
       (inGate && detected?.kind !== 'help' && detected?.kind !== 'privacy') ||
-      (detected?.kind === 'start' && this.offeredByQuestion(input))
+      (detected !== undefined && this.offeredByQuestion(input, detected))
         ? undefined
         : detected
     if (command?.kind === 'privacy') {
@@ -165,6 +167,8 @@ class TurnBuilder {
     }
     if (command.kind === 'back') return this.goBack(active)
     if (command.kind === 'start' && command.flowId === active.flowId) {
+      // The flow's own word at "what to do with the answers so far?" means: go on with it.
+      if (active.mode === 'interrupt') this.resumeFromInterrupt(active)
       this.note({ key: 'common:alreadyInFlow' })
       return this.promptCurrent()
     }
@@ -188,6 +192,11 @@ class TurnBuilder {
     }
     // A shared number was matched (or not) before this turn: the menu says who they are now.
     if (input.type === 'contact') return this.showMenu()
+    const smallTalk = input.type === 'text' ? parseSmallTalk(input.text) : undefined
+    if (smallTalk) {
+      this.note({ key: `common:smallTalk.${smallTalk}` })
+      return this.showMenu()
+    }
     this.note({ key: input.type === 'unsupported' ? unsupportedKey(input.kind) : 'common:unknown' })
     this.showMenu()
   }
@@ -331,6 +340,13 @@ class TurnBuilder {
       if (yes === true) return this.accept(flow, active, step, doubted.value)
       if (yes === false) return this.promptStep(flow, active, step)
     }
+    const aside = this.asideOf(input, step, env)
+    if (aside === 'decline') return this.accept(flow, active, step, null)
+    if (aside) {
+      this.note({ key: `common:smallTalk.${aside}` })
+      this.note({ key: 'common:smallTalk.resume' })
+      return this.promptStep(flow, active, step)
+    }
     const result = step.accept(input, env)
     if (result.ok) {
       // The same unlikely answer twice is a yes; a different one is checked in its turn.
@@ -346,6 +362,19 @@ class TurnBuilder {
         ? { key: unsupportedKey(input.kind) }
         : { key: [flowKeys.retry(flow.id, step.id), `common:retry.${step.kind}`] })
     this.reask(flow, active, step, hint)
+  }
+
+  /**
+   * A reply that is no answer to the step: small talk ("terima kasih" mid-flow), or a no to an
+   * optional question ("Ingin melampirkan foto?" "tidak"), which skips it.
+   */
+  private asideOf(input: Input, step: AnyStep, env: StepEnv): SmallTalk | 'decline' | undefined {
+    if (input.type !== 'text') return undefined
+    if (step.kind !== 'text' && step.accept(input, env).ok) return undefined
+    const smallTalk = parseSmallTalk(input.text)
+    if (smallTalk) return smallTalk
+    const declined = step.optional && step.kind !== 'yes_no' && parseYesNo(input.text) === false
+    return declined ? 'decline' : undefined
   }
 
   private accept(flow: Flow, active: FlowState, step: AnyStep, value: Answers[string]): void {
@@ -411,8 +440,8 @@ class TurnBuilder {
   private onConfirm(input: Input): void {
     const active = this.session.active!
     const flow = this.flowOf(active)
-    const yes = input.type === 'text' ? parseYesNo(input.text) : undefined
-    const picked = yes === true ? 'send' : this.pick(input, CONFIRM_OPTIONS)
+    // "ya", "sampun" send; "tidak" opens "ubah" (the options' meanings, locales/id/lexicon.json).
+    const picked = this.pick(input, CONFIRM_OPTIONS)
     if (picked === 'send') return this.complete(flow, active)
     if (picked === 'edit') {
       active.mode = 'pick_edit'
@@ -470,11 +499,15 @@ class TurnBuilder {
     const target = active.interrupt
     const picked = this.pick(input, INTERRUPT_OPTIONS)
     if (!target || picked === 'continue') {
-      active.interrupt = null
-      active.mode = active.stepId === null ? 'confirm' : 'ask'
+      this.resumeFromInterrupt(active)
       return this.promptCurrent()
     }
     if (picked === undefined) {
+      // The next answer typed instead ("batal" was a slip): go on and take it as the answer.
+      if (this.answersCurrentStep(active, input)) {
+        this.resumeFromInterrupt(active)
+        return this.onAnswer(input, false)
+      }
       this.note({ key: 'common:retry.choice' })
       return this.promptCurrent()
     }
@@ -486,6 +519,18 @@ class TurnBuilder {
       delete this.session.drafts[active.flowId]
     }
     this.goTo(target)
+  }
+
+  private resumeFromInterrupt(active: FlowState): void {
+    active.interrupt = null
+    active.mode = active.stepId === null ? 'confirm' : 'ask'
+  }
+
+  /** Whether the input is a valid answer to the question the flow was asking. */
+  private answersCurrentStep(active: FlowState, input: Input): boolean {
+    const flow = this.flowOf(active)
+    const step = flow.steps.find((s) => s.id === active.stepId)
+    return !!step && step.accept(input, this.envFor(flow, active, step)).ok
   }
 
   private onResumeDraft(input: Input): void {
@@ -598,18 +643,19 @@ class TurnBuilder {
   // === Small helpers
 
   /**
-   * A flow's trigger word that is also an option of the question being asked ("rujukan" among the
-   * actions) is an answer, not a command: the person is answering what they see.
+   * A command word that is also an option of the question being asked is an answer, not a
+   * command: the person is answering what they see. A flow's trigger word counts when it matches
+   * an option at all ("rujukan" among the actions); a global word when it names one outright
+   * ("batalkan" for "Batalkan siaran", while "batal" still cancels).
    */
-  private offeredByQuestion(input: Input): boolean {
+  private offeredByQuestion(input: Input, command: Command): boolean {
     const active = this.session.active
     if (!active || active.mode !== 'ask' || input.type !== 'text') return false
     const flow = this.registry.get(active.flowId)
     const step = flow?.steps.find((s) => s.id === active.stepId)
     if (!flow || !step?.options) return false
-    const candidates = step
-      .options(active.answers, this.ctx, flow.id)
-      .map((o) => ({ id: o.id, labels: [this.ctx.label(o.label)] }))
+    const candidates = candidatesOf(step.options(active.answers, this.ctx, flow.id), this.ctx)
+    if (command.kind !== 'start') return namesOption(input.text, candidates)
     const words = input.text.split(/[,;]/)
     return words.some((word) => matchChoice(word, candidates).kind === 'match')
   }
@@ -626,8 +672,7 @@ class TurnBuilder {
   private pick(input: Input, options: ChoiceOption[]): string | undefined {
     if (input.type === 'choice') return options.find((o) => o.id === input.id)?.id
     if (input.type !== 'text') return undefined
-    const candidates = options.map((o) => ({ id: o.id, labels: [this.ctx.label(o.label)] }))
-    const match = matchChoice(input.text, candidates)
+    const match = matchChoice(input.text, candidatesOf(options, this.ctx), clockOf(this.ctx))
     return match.kind === 'match' ? match.id : undefined
   }
 
