@@ -5,7 +5,7 @@
  * @module
  */
 import type { Segment } from './broadcasts.js'
-import type { CadreTier } from './people.js'
+import type { CadreTier, Salutation } from './people.js'
 
 /**
  * The demo flow was completed.
@@ -42,25 +42,34 @@ export type OptedOut = { type: 'opted_out'; at: string }
 export type OptedIn = { type: 'opted_in'; at: string }
 
 /**
- * An unknown number asked to be registered as a cadre; the request goes to the supervisors whose
- * scope covers the desa.
- * @example { "type": "registration_requested", "name": "Siti Rahayu", "desaCode": "35.07.24.2001", "cadreTier": "ppkbd" }
+ * An unknown number (or a rejected registrant, again) asked to be registered as a cadre; the
+ * request goes to the supervisors whose scope covers the desa.
+ * @example { "type": "registration_requested", "name": "Siti Rahayu", "salutation": "ibu", "desaCode": "35.07.24.2001", "cadreTier": "ppkbd" }
  */
 export type RegistrationRequested = {
   type: 'registration_requested'
   name: string
+  salutation: Salutation
   desaCode: string
   cadreTier: CadreTier
 }
 
 /**
- * A supervisor approved or rejected a self-registration; the applicant is told either way.
- * @example { "type": "registration_decided", "personId": 12, "approved": true }
+ * Why a registration was rejected: one of the listed reasons (`approval:reason.<code>`), or
+ * `lainnya` with the supervisor's own short words.
+ */
+export type RejectionReason = { code: string; text: string | null }
+
+/**
+ * A supervisor approved or rejected a self-registration; the applicant is told either way, and
+ * why when rejected.
+ * @example { "type": "registration_decided", "personId": 12, "approved": false, "reason": { "code": "bukan_wilayah", "text": null } }
  */
 export type RegistrationDecided = {
   type: 'registration_decided'
   personId: number
   approved: boolean
+  reason?: RejectionReason | null
 }
 
 /**

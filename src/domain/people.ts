@@ -15,6 +15,15 @@ export type CadreTier = (typeof CADRE_TIERS)[number]
 export const SALUTATIONS = ['ibu', 'bapak'] as const
 export type Salutation = (typeof SALUTATIONS)[number]
 
+/** Reasons a supervisor picks when rejecting a self-registration; `lainnya` asks for a few words. */
+export const REJECTION_REASONS = [
+  'bukan_wilayah',
+  'tidak_dikenal',
+  'data_salah',
+  'sudah_terdaftar',
+  'lainnya',
+] as const
+
 /** active: recognised; pending: a self-registration awaiting a supervisor; rejected: refused. */
 export const PERSON_STATUSES = ['active', 'pending', 'rejected'] as const
 export type PersonStatus = (typeof PERSON_STATUSES)[number]

@@ -231,6 +231,14 @@ class TurnBuilder {
         : { key: 'common:menu.title' },
     ]
     if (person?.status === 'pending') texts.push({ key: 'common:menu.pending' })
+    // Someone rejected hears why, and that DAFTAR is open to them again: no dead end.
+    if (person?.status === 'rejected') {
+      texts.push(
+        person.rejectionReason
+          ? { key: 'common:menu.rejectedWithReason', params: { reason: person.rejectionReason } }
+          : { key: 'common:menu.rejected' }
+      )
+    }
     texts.push(...notices.map((n) => n.notice))
     this.send({ texts, choices: this.menuOptions(ids) })
     if (!person && this.ctx.snapshot.askPhone) {

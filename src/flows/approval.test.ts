@@ -43,7 +43,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
         2. Siaran
         3. Kenalan (coba bot)
       > 1
-      < Pendaftaran mana yang ingin Anda tinjau?
+      < Pendaftaran mana yang ingin ditinjau?
         1. Siti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari
         2. Dewi Lestari, PPKBD (IMP, tingkat desa), Desa Wonorejo, Kec. Singosari
       > dewi
@@ -53,7 +53,9 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
       > setujui
       < Pendaftaran disetujui. Kader sudah kami kabari.
     `)
-    expect(chat.effects).toEqual([{ type: 'registration_decided', personId: 15, approved: true }])
+    expect(chat.effects).toEqual([
+      { type: 'registration_decided', personId: 15, approved: true, reason: null },
+    ])
   })
 
   test('the "Tinjau" button of an unprompted request opens that request directly', async () => {
@@ -64,16 +66,26 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
         1. Setujui
         2. Tolak
       > 2
+      < Alasan menolak? Pendaftar akan diberi tahu alasannya.
+        …
+      > 3
       < Pendaftaran ditolak. Pendaftar sudah kami kabari.
     `)
-    expect(chat.effects).toEqual([{ type: 'registration_decided', personId: 12, approved: false }])
+    expect(chat.effects).toEqual([
+      {
+        type: 'registration_decided',
+        personId: 12,
+        approved: false,
+        reason: { code: 'data_salah', text: null },
+      },
+    ])
   })
 
   test('a request already decided elsewhere is no longer offered', async () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor })
     await chat.expect(`
       > [choice:start:approval:99]
-      < Pendaftaran mana yang ingin Anda tinjau?
+      < Pendaftaran mana yang ingin ditinjau?
         …
     `)
   })
@@ -85,7 +97,7 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
     })
     await chat.expect(`
       > persetujuan
-      < Tidak ada pendaftaran kader yang menunggu persetujuan di wilayah Anda.
+      < Tidak ada pendaftaran kader yang menunggu persetujuan di wilayah Bapak/Ibu.
     `)
   })
 

@@ -9,10 +9,14 @@ describe('daftar (self-registration of a cadre)', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > daftar
-      < Nomor Anda belum terdaftar. Mari mendaftar sebagai kader KB.
-        Siapa nama lengkap Anda?
+      < Nomor ini belum terdaftar sebagai kader. Mari mendaftar.
+        Siapa nama lengkap Bapak/Ibu?
       > Siti Rahayu
-      < Di kecamatan mana Anda bertugas? Balas dengan angka atau ketik nama kecamatannya.
+      < Kami sapa dengan Ibu atau Bapak?
+        1. Ibu
+        2. Bapak
+      > ibu
+      < Di kecamatan mana Ibu bertugas? Balas dengan angka atau ketik nama kecamatannya.
         1. Ampelgading
         …
         33. Wonosari
@@ -22,12 +26,13 @@ describe('daftar (self-registration of a cadre)', () => {
         …
         17. Wonorejo
       > tunjung tirto
-      < Anda kader apa?
+      < Jenis kadernya?
         1. PPKBD (IMP, tingkat desa)
         2. Sub-PPKBD (Sub-IMP, tingkat dusun/RW)
       > 2
       < Mohon periksa kembali:
         • Nama: Siti Rahayu
+        • Sapaan: Ibu
         • Kecamatan: Singosari
         • Desa/kelurahan: Tunjungtirto
         • Jenis kader: Sub-PPKBD (Sub-IMP, tingkat dusun/RW)
@@ -42,6 +47,7 @@ describe('daftar (self-registration of a cadre)', () => {
       {
         type: 'registration_requested',
         name: 'Siti Rahayu',
+        salutation: 'ibu',
         desaCode: '35.07.24.2006', // Tunjungtirto in the Kemendagri list,
         cadreTier: 'sub_ppkbd',
       },
@@ -55,6 +61,8 @@ describe('daftar (self-registration of a cadre)', () => {
       < …
       > Siti Rahayu
       < …
+      > 1
+      < …
       > Singosari
       < …
       > 1
@@ -65,7 +73,7 @@ describe('daftar (self-registration of a cadre)', () => {
       > ubah
       < …
       > kecamatan
-      < Di kecamatan mana Anda bertugas? Balas dengan angka atau ketik nama kecamatannya.
+      < Di kecamatan mana Ibu bertugas? Balas dengan angka atau ketik nama kecamatannya.
         …
       > Lawang
       < Di desa/kelurahan mana? Balas dengan angka atau ketik namanya.
@@ -73,6 +81,7 @@ describe('daftar (self-registration of a cadre)', () => {
       > 1
       < Mohon periksa kembali:
         • Nama: Siti Rahayu
+        • Sapaan: Ibu
         • Kecamatan: Lawang
         • Desa/kelurahan: Bedali
         • Jenis kader: PPKBD (IMP, tingkat desa)

@@ -25,7 +25,13 @@ export const registration = defineFlow({
   steps: [
     askText('name', { schema: z.string().min(3).max(80) }),
     askChoice('salutation', { options: SALUTATIONS }),
-    askChoice('kecamatan', { options: (_answers, ctx) => asOptions(ctx.snapshot.kecamatan) }),
+    askChoice('kecamatan', {
+      options: (_answers, ctx) => asOptions(ctx.snapshot.kecamatan),
+      // From here on the answer just given says Ibu or Bapak.
+      promptParams: (answers) => ({
+        sapaan: { key: `common:address.${String(answers.salutation)}` },
+      }),
+    }),
     askChoice('desa', {
       dependsOn: ['kecamatan'],
       options: (answers, ctx) =>
