@@ -11,7 +11,6 @@ import {
   linkIdentity,
   listSupervisorsCovering,
   recordConsent,
-  reopenRegistration,
   setOptedOut,
   setPersonStatus,
 } from '../db/queries/people.js'
@@ -37,16 +36,16 @@ import {
 import { findSessionForReminder } from '../db/queries/reminders.js'
 import { recordAttendance } from '../db/queries/training.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
-import type { Effect, RejectionReason } from '../domain/effects.js'
+import type { Effect } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../domain/regions.js'
 import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
 import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
 import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../broadcasts/service.js'
-import { notifyPerson, releaseNotices, sendNotice } from './notify.js'
+import { type NoticeDelivery, releaseNotices, sendNotice } from './notify.js'
 import { trainingAppliers } from './training-effects.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
-import { type TextRenderer, addressedTo } from './render.js'
+import type { TextRenderer } from './render.js'
 
 /** Who and when: the turn that produced the effects. */
 export type EffectScope = {
@@ -327,19 +326,12 @@ const appliers: Appliers = {
   },
 
   async registration_requested(tx, effect, scope, deps) {
-    const answers = {
+    const { id: personId } = await createPendingCadre(tx, {
       name: effect.name,
-      salutation: effect.salutation,
+      phone: scope.phone,
       regionCode: effect.desaCode,
       cadreTier: effect.cadreTier,
-    }
-    // Someone rejected registers again as the same person, their chat already linked.
-    const reopened =
-      scope.personId === undefined
-        ? undefined
-        : await reopenRegistration(tx, { ...answers, personId: scope.personId })
-    const { id: personId } =
-      reopened ?? (await createPendingCadre(tx, { ...answers, phone: scope.phone }))
+    })
     await linkIdentity(tx, { personId, channel: scope.channel, externalId: scope.senderId })
     const request: Reply = {
       texts: [
@@ -380,13 +372,18 @@ const appliers: Appliers = {
   },
 
   async registration_decided(tx, effect, scope, deps) {
-    await decideRegistration(tx, deps, {
+    // The supervisor is told whether the applicant has the answer now or once using the bot.
+    const delivery = await decideRegistration(tx, deps, {
       personId: effect.personId,
       approved: effect.approved,
-      reason: effect.reason ?? null,
       actor: `person:${scope.personId ?? 'unknown'}`,
       now: scope.now,
     })
+    const told =
+      delivery === undefined
+        ? 'approval:decided.already'
+        : `approval:decided.${effect.approved ? 'approved' : 'rejected'}.${delivery}`
+    return [{ texts: [{ key: told }] }]
   },
 
   async login_link_requested(tx, _effect, scope, deps) {
@@ -424,8 +421,6 @@ const appliers: Appliers = {
 export type DecideRegistrationParams = {
   personId: number
   approved: boolean
-  /** Why it was rejected, told to the applicant and kept on the person until they register again. */
-  reason?: RejectionReason | null
   /** Who decided, for the audit log: `person:12`, or `admin_token` from the dashboard. */
   actor: string
   now: Date
@@ -433,27 +428,23 @@ export type DecideRegistrationParams = {
 
 /**
  * Approves or rejects a pending self-registration: sets the status, writes the audit row and
- * tells the applicant. Shared by the chat approval flow and the dashboard. Returns `false` when
- * the person is not pending (already decided), changing nothing.
+ * tells the applicant, at once or once they can be reached (DOMAIN decision 20). Shared by the
+ * chat approval flow and the dashboard. Resolves to what became of the applicant's notice, or
+ * `undefined` when the person is not pending (already decided), changing nothing.
  */
 export async function decideRegistration(
   tx: DbOrTx,
   deps: Pick<ApplyDeps, 'i18n'>,
   params: DecideRegistrationParams
-): Promise<boolean> {
+): Promise<NoticeDelivery | undefined> {
   const [applicant] = await tx
-    .select({ name: people.name, status: people.status, salutation: people.salutation })
+    .select({ name: people.name, status: people.status })
     .from(people)
     .where(eq(people.id, params.personId))
-  if (!applicant || applicant.status !== 'pending') return false
-  const reason =
-    params.approved || !params.reason
-      ? null
-      : (params.reason.text ?? deps.i18n.render({ key: `approval:reason.${params.reason.code}` }))
+  if (!applicant || applicant.status !== 'pending') return undefined
   await setPersonStatus(tx, {
     id: params.personId,
     status: params.approved ? 'active' : 'rejected',
-    rejectionReason: reason,
   })
   await tx.insert(auditLog).values({
     actor: params.actor,
@@ -461,19 +452,15 @@ export async function decideRegistration(
     subject: `person:${params.personId}`,
     at: params.now,
   })
-  const key = params.approved
-    ? 'registration:approved'
-    : reason
-      ? 'registration:rejectedWithReason'
-      : 'registration:rejected'
-  await notifyPerson(
+  const key = params.approved ? 'registration:approved' : 'registration:rejected'
+  const delivery = await sendNotice(
     tx,
-    { i18n: addressedTo(deps.i18n, applicant) },
+    deps,
     params.personId,
-    { texts: [{ key, params: { name: applicant.name, reason: reason ?? '' } }] },
+    { texts: [{ key, params: { name: applicant.name } }] },
     PRIORITY.reminder
   )
-  return true
+  return delivery
 }
 
 /**

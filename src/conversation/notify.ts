@@ -63,6 +63,15 @@ export async function sendNotice(
 }
 
 /**
+ * What became of a notice sent earlier, for someone who causes it again (it goes once): it
+ * reached a person who can be reached now (a waiting one was released at their consent), and
+ * still waits for anyone else.
+ */
+export async function earlierNoticeDelivery(tx: DbOrTx, personId: number): Promise<NoticeDelivery> {
+  return (await listReachableChats(tx, personId)).length > 0 ? 'queued' : 'waiting'
+}
+
+/**
  * Gives the notices waiting for a person to this chat, oldest first, once it can reach them (it
  * consented, the person has not said BERHENTI): at their first contact and consent, or when they
  * say MULAI. Resolves to how many were released.

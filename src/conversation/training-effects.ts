@@ -18,7 +18,7 @@ import type { AttendanceRecorded, CheckinCodeFailed, FollowUpAnswered } from '..
 import { PRIORITY } from '../domain/priorities.js'
 import type { Reply, Text } from '../engine/index.js'
 import type { ApplyDeps, EffectScope } from './apply-effects.js'
-import { notifyPerson } from './notify.js'
+import { type NoticeDelivery, earlierNoticeDelivery, sendNotice } from './notify.js'
 
 type Applier<E> = (
   tx: DbOrTx,
@@ -35,18 +35,23 @@ export const trainingAppliers: {
   async checkin_code_failed(tx, effect, scope, deps) {
     if (scope.personId === undefined) throw new Error('checkin_code_failed without a person')
     const session = await findSessionForReminder(tx, effect.sessionId)
-    if (!session || session.mentorId === null) return
+    // She is told whether her mentor has it now, gets it once using the bot, or is not known.
+    const key = session?.checkinMode === 'keduanya' ? 'checkin:failedOrPlace' : 'checkin:failed'
+    const told = (mentor: NoticeDelivery | 'none'): Reply[] => [
+      { texts: [{ key: `${key}.${mentor}` }] },
+    ]
+    if (!session || session.mentorId === null) return told('none')
     // Once per session and participant, however often she tries again.
     const first = await claimTrainingNotice(tx, {
       key: `code_failed:${effect.sessionId}:${scope.personId}`,
       at: scope.now,
     })
-    if (!first) return
+    if (!first) return told(await earlierNoticeDelivery(tx, session.mentorId))
     const [participant] = await tx
       .select({ name: people.name })
       .from(people)
       .where(eq(people.id, scope.personId))
-    await notifyPerson(
+    const delivery = await sendNotice(
       tx,
       deps,
       session.mentorId,
@@ -60,6 +65,7 @@ export const trainingAppliers: {
       },
       PRIORITY.live
     )
+    return told(delivery)
   },
 
   async attendance_recorded(tx, effect, scope) {

@@ -51,8 +51,8 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
         1. Setujui
         2. Tolak
       > setujui
-      < Pendaftaran disetujui. Kader sudah kami kabari.
     `)
+    // What the supervisor is told comes from the applier, which knows if the applicant has it.
     expect(chat.effects).toEqual([
       { type: 'registration_decided', personId: 15, approved: true, reason: null },
     ])
@@ -69,7 +69,6 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
       < Alasan menolak? Pendaftar akan diberi tahu alasannya.
         …
       > 3
-      < Pendaftaran ditolak. Pendaftar sudah kami kabari.
     `)
     expect(chat.effects).toEqual([
       {

@@ -72,7 +72,8 @@ export const approval = defineFlow({
           reason,
         },
       ],
-      reply: { texts: [{ key: approved ? 'approval:approved' : 'approval:rejected' }] },
+      // The applier says whether the applicant has the answer now or once using the bot.
+      reply: { texts: [] },
     }
   },
 })

@@ -3,8 +3,9 @@
  * start (the programme's settings), with the short code the mentor announces in class or, for a
  * session checked by location, a shared location within the venue's radius; a session checked
  * `keduanya` takes either, as the participant picks. A code is tried at most three times: then the
- * mentor is told (once) and the participant is kindly sent to the mentor. A second check-in
- * changes nothing. Mentors record attendance for participants with ABSEN (`mentor-attendance`).
+ * mentor is told (once) and the participant is kindly sent to the mentor, told whether the mentor
+ * has the notice yet. A second check-in changes nothing. Mentors record attendance for
+ * participants with ABSEN (`mentor-attendance`).
  * @module
  */
 import { askChoice, askLocation, askText, defineFlow } from '../engine/index.js'
@@ -94,12 +95,11 @@ export const checkin = defineFlow({
         reply: { texts: [] },
       }
     }
-    // Three wrong codes: the mentor hears of it, the participant is not left stuck.
+    // Three wrong codes: the mentor hears of it, the participant is not left stuck. The applier
+    // says whether the mentor has it now or once she uses the bot (DOMAIN decision 20).
     return {
       effects: [{ type: 'checkin_code_failed', sessionId: session.id, at }],
-      reply: {
-        texts: [{ key: session.mode === 'keduanya' ? 'checkin:failedOrPlace' : 'checkin:failed' }],
-      },
+      reply: { texts: [] },
     }
   },
 })

@@ -308,10 +308,13 @@ describe('Orang', () => {
     expect(audits).toMatchObject([
       { actor: `person:${month.seed.supSgs}`, action: 'registration_approved' },
     ])
-    // Nur is told in her chat, as after an approval in chat.
-    const told = await month.db.select().from(outbox).where(eq(outbox.recipientId, 'sim-nur'))
-    expect(told).toHaveLength(1)
-    expect(await (await supSgs.get('/admin/orang?keputusan=setujui')).text()).toContain('disetujui')
+    // Nur's chat never accepted the privacy notice: her answer waits for it, and the page says so.
+    expect(approved.headers.get('location')).toBe('/admin/orang?keputusan=setujui-nanti')
+    const told = await month.db.select().from(outbox).where(eq(outbox.personId, month.seed.nur))
+    expect(told).toMatchObject([{ status: 'waiting', recipientId: null }])
+    expect(await (await supSgs.get('/admin/orang?keputusan=setujui-nanti')).text()).toContain(
+      'Pendaftaran disetujui. Kader belum bisa dihubungi lewat chat; beliau akan menerima kabar ini saat mulai memakai bot.'
+    )
   })
 
   test('who cannot be reached by chat, why, and their waiting notices, within the scope', async () => {

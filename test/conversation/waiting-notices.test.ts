@@ -5,70 +5,22 @@
  * oldest first, right after that person's first contact and consent; the supervisor's menu says
  * what waits for him.
  */
-import { and, asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
-import { ensureDefaultProgramme, upsertCohort } from '../../src/db/queries/training.js'
-import { outbox, people } from '../../src/db/schema/index.js'
+import { people } from '../../src/db/schema/index.js'
 import { useTestDb } from '../harness/db.js'
-import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
-import { enrolParticipants, morningSession, trainingPerson, wib } from '../harness/training-db.js'
+import { mentorCohort, noticeChats, waitingFor as waitingIn } from '../harness/notices.js'
+import { wib } from '../harness/training-db.js'
 
 const handle = useTestDb()
 
-async function setup() {
-  const { runtime, sender } = await createTestRuntime(handle.db)
-  /** A simulator chat; like WhatsApp it may give the sender's phone with every message. */
-  const chatAs = (from: string, phone?: string) => ({
-    async say(text: string, at: Date) {
-      const message = { ...simulatorMessage(from, text), phone }
-      return (await runtime.handleInbound(message, at)).replies.map((r) => r.text)
-    },
-    /** Everything delivered to this chat, in delivery order. */
-    async inbox() {
-      await sender.idle()
-      const rows = await listSimulatorInbox(handle.db, { recipientId: from, afterId: 0, limit: 50 })
-      return rows.map((row) => (row.message as { text: string }).text)
-    },
-  })
-  return { sender, chatAs }
-}
+const setup = () => noticeChats(handle.db)
+const waitingFor = (personId: number) => waitingIn(handle.db, personId)
 
-const waitingFor = (personId: number) =>
-  handle.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.personId, personId), eq(outbox.status, 'waiting')))
-    .orderBy(asc(outbox.id))
-
-/**
- * Mentor Sri Wahyuni (Singosari; with `chat` a consented simulator chat, else only her phone),
- * her cohort `code`, a session on 1 Desember 2026 and the participants' consented chats.
- */
+/** A cohort of mentor Sri Wahyuni (see `mentorCohort`) with participants Lilis and Nur Aini. */
 async function izinSetup(code: string, mentor: { chat?: string; phone?: string }, chats: string[]) {
-  const planned = wib('2026-11-25T10:00')
-  const mentorId = await trainingPerson(handle.db, {
-    name: 'Sri Wahyuni',
-    roles: ['mentor'],
-    regionCode: '35.07.24',
-    ...mentor,
-  })
-  const cohort = await upsertCohort(handle.db, {
-    programmeId: await ensureDefaultProgramme(handle.db),
-    code,
-    kecamatanCode: '35.07.24',
-    track: 'menjahit',
-    mentorId,
-  })
-  await morningSession(handle.db, { cohortId: cohort.id, topic: 'Pola dasar', now: planned })
   const names = ['Lilis', 'Nur Aini']
-  await enrolParticipants(
-    handle.db,
-    cohort.id,
-    planned,
-    chats.map((chat, i) => ({ name: names[i]!, chat }))
-  )
-  return mentorId
+  const participants = chats.map((chat, i) => ({ name: names[i]!, chat }))
+  return (await mentorCohort(handle.db, code, mentor, participants)).mentorId
 }
 
 describe('izin for a mentor who never wrote', () => {

@@ -96,15 +96,16 @@ export async function enrolParticipants<const Name extends string>(
   db: Db,
   cohortId: number,
   now: Date,
-  list: ReadonlyArray<{ name: Name; chat?: string; regionCode?: string }>
+  list: ReadonlyArray<{ name: Name; chat?: string; phone?: string; regionCode?: string }>
 ): Promise<Record<Name, number>> {
   const ids = {} as Record<Name, number>
-  for (const { name, chat, regionCode } of list) {
+  for (const { name, chat, phone, regionCode } of list) {
     const personId = await trainingPerson(db, {
       name,
       roles: ['peserta'],
       regionCode: regionCode ?? '35.07.24.2003',
       ...(chat ? { chat } : {}),
+      ...(phone ? { phone } : {}),
     })
     await enroll(db, { cohortId, personId, now })
     ids[name] = personId

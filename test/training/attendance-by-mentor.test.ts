@@ -67,7 +67,7 @@ test('three wrong codes, then the mentor records attendance with ABSEN', async (
   await nur(wrong, '2026-12-01T08:05')
   await nur(wrong, '2026-12-01T08:06')
   expect(await nur(wrong, '2026-12-01T08:06')).toEqual([
-    'Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor Anda, nanti kehadiran Anda dicatat oleh mentor.',
+    'Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor di kelas, nanti kehadiran Ibu dicatat oleh mentor.',
   ])
   // A second round of wrong codes does not tell the mentor again.
   for (let i = 0; i < 4; i++) await nur(wrong, '2026-12-01T08:07')

@@ -261,7 +261,7 @@ test(
         await say('b3', 'kode', at(1, '12:55'))
         for (const n of [1, 2]) await say('b3', wrongCode(b, n), at(1, '12:56'))
         expect(await say('b3', wrongCode(b, 3), at(1, '12:57'))).toEqual([
-          'Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor Anda. Anda juga bisa ketik HADIR lagi lalu pilih Bagikan lokasi saya.',
+          'Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor di kelas. Ibu juga bisa ketik HADIR lagi lalu pilih Bagikan lokasi saya.',
         ])
         await say('m-b', 'absen', at(1, '13:30'))
         await say('m-b', 'Fitri', at(1, '13:30'))

@@ -65,6 +65,11 @@ async function setup() {
   return { cohortId, session, participants }
 }
 
+/** The mentor's note on a change: Rina said BERHENTI, so hers waits until she says MULAI. */
+const toldButRina =
+  '(Sudah kami kabari: 2 peserta. Belum bisa dihubungi lewat chat: Rina; mereka akan menerima ' +
+  'kabar ini saat mulai memakai bot. Mohon kabari mereka langsung.)'
+
 const sessionFires = (sessionId: number) =>
   handle.db
     .select({ key: fires.dedupeKey, status: fires.status, dueAt: fires.dueAt })
@@ -104,7 +109,7 @@ describe('a session changes after its reminders were planned', () => {
     expect(await textsTo(handle.db, 'wa-lilis')).toEqual([notice])
     expect(await textsTo(handle.db, 'wa-rina')).toEqual([])
     expect(await textsTo(handle.db, 'wa-mentor')).toEqual([
-      `Kelompok SGS-MJ-01: ${notice}\n(Peserta sudah kami kabari.)`,
+      `Kelompok SGS-MJ-01: ${notice}\n${toldButRina}`,
     ])
     // The reminders of 09.00 were planned by the notice, and go out once each.
     expect(
@@ -150,7 +155,7 @@ describe('a session changes after its reminders were planned', () => {
       cancelled,
     ])
     expect(await textsTo(handle.db, 'wa-mentor')).toEqual([
-      `Kelompok SGS-MJ-01: ${cancelled}\n(Peserta sudah kami kabari.)`,
+      `Kelompok SGS-MJ-01: ${cancelled}\n${toldButRina}`,
     ])
     expect(await absentees(session.id)).toEqual([])
   })

@@ -64,6 +64,7 @@ export const findSessionForReminder = async (db: DbOrTx, sessionId: number) => {
       track: cohorts.track,
       mentorId: cohorts.mentorId,
       checkinCode: trainingSessions.checkinCode,
+      checkinMode: trainingSessions.checkinMode,
     })
     .from(trainingSessions)
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))

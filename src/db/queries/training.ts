@@ -738,6 +738,28 @@ export async function claimTrainingNotice(
 }
 
 /** One participant of a session's cohort as the mentor sees them, with today's record. */
+/**
+ * The people a cohort's change notice goes to: its active participants (also those who excused
+ * themselves, the new time may suit them), with or without a chat, by name.
+ */
+export async function listCohortParticipants(
+  db: DbOrTx,
+  cohortId: number
+): Promise<{ personId: number; name: string }[]> {
+  return db
+    .select({ personId: people.id, name: people.name })
+    .from(enrollments)
+    .innerJoin(people, eq(people.id, enrollments.personId))
+    .where(
+      and(
+        eq(enrollments.cohortId, cohortId),
+        eq(enrollments.status, 'active'),
+        eq(people.status, 'active')
+      )
+    )
+    .orderBy(asc(people.name), asc(people.id))
+}
+
 export type RosterEntry = { personId: number; name: string; status: AttendanceStatus | null }
 
 /**

@@ -31,8 +31,8 @@ import {
 import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
 import { type RegionDirectory, buildRegionDirectory, regionName } from '../../domain/regions.js'
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../domain/visits.js'
-import { ImportFileError } from '../../import/csv.js'
-import { runImport } from '../../import/run.js'
+import { ImportFileError, decodeCsv } from '../../import/csv.js'
+import { importPeople } from '../../import/people.js'
 import { findDemoMarker } from '../../demo/marker.js'
 import type { ImportReport } from '../../import/report.js'
 import { errorHandler } from '../errors.js'
@@ -111,6 +111,15 @@ const peopleCursorSchema = z
   })
 
 /** Builds the dashboard's Hono app, mounted at `/admin`. */
+/** The Orang page's note after a decision (`?keputusan=`): what happened, and to the notice. */
+const DECISION_NOTICES: Partial<Record<string, string>> = {
+  setujui: 'people.approved',
+  'setujui-nanti': 'people.approvedLater',
+  tolak: 'people.rejected',
+  'tolak-nanti': 'people.rejectedLater',
+  sudah: 'people.alreadyDecided',
+}
+
 export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const t = adminText(deps.i18n)
@@ -573,16 +582,8 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   }
 
   app.get('/orang', (c) => {
-    const decided = c.req.query('keputusan')
-    const notice =
-      decided === 'setujui'
-        ? t('people.approved')
-        : decided === 'tolak'
-          ? t('people.rejected')
-          : decided === 'sudah'
-            ? t('people.alreadyDecided')
-            : undefined
-    return peoplePage(c, { notice })
+    const decided = DECISION_NOTICES[c.req.query('keputusan') ?? '']
+    return peoplePage(c, { notice: decided === undefined ? undefined : t(decided) })
   })
 
   app.post('/orang/impor', async (c) => {
@@ -603,13 +604,18 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
       return peoplePage(c, { importError: t('people.importTooLarge') })
     }
     try {
-      // The rows and the audit row in one transaction: all of the file's accepted rows or none.
-      const report = await runImport(deps.db, {
-        kind: 'people',
-        source: new Uint8Array(await file.arrayBuffer()),
+      const text = decodeCsv(new Uint8Array(await file.arrayBuffer()))
+      const report = await importPeople(deps.db, text, { now: auth.now(), timeZone: deps.timeZone })
+      await recordAudit(deps.db, {
         actor: viewer.actor,
-        now: auth.now(),
-        timeZone: deps.timeZone,
+        action: 'people_imported',
+        detail: {
+          accepted: report.accepted,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected,
+        },
+        at: auth.now(),
       })
       return peoplePage(c, { report })
     } catch (error) {
@@ -639,8 +645,11 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
         now: auth.now(),
       })
     )
-    if (decided) deps.onQueued?.()
-    return c.redirect(`/admin/orang?keputusan=${decided ? decision : 'sudah'}`, 303)
+    if (decided === undefined) return c.redirect('/admin/orang?keputusan=sudah', 303)
+    deps.onQueued?.()
+    // The page says whether the applicant has the answer now or once using the bot.
+    const later = decided === 'waiting' ? '-nanti' : ''
+    return c.redirect(`/admin/orang?keputusan=${decision}${later}`, 303)
   })
 
   return app

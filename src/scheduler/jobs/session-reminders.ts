@@ -2,16 +2,22 @@
  * Training session reminders (issue 8 §3): the day before at 18.00 and the same day at 06.00
  * local time (programme settings), to every enrolled participant except those who said BERHENTI
  * or are excused; after each session, absences are marked, the absent get a warm word, and two
- * absences in a row alert the mentor and the cadres of the participant's desa (§6). Planning is a self-repeating hourly fire that plans the reminders of the next
+ * absences in a row alert the mentor and the cadres of the participant's desa (§6). A session's
+ * change and an absence alert are notices (DOMAIN decision 20): they wait for whoever the bot
+ * cannot reach yet. Planning is a self-repeating hourly fire that plans the reminders of the next
  * two days with dedupe keys, so imports, restarts and replicas never double-send (DESIGN P7).
  * @module
  */
 import { TZDate } from '@date-fns/tz'
-import { notifyPerson } from '../../conversation/notify.js'
+import { notifyPerson, sendNotice } from '../../conversation/notify.js'
 import type { TextRenderer } from '../../conversation/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
-import { listConsecutiveAbsences, markAbsentAfterSession } from '../../db/queries/training.js'
+import {
+  listCohortParticipants,
+  listConsecutiveAbsences,
+  markAbsentAfterSession,
+} from '../../db/queries/training.js'
 import { isLastSessionOver } from '../../db/queries/follow-up.js'
 import { people } from '../../db/schema/index.js'
 import { eq } from 'drizzle-orm'
@@ -123,6 +129,19 @@ async function planRemindersOf(
   return rows.length
 }
 
+/**
+ * What the mentor hears of a change notice: every participant has it, some or none can be reached
+ * yet (named: they get it once using the bot), or the cohort has nobody to tell.
+ */
+function participantsTold(count: number, waiting: string[]): Text {
+  if (count === 0) return { key: 'schedule:changeTold.nobody' }
+  if (waiting.length === 0) return { key: 'schedule:changeTold.all' }
+  const names = waiting.join(', ')
+  return waiting.length === count
+    ? { key: 'schedule:changeTold.none', params: { names } }
+    : { key: 'schedule:changeTold.some', params: { count: count - waiting.length, names } }
+}
+
 export function sessionReminderHandlers(deps: {
   i18n: TextRenderer
   timeZone: string
@@ -150,20 +169,30 @@ export function sessionReminderHandlers(deps: {
           track: { key: `schedule:track.${session.track}` },
         },
       }
-      const recipients = await listReminderRecipients(tx, {
-        cohortId: session.cohortId,
-        sessionId: session.id,
-        includeExcused: true,
-      })
-      for (const { personId } of recipients) {
-        await notifyPerson(tx, deps, personId, { texts: [notice] }, PRIORITY.reminder)
+      // A change is a notice (DOMAIN decision 20): it waits for a participant the bot cannot
+      // reach yet, and the mentor is told who has it now and who gets it once using the bot.
+      const participants = await listCohortParticipants(tx, session.cohortId)
+      const waiting: string[] = []
+      for (const { personId, name } of participants) {
+        const delivery = await sendNotice(
+          tx,
+          deps,
+          personId,
+          { texts: [notice] },
+          PRIORITY.reminder
+        )
+        if (delivery === 'waiting') waiting.push(name)
       }
       if (session.mentorId !== null) {
         const toMentor: Text = {
           key: 'schedule:changeToMentor',
-          params: { cohort: session.cohortCode, notice },
+          params: {
+            cohort: session.cohortCode,
+            notice,
+            told: participantsTold(participants.length, waiting),
+          },
         }
-        await notifyPerson(tx, deps, session.mentorId, { texts: [toMentor] }, PRIORITY.reminder)
+        await sendNotice(tx, deps, session.mentorId, { texts: [toMentor] }, PRIORITY.reminder)
       }
     },
     [PLAN_REMINDERS_KIND]: async (tx, _fire, now) => {
@@ -199,7 +228,8 @@ export function sessionReminderHandlers(deps: {
         }
         const cadres = participant ? await listCadresOfDesa(tx, participant.regionCode) : []
         const toAlert = new Set([...(session.mentorId ? [session.mentorId] : []), ...cadres])
-        for (const id of toAlert) await notifyPerson(tx, deps, id, alert, PRIORITY.reminder)
+        // A notice about someone else: it waits for whoever the bot cannot reach yet.
+        for (const id of toAlert) await sendNotice(tx, deps, id, alert, PRIORITY.reminder)
       }
       // The cohort's last session: completion by the programme's rule, then the follow-up.
       if (await isLastSessionOver(tx, { cohortId: session.cohortId, at: session.endsAt })) {
