@@ -11,6 +11,7 @@ import {
   linkIdentity,
   listSupervisorsCovering,
   recordConsent,
+  reopenRegistration,
   setOptedOut,
   setPersonStatus,
 } from '../db/queries/people.js'
@@ -36,7 +37,7 @@ import {
 import { findSessionForReminder } from '../db/queries/reminders.js'
 import { recordAttendance } from '../db/queries/training.js'
 import { auditLog, demoSubmissions, people } from '../db/schema/index.js'
-import type { Effect } from '../domain/effects.js'
+import type { Effect, RejectionReason } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../domain/regions.js'
 import { type Reply, addDays, startButtonId, today } from '../engine/index.js'
@@ -45,7 +46,7 @@ import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../br
 import { type NoticeDelivery, releaseNotices, sendNotice } from './notify.js'
 import { trainingAppliers } from './training-effects.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
-import type { TextRenderer } from './render.js'
+import { type TextRenderer, addressedTo } from './render.js'
 
 /** Who and when: the turn that produced the effects. */
 export type EffectScope = {
@@ -326,12 +327,19 @@ const appliers: Appliers = {
   },
 
   async registration_requested(tx, effect, scope, deps) {
-    const { id: personId } = await createPendingCadre(tx, {
+    const answers = {
       name: effect.name,
-      phone: scope.phone,
+      salutation: effect.salutation,
       regionCode: effect.desaCode,
       cadreTier: effect.cadreTier,
-    })
+    }
+    // Someone rejected registers again as the same person, their chat already linked.
+    const reopened =
+      scope.personId === undefined
+        ? undefined
+        : await reopenRegistration(tx, { ...answers, personId: scope.personId })
+    const { id: personId } =
+      reopened ?? (await createPendingCadre(tx, { ...answers, phone: scope.phone }))
     await linkIdentity(tx, { personId, channel: scope.channel, externalId: scope.senderId })
     const request: Reply = {
       texts: [
@@ -376,6 +384,7 @@ const appliers: Appliers = {
     const delivery = await decideRegistration(tx, deps, {
       personId: effect.personId,
       approved: effect.approved,
+      reason: effect.reason ?? null,
       actor: `person:${scope.personId ?? 'unknown'}`,
       now: scope.now,
     })
@@ -421,6 +430,8 @@ const appliers: Appliers = {
 export type DecideRegistrationParams = {
   personId: number
   approved: boolean
+  /** Why it was rejected, told to the applicant and kept on the person until they register again. */
+  reason?: RejectionReason | null
   /** Who decided, for the audit log: `person:12`, or `admin_token` from the dashboard. */
   actor: string
   now: Date
@@ -438,13 +449,18 @@ export async function decideRegistration(
   params: DecideRegistrationParams
 ): Promise<NoticeDelivery | undefined> {
   const [applicant] = await tx
-    .select({ name: people.name, status: people.status })
+    .select({ name: people.name, status: people.status, salutation: people.salutation })
     .from(people)
     .where(eq(people.id, params.personId))
   if (!applicant || applicant.status !== 'pending') return undefined
+  const reason =
+    params.approved || !params.reason
+      ? null
+      : (params.reason.text ?? deps.i18n.render({ key: `approval:reason.${params.reason.code}` }))
   await setPersonStatus(tx, {
     id: params.personId,
     status: params.approved ? 'active' : 'rejected',
+    rejectionReason: reason,
   })
   await tx.insert(auditLog).values({
     actor: params.actor,
@@ -452,12 +468,16 @@ export async function decideRegistration(
     subject: `person:${params.personId}`,
     at: params.now,
   })
-  const key = params.approved ? 'registration:approved' : 'registration:rejected'
+  const key = params.approved
+    ? 'registration:approved'
+    : reason
+      ? 'registration:rejectedWithReason'
+      : 'registration:rejected'
   const delivery = await sendNotice(
     tx,
-    deps,
+    { i18n: addressedTo(deps.i18n, applicant) },
     params.personId,
-    { texts: [{ key, params: { name: applicant.name } }] },
+    { texts: [{ key, params: { name: applicant.name, reason: reason ?? '' } }] },
     PRIORITY.reminder
   )
   return delivery

@@ -31,8 +31,8 @@ import {
 import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
 import { type RegionDirectory, buildRegionDirectory, regionName } from '../../domain/regions.js'
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../domain/visits.js'
-import { ImportFileError, decodeCsv } from '../../import/csv.js'
-import { importPeople } from '../../import/people.js'
+import { ImportFileError } from '../../import/csv.js'
+import { runImport } from '../../import/run.js'
 import { findDemoMarker } from '../../demo/marker.js'
 import type { ImportReport } from '../../import/report.js'
 import { errorHandler } from '../errors.js'
@@ -110,7 +110,6 @@ const peopleCursorSchema = z
     return { id: Number(value.slice(0, at)), name: value.slice(at + 1) }
   })
 
-/** Builds the dashboard's Hono app, mounted at `/admin`. */
 /** The Orang page's note after a decision (`?keputusan=`): what happened, and to the notice. */
 const DECISION_NOTICES: Partial<Record<string, string>> = {
   setujui: 'people.approved',
@@ -120,6 +119,7 @@ const DECISION_NOTICES: Partial<Record<string, string>> = {
   sudah: 'people.alreadyDecided',
 }
 
+/** Builds the dashboard's Hono app, mounted at `/admin`. */
 export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const t = adminText(deps.i18n)
@@ -604,18 +604,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
       return peoplePage(c, { importError: t('people.importTooLarge') })
     }
     try {
-      const text = decodeCsv(new Uint8Array(await file.arrayBuffer()))
-      const report = await importPeople(deps.db, text, { now: auth.now(), timeZone: deps.timeZone })
-      await recordAudit(deps.db, {
+      // The rows and the audit row in one transaction: all of the file's accepted rows or none.
+      const report = await runImport(deps.db, {
+        kind: 'people',
+        source: new Uint8Array(await file.arrayBuffer()),
         actor: viewer.actor,
-        action: 'people_imported',
-        detail: {
-          accepted: report.accepted,
-          updated: report.updated,
-          unchanged: report.unchanged,
-          rejected: report.rejected,
-        },
-        at: auth.now(),
+        now: auth.now(),
+        timeZone: deps.timeZone,
       })
       return peoplePage(c, { report })
     } catch (error) {
