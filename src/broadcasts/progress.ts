@@ -60,6 +60,7 @@ export async function checkBroadcastProgress(
       sent: counts.sent,
       failed: counts.failed,
       optedOut: counts.skippedByReason.opted_out,
+      noConsent: counts.skippedByReason.no_consent,
       unreachable: counts.skippedByReason.unreachable + counts.skippedByReason.no_identity,
     })
     return 'finished'

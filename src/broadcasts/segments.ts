@@ -1,7 +1,8 @@
 /**
  * Segments (issue 9 §2): how many people one reaches, and which of their chat identities a
- * message goes to. People who said BERHENTI, and identities their channel reported unreachable
- * (Telegram 403: blocked), get nothing and are recorded as skipped with the reason.
+ * message goes to. People who said BERHENTI, chats that have not consented to the current privacy
+ * notice (DOMAIN decision 21), and identities their channel reported unreachable (Telegram 403:
+ * blocked) get nothing and are recorded as skipped with the reason.
  * @module
  */
 import type { ChannelName } from '../channels/types.js'
@@ -34,8 +35,9 @@ export type Delivery = {
 export type Skip = { personId: number; reason: SkipReason }
 
 /**
- * Splits a segment's members into deliveries (their newest reachable identity) and skips:
- * BERHENTI first, then no identity at all, then every identity unreachable.
+ * Splits a segment's members into deliveries (their newest identity that consented and can be
+ * reached) and skips: BERHENTI first, then no identity at all, then no identity that consented,
+ * then every consenting identity unreachable.
  */
 export function pickRecipients(members: SegmentMember[]): { deliver: Delivery[]; skip: Skip[] } {
   const deliver: Delivery[] = []
@@ -49,7 +51,12 @@ export function pickRecipients(members: SegmentMember[]): { deliver: Delivery[];
       skip.push({ personId: member.personId, reason: 'no_identity' })
       continue
     }
-    const reachable = member.identities.find((identity) => !identity.unreachable)
+    const consented = member.identities.filter((identity) => identity.consented)
+    if (consented.length === 0) {
+      skip.push({ personId: member.personId, reason: 'no_consent' })
+      continue
+    }
+    const reachable = consented.find((identity) => !identity.unreachable)
     if (!reachable) {
       skip.push({ personId: member.personId, reason: 'unreachable' })
       continue

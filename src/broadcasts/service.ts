@@ -204,7 +204,7 @@ async function statusOf(db: DbOrTx, row: BroadcastRow): Promise<BroadcastStatusR
       sent: 0,
       failed: 0,
       skipped: 0,
-      skippedByReason: { opted_out: 0, unreachable: 0, no_identity: 0 },
+      skippedByReason: { opted_out: 0, unreachable: 0, no_identity: 0, no_consent: 0 },
     }
   }
   const counts = await countBroadcastRecipients(db, row.id)

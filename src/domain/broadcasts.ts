@@ -35,8 +35,11 @@ export type Segment = z.infer<typeof segmentSchema>
 export const BROADCAST_STATUSES = ['scheduled', 'sending', 'done', 'cancelled'] as const
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number]
 
-/** Why a recipient got nothing. */
-export const SKIP_REASONS = ['opted_out', 'unreachable', 'no_identity'] as const
+/**
+ * Why a recipient got nothing: BERHENTI, no chat that can be reached, no chat at all, or no chat
+ * that consented to the current privacy notice (DOMAIN decision 21).
+ */
+export const SKIP_REASONS = ['opted_out', 'unreachable', 'no_identity', 'no_consent'] as const
 export type SkipReason = (typeof SKIP_REASONS)[number]
 
 /** Longest broadcast text: one Telegram message (4096) minus room for the footer. */

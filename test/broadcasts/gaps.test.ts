@@ -20,6 +20,7 @@ import {
   NOW,
   SINGOSARI,
   broadcastMessages,
+  consentChats,
   seedRoster,
   tickBroadcasts,
 } from '../harness/broadcasts.js'
@@ -112,13 +113,13 @@ describe('a broadcast for now starts at once', () => {
         }))
       )
       .returning({ id: people.id })
-    await handle.db.insert(channelIdentities).values(
-      inserted.map((row) => ({
-        personId: row.id,
-        channel: 'telegram' as const,
-        externalId: `${900000 + row.id}`,
-      }))
-    )
+    const chats = inserted.map((row) => ({
+      personId: row.id,
+      channel: 'telegram' as const,
+      externalId: `${900000 + row.id}`,
+    }))
+    await handle.db.insert(channelIdentities).values(chats)
+    await consentChats(handle.db, chats)
     const api = await apiFor(handle.db)
     const started = performance.now()
     const created = await postNow(api, 'Halo {nama}!')

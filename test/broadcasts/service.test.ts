@@ -41,6 +41,7 @@ import {
   PAGENTAN,
   SINGOSARI,
   addPerson,
+  consentChats,
   seedRoster,
 } from '../harness/broadcasts.js'
 
@@ -202,7 +203,7 @@ describe('sending', () => {
     ])
   })
 
-  test('the opted-out, the unreachable and people without a chat are skipped with the reason', async () => {
+  test('the opted-out, the unreachable, people without a chat or without consent are skipped with the reason', async () => {
     const admin = await addPerson(handle.db, { name: 'Rina', roles: ['admin'], region: '35.07' })
     await addPerson(handle.db, { name: 'Ayu', roles: ['kader'], region: LOSARI })
     await addPerson(handle.db, {
@@ -213,6 +214,14 @@ describe('sending', () => {
     })
     await addPerson(handle.db, { name: 'Tanpa', roles: ['kader'], region: LOSARI, chat: null })
     await addPerson(handle.db, { name: 'Blokir', roles: ['kader'], region: LOSARI })
+    // Declined the privacy notice; linked (a shared contact) but never answered it.
+    await addPerson(handle.db, {
+      name: 'Tolak',
+      roles: ['kader'],
+      region: LOSARI,
+      consent: 'refused',
+    })
+    await addPerson(handle.db, { name: 'Belum', roles: ['kader'], region: LOSARI, consent: 'none' })
     const both = await addPerson(handle.db, {
       name: 'Dua',
       roles: ['kader'],
@@ -236,7 +245,7 @@ describe('sending', () => {
       text: 'Pengumuman',
       now: NOW,
     })
-    expect(created.recipients).toBe(5)
+    expect(created.recipients).toBe(7)
     await tick(NOW)
     expect((await broadcastRows(created.id)).map((r) => r.recipientId)).toEqual([
       'sim-ayu',
@@ -249,15 +258,17 @@ describe('sending', () => {
       .where(and(eq(broadcastRecipients.broadcastId, created.id)))
       .orderBy(asc(people.name))
     expect(skipped.filter((s) => s.reason !== null)).toEqual([
+      { name: 'Belum', reason: 'no_consent' },
       { name: 'Berhenti', reason: 'opted_out' },
       { name: 'Blokir', reason: 'unreachable' },
       { name: 'Tanpa', reason: 'no_identity' },
+      { name: 'Tolak', reason: 'no_consent' },
     ])
     expect(await getBroadcastStatus(handle.db, created.id)).toMatchObject({
-      recipients: 5,
+      recipients: 7,
       sent: 0,
-      skipped: 3,
-      skippedByReason: { opted_out: 1, unreachable: 1, no_identity: 1 },
+      skipped: 5,
+      skippedByReason: { opted_out: 1, unreachable: 1, no_identity: 1, no_consent: 2 },
     })
   })
 
@@ -306,7 +317,7 @@ describe('sending', () => {
     for (const row of rows.slice(11)) await markSent(handle.db, row)
     await tick(later(3 * MINUTE))
     expect((await messagesTo('sim-rina')).at(-1)).toEqual({
-      text: 'Siaran selesai: terkirim 19 dari 21 orang, gagal 1. Tidak dikirim: 1 orang memilih BERHENTI, 0 orang tidak dapat dihubungi.',
+      text: 'Siaran selesai: terkirim 19 dari 21 orang, gagal 1. Tidak dikirim: 1 orang memilih BERHENTI, 0 orang belum menyetujui pemberitahuan privasi, 0 orang tidak dapat dihubungi.',
       priority: 1,
     })
     expect(await getBroadcastStatus(handle.db, created.id)).toMatchObject({
@@ -333,7 +344,7 @@ describe('sending', () => {
           sent: 19,
           failed: 1,
           skipped: 1,
-          skippedByReason: { opted_out: 1, unreachable: 0, no_identity: 0 },
+          skippedByReason: { opted_out: 1, unreachable: 0, no_identity: 0, no_consent: 0 },
         },
       },
     ])
@@ -351,13 +362,13 @@ describe('sending', () => {
         }))
       )
       .returning({ id: people.id })
-    await handle.db.insert(channelIdentities).values(
-      inserted.map((row) => ({
-        personId: row.id,
-        channel: 'telegram' as const,
-        externalId: `${900000 + row.id}`,
-      }))
-    )
+    const chats = inserted.map((row) => ({
+      personId: row.id,
+      channel: 'telegram' as const,
+      externalId: `${900000 + row.id}`,
+    }))
+    await handle.db.insert(channelIdentities).values(chats)
+    await consentChats(handle.db, chats)
     const created = await createBroadcast(handle.db, {
       author: { personId: admin },
       segment: { roles: ['kader'] },

@@ -5,13 +5,16 @@
  * @module
  */
 import { asc, eq } from 'drizzle-orm'
+import type { ChannelName } from '../../src/channels/types.js'
 import type { Db } from '../../src/db/client.js'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity, recordConsent } from '../../src/db/queries/people.js'
+import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
 import {
   attendance,
   broadcastRecipients,
   cohorts,
+  consents,
   enrollments,
   families,
   outbox,
@@ -44,9 +47,17 @@ export type PersonParams = {
   chat?: string | null
   status?: 'active' | 'pending'
   optedOutAt?: Date
+  /**
+   * The chat's answer to the privacy notice (DOMAIN decision 21): consented unless `refused` or
+   * `none` (never answered); only consenting chats get broadcasts and reminders.
+   */
+  consent?: 'given' | 'refused' | 'none'
 }
 
-/** Inserts a person with a simulator identity (`chat`, default `sim-<name>`). */
+/**
+ * Inserts a person with a simulator identity (`chat`, default `sim-<name>`) that has accepted the
+ * privacy notice unless `consent` says otherwise.
+ */
 export async function addPerson(db: Db, params: PersonParams): Promise<number> {
   const [row] = await db
     .insert(people)
@@ -59,9 +70,39 @@ export async function addPerson(db: Db, params: PersonParams): Promise<number> {
     })
     .returning({ id: people.id })
   const chat = params.chat === undefined ? `sim-${params.name.toLowerCase()}` : params.chat
-  if (chat !== null)
+  if (chat !== null) {
     await linkIdentity(db, { personId: row!.id, channel: 'simulator', externalId: chat })
+    const consent = params.consent ?? 'given'
+    if (consent !== 'none') {
+      await recordConsent(db, {
+        channel: 'simulator',
+        senderId: chat,
+        personId: row!.id,
+        noticeVersion: NOTICE_VERSION,
+        given: consent === 'given',
+        at: daysAgo(30),
+      })
+    }
+  }
   return row!.id
+}
+
+/** Records that these chats accepted the current privacy notice, in one statement. */
+export async function consentChats(
+  db: Db,
+  chats: { personId: number; channel: ChannelName; externalId: string }[]
+): Promise<void> {
+  if (chats.length === 0) return
+  await db.insert(consents).values(
+    chats.map((chat) => ({
+      channel: chat.channel,
+      senderId: chat.externalId,
+      personId: chat.personId,
+      noticeVersion: NOTICE_VERSION,
+      given: true,
+      at: daysAgo(30),
+    }))
+  )
 }
 
 async function addVisit(db: Db, cadreId: number, desaCode: string, at: Date, withdrawn = false) {

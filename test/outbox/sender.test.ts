@@ -20,8 +20,14 @@ import {
   enqueueMessages,
   markSent,
 } from '../../src/db/queries/outbox.js'
-import { linkIdentity, setOptedOut, upsertPersonByPhone } from '../../src/db/queries/people.js'
-import { channelIdentities, outbox } from '../../src/db/schema/index.js'
+import {
+  linkIdentity,
+  recordConsent,
+  setOptedOut,
+  upsertPersonByPhone,
+} from '../../src/db/queries/people.js'
+import { NOTICE_VERSION } from '../../src/domain/consent.js'
+import { channelIdentities, consents, outbox } from '../../src/db/schema/index.js'
 import { type OutboxSenderDeps, createOutboxSender } from '../../src/outbox/sender.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres, useTestDb } from '../harness/db.js'
 import { silentLogger } from '../harness/runtime.js'
@@ -459,7 +465,7 @@ describe('outbox sender', () => {
 })
 
 describe('outbox sender: who is skipped, and what survives a lost claim', () => {
-  /** A person with a simulator chat, as onboarding leaves them. */
+  /** A person with a simulator chat that accepted the notice, as onboarding leaves them. */
   async function person(phone: string, chat: string): Promise<number> {
     const { person } = await upsertPersonByPhone(handle.db, {
       phone,
@@ -468,8 +474,23 @@ describe('outbox sender: who is skipped, and what survives a lost claim', () => 
       regionCode: '35.07',
     })
     await linkIdentity(handle.db, { personId: person.id, channel: 'simulator', externalId: chat })
+    await answerNotice(person.id, chat, { given: true })
     return person.id
   }
+
+  const answerNotice = (
+    personId: number,
+    chat: string,
+    answer: { given: boolean; noticeVersion?: string }
+  ) =>
+    recordConsent(handle.db, {
+      channel: 'simulator',
+      senderId: chat,
+      personId,
+      noticeVersion: answer.noticeVersion ?? NOTICE_VERSION,
+      given: answer.given,
+      at: new Date('2025-11-24T00:00:00Z'),
+    })
 
   const queueFor = (personId: number, chat: string, text: string, priority: number) =>
     enqueueMessages(handle.db, [
@@ -496,6 +517,60 @@ describe('outbox sender: who is skipped, and what survives a lost claim', () => 
         leaseUntil: null,
       })
     }
+  })
+
+  test('a chat without consent to the current notice gets only the replies to it', async () => {
+    // Refused; refused after consenting; consented to an older notice; never answered.
+    const refused = await person('+6281200000111', 'sim-tolak')
+    await answerNotice(refused, 'sim-tolak', { given: false })
+    const old = await person('+6281200000112', 'sim-lama')
+    await handle.db.delete(consents).where(eq(consents.senderId, 'sim-lama'))
+    await answerNotice(old, 'sim-lama', { given: true, noticeVersion: '2020-01-v0' })
+    const never = await person('+6281200000113', 'sim-baru')
+    await handle.db.delete(consents).where(eq(consents.senderId, 'sim-baru'))
+    const agreed = await person('+6281200000114', 'sim-setuju')
+    const rows = []
+    for (const [id, chat] of [
+      [refused, 'sim-tolak'],
+      [old, 'sim-lama'],
+      [never, 'sim-baru'],
+      [agreed, 'sim-setuju'],
+    ] as const) {
+      rows.push({
+        chat,
+        reply: await queueFor(id, chat, `balasan ${chat}`, 0),
+        reminder: await queueFor(id, chat, `pengingat ${chat}`, 1),
+        broadcast: await queueFor(id, chat, `siaran ${chat}`, 2),
+      })
+    }
+    // A chat's own conversation (an inactivity reminder of the notice) carries no person.
+    const own = (
+      await enqueueMessages(handle.db, [
+        { channel: 'simulator', recipientId: 'sim-baru', priority: 1, message: { text: 'ingat' } },
+      ])
+    )[0]!
+    const channel = recordingChannel()
+
+    await senderFor(channel.sender).drain('simulator')
+
+    expect(channel.texts().sort()).toEqual(
+      [
+        ...rows.map((row) => `balasan ${row.chat}`),
+        'ingat',
+        'pengingat sim-setuju',
+        'siaran sim-setuju',
+      ].sort()
+    )
+    for (const row of rows.filter((r) => r.chat !== 'sim-setuju')) {
+      for (const id of [row.reminder, row.broadcast]) {
+        expect(await rowById(handle.db, id)).toMatchObject({
+          status: 'skipped',
+          skipReason: 'no_consent',
+          sentAt: null,
+        })
+      }
+    }
+    expect((await rowById(handle.db, own)).status).toBe('sent')
   })
 
   test('a chat reported unreachable is marked; later non-replies are skipped until they write', async () => {

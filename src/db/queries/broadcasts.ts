@@ -16,6 +16,7 @@ import {
   outbox,
   people,
 } from '../schema/index.js'
+import { chatHasCurrentConsent } from './consent.js'
 import { withinCode } from './regions.js'
 
 /** The channel reported this chat unreachable (Telegram 403) and they have not written since. */
@@ -96,8 +97,16 @@ export type SegmentMember = {
   personId: number
   name: string
   optedOut: boolean
-  /** The person's chat identities, newest first, each with whether the channel gave up on it. */
-  identities: { channel: ChannelName; externalId: string; unreachable: boolean }[]
+  /**
+   * The person's chat identities, newest first, each with whether the channel gave up on it and
+   * whether it consented to the current privacy notice.
+   */
+  identities: {
+    channel: ChannelName
+    externalId: string
+    unreachable: boolean
+    consented: boolean
+  }[]
 }
 
 /** The people of a segment with their chat identities, by person id. */
@@ -113,6 +122,7 @@ export async function listSegmentMembers(
       channel: channelIdentities.channel,
       externalId: channelIdentities.externalId,
       unreachable: unreachableIdentity,
+      consented: chatHasCurrentConsent(channelIdentities.channel, channelIdentities.externalId),
     })
     .from(people)
     .leftJoin(channelIdentities, eq(channelIdentities.personId, people.id))
@@ -135,6 +145,7 @@ export async function listSegmentMembers(
         channel: row.channel,
         externalId: row.externalId,
         unreachable: row.unreachable,
+        consented: row.consented,
       })
     }
   }
@@ -296,7 +307,7 @@ export async function countBroadcastRecipients(
     failed: 0,
     skipped: 0,
     pending: 0,
-    skippedByReason: { opted_out: 0, unreachable: 0, no_identity: 0 },
+    skippedByReason: { opted_out: 0, unreachable: 0, no_identity: 0, no_consent: 0 },
     cancelled: 0,
   }
   for (const row of rows) {
@@ -312,9 +323,13 @@ export async function countBroadcastRecipients(
       counts.skipped += row.n
       counts.cancelled += row.n
     } else if (row.status === 'skipped') {
-      // The sender skipped it: they said BERHENTI, or the chat became unreachable, after fan-out.
+      // The sender skipped it: after fan-out they said BERHENTI, their chat withdrew its consent
+      // (a new notice), or the chat became unreachable.
       counts.skipped += row.n
-      const reason = row.outboxSkipReason === 'opted_out' ? 'opted_out' : 'unreachable'
+      const reason =
+        row.outboxSkipReason === 'opted_out' || row.outboxSkipReason === 'no_consent'
+          ? row.outboxSkipReason
+          : 'unreachable'
       counts.skippedByReason[reason] += row.n
     } else {
       counts.pending += row.n

@@ -6,7 +6,7 @@
  */
 import { and, arrayContains, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { OutboundChoice, OutboundMessage } from '../../channels/types.js'
+import type { ChannelName, OutboundChoice, OutboundMessage } from '../../channels/types.js'
 import type { Db, DbOrTx } from '../client.js'
 import {
   channelIdentities,
@@ -18,6 +18,7 @@ import {
   waSentMessages,
 } from '../schema/index.js'
 import { enqueueMessages } from './outbox.js'
+import { chatHasCurrentConsent } from './consent.js'
 
 /**
  * How WhatsApp addressed a sender (the channel's `WhatsAppAddress`; db/ does not import channels,
@@ -204,12 +205,13 @@ const sentChoicesSchema = z.object({
 const RECENT_SENT_ROWS = 5
 
 /**
- * The choices of the newest message sent to a WhatsApp chat, when it was unprompted (no
- * conversation: a reminder, a request to review); else `undefined`.
+ * The choices of the newest message sent to a chat (WhatsApp unless `channel` says otherwise),
+ * when it was unprompted (no conversation: a reminder, a request to review); else `undefined`.
  */
 export async function findLastUnpromptedChoices(
   db: DbOrTx,
-  chatId: string
+  chatId: string,
+  channel: ChannelName = 'whatsapp'
 ): Promise<OutboundChoice[] | undefined> {
   const recent = await db
     .select({
@@ -220,7 +222,7 @@ export async function findLastUnpromptedChoices(
     .from(outbox)
     .where(
       and(
-        eq(outbox.channel, 'whatsapp'),
+        eq(outbox.channel, channel),
         eq(outbox.recipientId, chatId),
         inArray(outbox.status, ['sent', 'delivered', 'read'])
       )
@@ -297,7 +299,9 @@ export async function enqueueAdminAlert(
       and(
         ne(channelIdentities.channel, 'whatsapp'),
         eq(people.status, 'active'),
-        arrayContains(people.roles, ['admin'])
+        arrayContains(people.roles, ['admin']),
+        // Nothing reaches a chat without consent (DOMAIN decision 21).
+        chatHasCurrentConsent(channelIdentities.channel, channelIdentities.externalId)
       )
     )
   const ids = await enqueueMessages(
