@@ -96,7 +96,8 @@ export function timedClient(
           }
           return timedTransaction((inner) => {
             args[args.length - 1] = (tx: Sql) => {
-              inner.begun()
+              // Begun after the caller was told it failed: rolled back, nothing runs.
+              if (!inner.begun()) throw new DatabaseTimeoutError(timeoutMs)
               return callback(timedClient(tx, timeoutMs, inner.timedOut))
             }
             return open.apply(target, args)
@@ -111,15 +112,26 @@ export function timedClient(
   })
 }
 
-/** Runs a transaction that rejects when it has not begun in time or a statement timed out. */
+/**
+ * Runs a transaction that rejects when it has not begun in time or a statement timed out;
+ * `begun()` tells the transaction whether it may still run (false once it was given up).
+ */
 function timedTransaction<T>(
-  run: (inner: { begun: () => void; timedOut: () => void }) => Promise<T>,
+  run: (inner: { begun: () => boolean; timedOut: () => void }) => Promise<T>,
   timeoutMs: number
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const fail = () => reject(new DatabaseTimeoutError(timeoutMs))
+    let givenUp = false
+    const fail = () => {
+      givenUp = true
+      reject(new DatabaseTimeoutError(timeoutMs))
+    }
     const beginTimer = setTimeout(fail, timeoutMs)
-    const work = run({ begun: () => clearTimeout(beginTimer), timedOut: fail })
+    const begun = () => {
+      clearTimeout(beginTimer)
+      return !givenUp
+    }
+    const work = run({ begun, timedOut: fail })
     work.then(resolve, reject).finally(() => clearTimeout(beginTimer))
   })
 }
