@@ -17,7 +17,7 @@ import type { Config } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
 import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
 import { type InboundGateLimits, createInboundGate } from './conversation/inbound-gate.js'
-import { type DbHandle, openDatabase } from './db/client.js'
+import { BACKGROUND_STATEMENT_TIMEOUT_MS, type DbHandle, openDatabase } from './db/client.js'
 import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
 import { listAllRegions } from './db/queries/regions.js'
 import { seedRegions } from './db/seed-regions.js'
@@ -220,7 +220,9 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         : channelLeases(channel)
     // The sender's own connections: under load, replies must not wait behind the webhook's
     // transactions in the main pool.
-    const senderDb = handle.lane('outbox', 2)
+    const senderDb = handle.lane('outbox', 2, {
+      statementTimeoutMs: BACKGROUND_STATEMENT_TIMEOUT_MS,
+    })
     const sender = createOutboxSender({
       db: senderDb,
       channels,

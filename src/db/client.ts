@@ -56,8 +56,11 @@ type DbHandleBase = {
    * worker (the outbox sender) is not queued behind the request transactions holding the main
    * pool; closed with the handle. PGlite has one session: the same database.
    */
-  lane: (name: string, max: number) => Db
+  lane: (name: string, max: number, options?: LaneOptions) => Db
 }
+
+/** A lane's own statement timeout, e.g. `BACKGROUND_STATEMENT_TIMEOUT_MS` for a worker. */
+export type LaneOptions = { statementTimeoutMs?: number }
 
 /** An open PostgreSQL database; `sql` is the postgres.js pool (e.g. `sql.reserve()` for a session). */
 export type PostgresDbHandle = DbHandleBase & { kind: 'postgres'; sql: Sql }
@@ -97,6 +100,14 @@ export type CreateDbOptions = {
  */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1500
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 1500
+
+/**
+ * For background workers (the outbox sender): nobody waits on them, and a statement the client
+ * gave up on while the server still committed it (a claim under load) would hold its rows until
+ * their lease ran out. Long enough not to happen under load, short enough that a link that never
+ * comes back is dropped.
+ */
+export const BACKGROUND_STATEMENT_TIMEOUT_MS = 30_000
 
 type DbTimeouts = { connectTimeoutMs: number; statementTimeoutMs: number }
 
@@ -220,10 +231,11 @@ async function openPostgres(databaseUrl: string, options: CreateDbOptions): Prom
       (closing ??= Promise.all([sql, ...lanes].map((client) => client.end({ timeout: 5 }))).then(
         () => undefined
       )),
-    lane: (name, max) => {
-      const client = postgres(databaseUrl, poolOptions(`kaderbot-${name}`, max, timeouts))
+    lane: (name, max, laneOptions = {}) => {
+      const laneTimeouts = { ...timeouts, ...laneOptions }
+      const client = postgres(databaseUrl, poolOptions(`kaderbot-${name}`, max, laneTimeouts))
       lanes.push(client)
-      return drizzleOn(client, timeouts)
+      return drizzleOn(client, laneTimeouts)
     },
     notify: (channel, payload) => notifyChannel(db, channel, payload),
     listen: async (channel, onPayload) => {
