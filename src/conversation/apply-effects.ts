@@ -287,7 +287,13 @@ const appliers: Appliers = {
     })
     return [
       {
-        texts: [{ key: 'visit-report:saved', params: { reference: visit.reference, count } }],
+        // The count is of the visit's own month, named (a November visit reported in December).
+        texts: [
+          {
+            key: 'visit-report:saved',
+            params: { reference: visit.reference, count, month: effect.visitDate },
+          },
+        ],
       },
     ]
   },

@@ -33,19 +33,13 @@ const UNTIL_HB = `${START}
     Ketik LEWATI jika tidak ada.
 `
 
-/** From the environment risks to the note, nothing else chosen. */
-const UNTIL_NOTE = `
-  < Risiko lingkungan rumah?
+/** From the actions to the summary, where the note is changed with "ubah". */
+const UNTIL_SUMMARY = `
+  < Apa yang Bapak/Ibu lakukan?
     …
-  > tidak ada
-  < …
   > kie
-  < …
-  > lewati
-  < …
-  > lewati
-  < Catatan singkat? Jangan tulis NIK atau diagnosis penyakit.
-    Ketik LEWATI jika tidak ada.
+  < Mohon periksa kembali. Foto atau lokasi rumah boleh dikirim sekarang sebagai bukti.
+    …
 `
 
 describe('lapor: unlikely values and contradictions are asked once, never refused or kept silently', () => {
@@ -55,9 +49,10 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
       > 4
       < Yakin Hb 4? Balas Ya jika benar, atau ketik angka yang benar.
       > ya
-      ${UNTIL_NOTE}
-      > lewati
-      < Mohon periksa kembali:
+      < Apa yang Bapak/Ibu lakukan?
+        …
+      > kie
+      < Mohon periksa kembali. Foto atau lokasi rumah boleh dikirim sekarang sebagai bukti.
         …
         • Hb (g/dL): 4
         …
@@ -74,9 +69,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
       > 24
       < Yakin Hb 24? Balas Ya jika benar, atau ketik angka yang benar.
       > 24
-      ${UNTIL_NOTE}
-      > lewati
-      < …
+      ${UNTIL_SUMMARY}
       > kirim
     `)
     expect(chat.effects[0]).toMatchObject({ hb: 24 })
@@ -93,9 +86,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
       > 4
       < Yakin Hb 4? Balas Ya jika benar, atau ketik angka yang benar.
       > 11,4
-      ${UNTIL_NOTE}
-      > lewati
-      < …
+      ${UNTIL_SUMMARY}
       > kirim
     `)
     expect(chat.effects[0]).toMatchObject({ hb: 11.4 })
@@ -115,7 +106,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
         1. Pil
         …
       > ya
-      < Ada risiko 4 Terlalu?
+      < Ada risiko di keluarga ini?
         …
     `)
   })
@@ -141,13 +132,18 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
     const chat = chatAsCadre()
     await chat.expect(`${UNTIL_HB}
       > lewati
-      ${UNTIL_NOTE}
+      ${UNTIL_SUMMARY}
+      > ubah
+      < …
+      > catatan
+      < Catatan singkat? Jangan tulis NIK atau diagnosis penyakit.
+        Ketik LEWATI jika tidak ada.
       > ${'a'.repeat(500)}
       < Maaf, tulisan ini 500 huruf, maksimal 300 huruf. Mohon dipersingkat.
         Catatan singkat? Jangan tulis NIK atau diagnosis penyakit.
         Ketik LEWATI jika tidak ada.
       > Disarankan periksa ke bidan
-      < Mohon periksa kembali:
+      < Mohon periksa kembali. Foto atau lokasi rumah boleh dikirim sekarang sebagai bukti.
         …
     `)
     expect(chat.session.active?.answers.note).toBe('Disarankan periksa ke bidan')

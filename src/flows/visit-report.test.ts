@@ -84,7 +84,7 @@ describe('lapor (visit report)', () => {
         1. Ya
         2. Tidak
       > ya
-      < Apa yang Anda lakukan?
+      < Apa yang Bapak/Ibu lakukan?
         …
       > kie
       < Mohon periksa kembali. Foto atau lokasi rumah boleh dikirim sekarang sebagai bukti.
@@ -171,7 +171,7 @@ describe('lapor (visit report)', () => {
         7. Rumah tidak layak huni
         8. Tidak ada
       > 8
-      < Apa yang Anda lakukan?
+      < Apa yang Bapak/Ibu lakukan?
         …
     `)
     expect(chat.session.active?.answers).toMatchObject({
@@ -213,7 +213,7 @@ describe('lapor (visit report)', () => {
       < Ada risiko di keluarga ini?
         …
       > 3, 6
-      < Apa yang Anda lakukan?
+      < Apa yang Bapak/Ibu lakukan?
         …
       > kie, rujukan
       < Dirujuk ke mana?
@@ -280,7 +280,7 @@ describe('lapor (visit report)', () => {
       < Kadar Hb (g/dL)? Misalnya 11,2.
         Ketik LEWATI jika tidak ada.
       > 10.4
-      < Apa yang Anda lakukan?
+      < Apa yang Bapak/Ibu lakukan?
         …
       > kie, rujukan
       < Dirujuk ke mana?
@@ -444,7 +444,7 @@ describe('lapor (visit report)', () => {
       > budi
       < …
       > 1
-      < Anda sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000007). Ini kunjungan lain di hari yang sama?
+      < Bapak/Ibu sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000007). Ini kunjungan lain di hari yang sama?
         1. Ya
         2. Tidak
       > tidak

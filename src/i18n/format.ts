@@ -93,6 +93,14 @@ export function formatShortDate(date: string | Date, timeZone: string = DEFAULT_
   }).format(day.instant)
 }
 
+/** The month and year a day falls in: `formatMonth('2025-11-24')` → `'November 2025'`. */
+export function formatMonth(date: string | Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const day = toDay(date, timeZone)
+  return dateTimeFormat({ month: 'long', year: 'numeric', timeZone: day.timeZone }).format(
+    day.instant
+  )
+}
+
 /** The wall-clock time with Indonesia's period separator: `'08.00'` (24-hour, never `24.00`). */
 export function formatTime(instant: Date | string, timeZone: string): string {
   return dateTimeFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(

@@ -2,8 +2,8 @@
  * The texts people read, in their language: i18next loaded from `locales/<lng>/<namespace>.json`
  * (one namespace per flow id, shared texts in `common`), with Indonesian date and number formatters
  * that locale strings call by name: `{{date, tanggal}}`, `{{at, waktu}}`, `{{at, jam}}`,
- * `{{size, angka}}`, `{{date, tanggal_pendek}}`, `{{amount, rupiah}}`, and `{{name, nama}}` (a name
- * title-cased for display, `domain/names.ts`).
+ * `{{size, angka}}`, `{{date, tanggal_pendek}}`, `{{date, bulan}}` ("November 2025"),
+ * `{{amount, rupiah}}`, and `{{name, nama}}` (a name title-cased for display, `domain/names.ts`).
  * @module
  */
 import { readdir, readFile } from 'node:fs/promises'
@@ -15,6 +15,7 @@ import type { Text, TextParam } from '../engine/types.js'
 import {
   formatDate,
   formatDateTime,
+  formatMonth,
   formatNumber,
   formatRupiah,
   formatShortDate,
@@ -164,6 +165,7 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   const { timeZone } = options
   formatter.add('tanggal', (value: Date | string) => formatDate(value, timeZone))
   formatter.add('tanggal_pendek', (value: Date | string) => formatShortDate(value, timeZone))
+  formatter.add('bulan', (value: Date | string) => formatMonth(value, timeZone))
   formatter.add('waktu', (value: Date | string) => formatDateTime(value, timeZone))
   formatter.add('jam', (value: Date | string) => formatTime(value, timeZone))
   formatter.add('angka', (value: number | string) => formatNumber(Number(value)))

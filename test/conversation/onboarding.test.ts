@@ -67,7 +67,7 @@ describe('first contact and consent', () => {
     const afterConsent = await sri.say('ya')
     expect(afterConsent).toEqual([
       'Terima kasih, persetujuan Anda sudah kami catat.',
-      'Halo, Bu Sri Wahyuni! Menu utama:',
+      'Halo, Sri Wahyuni! Menu utama:',
     ])
     const rows = await handle.db.select().from(consents)
     expect(rows).toMatchObject([
@@ -132,7 +132,7 @@ describe('self-registration with approval', () => {
     const siti = ctx.chatAs('sim-siti', '+6281299990000')
     await siti.say('halo')
     await siti.say('ya')
-    for (const text of ['daftar', 'Siti Rahayu', 'Singosari', 'Tunjungtirto', '1'])
+    for (const text of ['daftar', 'Siti Rahayu', 'ibu', 'Singosari', 'Tunjungtirto', '1'])
       await siti.say(text)
     expect(await siti.say('kirim')).toEqual([
       expect.stringMatching(/^Terima kasih, Siti Rahayu\. Pendaftaran/),
@@ -144,6 +144,7 @@ describe('self-registration with approval', () => {
       regionCode: '35.07.24.2006',
       phone: '+6281299990000',
       cadreTier: 'ppkbd',
+      salutation: 'ibu',
     })
     return { ...ctx, joko, siti, applicantId: applicant!.id, supervisor, admin, elsewhere }
   }
@@ -165,27 +166,52 @@ describe('self-registration with approval', () => {
     const [approved] = await handle.db.select().from(people).where(eq(people.id, applicantId))
     expect(approved!.status).toBe('active')
     expect((await unprompted('sim-siti')).map((m) => m.text)).toEqual([
-      'Selamat, Siti Rahayu! Pendaftaran Anda sebagai kader sudah disetujui. Ketik MENU untuk mulai.',
+      'Selamat, Ibu Siti Rahayu! Pendaftaran sebagai kader sudah disetujui. Ketik MENU untuk mulai.',
     ])
     expect(await handle.db.select().from(auditLog)).toMatchObject([
       { action: 'registration_approved', subject: `person:${applicantId}` },
     ])
-    expect((await siti.say('menu'))[0]).toBe('Halo, Siti Rahayu! Menu utama:')
+    expect((await siti.say('menu'))[0]).toBe('Halo, Ibu Siti Rahayu! Menu utama:')
     await sender.idle()
   })
 
-  test('a rejection is told to the applicant, and the other supervisor has nothing left', async () => {
-    const { joko, applicantId, chatAs, sender } = await register()
+  test('a rejection is told with its reason; the applicant registers again, no dead end', async () => {
+    const { joko, siti, applicantId, chatAs, sender } = await register()
     await joko.say('persetujuan')
     await joko.say('1')
-    expect(await joko.say('tolak')).toEqual(['Pendaftaran ditolak. Pendaftar sudah kami kabari.'])
+    expect(await joko.say('tolak')).toEqual([
+      expect.stringMatching(/^Alasan menolak\? Pendaftar akan diberi tahu alasannya\./),
+    ])
+    expect(await joko.say('1')).toEqual(['Pendaftaran ditolak. Pendaftar sudah kami kabari.'])
     const [rejected] = await handle.db.select().from(people).where(eq(people.id, applicantId))
-    expect(rejected!.status).toBe('rejected')
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'Desa yang dipilih tidak sesuai',
+    })
     expect((await unprompted('sim-siti')).map((m) => m.text)).toEqual([
-      expect.stringMatching(/^Maaf, Siti Rahayu, pendaftaran Anda belum dapat disetujui/),
+      'Maaf, Ibu Siti Rahayu, pendaftaran sebagai kader belum dapat disetujui. Alasan: Desa yang dipilih tidak sesuai. Ketik DAFTAR untuk mendaftar lagi, atau hubungi petugas KB (PKB/PLKB) di desa.',
     ])
     expect(await chatAs('sim-admin').say('persetujuan')).toEqual([
-      'Tidak ada pendaftaran kader yang menunggu persetujuan di wilayah Anda.',
+      'Tidak ada pendaftaran kader yang menunggu persetujuan di wilayah Bapak/Ibu.',
+    ])
+
+    // Writing again: the reason and the way on, then the same person registers anew.
+    const menu = await siti.say('menu')
+    expect(menu[0]).toBe(
+      'Halo, Ibu Siti Rahayu! Menu utama:\nPendaftaran Ibu sebagai kader belum disetujui. Alasan: Desa yang dipilih tidak sesuai. Ketik DAFTAR untuk mendaftar lagi.'
+    )
+    for (const text of ['daftar', 'Siti Rahayu', 'ibu', 'Singosari', 'Wonorejo', '1'])
+      await siti.say(text)
+    expect(await siti.say('kirim')).toEqual([
+      expect.stringMatching(/^Terima kasih, Siti Rahayu\. Pendaftaran/),
+    ])
+    const again = await handle.db.select().from(people).where(eq(people.name, 'Siti Rahayu'))
+    expect(again).toMatchObject([
+      { id: applicantId, status: 'pending', regionCode: '35.07.24.2001', rejectionReason: null },
+    ])
+    expect((await unprompted('sim-joko')).map((m) => m.choices?.[0]?.id)).toEqual([
+      `start:approval:${applicantId}`,
+      `start:approval:${applicantId}`,
     ])
     await sender.idle()
   })

@@ -32,6 +32,7 @@ beforeEach(async () => {
       roles: ['kader'],
       regionCode: WONOREJO,
       phone: '+6281200000004',
+      salutation: 'ibu',
     })
     .returning({ id: people.id })
   cadreId = cadre!.id
@@ -83,7 +84,7 @@ describe('lapor on the database', () => {
     for (const text of COMMON_CASE) await say(text)
     const done = await say('kirim')
     expect(done.map((r) => r.text)).toEqual([
-      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Anda bulan ini.',
+      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Ibu bulan November 2025.',
     ])
     const [visit] = await handle.db.select().from(visits)
     expect(visit).toMatchObject({
@@ -99,6 +100,26 @@ describe('lapor on the database', () => {
       duplicateOf: null,
       status: 'submitted',
     })
+    await sender.idle()
+  })
+
+  test('a November visit reported in December is counted in, and named as, November', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const december = new Date('2025-12-01T01:00:00Z') // Senin, 1 Desember 2025 08.00 WIB
+    const say = async (text: string) => {
+      const message = { ...simulatorMessage('wa-siti', text), phone: '+6281200000004' }
+      return (await runtime.handleInbound(message, december)).replies
+    }
+    for (const text of ['/lapor', 'sutrisno', '1', 'pus', 'ber-KB', ...COMMON_CASE]) await say(text)
+    await say('ubah')
+    await say('tanggal kunjungan')
+    await say('30/11')
+    const done = await say('kirim')
+    expect(done.map((r) => r.text)).toEqual([
+      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Ibu bulan November 2025.',
+    ])
+    const [visit] = await handle.db.select().from(visits)
+    expect(visit).toMatchObject({ visitDate: '2025-11-30', period: '2025-11' })
     await sender.idle()
   })
 
@@ -150,7 +171,7 @@ describe('lapor on the database', () => {
       const picked = await say('1')
       if (round === 2) {
         expect(picked[0]!.text).toBe(
-          'Anda sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000001). Ini kunjungan lain di hari yang sama?'
+          'Ibu sudah melaporkan kunjungan ke keluarga ini pada tanggal yang sama (KJ-2511-000001). Ini kunjungan lain di hari yang sama?'
         )
         await say('ya')
         await say('ya') // the same as the last visit
@@ -200,7 +221,7 @@ describe('a routine visit to a family visited before', () => {
     const offered = await send('/lapor')
     expect(offered[0]!.choices!.map((c) => c.label)).toEqual(['Budi Santoso (Krajan RT 02 RW 03)'])
     // The same day as the first visit: the duplicate question comes first.
-    expect((await send('1'))[0]!.text).toMatch(/^Anda sudah melaporkan kunjungan/)
+    expect((await send('1'))[0]!.text).toMatch(/^Ibu sudah melaporkan kunjungan/)
     const asked = await send('ya')
     expect(asked[0]!.text).toBe(
       'Kunjungan lalu (Senin, 24 November 2025): PUS (pasangan usia subur), Balita; Implan/susuk; Jamban tidak layak.\nSama seperti kunjungan lalu?'

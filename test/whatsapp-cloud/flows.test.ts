@@ -116,7 +116,7 @@ describe('WhatsApp Cloud API channel with the runtime', () => {
     expect(taps).toBe(5)
     const done = texts(await bot.receive(cloudText(SITI, 'kirim'))).at(-1)
     expect(done).toBe(
-      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Anda bulan ini.'
+      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Bapak/Ibu bulan November 2025.'
     )
     expect(await handle.db.select().from(visits)).toMatchObject([
       { reference: 'KJ-2511-000001', cadreId: cadre!.id, kbMethod: 'suntik_3' },

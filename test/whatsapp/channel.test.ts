@@ -237,7 +237,7 @@ describe('WhatsApp channel with the runtime', () => {
     for (const text of ['pus', 'ber-KB', 'suntik 3', 'tidak ada', 'kie']) await bot.say(SITI, text)
     const [done] = await bot.say(SITI, 'kirim')
     expect(done).toBe(
-      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Anda bulan ini.'
+      'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Bapak/Ibu bulan November 2025.'
     )
     const [visit] = await handle.db.select().from(visits)
     expect(visit).toMatchObject({
