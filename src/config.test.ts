@@ -334,3 +334,23 @@ describe('ConfigError', () => {
     )
   })
 })
+
+describe('database timeouts', () => {
+  test('are read in milliseconds, and left to the db layer when unset', () => {
+    expect(loadConfig({ DB_CONNECT_TIMEOUT_MS: '2000', DB_STATEMENT_TIMEOUT_MS: '800' })).toEqual({
+      ...loadConfig({}),
+      dbConnectTimeoutMs: 2000,
+      dbStatementTimeoutMs: 800,
+    })
+    expect(loadConfig({}).dbStatementTimeoutMs).toBeUndefined()
+  })
+
+  test('a value out of range names the variable and its rule', () => {
+    expect(configError({ DB_STATEMENT_TIMEOUT_MS: '5' }).message).toBe(
+      'Invalid environment: DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000 (got "5")'
+    )
+    expect(configError({ DB_CONNECT_TIMEOUT_MS: '1.5s' }).message).toContain(
+      'DB_CONNECT_TIMEOUT_MS must be a whole number of milliseconds'
+    )
+  })
+})
