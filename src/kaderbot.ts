@@ -163,6 +163,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         texts: {
           chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
           shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
+          answered: i18n.render({ key: 'common:telegram.answered' }),
         },
         logger,
       })

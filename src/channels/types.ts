@@ -9,7 +9,8 @@ export type ChannelName = 'simulator' | 'telegram' | 'whatsapp'
 /** What arrived, with the platform specifics already stripped. */
 export type InboundContent =
   | { type: 'text'; text: string }
-  | { type: 'choice'; id: string }
+  /** A pressed button; `messageId` is the platform's id of the message it was on, when known. */
+  | { type: 'choice'; id: string; messageId?: string }
   | { type: 'location'; lat: number; lng: number }
   | { type: 'photo'; ref: string }
   | { type: 'contact'; phone: string; isSender?: boolean }

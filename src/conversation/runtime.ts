@@ -14,7 +14,7 @@ import {
   saveConversation,
 } from '../db/queries/conversations.js'
 import { cancelFires, replaceFires, rescheduleFires } from '../db/queries/fires.js'
-import { enqueueMessages, listRepliesTo } from '../db/queries/outbox.js'
+import { enqueueMessages, findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
   type FlowRegistry,
@@ -73,7 +73,11 @@ export type RuntimeDeps = {
   adminBaseUrl?: () => string | undefined
 }
 
-export type HandleResult = { duplicate: boolean; replies: OutboundMessage[] }
+/**
+ * `stale`: a button of a question answered since (an older message, a second tap) was pressed; it
+ * is recorded and otherwise ignored, never read as the answer to the question asked now.
+ */
+export type HandleResult = { duplicate: boolean; replies: OutboundMessage[]; stale?: boolean }
 
 export type Runtime = {
   handleInbound: (message: InboundMessage, now: Date) => Promise<HandleResult>
@@ -269,6 +273,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           receivedAt: message.receivedAt,
         })
         if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
+        if (await answeredBefore(tx, message, conversation.turn)) {
+          return { duplicate: false, replies: [], notified: false, stale: true }
+        }
         const output = await process(tx, {
           conversation,
           input,
@@ -287,6 +294,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         )
         return { duplicate: true, replies: await previousReplies(deps.db, message) }
       }
+      if ('stale' in result) return { duplicate: false, replies: [], stale: true }
       if (result.notified) deps.onQueued?.()
       else if (result.replies.length > 0) deps.onQueued?.(message.channel)
       return { duplicate: false, replies: result.replies }
@@ -317,6 +325,25 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       await rescheduleFires(db, { dedupeKeys: [...dueAt.keys()], dueAt: (key) => dueAt.get(key)! })
     },
   }
+}
+
+/**
+ * A pressed button whose message was the reply of an earlier turn than the conversation's
+ * current one: the person has answered since (typed, or pressed once already).
+ */
+async function answeredBefore(
+  tx: DbOrTx,
+  message: InboundMessage,
+  currentTurn: number
+): Promise<boolean> {
+  const content = message.content
+  if (content.type !== 'choice' || content.messageId === undefined) return false
+  const turn = await findSentTurn(tx, {
+    channel: message.channel,
+    recipientId: message.senderId,
+    platformMessageId: content.messageId,
+  })
+  return turn !== undefined && turn < currentTurn
 }
 
 /** The dedupe keys of one turn's inactivity timers: reminder, then expiry. */

@@ -52,11 +52,11 @@ describe('toInbound', () => {
     })
   })
 
-  test('a pressed button becomes the choice id; data of another format is unsupported', () => {
+  test('a pressed button becomes the choice id with its message; data of another format is unsupported', () => {
     const sent = { messageId: 3, text: 'Pilih' }
     expect(map(callbackUpdate(SITI, 'v1|peserta', sent))).toMatchObject({
       kind: 'message',
-      message: { senderId: '5001', content: { type: 'choice', id: 'peserta' } },
+      message: { senderId: '5001', content: { type: 'choice', id: 'peserta', messageId: '3' } },
     })
     expect(map(callbackUpdate(SITI, 'something-else', sent))).toMatchObject({
       kind: 'message',

@@ -76,6 +76,7 @@ async function buildBot() {
     texts: {
       chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
       shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
+      answered: i18n.render({ key: 'common:telegram.answered' }),
     },
     logger: silentLogger,
     clock: () => NOW,
@@ -209,6 +210,39 @@ describe('POST /webhook/telegram', () => {
     await post(textUpdate(SITI, '/menu@kaderbot_test_bot'))
     expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
     expect(fake.sentTo(SITI.id)).toHaveLength(sentBefore + 1)
+  })
+
+  test('a button of a question answered since is acknowledged and ignored; a double tap edits once', async () => {
+    const { post } = await buildBot()
+    await post(textUpdate(SITI, '/start'))
+    const yes = button(SITI.id, 'Ya')
+    // The second tap carries the message as it was when tapped: the keyboard still on it.
+    const tapped = { ...yes.message, replyMarkup: structuredClone(yes.message.replyMarkup) }
+    await post(callbackUpdate(SITI, yes.data, tapped))
+    const sent = fake.sentTo(SITI.id).length
+    await post(callbackUpdate(SITI, yes.data, tapped))
+    expect(fake.sentTo(SITI.id)).toHaveLength(sent)
+    expect(fake.callsOf('answerCallbackQuery').map((c) => c.params['text'])).toEqual([
+      undefined,
+      'Pertanyaan ini sudah dijawab.',
+    ])
+
+    // A question answered by typing: its button pressed afterwards is not the next answer.
+    await post(textUpdate(SITI, '/kenalan'))
+    await post(textUpdate(SITI, 'Siti'))
+    const role = button(SITI.id, 'Peserta pelatihan ibu muda')
+    await post(textUpdate(SITI, '2'))
+    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    const before = fake.sentTo(SITI.id).length
+    await post(callbackUpdate(SITI, role.data, role.message))
+    expect(fake.sentTo(SITI.id)).toHaveLength(before)
+    expect(fake.callsOf('answerCallbackQuery').at(-1)!.params['text']).toBe(
+      'Pertanyaan ini sudah dijawab.'
+    )
+    await post(textUpdate(SITI, '2'))
+    expect(texts(SITI.id).at(-1)).toMatch(/^Kapan terakhir Anda ke Posyandu\?/)
+    // Nothing was refused: no edit to the same content ("message is not modified").
+    expect(fake.calls.filter((c) => c.status !== 200)).toEqual([])
   })
 
   test("someone else's contact does not make the sender that person", async () => {

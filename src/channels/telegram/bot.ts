@@ -2,7 +2,8 @@
  * The Telegram channel: a grammY `Bot` whose one middleware maps each update to an
  * `InboundMessage` and hands it to the runtime, which commits one transaction (DESIGN P5); the
  * webhook answers only after that. Button presses are always answered, and the pressed keyboard is
- * replaced by the chosen label. A failure of the update itself (a poisoned update) is logged without
+ * replaced by the chosen label; a press on the keyboard of a question answered since (an older
+ * message, a second tap) is answered with a short note and changes nothing. A failure of the update itself (a poisoned update) is logged without
  * personal data and acknowledged, because grammY does not route webhook errors to `bot.catch` and a
  * 500 would make Telegram redeliver it forever (STACK §4.1). A transient database failure is the
  * opposite: nothing was committed, so it is thrown, the webhook answers 500 and Telegram delivers
@@ -38,6 +39,8 @@ export type TelegramTexts = {
   chosen: (label: string) => string
   /** The "share my number" button of a message asking for the phone (`request_contact`). */
   shareContact?: string
+  /** The short note on a pressed button of a question already answered. */
+  answered?: string
 }
 
 export type TelegramChannelDeps = {
@@ -45,7 +48,10 @@ export type TelegramChannelDeps = {
   apiRoot: string
   /** Skips `getMe` when given (tests, or a cached value). */
   botInfo?: UserFromGetMe
-  handleInbound: (message: InboundMessage, now: Date) => Promise<{ duplicate: boolean }>
+  handleInbound: (
+    message: InboundMessage,
+    now: Date
+  ) => Promise<{ duplicate: boolean; stale?: boolean }>
   media: TelegramMediaStore
   texts: TelegramTexts
   logger: Logger
@@ -88,8 +94,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
 
   bot.use(async (ctx) => {
     const updateId = ctx.update.update_id
+    let note: string | undefined
     try {
-      await handleUpdate(ctx)
+      note = await handleUpdate(ctx)
     } catch (error) {
       if (isTransientDbError(error)) {
         logger.warn({ updateId, error: describeError(error) }, 'telegram update deferred')
@@ -98,14 +105,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       logger.error({ updateId, error: describeTelegramError(error) }, 'telegram update failed')
     } finally {
       if (ctx.callbackQuery) {
-        await ctx.answerCallbackQuery().catch((error: unknown) => {
+        await ctx.answerCallbackQuery(note ? { text: note } : undefined).catch((error: unknown) => {
           logger.warn({ updateId, error: describeTelegramError(error) }, 'callback answer failed')
         })
       }
     }
   })
 
-  async function handleUpdate(ctx: Context): Promise<void> {
+  /** Hands the update to the runtime; resolves with a note for the button press, if any. */
+  async function handleUpdate(ctx: Context): Promise<string | undefined> {
     const now = clock()
     const mapped = toInbound(ctx.update, now)
     if (mapped.kind === 'ignored') {
@@ -114,7 +122,9 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     const message = mapped.kind === 'photo' ? await withPhoto(ctx, mapped) : mapped.message
     const result = await deps.handleInbound(message, now)
+    if (result.stale) return deps.texts.answered
     if (!result.duplicate && ctx.callbackQuery) await markPressed(ctx)
+    return undefined
   }
 
   /** Downloads the photo into the media store; an unreadable file counts as a document. */

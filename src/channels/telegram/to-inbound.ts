@@ -66,7 +66,7 @@ const updateSchema = z.looseObject({
     .looseObject({
       from: userSchema,
       data: z.string().optional(),
-      message: z.looseObject({ chat: chatSchema }).optional(),
+      message: z.looseObject({ chat: chatSchema, message_id: z.number().int() }).optional(),
     })
     .optional(),
   edited_message: z.looseObject({ chat: chatSchema }).optional(),
@@ -95,7 +95,9 @@ export function toInbound(update: Update, receivedAt: Date): ToInboundResult {
     const head = base(chat?.id ?? query.from.id)
     // A button of an older or newer data format: the person pressed it, so they get an answer.
     if (id === undefined) return unsupported(head, 'button')
-    return { kind: 'message', message: { ...head, content: { type: 'choice', id } } }
+    // The message the keyboard was on tells whether its question is still the one asked.
+    const messageId = query.message ? { messageId: String(query.message.message_id) } : {}
+    return { kind: 'message', message: { ...head, content: { type: 'choice', id, ...messageId } } }
   }
 
   if (update.edited_message) {

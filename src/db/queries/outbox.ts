@@ -412,3 +412,27 @@ export const expireChannelLeases = async (db: DbOrTx, channel: ChannelName): Pro
     .returning({ id: outbox.id })
   return rows.length
 }
+
+/**
+ * The conversation turn whose reply was this platform message in this chat (a keyboard a person
+ * pressed), or `undefined` when no reply of a turn carries that id (a reminder, an unknown id).
+ */
+export async function findSentTurn(
+  db: DbOrTx,
+  params: { channel: ChannelName; recipientId: string; platformMessageId: string }
+): Promise<number | undefined> {
+  const rows = await db
+    .select({ turn: outbox.turn })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, params.channel),
+        eq(outbox.platformMessageId, params.platformMessageId),
+        eq(outbox.recipientId, params.recipientId),
+        isNotNull(outbox.turn),
+        isNotNull(outbox.conversationId)
+      )
+    )
+    .limit(1)
+  return rows[0]?.turn ?? undefined
+}
