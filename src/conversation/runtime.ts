@@ -14,6 +14,7 @@ import {
   saveConversation,
 } from '../db/queries/conversations.js'
 import { cancelFires, replaceFires, rescheduleFires } from '../db/queries/fires.js'
+import { findLastUnpromptedChoices } from '../db/queries/whatsapp.js'
 import { enqueueMessages, findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
@@ -23,7 +24,9 @@ import {
   type Session,
   type Turn,
   emptySession,
+  mayPickOffered,
   parseSession,
+  pickOffered,
   runTurn,
 } from '../engine/index.js'
 import type { Logger } from '../lib/logger.js'
@@ -144,9 +147,26 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     }
   }
 
+  /**
+   * A short text answering the unprompted message last sent to this chat ("1" or "tinjau" under a
+   * registration request) is that option picked, as a tap on its button, on every channel.
+   */
+  async function withOfferedPick(tx: DbOrTx, params: ProcessParams): Promise<Input> {
+    const { input, conversation } = params
+    if (!params.newTurn || input.type !== 'text' || !mayPickOffered(input.text)) return input
+    const offered = await findLastUnpromptedChoices(
+      tx,
+      conversation.senderId,
+      conversation.channel
+    )
+    const id = offered && pickOffered(input.text, offered, deps.registry)
+    return id ? { type: 'choice', id } : input
+  }
+
   async function process(tx: DbOrTx, params: ProcessParams): Promise<TurnOutput> {
     const { conversation, now } = params
     const session = readSession(conversation)
+    const input = await withOfferedPick(tx, params)
     let snapshot = await loadSnapshot(tx, {
       channel: conversation.channel,
       senderId: conversation.senderId,
@@ -155,7 +175,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       helpLine: deps.helpLine,
     })
     const run = () =>
-      runTurn(deps.registry, session, params.input, {
+      runTurn(deps.registry, session, input, {
         now,
         timeZone: deps.timeZone,
         label,

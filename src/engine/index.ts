@@ -27,3 +27,5 @@ export type {
 } from './types.js'
 export { addDays, today } from './dates.js'
 export { detectStartButton, startButtonId } from './commands.js'
+export { mayPickOffered, pickOffered } from './offered.js'
+export type { OfferedChoice } from './offered.js'
