@@ -120,6 +120,18 @@ describe('loadConfig single-variable rules', () => {
     expect(loadConfig({ SIMULATOR_ENABLED: value }).simulatorEnabled).toBe(expected)
   })
 
+  test('TRUSTED_PROXIES is a comma-separated list of addresses and CIDR ranges', () => {
+    expect(
+      loadConfig({ TRUSTED_PROXIES: '10.0.0.5, fd00::/8,::ffff:10.1.0.0/112' }).trustedProxies
+    ).toEqual(['10.0.0.5', 'fd00::/8', '::ffff:10.1.0.0/112'])
+    expect(loadConfig({}).trustedProxies).toBeUndefined()
+    for (const value of ['10.0.0.0/33', 'proxy.internal', '10.0.0.5,,10.0.0.6', '10.0.0']) {
+      const error = configError({ TRUSTED_PROXIES: value })
+      expect(error.variables).toEqual(['TRUSTED_PROXIES'])
+      expect(error.message).toContain('TRUSTED_PROXIES must be a comma-separated list')
+    }
+  })
+
   test('booleans refuse other words', () => {
     expect(configError({ SIMULATOR_ENABLED: 'yes' }).message).toBe(
       'Invalid environment: SIMULATOR_ENABLED must be true, false, 1 or 0 (got "yes")'

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from 'zod'
+import { isAddressOrRange } from './lib/ip-ranges.js'
 
 /** The logger levels pino knows, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -29,6 +30,7 @@ export const ENV_VARIABLES = [
   'LOG_LEVEL',
   'TZ_NAME',
   'ADMIN_TOKEN',
+  'TRUSTED_PROXIES',
   'HELP_CONTACT',
   'RETENTION_INBOUND_TEXT_DAYS',
   'SIMULATOR_ENABLED',
@@ -76,6 +78,8 @@ const REQUIREMENTS: Record<EnvVariable, string> = {
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
   ADMIN_TOKEN: 'must be at least 16 characters long',
+  TRUSTED_PROXIES:
+    'must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.5,fd00::/8',
   HELP_CONTACT: 'must be at most 200 characters',
   RETENTION_INBOUND_TEXT_DAYS: 'must be a whole number of days from 1 to 3650',
   SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
@@ -147,6 +151,11 @@ const envSchema = z.object({
     )
     .default('Asia/Jakarta'),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()))
+    .pipe(z.array(z.string().refine(isAddressOrRange)))
+    .default([]),
   HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
   RETENTION_INBOUND_TEXT_DAYS: z
     .string()
@@ -219,8 +228,13 @@ export type Config = {
   logLevel: LogLevel
   /** IANA zone of schedules and texts (`TZ_NAME`), canonical spelling. */
   timeZone: string
-  /** Bearer token for `/api/v1`; undefined keeps the API closed (except the lone simulator). */
+  /** Bearer token for `/api/v1`; undefined keeps the API closed (the simulator: loopback only). */
   adminToken?: string
+  /**
+   * Reverse proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client for the
+   * failure limits; unset (the default): the connection's peer is the client.
+   */
+  trustedProxies?: string[]
   /** The programme's human help line, shown by BANTUAN to people without a supervisor. */
   helpContact?: string
   /** Days the text people typed is kept before the daily job redacts it; unset: 90. */
@@ -251,6 +265,7 @@ function toConfig(env: Env): Config {
     timeZone: env.TZ_NAME,
     simulatorEnabled: false,
   }
+  if (env.TRUSTED_PROXIES.length > 0) config.trustedProxies = env.TRUSTED_PROXIES
   if (env.DATABASE_URL !== undefined) config.databaseUrl = env.DATABASE_URL
   if (env.DB_CONNECT_TIMEOUT_MS !== undefined) config.dbConnectTimeoutMs = env.DB_CONNECT_TIMEOUT_MS
   if (env.DB_STATEMENT_TIMEOUT_MS !== undefined) {

@@ -290,6 +290,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     // Refused requests (forged webhooks, wrong tokens, the database away): a count a minute.
     const refusals = createRefusalLog({ logger })
     const healthDb = handle.lane('health', 1)
+    const trustedProxies = config.trustedProxies ?? []
     const app = createApp({
       logger,
       refusals,
@@ -306,6 +307,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             media,
             // It speaks as any phone: ADMIN_TOKEN guards it; without one, loopback only.
             ...(config.adminToken !== undefined ? { requiredToken: config.adminToken } : {}),
+            bearerLimit: { db: handle.db, now: () => new Date(), trustedProxies },
           }
         : undefined,
       telegram:
@@ -319,6 +321,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         timeZone: config.timeZone,
         logger,
         adminToken: config.adminToken,
+        trustedProxies,
         publicUrl: config.publicUrl,
         media,
         onQueued: () => wakeSender(),
@@ -333,6 +336,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         i18n,
         timeZone: config.timeZone,
         onQueued: () => wakeSender(),
+        trustedProxies,
         ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
       },
       // --- end REST API ---

@@ -6,39 +6,12 @@
  */
 import type { Context } from 'hono'
 import ipaddr from 'ipaddr.js'
+import { inRanges } from '../lib/ip-ranges.js'
 
 /** The proxies whose `X-Forwarded-For` is believed: addresses and CIDR ranges. */
 export type TrustedProxies = readonly string[]
 
 const parsed = (address: string) => (ipaddr.isValid(address) ? ipaddr.process(address) : undefined)
-
-/** Whether `entry` is an IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
-export function isAddressOrRange(entry: string): boolean {
-  return entry.includes('/') ? isRange(entry) : ipaddr.isValid(entry)
-}
-
-function isRange(entry: string): boolean {
-  try {
-    ipaddr.parseCIDR(entry)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Whether `address` is one of `proxies` (addresses or CIDR ranges); IPv4-mapped IPv6 is IPv4. */
-export function isTrustedProxy(address: string, proxies: TrustedProxies): boolean {
-  const ip = parsed(address)
-  if (!ip) return false
-  return proxies.some((entry) => {
-    if (!entry.includes('/')) return parsed(entry)?.toString() === ip.toString()
-    const [network, bits] = ipaddr.parseCIDR(entry)
-    const range = network.kind() === 'ipv6' && (network as ipaddr.IPv6).isIPv4MappedAddress()
-    const base = range ? (network as ipaddr.IPv6).toIPv4Address() : network
-    const prefix = range ? bits - 96 : bits
-    return base.kind() === ip.kind() && ip.match(base, prefix)
-  })
-}
 
 /** The peer address of the TCP connection (`@hono/node-server`); none under `app.request()`. */
 export function peerAddress(c: Context): string | undefined {
@@ -55,13 +28,13 @@ export function peerAddress(c: Context): string | undefined {
 export function clientAddress(c: Context, proxies: TrustedProxies = []): string {
   const peer = peerAddress(c)
   if (peer === undefined) return 'unknown'
-  if (!isTrustedProxy(peer, proxies)) return peer
+  if (!inRanges(peer, proxies)) return peer
   const forwarded = (c.req.header('x-forwarded-for') ?? '')
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '')
   for (const entry of forwarded.reverse()) {
-    if (!isTrustedProxy(entry, proxies)) return entry.slice(0, 64)
+    if (!inRanges(entry, proxies)) return entry.slice(0, 64)
   }
   return peer
 }

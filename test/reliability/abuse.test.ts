@@ -29,6 +29,7 @@ import {
   silentLogger,
   simulatorMessage,
 } from '../harness/runtime.js'
+import { fromPeer } from '../harness/http.js'
 import { useStartedBot } from '../harness/start.js'
 import { rowsOf } from '../../src/db/raw.js'
 
@@ -270,17 +271,25 @@ describe('every /api/v1 route, and the dashboard, by who asks', () => {
     )
   })
 
-  /** A request to `route`; a POST carries a valid broadcast, unless `body` says otherwise. */
+  /**
+   * A request to `route` from `peer`; a POST carries a valid broadcast, unless `body` says
+   * otherwise. Each route is tried from its own address: wrong tokens are limited per address.
+   */
   const call = (
     route: { method: string; path: string },
     headers: Record<string, string>,
+    peer: string,
     body: unknown = { segment: {}, text: 'x' }
   ) =>
-    app.request(route.path, {
-      method: route.method,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(route.method === 'POST' ? { body: JSON.stringify(body) } : {}),
-    })
+    app.request(
+      route.path,
+      {
+        method: route.method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(route.method === 'POST' ? { body: JSON.stringify(body) } : {}),
+      },
+      fromPeer(peer)
+    )
 
   test('missing, wrong and under-scoped credentials are refused on every route', async () => {
     const broadcastsBefore = await month.db.select({ id: broadcasts.id }).from(broadcasts)
@@ -301,7 +310,7 @@ describe('every /api/v1 route, and the dashboard, by who asks', () => {
       'token in the query': {},
     }
     const admitted: string[] = []
-    for (const route of guarded) {
+    for (const [index, route] of guarded.entries()) {
       for (const [name, headers] of Object.entries(refusals)) {
         const target =
           name === 'token in the query'
@@ -310,14 +319,21 @@ describe('every /api/v1 route, and the dashboard, by who asks', () => {
                 path: `${route.path}${route.path.includes('?') ? '&' : '?'}token=${ADMIN_TOKEN}`,
               }
             : route
-        const response = await call(target, headers)
-        // 401, or 400 for an Authorization header that is not "Bearer <token>" at all.
-        if (![400, 401].includes(response.status))
+        const response = await call(target, headers, `198.51.100.${index}`)
+        // 401, or 400 for an Authorization header that is not "Bearer <token>" at all, or 429
+        // once the wrong admin tokens of all routes passed the account's limit.
+        if (![400, 401, 429].includes(response.status))
           admitted.push(`${route.method} ${route.path} ${name}: ${response.status}`)
       }
       // The admin token is the credential: the route exists and lets it in.
       // (An empty body: a POST answers 400 then, past the guard, and sends nothing.)
-      const ok = await call(route, { authorization: `Bearer ${ADMIN_TOKEN}` }, {})
+      // From an address that has not guessed: other addresses' failures never lock it out.
+      const ok = await call(
+        route,
+        { authorization: `Bearer ${ADMIN_TOKEN}` },
+        `203.0.113.${index}`,
+        {}
+      )
       expect(ok.status, `${route.method} ${route.path}`).not.toBe(401)
     }
     expect(admitted).toEqual([])

@@ -9,22 +9,22 @@ import { and, count, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { adminLoginTokens, loginFailures } from '../schema/index.js'
 
-/** A key and how many attempts it may have within one window. */
-export type LoginLimit = { key: string; max: number }
+/** How many attempts a key has in its current window, and when that window started. */
+export type LoginCount = { failures: number; windowStart: Date }
 
-export type LoginAttemptParams = { limits: LoginLimit[]; windowMs: number; now: Date }
+export type LoginAttemptParams = { keys: string[]; windowMs: number; now: Date }
 
 /**
- * Counts one attempt for each key before its secret is compared, and answers when the first
- * key over its maximum opens again (`undefined` while all are within theirs). Counting first,
- * in one upsert whose row locks put concurrent attempts in a line, means a burst of parallel
- * guesses gets no more than `max` past the check. A key whose window has passed starts a new one.
+ * Counts one attempt for each key, and answers each key's count in its window, this attempt
+ * included. Counting before a secret is compared, in one upsert whose row locks put concurrent
+ * attempts in a line, means a burst of parallel guesses sees every earlier one. A key whose window
+ * has passed starts a new one.
  */
 export async function countLoginAttempt(
   db: DbOrTx,
   params: LoginAttemptParams
-): Promise<Date | undefined> {
-  if (params.limits.length === 0) return undefined
+): Promise<Map<string, LoginCount>> {
+  if (params.keys.length === 0) return new Map()
   const expired = new Date(params.now.getTime() - params.windowMs)
   const restarts = sql`${loginFailures.windowStart} <= ${expired.toISOString()}::timestamptz`
   // Windows that have passed count for nothing; dropping them keeps the table small.
@@ -33,9 +33,9 @@ export async function countLoginAttempt(
     .insert(loginFailures)
     .values(
       // One lock order for every caller, so two attempts on the same keys cannot deadlock.
-      [...params.limits]
-        .sort((a, b) => a.key.localeCompare(b.key))
-        .map((limit) => ({ key: limit.key, windowStart: params.now, failures: 1 }))
+      [...params.keys]
+        .sort((a, b) => a.localeCompare(b))
+        .map((key) => ({ key, windowStart: params.now, failures: 1 }))
     )
     .onConflictDoUpdate({
       target: loginFailures.key,
@@ -45,14 +45,29 @@ export async function countLoginAttempt(
       },
     })
     .returning()
-  let until: Date | undefined
-  for (const row of rows) {
-    const max = params.limits.find((limit) => limit.key === row.key)?.max ?? Infinity
-    if (row.failures <= max) continue
-    const opens = new Date(row.windowStart.getTime() + params.windowMs)
-    if (!until || opens > until) until = opens
-  }
-  return until
+  return new Map(
+    rows.map((row) => [row.key, { failures: row.failures, windowStart: row.windowStart }])
+  )
+}
+
+/** Each key's count in its current window, without counting (keys with none are absent). */
+export async function findLoginCounts(
+  db: DbOrTx,
+  params: LoginAttemptParams
+): Promise<Map<string, LoginCount>> {
+  if (params.keys.length === 0) return new Map()
+  const rows = await db
+    .select()
+    .from(loginFailures)
+    .where(
+      and(
+        inArray(loginFailures.key, params.keys),
+        gt(loginFailures.windowStart, new Date(params.now.getTime() - params.windowMs))
+      )
+    )
+  return new Map(
+    rows.map((row) => [row.key, { failures: row.failures, windowStart: row.windowStart }])
+  )
 }
 
 export type ForgiveLoginAttemptParams = { keys: string[]; windowMs: number; now: Date }

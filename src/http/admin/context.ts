@@ -9,7 +9,9 @@ import type { MediaStore } from '../../conversation/media-store.js'
 import type { Db } from '../../db/client.js'
 import type { AdminScope } from '../../db/queries/admin-visits.js'
 import type { TextParam } from '../../i18n/index.js'
+import type { ImportJobs } from '../../import/jobs.js'
 import type { Logger } from '../../lib/logger.js'
+import type { TrustedProxies } from '../client-address.js'
 import type { WhatsAppView } from './whatsapp.js'
 
 export type AdminDeps = {
@@ -19,6 +21,8 @@ export type AdminDeps = {
   logger: Logger
   /** `ADMIN_TOKEN`: typed into the login form on the first start; unset disables that login. */
   adminToken?: string
+  /** `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client (login limits); none: the peer. */
+  trustedProxies?: TrustedProxies
   /** `PUBLIC_URL`: its origin is accepted by the CSRF origin check behind a proxy. */
   publicUrl?: string
   /** Where visit photos are kept. */
@@ -27,6 +31,8 @@ export type AdminDeps = {
   onQueued?: () => void
   /** The clock (tests pass a fixed one). */
   clock?: () => Date
+  /** Runs the CSV imports in the background (default: on `db`, uploads in the system's temp). */
+  importJobs?: ImportJobs
   /** The Baileys WhatsApp channel's state, when it runs (the WhatsApp page). */
   whatsapp?: WhatsAppView
 }

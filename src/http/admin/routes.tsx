@@ -41,7 +41,8 @@ import { registerApiTokenPages } from './api-tokens.js'
 import { registerBroadcastPages } from './broadcasts.js'
 import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
-import { clientAddress, createLoginLimiter } from './login-limits.js'
+import { clientAddress } from '../client-address.js'
+import { createLoginLimiter } from '../login-limits.js'
 import { dashboardFormNulGuard } from './nul-guard.js'
 import { minutesUntil, secondsUntil } from '../../domain/login-limits.js'
 import { type AdminDeps, type AdminEnv, type Viewer, adminText } from './context.js'
@@ -256,7 +257,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const token = typeof body['token'] === 'string' ? body['token'] : ''
     if (deps.adminToken === undefined) return loginPage(c, t('login.noToken'), 403)
     // Blocked before the token is compared, so guesses past the limit learn nothing.
-    const attempt = await limiter.attempt(clientAddress(c), 'admin_token')
+    const attempt = await limiter.attempt(clientAddress(c, deps.trustedProxies), 'admin_token')
     if (attempt.blockedUntil) return tooManyPage(c, attempt.blockedUntil)
     if (!sameSecret(token, deps.adminToken)) return loginPage(c, t('login.wrongToken'), 401)
     await attempt.notAGuess()
@@ -277,7 +278,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
 
   app.post('/login/:token', async (c) => {
     const now = auth.now()
-    const attempt = await limiter.attempt(clientAddress(c), 'link')
+    const attempt = await limiter.attempt(clientAddress(c, deps.trustedProxies), 'link')
     if (attempt.blockedUntil) return tooManyPage(c, attempt.blockedUntil)
     const used = await consumeLoginToken(deps.db, { token: c.req.param('token'), now })
     if (!used) return loginPage(c, t('login.linkInvalid'), 401)

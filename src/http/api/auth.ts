@@ -3,7 +3,8 @@
  * token (compared in constant time; every scope, the whole kabupaten) and the tokens issued in
  * the dashboard (looked up by their SHA-256; their scopes and region), and names the caller for
  * the routes; `requireScope` refuses a caller without a route's scope with 403. Unknown, revoked
- * and expired tokens get 401. With neither `ADMIN_TOKEN` nor an issued token nothing opens.
+ * and expired tokens get 401; ten wrong tokens from one address, 429 for a while
+ * (`../login-limits.ts`). With neither `ADMIN_TOKEN` nor an issued token nothing opens.
  * Refusals answer JSON like every other API error.
  * @module
  */
@@ -19,6 +20,8 @@ import {
 import type { ListingScope } from '../../db/queries/listings.js'
 import { API_SCOPES, type ApiScope, tokenState } from '../../domain/api-tokens.js'
 import { KABUPATEN_CODE } from '../../domain/people.js'
+import type { TrustedProxies } from '../client-address.js'
+import { limitBearerFailures } from '../login-limits.js'
 
 /** Who is calling the API: the admin token or an issued token, with what it may do and read. */
 export type ApiCaller = {
@@ -86,7 +89,12 @@ export function adminTokenAuth(adminToken: string | undefined): MiddlewareHandle
   })
 }
 
-export type ApiTokenAuthDeps = { db: Db; adminToken?: string; clock?: () => Date }
+export type ApiTokenAuthDeps = {
+  db: Db
+  adminToken?: string
+  clock?: () => Date
+  trustedProxies?: TrustedProxies
+}
 
 /**
  * The middleware that admits `ADMIN_TOKEN` or an active issued token and sets `apiCaller`.
@@ -123,7 +131,7 @@ export function apiTokenAuth(deps: ApiTokenAuthDeps): MiddlewareHandler {
     return true
   }
 
-  return bearerAuth({
+  const guard = bearerAuth({
     verifyToken: verify,
     noAuthenticationHeader: { message: unknown === CLOSED ? CLOSED : MISSING },
     invalidAuthenticationHeader: { message: MALFORMED },
@@ -134,6 +142,12 @@ export function apiTokenAuth(deps: ApiTokenAuthDeps): MiddlewareHandler {
       },
     },
   })
+  // Wrong tokens are limited per address; a revoked or expired token is no guess.
+  return limitBearerFailures(
+    { db: deps.db, now, ...(deps.trustedProxies ? { trustedProxies: deps.trustedProxies } : {}) },
+    guard,
+    (c) => c.get('apiTokenRefusal') !== undefined
+  )
 }
 
 /**

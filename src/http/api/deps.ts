@@ -5,6 +5,7 @@
 import type { Db } from '../../db/client.js'
 import { recordAudit } from '../../db/queries/admin.js'
 import type { I18n } from '../../i18n/index.js'
+import type { TrustedProxies } from '../client-address.js'
 import type { ApiCaller } from './auth.js'
 
 export type ApiDeps = {
@@ -16,6 +17,8 @@ export type ApiDeps = {
   /** Column headers and indicator labels (`locales/id/api.json`). */
   i18n: I18n
   clock?: () => Date
+  /** `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client (failure limits); none: the peer. */
+  trustedProxies?: TrustedProxies
   /** Called after a commit that queued messages (a broadcast for now): wakes the sender. */
   onQueued?: () => void
 }

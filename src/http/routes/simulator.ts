@@ -15,6 +15,7 @@ import type { HandleResult } from '../../conversation/runtime.js'
 import { normalizePhone } from '../../lib/phone.js'
 import { constantTimeEqual } from '../api/auth.js'
 import { isLoopbackRequest } from '../client-address.js'
+import { type BearerLimitDeps, limitBearerFailures } from '../login-limits.js'
 import { NUL_REFUSAL, containsNul } from '../nul.js'
 import { type MediaStore, photoExtension } from '../../conversation/media-store.js'
 
@@ -28,6 +29,8 @@ export type SimulatorRouteDeps = {
   media: MediaStore
   /** `ADMIN_TOKEN`: required as a bearer token when set; unset, only loopback is answered. */
   requiredToken?: string
+  /** Where wrong tokens are counted, per address (`../login-limits.ts`); unset: not limited. */
+  bearerLimit?: BearerLimitDeps
   clock?: () => Date
 }
 
@@ -88,7 +91,7 @@ const inboxQuerySchema = z.object({
 export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
   const clock = deps.clock ?? (() => new Date())
   const app = new Hono()
-  app.use(simulatorAccess(deps.requiredToken))
+  app.use(simulatorAccess(deps.requiredToken, deps.bearerLimit))
 
   app.post('/messages', bodyLimit({ maxSize: 8 * 1024 * 1024 }), async (c) => {
     const json: unknown = await c.req.json().catch(() => undefined)
@@ -158,9 +161,13 @@ export const LOOPBACK_ONLY = {
  * Who may use the simulator: with a token, whoever sends it as `Authorization: Bearer <token>`;
  * without one, only this machine.
  */
-export function simulatorAccess(requiredToken: string | undefined): MiddlewareHandler {
+export function simulatorAccess(
+  requiredToken: string | undefined,
+  bearerLimit?: BearerLimitDeps
+): MiddlewareHandler {
   if (requiredToken === undefined) {
     return async (c, next) => (isLoopbackRequest(c) ? next() : c.json(LOOPBACK_ONLY, 403))
   }
-  return bearerAuth({ verifyToken: (given) => constantTimeEqual(given, requiredToken) })
+  const guard = bearerAuth({ verifyToken: (given) => constantTimeEqual(given, requiredToken) })
+  return bearerLimit ? limitBearerFailures(bearerLimit, guard) : guard
 }
