@@ -18,7 +18,7 @@ import {
 } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { releaseNotices } from './notify.js'
-import { NOTICE_VERSION } from '../domain/consent.js'
+import { consentState } from '../domain/consent.js'
 import { type PersonSnapshot, salutationOf } from '../domain/people.js'
 import type { RegionDirectory } from '../domain/regions.js'
 import type { Snapshot } from '../domain/snapshot.js'
@@ -60,14 +60,16 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
       help = await findHelpContact(tx, person)
     }
   }
+  const consentNow = consentState(consent)
   const snapshot: Snapshot = {
     person: person ? toSnapshot(person) : null,
-    consented: consent?.given === true && consent.noticeVersion === NOTICE_VERSION,
+    consented: consentNow === 'given',
     helpContact: params.helpLine,
     pendingRegistrations: [],
     lookups: {},
     ...directory,
   }
+  if (consentNow === 'refused') snapshot.refusedConsent = true
   if (!person && !params.phone && PHONE_HIDDEN_CHANNELS.has(channel)) snapshot.askPhone = true
   if (!person || person.status === 'rejected') return snapshot
 

@@ -25,7 +25,9 @@ export function toInput(content: InboundContent): Input {
     case 'photo':
       return { type: 'photo', ref: content.ref }
     case 'contact':
-      return { type: 'contact', phone: content.phone }
+      return content.isSender === undefined
+        ? { type: 'contact', phone: content.phone }
+        : { type: 'contact', phone: content.phone, isSender: content.isSender }
     case 'unsupported':
       return { type: 'unsupported', kind: content.kind }
   }

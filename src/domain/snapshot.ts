@@ -147,6 +147,11 @@ export type Snapshot = {
   person: PersonSnapshot | null
   /** Consent to the current privacy notice was given on this chat (DOMAIN decision 8). */
   consented: boolean
+  /**
+   * This chat's latest answer declined the current notice (DOMAIN decision 21): whatever it sends
+   * gets a short answer on how to agree, not the whole notice again.
+   */
+  refusedConsent?: boolean
   /** Whom to contact for human help: the person's supervisor or the programme's help line. */
   helpContact: string
   kecamatan: RegionEntry[]

@@ -43,13 +43,24 @@ export function detectStartButton(id: string): Command | undefined {
 }
 
 /** The command a whole message stands for, if it is one. */
-export function detectCommand(text: string, registry: FlowRegistry): Command | undefined {
+export function detectCommand(
+  text: string,
+  registry: Pick<FlowRegistry, 'byCommand'>
+): Command | undefined {
   const word = commandWord(text)
   if (word === undefined) return undefined
   const global = GLOBAL_WORDS.get(word)
   if (global) return global
   const flow = registry.byCommand(word)
   return flow ? { kind: 'start', flowId: flow.id } : undefined
+}
+
+/** No flows: only the global words. */
+const NO_FLOWS: Pick<FlowRegistry, 'byCommand'> = { byCommand: () => undefined }
+
+/** Whether a whole message is MULAI (resume), which after a declined notice also agrees to it. */
+export function isResumeCommand(text: string): boolean {
+  return detectCommand(text, NO_FLOWS)?.kind === 'resume'
 }
 
 function commandWord(text: string): string | undefined {

@@ -124,8 +124,8 @@ export type FlowAccess = {
   menuNotice?: (ctx: FlowContext) => Text | undefined
   /** Answers taken from a button's argument (`start:<flow>:<arg>`), e.g. which request to decide. */
   prefill?: (arg: string, ctx: FlowContext) => Answers
-  /** Show the main menu right after the closing message. */
-  menuAfter?: boolean
+  /** Show the main menu right after the closing message (always, or when the answers say so). */
+  menuAfter?: boolean | ((answers: Answers) => boolean)
   /**
    * Data the next question needs that only the answers so far can name (a family search for the
    * typed name). The runtime loads it into the snapshot and runs the turn again (DESIGN P2).

@@ -26,6 +26,6 @@ export type {
   TextParam,
 } from './types.js'
 export { addDays, today } from './dates.js'
-export { detectStartButton, startButtonId } from './commands.js'
+export { detectStartButton, isResumeCommand, startButtonId } from './commands.js'
 export { mayPickOffered, pickOffered } from './offered.js'
 export type { OfferedChoice } from './offered.js'

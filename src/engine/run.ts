@@ -84,7 +84,7 @@ class TurnBuilder {
     if (input.type === 'timeout') return this.onTimeout(input.kind)
     if (input.type === 'text' && input.text.length > MAX_INPUT_CHARS) {
       this.note({ key: 'common:tooLong' })
-      return this.session.active ? this.promptCurrent() : this.showMenu()
+      return this.promptOrMenu()
     }
     if (this.session.active) this.session.active.lastInputAt = this.ctx.now.toISOString()
     const detected =
@@ -103,9 +103,9 @@ class TurnBuilder {
         : detected
     if (command?.kind === 'privacy') {
       this.note({ key: 'common:privacy' })
-      return this.session.active ? this.promptCurrent() : this.showMenu()
+      return this.promptOrMenu()
     }
-    if (this.gateApplies()) return this.enterGate()
+    if (this.gateApplies()) return this.enterGate(input)
     if (command && command.kind !== 'skip') return this.onCommand(command)
     if (!this.session.active) return this.onIdle(input)
     switch (this.session.active.mode) {
@@ -129,12 +129,30 @@ class TurnBuilder {
     return !!gate && gate.applies(this.ctx) && this.session.active?.flowId !== gate.flowId
   }
 
-  /** Starts the gate flow; a flow in progress (a notice changed mid-flow) is kept as a draft. */
-  private enterGate(): void {
+  /**
+   * Starts the gate flow; a flow in progress (a notice changed mid-flow) is kept as a draft. When
+   * the gate says so, `input` answers the gate's first question instead of it being asked.
+   */
+  private enterGate(input?: Input): void {
     const active = this.session.active
     if (active) this.session.drafts[active.flowId] = normalized(active)
     this.session.active = null
-    this.startFlow(this.registry.gate!.flowId)
+    const gate = this.registry.gate!
+    const flow = this.registry.get(gate.flowId)!
+    const first = flow.steps.find((step) => isAsked(step, {}, this.ctx))
+    if (input && first && gate.answeredAtOnce?.(this.ctx)) {
+      this.started.push(flow.id)
+      this.session.menu = null
+      this.session.active = { ...this.freshState(flow), stepId: first.id }
+      return this.onAnswer(input, false)
+    }
+    this.startFlow(gate.flowId)
+  }
+
+  /** After a note: the question waiting (the gate's while it applies), else the main menu. */
+  private promptOrMenu(): void {
+    if (this.gateApplies()) return this.enterGate()
+    return this.session.active ? this.promptCurrent() : this.showMenu()
   }
 
   // === Global words and idle input
@@ -190,8 +208,14 @@ class TurnBuilder {
         return this.showMenu(Number(picked.slice(MENU_PAGE.length)))
       if (picked) return this.startFlow(picked.slice(MENU_FLOW.length))
     }
-    // A shared number was matched (or not) before this turn: the menu says who they are now.
-    if (input.type === 'contact') return this.showMenu()
+    // A shared number was matched (or not) before this turn: the menu says who they are now,
+    // after why a card recognised nobody (someone else's number, or one nobody registered).
+    if (input.type === 'contact') {
+      const help = { contact: this.ctx.snapshot.helpContact || { key: 'common:helpFallback' } }
+      if (input.isSender === false) this.note({ key: 'contact:notOwn', params: help })
+      else if (!this.ctx.snapshot.person) this.note({ key: 'contact:unknown', params: help })
+      return this.showMenu()
+    }
     const smallTalk = input.type === 'text' ? parseSmallTalk(input.text) : undefined
     if (smallTalk) {
       this.note({ key: `common:smallTalk.${smallTalk}` })
@@ -317,12 +341,16 @@ class TurnBuilder {
   private onTimeout(kind: 'remind' | 'expire'): void {
     const active = this.session.active
     if (!active) return
+    // Without consent only the notice itself speaks (DOMAIN decision 21): a draft is kept quietly.
+    const silent = this.gateApplies()
     if (kind === 'remind') {
+      if (silent) return
       this.note({ key: 'common:inactivity.reminder' })
       return this.promptCurrent()
     }
     this.session.drafts[active.flowId] = { ...normalized(active) }
     this.session.active = null
+    if (silent) return
     this.say({
       key: 'common:inactivity.expired',
       params: { command: this.commandOf(active.flowId) },
@@ -497,7 +525,9 @@ class TurnBuilder {
     this.session.active = null
     delete this.session.drafts[flow.id]
     this.send(completion.reply)
-    if (flow.menuAfter) this.showMenu()
+    const menuAfter =
+      typeof flow.menuAfter === 'function' ? flow.menuAfter(active.answers) : flow.menuAfter
+    if (menuAfter) this.showMenu()
   }
 
   // === Interruptions and drafts

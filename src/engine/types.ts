@@ -36,7 +36,12 @@ export type Input =
   | { type: 'choice'; id: string }
   | { type: 'location'; lat: number; lng: number }
   | { type: 'photo'; ref: string }
-  | { type: 'contact'; phone: string }
+  | {
+      type: 'contact'
+      phone: string
+      /** The card holds the sender's own number (`false`: someone else's; absent: not known). */
+      isSender?: boolean
+    }
   | { type: 'unsupported'; kind: string }
   | { type: 'timeout'; kind: 'remind' | 'expire' }
 

@@ -89,8 +89,14 @@ describe('first contact and consent', () => {
     const { chatAs, sender } = await setup()
     const chat = chatAs('sim-x')
     await chat.say('daftar')
-    await chat.say('tidak')
-    expect(await chat.say('daftar')).toEqual([expect.stringMatching(/^Selamat datang di kaderbot/)])
+    // The refusal alone, no menu (DOMAIN decision 21).
+    expect(await chat.say('tidak')).toEqual([
+      expect.stringMatching(/^Baik, kami hormati pilihan Anda/),
+    ])
+    // What comes next gets a short answer on how to agree, not the whole notice again.
+    expect(await chat.say('daftar')).toEqual([
+      expect.stringMatching(/^Maaf, kami belum dapat melayani .* balas MULAI atau Ya\./),
+    ])
     const rows = await handle.db.select().from(consents)
     expect(rows.map((r) => r.given)).toEqual([false])
     expect(await handle.db.select().from(people)).toEqual([])

@@ -115,6 +115,11 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
+        // The next turn reads the consent just recorded, as the runtime's snapshot would.
+        for (const effect of turn.effects) {
+          if (effect.type !== 'consent_answered') continue
+          snapshot = { ...snapshot, consented: effect.given, refusedConsent: !effect.given }
+        }
         const forPerson = addressedTo(i18n, snapshot.person)
         for (const reply of turn.replies) actual.push(formatBot(renderReply(forPerson, reply)))
       }

@@ -107,7 +107,8 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
       channel: 'simulator',
       externalId: body.id ?? `sim-${randomUUID()}`,
       senderId: body.from,
-      phone: body.phone,
+      // A card without the sender's phone stands for Telegram's "share my number" button.
+      phone: body.phone ?? body.contact?.phone,
       receivedAt: now,
       content,
     }
@@ -138,7 +139,11 @@ async function toContent(body: SimulatorMessage, media: MediaStore): Promise<Inb
   if (body.text !== undefined) return { type: 'text', text: body.text }
   if (body.choice !== undefined) return { type: 'choice', id: body.choice }
   if (body.location) return { type: 'location', ...body.location }
-  if (body.contact) return { type: 'contact', phone: body.contact.phone }
+  if (body.contact) {
+    // A card is the sender's own when it holds their number, or when they gave none (see above).
+    const isSender = body.phone === undefined || body.contact.phone === body.phone
+    return { type: 'contact', phone: body.contact.phone, isSender }
+  }
   const bytes = Buffer.from(body.photo!.base64, 'base64')
   const extension = photoExtension(bytes)
   // Anything that is not a picture is treated like a document a messenger would deliver.
