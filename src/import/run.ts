@@ -29,6 +29,8 @@ export type RunImportParams = {
   /** Decides the current year of a people file (default `Asia/Jakarta`). */
   timeZone?: string
   onProgress?: OnImportProgress
+  /** Runs first in the import's transaction (a dashboard job takes its lock there). */
+  afterBegin?: (tx: DbOrTx) => Promise<void>
   /**
    * Runs in the import's transaction after its rows, before the commit (the dashboard stores the
    * report there, so a report exists exactly when the import does).
@@ -48,6 +50,7 @@ export async function runImport(db: DbOrTx, params: RunImportParams): Promise<Im
     ...(params.onProgress ? { onProgress: params.onProgress } : {}),
   }
   return db.transaction(async (tx) => {
+    await params.afterBegin?.(tx)
     const report =
       kind === 'people'
         ? await importPeople(tx, source, {

@@ -60,7 +60,14 @@ test('first start: token login, roster import, then a chat login link', async ()
     'berkas',
     new File(['nama,telepon,peran,kode_wilayah\nIbu Admin,081234560001,admin,35.07\n'], 'a.csv')
   )
-  const report = await (await first.post('/admin/orang/impor', form)).text()
+  // The import runs as a job: its page, once the job's JSON says it ended, shows the report.
+  const job = (await first.post('/admin/orang/impor', form)).headers.get('location')!
+  expect(job).toMatch(/^\/admin\/impor\/\d+$/)
+  for (let polls = 0; polls < 1000; polls++) {
+    const state = (await (await first.get(`${job}/status`)).json()) as { ended: boolean }
+    if (state.ended) break
+  }
+  const report = await (await first.get(job)).text()
   expect(report).toContain('1 diterima')
 
   const send = (text: string, headers: Record<string, string> = {}) =>

@@ -1,13 +1,14 @@
 /**
  * Orang: the people in scope (no phone numbers shown), the self-registrations awaiting approval
- * with approve/reject buttons, and, for kabupaten admins, the CSV import with its per-row report.
+ * with approve/reject buttons, and, for kabupaten admins, the CSV import form (people, training
+ * sessions or enrollments; it runs as a job, `imports.tsx`).
  * @module
  */
 import type { AdminPersonRow } from '../../../db/queries/admin-people.js'
 import type { PendingRegistrationRow } from '../../../db/queries/people.js'
 import type { UnreachablePersonRow } from '../../../db/queries/reachability.js'
 import { ROLES } from '../../../domain/people.js'
-import type { ImportReport } from '../../../import/report.js'
+import { IMPORT_KINDS } from '../../../import/run.js'
 import { formatNumber, formatShortDate } from '../../../i18n/format.js'
 import type { AdminText, Viewer } from '../context.js'
 import { DataTable, FilterSelect } from '../controls.js'
@@ -26,7 +27,8 @@ export type PeoplePageProps = {
   pending: PendingRegistrationRow[]
   /** People the bot cannot reach now, with why and their waiting notices (one page). */
   unreachable: UnreachablePersonRow[]
-  report?: ImportReport
+  /** The import form's words (`locales/id/import.json`). */
+  importText: (key: string) => string
   importError?: string
 }
 
@@ -69,7 +71,7 @@ export function PeoplePage(props: PeoplePageProps) {
 
       {viewer.isAdmin && (
         <>
-          <h2>{t('people.importTitle')}</h2>
+          <h2>{props.importText('formTitle')}</h2>
           <form
             method="post"
             action="/admin/orang/impor"
@@ -78,18 +80,30 @@ export function PeoplePage(props: PeoplePageProps) {
           >
             <CsrfField viewer={viewer} />
             <label>
+              {props.importText('kindLabel')}
+              <select name="jenis">
+                {IMPORT_KINDS.map((kind) => (
+                  <option value={kind}>{props.importText(`kind.${kind}`)}</option>
+                ))}
+              </select>
+            </label>
+            <label>
               {t('people.importFile')}
               <input type="file" name="berkas" accept=".csv,text/csv" required />
             </label>
             <button type="submit">{t('people.importSubmit')}</button>
           </form>
-          <p class="muted">{t('people.importHint')}</p>
+          <ul class="muted">
+            {IMPORT_KINDS.map((kind) => (
+              <li>{props.importText(`hint.${kind}`)}</li>
+            ))}
+          </ul>
+          <p class="muted">{props.importText('fileHint')}</p>
           {props.importError && (
             <p class="error" role="alert">
               {props.importError}
             </p>
           )}
-          {props.report && <ImportReportTable t={t} report={props.report} />}
         </>
       )}
 
@@ -155,40 +169,6 @@ export function PeoplePage(props: PeoplePageProps) {
         )}
       </nav>
     </>
-  )
-}
-
-function ImportReportTable(props: { t: AdminText; report: ImportReport }) {
-  const { t, report } = props
-  return (
-    <section aria-labelledby="import-report">
-      <h3 id="import-report">{t('people.importReport')}</h3>
-      <p role="status">
-        {t('people.summary', {
-          accepted: formatNumber(report.accepted),
-          updated: formatNumber(report.updated),
-          unchanged: formatNumber(report.unchanged),
-          rejected: formatNumber(report.rejected),
-        })}
-      </p>
-      <DataTable
-        columns={[
-          { label: t('people.line'), num: true },
-          t('people.name'),
-          t('people.outcome'),
-          t('people.reason'),
-        ]}
-      >
-        {report.rows.map((row) => (
-          <tr>
-            <td class="num">{row.line}</td>
-            <td>{row.name ?? '–'}</td>
-            <td>{t(`people.rowStatus.${row.status}`)}</td>
-            <td>{row.reason ?? ''}</td>
-          </tr>
-        ))}
-      </DataTable>
-    </section>
   )
 }
 
