@@ -107,6 +107,16 @@ describe('choices that mean yes or no take yes/no words', () => {
       headName: 'Budi Santoso',
       status: 'submitted' as const,
       createdAt: '2025-11-24T00:30:00.000Z',
+      sasaran: ['pus'],
+      kbStatus: 'ber_kb',
+      kbMethod: 'pil',
+      kbIntent: null,
+      risk4t: [],
+      envRisks: [],
+      lila: null,
+      hb: null,
+      actions: ['kie'],
+      note: null,
     }
     const lookups = (need: DataNeed) =>
       need.kind === 'recent_visits' ? { recentVisits: { key: need.key, visits: [visit] } } : {}
@@ -116,7 +126,7 @@ describe('choices that mean yes or no take yes/no words', () => {
       < …
         1. KJ-2511-000012, 24 Nov 2025, Budi Santoso
       > 1
-      < Laporan KJ-2511-000012: tarik laporan ini? …
+      < Laporan KJ-2511-000012, keluarga Budi Santoso…
         1. Tarik laporan
         2. Biarkan
       > gak
@@ -150,6 +160,61 @@ describe('choices that mean yes or no take yes/no words', () => {
     expect(chat.effects).toEqual([
       { type: 'referral_followed_up', referralId: 3, status: 'sudah_dilayani' },
     ])
+  })
+})
+
+describe('lapor: the cadre’s abbreviations, Javanese and spoken numbers', () => {
+  const lookups = (need: DataNeed): Partial<Lookups> =>
+    need.kind === 'same_day_visit'
+      ? { sameDayVisit: { key: need.key, reference: null } }
+      : need.kind === 'recent_families'
+        ? { recentFamilies: { key: need.key, families: [] } }
+        : need.kind === 'last_visit'
+          ? { lastVisit: { key: need.key, visit: null } }
+          : need.kind === 'family_search'
+            ? {
+                familySearch: {
+                  key: need.key,
+                  results: [{ id: 42, headName: 'Budiono', dusunRwRt: null, lastVisitDate: null }],
+                },
+              }
+            : {}
+
+  test('"pus, bumil", "belum kb", "tunda", "mboten" at the risks, LiLA "dua tiga koma lima"', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadreSiti, lookups })
+    await chat.expect(`
+      > lapor
+      < …
+      > budiono
+      < …
+      > 1
+      < …
+      > pus, bumil
+      < Status KB pasangan ini?
+        …
+      > belum kb
+      < Keinginan punya anak?
+        …
+      > tunda
+      < Ada risiko di keluarga ini?
+        …
+      > mboten
+      < Lingkar lengan atas (LiLA) dalam cm? Misalnya 23,5.
+        …
+      > dua tiga koma lima
+      < Kadar Hb (g/dL)? Misalnya 11,2.
+        …
+      > sebelas koma dua
+      < …
+    `)
+    expect(chat.session.active?.answers).toMatchObject({
+      sasaran: ['pus', 'bumil'],
+      kbStatus: 'tidak_kb',
+      kbIntent: 'tunda',
+      risks: ['tidak_ada'],
+      lila: 23.5,
+      hb: 11.2,
+    })
   })
 })
 
@@ -250,6 +315,42 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       < Siaran mana yang ingin dibatalkan?
         …
     `)
+  })
+
+  test('"Ingin melampirkan foto?" + "tidak" skips it; "Kirim siaran ini?" + "ya" sends', async () => {
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: supervisor,
+      lookups: broadcastLookups,
+    })
+    await chat.expect(`
+      > /siaran
+      < …
+      > baru
+      < Siaran ini untuk siapa?
+        …
+      > kader
+      < …
+      > pagentan
+      < …
+      > semua
+      < Tulis pesan siaran …
+      > Rapat kader hari Rabu pukul 09.00.
+      < Ingin melampirkan foto? Kirim fotonya sekarang.
+        …
+      > tidak
+      < Kapan siaran dikirim?
+        …
+      > sekarang
+      < …
+        Kirim siaran ini?
+        1. Kirim
+        2. Jangan kirim
+      > ya
+    `)
+    expect(chat.effects).toMatchObject([
+      { type: 'broadcast_requested', text: 'Rapat kader hari Rabu pukul 09.00.', photoRef: null },
+    ])
   })
 
   test.each(['ya', 'nggih'])('"batal", then %j keeps the draft', async (word) => {
