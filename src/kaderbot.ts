@@ -27,6 +27,7 @@ import { flowRegistry } from './flows/index.js'
 import { createApp } from './http/app.js'
 import { createRefusalLog } from './http/refusal-log.js'
 import { createI18n } from './i18n/index.js'
+import { openImportJobs } from './import/jobs.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { type OutboxSenderDeps, createOutboxSender } from './outbox/sender.js'
 import { type LeaseFactory, advisoryLeases, soleLease } from './outbox/lease.js'
@@ -103,6 +104,13 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     await planReminderPlanning(handle.db, new Date())
     // The daily retention run plans its own next day; this plans the first (idempotent).
     await planNextRetention(handle.db, { now: new Date(), timeZone: config.timeZone })
+    // Dashboard imports a restart cut off changed nothing (one transaction each): say so.
+    const importJobs = openImportJobs(handle, {
+      dataDir: config.dataDir,
+      logger,
+      timeZone: config.timeZone,
+    })
+    await importJobs.failInterrupted()
     const i18n = await createI18n({
       timeZone: config.timeZone,
       onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
@@ -317,6 +325,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       // --- admin dashboard ---
       admin: {
         db: handle.db,
+        importJobs,
         i18n,
         timeZone: config.timeZone,
         logger,

@@ -31,16 +31,16 @@ import {
 import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
 import { type RegionDirectory, buildRegionDirectory, regionName } from '../../domain/regions.js'
 import { FOLLOW_UP_STATUSES, SASARAN } from '../../domain/visits.js'
-import { ImportFileError } from '../../import/csv.js'
-import { runImport } from '../../import/run.js'
+import { createImportJobs } from '../../import/jobs.js'
+import { importKindSchema } from '../../import/run.js'
 import { findDemoMarker } from '../../demo/marker.js'
-import type { ImportReport } from '../../import/report.js'
 import { errorHandler } from '../errors.js'
 import { CSRF_FIELD, createAuth, mayUseDashboard, sameSecret } from './auth.js'
 import { registerApiTokenPages } from './api-tokens.js'
 import { registerBroadcastPages } from './broadcasts.js'
 import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
+import { registerImportPages } from './imports.js'
 import { clientAddress } from '../client-address.js'
 import { createLoginLimiter } from '../login-limits.js'
 import { dashboardFormNulGuard } from './nul-guard.js'
@@ -306,6 +306,10 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   registerAdminExports(app, deps)
   registerBroadcastPages(app, deps, { t, now: auth.now, regions, page })
   registerApiTokenPages(app, deps, { t, now: auth.now, regions, page })
+  const importJobs =
+    deps.importJobs ??
+    createImportJobs({ db: deps.db, logger: deps.logger, timeZone: deps.timeZone, now: auth.now })
+  registerImportPages(app, deps, { t, page, jobs: importJobs })
   if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
 
   app.post('/logout', async (c) => {
@@ -536,7 +540,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   // --- Orang ---
   async function peoplePage(
     c: Context<AdminEnv>,
-    extra: { report?: ImportReport; importError?: string; notice?: string } = {}
+    extra: { importError?: string; notice?: string } = {}
   ) {
     const viewer = c.get('viewer')
     const query = c.req.query()
@@ -575,8 +579,8 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
             scope: viewer.scope,
             limit: PAGE_SIZE,
           })}
-          report={extra.report}
           importError={extra.importError}
+          importText={(key) => deps.i18n.render({ key: `import:${key}` })}
         />
       ),
     })
@@ -604,22 +608,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     if (file.size > MAX_IMPORT_BYTES) {
       return peoplePage(c, { importError: t('people.importTooLarge') })
     }
-    try {
-      // The rows and the audit row in one transaction: all of the file's accepted rows or none.
-      const report = await runImport(deps.db, {
-        kind: 'people',
-        source: new Uint8Array(await file.arrayBuffer()),
-        actor: viewer.actor,
-        now: auth.now(),
-        timeZone: deps.timeZone,
-      })
-      return peoplePage(c, { report })
-    } catch (error) {
-      if (error instanceof ImportFileError) {
-        return peoplePage(c, { importError: t('people.importFailed', { reason: error.message }) })
-      }
-      throw error
-    }
+    // Run in the background (`import/jobs.ts`): the job page shows its progress, then its report.
+    const job = await importJobs.start({
+      kind: pick(importKindSchema, String(body['jenis'] ?? '')) ?? 'people',
+      file,
+      actor: viewer.actor,
+    })
+    return c.redirect(`/admin/impor/${job.id}`, 303)
   })
 
   app.post('/orang/:id/keputusan', async (c) => {
