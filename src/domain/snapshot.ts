@@ -96,6 +96,17 @@ export type RecentVisitSummary = {
   status: 'submitted' | 'withdrawn'
   /** When it was sent (ISO): it can be withdrawn for 24 hours. */
   createdAt: string
+  /** What was recorded (option ids as in the visit report), shown when the report is opened. */
+  sasaran: string[]
+  kbStatus: string | null
+  kbMethod: string | null
+  kbIntent: string | null
+  risk4t: string[]
+  envRisks: string[]
+  lila: number | null
+  hb: number | null
+  actions: string[]
+  note: string | null
 }
 
 /** A referral still waiting for its outcome. */

@@ -6,6 +6,18 @@ import { flowRegistry } from './index.js'
 
 const AT = '2025-11-24 08:00 WIB'
 const cadre = cadreSiti
+const recorded = {
+  sasaran: ['pus', 'bumil'],
+  kbStatus: null,
+  kbMethod: null,
+  kbIntent: null,
+  risk4t: ['terlalu_muda'],
+  envRisks: ['jamban'],
+  lila: 22.5,
+  hb: 10.4,
+  actions: ['kie', 'rujukan'],
+  note: 'Disarankan periksa ke bidan',
+}
 const visits: RecentVisitSummary[] = [
   {
     id: 12,
@@ -14,6 +26,7 @@ const visits: RecentVisitSummary[] = [
     headName: 'Budi Santoso',
     status: 'submitted',
     createdAt: '2025-11-24T00:30:00.000Z',
+    ...recorded,
   },
   {
     id: 9,
@@ -22,21 +35,57 @@ const visits: RecentVisitSummary[] = [
     headName: 'Sutrisno',
     status: 'withdrawn',
     createdAt: '2025-11-20T02:00:00.000Z',
+    ...recorded,
+    sasaran: ['pus'],
+    kbStatus: 'ber_kb',
+    kbMethod: 'suntik_3',
+    risk4t: [],
+    envRisks: [],
+    lila: null,
+    hb: null,
+    actions: ['kie'],
+    note: null,
+  },
+  {
+    id: 8,
+    reference: 'KJ-2511-000008',
+    visitDate: '2025-11-19',
+    headName: 'Ahmad Fauzi',
+    status: 'submitted',
+    createdAt: '2025-11-19T02:00:00.000Z',
+    ...recorded,
+    sasaran: ['balita'],
+    risk4t: [],
+    envRisks: [],
+    lila: null,
+    hb: null,
+    actions: ['posyandu'],
+    note: null,
   },
 ]
 const lookups = (list: RecentVisitSummary[]) => (need: DataNeed) =>
   need.kind === 'recent_visits' ? { recentVisits: { key: need.key, visits: list } } : {}
 
 describe('riwayat (my reports)', () => {
-  test('lists the latest reports and withdraws one', async () => {
+  test('opening a report shows what it recorded; one sent today can be withdrawn', async () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: lookups(visits) })
     await chat.expect(`
       > riwayat
-      < Lima laporan terakhir Anda. Pilih untuk melihat pilihan:
+      < Lima laporan terakhir Bapak/Ibu. Pilih untuk melihat isinya:
         1. KJ-2511-000012, 24 Nov 2025, Budi Santoso
         2. KJ-2511-000009, 20 Nov 2025, Sutrisno (ditarik)
+        3. KJ-2511-000008, 19 Nov 2025, Ahmad Fauzi
       > 1
-      < Laporan KJ-2511-000012: tarik laporan ini? Laporan bisa ditarik dalam 24 jam setelah dikirim. Untuk membetulkan, tarik lalu kirim ulang dengan /lapor.
+      < Laporan KJ-2511-000012, keluarga Budi Santoso
+        Tanggal kunjungan: Senin, 24 November 2025
+        Dikirim: Senin, 24 November 2025 pukul 07.30 WIB
+        Sasaran: PUS (pasangan usia subur), Ibu hamil
+        Risiko: Terlalu muda (<20 tahun), Jamban tidak layak
+        LiLA: 22,5 cm
+        Hb: 10,4 g/dL
+        Tindakan: Penyuluhan (KIE), Rujukan
+        Catatan: Disarankan periksa ke bidan
+        Tarik laporan ini? Bisa ditarik dalam 24 jam setelah dikirim. Untuk membetulkan, tarik lalu kirim ulang dengan /lapor.
         1. Tarik laporan
         2. Biarkan
       > tarik
@@ -44,11 +93,45 @@ describe('riwayat (my reports)', () => {
     expect(chat.effects).toEqual([{ type: 'visit_withdrawn', visitId: 12 }])
   })
 
+  test('a withdrawn report is shown without offering to withdraw it again', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: lookups(visits) })
+    await chat.expect(`
+      > riwayat
+      < …
+      > 2
+      < Laporan KJ-2511-000009, keluarga Sutrisno
+        Tanggal kunjungan: Kamis, 20 November 2025
+        Dikirim: Kamis, 20 November 2025 pukul 09.00 WIB
+        Sasaran: PUS (pasangan usia subur)
+        Status KB: Ber-KB (memakai alat/cara KB)
+        Cara KB: Suntik 3 bulan
+        Tindakan: Penyuluhan (KIE)
+        Laporan ini sudah ditarik dan tidak dihitung.
+        Laporan yang sudah ditarik tidak bisa diubah lagi. Ketik /lapor untuk melapor ulang.
+    `)
+    expect(chat.effects).toEqual([])
+    expect(chat.session.active).toBeNull()
+  })
+
+  test('a report older than a day is shown and says why it cannot be withdrawn', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: lookups(visits) })
+    await chat.expect(`
+      > riwayat
+      < …
+      > 3
+      < Laporan KJ-2511-000008, keluarga Ahmad Fauzi
+        …
+        Tindakan: Ajak ke Posyandu
+        Laporan ini dikirim lebih dari 24 jam lalu, jadi tidak bisa ditarik lagi. Hubungi pengawas jika ada yang salah.
+    `)
+    expect(chat.effects).toEqual([])
+  })
+
   test('says so when there is nothing yet', async () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: lookups([]) })
     await chat.expect(`
       > /riwayat
-      < Anda belum punya laporan kunjungan. Ketik /lapor untuk melapor.
+      < Bapak/Ibu belum punya laporan kunjungan. Ketik /lapor untuk melapor.
     `)
   })
 })

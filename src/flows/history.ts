@@ -1,17 +1,51 @@
 /**
- * "Riwayat": a cadre's last five reports; one sent less than 24 hours ago can be withdrawn (to
- * correct it, withdraw and report again). The withdrawn report is kept, marked, and audited.
+ * "Riwayat": a cadre's last five reports. Opening one shows what was recorded; a report sent
+ * less than 24 hours ago and not withdrawn can be withdrawn (to correct it, withdraw and report
+ * again), and only then is that offered. The withdrawn report is kept, marked, and audited.
  * @module
  */
 import { askChoice, defineFlow } from '../engine/index.js'
-import type { Answers, FlowContext } from '../engine/index.js'
+import type { Answers, Completion, FlowContext, Text } from '../engine/index.js'
+import type { RecentVisitSummary } from '../domain/snapshot.js'
 import { isReporter } from './reporters.js'
 
 const RECENT = { kind: 'recent_visits', key: 'recent' } as const
+/** How long after sending a report may be withdrawn (as `withdrawVisit` checks again). */
+const WITHDRAW_HOURS = 24
 
 const recent = (ctx: FlowContext) => ctx.snapshot.lookups.recentVisits?.visits ?? []
 const chosen = (answers: Answers, ctx: FlowContext) =>
   recent(ctx).find((v) => String(v.id) === answers.visit)
+
+/** Only a report still counted and sent within the last day can be withdrawn. */
+const withdrawable = (visit: RecentVisitSummary | undefined, ctx: FlowContext) =>
+  visit?.status === 'submitted' &&
+  ctx.now.getTime() - Date.parse(visit.createdAt) <= WITHDRAW_HOURS * 3_600_000
+
+/** What the report recorded, one line a field, in the visit report's own words. */
+function content(visit: RecentVisitSummary, ctx: FlowContext): string {
+  const options = (step: string, ids: readonly string[]) =>
+    ids.map((id) => ctx.label({ key: `visit-report:${step}.${id}` })).join(', ')
+  const line = (field: string, value: string | number | Text | null) =>
+    value === null || value === '' ? [] : [{ key: `history:line.${field}`, params: { value } }]
+  const risks = [options('risk4t', visit.risk4t), options('envRisks', visit.envRisks)]
+  const lines: Text[] = [
+    { key: 'history:line.head', params: { reference: visit.reference, name: visit.headName } },
+    ...line('visitDate', visit.visitDate),
+    ...line('sentAt', visit.createdAt),
+    ...line('sasaran', options('sasaran', visit.sasaran)),
+    ...line('kbStatus', visit.kbStatus && options('kbStatus', [visit.kbStatus])),
+    ...line('kbMethod', visit.kbMethod && options('kbMethod', [visit.kbMethod])),
+    ...line('kbIntent', visit.kbIntent && options('kbIntent', [visit.kbIntent])),
+    ...line('risks', risks.filter((r) => r !== '').join(', ')),
+    ...line('lila', visit.lila),
+    ...line('hb', visit.hb),
+    ...line('actions', options('actions', visit.actions)),
+    ...line('note', visit.note),
+  ]
+  if (visit.status === 'withdrawn') lines.push({ key: 'history:line.withdrawn' })
+  return lines.map((text) => ctx.label(text)).join('\n')
+}
 
 export const history = defineFlow({
   id: 'history',
@@ -36,15 +70,34 @@ export const history = defineFlow({
         })),
     }),
     askChoice('action', {
+      when: (answers, ctx) => withdrawable(chosen(answers, ctx), ctx),
       options: ['withdraw', 'keep'],
-      promptParams: (answers, ctx) => ({ reference: chosen(answers, ctx)?.reference ?? '' }),
+      promptParams: (answers, ctx) => {
+        const visit = chosen(answers, ctx)
+        return { content: visit ? content(visit, ctx) : '' }
+      },
     }),
   ],
-  complete: (answers) =>
-    answers.action === 'withdraw'
-      ? {
-          effects: [{ type: 'visit_withdrawn', visitId: Number(answers.visit) }],
-          reply: { texts: [] },
-        }
-      : { effects: [], reply: { texts: [{ key: 'history:kept' }] } },
+  complete: (answers, ctx): Completion => {
+    if (answers.action === 'withdraw') {
+      return {
+        effects: [{ type: 'visit_withdrawn', visitId: Number(answers.visit) }],
+        reply: { texts: [] },
+      }
+    }
+    if (answers.action === 'keep')
+      return { effects: [], reply: { texts: [{ key: 'history:kept' }] } }
+    // Nothing to offer: the report is shown, with why it cannot be withdrawn.
+    const visit = chosen(answers, ctx)
+    const why = visit?.status === 'withdrawn' ? 'history:alreadyWithdrawn' : 'history:pastWithdraw'
+    return {
+      effects: [],
+      reply: {
+        texts: [
+          { key: 'common:raw', params: { value: visit ? content(visit, ctx) : '' } },
+          { key: why, params: { hours: WITHDRAW_HOURS } },
+        ],
+      },
+    }
+  },
 })

@@ -268,10 +268,11 @@ describe('riwayat and referral follow-up on the database', () => {
     ])
     const tooLate = new Date(NOW.getTime() + 25 * 3_600_000)
     await sayAt(tooLate, 'riwayat')
-    const list = await sayAt(tooLate, '2')
-    expect(list[0]).toMatch(/^Laporan KJ-2511-000001: tarik laporan ini\?/)
-    expect((await sayAt(tooLate, '1'))[0]).toMatch(
-      /^Maaf, laporan ini dikirim lebih dari 24 jam lalu/
+    // After a day the report is shown with why it cannot be withdrawn, and nothing is offered.
+    const shown = await sayAt(tooLate, '2')
+    expect(shown[0]).toMatch(/^Laporan KJ-2511-000001, keluarga [^\n]+\nTanggal kunjungan: /)
+    expect(shown[0]).toMatch(
+      /\nLaporan ini dikirim lebih dari 24 jam lalu, jadi tidak bisa ditarik/
     )
     const rows = await handle.db.select().from(visits).orderBy(asc(visits.id))
     expect(rows.map((v) => v.status)).toEqual(['submitted', 'withdrawn'])

@@ -419,6 +419,17 @@ export type RecentVisit = {
   headName: string
   status: 'submitted' | 'withdrawn'
   createdAt: Date
+  /** What was recorded, for /riwayat to show. */
+  sasaran: string[]
+  kbStatus: string | null
+  kbMethod: string | null
+  kbIntent: string | null
+  risk4t: string[]
+  envRisks: string[]
+  lila: number | null
+  hb: number | null
+  actions: string[]
+  note: string | null
 }
 
 /** A cadre's latest reported visits, withdrawn ones included, newest report first. */
@@ -434,6 +445,16 @@ export async function listRecentVisits(
       headName: families.headName,
       status: visits.status,
       createdAt: visits.createdAt,
+      sasaran: visits.sasaran,
+      kbStatus: visits.kbStatus,
+      kbMethod: visits.kbMethod,
+      kbIntent: visits.kbIntent,
+      risk4t: visits.risk4t,
+      envRisks: visits.envRisks,
+      lila: visits.lila,
+      hb: visits.hb,
+      actions: visits.actions,
+      note: visits.note,
     })
     .from(visits)
     .innerJoin(families, eq(families.id, visits.familyId))

@@ -96,10 +96,10 @@ export const CADRE_SCENARIOS: Scenario[] = [
       const d = await t.start()
       await consent(d, SITI)
       t.clock.now = new Date('2025-11-24T03:00:00Z')
-      expect((await d.say(SITI, 'riwayat'))[0]).toMatch(/^Lima laporan terakhir Anda\./)
+      expect((await d.say(SITI, 'riwayat'))[0]).toMatch(/^Lima laporan terakhir Bapak\/Ibu\./)
       expect(d.options(SITI)).toEqual([REPORT])
       expect((await d.choose(SITI, REPORT))[0]).toMatch(
-        /^Laporan KJ-2511-000001: tarik laporan ini\?/
+        /^Laporan KJ-2511-000001, keluarga [\s\S]*\nTarik laporan ini\?/
       )
       expect(d.options(SITI)).toEqual(['Tarik laporan', 'Biarkan'])
       expect(await d.choose(SITI, 'Tarik laporan')).toEqual([
