@@ -11,6 +11,7 @@ import { dashboardUrlNulGuard } from './admin/nul-guard.js'
 import { type ApiDeps, apiRoutes } from './api/index.js'
 import { JSON_ERRORS, errorHandler } from './errors.js'
 import { type RefusalLog, countRefusals, createRefusalLog } from './refusal-log.js'
+import { SAME_ORIGIN_CSP, noStore } from './headers.js'
 import { NUL_REFUSAL, urlHasNul } from './nul.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
@@ -39,7 +40,10 @@ export type AppDeps = HealthDeps & {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
   app.use(countRefusals(deps.refusals ?? createRefusalLog({ logger: deps.logger })))
-  app.use(secureHeaders())
+  app.use(secureHeaders({ contentSecurityPolicy: SAME_ORIGIN_CSP }))
+  // Pages, downloads and JSON that may hold personal data are never cached.
+  app.use('/admin/*', noStore)
+  app.use('/api/v1/*', noStore)
   // A NUL character cannot be stored: refused before any route reads it (the dashboard answers
   // with its own page in Indonesian).
   const dashboard = deps.admin && dashboardUrlNulGuard(deps.admin)

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
 import { html } from 'hono/html'
 import { secureHeaders } from 'hono/secure-headers'
+import { SAME_ORIGIN_CSP } from '../headers.js'
 import { type SimulatorRouteDeps, simulatorAccess } from './simulator.js'
 
 export type SimulatorPageDeps = Pick<SimulatorRouteDeps, 'requiredToken'>
@@ -27,16 +28,7 @@ export const EXAMPLE_PHONES = [
 ] as const
 
 /** Only this origin's files; the page talks to this origin's API and nothing else. */
-export const SIMULATOR_PAGE_CSP = {
-  defaultSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  formAction: ["'self'"],
-  baseUri: ["'none'"],
-  frameAncestors: ["'none'"],
-}
+export const SIMULATOR_PAGE_CSP = SAME_ORIGIN_CSP
 
 type Asset = { body: string; type: string }
 
