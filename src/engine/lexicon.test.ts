@@ -131,6 +131,26 @@ const TABLE: Record<string, { options: () => ChoiceOption[]; words: [string, str
       ['jarak dekat', 'terlalu_dekat'],
     ],
   },
+  risks: {
+    options: () =>
+      optionsOf('visit-report:risks', [
+        'terlalu_muda',
+        'terlalu_tua',
+        'terlalu_dekat',
+        'terlalu_banyak',
+        'air_minum',
+        'jamban',
+        'rumah',
+        'tidak_ada',
+      ]),
+    words: [
+      ['mboten', 'tidak_ada'],
+      ['gak ada', 'tidak_ada'],
+      ['ora', 'tidak_ada'],
+      ['wc', 'jamban'],
+      ['terlalu muda', 'terlalu_muda'],
+    ],
+  },
   envRisks: {
     options: () => optionsOf('visit-report:envRisks', ENV_RISKS),
     words: [
