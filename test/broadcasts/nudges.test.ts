@@ -1,13 +1,15 @@
 /**
  * Nudge rules as data: seeded once, planned as fires with dedupe keys from their cron in WIB,
- * sent to the segment (minus BERHENTI and unreachable chats), re-planned after each run, and
- * re-timed by an admin's edit.
+ * sent to the segment (minus BERHENTI, chats without consent and unreachable chats), re-planned
+ * after each run, and re-timed by an admin's edit.
  */
 import { asc, eq, like } from 'drizzle-orm'
 import { expect, test } from 'vitest'
 import { findNudgeRule, listNudgeRules, updateNudgeRule } from '../../src/db/queries/broadcasts.js'
 import { markRecipientUnreachable } from '../../src/db/queries/outbox.js'
-import { fires, outbox, people } from '../../src/db/schema/index.js'
+import { recordConsent } from '../../src/db/queries/people.js'
+import { consents, fires, outbox, people } from '../../src/db/schema/index.js'
+import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import {
   NUDGE_KIND,
@@ -148,4 +150,26 @@ test('a re-timed rule runs at its new time; the run planned from the old cron se
     `nudge:${rule!.id}:2026-11-30T00:00:00.000Z`,
     `nudge:${rule!.id}:2026-12-04T09:00:00.000Z`,
   ])
+})
+
+test('no nudge reaches a cadre whose chat declined the privacy notice or never answered it', async () => {
+  await seedRoster(handle.db)
+  // Ani declined the notice after accepting it; Fitri's chat never answered it.
+  await recordConsent(handle.db, {
+    channel: 'simulator',
+    senderId: 'sim-ani',
+    noticeVersion: NOTICE_VERSION,
+    given: false,
+    at: NOW,
+  })
+  await handle.db.delete(consents).where(eq(consents.senderId, 'sim-fitri'))
+  await seedNudgeRules(handle.db)
+  await planNudges(handle.db, NOW, TZ)
+  await tick(new Date('2026-11-30T00:00:00Z'))
+  const sent = await handle.db
+    .select({ to: outbox.recipientId })
+    .from(outbox)
+    .orderBy(asc(outbox.recipientId))
+  // Of Siti, Ani, Dewi, Fitri and Lastri (no visit in the 7 days): not Ani, not Fitri.
+  expect(sent.map((s) => s.to)).toEqual(['sim-dewi', 'sim-lastri', 'sim-siti'])
 })

@@ -5,11 +5,17 @@
  * with a phone, and errors (broken JSON, an invalid API body, a failed and a blocked Telegram
  * send, a query failing inside the database with the text as its parameter and detail, NUL bytes
  * in a query value and a body field). No name, phone number (in any of the forms people write it)
- * or message text of the test people may appear in any line.
+ * or message text of the test people may appear in any line. And a person who declined the
+ * privacy notice receives nothing that is not the notice's own conversation: no broadcast, no
+ * reminder (DOMAIN decision 21).
  */
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { people, visits } from '../../src/db/schema/index.js'
+import { createBroadcast, getBroadcastStatus } from '../../src/broadcasts/service.js'
+import { notifyPerson } from '../../src/conversation/notify.js'
+import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
+import { outbox, people, visits } from '../../src/db/schema/index.js'
+import { PRIORITY } from '../../src/domain/priorities.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import { createLogger } from '../../src/lib/logger.js'
@@ -21,6 +27,10 @@ import {
   startFakeTelegram,
   textUpdate,
 } from '../harness/fake-telegram.js'
+import { tickBroadcasts } from '../harness/broadcasts.js'
+import { useTestDb } from '../harness/db.js'
+import { testI18n } from '../harness/i18n.js'
+import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 import { useStartedBot } from '../harness/start.js'
 
 const SECRET = 'privacy_webhook_secret-1'
@@ -34,6 +44,7 @@ const FAMILY = 'Mulyono Sentosajaya'
 const NOTE = 'suami merantau ke Balikpapan sejak Lebaran'
 const BROADCAST = 'Rapat kader hari Kamis di balai desa Wonorejo'
 const SIMULATOR_TEXT = 'nama saya Kusumawardani dari dusun Krajan'
+const NOW = new Date('2026-11-23T01:00:00Z')
 const FORBIDDEN = [
   'Sulastri',
   'Prameswari',
@@ -247,5 +258,67 @@ describe('logs at debug level', () => {
     expect(leaks).toEqual([])
     const failure = lines.find((line) => line.includes('broadcast refused by the privacy test'))
     expect(failure).toContain('"params":"[redacted]"')
+  })
+})
+
+describe('a person who refused consent (DOMAIN decision 21)', () => {
+  const handle = useTestDb()
+
+  test('receives nothing from a broadcast and a reminder', async () => {
+    await seedRegions(handle.db)
+    const [cadre] = await handle.db
+      .insert(people)
+      .values({ name: CADRE.name, roles: ['kader'], regionCode: WONOREJO, phone: CADRE.phone })
+      .returning({ id: people.id })
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const chat = 'sim-menolak'
+    const inbox = async () =>
+      (await listSimulatorInbox(handle.db, { recipientId: chat, afterId: 0, limit: 100 })).map(
+        (row) => (row.message as { text: string }).text
+      )
+    // Her number is given with her first message (linked at once); she declines the notice.
+    await runtime.handleInbound({ ...simulatorMessage(chat, 'halo'), phone: CADRE.phone }, NOW)
+    await runtime.handleInbound(simulatorMessage(chat, 'tidak'), NOW)
+    await sender.drain('simulator')
+    const before = await inbox()
+    expect(before).toEqual([
+      expect.stringMatching(/^Selamat datang di kaderbot/),
+      expect.stringMatching(/^Baik, kami hormati pilihan Anda/),
+    ])
+
+    // A broadcast to her desa, and a reminder as the scheduled jobs queue them.
+    const i18n = await testI18n()
+    const { id } = await createBroadcast(handle.db, {
+      author: { source: 'api' },
+      segment: { region: WONOREJO },
+      text: BROADCAST,
+      now: NOW,
+    })
+    await tickBroadcasts(handle.db, NOW)
+    await notifyPerson(
+      handle.db,
+      { i18n },
+      cadre!.id,
+      {
+        texts: [
+          { key: 'referral-outcome:reminder', params: { name: FAMILY, target: 'Puskesmas' } },
+        ],
+      },
+      PRIORITY.reminder
+    )
+    await sender.drain('simulator')
+
+    expect(await inbox()).toEqual(before)
+    expect(await getBroadcastStatus(handle.db, id)).toMatchObject({
+      recipients: 1,
+      sent: 0,
+      skipped: 1,
+      skippedByReason: { no_consent: 1 },
+    })
+    const queued = await handle.db
+      .select({ status: outbox.status, skipReason: outbox.skipReason })
+      .from(outbox)
+      .where(eq(outbox.personId, cadre!.id))
+    expect(queued).toEqual([{ status: 'skipped', skipReason: 'no_consent' }])
   })
 })
