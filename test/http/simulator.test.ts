@@ -65,6 +65,39 @@ async function buildApp(requiredToken?: string, env: object = LOOPBACK) {
   return { app: { request }, sender, post }
 }
 
+describe('POST /api/v1/simulator/messages with a contact card', () => {
+  const reply = async (response: Response) =>
+    ((await response.json()) as { replies: { text: string }[] }).replies.map((r) => r.text)
+
+  test("someone else's card, or a number nobody registered, is explained; one's own is recognised", async () => {
+    await handle.db.insert(people).values({
+      name: 'Siti Rahayu',
+      roles: ['kader'],
+      regionCode: '35.07.24.2001',
+      phone: '+6281200000004',
+    })
+    const { post, sender } = await buildApp()
+    // As on WhatsApp: the sender's phone is known, the card holds another number.
+    const other = await post({
+      from: 'sim-3',
+      phone: '081200000077',
+      contact: { phone: '0812-0000-0004' },
+    })
+    expect((await reply(other))[0]).toMatch(
+      /^Terima kasih\. Kontak yang Anda kirim bukan nomor Anda sendiri, jadi tidak kami pakai untuk mengenali Anda\./
+    )
+    // No sender phone: the card is their own number (Telegram's share button), not registered.
+    const unknown = await post({ from: 'sim-4', contact: { phone: '081299900088' } })
+    expect((await reply(unknown))[0]).toMatch(
+      /^Terima kasih\. Nomor ini belum terdaftar di kaderbot\. Jika Anda kader KB, daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)\./
+    )
+    // Her own registered number: recognised, her menu.
+    const own = await post({ from: 'sim-5', contact: { phone: '0812-0000-0004' } })
+    expect((await reply(own))[0]).toMatch(/^Halo, (Ibu |Bu )?Siti Rahayu! Menu utama:$/)
+    await sender.idle()
+  })
+})
+
 describe('POST /api/v1/simulator/messages', () => {
   test('answers with the replies of that message, choices included', async () => {
     const { post, sender } = await buildApp()
