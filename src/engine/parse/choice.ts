@@ -330,7 +330,22 @@ function wordStarts(label: string): string[] {
 }
 
 function foldedLabels(candidate: ChoiceCandidate): string[] {
-  return candidate.labels.map(fold).filter((label) => label !== '')
+  return candidate.labels.map(foldLabel).filter((label) => label !== '')
+}
+
+// Labels and synonyms come from a finite set (the locale files and the lists loaded), so their
+// folded forms are kept; the bound only guards against an unexpected stream of new labels.
+const foldedLabelCache = new Map<string, string>()
+const MAX_CACHED_LABELS = 10_000
+
+function foldLabel(label: string): string {
+  let folded = foldedLabelCache.get(label)
+  if (folded === undefined) {
+    folded = fold(label)
+    if (foldedLabelCache.size >= MAX_CACHED_LABELS) foldedLabelCache.clear()
+    foldedLabelCache.set(label, folded)
+  }
+  return folded
 }
 
 /**

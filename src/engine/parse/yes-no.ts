@@ -61,12 +61,19 @@ export function parseMeaning(text: string): Meaning | undefined {
 
 /** Looks a word up as written, then with stretched letters shortened ("iyaaa", "okeee", "gakk"). */
 function isWord(words: Set<string>, word: string): boolean {
-  if (words.has(word)) return true
-  const shortened = squeeze(word)
-  for (const candidate of words) {
-    if (squeeze(candidate) === shortened) return true
+  return words.has(word) || squeezedOf(words).has(squeeze(word))
+}
+
+const squeezedSets = new WeakMap<Set<string>, Set<string>>()
+
+/** The set's words with stretched letters shortened, computed once per set. */
+function squeezedOf(words: Set<string>): Set<string> {
+  let squeezed = squeezedSets.get(words)
+  if (squeezed === undefined) {
+    squeezed = new Set([...words].map(squeeze))
+    squeezedSets.set(words, squeezed)
   }
-  return false
+  return squeezed
 }
 
 function squeeze(word: string): string {
