@@ -9,9 +9,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { count, eq, like, sql } from 'drizzle-orm'
+import { type SQL, count, eq, like, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { DbHandle } from '../../src/db/client.js'
+import type { Db, DbHandle } from '../../src/db/client.js'
 import { auditLog, importJobRows, importJobs, people } from '../../src/db/schema/index.js'
 import type { ImportJobStatusJson } from '../../src/http/admin/imports.js'
 import { type ImportJobs, openImportJobs } from '../../src/import/jobs.js'
@@ -99,6 +99,32 @@ function reportRows(html: string): { line: number; outcome: string }[] {
   return [...body.matchAll(/<tr><td class="num">(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map(
     (match) => ({ line: Number(match[1]), outcome: match[2]! })
   )
+}
+
+/**
+ * Runs `statement` in a transaction on a connection of its own and keeps that transaction open
+ * (its locks held) until `release` is called; resolves once the statement ran.
+ */
+async function holdInTransaction(
+  db: Db,
+  statement: SQL
+): Promise<{ release: () => Promise<void> }> {
+  let release: () => void = () => undefined
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let locked: () => void = () => undefined
+  const isLocked = new Promise<void>((resolve) => (locked = resolve))
+  const holder = db.transaction(async (tx) => {
+    await tx.execute(statement)
+    locked()
+    await held
+  })
+  await isLocked
+  return {
+    release: async () => {
+      release()
+      await holder
+    },
+  }
 }
 
 const peopleLike = async (prefix: string) =>
@@ -253,20 +279,12 @@ describe('a restart', () => {
         .insert(importJobs)
         .values({ kind: 'people', actor: 'admin_token', status: 'running', createdAt: NOW })
         .returning()
-      const other = handle.lane('other-replica', 1)
-      let release: () => void = () => undefined
-      const held = new Promise<void>((resolve) => (release = resolve))
-      let locked: () => void = () => undefined
-      const isLocked = new Promise<void>((resolve) => (locked = resolve))
-      const holder = other.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`import_job:${live!.id}`}))`)
-        locked()
-        await held
-      })
-      await isLocked
+      const other = await holdInTransaction(
+        handle.lane('other-replica', 1),
+        sql`select pg_advisory_xact_lock(hashtext(${`import_job:${live!.id}`}))`
+      )
       expect(await jobs.failInterrupted()).toEqual([])
-      release()
-      await holder
+      await other.release()
       expect(await jobs.failInterrupted()).toEqual([live!.id])
     }
   )
@@ -285,17 +303,10 @@ describe.runIf(hasPostgres)('progress on PostgreSQL', () => {
       regionCode: DESA,
       status: 'active',
     })
-    const other = handle.lane('row-holder', 1)
-    let release: () => void = () => undefined
-    const held = new Promise<void>((resolve) => (release = resolve))
-    let locked: () => void = () => undefined
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const holder = other.transaction(async (tx) => {
-      await tx.execute(sql`select id from people where phone = ${blockedPhone} for update`)
-      locked()
-      await held
-    })
-    await isLocked
+    const other = await holdInTransaction(
+      handle.lane('row-holder', 1),
+      sql`select id from people where phone = ${blockedPhone} for update`
+    )
     const { jobId } = await upload(admin, csv)
     let seen: ImportJobStatusJson | undefined
     // Each poll is a request to the app; the import cannot pass the locked row meanwhile.
@@ -303,8 +314,7 @@ describe.runIf(hasPostgres)('progress on PostgreSQL', () => {
       seen = await status(jobId)
       if (seen.processed >= 1000) break
     }
-    release()
-    await holder
+    await other.release()
     expect(seen).toMatchObject({ status: 'running', live: true, processed: 1000, total: 1200 })
     expect(seen!.progressText).toBe('1.000 dari sekitar 1.200 baris dibaca, 0 ditolak.')
     await jobs.settled()
