@@ -51,6 +51,7 @@ export const ROW_MESSAGES = {
   regionUnknown: (code: string) => `kode wilayah ${code} tidak dikenal`,
   regionLevel: (role: string, allowed: string, code: string, level: string) =>
     `peran ${role} membutuhkan kode ${allowed}, sedangkan ${code} adalah ${level}`,
+  salutationInvalid: (value: string) => `sapaan '${value}' tidak dikenal (Ibu atau Bapak)`,
   birthYearInvalid: (value: string, max: number) =>
     `tahun lahir '${value}' tidak valid (1900 sampai ${max})`,
   ambiguousPerson: (matches: number) =>

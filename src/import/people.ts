@@ -18,7 +18,7 @@ import {
 } from '../db/queries/people.js'
 import type { UpsertAction } from '../db/queries/people.js'
 import { regions } from '../db/schema/index.js'
-import type { Role } from '../domain/people.js'
+import type { Role, Salutation } from '../domain/people.js'
 import { normalizePhone } from '../lib/phone.js'
 import { openCsvTable } from './csv.js'
 import type { ColumnAliases, CsvSource } from './csv.js'
@@ -33,7 +33,7 @@ import type {
 } from './report.js'
 
 /** The fields of a people file. */
-export type PeopleField = 'name' | 'phone' | 'roles' | 'regionCode' | 'birthYear'
+export type PeopleField = 'name' | 'phone' | 'roles' | 'regionCode' | 'birthYear' | 'salutation'
 
 /**
  * Accepted header names per field (compared as `normalizeHeader` does: any case, spaces or
@@ -55,7 +55,17 @@ export const PEOPLE_COLUMNS = {
   roles: ['peran', 'role', 'roles'],
   regionCode: ['kode_wilayah', 'region_code', 'kode_desa', 'desa_code'],
   birthYear: ['tahun_lahir', 'birth_year'],
+  salutation: ['sapaan', 'salutation'],
 } as const satisfies ColumnAliases<PeopleField>
+
+/** Words accepted in the salutation column (any case): Ibu or Bapak, also as abbreviated. */
+const SALUTATION_ALIASES: Readonly<Record<string, Salutation>> = {
+  ibu: 'ibu',
+  bu: 'ibu',
+  bapak: 'bapak',
+  pak: 'bapak',
+  bpk: 'bapak',
+}
 
 /** Columns a people file must have; the phone column may have empty cells for participants. */
 export const PEOPLE_REQUIRED_COLUMNS = ['name', 'phone', 'roles', 'regionCode'] as const
@@ -130,6 +140,8 @@ export type PeopleRow = {
   roles: Role[]
   regionCode: string
   birthYear?: number
+  /** Ibu or Bapak (DOMAIN decision 19); an empty cell keeps what is stored. */
+  salutation?: Salutation
 }
 
 /** The zod schema of one row's cells; issues carry Indonesian reasons as their messages. */
@@ -200,6 +212,13 @@ export function createPeopleRowSchema(context: PeopleRowContext) {
         })
         return z.NEVER
       }),
+      salutation: z.string().transform((value, ctx) => {
+        if (value === '') return undefined
+        const salutation = SALUTATION_ALIASES[value.trim().toLowerCase()]
+        if (salutation !== undefined) return salutation
+        ctx.addIssue({ code: 'custom', message: ROW_MESSAGES.salutationInvalid(value) })
+        return z.NEVER
+      }),
     })
     .superRefine((row, ctx) => {
       const needPhone = row.roles.filter((role) => role !== 'peserta')
@@ -227,6 +246,7 @@ export function createPeopleRowSchema(context: PeopleRowContext) {
       regionCode: row.regionCode.code,
       ...(row.phone !== undefined ? { phone: row.phone } : {}),
       ...(row.birthYear !== undefined ? { birthYear: row.birthYear } : {}),
+      ...(row.salutation !== undefined ? { salutation: row.salutation } : {}),
     }))
 }
 

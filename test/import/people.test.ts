@@ -32,6 +32,30 @@ const INDONESIAN = [
 ].join('\n')
 
 describe('importPeople', () => {
+  test('the sapaan column sets Ibu or Bapak; an empty cell keeps it, an unknown word is refused', async () => {
+    const first = [
+      'nama;telepon;peran;kode_wilayah;sapaan',
+      'Siti Rahayu;0812-0000-0004;kader;35.07.24.2001;Ibu',
+      'Slamet;0812-0000-0007;kader;35.07.24.2001;pak',
+      'Lilis Suryani;;peserta;35.07.24.2001;',
+      'Joko;0812-0000-0008;kader;35.07.24.2001;kakak',
+    ].join('\n')
+    const report = await run(first)
+    expect(report.rows[3]).toEqual({
+      line: 5,
+      status: 'rejected',
+      name: 'Joko',
+      reason: "sapaan 'kakak' tidak dikenal (Ibu atau Bapak)",
+    })
+    await run('nama;telepon;peran;kode_wilayah;sapaan\nSlamet;0812-0000-0007;kader;35.07.24.2001;')
+    const rows = await handle.db.select().from(people).orderBy(asc(people.id))
+    expect(rows.map((row) => [row.name, row.salutation])).toEqual([
+      ['Siti Rahayu', 'ibu'],
+      ['Slamet', 'bapak'],
+      ['Lilis Suryani', null],
+    ])
+  })
+
   test('semicolons and Indonesian headers: phones, roles and codes are normalised', async () => {
     const report = await run(INDONESIAN)
     expect(report).toEqual({

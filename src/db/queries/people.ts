@@ -216,6 +216,8 @@ type PersonFields = {
   birthYear?: number
   /** Cadre tier; `undefined` keeps the stored one. */
   cadreTier?: CadreTier
+  /** Ibu or Bapak; `undefined` keeps the stored one. */
+  salutation?: Salutation
   /** Defaults to `active`: an imported roster is authoritative, also for pending self-registrations. */
   status?: PersonStatus
 }
@@ -315,6 +317,7 @@ export async function upsertPeopleByPhone(
   if (rows.length === 0) return new Map()
   // An empty birth year keeps the stored one, as in `upsertPersonByPhone`.
   const birthYear = sql.raw('coalesce(excluded.birth_year, people.birth_year)')
+  const salutation = sql.raw('coalesce(excluded.salutation, people.salutation)')
   const changed = await db
     .insert(people)
     .values(rows.map((row) => ({ ...personValues(row), phone: row.phone })))
@@ -326,10 +329,11 @@ export async function upsertPeopleByPhone(
         regionCode: sql.raw('excluded.region_code'),
         status: sql.raw('excluded.status'),
         birthYear,
+        salutation,
         updatedAt: sql`now()`,
       },
-      setWhere: sql`(people.name, people.roles, people.region_code, people.status, people.birth_year)
-        is distinct from (excluded.name, excluded.roles, excluded.region_code, excluded.status, ${birthYear})`,
+      setWhere: sql`(people.name, people.roles, people.region_code, people.status, people.birth_year, people.salutation)
+        is distinct from (excluded.name, excluded.roles, excluded.region_code, excluded.status, ${birthYear}, ${salutation})`,
     })
     .returning({ phone: people.phone, inserted: sql<boolean>`(xmax = 0)` })
   return new Map(changed.map((row) => [row.phone!, row.inserted ? 'inserted' : 'updated']))
@@ -397,7 +401,8 @@ export async function upsertPeopleWithoutPhone(
   return results
 }
 
-type ChangeableKey = 'name' | 'roles' | 'regionCode' | 'birthYear' | 'cadreTier' | 'status'
+type ChangeableKey =
+  'name' | 'roles' | 'regionCode' | 'birthYear' | 'cadreTier' | 'status' | 'salutation'
 
 const COLUMN_NAMES: Record<ChangeableKey, string> = {
   name: 'name',
@@ -406,6 +411,7 @@ const COLUMN_NAMES: Record<ChangeableKey, string> = {
   birthYear: 'birth_year',
   cadreTier: 'cadre_tier',
   status: 'status',
+  salutation: 'salutation',
 }
 
 /** The row values of the given fields (roles sorted, status defaulted, undefined ones left out). */
@@ -417,6 +423,7 @@ function personValues(params: PersonFields) {
     status: params.status ?? 'active',
     ...(params.birthYear !== undefined ? { birthYear: params.birthYear } : {}),
     ...(params.cadreTier !== undefined ? { cadreTier: params.cadreTier } : {}),
+    ...(params.salutation !== undefined ? { salutation: params.salutation } : {}),
   }
 }
 
@@ -435,6 +442,7 @@ function changedColumns(params: PersonFields): [ChangeableKey, string][] {
   const keys: ChangeableKey[] = ['name', 'roles', 'regionCode', 'status']
   if (params.birthYear !== undefined) keys.push('birthYear')
   if (params.cadreTier !== undefined) keys.push('cadreTier')
+  if (params.salutation !== undefined) keys.push('salutation')
   return keys.map((key) => [key, COLUMN_NAMES[key]])
 }
 
