@@ -34,6 +34,8 @@ export type OutboundChoice = { id: string; label: string }
 export type OutboundMessage = {
   text: string
   choices?: OutboundChoice[]
+  /** Several choices may be picked (the simulator page offers taps and a "Selesai"). */
+  multiple?: boolean
   media?: { kind: 'photo'; ref: string }
   /** A place to show as a map pin (a venue when it has a name and an address). */
   location?: { lat: number; lng: number; name?: string; address?: string }

@@ -13,6 +13,7 @@ export function renderReply(i18n: TextRenderer, reply: Reply): OutboundMessage {
   return {
     text,
     choices: reply.choices.map((c) => ({ id: c.id, label: i18n.render(c.label) })),
+    ...(reply.multiple ? { multiple: true } : {}),
   }
 }
 

@@ -648,7 +648,8 @@ class TurnBuilder {
     if (step.kind === 'multi_choice') texts.push({ key: 'common:hint.multi' })
     if (step.optional) texts.push({ key: 'common:hint.optional' })
     const choices = step.options?.(active.answers, this.ctx, flow.id)
-    this.send(choices ? { texts, choices } : { texts })
+    const multiple = step.kind === 'multi_choice' ? { multiple: true } : {}
+    this.send(choices ? { texts, choices, ...multiple } : { texts })
   }
 
   private summary(flow: Flow, active: FlowState): Text[] {

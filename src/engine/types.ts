@@ -28,7 +28,13 @@ export type ChoiceOption = { id: string; label: Text; day?: string }
  * One bot message: lines joined by a newline, then the options (numbered or as buttons).
  * `requestContact`: the message asks for the person's own number (Telegram adds a one-tap button).
  */
-export type Reply = { texts: Text[]; choices?: ChoiceOption[]; requestContact?: boolean }
+export type Reply = {
+  texts: Text[]
+  choices?: ChoiceOption[]
+  /** The person may pick several of the choices (a multiple-choice question). */
+  multiple?: boolean
+  requestContact?: boolean
+}
 
 /** What the person did, already channel-neutral. `timeout` comes from the scheduler. */
 export type Input =

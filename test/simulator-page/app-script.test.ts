@@ -192,11 +192,12 @@ describe('the page script', () => {
     await type('Siti')
     await until(() => bubbles().length === 4)
     const roles = bubbles()[3]!
+    // Numbered as the bot numbers them, so a typed "2" and a tap read the same.
     expect(roles.choices.map((button) => button.textContent)).toEqual([
-      'Kader KB (PPKBD/Sub-PPKBD)',
-      'Peserta pelatihan ibu muda',
-      'Petugas DPPKB',
-      'Lainnya',
+      '1. Kader KB (PPKBD/Sub-PPKBD)',
+      '2. Peserta pelatihan ibu muda',
+      '3. Petugas DPPKB',
+      '4. Lainnya',
     ])
     await roles.choices[1]!.dispatch('click')
     await until(() => bubbles().length === 6)

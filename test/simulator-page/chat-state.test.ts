@@ -25,10 +25,12 @@ import {
   laterCursor,
   markFailed,
   missingReplies,
+  multipleAnswer,
   parseCoordinates,
   randomId,
   restoreState,
   serializeState,
+  textParts,
   toBubble,
 } from '../../src/http/simulator-page/chat-state.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
@@ -120,6 +122,8 @@ describe('toBubble', () => {
       text: 'Anda sebagai apa?\nPilih satu.',
       time: '@01:00',
       failed: false,
+      multiple: false,
+      parts: [{ text: 'Anda sebagai apa?\nPilih satu.', nowrap: false }],
       choices: [
         { id: 'kader', label: 'Kader KB', number: 1 },
         { id: 'peserta', label: 'Peserta', number: 2 },
@@ -133,8 +137,25 @@ describe('toBubble', () => {
       text: '<b>hi</b>',
       time: '@01:00',
       failed: true,
+      multiple: false,
+      parts: [{ text: '<b>hi</b>', nowrap: false }],
       choices: [],
     })
+  })
+
+  test('a report number is a run of its own that must not wrap; several taps answer "1, 3"', () => {
+    expect(textParts('Tersimpan dengan nomor KJ-2511-000001. Terima kasih!')).toEqual([
+      { text: 'Tersimpan dengan nomor ', nowrap: false },
+      { text: 'KJ-2511-000001', nowrap: true },
+      { text: '. Terima kasih!', nowrap: false },
+    ])
+    expect(textParts('')).toEqual([{ text: '', nowrap: false }])
+    expect(multipleAnswer([3, 1])).toBe('1, 3')
+    const multiple = applyInbox(createChatState('web-1'), {
+      cursor: '1',
+      messages: [{ id: '1', at: AT, text: 'Sasaran?', choices: [], multiple: true }],
+    }).added[0]!
+    expect(toBubble(multiple).multiple).toBe(true)
   })
 
   test('shows the time of day in Indonesian style (hours.minutes)', () => {

@@ -114,13 +114,13 @@ describe('GET /simulator', () => {
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
 
-  test('shows the token field only when the API needs the token, and is itself open', async () => {
+  test('hides the token field until the API answers 401 (the script shows it), and is itself open', async () => {
     const open = await (await (await buildApp('on')).request('/simulator')).text()
     expect(open).toMatch(/<div id="token-row" class="settings" hidden>/)
     const guardedApp = await buildApp('guarded')
     const guarded = await guardedApp.request('/simulator')
     expect(guarded.status).toBe(200)
-    expect(await guarded.text()).toMatch(/<div id="token-row" class="settings" >/)
+    expect(await guarded.text()).toMatch(/<div id="token-row" class="settings" hidden>/)
     expect((await guardedApp.request('/api/v1/simulator/inbox?from=x')).status).toBe(401)
   })
 

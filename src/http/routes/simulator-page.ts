@@ -5,7 +5,7 @@
  * `/simulator/app.css`), so the Content-Security-Policy allows only this origin's files: no inline
  * script or style, no build step, no CDN. Mounted only while the simulator channel is on. Without
  * `ADMIN_TOKEN` the page, like the API, answers only this machine; with it the page (which holds
- * nothing) shows a field for the token, and every call it makes sends it.
+ * nothing) shows a field for the token once the server answered 401, and every call sends it.
  * @module
  */
 import { readFileSync } from 'node:fs'
@@ -45,7 +45,7 @@ export function simulatorPageRoutes(deps: SimulatorPageDeps): Hono {
     'chat-state.js': loadAsset('chat-state.js', 'text/javascript; charset=utf-8'),
     'app.css': loadAsset('app.css', 'text/css; charset=utf-8'),
   }
-  const page = renderPage({ requiresToken })
+  const page = renderPage()
 
   const app = new Hono()
   app.use(secureHeaders({ contentSecurityPolicy: SIMULATOR_PAGE_CSP }))
@@ -63,7 +63,7 @@ export function simulatorPageRoutes(deps: SimulatorPageDeps): Hono {
 }
 
 /** The page's markup; every interpolated value is escaped by `html`. */
-function renderPage({ requiresToken }: { requiresToken: boolean }) {
+function renderPage() {
   return html`<!doctype html>
     <html lang="id">
       <head>
@@ -115,7 +115,7 @@ function renderPage({ requiresToken }: { requiresToken: boolean }) {
                   Seolah dibagikan aplikasi chat. Nomor contoh dari examples/people.csv, misalnya
                   +6281200000004 (kader).
                 </p>
-                <div id="token-row" class="settings" ${requiresToken ? '' : 'hidden'}>
+                <div id="token-row" class="settings" hidden>
                   <label for="token">Token admin</label>
                   <input
                     id="token"
@@ -149,7 +149,7 @@ function renderPage({ requiresToken }: { requiresToken: boolean }) {
             <p id="status" class="status" role="status"></p>
             <form id="composer" class="composer">
               <button type="button" id="location" class="tool">
-                <span aria-hidden="true">📍</span><span class="label">Lokasi</span>
+                <span aria-hidden="true">📎</span><span class="label">Lokasi</span>
               </button>
               <input id="photo" type="file" accept="image/*" class="visually-hidden" />
               <label for="photo" class="button tool">

@@ -152,7 +152,9 @@ async function toContent(body: SimulatorMessage, media: MediaStore): Promise<Inb
 }
 
 function toJson(message: OutboundMessage) {
-  return message.choices ? { text: message.text, choices: message.choices } : { text: message.text }
+  if (!message.choices) return { text: message.text }
+  const multiple = message.multiple ? { multiple: true } : {}
+  return { text: message.text, choices: message.choices, ...multiple }
 }
 
 /** The refusal of a request from elsewhere while `ADMIN_TOKEN` is unset. */

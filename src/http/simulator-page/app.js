@@ -17,6 +17,7 @@ import {
   isValidSender,
   markFailed,
   missingReplies,
+  multipleAnswer,
   parseCoordinates,
   randomId,
   restoreState,
@@ -53,6 +54,7 @@ const TEXT = {
   photoUnreadable: 'Foto tidak bisa dibaca.',
   as: (from) => `sebagai ${from}`,
   failed: 'Gagal terkirim',
+  done: 'Selesai',
 }
 
 const $ = (id) => document.getElementById(id)
@@ -171,26 +173,17 @@ function renderItem(item) {
 
   const text = document.createElement('p')
   text.className = 'text'
-  text.textContent = bubble.text
+  if (bubble.parts.every((part) => !part.nowrap)) text.textContent = bubble.text
+  for (const part of bubble.parts.some((p) => p.nowrap) ? bubble.parts : []) {
+    // A report number in a span of its own that does not wrap; the rest as it is.
+    const span = document.createElement('span')
+    if (part.nowrap) span.className = 'reference'
+    span.textContent = part.text
+    text.append(span)
+  }
   li.append(text)
 
-  if (bubble.choices.length > 0) {
-    const group = document.createElement('div')
-    group.className = 'choices'
-    group.setAttribute('role', 'group')
-    group.setAttribute('aria-label', 'Pilihan')
-    for (const choice of bubble.choices) {
-      const button = document.createElement('button')
-      button.type = 'button'
-      button.className = 'choice'
-      button.textContent = choice.label
-      button.addEventListener('click', () => {
-        void send({ choice: choice.id }, describeOutgoing({ choice: choice.id }, choice.label))
-      })
-      group.append(button)
-    }
-    li.append(group)
-  }
+  if (bubble.choices.length > 0) li.append(renderChoices(bubble))
 
   const meta = document.createElement('span')
   meta.className = 'meta'
@@ -203,6 +196,50 @@ function renderItem(item) {
   else elements.messages.append(li)
   rendered.set(bubble.key, li)
   li.scrollIntoView({ block: 'end' })
+}
+
+/**
+ * The options as buttons numbered as the bot numbers them ("1. Ya"). A single choice is sent on
+ * tap; in a multiple choice each tap marks an option and "Selesai" sends their numbers.
+ */
+function renderChoices(bubble) {
+  const group = document.createElement('div')
+  group.className = 'choices'
+  group.setAttribute('role', 'group')
+  group.setAttribute('aria-label', 'Pilihan')
+  const picked = new Map()
+  const done = document.createElement('button')
+  for (const choice of bubble.choices) {
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'choice'
+    button.textContent = `${choice.number}. ${choice.label}`
+    if (bubble.multiple) button.setAttribute('aria-pressed', 'false')
+    button.addEventListener('click', () => {
+      if (!bubble.multiple) {
+        void send({ choice: choice.id }, describeOutgoing({ choice: choice.id }, choice.label))
+        return
+      }
+      if (picked.has(choice.number)) picked.delete(choice.number)
+      else picked.set(choice.number, choice.label)
+      button.setAttribute('aria-pressed', String(picked.has(choice.number)))
+      done.disabled = picked.size === 0
+    })
+    group.append(button)
+  }
+  if (bubble.multiple) {
+    done.type = 'button'
+    done.className = 'choice done'
+    done.textContent = TEXT.done
+    done.disabled = true
+    done.addEventListener('click', () => {
+      const text = multipleAnswer(picked.keys())
+      const labels = [...picked.entries()].sort(([a], [b]) => a - b).map(([, label]) => label)
+      void send({ text }, describeOutgoing({ text }, labels.join(', ')))
+    })
+    group.append(done)
+  }
+  return group
 }
 
 function renderAll() {
@@ -342,7 +379,6 @@ function start() {
   elements.from.value = from
   elements.phone.value = phone
   elements.token.value = token
-  if (token) elements.tokenRow.hidden = false
   // A returning tester knows the settings; a phone screen needs the room for the chat.
   if (savedFrom || window.matchMedia('(max-width: 40rem)').matches) elements.settings.open = false
 

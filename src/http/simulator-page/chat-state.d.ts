@@ -2,10 +2,23 @@
 
 export type Choice = { id: string; label: string }
 
-export type InboxMessage = { id: string; at: string; text: string; choices?: Choice[] }
+export type InboxMessage = {
+  id: string
+  at: string
+  text: string
+  choices?: Choice[]
+  multiple?: boolean
+}
 export type InboxPage = { messages: InboxMessage[]; cursor: string }
 
-export type BotItem = { kind: 'bot'; id: string; at: string; text: string; choices: Choice[] }
+export type BotItem = {
+  kind: 'bot'
+  id: string
+  at: string
+  text: string
+  choices: Choice[]
+  multiple?: boolean
+}
 export type UserItem = { kind: 'user'; id: string; at: string; text: string; failed: boolean }
 export type ChatItem = BotItem | UserItem
 
@@ -23,8 +36,16 @@ export type Bubble = {
   text: string
   time: string
   failed: boolean
+  /** Several choices may be tapped, then sent with "Selesai". */
+  multiple: boolean
+  /** The text in runs; a report number is a run that must not break across lines. */
+  parts: TextPart[]
   choices: { id: string; label: string; number: number }[]
 }
+
+export type TextPart = { text: string; nowrap: boolean }
+export declare function textParts(text: string): TextPart[]
+export declare function multipleAnswer(numbers: Iterable<number>): string
 
 export declare const MAX_ITEMS: number
 export declare const DEMO_LOCATION: Readonly<{ lat: number; lng: number }>

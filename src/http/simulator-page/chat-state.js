@@ -49,6 +49,7 @@ export function applyInbox(state, page) {
       at: message.at,
       text: message.text,
       choices: Array.isArray(message.choices) ? message.choices : [],
+      ...(message.multiple === true ? { multiple: true } : {}),
     })
   }
   return {
@@ -88,12 +89,36 @@ export function toBubble(item, formatTime = defaultTimeFormat) {
     text: item.text,
     time: formatTime(item.at),
     failed: item.kind === 'user' && item.failed === true,
+    multiple: item.kind === 'bot' && item.multiple === true,
+    parts: textParts(item.text),
     choices: (item.kind === 'bot' ? item.choices : []).map((choice, i) => ({
       id: choice.id,
       label: choice.label,
       number: i + 1,
     })),
   }
+}
+
+/** A report number (`KJ-2511-000123`): shown whole, never broken at its hyphens. */
+const REFERENCE = /[A-Z]{2}-\d{4}-\d{6}/g
+
+/** The text cut into plain runs and report numbers, so the page keeps each number on one line. */
+export function textParts(text) {
+  const parts = []
+  let last = 0
+  for (const match of text.matchAll(REFERENCE)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index), nowrap: false })
+    parts.push({ text: match[0], nowrap: true })
+    last = match.index + match[0].length
+  }
+  if (last < text.length || parts.length === 0)
+    parts.push({ text: text.slice(last), nowrap: false })
+  return parts
+}
+
+/** The answer to a multiple choice from the options tapped: their numbers, "1, 3". */
+export function multipleAnswer(numbers) {
+  return [...numbers].sort((a, b) => a - b).join(', ')
 }
 
 const TIME_FORMAT = new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit' })
@@ -111,7 +136,7 @@ export function buildMessageBody({ from, phone, id, content }) {
 
 /** How the person's own bubble describes what they sent. */
 export function describeOutgoing(content, detail = '') {
-  if ('text' in content) return content.text
+  if ('text' in content) return detail || content.text
   if ('choice' in content) return detail || content.choice
   if ('location' in content) return `📍 Lokasi: ${content.location.lat}, ${content.location.lng}`
   return detail ? `📷 Foto: ${detail}` : '📷 Foto'
