@@ -53,7 +53,7 @@ test('each example person is recognised by phone and sees the menu of their role
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000005')).toEqual([
-    'Halo, Nur Aini! Menu utama:', // peserta
+    'Halo, Ibu Nur Aini! Menu utama:', // peserta
     'Jadwal pelatihan',
     'Isi kehadiran',
     'Izin tidak hadir',

@@ -132,7 +132,7 @@ describe('POST /api/v1/simulator/messages', () => {
     const { post, sender } = await buildApp()
     const response = await post({ from: 'sim-1', phone: '0812-0000-0004', text: 'menu' })
     const body = (await response.json()) as { replies: { text: string }[] }
-    expect(body.replies[0]!.text).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    expect(body.replies[0]!.text).toBe('Halo, Sri Wahyuni! Menu utama:')
     await sender.idle()
   })
 

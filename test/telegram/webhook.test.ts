@@ -205,10 +205,10 @@ describe('POST /webhook/telegram', () => {
       .where(eq(channelIdentities.externalId, String(SITI.id)))
     expect(linked).toMatchObject([{ channel: 'telegram' }])
     // Recognised at once: the answer to the shared number is her own menu, and no more asking.
-    expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    expect(texts(SITI.id).at(-1)).toBe('Halo, Sri Wahyuni! Menu utama:')
     const sentBefore = fake.sentTo(SITI.id).length
     await post(textUpdate(SITI, '/menu@kaderbot_test_bot'))
-    expect(texts(SITI.id).at(-1)).toBe('Halo, Bu Sri Wahyuni! Menu utama:')
+    expect(texts(SITI.id).at(-1)).toBe('Halo, Sri Wahyuni! Menu utama:')
     expect(fake.sentTo(SITI.id)).toHaveLength(sentBefore + 1)
   })
 

@@ -50,7 +50,7 @@ describe('riwayat over WhatsApp', () => {
     const wa = await startAndConsent()
     now = new Date('2025-11-24T03:00:00Z')
     expect(await wa.say(SITI, 'riwayat')).toEqual([
-      `Lima laporan terakhir Anda. Pilih untuk melihat pilihan:\n\n1. KJ-2511-000001, 24 Nov 2025, Sutrisno${HINT}`,
+      `Lima laporan terakhir Bapak/Ibu. Pilih untuk melihat isinya:\n\n1. KJ-2511-000001, 24 Nov 2025, Sutrisno${HINT}`,
     ])
     expect(await wa.say(SITI, '1')).toEqual([
       'Laporan KJ-2511-000001: tarik laporan ini? Laporan bisa ditarik dalam 24 jam setelah dikirim. Untuk membetulkan, tarik lalu kirim ulang dengan /lapor.' +

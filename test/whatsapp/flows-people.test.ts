@@ -65,7 +65,7 @@ describe('daftar and persetujuan over WhatsApp', () => {
       `Menu utama. Silakan pilih:\n\n1. Daftar sebagai kader\n2. Kenalan (coba bot)${HINT}`
     )
     expect(await wa.say(SITI, '1')).toEqual([
-      'Nomor Anda belum terdaftar. Mari mendaftar sebagai kader KB.\nSiapa nama lengkap Anda?',
+      'Nomor ini belum terdaftar sebagai kader. Mari mendaftar.\nSiapa nama lengkap Bapak/Ibu?',
     ])
     const [kecamatan] = await wa.say(SITI, 'Siti Rahayu')
     expect(kecamatan).toMatch(

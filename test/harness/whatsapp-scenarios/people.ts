@@ -73,7 +73,7 @@ export async function register(t: ScenarioTools, d: FlowDriver): Promise<number>
   expect(menu).toMatch(/^Menu utama\. Silakan pilih:/)
   expect(d.options(APPLICANT)).toEqual(['Daftar sebagai kader', 'Kenalan (coba bot)'])
   expect(await d.choose(APPLICANT, 'Daftar sebagai kader')).toEqual([
-    'Nomor Anda belum terdaftar. Mari mendaftar sebagai kader KB.\nSiapa nama lengkap Anda?',
+    'Nomor ini belum terdaftar sebagai kader. Mari mendaftar.\nSiapa nama lengkap Bapak/Ibu?',
   ])
   expect((await d.say(APPLICANT, 'Siti Rahayu'))[0]).toMatch(/^Di kecamatan mana Anda bertugas\?/)
   expect(d.options(APPLICANT)).toHaveLength(33)
