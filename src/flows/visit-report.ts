@@ -266,7 +266,7 @@ export const visitReport = defineFlow({
       hidden: true,
       options: recentOptions,
       promptParams: (_answers, ctx) => ({
-        recent: { key: recentFamilies(ctx).length > 0 ? 'visit-report:orRecent' : 'common:raw' },
+        recent: recentFamilies(ctx).length > 0 ? { key: 'visit-report:orRecent' } : NOTHING,
       }),
     }),
     askChoice('family', {

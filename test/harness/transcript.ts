@@ -121,7 +121,12 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
           snapshot = { ...snapshot, consented: effect.given, refusedConsent: !effect.given }
         }
         const forPerson = addressedTo(i18n, snapshot.person)
-        for (const reply of turn.replies) actual.push(formatBot(renderReply(forPerson, reply)))
+        for (const reply of turn.replies) {
+          const message = renderReply(forPerson, reply)
+          // A placeholder left unfilled reaches the person as "{{value}}": never acceptable.
+          expect(formatWhatsApp(message)).not.toMatch(/\{\{|\}\}/)
+          actual.push(formatBot(message))
+        }
       }
       const expected = entries.map((e) =>
         e.kind === 'bot' ? `< ${e.text}` : e.kind === 'user' ? `> ${e.raw}` : e.raw
