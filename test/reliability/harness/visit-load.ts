@@ -1,6 +1,6 @@
 /**
  * The conversation load of the reliability tests: seeded Telegram cadres each type the visit
- * report (`VISIT_SCRIPT` of the benchmark, 13 updates) into `POST /webhook/telegram`, one update
+ * report (`VISIT_SCRIPT` of the benchmark, 9 updates) into `POST /webhook/telegram`, one update
  * after the other, and behave as Telegram does when the webhook does not answer 200 (an error
  * status, a reset connection, a server that is down): the same update, same `update_id`, again a
  * little later. Every attempt is recorded, so a test can tell what was acknowledged.
@@ -102,7 +102,7 @@ export function startLoad(scripts: readonly UserScript[], options: LoadOptions):
 }
 
 /**
- * Replies per chat checked against the script: `exact` when the chat got the 13 replies in order,
+ * Replies per chat checked against the script: `exact` when the chat got the script's replies in order,
  * each once; `duplicates` counts repeated messages (the same text again, as a resend after a crash
  * delivers it), `wrong` the chats whose replies, with repeats removed, are not the script.
  */
