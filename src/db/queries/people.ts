@@ -12,6 +12,7 @@ import { ROLES } from '../../domain/people.js'
 import type { CadreTier, PersonStatus, Role, Salutation } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
 import { channelIdentities, consents, people, regions } from '../schema/index.js'
+import { rowsOf } from '../raw.js'
 import { withinCode } from './regions.js'
 
 /** One row of `people`, as every query here returns it. */
@@ -315,28 +316,42 @@ export async function upsertPeopleByPhone(
   rows: readonly UpsertPeopleByPhoneRow[]
 ): Promise<Map<string, UpsertAction>> {
   if (rows.length === 0) return new Map()
-  // An empty birth year keeps the stored one, as in `upsertPersonByPhone`.
-  const birthYear = sql.raw('coalesce(excluded.birth_year, people.birth_year)')
-  const salutation = sql.raw('coalesce(excluded.salutation, people.salutation)')
-  const changed = await db
-    .insert(people)
-    .values(rows.map((row) => ({ ...personValues(row), phone: row.phone })))
-    .onConflictDoUpdate({
-      target: people.phone,
-      set: {
-        name: sql.raw('excluded.name'),
-        roles: sql.raw('excluded.roles'),
-        regionCode: sql.raw('excluded.region_code'),
-        status: sql.raw('excluded.status'),
-        birthYear,
-        salutation,
-        updatedAt: sql`now()`,
-      },
-      setWhere: sql`(people.name, people.roles, people.region_code, people.status, people.birth_year, people.salutation)
-        is distinct from (excluded.name, excluded.roles, excluded.region_code, excluded.status, ${birthYear}, ${salutation})`,
-    })
-    .returning({ phone: people.phone, inserted: sql<boolean>`(xmax = 0)` })
-  return new Map(changed.map((row) => [row.phone!, row.inserted ? 'inserted' : 'updated']))
+  const values = rows.map((row) => ({ ...personValues(row), phone: row.phone }))
+  // One array per column (unnest), not a parameter per cell: a batch costs a few parameters to
+  // build and send, whatever its size. Roles go as array literals (`{kader,mentor}`; role words
+  // hold no separators) and are cast back per row. An empty birth year keeps the stored one, as
+  // in `upsertPersonByPhone`.
+  const column = (pick: (value: (typeof values)[number]) => unknown) => sql.param(values.map(pick))
+  const result = await db.execute(sql`
+    insert into ${people} (name, phone, roles, region_code, status, birth_year, salutation)
+    select name, phone, roles::text[], region_code, status, birth_year, salutation from unnest(
+      ${column((value) => value.name)}::text[],
+      ${column((value) => value.phone)}::text[],
+      ${column((value) => `{${value.roles.join(',')}}`)}::text[],
+      ${column((value) => value.regionCode)}::text[],
+      ${column((value) => value.status)}::text[],
+      ${column((value) => value.salutation ?? null)}::text[],
+      ${column((value) => value.birthYear ?? null)}::integer[]
+    ) as row(name, phone, roles, region_code, status, salutation, birth_year)
+    on conflict (phone) do update set
+      name = excluded.name,
+      roles = excluded.roles,
+      region_code = excluded.region_code,
+      status = excluded.status,
+      birth_year = coalesce(excluded.birth_year, people.birth_year),
+      salutation = coalesce(excluded.salutation, people.salutation),
+      updated_at = now()
+    where (people.name, people.roles, people.region_code, people.status, people.birth_year, people.salutation)
+      is distinct from (excluded.name, excluded.roles, excluded.region_code, excluded.status,
+        coalesce(excluded.birth_year, people.birth_year),
+        coalesce(excluded.salutation, people.salutation))
+    returning phone, (xmax = 0) as inserted`)
+  return new Map(
+    rowsOf<{ phone: string; inserted: boolean }>(result).map((row) => [
+      row.phone,
+      row.inserted ? 'inserted' : 'updated',
+    ])
+  )
 }
 
 /** What `upsertPeopleWithoutPhone` did for one row: as the upsert, or several people matched. */
