@@ -9,6 +9,7 @@
  * its own on that server.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -63,9 +64,16 @@ type Cli = {
   exited: Promise<number | null>
 }
 
-/** Starts the import CLI (optionally under `/usr/bin/time -v`) with `args`. */
+/** `npm run import` without npm: node's flags (the heap bound among them) and the script. */
+const NPM_IMPORT_ARGS = (
+  JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { import: string } }
+).scripts.import
+  .split(' ')
+  .slice(1)
+
+/** Starts the import CLI as `npm run import` runs it (optionally under `/usr/bin/time -v`). */
 function startCli(args: string[], env: Record<string, string>, timed = false): Cli {
-  const command = [process.execPath, '--import', 'tsx', 'src/import-cli.ts', ...args]
+  const command = [process.execPath, ...NPM_IMPORT_ARGS, ...args]
   const [file, ...rest] = timed ? ['/usr/bin/time', '-v', ...command] : command
   const child = spawn(file!, rest, {
     cwd: REPO,
