@@ -600,6 +600,7 @@ async function importEnrollmentsIn(
         roles: 'peserta',
         regionCode: cells.regionCode,
         birthYear: cells.birthYear,
+        salutation: '',
       })
       if (!person.success) issues.push(...person.error.issues.map((issue) => issue.message))
       else {
