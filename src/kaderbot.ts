@@ -53,6 +53,7 @@ import {
   planNextRetention,
   retentionHandlers,
 } from './scheduler/jobs/retention.js'
+import { findDemoMarker } from './demo/marker.js'
 
 export type StartOptions = {
   logger?: Logger
@@ -143,6 +144,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       directory,
       helpLine: config.helpContact ?? '',
       adminBaseUrl,
+      demoData: (await findDemoMarker(handle.db)) !== undefined,
     })
     // One turn at a time per chat, and a flood limit per chat (issue 11, abuse).
     const gate = createInboundGate({

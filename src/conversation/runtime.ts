@@ -74,6 +74,11 @@ export type RuntimeDeps = {
   helpLine: string
   /** The dashboard's base URL for login links (`PUBLIC_URL` or the server's); none: no links. */
   adminBaseUrl?: () => string | undefined
+  /**
+   * The database holds the demo data (`npm run seed:demo`, run while the bot is stopped), read
+   * once at start: the demo flow (Kenalan) is then offered on every channel, not only the simulator.
+   */
+  demoData?: boolean
 }
 
 /**
@@ -154,11 +159,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   async function withOfferedPick(tx: DbOrTx, params: ProcessParams): Promise<Input> {
     const { input, conversation } = params
     if (!params.newTurn || input.type !== 'text' || !mayPickOffered(input.text)) return input
-    const offered = await findLastUnpromptedChoices(
-      tx,
-      conversation.senderId,
-      conversation.channel
-    )
+    const offered = await findLastUnpromptedChoices(tx, conversation.senderId, conversation.channel)
     const id = offered && pickOffered(input.text, offered, deps.registry)
     return id ? { type: 'choice', id } : input
   }
@@ -173,6 +174,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       phone: params.phone,
       directory: deps.directory,
       helpLine: deps.helpLine,
+      demoData: deps.demoData,
     })
     const run = () =>
       runTurn(deps.registry, session, input, {

@@ -31,6 +31,8 @@ export type LoadSnapshotParams = {
   directory: RegionDirectory
   /** The programme's help line, for people without a supervisor (a setting). */
   helpLine: string
+  /** The database holds the demo data (read once at start): the demo flow is offered anywhere. */
+  demoData?: boolean
 }
 
 /** Channels that do not tell the bot the sender's phone number unless they share it. */
@@ -70,6 +72,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     ...directory,
   }
   if (consentNow === 'refused') snapshot.refusedConsent = true
+  if (channel === 'simulator' || params.demoData) snapshot.tryout = true
   if (!person && !params.phone && PHONE_HIDDEN_CHANNELS.has(channel)) snapshot.askPhone = true
   if (!person || person.status === 'rejected') return snapshot
 

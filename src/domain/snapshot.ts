@@ -175,6 +175,11 @@ export type Snapshot = {
    * person asks for it, so someone a supervisor imported by phone is recognised (issue 5).
    */
   askPhone?: boolean
+  /**
+   * The demo flow (Kenalan) is offered: the chat is the simulator, or the database holds the demo
+   * data. Real people on Telegram and WhatsApp never see it otherwise.
+   */
+  tryout?: boolean
 }
 
 /** A snapshot for someone unknown who has not consented (first contact). */

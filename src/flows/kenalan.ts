@@ -1,6 +1,7 @@
 /**
- * "Kenalan": a short demo flow for trying the bot before the real programmes are set up. It uses
- * most step kinds (text, choice, number, date, multi-choice, yes/no, date-time) and a summary.
+ * "Kenalan": a short demo flow for trying the bot before the real programmes are set up, offered
+ * only in the simulator and on a database holding the demo data. It uses most step kinds (text,
+ * choice, number, date, multi-choice, yes/no, date-time) and a summary.
  * @module
  */
 import { z } from 'zod'
@@ -22,6 +23,8 @@ export const kenalan = defineFlow({
   id: 'kenalan',
   version: 1,
   commands: ['kenalan', 'coba'],
+  // A demo, not a programme: offered in the simulator and on a demo database only.
+  allowed: (ctx) => ctx.snapshot.tryout === true,
   steps: [
     askText('name', { schema: z.string().min(2).max(60) }),
     askChoice('role', { options: ['kader', 'peserta', 'petugas', 'lainnya'] }),

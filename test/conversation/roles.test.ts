@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
+import type { InboundMessage, OutboundMessage } from '../../src/channels/types.js'
 import { importPeople } from '../../src/import/people.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
@@ -17,6 +18,7 @@ test('each example person is recognised by phone and sees the menu of their role
   const report = await importPeople(handle.db, csv)
   expect(report.rejected).toBe(0)
 
+  // In the simulator, where the demo flow (Kenalan) is offered.
   const { runtime, sender } = await createTestRuntime(handle.db)
   const menuOf = async (phone: string) => {
     const say = async (text: string) =>
@@ -74,4 +76,37 @@ test('each example person is recognised by phone and sees the menu of their role
     'Kenalan (coba bot)',
   ])
   await sender.idle()
+})
+
+test('the demo flow (Kenalan) is offered in the simulator and on a demo database only', async () => {
+  const csv = await readFile(new URL('../../examples/people.csv', import.meta.url), 'utf8')
+  await importPeople(handle.db, csv)
+  const real = await createTestRuntime(handle.db)
+  const demo = await createTestRuntime(handle.db, { demoData: true })
+  const kader = '+6281200000004'
+  type Chat = Pick<InboundMessage, 'channel' | 'senderId' | 'phone'>
+  const talk = (runtime: typeof real.runtime, chat: Chat) => async (text: string) =>
+    (await runtime.handleInbound({ ...simulatorMessage(chat.senderId, text), ...chat }, NOW))
+      .replies
+  const menuOf = async (say: (text: string) => Promise<OutboundMessage[]>) => {
+    await say('halo')
+    const [, menu] = await say('ya')
+    return (menu!.choices ?? []).map((c) => c.label)
+  }
+  const onTelegram = talk(real.runtime, { channel: 'telegram', senderId: 'tg-1' })
+  const onWhatsApp = talk(real.runtime, { channel: 'whatsapp', senderId: 'wa-1', phone: kader })
+  const inSimulator = talk(real.runtime, { channel: 'simulator', senderId: 'sim-1', phone: kader })
+  const onDemoTelegram = talk(demo.runtime, { channel: 'telegram', senderId: 'tg-2' })
+
+  expect(await menuOf(onTelegram)).toEqual(['Daftar sebagai kader'])
+  expect((await onTelegram('/kenalan'))[0]!.text).toMatch(/^Maaf, menu itu tidak tersedia/)
+  expect(await menuOf(onWhatsApp)).toEqual([
+    'Lapor kunjungan rumah',
+    'Riwayat laporan saya',
+    'Tindak lanjut rujukan',
+  ])
+  expect(await menuOf(inSimulator)).toContain('Kenalan (coba bot)')
+  expect(await menuOf(onDemoTelegram)).toEqual(['Daftar sebagai kader', 'Kenalan (coba bot)'])
+  expect((await onDemoTelegram('/kenalan'))[0]!.text).toMatch(/^Halo! Mari berkenalan\./)
+  await Promise.all([real.sender.idle(), demo.sender.idle()])
 })

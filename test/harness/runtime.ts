@@ -25,6 +25,8 @@ export type TestRuntimeOptions = {
   i18n?: TextRenderer
   inactivity?: InactivitySettings
   helpLine?: string
+  /** The database holds the demo data: the demo flow (Kenalan) is offered on every channel. */
+  demoData?: boolean
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createRuntimeForTest(
     inactivity: options.inactivity,
     onQueued: options.onQueued,
     adminBaseUrl: options.adminBaseUrl,
+    demoData: options.demoData,
     directory: await testRegionDirectory(),
     helpLine: options.helpLine ?? '',
   })

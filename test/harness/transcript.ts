@@ -35,7 +35,10 @@ export type TranscriptOptions = {
   at: string
   timeZone?: string
   session?: Session
-  /** Who is talking; by default someone unknown who has already consented. */
+  /**
+   * Who is talking; by default someone unknown who has already consented, in the simulator (the
+   * demo flow is offered: `tryout: false` for a real chat).
+   */
   snapshot?: Partial<Snapshot>
   /** Answers a flow's data needs, as the runtime's queries would. */
   lookups?: (need: DataNeed) => Partial<Lookups>
@@ -75,6 +78,7 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
       let snapshot: Snapshot = {
         ...emptySnapshot(await testRegionDirectory()),
         consented: true,
+        tryout: true,
         ...options.snapshot,
       }
       const entries = parseScript(script)

@@ -59,12 +59,16 @@ afterEach(async () => {
 
 type Sender = ReturnType<typeof createOutboxSender>
 
-/** The app, runtime and outbox as `kaderbot.ts` wires them for Telegram in webhook mode. */
-async function buildBot() {
+/**
+ * The app, runtime and outbox as `kaderbot.ts` wires them for Telegram in webhook mode; `demoData`:
+ * on a database holding the demo data, where the demo flow (Kenalan) runs on Telegram too.
+ */
+async function buildBot(options: { demoData?: boolean } = {}) {
   const i18n = await testI18n()
   const wiring: { sender?: Sender } = {}
   const runtime = await createRuntimeForTest(handle.db, {
     i18n,
+    demoData: options.demoData,
     onQueued: (channel) => wiring.sender?.wake(channel),
   })
   const telegram = createTelegramChannel({
@@ -213,7 +217,7 @@ describe('POST /webhook/telegram', () => {
   })
 
   test('a button of a question answered since is acknowledged and ignored; a double tap edits once', async () => {
-    const { post } = await buildBot()
+    const { post } = await buildBot({ demoData: true })
     await post(textUpdate(SITI, '/start'))
     const yes = button(SITI.id, 'Ya')
     // The second tap carries the message as it was when tapped: the keyboard still on it.
@@ -260,7 +264,7 @@ describe('POST /webhook/telegram', () => {
 
   test('the kenalan demo runs with texts and button presses to a stored submission', async () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
-    const { post } = await buildBot()
+    const { post } = await buildBot({ demoData: true })
     await post(textUpdate(SITI, '/kenalan'))
     expect(texts(SITI.id).at(-1)).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
     await post(textUpdate(SITI, 'Siti'))
@@ -305,7 +309,7 @@ describe('POST /webhook/telegram', () => {
 
   test('a redelivered update_id is answered once', async () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
-    const { post } = await buildBot()
+    const { post } = await buildBot({ demoData: true })
     const update = textUpdate(SITI, '/kenalan')
     expect((await post(update)).status).toBe(200)
     expect((await post(update)).status).toBe(200)
@@ -314,7 +318,7 @@ describe('POST /webhook/telegram', () => {
 
   test('after a 429 the reply is still delivered exactly once', async () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
-    const { post, sender } = await buildBot()
+    const { post, sender } = await buildBot({ demoData: true })
     fake.failNext({ status: 429, retryAfter: 1 }, 1, 'sendMessage')
     await post(textUpdate(SITI, '/kenalan'))
     expect(texts(SITI.id)).toEqual([])
@@ -334,7 +338,7 @@ describe('POST /webhook/telegram', () => {
 
   test('a user who blocked the bot leaves the reply failed as unreachable', async () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
-    const { post } = await buildBot()
+    const { post } = await buildBot({ demoData: true })
     fake.block(SITI.id)
     expect((await post(textUpdate(SITI, '/kenalan'))).status).toBe(200)
     expect(await handle.db.select().from(outbox)).toMatchObject([

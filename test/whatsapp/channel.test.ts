@@ -70,13 +70,17 @@ afterEach(async () => {
 
 type Sender = ReturnType<typeof createOutboxSender>
 
-/** The runtime, outbox and WhatsApp channel as `kaderbot.ts` wires them, on the stand-in. */
-async function buildBot(options: { now?: () => Date } = {}) {
+/**
+ * The runtime, outbox and WhatsApp channel as `kaderbot.ts` wires them, on the stand-in;
+ * `demoData`: on a database holding the demo data, where the demo flow (Kenalan) runs too.
+ */
+async function buildBot(options: { now?: () => Date; demoData?: boolean } = {}) {
   const clock = options.now ?? (() => NOW)
   const i18n = await testI18n()
   const wiring: { sender?: Sender } = {}
   const runtime = await createRuntimeForTest(handle.db, {
     i18n,
+    demoData: options.demoData,
     onQueued: (channel) => wiring.sender?.wake(channel),
   })
   const handled: InboundMessage[] = []
@@ -176,7 +180,7 @@ describe('WhatsApp channel with the runtime', () => {
 
   test('the kenalan flow runs by numbered replies, with an image, to a stored submission', async () => {
     await giveConsent(handle.db, [SITI_CHAT], 'whatsapp')
-    const bot = await buildBot()
+    const bot = await buildBot({ demoData: true })
     expect(await bot.say(SITI, 'kenalan')).toEqual([
       'Halo! Mari berkenalan. Siapa nama panggilan Anda?',
     ])
@@ -343,7 +347,7 @@ describe('WhatsApp channel with the runtime', () => {
   test('getMessage serves a sent message for hours, not after', async () => {
     let now = NOW
     await giveConsent(handle.db, [SITI_CHAT], 'whatsapp')
-    const bot = await buildBot({ now: () => now })
+    const bot = await buildBot({ now: () => now, demoData: true })
     await bot.say(SITI, 'kenalan')
     const last = bot.socket().sent.at(-1)!
     const served = await bot.channel.getMessage({ id: last.id, remoteJid: SITI_CHAT })

@@ -61,9 +61,8 @@ describe('daftar and persetujuan over WhatsApp', () => {
   async function register(wa: WhatsAppBot): Promise<number> {
     await wa.say(SITI, 'halo')
     const [, menu] = await wa.say(SITI, '1')
-    expect(menu).toBe(
-      `Menu utama. Silakan pilih:\n\n1. Daftar sebagai kader\n2. Kenalan (coba bot)${HINT}`
-    )
+    // No demo flow (Kenalan) for a real person on WhatsApp.
+    expect(menu).toBe(`Menu utama. Silakan pilih:\n\n1. Daftar sebagai kader${HINT}`)
     expect(await wa.say(SITI, '1')).toEqual([
       'Nomor ini belum terdaftar sebagai kader. Mari mendaftar.\nSiapa nama lengkap Bapak/Ibu?',
     ])

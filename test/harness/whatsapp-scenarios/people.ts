@@ -71,7 +71,7 @@ export async function expectApproved(
 export async function register(t: ScenarioTools, d: FlowDriver): Promise<number> {
   const [, menu] = await consent(d, APPLICANT)
   expect(menu).toMatch(/^Menu utama\. Silakan pilih:/)
-  expect(d.options(APPLICANT)).toEqual(['Daftar sebagai kader', 'Kenalan (coba bot)'])
+  expect(d.options(APPLICANT)).toEqual(['Daftar sebagai kader'])
   expect(await d.choose(APPLICANT, 'Daftar sebagai kader')).toEqual([
     'Nomor ini belum terdaftar sebagai kader. Mari mendaftar.\nSiapa nama lengkap Bapak/Ibu?',
   ])
