@@ -116,7 +116,10 @@ export const attendance = pgTable(
     status: text('status', { enum: ATTENDANCE_STATUSES }).notNull(),
     /** How it was recorded: kode, lokasi, mentor, izin, auto (absent after the session). */
     method: text('method').notNull(),
+    /** The izin reason: sakit, anak_sakit, keluarga, lainnya. */
     reason: text('reason'),
+    /** An izin reason in the participant's own words (`reason` is then lainnya). */
+    reasonNote: text('reason_note'),
     recordedBy: bigint('recorded_by', { mode: 'number' }).references(() => people.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
