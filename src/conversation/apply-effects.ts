@@ -132,6 +132,7 @@ const appliers: Appliers = {
       status: 'izin',
       method: 'izin',
       reason: effect.reason,
+      reasonNote: effect.note ?? null,
       at: scope.now,
     })
     if (result === 'already') return [{ texts: [{ key: 'excuse:already' }] }]
@@ -153,7 +154,8 @@ const appliers: Appliers = {
               name: participant?.name ?? '',
               start: session.startsAt.toISOString(),
               topic: session.topic,
-              reason: { key: `excuse:reason.${effect.reason}` },
+              // Her own words when she typed them, else the option's label.
+              reason: effect.note ?? { key: `excuse:reason.${effect.reason}` },
             },
           },
         ],

@@ -135,7 +135,13 @@ export type AttendanceCheckedIn = {
  * A participant excused an absence from a session (izin); the mentor is told.
  * @example { "type": "absence_excused", "sessionId": 7, "reason": "anak_sakit" }
  */
-export type AbsenceExcused = { type: 'absence_excused'; sessionId: number; reason: string }
+export type AbsenceExcused = {
+  type: 'absence_excused'
+  sessionId: number
+  reason: string
+  /** The reason in the participant's own words, when she typed one (`reason` is then lainnya). */
+  note?: string
+}
 
 /**
  * An admin or supervisor asked for a dashboard login link; the applier makes a one-time token

@@ -8,26 +8,56 @@ const AT = '2026-11-30 19:00 WIB'
 const sessions: SessionSummary[] = [firstSession]
 const lookups = upcomingLookups
 
+/** A participant with one coming session; the script starts at the reason question. */
+const izin = () =>
+  transcript(flowRegistry, { at: AT, snapshot: participant, lookups: lookups(sessions) })
+const UNTIL_REASON = `
+  > izin
+  < Izin untuk sesi yang mana?
+    1. Selasa, 1 Desember 2026 pukul 08.00 WIB: Mengenal mesin jahit
+  > 1
+  < Apa alasannya? Pilih, atau tulis alasannya dengan singkat.
+    1. Sakit
+    2. Anak sakit
+    3. Urusan keluarga
+    4. Lainnya`
+
 describe('izin (excused absence)', () => {
   test('a session and a reason', async () => {
-    const chat = transcript(flowRegistry, {
-      at: AT,
-      snapshot: participant,
-      lookups: lookups(sessions),
-    })
-    await chat.expect(`
-      > izin
-      < Izin untuk sesi yang mana?
-        1. Selasa, 1 Desember 2026 pukul 08.00 WIB: Mengenal mesin jahit
-      > 1
-      < Apa alasannya?
-        1. Sakit
-        2. Anak sakit
-        3. Urusan keluarga
-        4. Lainnya
+    const chat = izin()
+    await chat.expect(`${UNTIL_REASON}
       > sakit
     `)
     expect(chat.effects).toEqual([{ type: 'absence_excused', sessionId: 1, reason: 'sakit' }])
+  })
+
+  test('a reason in her own words is kept as Lainnya with the words; a long one is re-asked', async () => {
+    const chat = izin()
+    await chat.expect(`${UNTIL_REASON}
+      > 7
+      < …
+      > ${'ada acara sekolah anak, '.repeat(5)}
+      < Maaf, tulisan ini 119 huruf, maksimal 100 huruf. Mohon dipersingkat.
+        Apa alasannya? …
+      > ada acara sekolah
+    `)
+    expect(chat.effects).toEqual([
+      { type: 'absence_excused', sessionId: 1, reason: 'lainnya', note: 'ada acara sekolah' },
+    ])
+  })
+
+  test('"motor mogok" is a reason too; "anak saya demam" is still Anak sakit', async () => {
+    for (const [typed, effect] of [
+      ['motor mogok', { reason: 'lainnya', note: 'motor mogok' }],
+      ['anak saya demam', { reason: 'anak_sakit' }],
+      ['Urusan keluarga', { reason: 'keluarga' }],
+    ] as const) {
+      const chat = izin()
+      await chat.expect(`${UNTIL_REASON}
+        > ${typed}
+      `)
+      expect(chat.effects).toEqual([{ type: 'absence_excused', sessionId: 1, ...effect }])
+    }
   })
 
   test('nothing coming up', async () => {

@@ -3,12 +3,20 @@
  * mentor is told, and no reminder goes to them for that session (issue 8 §5).
  * @module
  */
-import { askChoice, defineFlow, today } from '../engine/index.js'
+import { z } from 'zod'
+import { askChoice, askPickOrText, defineFlow, today } from '../engine/index.js'
 import type { FlowContext } from '../engine/index.js'
 import { IZIN_REASONS } from '../domain/training.js'
 import { inTraining } from './schedule.js'
 
 const upcoming = (ctx: FlowContext) => ctx.snapshot.lookups.upcomingSessions?.sessions ?? []
+
+/** The longest reason typed in the participant's own words (the re-ask says it). */
+export const MAX_IZIN_NOTE = 100
+
+const reasonOptions = IZIN_REASONS.map((id) => ({ id, label: { key: `excuse:reason.${id}` } }))
+const isReason = (value: string): value is (typeof IZIN_REASONS)[number] =>
+  (IZIN_REASONS as readonly string[]).includes(value)
 
 export const excuse = defineFlow({
   id: 'excuse',
@@ -31,11 +39,22 @@ export const excuse = defineFlow({
           day: today({ now: new Date(s.startsAt), timeZone: ctx.timeZone }),
         })),
     }),
-    askChoice('reason', { options: IZIN_REASONS }),
+    // An option, or the reason in her own words ("motor mogok"), kept as "lainnya" with the words.
+    askPickOrText('reason', {
+      options: () => reasonOptions,
+      matchTyped: true,
+      schema: z.string().max(MAX_IZIN_NOTE),
+    }),
   ],
   complete: (answers) => ({
     effects: [
-      { type: 'absence_excused', sessionId: Number(answers.session), reason: answers.reason },
+      {
+        type: 'absence_excused',
+        sessionId: Number(answers.session),
+        ...(isReason(answers.reason)
+          ? { reason: answers.reason }
+          : { reason: 'lainnya', note: answers.reason }),
+      },
     ],
     reply: { texts: [] },
   }),

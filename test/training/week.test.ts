@@ -58,15 +58,16 @@ test('reminders the evening before and the morning, then schedule and check-in',
   const lilisSays = chatAs('wa-lilis')
   expect(await lilisSays('izin', wib('2026-11-30T08:00'))).toEqual(['Izin untuk sesi yang mana?'])
   await lilisSays('1', wib('2026-11-30T08:01'))
-  expect(await lilisSays('anak sakit', wib('2026-11-30T08:02'))).toEqual([
-    'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+  // A reason in her own words is kept as "lainnya" with the words, which the mentor reads.
+  expect(await lilisSays('motor mogok', wib('2026-11-30T08:02'))).toEqual([
+    'Izin Ibu sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
   ])
   const mentorTexts = async () =>
     (await handle.db.select().from(outbox).where(eq(outbox.recipientId, 'wa-mentor'))).map(
       (r) => (r.message as { text: string }).text
     )
   expect(await mentorTexts()).toEqual([
-    'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Mengenal mesin jahit). Alasan: Anak sakit.',
+    'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Mengenal mesin jahit). Alasan: motor mogok.',
   ])
 
   // Planned twice (an hourly planner and a restart): still one fire per reminder.
@@ -126,7 +127,8 @@ test('reminders the evening before and the morning, then schedule and check-in',
       personId: lilis,
       status: 'izin',
       method: 'izin',
-      reason: 'anak_sakit',
+      reason: 'lainnya',
+      reasonNote: 'motor mogok',
     },
     { sessionId: session.id, personId: nur, status: 'present', method: 'kode' },
   ])

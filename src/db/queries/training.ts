@@ -620,6 +620,8 @@ export type RecordAttendanceParams = {
   /** kode, lokasi, mentor, izin, auto. */
   method: string
   reason?: string | null
+  /** An izin reason in the person's own words. */
+  reasonNote?: string | null
   recordedBy?: number | null
   at: Date
 }
@@ -640,6 +642,7 @@ export async function recordAttendance(
       status: params.status,
       method: params.method,
       reason: params.reason ?? null,
+      reasonNote: params.reasonNote ?? null,
       recordedBy: params.recordedBy ?? null,
       at: params.at,
     })
