@@ -230,7 +230,7 @@ describe('izin: a day word picks the session, a reason in the cadre’s words', 
       < Izin untuk sesi yang mana?
         1. Selasa, 1 Desember 2026 pukul 08.00 WIB: Mengenal mesin jahit
       > besok
-      < Apa alasannya?
+      < Apa alasannya? Pilih, atau tulis alasannya dengan singkat.
         …
       > anak saya demam
     `)
