@@ -127,7 +127,10 @@ describe('Telegram sends', () => {
   })
 
   test('a message asking for the phone offers a one-tap "share my number" button', async () => {
-    await deliver({ text: 'Bagikan nomor HP Anda agar kami mengenali Bapak/Ibu.', requestContact: true })
+    await deliver({
+      text: 'Bagikan nomor HP Anda agar kami mengenali Bapak/Ibu.',
+      requestContact: true,
+    })
     // With choices, the buttons to choose win: a message has one keyboard.
     await deliver({ text: 'Pilih', requestContact: true, choices: [{ id: 'a', label: 'A' }] })
 

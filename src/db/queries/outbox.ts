@@ -348,12 +348,7 @@ export const skipUnwanted = async (
         ),
         eq(outbox.status, 'sending'),
         gt(outbox.priority, params.livePriority),
-        or(
-          sql`exists ${optedOut}`,
-          noConsent,
-          sql`exists ${unreachable}`,
-          sql`exists ${cancelled}`
-        )
+        or(sql`exists ${optedOut}`, noConsent, sql`exists ${unreachable}`, sql`exists ${cancelled}`)
       )
     )
     .returning({ id: outbox.id })
