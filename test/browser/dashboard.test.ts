@@ -44,7 +44,7 @@ beforeAll(async () => {
     missing = error
   }
   downloads = await mkdtemp(join(tmpdir(), 'kaderbot-downloads-'))
-  await giveConsent(month.db, ['sim-admin', 'sim-sup'])
+  await giveConsent(month.db, ['sim-admin', 'sim-sup', 'sim-siti'])
 }, 120_000)
 
 // Each test (not the whole file at once) fails while Chromium is missing.
@@ -230,7 +230,7 @@ describe('an admin', () => {
 
     await admin.getByRole('button', { name: 'Kirim siaran' }).click()
     await admin.waitForURL(/\/admin\/siaran\?hasil=/)
-    // The fires tick fans it out, the sender delivers (siti has a chat; ani, dewi and rina have
+    // The fires tick fans it out, the sender delivers (siti has a chat and consented; ani, dewi and rina have
     // none and are skipped), and the page reloads itself every 10 seconds until it is done.
     const done = admin.locator('progress[value="4"][max="4"]')
     await done.waitFor({ state: 'attached', timeout: 90_000 })

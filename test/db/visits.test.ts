@@ -419,6 +419,17 @@ describe('listRecentVisits', () => {
       headName: 'Sutrisno',
       status: 'submitted',
       createdAt: at(5),
+      // What the report recorded, for /riwayat to show.
+      sasaran: ['pus'],
+      kbStatus: null,
+      kbMethod: null,
+      kbIntent: null,
+      risk4t: [],
+      envRisks: [],
+      lila: null,
+      hb: null,
+      actions: ['kie'],
+      note: null,
     })
     expect(recent[1]).toMatchObject({ headName: 'Budi Santoso', status: 'withdrawn' })
     expect((await listRecentVisits(handle.db, { cadreId, limit: 2 })).map((v) => v.id)).toEqual([

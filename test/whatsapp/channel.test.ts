@@ -155,8 +155,9 @@ describe('WhatsApp channel with the runtime', () => {
     expect(notice).toMatch(/^Selamat datang di kaderbot/)
     expect(notice).toMatch(/\n\n1\. .+\n2\. .+\n\n_Balas dengan angka\._$/)
     const afterConsent = await bot.say(SITI, '1')
-    expect(afterConsent[0]).toBe('Terima kasih, persetujuan Anda sudah kami catat.')
-    expect(afterConsent[1]).toMatch(/^Halo, Bu Siti! Menu utama:/)
+    expect(afterConsent[0]).toBe('Terima kasih, persetujuan Bapak/Ibu sudah kami catat.')
+    // The typed title is not repeated: the name alone until Ibu or Bapak is known.
+    expect(afterConsent[1]).toMatch(/^Halo, Siti! Menu utama:/)
     // Replies go to the LID chat (STACK §4.2).
     expect(new Set(bot.socket().sent.map((s) => s.jid))).toEqual(new Set([SITI_CHAT]))
 
@@ -182,12 +183,12 @@ describe('WhatsApp channel with the runtime', () => {
     await giveConsent(handle.db, [SITI_CHAT], 'whatsapp')
     const bot = await buildBot({ demoData: true })
     expect(await bot.say(SITI, 'kenalan')).toEqual([
-      'Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
     ])
     // A name with WhatsApp markup is echoed without turning into formatting.
     await bot.say(SITI, 'Siti')
     const [berapa] = await bot.say(SITI, '2')
-    expect(berapa).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    expect(berapa).toBe('Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.')
     await bot.say(SITI, '2')
     await bot.say(SITI, 'lewati')
     await bot.say(SITI, '2, 3')
@@ -352,7 +353,7 @@ describe('WhatsApp channel with the runtime', () => {
     const last = bot.socket().sent.at(-1)!
     const served = await bot.channel.getMessage({ id: last.id, remoteJid: SITI_CHAT })
     expect(served?.extendedTextMessage?.text).toBe(
-      'Halo! Mari berkenalan. Siapa nama panggilan Anda?'
+      'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?'
     )
     expect(served).toBeInstanceOf(proto.Message)
     expect(await bot.channel.getMessage({ id: 'unknown' })).toBeUndefined()
