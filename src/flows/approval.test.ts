@@ -125,10 +125,10 @@ describe('menus, help and opting out', () => {
       > BERHENTI
       < Baik, Bapak/Ibu tidak akan menerima pengingat dan pengumuman lagi. Ketik MULAI untuk menerimanya kembali.
       > kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > mulai
       < Baik, pengingat dan pengumuman akan dikirim lagi. Ketik BERHENTI untuk menghentikannya.
-        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+        Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
     expect(chat.effects).toEqual([
       { type: 'opted_out', at: '2025-11-24T01:00:00.000Z' },

@@ -73,7 +73,7 @@ describe('siaran (broadcast)', () => {
         2. Yang tidak hadir di sesi terakhir
         3. Yang belum lapor kunjungan 7 hari terakhir
       > 1
-      < Tulis pesan siaran Anda. Ketik {nama} untuk menyapa setiap penerima dengan namanya.
+      < Tulis pesan siaran. Ketik {nama} untuk menyapa setiap penerima dengan namanya.
       > Halo {nama}, rapat kader hari Rabu pukul 09.00 di balai desa.
       < Ingin melampirkan foto? Kirim fotonya sekarang.
         …
@@ -87,7 +87,7 @@ describe('siaran (broadcast)', () => {
       < Waktu itu sudah lewat. Pilih waktu yang akan datang.
         Kapan dikirim? Tulis hari dan jamnya, misalnya: besok 07.00
       > besok 07.00
-      < Pratinjau, persis seperti yang akan diterima (contoh dengan nama Anda):
+      < Pratinjau, persis seperti yang akan diterima (contoh dengan nama Bapak/Ibu):
         ———
         Halo Pak Joko, rapat kader hari Rabu pukul 09.00 di balai desa.
         (Balas BERHENTI bila tidak ingin menerima pengumuman lagi.)
@@ -133,7 +133,7 @@ describe('siaran (broadcast)', () => {
       > [photo]
       < …
       > sekarang
-      < Pratinjau, persis seperti yang akan diterima (contoh dengan nama Anda):
+      < Pratinjau, persis seperti yang akan diterima (contoh dengan nama Bapak/Ibu):
         ———
         Jangan lupa sesi berikutnya, Bu Rina!
         (Balas BERHENTI bila tidak ingin menerima pengumuman lagi.)
@@ -238,7 +238,7 @@ describe('siaran (broadcast)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: supervisor, lookups: answer })
     await chat.expect(`
       > siaran
-      < Apa yang ingin Anda lakukan?
+      < Apa yang ingin Bapak/Ibu lakukan?
         1. Kirim siaran baru
         2. Batalkan siaran
       > batalkan siaran

@@ -48,10 +48,10 @@ describe('hadir (check-in)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: byPlace })
     await chat.expect(`
       > hadir
-      < Bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+      < Bagikan lokasi Bapak/Ibu sekarang (tombol lampiran 📎, lalu Lokasi).
       > [location:-7.9000,112.6631]
-      < Lokasi Anda sekitar 1156 meter dari tempat pelatihan. Mohon bagikan lokasi saat sudah di tempat pelatihan.
-        Bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+      < Lokasi Bapak/Ibu sekitar 1156 meter dari tempat pelatihan. Mohon bagikan lokasi saat sudah di tempat pelatihan.
+        Bagikan lokasi Bapak/Ibu sekarang (tombol lampiran 📎, lalu Lokasi).
       > [location:-7.8898,112.6632]
     `)
     expect(chat.effects).toMatchObject([{ type: 'attendance_checked_in', method: 'lokasi' }])
@@ -98,7 +98,7 @@ describe('hadir (check-in)', () => {
         1. Ketik kode dari mentor
         2. Bagikan lokasi saya
       > lokasi
-      < Bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+      < Bagikan lokasi Bapak/Ibu sekarang (tombol lampiran 📎, lalu Lokasi).
       > [location:-7.8898,112.6632]
     `)
     expect(byPlace.effects).toMatchObject([{ type: 'attendance_checked_in', method: 'lokasi' }])
@@ -166,7 +166,7 @@ describe('hadir (check-in)', () => {
     })
     await again.expect(`
       > hadir
-      < Kehadiran Anda untuk sesi ini sudah tercatat. Terima kasih!
+      < Kehadiran Bapak/Ibu untuk sesi ini sudah tercatat. Terima kasih!
     `)
   })
 })

@@ -19,13 +19,13 @@ const CONSENTED = {
   noticeVersion: '2026-11-v1',
   at: '2025-11-24T01:00:00.000Z',
 }
-const AGREED = `Terima kasih, persetujuan Anda sudah kami catat.
+const AGREED = `Terima kasih, persetujuan Bapak/Ibu sudah kami catat.
       < Menu utama. Silakan pilih:
         1. Daftar sebagai kader
         2. Kenalan (coba bot)`
 const REFUSED =
-  'Baik, kami hormati pilihan Anda. Tanpa persetujuan, kami tidak dapat melayani lewat chat ini dan tidak mengirim pengingat atau pengumuman. Jika berubah pikiran, balas MULAI atau Ya kapan saja.'
-const NOT_YET = `Maaf, kami belum dapat melayani karena Anda belum menyetujui pemberitahuan privasi. Jika Anda setuju, balas MULAI atau Ya. Ketik PRIVASI untuk membaca pemberitahuannya.
+  'Baik, kami hormati pilihan Bapak/Ibu. Tanpa persetujuan, kami tidak dapat melayani lewat chat ini dan tidak mengirim pengingat atau pengumuman. Jika berubah pikiran, balas MULAI atau Ya kapan saja.'
+const NOT_YET = `Maaf, kami belum dapat melayani karena Bapak/Ibu belum menyetujui pemberitahuan privasi. Jika setuju, balas MULAI atau Ya. Ketik PRIVASI untuk membaca pemberitahuannya.
         1. Ya
         2. Tidak`
 
@@ -89,7 +89,7 @@ describe('consent (the first contact)', () => {
       > menu
       < ${NOT_YET}
       > [choice:yes]
-      < Terima kasih, persetujuan Anda sudah kami catat.
+      < Terima kasih, persetujuan Bapak/Ibu sudah kami catat.
       < Menu utama. Silakan pilih:
         …
     `)
@@ -109,11 +109,11 @@ describe('consent (the first contact)', () => {
       < Pemberitahuan privasi kaderbot (DPPKB Kabupaten Malang)
         …
         Dasar hukum: UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi.
-        Anda belum menyetujui pemberitahuan privasi, jadi kami belum dapat melayani lewat chat ini. Jika Anda setuju, balas MULAI atau Ya.
+        Bapak/Ibu belum menyetujui pemberitahuan privasi, jadi kami belum dapat melayani lewat chat ini. Jika setuju, balas MULAI atau Ya.
         1. Ya
         2. Tidak
       > nggih
-      < Terima kasih, persetujuan Anda sudah kami catat.
+      < Terima kasih, persetujuan Bapak/Ibu sudah kami catat.
       < Menu utama. Silakan pilih:
         …
     `)

@@ -17,11 +17,11 @@ describe('survei (a graduate’s follow-up)', () => {
     })
     await chat.expect(`
       > survei
-      < Survei singkat 1 bulan setelah pelatihan: beberapa pertanyaan tentang usaha Anda. Jawaban dipakai DPPKB untuk menilai pelatihan; penghasilan hanya ditanya kisarannya. Boleh tidak dijawab. Bersedia mengisi?
+      < Survei singkat 1 bulan setelah pelatihan: beberapa pertanyaan tentang usaha Bapak/Ibu. Jawaban dipakai DPPKB untuk menilai pelatihan; penghasilan hanya ditanya kisarannya. Boleh tidak dijawab. Bersedia mengisi?
         1. Ya
         2. Tidak
       > ya
-      < Apakah Anda sudah menjalankan usaha dari keterampilan pelatihan?
+      < Apakah Bapak/Ibu sudah menjalankan usaha dari keterampilan pelatihan?
         1. Ya
         2. Tidak
       > iya
@@ -47,11 +47,11 @@ describe('survei (a graduate’s follow-up)', () => {
         4. Rp1 - 2 juta
         5. Lebih dari Rp2 juta
       > 2
-      < Apakah Anda sudah bergabung dengan kelompok UPPKA?
+      < Apakah Bapak/Ibu sudah bergabung dengan kelompok UPPKA?
         1. Ya
         2. Tidak
       > tidak
-      < Apakah usaha Anda sudah punya NIB (Nomor Induk Berusaha)?
+      < Apakah usaha Bapak/Ibu sudah punya NIB (Nomor Induk Berusaha)?
         1. Ya
         2. Tidak
       > ora
@@ -93,7 +93,7 @@ describe('survei (a graduate’s follow-up)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: lookups(null) })
     await chat.expect(`
       > survei
-      < Saat ini tidak ada survei untuk Anda. Terima kasih!
+      < Saat ini tidak ada survei untuk Bapak/Ibu. Terima kasih!
     `)
   })
 })

@@ -9,30 +9,30 @@ describe('kenalan (demo flow)', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > /kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         1. Kader KB (PPKBD/Sub-PPKBD)
         2. Peserta pelatihan ibu muda
         3. Petugas DPPKB
         4. Lainnya
       > peserta pelatihan
-      < Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+      < Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
       > dua
-      < Kapan terakhir Anda ke Posyandu? (misalnya: kemarin, 24/11)
+      < Kapan terakhir Bapak/Ibu ke Posyandu? (misalnya: kemarin, 24/11)
         Ketik LEWATI jika tidak ada.
       > kemarin
-      < Topik apa yang Anda minati?
+      < Topik apa yang Bapak/Ibu minati?
         Boleh pilih lebih dari satu, misalnya: 1,3
         1. Keluarga Berencana (KB)
         2. Gizi anak
         3. Menjahit
         4. Usaha rumahan
       > 2, 3
-      < Silakan kirim satu foto kegiatan Posyandu atau kegiatan Anda.
+      < Silakan kirim satu foto kegiatan Posyandu atau kegiatan Bapak/Ibu.
         Ketik LEWATI jika tidak ada.
       > [photo:media:abc.jpg]
-      < Silakan bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+      < Silakan bagikan lokasi Bapak/Ibu sekarang (tombol lampiran 📎, lalu Lokasi).
         Ketik LEWATI jika tidak ada.
       > [location:-7.98,112.63]
       < Mau dikirimi pengingat percobaan?
@@ -56,7 +56,7 @@ describe('kenalan (demo flow)', () => {
         2. Ubah
         3. Batal
       > 1
-      < Terima kasih, Siti! Data percobaan Anda sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
+      < Terima kasih, Siti! Data percobaan sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
     `)
     expect(chat.effects).toEqual([
       {
@@ -82,40 +82,40 @@ describe('kenalan (demo flow)', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > S
-      < Mohon tulis nama panggilan Anda (2 sampai 60 huruf).
-        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Mohon tulis nama panggilan Bapak/Ibu (2 sampai 60 huruf).
+        Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > 7
       < Mohon balas dengan angka pilihan, misalnya 1.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
       > [sticker]
       < Terima kasih stikernya! Mohon balas dengan mengetik jawaban.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
       > entahlah
       < Mohon balas dengan angka pilihan, misalnya 1.
         Sepertinya ada kesulitan. Ketik BANTUAN untuk petunjuk, atau MENU untuk kembali ke menu utama.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
       > kader
-      < Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+      < Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
       > 25
       < Mohon tulis jumlah anak dengan angka dari 0 sampai 20.
-        Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+        Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
       > 0
-      < Kapan terakhir Anda ke Posyandu? (misalnya: kemarin, 24/11)
+      < Kapan terakhir Bapak/Ibu ke Posyandu? (misalnya: kemarin, 24/11)
         Ketik LEWATI jika tidak ada.
       > besok
       < Tanggal itu belum lewat. Mohon tulis tanggal yang sudah lewat.
-        Kapan terakhir Anda ke Posyandu? (misalnya: kemarin, 24/11)
+        Kapan terakhir Bapak/Ibu ke Posyandu? (misalnya: kemarin, 24/11)
         Ketik LEWATI jika tidak ada.
       > lewati
-      < Topik apa yang Anda minati?
+      < Topik apa yang Bapak/Ibu minati?
         …
     `)
     expect(chat.session.active?.answers).toEqual({

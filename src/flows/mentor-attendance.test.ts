@@ -97,7 +97,7 @@ describe('absen (a mentor records attendance)', () => {
     const none = transcript(flowRegistry, { at: AT, snapshot: mentor, lookups: lookups([]) })
     await none.expect(`
       > absen
-      < Tidak ada sesi kelompok Anda hari ini, jadi belum ada kehadiran yang bisa dicatat.
+      < Tidak ada sesi kelompok Bapak/Ibu hari ini, jadi belum ada kehadiran yang bisa dicatat.
     `)
     const other = transcript(flowRegistry, {
       at: AT,

@@ -42,7 +42,7 @@ describe('rujukan (referral outcome)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
     await chat.expect(`
       > rujukan
-      < Rujukan mana yang ingin Anda laporkan?
+      < Rujukan mana yang ingin dilaporkan?
         1. Budiono, ke Puskesmas, tindak lanjut 1 Des 2025
         2. Sutrisno, ke Bidan desa, tindak lanjut 4 Des 2025
       > 2

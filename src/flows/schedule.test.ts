@@ -26,7 +26,7 @@ describe('jadwal (my schedule)', () => {
     })
     await chat.expect(`
       > /jadwal
-      < Jadwal pelatihan Anda berikutnya:
+      < Jadwal pelatihan Bapak/Ibu berikutnya:
         • Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Mengenal mesin jahit
         • Rabu, 2 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Pola dasar
     `)
@@ -36,7 +36,7 @@ describe('jadwal (my schedule)', () => {
     const chat = transcript(flowRegistry, { at: AT, snapshot: participant, lookups: lookups([]) })
     await chat.expect(`
       > jadwal
-      < Belum ada jadwal pelatihan untuk Anda. Jadwal akan dikirim lewat chat ini.
+      < Belum ada jadwal pelatihan untuk Bapak/Ibu. Jadwal akan dikirim lewat chat ini.
     `)
   })
 })

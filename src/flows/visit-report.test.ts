@@ -75,7 +75,7 @@ describe('lapor (visit report)', () => {
     const script = `
       > /lapor
       < Siapa nama kepala keluarga yang dikunjungi? Ketik sebagian namanya saja, misalnya: Budi.
-        Atau pilih keluarga yang baru Anda kunjungi:
+        Atau pilih keluarga yang baru dikunjungi:
         1. Budi Santoso (Krajan RT 02 RW 03)
         2. Sutrisna
       > 1
@@ -190,7 +190,7 @@ describe('lapor (visit report)', () => {
       > lapor
       < …
       > Sutrisno
-      < Nama Sutrisno belum ada di desa Anda, jadi dicatat sebagai keluarga baru (ketik KEMBALI untuk mencari nama lain).
+      < Nama Sutrisno belum ada di desa ini, jadi dicatat sebagai keluarga baru (ketik KEMBALI untuk mencari nama lain).
         Di mana rumahnya? Tulis dusun, RW, dan RT, misalnya: Krajan RT 02 RW 03.
       > Krajan RT 01 RW 02
       < Ini kunjungan pertama ke keluarga ini. Apakah keluarga setuju datanya dicatat untuk program KB dan pendampingan keluarga?

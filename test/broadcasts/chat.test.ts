@@ -117,7 +117,7 @@ describe('/siaran in chat', () => {
       await say('sim-rina', text)
     }
     expect(await say('sim-rina', '/siaran')).toEqual([
-      'Apa yang ingin Anda lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
+      'Apa yang ingin Bapak/Ibu lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
     ])
     expect(await say('sim-rina', '2')).toEqual([
       'Siaran mana yang ingin dibatalkan?\n1. Selasa, 24 November 2026 pukul 07.00 WIB: Rapat',
@@ -154,7 +154,7 @@ describe('/siaran in chat', () => {
       .where(eq(outbox.id, queued[0]!.id))
 
     expect(await say('sim-rina', '/siaran')).toEqual([
-      'Apa yang ingin Anda lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
+      'Apa yang ingin Bapak/Ibu lakukan?\n1. Kirim siaran baru\n2. Batalkan siaran',
     ])
     expect(await say('sim-rina', '2')).toEqual([
       'Siaran mana yang ingin dibatalkan?\n1. Sedang dikirim sejak Senin, 23 November 2026 pukul 08.00 WIB: Rapat',

@@ -120,7 +120,7 @@ test('each run nudges the cadres without a visit in 7 days, once, and plans the 
     ['sim-siti', 1],
   ])
   expect((sent[0]!.message as { text: string }).text).toBe(
-    'Halo Ani, sudah 7 hari belum ada laporan kunjungan dari Anda. Yuk laporkan kunjungan rumah minggu ini: ketik /lapor.'
+    'Halo Ani, sudah 7 hari belum ada laporan kunjungan. Yuk laporkan kunjungan rumah minggu ini: ketik /lapor.'
   )
   expect((await nudgeFires()).map((f) => [f.key, f.status])).toEqual([
     [`nudge:${rule!.id}:2026-11-30T00:00:00.000Z`, 'done'],

@@ -58,7 +58,7 @@ afterEach(async () => {
 })
 
 const ROLE_PROMPT = [
-  '< Anda sebagai apa?',
+  '< Bapak/Ibu sebagai apa?',
   '  1. Kader KB (PPKBD/Sub-PPKBD)',
   '  2. Peserta pelatihan ibu muda',
   '  3. Petugas DPPKB',
@@ -80,20 +80,20 @@ describe('npm run chat with piped input', () => {
       const [live, transcript] = run.stdout.split('\n--- transkrip ---\n')
       expect(live!.trimEnd().split('\n')).toEqual([
         '> kenalan',
-        '< Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+        '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
         '> Siti',
         ...ROLE_PROMPT,
         '> /pilih 2',
-        '< Berapa jumlah anak Anda? Tulis 0 jika belum ada.',
+        '< Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.',
       ])
       // The transcript is the test grammar (STYLE §6.5): a pressed button is [choice:id].
       expect(transcript!.trimEnd().split('\n')).toEqual([
         '> kenalan',
-        '< Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+        '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
         '> Siti',
         ...ROLE_PROMPT,
         '> [choice:peserta]',
-        '< Berapa jumlah anak Anda? Tulis 0 jika belum ada.',
+        '< Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.',
       ])
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -120,7 +120,7 @@ describe('the chat session', () => {
       pollIntervalMs: 20,
     })
     lines.push('kenalan')
-    await until(() => output.includes('< Halo! Mari berkenalan. Siapa nama panggilan Anda?'))
+    await until(() => output.includes('< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?'))
     // A reminder the person did not trigger, delivered straight to their inbox.
     await deliverToSimulator(handle.db, {
       recipientId: 't2',
@@ -131,7 +131,7 @@ describe('the chat session', () => {
     lines.end()
     expect(await done).toBe(0)
     expect(output.filter((line) => line.startsWith('< '))).toEqual([
-      '< Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
       '< Pengingat: pelatihan besok pukul 08.00.',
     ])
   })
@@ -146,7 +146,10 @@ describe('the chat session', () => {
       from: 't3',
     })
     expect(code).toBe(0)
-    expect(output).toEqual(['> kenalan', '< Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
+    expect(output).toEqual([
+      '> kenalan',
+      '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
+    ])
   })
 
   test('says once that the server is down, retries the same message, and says it is back', async () => {
@@ -173,7 +176,7 @@ describe('the chat session', () => {
       '* Server kaderbot di http://sim belum bisa dihubungi. Mencoba lagi tiap 2 detik… (Ctrl-C untuk berhenti)',
       '* Tersambung kembali ke server.',
       '> kenalan',
-      '< Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
     ])
     expect(new Set(ids).size).toBe(1)
   })
@@ -216,7 +219,7 @@ describe('the chat session', () => {
       from: 't6',
     })
     expect(ok).toBe(0)
-    expect(withToken.output.at(-1)).toBe('< Halo! Mari berkenalan. Siapa nama panggilan Anda?')
+    expect(withToken.output.at(-1)).toBe('< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?')
   })
 
   test('sends a location and a photo file, and explains what it cannot do', async () => {

@@ -126,9 +126,9 @@ describe('parseChatLine', () => {
 describe('format', () => {
   test('a bot message prints like WhatsApp shows it, in the transcript grammar', () => {
     expect(
-      formatBotMessage({ text: 'Anda sebagai apa?\n\nPilih satu.', choices: CHOICES })
+      formatBotMessage({ text: 'Bapak/Ibu sebagai apa?\n\nPilih satu.', choices: CHOICES })
     ).toEqual([
-      '< Anda sebagai apa?',
+      '< Bapak/Ibu sebagai apa?',
       '',
       '  Pilih satu.',
       '  1. Kader KB',

@@ -66,7 +66,7 @@ describe('three wrong check-in codes', () => {
     await sri.say('halo', wib('2026-12-01T08:10'))
     await sri.say('ya', wib('2026-12-01T08:11'))
     expect(await sri.inbox()).toContain(
-      'Lilis sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB. Mohon dibantu; Anda bisa mencatat kehadirannya dengan mengetik ABSEN.'
+      'Lilis sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB. Mohon dibantu; kehadirannya bisa dicatat dengan mengetik ABSEN.'
     )
     expect(await waitingFor(handle.db, mentorId)).toEqual([])
     // Now the mentor has it, and the participant is told so.

@@ -66,7 +66,7 @@ describe('first contact and consent', () => {
     expect(notice).toMatch(/^Selamat datang di kaderbot/)
     const afterConsent = await sri.say('ya')
     expect(afterConsent).toEqual([
-      'Terima kasih, persetujuan Anda sudah kami catat.',
+      'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
       'Halo, Sri Wahyuni! Menu utama:',
     ])
     const rows = await handle.db.select().from(consents)
@@ -91,7 +91,7 @@ describe('first contact and consent', () => {
     await chat.say('daftar')
     // The refusal alone, no menu (DOMAIN decision 21).
     expect(await chat.say('tidak')).toEqual([
-      expect.stringMatching(/^Baik, kami hormati pilihan Anda/),
+      expect.stringMatching(/^Baik, kami hormati pilihan Bapak\/Ibu/),
     ])
     // What comes next gets a short answer on how to agree, not the whole notice again.
     expect(await chat.say('daftar')).toEqual([
@@ -158,7 +158,7 @@ describe('self-registration with approval', () => {
   test('the request reaches every supervisor in scope unprompted, and approval is told', async () => {
     const { joko, siti, applicantId, sender } = await register()
     const request = {
-      text: 'Pendaftaran kader baru menunggu persetujuan Anda:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.',
+      text: 'Pendaftaran kader baru menunggu persetujuan:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.',
       choices: [{ id: `start:approval:${applicantId}`, label: 'Tinjau' }],
     }
     expect(await unprompted('sim-joko')).toEqual([request])

@@ -45,7 +45,9 @@ describe('handleInbound', () => {
   test('a whole demo conversation lands as rows, outbox messages and delivered inbox entries', async () => {
     const { runtime, sender } = await createTestRuntime(handle.db)
     const first = await runtime.handleInbound(simulatorMessage('sim-1', 'kenalan'), NOW)
-    expect(first.replies).toEqual([{ text: 'Halo! Mari berkenalan. Siapa nama panggilan Anda?' }])
+    expect(first.replies).toEqual([
+      { text: 'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?' },
+    ])
     for (const text of DEMO_ANSWERS)
       await runtime.handleInbound(simulatorMessage('sim-1', text), NOW)
     await sender.idle()
@@ -73,7 +75,7 @@ describe('handleInbound', () => {
     await a.runtime.handleInbound(simulatorMessage('sim-2', 'Budi'), NOW)
     const b = await createTestRuntime(handle.db)
     const next = await b.runtime.handleInbound(simulatorMessage('sim-2', '3'), NOW)
-    expect(next.replies[0]!.text).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    expect(next.replies[0]!.text).toBe('Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.')
     await Promise.all([a.sender.idle(), b.sender.idle()])
   })
 

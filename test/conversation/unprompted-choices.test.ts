@@ -43,7 +43,7 @@ async function setup() {
       recipientId: 'sim-joko',
       priority: PRIORITY.live,
       message: {
-        text: 'Pendaftaran kader baru menunggu persetujuan Anda: …',
+        text: 'Pendaftaran kader baru menunggu persetujuan: …',
         choices: [{ id: `start:approval:${applicant!.id}`, label: 'Tinjau' }],
       },
       personId: supervisor!.id,

@@ -134,7 +134,7 @@ describe('lapor on the database', () => {
     await say('kembali')
     // A name that finds nobody is a new family at once: its address comes next.
     expect((await say('Wahyu Hidayat'))[0]!.text).toMatch(
-      /^Nama Wahyu Hidayat belum ada di desa Anda, jadi dicatat sebagai keluarga baru/
+      /^Nama Wahyu Hidayat belum ada di desa ini, jadi dicatat sebagai keluarga baru/
     )
     await say('Sumberejo RT 05 RW 01')
     await say('ya')

@@ -58,12 +58,12 @@ describe('izin for a mentor who never wrote', () => {
 
     // Right after her consent (and the menu it brings), the two izin, oldest first.
     expect(await sri.say('ya', wib('2026-12-02T09:01'))).toEqual([
-      'Terima kasih, persetujuan Anda sudah kami catat.',
+      'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
       'Halo, Sri Wahyuni! Menu utama:',
     ])
     expect(await sri.inbox()).toEqual([
       notice,
-      'Terima kasih, persetujuan Anda sudah kami catat.',
+      'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
       'Halo, Sri Wahyuni! Menu utama:',
       'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Pola dasar). Alasan: Anak sakit.',
       'Nur Aini izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Pola dasar). Alasan: Sakit.',
@@ -116,7 +116,7 @@ describe('a registration for a supervisor who never wrote', () => {
     await sup.say('halo', at)
     const afterConsent = await sup.say('ya', at)
     expect(afterConsent).toEqual([
-      'Terima kasih, persetujuan Anda sudah kami catat.',
+      'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
       expect.stringContaining('1 pendaftaran menunggu persetujuan'),
     ])
     const inbox = await sup.inbox()

@@ -39,11 +39,13 @@ describe('npm start', () => {
       }
       expect((await say('halo'))[0]!.text).toMatch(/^Selamat datang di kaderbot/)
       expect((await say('ya')).map((r) => r.text)).toEqual([
-        'Terima kasih, persetujuan Anda sudah kami catat.',
+        'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
         'Menu utama. Silakan pilih:',
       ])
-      expect((await say('2'))[0]!.text).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
-      expect((await say('Rina'))[0]!.text).toMatch(/^Anda sebagai apa\?/)
+      expect((await say('2'))[0]!.text).toBe(
+        'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?'
+      )
+      expect((await say('Rina'))[0]!.text).toMatch(/^Bapak\/Ibu sebagai apa\?/)
     } finally {
       await stop(first.child)
     }
@@ -63,7 +65,7 @@ describe('npm start', () => {
         body: JSON.stringify({ from: 'newcomer', text: '2' }),
       })
       const body = (await response.json()) as { replies: { text: string }[] }
-      expect(body.replies[0]!.text).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+      expect(body.replies[0]!.text).toBe('Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.')
     } finally {
       await stop(second.child)
     }

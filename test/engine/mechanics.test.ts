@@ -14,7 +14,7 @@ const AT = '2025-11-24 08:00 WIB'
 /** Answers the demo up to the yes/no question. */
 const UP_TO_REMINDER = `
   > /kenalan
-  < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+  < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
   > Siti
   < …
   > 1
@@ -48,7 +48,7 @@ describe('idle conversation', () => {
         1. Daftar sebagai kader
         2. Kenalan (coba bot)
       > 2
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
   })
 
@@ -56,7 +56,7 @@ describe('idle conversation', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > /kenalan@kaderbot
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > MENU
       < Menu utama. Silakan pilih:
         1. Daftar sebagai kader
@@ -73,10 +73,10 @@ describe('idle conversation', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > /kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > ${'a'.repeat(5000)}
       < Maaf, pesan Bapak/Ibu terlalu panjang. Mohon kirim yang lebih singkat.
-        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+        Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
     expect(chat.session.active?.answers).toEqual({})
   })
@@ -87,18 +87,18 @@ describe('global words mid-flow', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > bantuan
       < Bantuan: balas dengan angka pilihan, misalnya 1. Ketik MENU untuk menu utama, KEMBALI untuk pertanyaan sebelumnya, BATAL untuk berhenti. Butuh bantuan orang? Hubungi petugas KB (PKB/PLKB) di desa Bapak/Ibu.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
       > kembali
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Sri
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
     `)
     expect(chat.session.active?.answers).toEqual({ name: 'Sri' })
@@ -108,9 +108,9 @@ describe('global words mid-flow', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > menu
       < Bapak/Ibu sedang mengisi Kenalan (coba bot). Yang sudah diisi mau diapakan?
@@ -128,7 +128,7 @@ describe('global words mid-flow', () => {
         1. Lanjutkan
         2. Mulai baru
       > lanjutkan
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
     `)
     expect(chat.session.active?.answers).toEqual({ name: 'Siti' })
@@ -140,13 +140,13 @@ describe('global words mid-flow', () => {
       > kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < Bapak/Ibu sedang mengisi Kenalan (coba bot). Yang sudah diisi mau diapakan?
         …
       > 3
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < …
@@ -222,7 +222,7 @@ describe('summary and "ubah"', () => {
       < Mohon periksa kembali:
         …
       > [choice:send]
-      < Terima kasih, Siti! Data percobaan Anda sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
+      < Terima kasih, Siti! Data percobaan sudah tersimpan. Ketik MENU untuk kembali ke menu utama.
     `)
     expect(chat.effects).toHaveLength(1)
     expect(chat.effects[0]).toMatchObject({ type: 'demo_completed' })
@@ -238,14 +238,14 @@ describe('inactivity (DESIGN P4)', () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       ~ +2h
       ! remind
       < Halo, Bapak/Ibu, yang tadi belum selesai. Kita lanjutkan?
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         1. Kader KB (PPKBD/Sub-PPKBD)
         2. Peserta pelatihan ibu muda
         3. Petugas DPPKB
@@ -263,7 +263,7 @@ describe('inactivity (DESIGN P4)', () => {
         1. Lanjutkan
         2. Mulai baru
       > mulai baru
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
     expect(chat.session.drafts).toEqual({})
   })
@@ -285,7 +285,7 @@ describe('flow versions', () => {
       > kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
     `)
     const registryV2 = createFlowRegistry([{ ...kenalan, version: 2 }])
@@ -293,7 +293,7 @@ describe('flow versions', () => {
     await v2.expect(`
       > 1
       < Maaf, formulir ini baru saja diperbarui. Kita mulai lagi dari awal, ya.
-        Halo! Mari berkenalan. Siapa nama panggilan Anda?
+        Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
     expect(v2.session.active).toMatchObject({ flowVersion: 2, answers: {} })
   })

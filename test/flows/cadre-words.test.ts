@@ -33,22 +33,22 @@ const supervisor: Partial<Snapshot> = {
 
 const KENALAN_TO_SUMMARY = `
   > /kenalan
-  < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+  < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
   > Siti
-  < Anda sebagai apa?
+  < Bapak/Ibu sebagai apa?
     …
   > 1
-  < Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+  < Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
   > dua
   < …
   > lewati
-  < Topik apa yang Anda minati?
+  < Topik apa yang Bapak/Ibu minati?
     …
   > 1
-  < Silakan kirim satu foto kegiatan Posyandu atau kegiatan Anda.
+  < Silakan kirim satu foto kegiatan Posyandu atau kegiatan Bapak/Ibu.
     Ketik LEWATI jika tidak ada.
   > tidak
-  < Silakan bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).
+  < Silakan bagikan lokasi Bapak/Ibu sekarang (tombol lampiran 📎, lalu Lokasi).
     Ketik LEWATI jika tidak ada.
   > gak ada
   < Mau dikirimi pengingat percobaan?
@@ -270,17 +270,17 @@ describe('small talk gets a warm answer and the menu, never "belum mengerti"', (
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`
       > /kenalan
-      < Halo! Mari berkenalan. Siapa nama panggilan Anda?
+      < Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > terima kasih
       < Sama-sama, senang bisa membantu.
         Kita lanjutkan isiannya, ya.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
       > 1
-      < Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+      < Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
     `)
   })
 })
@@ -308,7 +308,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
     })
     await chat.expect(`
       > /siaran
-      < Apa yang ingin Anda lakukan?
+      < Apa yang ingin Bapak/Ibu lakukan?
         1. Kirim siaran baru
         2. Batalkan siaran
       > batalkan
@@ -334,7 +334,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       > pagentan
       < …
       > semua
-      < Tulis pesan siaran …
+      < Tulis pesan siaran. Ketik {nama} …
       > Rapat kader hari Rabu pukul 09.00.
       < Ingin melampirkan foto? Kirim fotonya sekarang.
         …
@@ -359,7 +359,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       > /kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < … sedang mengisi Kenalan (coba bot). …
@@ -379,7 +379,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       > /kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < …
@@ -387,7 +387,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
         2. Hapus
         3. Lanjutkan mengisi
       > peserta pelatihan
-      < Berapa jumlah anak Anda? Tulis 0 jika belum ada.
+      < Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.
     `)
   })
 
@@ -397,7 +397,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       > /kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < …
@@ -406,7 +406,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
         3. Lanjutkan mengisi
       > /kenalan
       < … Kita lanjutkan, ya.
-        Anda sebagai apa?
+        Bapak/Ibu sebagai apa?
         …
     `)
   })
@@ -417,12 +417,12 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
       > /kenalan
       < …
       > Siti
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
       > batal
       < …
       > gak jadi
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
     `)
   })
@@ -443,7 +443,7 @@ describe('"batal" typed by mistake, and "batalkan" as an option', () => {
         1. Lanjutkan
         2. Mulai baru
       > iya
-      < Anda sebagai apa?
+      < Bapak/Ibu sebagai apa?
         …
     `)
   })

@@ -84,12 +84,12 @@ describe('POST /api/v1/simulator/messages with a contact card', () => {
       contact: { phone: '0812-0000-0004' },
     })
     expect((await reply(other))[0]).toMatch(
-      /^Terima kasih\. Kontak yang Anda kirim bukan nomor Anda sendiri, jadi tidak kami pakai untuk mengenali Anda\./
+      /^Terima kasih\. Kontak yang dikirim bukan nomor Bapak\/Ibu sendiri, jadi tidak kami pakai\./
     )
     // No sender phone: the card is their own number (Telegram's share button), not registered.
     const unknown = await post({ from: 'sim-4', contact: { phone: '081299900088' } })
     expect((await reply(unknown))[0]).toMatch(
-      /^Terima kasih\. Nomor ini belum terdaftar di kaderbot\. Jika Anda kader KB, daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)\./
+      /^Terima kasih\. Nomor ini belum terdaftar di kaderbot\. Jika Bapak\/Ibu kader KB, daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)\./
     )
     // Her own registered number: recognised, her menu.
     const own = await post({ from: 'sim-5', contact: { phone: '0812-0000-0004' } })
@@ -104,7 +104,7 @@ describe('POST /api/v1/simulator/messages', () => {
     const start = await post({ from: 'sim-1', text: 'kenalan' })
     expect(start.status).toBe(200)
     expect(await start.json()).toEqual({
-      replies: [{ text: 'Halo! Mari berkenalan. Siapa nama panggilan Anda?' }],
+      replies: [{ text: 'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?' }],
       duplicate: false,
     })
     const name = await post({ from: 'sim-1', text: 'Siti' })
@@ -117,7 +117,7 @@ describe('POST /api/v1/simulator/messages', () => {
     ])
     const picked = await post({ from: 'sim-1', choice: 'petugas' })
     expect(((await picked.json()) as { replies: { text: string }[] }).replies[0]!.text).toBe(
-      'Berapa jumlah anak Anda? Tulis 0 jika belum ada.'
+      'Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.'
     )
     await sender.idle()
   })
@@ -168,7 +168,7 @@ describe('POST /api/v1/simulator/messages', () => {
       await post({ from: 'sim-4', text })
     const response = await post({ from: 'sim-4', photo: { base64: PNG_BASE64 } })
     const body = (await response.json()) as { replies: { text: string }[] }
-    expect(body.replies[0]!.text).toMatch(/^Silakan bagikan lokasi Anda sekarang/)
+    expect(body.replies[0]!.text).toMatch(/^Silakan bagikan lokasi Bapak\/Ibu sekarang/)
     expect(await readdir(join(dataDir, 'media'))).toEqual([
       expect.stringMatching(/^[0-9a-f]{64}\.png$/),
     ])
@@ -199,8 +199,8 @@ describe('GET /api/v1/simulator/inbox', () => {
       cursor: string
     }
     expect(all.messages.map((m) => m.text.split('\n')[0])).toEqual([
-      'Halo! Mari berkenalan. Siapa nama panggilan Anda?',
-      'Anda sebagai apa?',
+      'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
+      'Bapak/Ibu sebagai apa?',
     ])
     expect(all.cursor).toBe(all.messages[1]!.id)
     const after = await (

@@ -283,7 +283,7 @@ describe('a person who refused consent (DOMAIN decision 21)', () => {
     const before = await inbox()
     expect(before).toEqual([
       expect.stringMatching(/^Selamat datang di kaderbot/),
-      expect.stringMatching(/^Baik, kami hormati pilihan Anda/),
+      expect.stringMatching(/^Baik, kami hormati pilihan Bapak\/Ibu/),
     ])
 
     // A broadcast to her desa, and a reminder as the scheduled jobs queue them.

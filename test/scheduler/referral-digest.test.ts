@@ -101,12 +101,12 @@ test('each supervisor gets the overdue referrals of their scope on Monday at 07.
   expect(sent.map((row) => [row.recipientId, (row.message as { text: string }).text])).toEqual([
     [
       'sup-singosari',
-      'Rujukan yang lewat tanggal tindak lanjut di wilayah Anda: 2 keluarga.\n• Sutrisno (Desa Dengkol), sejak 25 Nov 2025\n• Budiono (Desa Wonorejo), sejak 27 Nov 2025',
+      'Rujukan yang lewat tanggal tindak lanjut di wilayah tugas: 2 keluarga.\n• Sutrisno (Desa Dengkol), sejak 25 Nov 2025\n• Budiono (Desa Wonorejo), sejak 27 Nov 2025',
     ],
     [
       'sup-lawang',
       expect.stringMatching(
-        /^Rujukan yang lewat tanggal tindak lanjut di wilayah Anda: 1 keluarga\.\n• Joko/
+        /^Rujukan yang lewat tanggal tindak lanjut di wilayah tugas: 1 keluarga\.\n• Joko/
       ),
     ],
   ])

@@ -212,11 +212,11 @@ describe('the page script', () => {
 
     expect(bubbles().map(({ side, text }) => `${side}: ${text}`)).toEqual([
       'me: kenalan',
-      'bot: Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      'bot: Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
       'me: Siti',
-      'bot: Anda sebagai apa?',
+      'bot: Bapak/Ibu sebagai apa?',
       'me: Peserta pelatihan ibu muda',
-      'bot: Berapa jumlah anak Anda? Tulis 0 jika belum ada.',
+      'bot: Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.',
       'bot: Pengingat: pelatihan besok pukul 08.00.\nSampai jumpa!',
     ])
     expect(el('status').textContent).toBe('')

@@ -108,7 +108,7 @@ describe('toBubble', () => {
           kind: 'bot',
           id: '7',
           at: AT,
-          text: 'Anda sebagai apa?\nPilih satu.',
+          text: 'Bapak/Ibu sebagai apa?\nPilih satu.',
           choices: [
             { id: 'kader', label: 'Kader KB' },
             { id: 'peserta', label: 'Peserta' },
@@ -119,11 +119,11 @@ describe('toBubble', () => {
     ).toEqual({
       key: 'bot:7',
       side: 'left',
-      text: 'Anda sebagai apa?\nPilih satu.',
+      text: 'Bapak/Ibu sebagai apa?\nPilih satu.',
       time: '@01:00',
       failed: false,
       multiple: false,
-      parts: [{ text: 'Anda sebagai apa?\nPilih satu.', nowrap: false }],
+      parts: [{ text: 'Bapak/Ibu sebagai apa?\nPilih satu.', nowrap: false }],
       choices: [
         { id: 'kader', label: 'Kader KB', number: 1 },
         { id: 'peserta', label: 'Peserta', number: 2 },
@@ -307,10 +307,10 @@ describe('with the real API', () => {
     await send({ choice: toBubble(roles).choices[1]!.id }, 'web-c')
 
     expect(shown).toEqual([
-      'Halo! Mari berkenalan. Siapa nama panggilan Anda?',
+      'Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',
       'Pengingat: pelatihan besok.',
-      'Anda sebagai apa?',
-      'Berapa jumlah anak Anda? Tulis 0 jika belum ada.',
+      'Bapak/Ibu sebagai apa?',
+      'Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.',
     ])
     expect(state.items.filter((item) => item.kind === 'user').map((item) => item.text)).toEqual([
       'kenalan',

@@ -25,9 +25,9 @@ const WONOREJO = '35.07.24.2001'
 const CADRE = { id: 7_300_001, first_name: 'Siti', phone: '+6281200000731' }
 const STRANGER = { id: 7_300_002, first_name: 'Tamu' }
 const REFUSED =
-  'Baik, kami hormati pilihan Anda. Tanpa persetujuan, kami tidak dapat melayani lewat chat ini dan tidak mengirim pengingat atau pengumuman. Jika berubah pikiran, balas MULAI atau Ya kapan saja.'
+  'Baik, kami hormati pilihan Bapak/Ibu. Tanpa persetujuan, kami tidak dapat melayani lewat chat ini dan tidak mengirim pengingat atau pengumuman. Jika berubah pikiran, balas MULAI atau Ya kapan saja.'
 const NOT_YET =
-  'Maaf, kami belum dapat melayani karena Anda belum menyetujui pemberitahuan privasi. Jika Anda setuju, balas MULAI atau Ya. Ketik PRIVASI untuk membaca pemberitahuannya.'
+  'Maaf, kami belum dapat melayani karena Bapak/Ibu belum menyetujui pemberitahuan privasi. Jika setuju, balas MULAI atau Ya. Ketik PRIVASI untuk membaca pemberitahuannya.'
 
 let fake: FakeTelegram
 beforeEach(async () => {
@@ -137,7 +137,7 @@ describe('consent refused means silence (Telegram, end to end)', () => {
       await webhook(textUpdate(CADRE, 'MULAI'))
       await received(CADRE.id, 5)
       expect(texts(CADRE.id).slice(3)).toEqual([
-        'Terima kasih, persetujuan Anda sudah kami catat.',
+        'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.',
         'Halo, Siti Rahayu! Menu utama:',
       ])
 
@@ -176,7 +176,7 @@ describe('consent refused means silence (Telegram, end to end)', () => {
       )
       const notOwn = texts(STRANGER.id).slice(seen)
       expect(notOwn[0]).toMatch(
-        /^Terima kasih\. Kontak yang Anda kirim bukan nomor Anda sendiri, jadi tidak kami pakai untuk mengenali Anda\./
+        /^Terima kasih\. Kontak yang dikirim bukan nomor Bapak\/Ibu sendiri, jadi tidak kami pakai\./
       )
       expect(notOwn[0]).toMatch(/daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)/)
       seen = fake.sentTo(STRANGER.id).length
@@ -185,7 +185,7 @@ describe('consent refused means silence (Telegram, end to end)', () => {
       await webhook(contactUpdate(STRANGER, '6281299900077'))
       await until(() => fake.sentTo(STRANGER.id).length > seen, 10_000)
       expect(texts(STRANGER.id)[seen]).toMatch(
-        /^Terima kasih\. Nomor ini belum terdaftar di kaderbot\. Jika Anda kader KB, daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)\./
+        /^Terima kasih\. Nomor ini belum terdaftar di kaderbot\. Jika Bapak\/Ibu kader KB, daftar lewat menu Daftar sebagai kader \(ketik \/daftar\)\./
       )
       expect(texts(STRANGER.id)[seen]).toMatch(/Menu utama/)
     }

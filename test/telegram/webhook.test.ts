@@ -194,7 +194,7 @@ describe('POST /webhook/telegram', () => {
     expect(question.replyMarkup).toBeUndefined()
     expect(question.text).toMatch(/Apakah Anda setuju\?\n\n✓ Ya$/)
     expect(fake.callsOf('answerCallbackQuery')).toHaveLength(1)
-    expect(texts(SITI.id)).toContain('Terima kasih, persetujuan Anda sudah kami catat.')
+    expect(texts(SITI.id)).toContain('Terima kasih, persetujuan Bapak/Ibu sudah kami catat.')
     // Telegram hides the number: the menu of an unknown person asks for it with a one-tap button.
     const ask = fake.sentTo(SITI.id).at(-1)!
     expect(ask.text).toMatch(/^Sudah didaftarkan oleh petugas KB\?/)
@@ -236,7 +236,7 @@ describe('POST /webhook/telegram', () => {
     await post(textUpdate(SITI, 'Siti'))
     const role = button(SITI.id, 'Peserta pelatihan ibu muda')
     await post(textUpdate(SITI, '2'))
-    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.')
     const before = fake.sentTo(SITI.id).length
     await post(callbackUpdate(SITI, role.data, role.message))
     expect(fake.sentTo(SITI.id)).toHaveLength(before)
@@ -244,7 +244,7 @@ describe('POST /webhook/telegram', () => {
       'Pertanyaan ini sudah dijawab.'
     )
     await post(textUpdate(SITI, '2'))
-    expect(texts(SITI.id).at(-1)).toMatch(/^Kapan terakhir Anda ke Posyandu\?/)
+    expect(texts(SITI.id).at(-1)).toMatch(/^Kapan terakhir Bapak\/Ibu ke Posyandu\?/)
     // Nothing was refused: no edit to the same content ("message is not modified").
     expect(fake.calls.filter((c) => c.status !== 200)).toEqual([])
   })
@@ -266,10 +266,10 @@ describe('POST /webhook/telegram', () => {
     await giveConsent(handle.db, [String(SITI.id)], 'telegram')
     const { post } = await buildBot({ demoData: true })
     await post(textUpdate(SITI, '/kenalan'))
-    expect(texts(SITI.id).at(-1)).toBe('Halo! Mari berkenalan. Siapa nama panggilan Anda?')
+    expect(texts(SITI.id).at(-1)).toBe('Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?')
     await post(textUpdate(SITI, 'Siti'))
     await press(post, SITI.id, 'Peserta pelatihan ibu muda')
-    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Anda? Tulis 0 jika belum ada.')
+    expect(texts(SITI.id).at(-1)).toBe('Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.')
     await post(textUpdate(SITI, '2'))
     await post(textUpdate(SITI, 'lewati'))
     await post(textUpdate(SITI, '2, 3'))
@@ -313,7 +313,7 @@ describe('POST /webhook/telegram', () => {
     const update = textUpdate(SITI, '/kenalan')
     expect((await post(update)).status).toBe(200)
     expect((await post(update)).status).toBe(200)
-    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
+    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?'])
   })
 
   test('after a 429 the reply is still delivered exactly once', async () => {
@@ -331,7 +331,7 @@ describe('POST /webhook/telegram', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100))
     await sender.drain('telegram')
     await sender.drain('telegram')
-    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Anda?'])
+    expect(texts(SITI.id)).toEqual(['Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?'])
     // The 429 was a rate limit, not a failed try: it does not count towards maxAttempts.
     expect(await handle.db.select().from(outbox)).toMatchObject([{ status: 'sent', attempts: 1 }])
   })

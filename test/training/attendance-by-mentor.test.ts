@@ -72,7 +72,7 @@ test('three wrong codes, then the mentor records attendance with ABSEN', async (
   // A second round of wrong codes does not tell the mentor again.
   for (let i = 0; i < 4; i++) await nur(wrong, '2026-12-01T08:07')
   const notice =
-    'Nur Aini sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB. Mohon dibantu; Anda bisa mencatat kehadirannya dengan mengetik ABSEN.'
+    'Nur Aini sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB. Mohon dibantu; kehadirannya bisa dicatat dengan mengetik ABSEN.'
   expect(await textsTo(handle.db, 'wa-mentor')).toEqual([notice])
 
   const mentorSays = chatAs('wa-mentor')

@@ -207,11 +207,11 @@ test(
         expect((await say('a1', 'hadir', at(1, '07:25')))[0]).toMatch(/^Saat ini tidak ada sesi/)
       }
       expect(await checkInByCode('a1', a, at(day, '07:45'))).toEqual([
-        'Terima kasih, kehadiran Anda tercatat. Selamat belajar!',
+        'Terima kasih, kehadiran Ibu tercatat. Selamat belajar!',
       ])
       if (day === 2) {
         expect(await checkInByCode('a2', a, at(day, '08:20'))).toEqual([
-          'Terima kasih, kehadiran Anda tercatat (terlambat). Selamat belajar!',
+          'Terima kasih, kehadiran Ibu tercatat (terlambat). Selamat belajar!',
         ])
       } else if (day !== 4) {
         await checkInByCode('a2', a, at(day, '07:50'))
@@ -245,15 +245,15 @@ test(
         'Isi kehadiran dengan cara apa?',
       ])
       expect(await say('b1', 'lokasi', at(day, '12:45')), `day ${day}`).toEqual([
-        'Bagikan lokasi Anda sekarang (tombol lampiran 📎, lalu Lokasi).',
+        'Bagikan lokasi Ibu sekarang (tombol lampiran 📎, lalu Lokasi).',
       ])
       if (day === 1) {
         expect(await say('b1', FAR_B, at(1, '12:46'))).toEqual([
-          expect.stringMatching(/^Lokasi Anda sekitar 11\d\d meter dari tempat pelatihan/),
+          expect.stringMatching(/^Lokasi Ibu sekitar 11\d\d meter dari tempat pelatihan/),
         ])
       }
       expect(await say('b1', NEAR_B, at(day, '12:47'))).toEqual([
-        'Terima kasih, kehadiran Anda tercatat. Selamat belajar!',
+        'Terima kasih, kehadiran Ibu tercatat. Selamat belajar!',
       ])
       if (day !== 5) await checkInByCode('b2', b, at(day, '12:50'), true)
       if (day === 1) {
@@ -301,7 +301,8 @@ test(
     expect(mentorCodes).toHaveLength(6)
 
     // Absences: a warm word each time; the alert once, after the second absence in a row.
-    const missed = (texts: string[]) => texts.filter((t) => t.startsWith('Kami tidak melihat Anda'))
+    const missed = (texts: string[]) =>
+      texts.filter((t) => t.startsWith('Hari ini kehadiran di pelatihan belum'))
     expect(missed(await textsTo(db, 'a3'))).toHaveLength(2)
     expect(missed(await textsTo(db, 'b5'))).toHaveLength(6)
     const alerts = (texts: string[]) => texts.filter((t) => t.includes('berturut-turut'))
@@ -314,7 +315,7 @@ test(
       'Hana tidak hadir 2 sesi pelatihan berturut-turut tanpa izin. Mohon disapa dan ditanyakan kabarnya.',
     ])
     expect((await textsTo(db, 'm-b')).filter((t) => t.includes('salah memasukkan kode'))).toEqual([
-      'Fitri sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 13.00 WIB. Mohon dibantu; Anda bisa mencatat kehadirannya dengan mengetik ABSEN.',
+      'Fitri sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 13.00 WIB. Mohon dibantu; kehadirannya bisa dicatat dengan mengetik ABSEN.',
     ])
 
     // Completion at the end of each cohort's last session.
@@ -327,7 +328,7 @@ test(
       ['Nur Aini', 'Lilis', 'Sumiati', 'Dewi', 'Eka', 'Fitri'].map((name) => ids.get(name))
     )
     expect((await textsTo(db, 'a1')).at(-1)).toBe(
-      'Selamat, Nur Aini! Anda lulus pelatihan menjahit. Terima kasih atas semangatnya. Satu bulan lagi kami akan mengirim survei singkat tentang usaha Anda.'
+      'Selamat, Nur Aini, atas kelulusan pelatihan menjahit! Terima kasih atas semangatnya. Satu bulan lagi kami akan mengirim survei singkat tentang usaha yang dijalankan.'
     )
     expect((await textsTo(db, 'a3')).some((t) => t.startsWith('Selamat,'))).toBe(false)
 
@@ -398,7 +399,7 @@ test(
       .orderBy(asc(followUpSurveys.personId))
     expect(waves.map((w) => w.status)).toEqual(['sent', 'held', 'sent', 'sent', 'sent', 'sent'])
     expect((await textsTo(db, 'a1')).at(-1)).toBe(
-      'Halo Nur Aini, sudah 1 bulan sejak Anda lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI, atau pilih "Isi survei" di bawah.'
+      'Halo Nur Aini, sudah 1 bulan sejak lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI, atau pilih "Isi survei" di bawah.'
     )
     expect((await textsTo(db, 'a2')).some((t) => t.startsWith('Halo Lilis'))).toBe(false)
 
@@ -415,7 +416,7 @@ test(
         ['ya', 'ya', 'jahit', '1, 5', '6', '2', 'tidak', 'tidak'],
         wib('2027-01-06T10:00')
       )
-    ).toEqual(['Terima kasih, jawaban Anda sudah tersimpan. Semoga usahanya lancar!'])
+    ).toEqual(['Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!'])
     // Dewi: food sold in person only, Rp500 thousand to 1 million.
     await answer('b1', ['ya', 'ya', 'makanan', '5', '10', '3', 'ya', 'ya'], wib('2027-01-06T11:00'))
     // Eka declines the survey.
@@ -486,7 +487,7 @@ test(
       at: wib('2027-01-11T08:00'),
     })
     await jumpTo(wib('2027-01-11T08:01'))
-    expect((await textsTo(db, 'a2')).at(-1)).toMatch(/^Halo Lilis, sudah 1 bulan sejak Anda lulus/)
+    expect((await textsTo(db, 'a2')).at(-1)).toMatch(/^Halo Lilis, sudah 1 bulan sejak lulus/)
     await sender.idle()
   }
 )

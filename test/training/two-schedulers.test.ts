@@ -86,7 +86,7 @@ describe.runIf(hasPostgres)('training fires with two schedulers on one database'
       'Pengingat pelatihan menjahit besok', // 18.00, for 08.00
       'Jadwal pelatihan menjahit berubah', // 20.00, the move
       'Selamat pagi! Hari ini pelatihan menjahit pukul 09.00 WIB di Balai Desa Baturetno. Materi', // 06.00
-      'Kami tidak melihat Anda di pelatihan hari ini. Semoga Anda dan keluarga sehat. Sampai jumpa di sesi berikutnya! Jika berhalangan', // 13.00
+      'Hari ini kehadiran di pelatihan belum tercatat. Semoga sehat bersama keluarga. Sampai jumpa di sesi berikutnya! Jika berhalangan', // 13.00
     ])
     const absent = await a.db.select().from(attendance)
     expect(absent.map((r) => [r.status, r.at])).toEqual([

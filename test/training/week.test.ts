@@ -102,7 +102,7 @@ test('reminders the evening before and the morning, then schedule and check-in',
 
   const say = chatAs('wa-nur')
   expect(await say('jadwal', wib('2026-12-01T07:00'))).toEqual([
-    'Jadwal pelatihan Anda berikutnya:\n• Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Mengenal mesin jahit',
+    'Jadwal pelatihan Ibu berikutnya:\n• Selasa, 1 Desember 2026 pukul 08.00 WIB sampai 12.00, Balai Desa Ardimulyo: Mengenal mesin jahit',
   ])
   expect((await say('hadir', wib('2026-12-01T07:00')))[0]).toMatch(/^Saat ini tidak ada sesi/)
   const [row] = await handle.db
@@ -116,10 +116,10 @@ test('reminders the evening before and the morning, then schedule and check-in',
     'Ketik kode kehadiran yang diumumkan mentor di kelas (4 angka).',
   ])
   expect(await say(row!.code, wib('2026-12-01T07:51'))).toEqual([
-    'Terima kasih, kehadiran Anda tercatat. Selamat belajar!',
+    'Terima kasih, kehadiran Ibu tercatat. Selamat belajar!',
   ])
   expect(await say('hadir', wib('2026-12-01T08:10'))).toEqual([
-    'Kehadiran Anda untuk sesi ini sudah tercatat. Terima kasih!',
+    'Kehadiran Ibu untuk sesi ini sudah tercatat. Terima kasih!',
   ])
   expect(await handle.db.select().from(attendance).orderBy(asc(attendance.id))).toMatchObject([
     {
@@ -185,9 +185,9 @@ test('after a session the absent are marked and greeted; two in a row alert the 
   const sent = await handle.db.select().from(outbox).orderBy(asc(outbox.id))
   const textsTo = (chat: string) =>
     sent.filter((r) => r.recipientId === chat).map((r) => (r.message as { text: string }).text)
-  const missed = expect.stringMatching(/^Kami tidak melihat Anda di pelatihan hari ini/)
-  expect(textsTo('wa-rina').filter((t) => t.startsWith('Kami'))).toEqual([missed, missed])
-  expect(textsTo('wa-nur').filter((t) => t.startsWith('Kami'))).toEqual([])
+  const missed = expect.stringMatching(/^Hari ini kehadiran di pelatihan belum tercatat/)
+  expect(textsTo('wa-rina').filter((t) => t.startsWith('Hari ini'))).toEqual([missed, missed])
+  expect(textsTo('wa-nur').filter((t) => t.startsWith('Hari ini'))).toEqual([])
   const alert =
     'Rina tidak hadir 2 sesi pelatihan berturut-turut tanpa izin. Mohon disapa dan ditanyakan kabarnya.'
   expect(textsTo('wa-mentor')).toContain(alert)

@@ -39,7 +39,7 @@ async function startAndConsent(options: { adminBaseUrl?: string } = {}) {
   bot = await createWhatsAppBot(handle.db, { now: () => now, ...options })
   await bot.say(SITI, 'halo')
   const [thanks] = await bot.say(SITI, '1')
-  expect(thanks).toBe('Terima kasih, persetujuan Anda sudah kami catat.')
+  expect(thanks).toBe('Terima kasih, persetujuan Bapak/Ibu sudah kami catat.')
   return bot
 }
 
@@ -78,7 +78,7 @@ describe('rujukan over WhatsApp', () => {
     const wa = await startAndConsent()
     now = new Date('2025-12-01T03:00:00Z')
     expect(await wa.say(SITI, 'rujukan')).toEqual([
-      `Rujukan mana yang ingin Anda laporkan?\n\n1. Sutrisno, ke Puskesmas, tindak lanjut 1 Des 2025${HINT}`,
+      `Rujukan mana yang ingin dilaporkan?\n\n1. Sutrisno, ke Puskesmas, tindak lanjut 1 Des 2025${HINT}`,
     ])
     expect(await wa.say(SITI, '1')).toEqual([
       'Bagaimana hasil rujukannya?\n\n1. Belum dilayani\n2. Sudah dilayani\n3. Ditolak/tidak mau\n4. Pindah\n5. Tidak ditemukan' +
@@ -130,7 +130,7 @@ describe('MASUK over WhatsApp', () => {
       now = new Date(now.getTime() + 20 * 60_000)
       const [reply] = await wa.say(SITI, 'masuk')
       const match =
-        /^Tautan masuk dasbor Anda \(berlaku 10 menit, sekali pakai\):\nhttps:\/\/kaderbot\.example\.id\/admin\/login\/(\S+)\nJangan teruskan tautan ini kepada siapa pun\.$/.exec(
+        /^Tautan masuk dasbor \(berlaku 10 menit, sekali pakai\):\nhttps:\/\/kaderbot\.example\.id\/admin\/login\/(\S+)\nJangan teruskan tautan ini kepada siapa pun\.$/.exec(
           reply!
         )
       expect(match).not.toBeNull()

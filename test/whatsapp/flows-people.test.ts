@@ -44,7 +44,9 @@ async function startWith(...persons: WaPerson[]): Promise<WhatsAppBot> {
   bot = await createWhatsAppBot(handle.db, { now: () => NOW })
   for (const person of persons) {
     await bot.say(person, 'halo')
-    expect((await bot.say(person, '1'))[0]).toBe('Terima kasih, persetujuan Anda sudah kami catat.')
+    expect((await bot.say(person, '1'))[0]).toBe(
+      'Terima kasih, persetujuan Bapak/Ibu sudah kami catat.'
+    )
   }
   return bot
 }

@@ -41,7 +41,7 @@ async function startWith(...persons: WaPerson[]): Promise<WhatsAppBot> {
   for (const person of persons) {
     await bot.say(person, 'halo')
     expect(await bot.say(person, '1')).toEqual([
-      'Terima kasih, persetujuan Anda sudah kami catat.',
+      expect.stringMatching(/^Terima kasih, persetujuan (Ibu|Bapak\/Ibu) sudah kami catat\.$/),
       expect.stringMatching(/^Halo, .+! Menu utama:/),
     ])
   }
@@ -106,14 +106,14 @@ describe('SURVEI over WhatsApp', () => {
     now = due
     expect(await runDueFires(await trainingFireDeps(handle.db), due)).toMatchObject({ done: 1 })
     expect((await wa.flush()).get(NUR_CHAT)).toEqual([
-      'Halo Nur Aini, sudah 1 bulan sejak Anda lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI, atau pilih "Isi survei" di bawah.' +
+      'Halo Nur Aini, sudah 1 bulan sejak lulus pelatihan. Boleh minta waktu 2 menit untuk survei singkat? Ketik SURVEI, atau pilih "Isi survei" di bawah.' +
         `\n\n1. Isi survei${HINT}`,
     ])
     now = wib('2027-01-06T10:00')
     // "1" is the invitation's only option here (her last menu's "1" is something else).
     expect(await wa.say(NUR, '1')).toEqual([expect.stringMatching(/^Survei singkat 1 bulan/)])
     expect(await wa.say(NUR, '1')).toEqual([
-      `Apakah Anda sudah menjalankan usaha dari keterampilan pelatihan?\n\n1. Ya\n2. Tidak${HINT}`,
+      `Apakah Ibu sudah menjalankan usaha dari keterampilan pelatihan?\n\n1. Ya\n2. Tidak${HINT}`,
     ])
     await wa.say(NUR, '1') // Ya
     await wa.say(NUR, '1') // Jahit
@@ -124,7 +124,7 @@ describe('SURVEI over WhatsApp', () => {
     await wa.say(NUR, '2') // Kurang dari Rp500 ribu
     await wa.say(NUR, '2') // UPPKA: Tidak
     expect(await wa.say(NUR, '2')).toEqual([
-      'Terima kasih, jawaban Anda sudah tersimpan. Semoga usahanya lancar!',
+      'Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!',
     ])
     await expectSurveyAnswered(handle.db, surveyId, now)
   })

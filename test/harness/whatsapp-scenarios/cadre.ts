@@ -18,14 +18,14 @@ import type { FlowDriver, FlowPerson, Scenario } from './driver.js'
 /** Monday 24 November 2025, 08.00 WIB. */
 export const CADRE_NOW = new Date('2025-11-24T01:00:00Z')
 export const SITI: FlowPerson = { phone: '+6281234567890', lid: '111222333444555' }
-export const CONSENTED = 'Terima kasih, persetujuan Anda sudah kami catat.'
+export const CONSENTED = /^Terima kasih, persetujuan (Ibu|Bapak\/Ibu) sudah kami catat\.$/
 
 /** Her first contact: the privacy notice, answered Ya; resolves with the replies to Ya. */
 export async function consent(d: FlowDriver, who: FlowPerson): Promise<string[]> {
   await d.say(who, 'halo')
   expect(d.options(who)).toEqual(['Ya', 'Tidak'])
   const replies = await d.choose(who, 'Ya')
-  expect(replies[0]).toBe(CONSENTED)
+  expect(replies[0]).toMatch(CONSENTED)
   return replies
 }
 
@@ -122,7 +122,7 @@ export const CADRE_SCENARIOS: Scenario[] = [
       const d = await t.start()
       await consent(d, SITI)
       t.clock.now = new Date('2025-12-01T03:00:00Z')
-      expect((await d.say(SITI, 'rujukan'))[0]).toMatch(/^Rujukan mana yang ingin Anda laporkan\?/)
+      expect((await d.say(SITI, 'rujukan'))[0]).toMatch(/^Rujukan mana yang ingin dilaporkan\?/)
       const [referral] = d.options(SITI)
       expect(referral).toBe('Sutrisno, ke Puskesmas, tindak lanjut 1 Des 2025')
       expect((await d.choose(SITI, referral!))[0]).toMatch(/^Bagaimana hasil rujukannya\?/)
@@ -178,7 +178,7 @@ export const CADRE_SCENARIOS: Scenario[] = [
         t.clock.now = new Date(t.clock.now.getTime() + 20 * 60_000)
         const [reply] = await d.say(SITI, 'masuk')
         const match =
-          /^Tautan masuk dasbor Anda \(berlaku 10 menit, sekali pakai\):\nhttps:\/\/kaderbot\.example\.id\/admin\/login\/(\S+)\nJangan teruskan tautan ini kepada siapa pun\.$/.exec(
+          /^Tautan masuk dasbor \(berlaku 10 menit, sekali pakai\):\nhttps:\/\/kaderbot\.example\.id\/admin\/login\/(\S+)\nJangan teruskan tautan ini kepada siapa pun\.$/.exec(
             reply!
           )
         expect(match).not.toBeNull()

@@ -19,7 +19,6 @@ import {
   trainingPerson,
   wib,
 } from '../training-db.js'
-import { CONSENTED } from './cadre.js'
 import type { FlowDriver, FlowPerson, Scenario, ScenarioTools } from './driver.js'
 
 export const NUR: FlowPerson = { phone: '+6281234567890', lid: '111222333444555' }
@@ -135,7 +134,7 @@ async function startAt(t: ScenarioTools, at: Date, ...persons: FlowPerson[]): Pr
   for (const person of persons) {
     await d.say(person, 'halo')
     expect(await d.choose(person, 'Ya')).toEqual([
-      CONSENTED,
+      expect.stringMatching(/^Terima kasih, persetujuan (Ibu|Bapak\/Ibu) sudah kami catat\.$/),
       expect.stringMatching(/^Halo, .+! Menu utama:/),
     ])
   }
@@ -199,13 +198,13 @@ export const TRAINING_SCENARIOS: Scenario[] = [
       expect(await runDueFires(await trainingFireDeps(t.db), due)).toMatchObject({ done: 1 })
       await d.flush()
       expect(d.inbox(NUR).at(-1)).toMatch(
-        /^Halo Nur Aini, sudah 1 bulan sejak Anda lulus pelatihan\. .+ pilih "Isi survei" di bawah\./
+        /^Halo Nur Aini, sudah 1 bulan sejak lulus pelatihan\. .+ pilih "Isi survei" di bawah\./
       )
       expect(d.options(NUR)).toEqual(['Isi survei'])
       t.clock.now = wib('2027-01-06T10:00')
       expect((await d.choose(NUR, 'Isi survei'))[0]).toMatch(/^Survei singkat 1 bulan/)
       expect((await d.choose(NUR, 'Ya'))[0]).toMatch(
-        /^Apakah Anda sudah menjalankan usaha dari keterampilan pelatihan\?/
+        /^Apakah Ibu sudah menjalankan usaha dari keterampilan pelatihan\?/
       )
       await d.choose(NUR, 'Ya')
       await d.choose(NUR, 'Jahit')
@@ -216,7 +215,7 @@ export const TRAINING_SCENARIOS: Scenario[] = [
       await d.choose(NUR, 'Kurang dari Rp500 ribu')
       await d.choose(NUR, 'Tidak') // UPPKA
       expect(await d.choose(NUR, 'Tidak')).toEqual([
-        'Terima kasih, jawaban Anda sudah tersimpan. Semoga usahanya lancar!',
+        'Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!',
       ])
       await expectSurveyAnswered(t.db, surveyId, t.clock.now)
     },
