@@ -384,7 +384,9 @@ const appliers: Appliers = {
       : deliveries.has('waiting')
         ? 'registration:sentLater'
         : 'registration:sentNoDecider'
-    return [{ texts: [{ key, params: { name: effect.name } }] }]
+    // The applicant has no person of the chat's yet: the salutation she just chose addresses her.
+    const sapaan = { key: `common:address.${effect.salutation}` }
+    return [{ texts: [{ key, params: { name: effect.name, sapaan } }] }]
   },
 
   async registration_decided(tx, effect, scope, deps) {

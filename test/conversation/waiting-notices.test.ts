@@ -78,7 +78,7 @@ describe('izin for a mentor who never wrote', () => {
     await lilis.say('izin', wib('2026-11-30T07:00'))
     await lilis.say('1', wib('2026-11-30T07:01'))
     expect(await lilis.say('anak sakit', wib('2026-11-30T07:02'))).toEqual([
-      'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+      'Izin Ibu sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
     ])
     expect(await chatAs('wa-mentor').inbox()).toEqual([
       'Lilis izin tidak hadir pada Selasa, 1 Desember 2026 pukul 08.00 WIB (Pola dasar). Alasan: Anak sakit.',
@@ -104,11 +104,11 @@ describe('a registration for a supervisor who never wrote', () => {
     const siti = chatAs('sim-siti', '+6281299990000')
     await siti.say('halo', at)
     await siti.say('ya', at)
-    for (const text of ['daftar', 'Siti Rahayu', 'Singosari', 'Tunjungtirto', '1']) {
+    for (const text of ['daftar', 'Siti Rahayu', 'ibu', 'Singosari', 'Tunjungtirto', '1']) {
       await siti.say(text, at)
     }
     expect(await siti.say('kirim', at)).toEqual([
-      'Terima kasih, Siti Rahayu. Pendaftaran Anda sudah tercatat. Pengawas (PKB) di wilayah Anda akan menerima permintaan persetujuan saat beliau mulai memakai bot. Kami kabari di sini setelah disetujui.',
+      'Terima kasih, Siti Rahayu. Pendaftaran Ibu sudah tercatat. Pengawas (PKB) setempat akan menerima permintaan persetujuan saat beliau mulai memakai bot. Kami kabari di sini setelah disetujui.',
     ])
     expect(await waitingFor(bambang!.id)).toHaveLength(1)
 
@@ -122,7 +122,7 @@ describe('a registration for a supervisor who never wrote', () => {
     const inbox = await sup.inbox()
     expect(inbox.slice(1, 3)).toEqual(afterConsent)
     expect(inbox[3]).toBe(
-      'Pendaftaran kader baru menunggu persetujuan Anda:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.'
+      'Pendaftaran kader baru menunggu persetujuan:\nSiti Rahayu, PPKBD (IMP, tingkat desa), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.'
     )
     expect(inbox).toHaveLength(4)
     expect(await waitingFor(bambang!.id)).toEqual([])
