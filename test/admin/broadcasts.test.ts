@@ -18,7 +18,7 @@ import {
   useSeededDashboard,
 } from '../harness/admin.js'
 import { testI18n } from '../harness/i18n.js'
-import { createTestRuntime } from '../harness/runtime.js'
+import { createTestRuntime, giveConsent } from '../harness/runtime.js'
 
 const month = useSeededDashboard()
 type Browser = ReturnType<typeof createBrowser>
@@ -34,6 +34,8 @@ describe('Siaran', () => {
   let supSgs: Browser
   let admin: Browser
   beforeAll(async () => {
+    // Siti (sim-siti) consented in the chat: only she can receive a broadcast.
+    await giveConsent(month.db, ['sim-siti'])
     app = await createDashboardApp(month.db)
     supSgs = await signInAs(app, month.db, month.seed.supSgs)
     admin = await signInWithToken(app)
@@ -73,7 +75,7 @@ describe('Siaran', () => {
     const i18n = await testI18n()
     await month.db.transaction((tx) => fanOutBroadcast(tx, { i18n }, row!.id, NOW))
     const page = text(await (await supSgs.get('/admin/siaran')).text())
-    // Siti has a chat (sim-siti); ani and dewi have none: skipped → 2 of 3 settled.
+    // Siti has a chat (sim-siti) and consented; ani and dewi have none: skipped → 2 of 3 settled.
     expect(page).toContain('2 dari 3 selesai: 0 terkirim, 0 gagal, 2 dilewati')
     const html = await (await supSgs.get('/admin/siaran')).text()
     expect(html).toContain('http-equiv="refresh"')

@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
+import { loginFailures } from '../../src/db/schema/index.js'
 import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime } from '../harness/runtime.js'
@@ -74,6 +75,9 @@ describe('with ADMIN_TOKEN set', () => {
 
 describe('with ADMIN_TOKEN unset and no issued token the API is closed', () => {
   test.each(PROTECTED)('%s → 401 whatever token is sent', async (path) => {
+    // The routes share one address: its earlier wrong tokens would reach the guessing limit (429),
+    // which test/api/guess-limits.test.ts covers; here each route starts with a clean count.
+    await handle.db.delete(loginFailures)
     const { get } = await buildApiApp(handle.db)
     for (const token of [null, ADMIN_TOKEN, 'anything-at-all-1234']) {
       const response = await get(path, token)

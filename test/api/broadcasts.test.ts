@@ -10,10 +10,12 @@ import { linkIdentity } from '../../src/db/queries/people.js'
 import { auditLog, outbox } from '../../src/db/schema/index.js'
 import { NOW, useSeededApiMonth } from '../harness/api.js'
 import { testI18n } from '../harness/i18n.js'
+import { giveConsent } from '../harness/runtime.js'
 
-// Siti can be reached in the simulator; Ani has no chat identity at all.
+// Siti can be reached in the simulator and consented; Ani has no chat identity at all.
 const month = useSeededApiMonth(async (db, seed) => {
   await linkIdentity(db, { personId: seed.ids.siti, channel: 'simulator', externalId: 'sim-siti' })
+  await giveConsent(db, ['sim-siti'])
 })
 
 describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
