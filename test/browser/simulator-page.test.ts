@@ -87,9 +87,11 @@ describe('the simulator page in Chromium', () => {
     await type(page, '2', 8)
     await type(page, 'lewati', 10)
 
-    // "Topik apa yang Anda minati?": taps mark options, "Selesai" sends them as "2, 3".
+    // "Topik apa yang Bapak/Ibu minati?": taps mark options, "Selesai" sends them as "2, 3".
     const topics = page.locator('li.from-bot').nth((await page.locator('li.from-bot').count()) - 1)
-    expect(await topics.locator('.text').textContent()).toMatch(/^Topik apa yang Anda minati\?/)
+    expect(await topics.locator('.text').textContent()).toMatch(
+      /^Topik apa yang Bapak\/Ibu minati\?/
+    )
     const buttons = topics.locator('button.choice')
     const done = topics.getByRole('button', { name: 'Selesai' })
     expect(await done.isDisabled()).toBe(true)
