@@ -114,7 +114,7 @@ describe('the referral reminder on the Cloud API', () => {
 
   test('a command typed after it is still that command', async () => {
     const { d } = await remindSiti(tools(), INSIDE)
-    expect((await d.say(SITI, 'riwayat'))[0]).toMatch(/^Lima laporan terakhir Anda\./)
+    expect((await d.say(SITI, 'riwayat'))[0]).toMatch(/^Lima laporan terakhir Bapak\/Ibu\./)
   })
 
   test('outside the 24-hour window it goes as the template, its option typed by number', async () => {

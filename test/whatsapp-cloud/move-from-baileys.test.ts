@@ -121,7 +121,8 @@ describe('moving from Baileys to the Cloud API', () => {
     // She answers the question Baileys asked: no privacy notice, the report goes on.
     const [found] = await cloud.say(SITI, 'sutrisna')
     expect(found).not.toMatch(/Selamat datang/)
-    expect(found).toContain('Sutrisno (Krajan RT 02 RW 03)')
+    expect(found).toMatch(/^Pilih keluarganya\./)
+    expect([...cloud.inbox(SITI).at(-1)!.options.keys()]).toContain('Sutrisno (Krajan RT 02 RW 03)')
   })
 
   test('merges, conflicts, LIDs without a phone, strangers, and a second run', async () => {

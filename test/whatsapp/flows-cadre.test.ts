@@ -53,7 +53,9 @@ describe('riwayat over WhatsApp', () => {
       `Lima laporan terakhir Bapak/Ibu. Pilih untuk melihat isinya:\n\n1. KJ-2511-000001, 24 Nov 2025, Sutrisno${HINT}`,
     ])
     expect(await wa.say(SITI, '1')).toEqual([
-      'Laporan KJ-2511-000001: tarik laporan ini? Laporan bisa ditarik dalam 24 jam setelah dikirim. Untuk membetulkan, tarik lalu kirim ulang dengan /lapor.' +
+      // What the report recorded, then the offer to withdraw it.
+      'Laporan KJ-2511-000001, keluarga Sutrisno\nTanggal kunjungan: Senin, 24 November 2025\nDikirim: Senin, 24 November 2025 pukul 07.30 WIB\nSasaran: PUS (pasangan usia subur)\nStatus KB: Ber-KB (memakai alat/cara KB)\nCara KB: Suntik 3 bulan\nTindakan: Penyuluhan (KIE)\n' +
+        'Tarik laporan ini? Bisa ditarik dalam 24 jam setelah dikirim. Untuk membetulkan, tarik lalu kirim ulang dengan /lapor.' +
         `\n\n1. Tarik laporan\n2. Biarkan${HINT}`,
     ])
     expect(await wa.say(SITI, '1')).toEqual([
@@ -165,7 +167,7 @@ describe('MASUK over WhatsApp', () => {
     await seedCadre(handle.db)
     const wa = await startAndConsent({ adminBaseUrl: 'https://kaderbot.example.id' })
     const [reply] = await wa.say(SITI, 'masuk')
-    expect(reply).toMatch(/^Maaf, menu itu tidak tersedia untuk Anda\.\nHalo, Siti Rahayu!/)
+    expect(reply).toMatch(/^Maaf, menu itu tidak tersedia untuk Bapak\/Ibu\.\nHalo, Siti Rahayu!/)
     expect(reply).not.toMatch(/admin\/login/)
   })
 })

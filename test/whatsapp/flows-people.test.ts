@@ -68,22 +68,25 @@ describe('daftar and persetujuan over WhatsApp', () => {
     expect(await wa.say(SITI, '1')).toEqual([
       'Nomor ini belum terdaftar sebagai kader. Mari mendaftar.\nSiapa nama lengkap Bapak/Ibu?',
     ])
-    const [kecamatan] = await wa.say(SITI, 'Siti Rahayu')
+    expect(await wa.say(SITI, 'Siti Rahayu')).toEqual([
+      `Kami sapa dengan Ibu atau Bapak?\n\n1. Ibu\n2. Bapak${HINT}`,
+    ])
+    const [kecamatan] = await wa.say(SITI, '1')
     expect(kecamatan).toMatch(
-      /^Di kecamatan mana Anda bertugas\? Balas dengan angka atau ketik nama kecamatannya\.\n\n1\. Ampelgading\n/
+      /^Di kecamatan mana Ibu bertugas\? Balas dengan angka atau ketik nama kecamatannya\.\n\n1\. Ampelgading\n/
     )
     expect(kecamatan).toMatch(/\n33\. Wonosari\n\n_Balas dengan angka\._$/)
     const [desa] = await wa.say(SITI, numberOf(kecamatan!, 'Singosari'))
     expect(desa).toMatch(/^Di desa\/kelurahan mana\?/)
     expect(await wa.say(SITI, numberOf(desa!, 'Tunjungtirto'))).toEqual([
-      `Anda kader apa?\n\n1. PPKBD (IMP, tingkat desa)\n2. Sub-PPKBD (Sub-IMP, tingkat dusun/RW)${HINT}`,
+      `Jenis kadernya?\n\n1. PPKBD (IMP, tingkat desa)\n2. Sub-PPKBD (Sub-IMP, tingkat dusun/RW)${HINT}`,
     ])
     expect(await wa.say(SITI, '2')).toEqual([
-      'Mohon periksa kembali:\n• Nama: Siti Rahayu\n• Kecamatan: Singosari\n• Desa/kelurahan: Tunjungtirto\n• Jenis kader: Sub-PPKBD (Sub-IMP, tingkat dusun/RW)\nSudah benar?' +
+      'Mohon periksa kembali:\n• Nama: Siti Rahayu\n• Sapaan: Ibu\n• Kecamatan: Singosari\n• Desa/kelurahan: Tunjungtirto\n• Jenis kader: Sub-PPKBD (Sub-IMP, tingkat dusun/RW)\nSudah benar?' +
         `\n\n1. Kirim\n2. Ubah\n3. Batal${HINT}`,
     ])
     expect(await wa.say(SITI, '1')).toEqual([
-      'Terima kasih, Siti Rahayu. Pendaftaran Anda sudah dikirim ke pengawas (PKB) di wilayah Anda. Kami kabari di sini setelah disetujui.',
+      'Terima kasih, Siti Rahayu. Pendaftaran Ibu sudah dikirim ke pengawas (PKB) setempat. Kami kabari di sini setelah disetujui.',
     ])
     const [applicant] = await handle.db.select().from(people).where(eq(people.name, 'Siti Rahayu'))
     expect(applicant).toMatchObject({
@@ -92,6 +95,7 @@ describe('daftar and persetujuan over WhatsApp', () => {
       regionCode: '35.07.24.2006',
       phone: SITI.phone,
       cadreTier: 'sub_ppkbd',
+      salutation: 'ibu',
     })
     return applicant!.id
   }
@@ -107,7 +111,7 @@ describe('daftar and persetujuan over WhatsApp', () => {
     const applicantId = await register(wa)
     // The request reached Joko unprompted, as a numbered list.
     expect(wa.inbox(JOKO_CHAT).at(-1)).toBe(
-      'Pendaftaran kader baru menunggu persetujuan Anda:\nSiti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.' +
+      'Pendaftaran kader baru menunggu persetujuan:\nSiti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari\nPilih Tinjau di bawah, atau ketik PERSETUJUAN.' +
         `\n\n1. Tinjau${HINT}`
     )
     // "1" opens this request directly (as the Tinjau button does), not a list.
@@ -118,7 +122,7 @@ describe('daftar and persetujuan over WhatsApp', () => {
     await expectApproved(handle.db, { applicantId, supervisorId: jokoId })
     // Siti is told on WhatsApp, and is now known on her chat.
     expect(wa.inbox(SITI_CHAT).at(-1)).toBe(
-      'Selamat, Siti Rahayu! Pendaftaran Anda sebagai kader sudah disetujui. Ketik MENU untuk mulai.'
+      'Selamat, Ibu Siti Rahayu! Pendaftaran sebagai kader sudah disetujui. Ketik MENU untuk mulai.'
     )
     expect(
       await handle.db
@@ -127,7 +131,7 @@ describe('daftar and persetujuan over WhatsApp', () => {
         .where(eq(channelIdentities.externalId, SITI_CHAT))
     ).toEqual([{ personId: applicantId, phone: SITI.phone }])
     expect((await wa.say(SITI, 'menu'))[0]).toMatch(
-      /^Halo, Siti Rahayu! Menu utama:\n\n1\. Lapor kunjungan rumah\n/
+      /^Halo, Ibu Siti Rahayu! Menu utama:\n\n1\. Lapor kunjungan rumah\n/
     )
   })
 
@@ -141,14 +145,18 @@ describe('daftar and persetujuan over WhatsApp', () => {
     const wa = await startWith(JOKO)
     const applicantId = await register(wa)
     expect(await wa.say(JOKO, 'persetujuan')).toEqual([
-      `Pendaftaran mana yang ingin Anda tinjau?\n\n1. Siti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari${HINT}`,
+      `Pendaftaran mana yang ingin ditinjau?\n\n1. Siti Rahayu, Sub-PPKBD (Sub-IMP, tingkat dusun/RW), Desa Tunjungtirto, Kec. Singosari${HINT}`,
     ])
     await wa.say(JOKO, '1')
-    expect(await wa.say(JOKO, '2')).toEqual(['Pendaftaran ditolak. Pendaftar sudah kami kabari.'])
+    const [askReason] = await wa.say(JOKO, '2')
+    expect(askReason).toMatch(/^Alasan menolak\? Pendaftar akan diberi tahu alasannya\./)
+    expect(await wa.say(JOKO, numberOf(askReason!, 'Nama atau data belum benar'))).toEqual([
+      'Pendaftaran ditolak. Pendaftar sudah kami kabari.',
+    ])
     const [rejected] = await handle.db.select().from(people).where(eq(people.id, applicantId))
     expect(rejected!.status).toBe('rejected')
     expect(wa.inbox(SITI_CHAT).at(-1)).toMatch(
-      /^Maaf, Siti Rahayu, pendaftaran Anda belum dapat disetujui/
+      /^Maaf, Ibu Siti Rahayu, pendaftaran sebagai kader belum dapat disetujui\. Alasan: Nama atau data belum benar\./
     )
   })
 })
@@ -215,14 +223,19 @@ describe('/siaran over WhatsApp', () => {
       .from(outbox)
       .where(and(eq(outbox.channel, 'whatsapp'), eq(outbox.priority, 2)))
       .orderBy(asc(outbox.recipientId))
-    expect(rows).toEqual([
-      { to: ANI_CHAT, status: 'failed', error: expect.stringMatching(/never wrote/) },
-      { to: SITI_CHAT, status: 'sent', error: null },
-    ])
+    // Ani never wrote, so she never consented: nothing is queued for her chat at all.
+    expect(rows).toEqual([{ to: SITI_CHAT, status: 'sent', error: null }])
     const recipients = await handle.db
-      .select({ personId: broadcastRecipients.personId })
+      .select({
+        personId: broadcastRecipients.personId,
+        skipReason: broadcastRecipients.skipReason,
+      })
       .from(broadcastRecipients)
       .orderBy(asc(broadcastRecipients.personId))
-    expect(recipients.map((r) => r.personId)).toEqual([sitiId, aniId])
+    // She is still counted among the recipients, skipped for no consent.
+    expect(recipients).toEqual([
+      { personId: sitiId, skipReason: null },
+      { personId: aniId, skipReason: 'no_consent' },
+    ])
   })
 })

@@ -57,10 +57,10 @@ describe('izin over WhatsApp', () => {
       `Izin untuk sesi yang mana?\n\n1. Selasa, 1 Desember 2026 pukul 08.00 WIB: Mengenal mesin jahit${HINT}`,
     ])
     expect(await wa.say(NUR, '1')).toEqual([
-      `Apa alasannya?\n\n1. Sakit\n2. Anak sakit\n3. Urusan keluarga\n4. Lainnya${HINT}`,
+      `Apa alasannya? Pilih, atau tulis alasannya dengan singkat.\n\n1. Sakit\n2. Anak sakit\n3. Urusan keluarga\n4. Lainnya${HINT}`,
     ])
     expect(await wa.say(NUR, '2')).toEqual([
-      'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+      'Izin Ibu sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
     ])
     expect(await handle.db.select().from(attendance)).toMatchObject([
       { sessionId, personId: nur, status: 'izin', method: 'izin', reason: 'anak_sakit' },

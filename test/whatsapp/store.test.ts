@@ -10,6 +10,7 @@ import {
 } from '../../src/db/queries/whatsapp.js'
 import { channelIdentities, outbox, people } from '../../src/db/schema/index.js'
 import { useTestDb } from '../harness/db.js'
+import { giveConsent } from '../harness/runtime.js'
 
 const T0 = new Date('2025-11-24T01:00:00Z')
 const T1 = new Date('2025-11-24T02:00:00Z')
@@ -98,6 +99,10 @@ describe('enqueueAdminAlert', () => {
       { personId: kader!, channel: 'telegram', externalId: '502' },
       { personId: pending!, channel: 'telegram', externalId: '503' },
     ])
+    // Every chat has consented, so only the role, the status and the channel decide.
+    await giveConsent(handle.db, ['501', '502', '503'], 'telegram')
+    await giveConsent(handle.db, ['sim-b'], 'simulator')
+    await giveConsent(handle.db, ['9@lid'], 'whatsapp')
     const queued = await enqueueAdminAlert(handle.db, {
       message: { text: 'WhatsApp terputus' },
       priority: 1,

@@ -200,7 +200,7 @@ export const CADRE_SCENARIOS: Scenario[] = [
       const d = await t.start({ adminBaseUrl: 'https://kaderbot.example.id' })
       await consent(d, SITI)
       const [reply] = await d.say(SITI, 'masuk')
-      expect(reply).toMatch(/^Maaf, menu itu tidak tersedia untuk Anda\.\nHalo, Siti Rahayu!/)
+      expect(reply).toMatch(/^Maaf, menu itu tidak tersedia untuk Bapak\/Ibu\.\nHalo, Siti Rahayu!/)
       expect(reply).not.toMatch(/admin\/login/)
     },
   },

@@ -154,7 +154,7 @@ export const TRAINING_SCENARIOS: Scenario[] = [
       expect((await d.choose(NUR, SESSION))[0]).toMatch(/^Apa alasannya\?/)
       expect(d.options(NUR)).toEqual(['Sakit', 'Anak sakit', 'Urusan keluarga', 'Lainnya'])
       expect(await d.choose(NUR, 'Anak sakit')).toEqual([
-        'Izin Anda sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+        'Izin Ibu sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
       ])
       expect(await t.db.select().from(attendance)).toMatchObject([
         { sessionId, personId: nur, status: 'izin', method: 'izin', reason: 'anak_sakit' },
