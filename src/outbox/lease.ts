@@ -60,7 +60,11 @@ export function advisoryLeases(options: AdvisoryLeaseOptions): LeaseFactory {
 function createAdvisoryLease(options: AdvisoryLeaseOptions, channel: ChannelName): ChannelLease {
   const key = OUTBOX_LEASE_KEYS[channel]
   const checkMs = options.checkMs ?? 1000
-  const connection = createSessionClient(options.databaseUrl, 'kaderbot-outbox-lease')
+  // The process id in the session's name tells an operator (pg_stat_activity) which replica sends.
+  const connection = createSessionClient(
+    options.databaseUrl,
+    `kaderbot-outbox-lease-${process.pid}`
+  )
   let heldPid: number | undefined
   let timer: NodeJS.Timeout | undefined
   let checking: Promise<void> | undefined

@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, test } from 'vitest'
 import { createDb } from '../../src/db/client.js'
 import { rowsOf } from '../../src/db/raw.js'
+import { OUTBOX_LEASE_CLASS, OUTBOX_LEASE_KEYS } from '../../src/outbox/lease.js'
 import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
 import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.js'
 import { type ChildBot, freePort, startChildBot } from './harness/child-bot.js'
@@ -64,22 +65,35 @@ afterEach(async () => {
   dataDirs = []
 })
 
-/** The process whose log says it took the Telegram outbox lease (and has not lost it since). */
-function leaseHolder(candidates: readonly ChildBot[]): ChildBot | undefined {
-  return candidates.find((bot) => {
-    const events = bot
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"channel":"telegram"') && line.includes('outbox lease'))
-    return events.at(-1)?.includes('outbox lease taken') ?? false
-  })
+/**
+ * The process whose session holds the Telegram outbox lease now: the advisory lock's session is
+ * named after its process (`src/outbox/lease.ts`).
+ */
+async function leaseHolder(
+  databaseUrl: string,
+  candidates: readonly ChildBot[]
+): Promise<ChildBot | undefined> {
+  const handle = await createDb({ databaseUrl, poolMax: 1, migrate: false })
+  try {
+    const rows = rowsOf<Row>(
+      await handle.db.execute(sql`
+        select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted
+          and l.classid = ${OUTBOX_LEASE_CLASS} and l.objid = ${OUTBOX_LEASE_KEYS.telegram}`)
+    )
+    const names = rows.map((row) => String(row['application_name']))
+    return candidates.find((bot) => names.includes(`kaderbot-outbox-lease-${bot.child.pid}`))
+  } finally {
+    await handle.close()
+  }
 }
 
 describe.runIf(hasPostgres)('two processes behind a balancer, one killed with SIGKILL', () => {
   test('nothing acknowledged is lost, the survivor takes the outbox over within seconds, duplicates stay within one batch', async () => {
     const started = performance.now()
     database = await createTestDbUrl()
-    const handle = await createDb({ databaseUrl: database.url, poolMax: 2 })
+    const databaseUrl = database.url
+    const handle = await createDb({ databaseUrl, poolMax: 2 })
     let world: Awaited<ReturnType<typeof seedCrashWorld>>
     try {
       world = await seedCrashWorld(handle.db, {
@@ -107,15 +121,16 @@ describe.runIf(hasPostgres)('two processes behind a balancer, one killed with SI
         fake,
         secret: SECRET,
         publicUrl: proxy.url,
-        // Info, for the lease lines; they carry no personal data.
-        logLevel: 'info',
         extra: { ADMIN_TOKEN },
       })
       bots.push(await startChildBot(env, port))
     }
-    const holderFound = await waitUntil(() => leaseHolder(bots) !== undefined, 30_000)
+    const holderFound = await waitUntil(
+      async () => (await leaseHolder(databaseUrl, bots)) !== undefined,
+      30_000
+    )
     expect(holderFound, `no process took the outbox lease:\n${bots[0]!.output()}`).toBe(true)
-    const holder = leaseHolder(bots)!
+    const holder = (await leaseHolder(databaseUrl, bots))!
     const survivor = bots.find((bot) => bot !== holder)!
     const setupMs = performance.now() - started
 
@@ -145,7 +160,11 @@ describe.runIf(hasPostgres)('two processes behind a balancer, one killed with SI
       expect(killedAt.acknowledged).toBeLessThan(total)
       expect(killedAt.broadcast).toBeLessThan(recipients.length)
 
-      const tookOver = await waitUntil(() => leaseHolder([survivor]) === survivor, 30_000, 20)
+      const tookOver = await waitUntil(
+        async () => (await leaseHolder(databaseUrl, [survivor])) === survivor,
+        30_000,
+        20
+      )
       takeoverMs = performance.now() - killed
       expect(tookOver, `the survivor never took the lease:\n${survivor.output()}`).toBe(true)
       await waitUntil(() => fake!.messages.length > sentBeforeKill, 30_000, 20)
