@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTelegramChannel } from '../../src/channels/telegram/bot.js'
+import { MAX_UPDATE_BYTES } from '../../src/http/routes/telegram-webhook.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { channelIdentities, people } from '../../src/db/schema/index.js'
 import { createApp } from '../../src/http/app.js'
@@ -389,7 +390,7 @@ describe('fuzzing POST /webhook/telegram', () => {
 
       const rng = prng(SEED)
       const failures: string[] = []
-      const counts = { broken: 0, notUpdate: 0, generated: 0, person: 0, replied: 0 }
+      const counts = { broken: 0, notUpdate: 0, generated: 0, person: 0, replied: 0, tooLarge: 0 }
       const started = performance.now()
       for (let i = 0; i < CASES && failures.length < 30; i++) {
         const roll = rng.next()
@@ -419,13 +420,32 @@ describe('fuzzing POST /webhook/telegram', () => {
           const before = fake.messages.length
           const body = JSON.stringify(update)
           const response = await post(body)
+          // No real update is that large (texts stop at 4,096 characters): refused unread.
+          if (response.status === 413 && Buffer.byteLength(body) > MAX_UPDATE_BYTES) {
+            counts.tooLarge++
+            continue
+          }
           if (response.status !== 200) {
             failures.push(`${where}: ${body.slice(0, 400)} → ${response.status}`)
             continue
           }
           await sender.idle()
+          // A press on a button of an earlier question is answered on the button itself (a short
+          // note on the callback query), not by a message: that counts as the reply.
+          const callbackId = (update['callback_query'] as Json | undefined)?.['id']
+          const pressAnswered = () =>
+            callbackId !== undefined &&
+            fake.calls.some(
+              (c) =>
+                c.method === 'answerCallbackQuery' &&
+                c.params['callback_query_id'] === callbackId &&
+                typeof c.params['text'] === 'string' &&
+                c.params['text'] !== ''
+            )
           const repliesSince = () =>
-            fake.messages.slice(before).filter((m) => m.chatId === chatId && m.text)
+            pressAnswered()
+              ? [{ text: 'answered on the button' }]
+              : fake.messages.slice(before).filter((m) => m.chatId === chatId && m.text)
           // A send retried after a hiccup of the loaded machine arrives after its backoff.
           for (let waited = 0; repliesSince().length === 0 && waited < 15_000; waited += 100) {
             await new Promise((resolve) => setTimeout(resolve, 100))
@@ -460,7 +480,7 @@ describe('fuzzing POST /webhook/telegram', () => {
       expect(failures).toEqual([])
       expect(health.status).toBe(200)
       expect(rejections).toEqual([])
-      expect(counts.replied).toBe(counts.person)
+      expect(counts.replied).toBe(counts.person - counts.tooLarge)
     } finally {
       process.off('unhandledRejection', onRejection)
     }
