@@ -272,6 +272,8 @@ describe('a restart', () => {
     expect(page).toContain('impor terhenti karena aplikasi dimulai ulang')
   })
 
+  // Postgres only: the other replica is a second session holding the job's advisory lock, and
+  // PGlite has a single session.
   test.runIf(hasPostgres)(
     'leaves alone a job another replica is running (it holds its lock)',
     async () => {
@@ -290,6 +292,8 @@ describe('a restart', () => {
   )
 })
 
+// Postgres only: progress is written from a connection of its own while the import holds its
+// transaction; PGlite's single session cannot do both (its bar is indeterminate instead).
 describe.runIf(hasPostgres)('progress on PostgreSQL', () => {
   test('the counts grow while the import runs (written from a connection of their own)', async () => {
     // A row the third batch writes is locked by someone else: the import waits there, after
