@@ -34,8 +34,13 @@ export class TestDbUnavailableError extends Error {
 
 let pgliteSnapshot: Promise<File | Blob> | undefined
 
-/** A migrated, seeded database of the suite's driver; `close()` discards it. */
-export async function createTestDb(): Promise<TestDbHandle> {
+/**
+ * A migrated, seeded database of the suite's driver; `close()` discards it. `statementTimeoutMs`
+ * raises the production deadline for a test that loads bulk data (on Postgres; PGlite has none).
+ */
+export async function createTestDb(
+  options: { statementTimeoutMs?: number } = {},
+): Promise<TestDbHandle> {
   if (!hasPostgres) {
     pgliteSnapshot ??= snapshotPglite()
     const pglite = await PGlite.create({
@@ -45,7 +50,12 @@ export async function createTestDb(): Promise<TestDbHandle> {
     return { ...createPgliteHandle(pglite), name: 'pglite-memory' }
   }
   const database = await createTestDbUrl()
-  const handle = await createDb({ databaseUrl: database.url, migrate: false, poolMax: 4 })
+  const handle = await createDb({
+    databaseUrl: database.url,
+    migrate: false,
+    poolMax: 4,
+    ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+  })
   const close = async (): Promise<void> => {
     try {
       await handle.close()
