@@ -41,7 +41,16 @@ export const people = pgTable(
       .notNull()
       .default(sql`now()`),
   },
-  (t) => [uniqueIndex('people_phone_uq').on(t.phone), index('people_region_idx').on(t.regionCode)]
+  (t) => [
+    uniqueIndex('people_phone_uq').on(t.phone),
+    index('people_region_idx').on(t.regionCode),
+    // Every turn looks up the sender's help contact: the active supervisors of the sender's region
+    // and the regions above it. A partial index holds only them, so the lookup reads a handful of
+    // index entries instead of every person (`findPersonByIdentityWithHelp`).
+    index('people_active_supervisor_region_idx')
+      .on(t.regionCode, t.id)
+      .where(sql`${t.status} = 'active' and 'supervisor' = any(${t.roles})`),
+  ]
 )
 
 /** A person's chat identities: one person may write from WhatsApp and from Telegram. */

@@ -69,6 +69,8 @@ export const trainingSessions = pgTable(
     checkinCode: text('checkin_code').notNull(),
     radiusMeters: integer('radius_meters'),
     cancelled: boolean('cancelled').notNull().default(false),
+    /** When the mentor was seen at the session (asked for its code in the check-in window). */
+    mentorPresentAt: timestamp('mentor_present_at', { withTimezone: true }),
     /** Bumped by every change participants are told about (moved, cancelled, restored). */
     revision: integer('revision').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -94,7 +96,11 @@ export const enrollments = pgTable(
     minor: boolean('minor').notNull().default(false),
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
     status: text('status', { enum: ENROLLMENT_STATUSES }).notNull().default('active'),
+    /** The mentor's mark after the last session: kompeten (true) or belum kompeten (false). */
     kompeten: boolean('kompeten'),
+    kompetenAt: timestamp('kompeten_at', { withTimezone: true }),
+    /** Who marked it (a mentor in chat, an admin on the dashboard). */
+    kompetenBy: bigint('kompeten_by', { mode: 'number' }).references(() => people.id),
     /** When the completion rule was met, at the end of the cohort's last session. */
     completedAt: timestamp('completed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -166,6 +172,8 @@ export const followUpSurveys = pgTable(
     ordersLastMonth: integer('orders_last_month'),
     /** none, lt500k, 500k_1m, 1m_2m, gt2m. */
     incomeBracket: text('income_bracket'),
+    /** Working for pay for someone else (asked as at the baseline). */
+    workingForPay: boolean('working_for_pay'),
     joinedUppka: boolean('joined_uppka'),
     hasNib: boolean('has_nib'),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
@@ -175,3 +183,51 @@ export const followUpSurveys = pgTable(
     index('follow_up_surveys_person_idx').on(t.personId),
   ]
 )
+
+/**
+ * A participant's baseline at enrolment (DOMAIN decision 18): the follow-up survey's questions and
+ * codes, so the two compare; its own consent first. `recorded_by` is the mentor who filled it in
+ * for a participant without a phone (null: she answered herself). One per enrollment.
+ */
+export const baselineSurveys = pgTable(
+  'baseline_surveys',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    enrollmentId: bigint('enrollment_id', { mode: 'number' })
+      .notNull()
+      .references(() => enrollments.id),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id),
+    consentGiven: boolean('consent_given').notNull(),
+    workingForPay: boolean('working_for_pay'),
+    businessStarted: boolean('business_started'),
+    /** jahit, makanan, lainnya. */
+    businessKind: text('business_kind'),
+    /** Sales channels: wa, facebook, marketplace, ojol, langsung. */
+    channels: text('channels').array(),
+    /** none, lt500k, 500k_1m, 1m_2m, gt2m. */
+    incomeBracket: text('income_bracket'),
+    recordedBy: bigint('recorded_by', { mode: 'number' }).references(() => people.id),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('baseline_surveys_enrollment_uq').on(t.enrollmentId),
+    index('baseline_surveys_person_idx').on(t.personId),
+  ]
+)
+
+/**
+ * A graduate's certificate (DOMAIN decision 18): the PDF is drawn from the records each time; the
+ * row keeps its verification code (public page `/verifikasi/<code>`) and when it went by chat.
+ */
+export const certificates = pgTable('certificates', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  enrollmentId: bigint('enrollment_id', { mode: 'number' })
+    .notNull()
+    .references(() => enrollments.id)
+    .unique('certificates_enrollment_uq'),
+  code: text('code').notNull().unique('certificates_code_uq'),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+})
