@@ -4,7 +4,7 @@ import { people } from './people.js'
 import { regions } from './regions.js'
 
 /**
- * Bearer tokens of `/api/v1` issued in the dashboard (issue 10 §4) to another agency's system:
+ * Bearer tokens of `/api/v1` issued in the dashboard to another agency's system:
  * a label naming that system, the scopes it may use and the region it may read (`35.07` or a
  * kecamatan, like a supervisor's scope). Only the SHA-256 of the token is stored, with its
  * first characters (`token_prefix`, not secret) to recognise it in the list; the token itself is

@@ -14,7 +14,7 @@ import { channelEnumValues } from './conversations.js'
 import { people } from './people.js'
 
 /**
- * An announcement to a segment (issue 9), by an admin or supervisor in chat (`author_person_id`)
+ * An announcement to a segment, by an admin or supervisor in chat (`author_person_id`)
  * or by another system through the API (`author_source` api). `scope_code` is the region the
  * author may reach (null: everywhere). A future one waits for its fire (`broadcast:<id>`); at its
  * time it fans out into `broadcast_recipients` and bulk outbox rows.
@@ -70,7 +70,7 @@ export const broadcastRecipients = pgTable(
 )
 
 /**
- * Scheduled nudges as data (issue 9 §5): a cron expression read in the bot's time zone, the
+ * Scheduled nudges as data: a cron expression read in the bot's time zone, the
  * segment it goes to and the message key. Each run plans the next as a fire with a dedupe key.
  * Admins edit them through the API or dashboard; `code` names a rule seeded by the bot.
  */

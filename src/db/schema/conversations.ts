@@ -14,11 +14,11 @@ export const channelEnumValues = ['simulator', 'telegram', 'whatsapp'] as const
 
 /**
  * Every inbound platform message, recorded in the same transaction that processes it. The unique
- * `(channel, external_id)` index is the dedupe (DESIGN P5): a retried webhook is processed once.
- * `kind` says what arrived (text, choice, photo...). `text` keeps what a person typed, for support
- * and disputes, until the daily retention job redacts it (DOMAIN decision 9; never logged, P11);
- * `text_redacted_at` says when it did. A message refused by the per-sender flood limit is recorded
- * with `throttled_at` and no conversation.
+ * `(channel, external_id)` index is the dedupe (docs/design.md P5): a retried webhook is processed
+ * once. `kind` says what arrived (text, choice, photo...). `text` keeps what a person typed, for
+ * support and disputes, until the daily retention job redacts it (docs/domain.md, decision 9; never
+ * logged, P11); `text_redacted_at` says when it did. A message refused by the per-sender flood
+ * limit is recorded with `throttled_at` and no conversation.
  */
 export const inboundMessages = pgTable(
   'inbound_messages',
@@ -48,8 +48,8 @@ export const inboundMessages = pgTable(
 
 /**
  * One row per chat partner on a channel: the engine's session (active flow and kept drafts) as
- * versioned JSON, parsed on every read (DESIGN P4). `turn` increases with every processed input
- * and lets a late timer recognise that the conversation has moved on.
+ * versioned JSON, parsed on every read (docs/design.md P4). `turn` increases with every processed
+ * input and lets a late timer recognise that the conversation has moved on.
  */
 export const conversations = pgTable(
   'conversations',

@@ -12,10 +12,10 @@ import {
 export const fireStatusValues = ['pending', 'done', 'skipped', 'failed'] as const
 
 /**
- * Future work (DESIGN P7): inactivity reminders and expiries, session reminders, nudges, scheduled
- * broadcasts. Planning is an idempotent insert on `dedupe_key`; the tick claims due rows with
- * `FOR UPDATE SKIP LOCKED`, so replicas and restarts never act twice. A fire missed by more than
- * `grace_seconds` is skipped and logged.
+ * Future work (docs/design.md P7): inactivity reminders and expiries, session reminders, nudges,
+ * scheduled broadcasts. Planning is an idempotent insert on `dedupe_key`; the tick claims due rows
+ * with `FOR UPDATE SKIP LOCKED`, so replicas and restarts never act twice. A fire missed by more
+ * than `grace_seconds` is skipped and logged.
  */
 export const fires = pgTable(
   'fires',

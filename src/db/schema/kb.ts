@@ -63,7 +63,7 @@ export const kbEvents = pgTable(
 
 /**
  * Stocks imported per desa (`npm run import -- stocks`): PUS, PPM targets per method and the
- * existing units (DOMAIN decision 14). `period` is the month from which the value holds
+ * existing units (docs/domain.md, decision 14). `period` is the month from which the value holds
  * (`YYYY-01` for a yearly figure); a month without its own value takes the latest earlier one.
  */
 export const desaStocks = pgTable(

@@ -70,7 +70,17 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [
-    index('outbox_claim_idx').on(t.channel, t.status, t.priority, t.notBefore),
+    /**
+     * Claims read only unsent rows (partial indexes): the sent rows the table keeps until the
+     * retention job drops them make no difference to a claim's cost.
+     */
+    index('outbox_unsent_idx')
+      .on(t.channel, t.priority, t.id)
+      .where(sql`${t.status} in ('queued', 'sending')`),
+    /** A chat's unsent rows in order: the claim's "an earlier message waits" check. */
+    index('outbox_unsent_recipient_idx')
+      .on(t.channel, t.recipientId, t.id)
+      .where(sql`${t.status} in ('queued', 'sending')`),
     index('outbox_recipient_idx').on(t.channel, t.recipientId, t.id),
     index('outbox_inbound_idx').on(t.inboundId),
     /** Status callbacks (WhatsApp Cloud API) find their row by the platform's message id. */

@@ -14,9 +14,9 @@ import { channelEnumValues } from './conversations.js'
 import { regions } from './regions.js'
 
 /**
- * The people the bot knows: cadres, participants, mentors, supervisors, admins (DOMAIN decision
- * 4). Personal data: name, phone and birth year are read only by role and region, never logged.
- * The phone is E.164 (`+62…`) and unique; participants without a phone have none.
+ * The people the bot knows: cadres, participants, mentors, supervisors, admins (docs/domain.md,
+ * decision 4). Personal data: name, phone and birth year are read only by role and region, never
+ * logged. The phone is E.164 (`+62…`) and unique; participants without a phone have none.
  */
 export const people = pgTable(
   'people',
@@ -31,7 +31,7 @@ export const people = pgTable(
     birthYear: integer('birth_year'),
     cadreTier: text('cadre_tier', { enum: CADRE_TIERS }),
     status: text('status', { enum: PERSON_STATUSES }).notNull().default('active'),
-    /** Ibu or Bapak (DOMAIN decision 19); null while unknown. */
+    /** Ibu or Bapak (docs/domain.md, decision 19); null while unknown. */
     salutation: text('salutation', { enum: SALUTATIONS }),
     /** The supervisor's short reason when a self-registration was rejected; cleared on a new one. */
     rejectionReason: text('rejection_reason'),
@@ -78,8 +78,8 @@ export const channelIdentities = pgTable(
 )
 
 /**
- * Consent to the privacy notice (DOMAIN decision 8), append-only: who (a chat identity, and the
- * person once known), which notice version, given or refused, when. The latest row counts.
+ * Consent to the privacy notice (docs/domain.md, decision 8), append-only: who (a chat identity,
+ * and the person once known), which notice version, given or refused, when. The latest row counts.
  */
 export const consents = pgTable(
   'consents',

@@ -22,7 +22,7 @@ import {
 import { people } from './people.js'
 import { regions } from './regions.js'
 
-/** A programme (the ibu-muda training), with its settings as data (DOMAIN decisions 1, 2, 13). */
+/** A programme (the ibu-muda training), with its settings as data (docs/domain.md, decisions 1, 2, 13). */
 export const programmes = pgTable('programmes', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   code: text('code').notNull().unique('programmes_code_uq'),
@@ -81,7 +81,7 @@ export const trainingSessions = pgTable(
   ]
 )
 
-/** A participant in a cohort; a minor (DOMAIN decision 7) needs a guardian-consent mark. */
+/** A participant in a cohort; a minor (docs/domain.md, decision 7) needs a guardian-consent mark. */
 export const enrollments = pgTable(
   'enrollments',
   {
@@ -146,8 +146,9 @@ export const trainingNotices = pgTable('training_notices', {
 })
 
 /**
- * A graduate's follow-up survey wave (+1, +3, +6 months; DOMAIN §5.4): its own consent first,
- * then the business questions, in brackets (specific personal data, UU PDP: minimised).
+ * A graduate's follow-up survey wave (+1, +3, +6 months; docs/domain.md#the-training-programme):
+ * its own consent first, then the business questions, in brackets (specific personal data, UU PDP:
+ * minimised).
  */
 export const followUpSurveys = pgTable(
   'follow_up_surveys',
@@ -185,9 +186,9 @@ export const followUpSurveys = pgTable(
 )
 
 /**
- * A participant's baseline at enrolment (DOMAIN decision 18): the follow-up survey's questions and
- * codes, so the two compare; its own consent first. `recorded_by` is the mentor who filled it in
- * for a participant without a phone (null: she answered herself). One per enrollment.
+ * A participant's baseline at enrolment (docs/domain.md, decision 18): the follow-up survey's
+ * questions and codes, so the two compare; its own consent first. `recorded_by` is the mentor who
+ * filled it in for a participant without a phone (null: she answered herself). One per enrollment.
  */
 export const baselineSurveys = pgTable(
   'baseline_surveys',
@@ -218,8 +219,9 @@ export const baselineSurveys = pgTable(
 )
 
 /**
- * A graduate's certificate (DOMAIN decision 18): the PDF is drawn from the records each time; the
- * row keeps its verification code (public page `/verifikasi/<code>`) and when it went by chat.
+ * A graduate's certificate (docs/domain.md, decision 18): the PDF is drawn from the records each
+ * time; the row keeps its verification code (public page `/verifikasi/<code>`) and when it went by
+ * chat.
  */
 export const certificates = pgTable('certificates', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),

@@ -16,8 +16,9 @@ import { people } from './people.js'
 import { regions } from './regions.js'
 
 /**
- * Visited households, keyed by head-of-household name + desa + dusun/RW/RT (DOMAIN decision 6:
- * no NIK). `consented_at` is the family's agreement to be recorded, asked at the first visit.
+ * Visited households, keyed by head-of-household name + desa + dusun/RW/RT (docs/domain.md,
+ * decision 6: no NIK). `consented_at` is the family's agreement to be recorded, asked at the first
+ * visit.
  */
 export const families = pgTable(
   'families',
@@ -40,7 +41,7 @@ export const families = pgTable(
   ]
 )
 
-/** One home visit as reported by a cadre (DOMAIN §3.4). */
+/** One home visit as reported by a cadre (docs/domain.md#the-home-visit). */
 export const visits = pgTable(
   'visits',
   {
@@ -96,7 +97,7 @@ export const visitSequences = pgTable('visit_sequences', {
   last: integer('last').notNull(),
 })
 
-/** A referral made at a visit: a follow-up task for the cadre (DOMAIN §3.5). */
+/** A referral made at a visit: a follow-up task for the cadre (docs/domain.md#the-home-visit). */
 export const referrals = pgTable(
   'referrals',
   {
