@@ -1,9 +1,9 @@
 /**
  * @module `npm run chat`: talk to a running kaderbot as a simulated person, in the terminal, over
- * the simulator API (DESIGN "Contracts"). A thin shell around `src/chat/`: it reads the options
- * and `PORT` / `ADMIN_TOKEN`, wires stdin and stdout, and sets the exit code (0 at the end of the
- * input or `/keluar`, 1 for a usage error, a missing token or a server that stays down while the
- * input is piped). Piped input is processed line by line, each line waiting for its replies.
+ * the simulator API (docs/design.md#contracts). A thin shell around `src/chat/`: it reads the
+ * options and `PORT` / `ADMIN_TOKEN`, wires stdin and stdout, and sets the exit code (0 at the end
+ * of the input or `/keluar`, 1 for a usage error, a missing token or a server that stays down while
+ * the input is piped). Piped input is processed line by line, each line waiting for its replies.
  */
 import { clearLine, createInterface, cursorTo } from 'node:readline'
 import { createSimulatorClient } from './chat/client.js'

@@ -1,5 +1,5 @@
 /**
- * The application's configuration, read from environment variables (DESIGN "Contracts") and
+ * The application's configuration, read from environment variables (docs/design.md#contracts) and
  * validated with zod at start-up. This is the only module that reads `process.env`; everything
  * else receives the typed `Config` it returns. A wrong value stops start-up with one line that
  * names the variable and says what is wrong, without ever repeating a secret.
@@ -20,7 +20,7 @@ export const TELEGRAM_BOT_TOKEN_PATTERN = /^[0-9]+:[A-Za-z0-9_-]{30,}$/
 /** What Telegram accepts as `secret_token` in `setWebhook`: 1 to 256 of A-Z, a-z, 0-9, `_` and `-`. */
 export const TELEGRAM_WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/
 
-/** Every environment variable the application reads, in the order of DESIGN's table. */
+/** Every environment variable the application reads, in the order of docs/operations/configuration.md. */
 export const ENV_VARIABLES = [
   'DATABASE_URL',
   'DATA_DIR',

@@ -1,11 +1,11 @@
 /**
  * @module `npm run import -- <kind> <file.csv>`: imports a CSV into the database and prints the
- * per-row report in Indonesian (DESIGN "Contracts"). Opens the database like the app (migrations,
- * region seed) from `DATABASE_URL` (unset → PGlite) and `DATA_DIR` (default `./data`), which it
- * reads itself as a CLI entry. The import is one transaction: all accepted rows and the audit row,
- * or nothing. Exit code 0 when the file was imported, rejected rows or not; 1 for a usage, file or
- * database error, after which nothing of the file is in the database. A thin shell: the import
- * logic lives in `src/import/`.
+ * per-row report in Indonesian (docs/design.md#contracts). Opens the database like the app
+ * (migrations, region seed) from `DATABASE_URL` (unset → PGlite) and `DATA_DIR` (default `./data`),
+ * which it reads itself as a CLI entry. The import is one transaction: all accepted rows and the
+ * audit row, or nothing. Exit code 0 when the file was imported, rejected rows or not; 1 for a
+ * usage, file or database error, after which nothing of the file is in the database. A thin shell:
+ * the import logic lives in `src/import/`.
  */
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'

@@ -1,5 +1,5 @@
 /**
- * The WhatsApp Cloud API part of the composition root (issue 12): builds the channel from the
+ * The WhatsApp Cloud API part of the composition root: builds the channel from the
  * configuration (`WHATSAPP_CLOUD_*`). `kaderbot.ts` loads it with a dynamic `import()` only when
  * that transport is configured, like the Baileys part.
  * @module

@@ -1,7 +1,7 @@
 /**
  * The WhatsApp part of the composition root: builds the Baileys channel from the configuration.
  * `kaderbot.ts` loads this module with a dynamic `import()` only when `WHATSAPP_ENABLED=true`, so
- * a bot without WhatsApp never pays for loading Baileys (about a second of start-up, issue 11).
+ * a bot without WhatsApp never pays for loading Baileys (about a second of start-up).
  * @module
  */
 import { readFile } from 'node:fs/promises'

@@ -146,7 +146,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       adminBaseUrl,
       demoData: (await findDemoMarker(handle.db)) !== undefined,
     })
-    // One turn at a time per chat, and a flood limit per chat (issue 11, abuse).
+    // One turn at a time per chat, and a flood limit per chat.
     const gate = createInboundGate({
       db: handle.db,
       i18n,
@@ -215,7 +215,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       channels.push(whatsappCloud.sender)
     }
     // --- end WhatsApp Cloud API channel ---
-    // One sender per channel across replicas (DESIGN P6); WhatsApp rows go out only on the
+    // One sender per channel across replicas (docs/design.md P6); WhatsApp rows go out only on the
     // replica that holds the socket's lock, so its lease follows that lock.
     const channelLeases: LeaseFactory =
       handle.kind === 'postgres' && config.databaseUrl
@@ -250,7 +250,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         if (prompts.length > 0) await runtime.promptsDelivered(prompts, senderDb)
       },
     })
-    // Other replicas hear about queued messages through NOTIFY (DESIGN P6).
+    // Other replicas hear about queued messages through NOTIFY (docs/design.md P6).
     wakeSender = (channel) => {
       sender.wake(channel)
       // Only another replica can hold a lease this one lacks: no NOTIFY round trip otherwise.

@@ -1,5 +1,5 @@
 /**
- * Progress of a broadcast being sent (issue 9 §3): a check every minute counts its outbox rows;
+ * Progress of a broadcast being sent: a check every minute counts its outbox rows;
  * the author hears "Terkirim 250/300, gagal 2" when at least a tenth more has settled since the
  * last message, and a final report once nothing is pending, which also closes the broadcast and
  * writes its counts to `audit_log`. Messages to the author go at reminder priority, ahead of the

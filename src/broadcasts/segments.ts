@@ -1,8 +1,8 @@
 /**
- * Segments (issue 9 §2): how many people one reaches, and which of their chat identities a
+ * Segments: how many people one reaches, and which of their chat identities a
  * message goes to. People who said BERHENTI, chats that have not consented to the current privacy
- * notice (DOMAIN decision 21), and identities their channel reported unreachable (Telegram 403:
- * blocked) get nothing and are recorded as skipped with the reason.
+ * notice (docs/domain.md, decision 21), and identities their channel reported unreachable (Telegram
+ * 403: blocked) get nothing and are recorded as skipped with the reason.
  * @module
  */
 import type { ChannelName } from '../channels/types.js'

@@ -1,9 +1,9 @@
 /**
- * Broadcasts (issue 9): what the `/siaran` flow, the dashboard and the REST API call. A broadcast
- * is stored with its segment and planned as a fire (`broadcast:<id>`, DESIGN P7) due at its time;
- * the fire fans it out into bulk outbox rows (`fanOutBroadcast`). A broadcast for now fans out
- * through the same function in the creating transaction, so it starts without waiting for a
- * tick. Supervisors reach only their own region (DOMAIN decision 4), admins and the API
+ * Broadcasts: what the `/siaran` flow, the dashboard and the REST API call. A broadcast
+ * is stored with its segment and planned as a fire (`broadcast:<id>`, docs/design.md P7) due at its
+ * time; the fire fans it out into bulk outbox rows (`fanOutBroadcast`). A broadcast for now fans
+ * out through the same function in the creating transaction, so it starts without waiting for a
+ * tick. Supervisors reach only their own region (docs/domain.md, decision 4), admins and the API
  * everywhere, nobody else. Every broadcast, and its
  * cancellation and final counts, is written to `audit_log`.
  * @module

@@ -1,6 +1,7 @@
 /**
- * The channel-neutral message types (DESIGN P1). Every channel adapter turns platform events into
- * one `InboundMessage` and renders one `OutboundMessage`; flows never see a platform type.
+ * The channel-neutral message types (docs/design.md P1). Every channel adapter turns platform
+ * events into one `InboundMessage` and renders one `OutboundMessage`; flows never see a platform
+ * type.
  * @module
  */
 
@@ -70,7 +71,7 @@ export type DeliveryResult =
 /** At most `count` messages in any window of `windowMs` milliseconds. */
 export type RateWindow = { count: number; windowMs: number }
 
-/** A channel's pacing limits (DESIGN P6); the outbox sender obeys them. */
+/** A channel's pacing limits (docs/design.md P6); the outbox sender obeys them. */
 export type PacingLimits = {
   /** Every message of the channel (one bot, one number). */
   total?: RateWindow

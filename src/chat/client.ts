@@ -1,5 +1,5 @@
 /**
- * A small client of the simulator API (DESIGN "Contracts"): post one message as a simulated
+ * A small client of the simulator API (docs/design.md#contracts): post one message as a simulated
  * person, read their inbox from a cursor. Network failures and HTTP refusals are two typed errors,
  * so the chat can retry the first and explain the second.
  * @module

@@ -206,7 +206,7 @@ export async function runChatSession(deps: ChatSessionDeps): Promise<number> {
   }
 
   async function send(content: MessageContent): Promise<void> {
-    // One id for all attempts: a retry after a lost answer is processed once (DESIGN P5).
+    // One id for all attempts: a retry after a lost answer is processed once (docs/design.md P5).
     const id = newId()
     const mark = shown.length
     const line = formatUserInput(content)

@@ -1,5 +1,5 @@
 /**
- * The per-sender gate in front of `handleInbound` (issue 11, abuse): one chat sending 50
+ * The per-sender gate in front of `handleInbound`: one chat sending 50
  * messages a second is slowed without starving anyone else.
  *
  * - **One turn at a time per chat.** A chat's messages run one after another, in arrival order, in

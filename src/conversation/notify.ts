@@ -40,8 +40,8 @@ export type NoticeDelivery = 'queued' | 'waiting'
 
 /**
  * A notice one person's action causes for another (an izin for the mentor, a registration for the
- * supervisor: DOMAIN decision 20). It goes to the chats that can reach them now; without one it
- * waits, and is released by `releaseNotices` at their first contact and consent. The caller
+ * supervisor: docs/domain.md, decision 20). It goes to the chats that can reach them now; without
+ * one it waits, and is released by `releaseNotices` at their first contact and consent. The caller
  * tells the person who caused it which of the two happened.
  */
 export async function sendNotice(

@@ -1,6 +1,6 @@
 /**
- * Referral follow-ups (DOMAIN §3.5): on the follow-up date at 08.00 local time the cadre is asked
- * how the referral ended, with a button that opens the outcome question for it.
+ * Referral follow-ups (docs/domain.md#the-home-visit): on the follow-up date at 08.00 local time
+ * the cadre is asked how the referral ended, with a button that opens the outcome question for it.
  * @module
  */
 import { TZDate } from '@date-fns/tz'

@@ -21,9 +21,9 @@ export function renderReply(i18n: TextRenderer, reply: Reply): OutboundMessage {
 export type Addressee = { name: string; salutation?: Salutation | null }
 
 /**
- * A renderer for texts read by one person (DOMAIN decision 19): every text, nested ones too, may
- * say `{{sapaan}}` ("Ibu") and `{{sapaanNama}}` ("Ibu Sulastri", the name title-cased). Without
- * a person, or while Ibu/Bapak is unknown, `sapaan` is "Bapak/Ibu" (the i18n default).
+ * A renderer for texts read by one person (docs/domain.md, decision 19): every text, nested ones
+ * too, may say `{{sapaan}}` ("Ibu") and `{{sapaanNama}}` ("Ibu Sulastri", the name title-cased).
+ * Without a person, or while Ibu/Bapak is unknown, `sapaan` is "Bapak/Ibu" (the i18n default).
  */
 export function addressedTo(i18n: TextRenderer, person: Addressee | null): TextRenderer {
   if (!person) return i18n

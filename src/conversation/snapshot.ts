@@ -57,7 +57,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     if (person) {
       await linkIdentity(tx, { personId: person.id, channel, externalId: senderId })
       // First contact: a chat that already consented (Telegram asks for the phone after the
-      // notice) gets the notices that waited for this person (DOMAIN decision 20).
+      // notice) gets the notices that waited for this person (docs/domain.md, decision 20).
       await releaseNotices(tx, { personId: person.id, channel, senderId })
       help = await findHelpContact(tx, person)
     }

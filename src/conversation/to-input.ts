@@ -13,7 +13,7 @@ export function storableText(text: string): string {
   return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD')
 }
 
-/** Translates what a channel received into what the engine reads (DESIGN P1). */
+/** Translates what a channel received into what the engine reads (docs/design.md P1). */
 export function toInput(content: InboundContent): Input {
   switch (content.type) {
     case 'text':

@@ -1,5 +1,5 @@
 /**
- * The appliers of the training's effects from chat (issue 8): three wrong check-in codes, a
+ * The appliers of the training's effects from chat: three wrong check-in codes, a
  * mentor's attendance record and a graduate's follow-up answers. Spread into the appliers of
  * `apply-effects.ts`; each runs inside the turn's transaction.
  * @module

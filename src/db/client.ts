@@ -1,7 +1,7 @@
 /**
  * @module Opens the database: PostgreSQL through postgres.js when a URL is given, else embedded
- * PGlite under `DATA_DIR` (DESIGN P10). Both run the same schema, migrations and queries; the rest
- * of the app only sees `Db`.
+ * PGlite under `DATA_DIR` (docs/design.md P10). Both run the same schema, migrations and queries;
+ * the rest of the app only sees `Db`.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -260,7 +260,7 @@ async function openPglite(
   let pglite: PGlite | undefined
   try {
     const pgliteDir = dataDir === undefined ? undefined : join(dataDir, 'pglite')
-    // PGlite's own mkdir is not recursive (ENOENT otherwise, STACK §4.3).
+    // PGlite's own mkdir is not recursive (ENOENT otherwise).
     if (pgliteDir !== undefined) mkdirSync(pgliteDir, { recursive: true })
     // One options object: `new PGlite(undefined, options)` would silently drop the options.
     pglite = new PGlite({

@@ -1,6 +1,6 @@
 /**
  * @module An exclusive PID lock file, so two processes never open the same PGlite data directory
- * (PGlite has no lock of its own and two openers corrupt it; STACK §4.3).
+ * (PGlite has no lock of its own and two openers corrupt it).
  */
 import { randomUUID } from 'node:crypto'
 import {

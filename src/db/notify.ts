@@ -1,6 +1,6 @@
 /**
  * @module LISTEN/NOTIFY helpers shared by both drivers (used to wake the outbox sender across
- * replicas, DESIGN P6).
+ * replicas, docs/design.md P6).
  */
 import { sql } from 'drizzle-orm'
 import type { DbOrTx } from './client.js'

@@ -1,5 +1,5 @@
 /**
- * What an `/api/v1` bearer token may do (issue 10 §4): one scope per kind of data, read or
+ * What an `/api/v1` bearer token may do: one scope per kind of data, read or
  * write. Each API route declares the one scope it needs; `ADMIN_TOKEN` holds them all.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Broadcasts (issue 9): who an announcement goes to (a segment), how it reads for each recipient,
+ * Broadcasts: who an announcement goes to (a segment), how it reads for each recipient,
  * and the life of a broadcast. Pure vocabulary, shared by the `/siaran` flow, the service and the
  * REST API.
  * @module
@@ -37,7 +37,7 @@ export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number]
 
 /**
  * Why a recipient got nothing: BERHENTI, no chat that can be reached, no chat at all, or no chat
- * that consented to the current privacy notice (DOMAIN decision 21).
+ * that consented to the current privacy notice (docs/domain.md, decision 21).
  */
 export const SKIP_REASONS = ['opted_out', 'unreachable', 'no_identity', 'no_consent'] as const
 export type SkipReason = (typeof SKIP_REASONS)[number]

@@ -1,7 +1,7 @@
 /**
- * The privacy notice's version (DOMAIN decision 8, §7.10 item 2). Consent is recorded with it;
- * changing the notice's text in `locales/id/consent.json` means a new version here, and everyone
- * is asked again.
+ * The privacy notice's version (docs/domain.md, decision 8, and #privacy). Consent is recorded with
+ * it; changing the notice's text in `locales/id/consent.json` means a new version here, and
+ * everyone is asked again.
  */
 export const NOTICE_VERSION = '2026-11-v1'
 
@@ -22,11 +22,11 @@ export function consentState(latest: ConsentAnswer | null | undefined): ConsentS
 }
 
 /**
- * Consent refused means silence (DOMAIN decision 21; DESIGN P6): a chat gets nothing that is not
- * its own conversation (a reminder, nudge, broadcast, survey invitation, another person's notice)
- * unless its latest answer accepted the current notice. The one rule every sending path obeys:
- * the outbox sender and the recipient queries use its SQL form, `chatHasCurrentConsent` in
- * `db/queries/consent.ts`.
+ * Consent refused means silence (docs/domain.md, decision 21; docs/design.md P6): a chat gets
+ * nothing that is not its own conversation (a reminder, nudge, broadcast, survey invitation,
+ * another person's notice) unless its latest answer accepted the current notice. The one rule every
+ * sending path obeys: the outbox sender and the recipient queries use its SQL form,
+ * `chatHasCurrentConsent` in `db/queries/consent.ts`.
  */
 export function hasCurrentConsent(latest: ConsentAnswer | null | undefined): boolean {
   return consentState(latest) === 'given'

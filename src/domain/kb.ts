@@ -132,7 +132,7 @@ export type PusSource = 'imported' | 'visited'
 
 /**
  * The denominator of the PUS-based indicators: the imported PUS when every desa of the region has
- * one, else the PUS families visited (DOMAIN decision 15); the figure says which.
+ * one, else the PUS families visited (docs/domain.md, decision 15); the figure says which.
  */
 export function pusDenominator(
   imported: number | null,

@@ -1,7 +1,7 @@
 /**
- * Names as people read them (DOMAIN decision 19): stored as typed, shown title-cased without a
- * typed form of address ("pak slamet" → "Slamet", "SITI AMINAH" → "Siti Aminah"), since the bot
- * puts its own Ibu/Bapak in front.
+ * Names as people read them (docs/domain.md, decision 19): stored as typed, shown title-cased
+ * without a typed form of address ("pak slamet" → "Slamet", "SITI AMINAH" → "Siti Aminah"), since
+ * the bot puts its own Ibu/Bapak in front.
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
- * People and their roles (DOMAIN decision 4): a person holds several roles and one region code
- * (a desa, a kecamatan, or the kabupaten 35.07) whose scope is everything under that code.
+ * People and their roles (docs/domain.md, decision 4): a person holds several roles and one region
+ * code (a desa, a kecamatan, or the kabupaten 35.07) whose scope is everything under that code.
  * @module
  */
 
@@ -11,7 +11,7 @@ export type Role = (typeof ROLES)[number]
 export const CADRE_TIERS = ['ppkbd', 'sub_ppkbd'] as const
 export type CadreTier = (typeof CADRE_TIERS)[number]
 
-/** How a person is addressed (DOMAIN decision 19): "Ibu Sulastri", "Bapak Slamet". */
+/** How a person is addressed (docs/domain.md, decision 19): "Ibu Sulastri", "Bapak Slamet". */
 export const SALUTATIONS = ['ibu', 'bapak'] as const
 export type Salutation = (typeof SALUTATIONS)[number]
 

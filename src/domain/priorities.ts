@@ -1,4 +1,4 @@
-/** Outbox priorities (DESIGN P6): lower goes first. */
+/** Outbox priorities (docs/design.md P6): lower goes first. */
 export const PRIORITY = {
   /** Replies to what a person just wrote. */
   live: 0,

@@ -1,17 +1,18 @@
 /**
- * The young mothers' skills training (DOMAIN §5, decisions 1, 2, 7, 13): programmes with settings
- * kept as data, cohorts per kecamatan and skill track, dated sessions, enrollments and attendance.
+ * The young mothers' skills training (docs/domain.md#the-training-programme, decisions 1, 2, 7,
+ * 13): programmes with settings kept as data, cohorts per kecamatan and skill track, dated
+ * sessions, enrollments and attendance.
  * @module
  */
 
 export const SKILL_TRACKS = ['menjahit', 'makanan'] as const
 export type SkillTrack = (typeof SKILL_TRACKS)[number]
 
-/** How a session's check-in is verified (DESIGN CSV header `checkin`). */
+/** How a session's check-in is verified (the sessions import's `checkin` column). */
 export const CHECKIN_MODES = ['kode', 'lokasi', 'keduanya'] as const
 export type CheckinMode = (typeof CHECKIN_MODES)[number]
 
-/** present and late count as present (DOMAIN decision 13); izin is reported separately. */
+/** present and late count as present (docs/domain.md, decision 13); izin is reported separately. */
 export const ATTENDANCE_STATUSES = ['present', 'late', 'izin', 'absent'] as const
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number]
 
@@ -19,12 +20,13 @@ export const IZIN_REASONS = ['sakit', 'anak_sakit', 'keluarga', 'lainnya'] as co
 
 export const ENROLLMENT_STATUSES = ['active', 'withdrawn', 'completed'] as const
 
-/** Months after completion at which a graduate gets the follow-up survey (DOMAIN §5.4). */
+/** Months after completion at which a graduate gets the follow-up survey (docs/domain.md#the-training-programme). */
 export const FOLLOW_UP_WAVES = [1, 3, 6] as const
 
 /**
  * A follow-up wave: `planned` until due; `sent` (the invitation went out); `answered`;
- * `declined` (no consent); `held` (a minor without the guardian-consent mark, DOMAIN decision 7).
+ * `declined` (no consent); `held` (a minor without the guardian-consent mark, docs/domain.md,
+ * decision 7).
  */
 export const FOLLOW_UP_STATUSES = ['planned', 'sent', 'answered', 'declined', 'held'] as const
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
@@ -33,7 +35,7 @@ export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
 export const SALES_CHANNELS = ['wa', 'facebook', 'marketplace', 'ojol', 'langsung'] as const
 export const ONLINE_SALES_CHANNELS: readonly string[] = ['wa', 'facebook', 'marketplace', 'ojol']
 
-/** Monthly income brackets from the skill (DOMAIN §5.4), `none` = no income. */
+/** Monthly income brackets from the skill (docs/domain.md#the-training-programme), `none` = no income. */
 export const INCOME_BRACKETS = ['none', 'lt500k', '500k_1m', '1m_2m', 'gt2m'] as const
 
 export const BUSINESS_KINDS = ['jahit', 'makanan', 'lainnya'] as const
@@ -42,7 +44,7 @@ export const BUSINESS_KINDS = ['jahit', 'makanan', 'lainnya'] as const
 export type ProgrammeSettings = {
   /** Participants the programme aims at (300 for ibu muda). */
   target: number
-  /** Share of held sessions attended to complete, 0..1 (DOMAIN decision 2: 0.8). */
+  /** Share of held sessions attended to complete, 0..1 (docs/domain.md, decision 2: 0.8). */
   completionThreshold: number
   /** Day-before reminder, local time HH:MM. */
   reminderDayBefore: string

@@ -1,10 +1,10 @@
 /**
- * The home-visit record's option lists (DOMAIN §3.1-§3.4, decision 5): data, not code, so the
- * lists can change without touching the flow. Labels live in `locales/id/visit-report.json`.
+ * The home-visit record's option lists (docs/domain.md#the-home-visit, decision 5): data, not code,
+ * so the lists can change without touching the flow. Labels live in `locales/id/visit-report.json`.
  * @module
  */
 
-/** Target groups; KRS (keluarga berisiko stunting) included (DOMAIN decision 5). */
+/** Target groups; KRS (keluarga berisiko stunting) included (docs/domain.md, decision 5). */
 export const SASARAN = [
   'pus',
   'bumil',
@@ -31,7 +31,7 @@ export const KB_METHODS = [
   'mal',
   'tradisional',
 ] as const
-/** Modern methods, for KB participation (DOMAIN decision 13): every listed method but traditional. */
+/** Modern methods, for KB participation (docs/domain.md, decision 13): every listed method but traditional. */
 export const MODERN_KB_METHODS = KB_METHODS.filter((m) => m !== 'tradisional')
 export const KB_INTENTS = ['segera', 'tunda', 'tidak_lagi'] as const
 export const RISK_4T = [
@@ -70,9 +70,9 @@ export const FOLLOW_UP_STATUSES = [
 ] as const
 export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
 
-/** LiLA under this (cm) is a KEK risk (DOMAIN §3.3). */
+/** LiLA under this (cm) is a KEK risk (docs/domain.md#the-home-visit). */
 export const LILA_KEK_CM = 23.5
-/** Hb under this (g/dL) flags anaemia for a pregnant woman (DOMAIN §3.3). */
+/** Hb under this (g/dL) flags anaemia for a pregnant woman (docs/domain.md#the-home-visit). */
 export const HB_ANAEMIA = 11
 
 /**
@@ -82,7 +82,7 @@ export const HB_ANAEMIA = 11
 export const HB_G_DL = { range: { min: 1, max: 30 }, plausible: { min: 5, max: 20 } } as const
 export const LILA_CM = { range: { min: 1, max: 80 }, plausible: { min: 10, max: 50 } } as const
 
-/** How far back a visit may be reported, in days (issue 7). */
+/** How far back a visit may be reported, in days. */
 export const MAX_VISIT_AGE_DAYS = 31
 /** Default days from a referral to its follow-up. */
 export const FOLLOW_UP_DAYS = 7

@@ -1,8 +1,8 @@
 /**
- * The words that work at any step (DOMAIN §6.3): MENU, BATAL, BANTUAN, KEMBALI, LEWATI, and the
- * flows' own trigger words. Commands are data; matching ignores case, a leading slash and a
- * Telegram `@botname` suffix, so `/lapor@kaderbot`, `LAPOR` and `lapor` are the same. The global
- * words are in `locales/id/lexicon.json`.
+ * The words that work at any step (docs/domain.md#chat-conventions): MENU, BATAL, BANTUAN, KEMBALI,
+ * LEWATI, and the flows' own trigger words. Commands are data; matching ignores case, a leading
+ * slash and a Telegram `@botname` suffix, so `/lapor@kaderbot`, `LAPOR` and `lapor` are the same.
+ * The global words are in `locales/id/lexicon.json`.
  * @module
  */
 import { lexicon } from './lexicon.js'

@@ -1,7 +1,7 @@
 /**
- * Flows and steps: the declarative shape a flow file is written in (DESIGN P3). A flow is an id,
- * a version, trigger words, an ordered list of steps and a `complete` function that turns the
- * answers into effects. Text never lives here: prompts are i18n keys derived from the ids.
+ * Flows and steps: the declarative shape a flow file is written in (docs/design.md P3). A flow is
+ * an id, a version, trigger words, an ordered list of steps and a `complete` function that turns
+ * the answers into effects. Text never lives here: prompts are i18n keys derived from the ids.
  * @module
  */
 import type { DataNeed } from '../domain/snapshot.js'
@@ -128,7 +128,8 @@ export type FlowAccess = {
   menuAfter?: boolean | ((answers: Answers) => boolean)
   /**
    * Data the next question needs that only the answers so far can name (a family search for the
-   * typed name). The runtime loads it into the snapshot and runs the turn again (DESIGN P2).
+   * typed name). The runtime loads it into the snapshot and runs the turn again (docs/design.md
+   * P2).
    */
   data?: (answers: Answers, ctx: FlowContext) => DataNeed[]
 }

@@ -3,14 +3,15 @@ import type { FlowContext } from './types.js'
 
 /**
  * A flow everyone must go through before anything else while `applies` holds: the privacy
- * notice and consent (DOMAIN decision 8).
+ * notice and consent (docs/domain.md, decision 8).
  */
 export type FlowGate = {
   flowId: string
   applies: (ctx: FlowContext) => boolean
   /**
    * The message that meets the gate answers its first question at once, which is then not asked
-   * (someone who declined the notice writes MULAI, Ya or anything else: DOMAIN decision 21).
+   * (someone who declined the notice writes MULAI, Ya or anything else: docs/domain.md, decision
+   * 21).
    */
   answeredAtOnce?: (ctx: FlowContext) => boolean
 }

@@ -1,7 +1,8 @@
 /**
- * The columns of each export (DOMAIN decision 3: Kemendagri codes, programme code and period in
- * every row), shared by the API's download routes and the dashboard. Headers are texts readers
- * see, from `locales/id/api.json` (`api:columns.<key>`), through the `header` function given.
+ * The columns of each export (docs/domain.md, decision 3: Kemendagri codes, programme code and
+ * period in every row), shared by the API's download routes and the dashboard. Headers are texts
+ * readers see, from `locales/id/api.json` (`api:columns.<key>`), through the `header` function
+ * given.
  * @module
  */
 import type { DaftarHadirExportRow, IndicatorRow, VisitListRow } from '../db/queries/listings.js'
@@ -50,7 +51,7 @@ export function visitColumns(header: HeaderText): ExportColumn<VisitListRow>[] {
 
 /**
  * The attendance sheet (daftar hadir): programme, cohort, session, the line number, participant
- * and what was recorded. No izin reasons (they can be health data: DOMAIN §7).
+ * and what was recorded. No izin reasons (they can be health data: docs/domain.md#privacy).
  */
 export function daftarHadirColumns(header: HeaderText): ExportColumn<DaftarHadirExportRow>[] {
   return [

@@ -66,7 +66,7 @@ export function xlsxStream<T>(
 ): ReadableStream<Uint8Array> {
   const output = new PassThrough()
   const write = async (): Promise<void> => {
-    // Loaded on first use: exceljs costs about a second of every start-up otherwise (issue 11).
+    // Loaded on first use: exceljs costs about a second of every start-up otherwise.
     const { default: ExcelJS } = await import('exceljs')
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: output,

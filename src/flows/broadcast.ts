@@ -1,5 +1,5 @@
 /**
- * "Siaran" (issue 9 §3): an admin (everywhere) or a supervisor (their own region only, DOMAIN
+ * "Siaran": an admin (everywhere) or a supervisor (their own region only, DOMAIN
  * decision 4) announces something to a segment: roles → kecamatan/desa → a condition → text
  * (`{nama}` becomes each recipient's name) and an optional photo → now or at a time ("besok
  * 07.00") → a preview exactly as recipients will read it, with how many they are → send. With

@@ -1,5 +1,5 @@
 /**
- * "Hadir": a participant checks in to today's session (issue 8 §4), inside the window around its
+ * "Hadir": a participant checks in to today's session, inside the window around its
  * start (the programme's settings), with the short code the mentor announces in class or, for a
  * session checked by location, a shared location within the venue's radius; a session checked
  * `keduanya` takes either, as the participant picks. A code is tried at most three times: then the
@@ -96,7 +96,7 @@ export const checkin = defineFlow({
       }
     }
     // Three wrong codes: the mentor hears of it, the participant is not left stuck. The applier
-    // says whether the mentor has it now or once she uses the bot (DOMAIN decision 20).
+    // says whether the mentor has it now or once she uses the bot (docs/domain.md, decision 20).
     return {
       effects: [{ type: 'checkin_code_failed', sessionId: session.id, at }],
       reply: { texts: [] },

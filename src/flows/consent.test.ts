@@ -56,7 +56,7 @@ describe('consent (the first contact)', () => {
   })
 
   test('after a refusal, whatever comes gets a short answer on how to agree; MULAI agrees', async () => {
-    // The chat declined the current notice earlier (DOMAIN decision 21).
+    // The chat declined the current notice earlier (docs/domain.md, decision 21).
     const chat = transcript(flowRegistry, {
       at: AT,
       snapshot: { consented: false, refusedConsent: true },

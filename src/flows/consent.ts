@@ -1,8 +1,8 @@
 /**
- * The privacy notice and consent (DOMAIN decisions 8 and 21, §7.10): the gate every chat passes
- * first. Nothing else happens without consent; PRIVASI shows the whole notice at any time. Who
- * declined gets no menu: whatever they send later is answered briefly with how to agree (MULAI or
- * Ya), which then records consent and shows the menu.
+ * The privacy notice and consent (docs/domain.md, decisions 8 and 21, and #privacy): the gate every
+ * chat passes first. Nothing else happens without consent; PRIVASI shows the whole notice at any
+ * time. Who declined gets no menu: whatever they send later is answered briefly with how to agree
+ * (MULAI or Ya), which then records consent and shows the menu.
  * @module
  */
 import {
@@ -19,7 +19,7 @@ import { NOTICE_VERSION } from '../domain/consent.js'
 const declined = (ctx: { snapshot: { refusedConsent?: boolean } }) =>
   ctx.snapshot.refusedConsent === true
 
-/** A yes/no step where MULAI also means yes (DOMAIN decision 21). */
+/** A yes/no step where MULAI also means yes (docs/domain.md, decision 21). */
 function consentStep<const Id extends string>(
   id: Id,
   when: (answers: Answers, ctx: FlowContext) => boolean,

@@ -1,6 +1,6 @@
 /**
  * "Izin": a participant excuses an absence from today's or a coming session with a reason; the
- * mentor is told, and no reminder goes to them for that session (issue 8 §5).
+ * mentor is told, and no reminder goes to them for that session.
  * @module
  */
 import { z } from 'zod'

@@ -1,8 +1,9 @@
 /**
- * "Survei": a graduate's follow-up survey at +1, +3 and +6 months (issue 8 §7, DOMAIN §5.4): its
- * own consent first (DOMAIN decision 8), then a few questions on the business the training led
- * to, with income in brackets rather than figures (specific personal data, UU PDP). The
- * invitation arrives unprompted with a button; SURVEI opens the open wave too.
+ * "Survei": a graduate's follow-up survey at +1, +3 and +6 months
+ * (docs/domain.md#the-training-programme): its own consent first (docs/domain.md, decision 8), then
+ * a few questions on the business the training led to, with income in brackets rather than figures
+ * (specific personal data, UU PDP). The invitation arrives unprompted with a button; SURVEI opens
+ * the open wave too.
  * @module
  */
 import { z } from 'zod'

@@ -1,5 +1,5 @@
 /**
- * "Absen": a mentor records attendance for participants of their cohort (issue 8 §4): one
+ * "Absen": a mentor records attendance for participants of their cohort: one
  * without a phone, one whose code would not work. Today's session (picked for them when there is
  * only one), the participants from the cohort's list, then hadir, terlambat or izin (with a
  * reason); a summary to check before it is saved. Saved records are audit-logged; a participant's

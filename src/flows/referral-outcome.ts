@@ -1,6 +1,6 @@
 /**
- * "Rujukan": the cadre tells how a referral ended (DOMAIN §3.5). Reached from the follow-up
- * reminder's button, or by typing RUJUKAN to see every open referral.
+ * "Rujukan": the cadre tells how a referral ended (docs/domain.md#the-home-visit). Reached from the
+ * follow-up reminder's button, or by typing RUJUKAN to see every open referral.
  * @module
  */
 import { askChoice, defineFlow } from '../engine/index.js'

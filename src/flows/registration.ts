@@ -1,8 +1,8 @@
 /**
- * "Daftar": a number the bot does not know registers as an IMP cadre (DOMAIN decision 4): name,
- * Ibu or Bapak (asked once, DOMAIN decision 19), kecamatan then desa from the real Kemendagri
- * lists (by number or typed name, typo-tolerant), and the tier. The request goes to every
- * supervisor whose scope covers the desa. Someone rejected may register again.
+ * "Daftar": a number the bot does not know registers as an IMP cadre (docs/domain.md, decision 4):
+ * name, Ibu or Bapak (asked once, docs/domain.md, decision 19), kecamatan then desa from the real
+ * Kemendagri lists (by number or typed name, typo-tolerant), and the tier. The request goes to
+ * every supervisor whose scope covers the desa. Someone rejected may register again.
  * @module
  */
 import { z } from 'zod'

@@ -1,6 +1,6 @@
 /**
  * "Jadwal": a participant's next training sessions (a mentor's: their cohort's), in Indonesian
- * date style (DOMAIN §6.4). No questions: the answer is the list.
+ * date style (docs/domain.md#chat-conventions). No questions: the answer is the list.
  * @module
  */
 import { defineFlow } from '../engine/index.js'

@@ -1,8 +1,8 @@
 /**
- * "Lapor": a cadre reports a home visit (DOMAIN §3.4, issue 7). Which family (a typo-tolerant
- * search in the cadre's desa, or a new family with its consent), the date (today unless said
- * otherwise), the sasaran and only the questions they call for, risks, actions, a referral when
- * "rujukan" was chosen, optional evidence and note, then the summary.
+ * "Lapor": a cadre reports a home visit (docs/domain.md#the-home-visit). Which family (a
+ * typo-tolerant search in the cadre's desa, or a new family with its consent), the date (today
+ * unless said otherwise), the sasaran and only the questions they call for, risks, actions, a
+ * referral when "rujukan" was chosen, optional evidence and note, then the summary.
  * @module
  */
 import { z } from 'zod'
@@ -114,8 +114,8 @@ const RISK_OPTIONS_4T = withoutNone(RISK_4T)
 const RISK_OPTIONS_ENV = withoutNone(ENV_RISKS)
 
 /**
- * The answers a routine visit keeps from the family's last one with a single "Ya" (DOMAIN §3.4),
- * by step; a step added here (a KB detail) is kept the same way.
+ * The answers a routine visit keeps from the family's last one with a single "Ya"
+ * (docs/domain.md#the-home-visit), by step; a step added here (a KB detail) is kept the same way.
  */
 const KEPT_FROM_LAST: Record<string, (visit: LastVisit) => JsonValue | null> = {
   sasaran: (v) => v.sasaran,
@@ -306,7 +306,7 @@ export const visitReport = defineFlow({
         return undefined
       },
     }),
-    // DOMAIN decision 11: likely duplicates (same cadre, family and day) are confirmed.
+    // docs/domain.md, decision 11: likely duplicates (same cadre, family and day) are confirmed.
     askYesNo('duplicateOk', {
       when: (answers, ctx) => sameDayReference(answers, ctx) !== null,
       hidden: true,
@@ -325,7 +325,8 @@ export const visitReport = defineFlow({
       when: forPus,
       options: KB_STATUSES,
       ...keptFromLast('kbStatus'),
-      // Contradictions are asked once, not refused: the cadre may know better (DOMAIN §3.2).
+      // Contradictions are asked once, not refused: the cadre may know better
+      // (docs/domain.md#the-home-visit).
       doubt: (status, { answers }) =>
         status === 'hamil' && !pregnant(answers)
           ? { key: 'visit-report:askKbStatus_doubt' }
@@ -348,7 +349,7 @@ export const visitReport = defineFlow({
       options: KB_INTENTS,
       ...keptFromLast('kbIntent'),
     }),
-    // The 4 Terlalu and the house's risks in one question (DOMAIN §3.3).
+    // The 4 Terlalu and the house's risks in one question (docs/domain.md#the-home-visit).
     askMultiChoice('risks', {
       options: (answers) =>
         riskOptions(answers).map((value) => ({
@@ -380,7 +381,8 @@ export const visitReport = defineFlow({
       validate: (value, { ctx }) =>
         value <= today(ctx) ? { key: 'visit-report:retry.pastFollowUp' } : undefined,
     }),
-    // Evidence is not asked: sent at the summary, or added there with "Ubah" (DOMAIN decision 11).
+    // Evidence is not asked: sent at the summary, or added there with "Ubah" (docs/domain.md,
+    // decision 11).
     askPhoto('photo', { optional: true, defaultValue: () => null }),
     askLocation('location', { optional: true, defaultValue: () => null }),
     askText('note', { optional: true, schema: z.string().max(300), defaultValue: () => null }),

@@ -1,7 +1,8 @@
 /**
- * Indonesian formats of dates, times and numbers as people in Malang write them (DOMAIN §6.4):
- * "Senin, 24 November 2025 pukul 08.00 WIB", "23,5", "Rp 1.500.000". Everything goes through
- * `Intl` with the `id-ID` locale; the zone abbreviations of Indonesia are fixed here.
+ * Indonesian formats of dates, times and numbers as people in Malang write them
+ * (docs/domain.md#chat-conventions): "Senin, 24 November 2025 pukul 08.00 WIB", "23,5", "Rp
+ * 1.500.000". Everything goes through `Intl` with the `id-ID` locale; the zone abbreviations of
+ * Indonesia are fixed here.
  * @module
  */
 

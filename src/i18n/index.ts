@@ -129,8 +129,8 @@ function renderParams(
 }
 
 /**
- * Loads every locale file and returns the renderer the runtime uses for replies (DESIGN P1: flows
- * return keys and params; only this module turns them into words).
+ * Loads every locale file and returns the renderer the runtime uses for replies (docs/design.md P1:
+ * flows return keys and params; only this module turns them into words).
  */
 export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   const { resources, namespaces } = await loadLocaleResources(

@@ -1,8 +1,8 @@
 /**
- * Reading an import CSV (DESIGN "Contracts"): UTF-8 with or without a BOM, a header row, comma or
- * semicolon separated (detected from the header line; Excel in Indonesia saves with semicolons),
- * cells trimmed, empty lines and lines of only separators skipped. Headers are matched to fields
- * through an alias table, case-insensitively and ignoring spaces and punctuation
+ * Reading an import CSV (docs/design.md#contracts): UTF-8 with or without a BOM, a header row,
+ * comma or semicolon separated (detected from the header line; Excel in Indonesia saves with
+ * semicolons), cells trimmed, empty lines and lines of only separators skipped. Headers are matched
+ * to fields through an alias table, case-insensitively and ignoring spaces and punctuation
  * (`Tahun Lahir`, `tahun-lahir` and `TAHUN_LAHIR` are all `tahun_lahir`). Shared by every kind.
  * The file is read as a stream (`openCsvTable`): rows come one by one, so a file of 100,000 rows
  * never sits in memory whole.

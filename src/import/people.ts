@@ -1,9 +1,10 @@
 /**
  * `npm run import -- people <file.csv>`: the roster of admins, supervisors, mentors, cadres and
- * participants (DOMAIN decision 4; columns in DESIGN "Contracts"). Every row is validated with a
- * zod schema; the valid rows are written in batches inside one transaction, all or none, and a
- * rejected row changes nothing. People with a phone are matched by phone; participants without one by exact name and
- * region code. Re-importing a file updates people instead of duplicating them.
+ * participants (docs/domain.md, decision 4; columns in docs/design.md#contracts). Every row is
+ * validated with a zod schema; the valid rows are written in batches inside one transaction, all or
+ * none, and a rejected row changes nothing. People with a phone are matched by phone; participants
+ * without one by exact name and region code. Re-importing a file updates people instead of
+ * duplicating them.
  * @module
  */
 import { z } from 'zod'
@@ -92,9 +93,9 @@ export const ROLE_ALIASES: Readonly<Record<string, Role>> = {
 type RegionLevel = (typeof regions.$inferSelect)['level']
 
 /**
- * The region levels each role's region code may have (DOMAIN decision 4): cadres and participants
- * live in a desa; supervisors and mentors cover a kecamatan or a desa; admins anything up to the
- * kabupaten. A person with several roles needs a code that suits all of them.
+ * The region levels each role's region code may have (docs/domain.md, decision 4): cadres and
+ * participants live in a desa; supervisors and mentors cover a kecamatan or a desa; admins anything
+ * up to the kabupaten. A person with several roles needs a code that suits all of them.
  */
 export const REGION_LEVELS_BY_ROLE: Readonly<Record<Role, readonly RegionLevel[]>> = {
   admin: ['kabupaten', 'kecamatan', 'desa', 'kelurahan'],
@@ -140,7 +141,7 @@ export type PeopleRow = {
   roles: Role[]
   regionCode: string
   birthYear?: number
-  /** Ibu or Bapak (DOMAIN decision 19); an empty cell keeps what is stored. */
+  /** Ibu or Bapak (docs/domain.md, decision 19); an empty cell keeps what is stored. */
   salutation?: Salutation
 }
 

@@ -1,7 +1,7 @@
 /**
  * `npm run import -- sessions <file.csv>` and `… enrollments <file.csv>`: the training schedule and
- * its participants (DOMAIN decisions 1 and 7; columns in DESIGN "CSV imports"). Like the people
- * import, every row is validated with a zod schema and the whole file is written in one
+ * its participants (docs/domain.md, decisions 1 and 7; columns in docs/operations/imports.md). Like
+ * the people import, every row is validated with a zod schema and the whole file is written in one
  * transaction (all accepted rows or none), each row in its own savepoint, so a rejected row
  * changes nothing and spoils no other row; re-importing a file updates instead of
  * duplicating: a session is keyed by cohort code and date, an enrollment by cohort and person.

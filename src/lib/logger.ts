@@ -1,6 +1,6 @@
 /**
  * The application's structured logger: pino writing JSON lines, with personal data and secrets
- * censored by field name (DESIGN P11).
+ * censored by field name (docs/design.md P11).
  *
  * Limits, by design of pino's path-based redaction:
  * - A field is censored at the root of the logged object and under up to `REDACT_DEPTH` (4) levels

@@ -1,6 +1,6 @@
 /**
- * Phone numbers as the bot stores them: E.164 (`+6281234567890`, DESIGN "Contracts"). Parsing is
- * libphonenumber-js with its full ("max") metadata, which knows the length of each Indonesian
+ * Phone numbers as the bot stores them: E.164 (`+6281234567890`, docs/design.md#contracts). Parsing
+ * is libphonenumber-js with its full ("max") metadata, which knows the length of each Indonesian
  * operator prefix, so a mobile number one digit short is refused rather than stored.
  * @module
  */

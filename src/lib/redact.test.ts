@@ -28,7 +28,7 @@ describe('maskPhone', () => {
 })
 
 describe('REDACTED_FIELDS', () => {
-  test('lists the personal-data and secret fields of DESIGN P11', () => {
+  test('lists the personal-data and secret fields of docs/design.md P11', () => {
     for (const field of [
       'name',
       'nama',

@@ -1,6 +1,6 @@
 /**
- * What counts as personal or secret in a log line (DESIGN P11), and a phone mask for the rare
- * place an admin needs a hint of which number was meant.
+ * What counts as personal or secret in a log line (docs/design.md P11), and a phone mask for the
+ * rare place an admin needs a hint of which number was meant.
  * @module
  */
 
@@ -113,7 +113,7 @@ export function scrubSqlLiterals(sql: string): string {
 }
 
 /**
- * Removes the values a failed query's error text may carry (DESIGN P11): drizzle's bound
+ * Removes the values a failed query's error text may carry (docs/design.md P11): drizzle's bound
  * parameters (`params: …`), the string literals of the failed query's SQL, and the values Postgres
  * quotes in its messages.
  */

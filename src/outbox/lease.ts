@@ -1,12 +1,12 @@
 /**
- * One sender per channel across replicas (DESIGN P6, P8): the sender of a channel sends only while
- * it holds that channel's lease, a Postgres session advisory lock held on the lease's own
- * one-connection client (not the app's pool, whose connections it would otherwise keep). Postgres
- * releases the lock when that session ends, so when the holder's process dies, a standby's next
- * check (every `checkMs`) takes it over. When only the connection is cut, postgres.js reconnects
- * the client on the next check, which then sees another backend pid and gives the lease up
- * (a reserved pool connection cannot do this: postgres.js 3.4 throws an uncaught TypeError when a
- * query runs on a reserved connection the server closed). PGlite is one process behind a lock
+ * One sender per channel across replicas (docs/design.md P6, P8): the sender of a channel sends
+ * only while it holds that channel's lease, a Postgres session advisory lock held on the lease's
+ * own one-connection client (not the app's pool, whose connections it would otherwise keep).
+ * Postgres releases the lock when that session ends, so when the holder's process dies, a standby's
+ * next check (every `checkMs`) takes it over. When only the connection is cut, postgres.js
+ * reconnects the client on the next check, which then sees another backend pid and gives the lease
+ * up (a reserved pool connection cannot do this: postgres.js 3.4 throws an uncaught TypeError when
+ * a query runs on a reserved connection the server closed). PGlite is one process behind a lock
  * file, so there the lease is always held.
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * Per-channel pacing (DESIGN P6): sliding windows of "at most `count` messages in any `windowMs`"
- * for the whole channel (one bot, one number), for each chat, and for each group chat. Pure: the
- * clock is a parameter and so are the limits, so tests run a scaled-down version fast.
+ * Per-channel pacing (docs/design.md P6): sliding windows of "at most `count` messages in any
+ * `windowMs`" for the whole channel (one bot, one number), for each chat, and for each group chat.
+ * Pure: the clock is a parameter and so are the limits, so tests run a scaled-down version fast.
  *
  * A send counts from when it starts, and stays counted until `windowMs` after it finished, so the
  * platform (which counts arrivals, somewhere in between) never sees more than the limit in any

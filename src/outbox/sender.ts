@@ -1,11 +1,11 @@
 /**
- * The outbox sender (DESIGN P6): per channel, while it holds that channel's lease (one sender per
- * channel across replicas), it claims queued rows by priority with SKIP LOCKED, skips what must not
- * go out (opted-out people, unreachable chats: never a reply to what a person wrote), hands each
- * row to its channel within the channel's pacing, records the outcome, and retries failures with
- * exponential backoff until `maxAttempts`. A 429 waits Telegram's `retry_after` and does not count
- * as a failed try; 429s are counted apart, and a row rate limited too often or for too long
- * fails. Live replies go out at once: every commit that queues a message wakes the
+ * The outbox sender (docs/design.md P6): per channel, while it holds that channel's lease (one
+ * sender per channel across replicas), it claims queued rows by priority with SKIP LOCKED, skips
+ * what must not go out (opted-out people, unreachable chats: never a reply to what a person wrote),
+ * hands each row to its channel within the channel's pacing, records the outcome, and retries
+ * failures with exponential backoff until `maxAttempts`. A 429 waits Telegram's `retry_after` and
+ * does not count as a failed try; 429s are counted apart, and a row rate limited too often or for
+ * too long fails. Live replies go out at once: every commit that queues a message wakes the
  * sender, and a wake during a batch gives the batch's unsent rows back, so a reply queued behind a
  * broadcast is claimed first. A slow poll catches retries that became due and rows left by a
  * crashed sender (`sending` past their lease). Every write after a claim is fenced by the claim's
@@ -59,7 +59,7 @@ export type OutboxSenderDeps = {
   pollIntervalMs?: number
   /**
    * Called with rows just recorded as delivered, several at once under load (the runtime starts
-   * inactivity timers then, DESIGN P9). A failure is logged; the rows stay sent.
+   * inactivity timers then, docs/design.md P9). A failure is logged; the rows stay sent.
    */
   onDelivered?: (delivered: Delivered[]) => Promise<void>
   /** Per channel, limits that replace the channel's own (`null`: unpaced). */
@@ -224,7 +224,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         platformMessageId: result.platformMessageId,
       })
       if (!recorded) {
-        // Another sender took the row after our lease expired: it may go out twice (DESIGN P6).
+        // Another sender took the row after our lease expired: it may go out twice (docs/design.md
+        // P6).
         deps.logger.warn(log, 'outbox row sent after its claim was lost')
         return 'lost'
       }

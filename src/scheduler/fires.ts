@@ -1,8 +1,8 @@
 /**
- * Running due fires (DESIGN P7). Each fire is claimed and handled in its own transaction with
- * `FOR UPDATE SKIP LOCKED`, so ticks on several replicas share the work and a fire's effects and
- * its `done` mark commit together. A fire found later than its grace period is skipped and logged;
- * a failing one is retried a minute later, up to `maxAttempts`.
+ * Running due fires (docs/design.md P7). Each fire is claimed and handled in its own transaction
+ * with `FOR UPDATE SKIP LOCKED`, so ticks on several replicas share the work and a fire's effects
+ * and its `done` mark commit together. A fire found later than its grace period is skipped and
+ * logged; a failing one is retried a minute later, up to `maxAttempts`.
  * @module
  */
 import type { Db, DbOrTx } from '../db/client.js'

@@ -1,6 +1,7 @@
 /**
  * node-cron wiring only (STYLE §6.6): a tick every minute in `TZ_NAME` reads the clock and runs
- * the due fires. node-cron has no cross-replica lock; the fires table is the lock (DESIGN P7).
+ * the due fires. node-cron has no cross-replica lock; the fires table is the lock (docs/design.md
+ * P7).
  * @module
  */
 import cron, { type ScheduledTask } from 'node-cron'

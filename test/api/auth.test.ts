@@ -1,6 +1,6 @@
 /**
- * The admin bearer token of `/api/v1` (DESIGN "Contracts"): refused without it, with a wrong one
- * and with any token while ADMIN_TOKEN is unset (closed); the simulator's routes keep their own
+ * The admin bearer token of `/api/v1` (docs/design.md#contracts): refused without it, with a wrong
+ * one and with any token while ADMIN_TOKEN is unset (closed); the simulator's routes keep their own
  * rule; the OpenAPI document is public and generated from the routes' zod schemas.
  */
 import { describe, expect, test } from 'vitest'

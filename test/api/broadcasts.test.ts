@@ -1,7 +1,7 @@
 /**
- * Announcements through the API (DESIGN "Contracts"): `POST /api/v1/broadcasts` → `{ id }`, then
- * `GET /api/v1/broadcasts/<id>` → `{ status, recipients, sent, failed, skipped }` as the broadcast
- * service fans it out, and the paged list. On the seeded month of `test/harness/api.ts`.
+ * Announcements through the API (docs/design.md#contracts): `POST /api/v1/broadcasts` → `{ id }`,
+ * then `GET /api/v1/broadcasts/<id>` → `{ status, recipients, sent, failed, skipped }` as the
+ * broadcast service fans it out, and the paged list. On the seeded month of `test/harness/api.ts`.
  */
 import { asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'

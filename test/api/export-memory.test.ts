@@ -1,5 +1,5 @@
 /**
- * Exports stream (issue 10 §2): 100,000 generated visits go out as CSV and as XLSX through the
+ * Exports stream: 100,000 generated visits go out as CSV and as XLSX through the
  * real routes while the JS heap is sampled after every chunk the reader takes. Garbage is collected
  * before each sample, so the samples are the memory the export keeps alive. The measurement is
  * printed; the assertion is only that it stays far below what holding the rows would take

@@ -1,5 +1,5 @@
 /**
- * The `/api/v1` lists and indicators (DESIGN "Contracts") through `app.request()` on the real
+ * The `/api/v1` lists and indicators (docs/design.md#contracts) through `app.request()` on the real
  * test database (PGlite, or Postgres with TEST_DATABASE_URL): the bearer token, `{ data, next }`
  * with keyset cursors that stay stable while rows are inserted, filters, friendly 400s, the
  * audit log, and the indicators of the hand-seeded month in `test/harness/api.ts`.

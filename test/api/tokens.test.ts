@@ -1,5 +1,5 @@
 /**
- * API tokens issued in the dashboard (issue 10 §4), end to end through `app.request()`: an admin
+ * API tokens issued in the dashboard, end to end through `app.request()`: an admin
  * issues a token on "Token API" and sees it once, another system reads `/api/v1` with it (the
  * audit rows name the token, `last_used_at` is written at most once a minute), the admin revokes
  * it and it answers 401; an expiry date ends it the same way. Supervisors get 403 on the page;

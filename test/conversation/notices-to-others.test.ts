@@ -1,8 +1,8 @@
 /**
- * Every notice one person causes for another goes out as a notice (DOMAIN decision 20), through
- * the runtime and the simulator sender on a real database: three wrong check-in codes for the
- * mentor, a registration decision for the applicant, a session's change for its participants and
- * an absence alert for the mentor. Whoever caused it is told the truth (the other has it now,
+ * Every notice one person causes for another goes out as a notice (docs/domain.md, decision 20),
+ * through the runtime and the simulator sender on a real database: three wrong check-in codes for
+ * the mentor, a registration decision for the applicant, a session's change for its participants
+ * and an absence alert for the mentor. Whoever caused it is told the truth (the other has it now,
  * gets it once using the bot, or there is nobody to tell), and a notice that waited arrives right
  * after the other's first contact and consent.
  */

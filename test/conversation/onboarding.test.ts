@@ -89,7 +89,7 @@ describe('first contact and consent', () => {
     const { chatAs, sender } = await setup()
     const chat = chatAs('sim-x')
     await chat.say('daftar')
-    // The refusal alone, no menu (DOMAIN decision 21).
+    // The refusal alone, no menu (docs/domain.md, decision 21).
     expect(await chat.say('tidak')).toEqual([
       expect.stringMatching(/^Baik, kami hormati pilihan Bapak\/Ibu/),
     ])

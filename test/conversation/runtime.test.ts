@@ -140,7 +140,7 @@ describe('handleInbound', () => {
   })
 })
 
-describe('inactivity timers (DESIGN P4, P7, P9)', () => {
+describe('inactivity timers (docs/design.md P4, P7, P9)', () => {
   test('each answer replans the reminder and expiry; they run once and keep a draft', async () => {
     const { runtime, sender } = await createTestRuntime(handle.db)
     await runtime.handleInbound(simulatorMessage('sim-6', 'kenalan'), NOW)

@@ -1,6 +1,6 @@
 /**
- * Notices to people the bot cannot reach yet (DOMAIN decision 20), through the runtime and the
- * simulator sender on a real database: an izin for a mentor who never wrote and a registration
+ * Notices to people the bot cannot reach yet (docs/domain.md, decision 20), through the runtime and
+ * the simulator sender on a real database: an izin for a mentor who never wrote and a registration
  * for a supervisor who never wrote wait (the one who caused them is told so), and are delivered,
  * oldest first, right after that person's first contact and consent; the supervisor's menu says
  * what waits for him.

@@ -1,7 +1,7 @@
 /**
- * The home-visit indicators (DOMAIN decision 13) on one hand-seeded month, November 2025, on the
- * real test database (PGlite, or Postgres with TEST_DATABASE_URL). Every expected value is worked
- * out by hand from the rows below, with the arithmetic beside it.
+ * The home-visit indicators (docs/domain.md, decision 13) on one hand-seeded month, November 2025,
+ * on the real test database (PGlite, or Postgres with TEST_DATABASE_URL). Every expected value is
+ * worked out by hand from the rows below, with the arithmetic beside it.
  */
 import { beforeAll, describe, expect, test } from 'vitest'
 import {

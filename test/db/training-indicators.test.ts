@@ -1,6 +1,6 @@
 /**
- * The training indicators (DOMAIN decision 13) on one hand-seeded programme, on the real test
- * database (PGlite, or Postgres with TEST_DATABASE_URL). Every expected value is worked out by
+ * The training indicators (docs/domain.md, decision 13) on one hand-seeded programme, on the real
+ * test database (PGlite, or Postgres with TEST_DATABASE_URL). Every expected value is worked out by
  * hand from the rows below, with the arithmetic beside it.
  */
 import { eq } from 'drizzle-orm'

@@ -1,7 +1,7 @@
 /**
- * The DOMAIN decision 13 figures counted again from a demo plan in plain JavaScript, the way one
- * would by hand from the rows: the tests compare these, and fixed numbers, with what the
- * indicator queries compute from the database.
+ * The figures of docs/domain.md, decision 13 counted again from a demo plan in plain JavaScript,
+ * the way one would by hand from the rows: the tests compare these, and fixed numbers, with what
+ * the indicator queries compute from the database.
  */
 import type { DemoPlan } from '../../src/demo/plan.js'
 import { MODERN_KB_METHODS } from '../../src/domain/visits.js'

@@ -56,7 +56,7 @@ describe('npm start', () => {
       )
     ).toBe('down')
 
-    // The half-finished conversation survives the restart (DESIGN P4).
+    // The half-finished conversation survives the restart (docs/design.md P4).
     const second = await start()
     try {
       const response = await fetch(`${second.url}/api/v1/simulator/messages`, {

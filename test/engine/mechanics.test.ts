@@ -233,7 +233,7 @@ describe('summary and "ubah"', () => {
   })
 })
 
-describe('inactivity (DESIGN P4)', () => {
+describe('inactivity (docs/design.md P4)', () => {
   test('a reminder repeats the question; expiry keeps the draft, which can be continued', async () => {
     const chat = transcript(flowRegistry, { at: AT })
     await chat.expect(`

@@ -48,8 +48,8 @@ export type PersonParams = {
   status?: 'active' | 'pending'
   optedOutAt?: Date
   /**
-   * The chat's answer to the privacy notice (DOMAIN decision 21): consented unless `refused` or
-   * `none` (never answered); only consenting chats get broadcasts and reminders.
+   * The chat's answer to the privacy notice (docs/domain.md, decision 21): consented unless
+   * `refused` or `none` (never answered); only consenting chats get broadcasts and reminders.
    */
   consent?: 'given' | 'refused' | 'none'
 }

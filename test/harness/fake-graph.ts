@@ -1,6 +1,6 @@
 /**
- * A strict fake of the WhatsApp Cloud API on the Graph API (DESIGN "Testing": fakes only at the
- * network edge, and strict): a loopback server answering `/vXX.X/{phone-number-id}/messages`,
+ * A strict fake of the WhatsApp Cloud API on the Graph API (docs/design.md#testing: fakes only at
+ * the network edge, and strict): a loopback server answering `/vXX.X/{phone-number-id}/messages`,
  * `/vXX.X/{phone-number-id}/media`, `/vXX.X/{media-id}` and the media download URL. It refuses
  * what Meta refuses, with Meta's error shape and codes: a wrong token (401, code 190), an unknown
  * phone number id (400, code 100), malformed bodies (400, code 100: text 1–4096, reply buttons 1–3

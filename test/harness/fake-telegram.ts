@@ -1,10 +1,10 @@
 /**
- * A strict fake of the Telegram Bot API (DESIGN "Testing": fakes only at the network edge, and
- * strict): a loopback `node:http` server answering `/bot<token>/<method>` with JSON or form bodies.
- * Every call is checked against the official schema in `telegram-bot-api.json` (unknown method →
- * 404, missing required parameter or wrong type → 400), plus the rules the schema states in prose:
- * text 1–4096 characters after HTML parsing, well-formed HTML, callback data 1–64 bytes, exactly
- * one action per inline button, editable messages only. It records every call, serves file
+ * A strict fake of the Telegram Bot API (docs/design.md#testing: fakes only at the network edge,
+ * and strict): a loopback `node:http` server answering `/bot<token>/<method>` with JSON or form
+ * bodies. Every call is checked against the official schema in `telegram-bot-api.json` (unknown
+ * method → 404, missing required parameter or wrong type → 400), plus the rules the schema states
+ * in prose: text 1–4096 characters after HTML parsing, well-formed HTML, callback data 1–64 bytes,
+ * exactly one action per inline button, editable messages only. It records every call, serves file
  * downloads, injects 429/500 failures, blocked chats and (optionally) flood limits, and offers
  * update builders whose output is checked against the schema's `Update`.
  * @module

@@ -1,6 +1,7 @@
 /**
- * Notices through the real runtime on a test database (DOMAIN decision 20): simulator chats that
- * say things and read what was delivered to them, and the notices still waiting for a person.
+ * Notices through the real runtime on a test database (docs/domain.md, decision 20): simulator
+ * chats that say things and read what was delivered to them, and the notices still waiting for a
+ * person.
  * @module
  */
 import { and, asc, eq } from 'drizzle-orm'

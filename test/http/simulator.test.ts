@@ -1,7 +1,7 @@
 /**
- * The simulator channel API (DESIGN contracts) through `app.request()`, on the real runtime and
- * database: validation, replies, dedupe by request id, the inbox cursor, photos, and who may use
- * it: with ADMIN_TOKEN set only its bearers, without it only this machine (loopback).
+ * The simulator channel API (docs/design.md#contracts) through `app.request()`, on the real runtime
+ * and database: validation, replies, dedupe by request id, the inbox cursor, photos, and who may
+ * use it: with ADMIN_TOKEN set only its bearers, without it only this machine (loopback).
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

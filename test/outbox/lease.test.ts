@@ -1,9 +1,10 @@
 /**
- * One sender per channel across replicas (DESIGN P6): two senders, as two replicas would run them,
- * each with its own connection pool to one Postgres database, and the strict fake Bot API. Only
- * the holder of the channel's advisory lock sends; a stopped holder hands over at once, and a
- * killed one (all its connections gone, its sends in flight never recorded) is replaced within
- * seconds, with the messages in flight at the kill as the only duplicates, measured and reported.
+ * One sender per channel across replicas (docs/design.md P6): two senders, as two replicas would
+ * run them, each with its own connection pool to one Postgres database, and the strict fake Bot
+ * API. Only the holder of the channel's advisory lock sends; a stopped holder hands over at once,
+ * and a killed one (all its connections gone, its sends in flight never recorded) is replaced
+ * within seconds, with the messages in flight at the kill as the only duplicates, measured and
+ * reported.
  */
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'

@@ -1,5 +1,5 @@
 /**
- * Abuse (issue 11, reliability suite): a chat flooding 50 messages a second is slowed (one turn
+ * Abuse (reliability suite): a chat flooding 50 messages a second is slowed (one turn
  * at a time, a token bucket, a friendly notice) while others keep their latency and nothing a
  * person typed is lost; the Telegram webhook refuses a missing or wrong secret; every `/api/v1`
  * route (read from the OpenAPI document, so a new route is covered) refuses missing, wrong and

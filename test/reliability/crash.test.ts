@@ -1,5 +1,5 @@
 /**
- * Crash (issue 11, reliability suite): the real server runs as a child process (`src/main.ts`,
+ * Crash (reliability suite): the real server runs as a child process (`src/main.ts`,
  * Telegram webhook mode against the fake Bot API, the app's own Telegram pacing) while cadres type
  * their visit reports into the webhook and a broadcast to a few hundred cadres goes out. The server
  * is killed with SIGKILL in the middle of both and started again on the same database. Then every

@@ -1,5 +1,5 @@
 /**
- * Fuzzing `POST /webhook/telegram` (issue 11, reliability suite): 10,000 updates with the right
+ * Fuzzing `POST /webhook/telegram` (reliability suite): 10,000 updates with the right
  * secret, drawn from a seeded PRNG so a failure is reproducible (`FUZZ_SEED`, `FUZZ_CASES`).
  * Well-formed updates of every kind are generated from the official Bot API schema
  * (`telegram-bot-api.json`) and then mutated (wrong types, missing fields, unknown keys, huge

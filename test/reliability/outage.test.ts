@@ -1,5 +1,5 @@
 /**
- * Database outage (issue 11, reliability suite): the bot runs in-process (`startKaderbot`, Telegram
+ * Database outage (reliability suite): the bot runs in-process (`startKaderbot`, Telegram
  * webhook mode against the fake Bot API) with its database, outbox leases included, reached
  * through a TCP proxy the test controls. Cadres type their visit reports while the proxy is cut for
  * a few seconds: the webhook answers 503 (Telegram delivers again), `/healthz` answers 503, nothing

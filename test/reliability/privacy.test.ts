@@ -1,5 +1,5 @@
 /**
- * Privacy of the logs (DESIGN P11, issue 11): a started bot with its logger at `debug`, every
+ * Privacy of the logs (docs/design.md P11): a started bot with its logger at `debug`, every
  * line captured, runs a representative slice — onboarding on Telegram (consent, shared contact),
  * a whole visit report with a free-text note, API reads, an export, a broadcast, the simulator
  * with a phone, and errors (broken JSON, an invalid API body, a failed and a blocked Telegram
@@ -7,7 +7,7 @@
  * in a query value and a body field). No name, phone number (in any of the forms people write it)
  * or message text of the test people may appear in any line. And a person who declined the
  * privacy notice receives nothing that is not the notice's own conversation: no broadcast, no
- * reminder (DOMAIN decision 21).
+ * reminder (docs/domain.md, decision 21).
  */
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -261,7 +261,7 @@ describe('logs at debug level', () => {
   })
 })
 
-describe('a person who refused consent (DOMAIN decision 21)', () => {
+describe('a person who refused consent (docs/domain.md, decision 21)', () => {
   const handle = useTestDb()
 
   test('receives nothing from a broadcast and a reminder', async () => {

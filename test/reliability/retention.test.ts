@@ -1,5 +1,5 @@
 /**
- * The daily retention job (DOMAIN decision 9): the text people typed is kept in
+ * The daily retention job (docs/domain.md, decision 9): the text people typed is kept in
  * `inbound_messages.text` for support and disputes, and redacted once older than
  * `RETENTION_INBOUND_TEXT_DAYS`; nothing else changes (newer text, the rows themselves, and every
  * domain record). The job runs as a fire through the real `runDueFires`, and plans the next day.

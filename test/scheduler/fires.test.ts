@@ -240,7 +240,7 @@ describe('runDueFires', () => {
     const fire = await fireByKey(handle.db, 'bad-sql')
     expect(fire).toMatchObject({ status: 'pending', attempts: 1, dueAt: at(60) })
     expect(fire.lastError).toMatch(/^\w*Error: Failed query: select \$1::text, 1 \/ 0/)
-    // The bound parameters may be personal data: they are not kept (DESIGN P11).
+    // The bound parameters may be personal data: they are not kept (docs/design.md P11).
     expect(fire.lastError).not.toContain('Siti')
   })
 

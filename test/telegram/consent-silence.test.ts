@@ -1,10 +1,10 @@
 /**
- * Consent refused means silence (DOMAIN decision 21), end to end: a started bot on Telegram (the
- * strict fake Bot API, the real webhook, runtime, database, outbox sender) and broadcasts posted
- * to the real REST API. A cadre shares her own contact before /start (her chat is linked at
- * once), declines the notice, and then gets no menu and no broadcast to her desa, which counts
- * her as skipped; MULAI gives consent and the menu, and the next broadcast reaches her. Also what
- * sharing someone else's contact, or a number nobody registered, is answered with.
+ * Consent refused means silence (docs/domain.md, decision 21), end to end: a started bot on
+ * Telegram (the strict fake Bot API, the real webhook, runtime, database, outbox sender) and
+ * broadcasts posted to the real REST API. A cadre shares her own contact before /start (her chat is
+ * linked at once), declines the notice, and then gets no menu and no broadcast to her desa, which
+ * counts her as skipped; MULAI gives consent and the menu, and the next broadcast reaches her. Also
+ * what sharing someone else's contact, or a number nobody registered, is answered with.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { people } from '../../src/db/schema/index.js'

@@ -1,6 +1,6 @@
 /**
- * The fake Bot API is strict (DESIGN "Testing"): it rejects what Telegram rejects. These tests
- * call it over HTTP directly, so a fake that drifted into accepting anything would fail here.
+ * The fake Bot API is strict (docs/design.md#testing): it rejects what Telegram rejects. These
+ * tests call it over HTTP directly, so a fake that drifted into accepting anything would fail here.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import {

@@ -1,5 +1,5 @@
 /**
- * Check-in problems through the runtime on a real database (issue 8 §4): three wrong codes tell
+ * Check-in problems through the runtime on a real database: three wrong codes tell
  * the mentor once (however often the participant tries again) and send the participant to her
  * kindly; the mentor then records attendance for her and for a participant without a phone with
  * ABSEN: written with method `mentor`, audit-logged, over an automatic absence but never over a

@@ -1,5 +1,5 @@
 /**
- * `listDaftarHadir`, the data of the daily attendance export (issue 8 §9): the paper sheet's
+ * `listDaftarHadir`, the data of the daily attendance export: the paper sheet's
  * order (cohort, session date, participant name), numbered per session; cancelled sessions and
  * withdrawn participants left out; the reader's region scope on whole code segments.
  */

@@ -1,5 +1,5 @@
 /**
- * A whole simulated programme (issue 8, Tests): 2 cohorts × 5 participants × 6 sessions, driven
+ * A whole simulated programme: 2 cohorts × 5 participants × 6 sessions, driven
  * through the runtime and the scheduler with a moved clock (two schedulers tick every hour, as
  * two replicas would): reminders once each, check-ins inside and outside the window, wrong and
  * right codes, location inside and outside the radius, izin, a mentor's record for a participant

@@ -1,5 +1,5 @@
 /**
- * A session that moves or is cancelled after its reminders were planned (issue 8 §1): the
+ * A session that moves or is cancelled after its reminders were planned: the
  * participants (also one who excused herself) and the mentor are told at the next tick, old →
  * new in Indonesian date style or "dibatalkan"; the reminders of the old time never go out, those
  * of the new time go out once; nobody is marked absent at a cancelled session; a change undone

@@ -73,7 +73,8 @@ describe('renderCloud', () => {
     expect(rowText('Balita')).toEqual({ title: 'Balita' })
     expect(rowText('x'.repeat(25))).toBeUndefined()
     expect(rowText(`Pilihan ${'y'.repeat(73)}`)).toBeUndefined()
-    // Sasaran, KB status and 4 Terlalu come as lists (DOMAIN §6.2), every row within Meta's limits.
+    // Sasaran, KB status and 4 Terlalu come as lists (docs/domain.md#chat-conventions), every row
+    // within Meta's limits.
     for (const labels of [visitReport.sasaran, visitReport.kbStatus, visitReport.risk4t]) {
       const options = Object.entries(labels).map(([id, label]) => ({ id, label }))
       const [send] = renderCloud({ text: 'Pilih', choices: options }, TEXTS)

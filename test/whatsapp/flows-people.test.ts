@@ -3,7 +3,8 @@
  * runtime → outbox → `sendMessage`), answered by number as a person reads them on WhatsApp: an
  * unknown number registers (menu "1. Daftar sebagai kader") and a supervisor approves it from the request's
  * numbered list (or rejects it from `persetujuan`); an admin composes `/siaran`, which reaches
- * the WhatsApp recipient who wrote before and not the one who never did (DOMAIN decision 10).
+ * the WhatsApp recipient who wrote before and not the one who never did (docs/domain.md, decision
+ * 10).
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'

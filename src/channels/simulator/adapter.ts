@@ -6,8 +6,8 @@ export type SimulatorInboxStore = {
 }
 
 /**
- * The simulator channel: a channel like the others (DESIGN contracts), whose delivery is writing
- * to the simulated person's inbox. It has no platform limits to respect.
+ * The simulator channel: a channel like the others (docs/design.md#contracts), whose delivery is
+ * writing to the simulated person's inbox. It has no platform limits to respect.
  */
 export function createSimulatorChannel(store: SimulatorInboxStore): ChannelSender {
   return {

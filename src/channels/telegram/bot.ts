@@ -1,8 +1,8 @@
 /**
  * The Telegram channel: a grammY `Bot` whose one middleware maps each update to an
- * `InboundMessage` and hands it to the runtime, which commits one transaction (DESIGN P5); the
- * webhook answers only after that. Button presses are always answered, and the pressed keyboard is
- * replaced by the chosen label; a press on the keyboard of a question answered since (an older
+ * `InboundMessage` and hands it to the runtime, which commits one transaction (docs/design.md P5);
+ * the webhook answers only after that. Button presses are always answered, and the pressed keyboard
+ * is replaced by the chosen label; a press on the keyboard of a question answered since (an older
  * message, a second tap) is answered with a short note and changes nothing. A failure of the update itself (a poisoned update) is logged without
  * personal data and acknowledged, because grammY does not route webhook errors to `bot.catch` and a
  * 500 would make Telegram redeliver it forever (STACK §4.1). A transient database failure is the

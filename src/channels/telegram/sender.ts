@@ -1,7 +1,7 @@
 /**
  * The Telegram `ChannelSender`: renders an outbound message and sends it, mapping Bot API
  * failures to a `DeliveryResult` the outbox understands. It is given an `Api` without auto-retry:
- * the outbox owns retries and pacing (DESIGN P6), so a 429 comes back as retryable with
+ * the outbox owns retries and pacing (docs/design.md P6), so a 429 comes back as retryable with
  * Telegram's `retry_after` instead of sleeping here.
  * @module
  */
@@ -14,8 +14,8 @@ import { type RenderTexts, type TelegramSend, renderSends } from './render.js'
 export type TelegramSendApi = Pick<Api, 'sendMessage' | 'sendPhoto' | 'sendLocation' | 'sendVenue'>
 
 /**
- * Telegram's limits (DESIGN P6): about 30 messages a second per bot, one a second per chat, 20 a
- * minute per group (negative chat ids).
+ * Telegram's limits (docs/design.md P6): about 30 messages a second per bot, one a second per chat,
+ * 20 a minute per group (negative chat ids).
  */
 export const TELEGRAM_PACING: PacingLimits = {
   total: { count: 30, windowMs: 1000 },

@@ -1,7 +1,7 @@
 /**
- * Telegram `Update` → channel-neutral `InboundMessage` (DESIGN P1). Pure: no network, no clock
- * (the receive time is passed in). Photos need their file fetched, so they come back as a marker
- * the adapter resolves; updates the bot does not serve (groups, channels) come back ignored.
+ * Telegram `Update` → channel-neutral `InboundMessage` (docs/design.md P1). Pure: no network, no
+ * clock (the receive time is passed in). Photos need their file fetched, so they come back as a
+ * marker the adapter resolves; updates the bot does not serve (groups, channels) come back ignored.
  * @module
  */
 import type { Message, Update } from 'grammy/types'

@@ -1,9 +1,9 @@
 /**
- * The WhatsApp channel over the official Cloud API (issue 12): the webhook (`GET` verification
+ * The WhatsApp channel over the official Cloud API: the webhook (`GET` verification
  * handshake, `POST` deliveries signed with the app secret), inbound messages mapped to
- * `InboundMessage` for the runtime (one transaction each, deduped on the message id, DESIGN P5),
- * status callbacks recorded on the outbox row they concern, and the `ChannelSender`. The channel
- * is still called `whatsapp`: the people are the same, and the sender id is their `wa_id`.
+ * `InboundMessage` for the runtime (one transaction each, deduped on the message id, docs/design.md
+ * P5), status callbacks recorded on the outbox row they concern, and the `ChannelSender`. The
+ * channel is still called `whatsapp`: the people are the same, and the sender id is their `wa_id`.
  *
  * A `POST` whose `X-Hub-Signature-256` is not the HMAC-SHA256 of the raw body under the app
  * secret is refused 401 before anything is read. A transient database failure answers 500, so

@@ -15,7 +15,7 @@ import { type CloudSend, type CloudTexts, renderCloud } from './render.js'
 import { type TemplateTable, pickTemplate, templateBody, templateKindOf } from './templates.js'
 
 /**
- * The platform's limits (issue 12): 80 messages a second per business number, and a pair rate of
+ * The platform's limits: 80 messages a second per business number, and a pair rate of
  * about one message every 6 seconds to the same person, counted here as 10 a minute so a reply of
  * two messages is not held 6 s (Meta allows short bursts within the pair rate).
  */

@@ -1,6 +1,6 @@
 /**
  * Which approved template message carries a message that must go out after the 24-hour
- * customer-service window closed (DESIGN P6, issue 12). Configured as data: each kind of message
+ * customer-service window closed (docs/design.md P6). Configured as data: each kind of message
  * the outbox holds (by its priority: reminders and nudges, broadcasts) maps to a template name,
  * its language, and where each body parameter comes from. Replies have no template: a reply is
  * only ever sent inside the window. A template is created and approved in the Meta dashboard

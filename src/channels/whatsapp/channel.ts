@@ -2,9 +2,9 @@
  * The WhatsApp channel over Baileys (a paired device, STACK §3c/§4.2): holds the number's leader
  * lock, opens one socket with the auth state from Postgres, follows `connection.update` per
  * `DisconnectReason`, maps each `messages.upsert` of type `notify` to an `InboundMessage` for the
- * runtime (one transaction each, DESIGN P5), and exposes the ban-aware `ChannelSender`. The socket
- * is made by an injected factory, so tests drive the adapter with a stand-in emitting Baileys'
- * own event shapes.
+ * runtime (one transaction each, docs/design.md P5), and exposes the ban-aware `ChannelSender`. The
+ * socket is made by an injected factory, so tests drive the adapter with a stand-in emitting
+ * Baileys' own event shapes.
  * @module
  */
 import {

@@ -53,8 +53,8 @@ export type AuthKeyValueStore = {
 }
 
 /**
- * One WhatsApp socket per number across replicas (DESIGN P8): a Postgres session advisory lock on
- * a dedicated connection; only the holder connects.
+ * One WhatsApp socket per number across replicas (docs/design.md P8): a Postgres session advisory
+ * lock on a dedicated connection; only the holder connects.
  */
 export type WhatsAppLeaderLock = {
   /** Takes the lock if free; `true` when this process holds it (again). */

@@ -2,7 +2,8 @@
  * The dashboard's visit pages: a filtered, paged list with the names a reader needs (family,
  * cadre, desa, kecamatan, referral), one visit's detail, and visits per week of a month. Every
  * query takes the viewer's region scope (`regionPrefix`: a supervisor's kecamatan or desa, `35.07`
- * for admins) and applies it in SQL, so no URL reaches a visit outside it (DOMAIN decision 4).
+ * for admins) and applies it in SQL, so no URL reaches a visit outside it (docs/domain.md, decision
+ * 4).
  * @module
  */
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'

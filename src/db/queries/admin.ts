@@ -1,7 +1,7 @@
 /**
  * Dashboard authentication: one-time login links, sessions, the cookie secret, and the audit log
- * rows the dashboard writes (DOMAIN decision 9). Tokens and session ids are random (32 bytes,
- * base64url) and only their SHA-256 is stored, so a database dump opens nothing.
+ * rows the dashboard writes (docs/domain.md, decision 9). Tokens and session ids are random (32
+ * bytes, base64url) and only their SHA-256 is stored, so a database dump opens nothing.
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -170,7 +170,7 @@ export type RecordAuditParams = {
   at: Date
 }
 
-/** Writes one audit log row (DOMAIN decision 9). */
+/** Writes one audit log row (docs/domain.md, decision 9). */
 export async function recordAudit(db: DbOrTx, params: RecordAuditParams): Promise<void> {
   await db.insert(auditLog).values({
     actor: params.actor,

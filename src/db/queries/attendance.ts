@@ -1,6 +1,6 @@
 /**
  * Attendance reads: whether a record exists, and the daily attendance list in the order of the
- * paper daftar hadir (DOMAIN §5.3) for exports.
+ * paper daftar hadir (docs/domain.md#the-training-programme) for exports.
  * @module
  */
 import { and, asc, eq, gte, lte, ne } from 'drizzle-orm'
@@ -35,8 +35,8 @@ export type ListDaftarHadirParams = {
   /** Only this cohort. */
   cohortCode?: string
   /**
-   * The reader's scope (DOMAIN decision 4): participants whose desa is this region or under it
-   * (`35.07` for an admin, a kecamatan, a desa).
+   * The reader's scope (docs/domain.md, decision 4): participants whose desa is this region or
+   * under it (`35.07` for an admin, a kecamatan, a desa).
    */
   regionPrefix: string
   /** Local session dates `YYYY-MM-DD`, both included. */
@@ -46,7 +46,7 @@ export type ListDaftarHadirParams = {
 
 /**
  * One line of the daily attendance list: the paper sheet's columns (No, Nama, Desa, Kecamatan,
- * time of check-in, status) plus the keys an export carries (DOMAIN decision 3).
+ * time of check-in, status) plus the keys an export carries (docs/domain.md, decision 3).
  */
 export type DaftarHadirRow = {
   cohortCode: string

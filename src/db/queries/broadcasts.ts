@@ -1,5 +1,5 @@
 /**
- * Broadcast rows (issue 9): segments as SQL, the broadcast and its recipients, progress counted
+ * Broadcast rows: segments as SQL, the broadcast and its recipients, progress counted
  * from the outbox rows that carry the messages, and the nudge rules.
  * @module
  */
@@ -24,7 +24,7 @@ const unreachableIdentity = sql<boolean>`(${channelIdentities.unreachableAt} is 
 
 export type SegmentFilterParams = {
   segment: Segment
-  /** The author's region scope (DOMAIN decision 4); absent for admins and the API. */
+  /** The author's region scope (docs/domain.md, decision 4); absent for admins and the API. */
   scopeCode?: string | null
   /** The moment conditions are judged at; the database clock when absent. */
   at?: Date

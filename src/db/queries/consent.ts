@@ -1,7 +1,7 @@
 /**
- * Who may be written to (DOMAIN decision 21, DESIGN P6): the SQL form of `hasCurrentConsent`
- * (`domain/consent.ts`), for the queries that pick recipients and for the outbox sender, so every
- * path that sends to a person obeys the same rule.
+ * Who may be written to (docs/domain.md, decision 21, docs/design.md P6): the SQL form of
+ * `hasCurrentConsent` (`domain/consent.ts`), for the queries that pick recipients and for the
+ * outbox sender, so every path that sends to a person obeys the same rule.
  * @module
  */
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm'

@@ -20,7 +20,7 @@ export type RecordInboundParams = {
   conversationId?: number
 }
 
-/** Records an inbound message once; `undefined` means it was already processed (DESIGN P5). */
+/** Records an inbound message once; `undefined` means it was already processed (docs/design.md P5). */
 export const recordInbound = async (
   db: DbOrTx,
   params: RecordInboundParams
@@ -61,7 +61,8 @@ export type LockConversationParams = {
  * two messages of one person are processed one after the other, and records the message, already
  * linked: one statement on the webhook's hot path. The upsert's no-op update takes the row lock
  * (it conflicts with `FOR UPDATE`) and returns the latest committed state, also after waiting for
- * a concurrent turn. A duplicate (`inboundId` undefined) only waited for the lock (DESIGN P5).
+ * a concurrent turn. A duplicate (`inboundId` undefined) only waited for the lock (docs/design.md
+ * P5).
  */
 export const lockConversationAndRecordInbound = async (
   tx: DbOrTx,

@@ -1,7 +1,7 @@
 /**
- * Completion and the graduates' follow-up surveys (DOMAIN decision 2, §5.4): who completed a
- * cohort by the programme's rule, the +1/+3/+6-month waves, and their answers. Time is always a
- * parameter.
+ * Completion and the graduates' follow-up surveys (docs/domain.md, decision 2 and
+ * #the-training-programme): who completed a cohort by the programme's rule, the +1/+3/+6-month
+ * waves, and their answers. Time is always a parameter.
  * @module
  */
 import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm'
@@ -31,8 +31,8 @@ export function meetsThreshold(present: number, held: number, threshold: number)
 }
 
 /**
- * Marks the completers of a cohort after its last session (DOMAIN decision 2): every active
- * enrollment whose participant was present (`present` or `late`) at ≥ the programme's
+ * Marks the completers of a cohort after its last session (docs/domain.md, decision 2): every
+ * active enrollment whose participant was present (`present` or `late`) at ≥ the programme's
  * `completionThreshold` of the cohort's held sessions (not cancelled, ended by `now`) and whose
  * kompeten mark is not `false` becomes `completed` at `now`, with its follow-up waves planned.
  * Returns the new graduates; a second run finds none.
@@ -244,8 +244,9 @@ export async function saveFollowUpAnswers(
 }
 
 /**
- * Marks a minor's guardian consent, by a mentor or an admin (DOMAIN decision 7), audit-logged:
- * her follow-up surveys may then go out; a wave held for want of it is invited at once.
+ * Marks a minor's guardian consent, by a mentor or an admin (docs/domain.md, decision 7),
+ * audit-logged: her follow-up surveys may then go out; a wave held for want of it is invited at
+ * once.
  */
 export async function markGuardianConsent(
   db: DbOrTx,

@@ -1,5 +1,5 @@
 /**
- * The home-visit indicators of DOMAIN decision 13 (§5.5 made exact), each for a month and a
+ * The home-visit indicators of docs/domain.md, decision 13, each for a month and a
  * region scope. A scope code (`35.07`, a kecamatan `35.07.24`, a desa `35.07.24.2001`) covers
  * itself and every code below it. The period is `YYYY-MM`, the month of the visit date (WIB),
  * as stored in `visits.period`. Withdrawn visits never count, nor do referrals made at them.
@@ -286,7 +286,7 @@ export async function kbParticipation(
   return { modern, pusVisited, value: percent(modern, pusVisited) }
 }
 
-/** The six home-visit indicators of DOMAIN decision 13 for one month and scope. */
+/** The six home-visit indicators of docs/domain.md, decision 13 for one month and scope. */
 export type VisitIndicators = {
   visitsPerCadre: VisitsPerCadre
   activeCadreRate: ActiveCadreRate

@@ -1,8 +1,8 @@
 /**
- * Keyset lists of the records other systems sync and people export (DESIGN "Contracts": lists,
- * DOMAIN decision 3): visits, attendance and people, each row carrying its Kemendagri codes, its
- * programme code and its period, plus the indicators of a month and region as rows. The REST API,
- * the exports and the dashboard all read through these functions.
+ * Keyset lists of the records other systems sync and people export (docs/design.md#contracts:
+ * lists, docs/domain.md, decision 3): visits, attendance and people, each row carrying its
+ * Kemendagri codes, its programme code and its period, plus the indicators of a month and region as
+ * rows. The REST API, the exports and the dashboard all read through these functions.
  *
  * - Every function takes the reader's `scope` (`regionPrefix`: `35.07` for the API token, a
  *   supervisor's kecamatan or desa on the dashboard) and applies it in SQL; a narrower `region`
@@ -10,8 +10,9 @@
  * - Pages are keyset pages on the row id (`afterId`), ascending by default, so rows inserted while
  *   a reader pages never shift a page; a new row lands after the ones already read. `since` keeps
  *   rows created (people: updated) at or after a moment, for incremental sync.
- * - Rows hold only the personal data their list needs (DOMAIN §7): ids as stable person and
- *   family keys, never phones, family names, notes, photos, locations or raw health numbers.
+ * - Rows hold only the personal data their list needs (docs/domain.md#privacy): ids as stable
+ *   person and family keys, never phones, family names, notes, photos, locations or raw health
+ *   numbers.
  * - `iterate*` functions walk every matching row in batches of `batchSize`, so an export of
  *   100,000 rows holds one batch in memory at a time.
  * @module
@@ -46,7 +47,7 @@ import {
 } from './training-indicators.js'
 
 /**
- * The programme code of the cadres' home visits (DOMAIN decision 3: every record carries a
+ * The programme code of the cadres' home visits (docs/domain.md, decision 3: every record carries a
  * programme/OPD code). Visits are not stored per programme; every visit belongs to this one.
  */
 export const HOME_VISIT_PROGRAMME_CODE = 'DPPKB-KUNJUNGAN'
@@ -154,7 +155,7 @@ export type VisitListRow = {
   desaName: string | null
   /** Stable person key of the reporting cadre. */
   cadreId: number
-  /** Stable key of the visited family (no name: DOMAIN §7). */
+  /** Stable key of the visited family (no name: docs/domain.md#privacy). */
   familyId: number
   sasaran: string[]
   kbStatus: string | null
@@ -273,7 +274,8 @@ export type AttendanceListRow = {
 
 /**
  * One page of the attendance records whose cohort's kecamatan lies within the scope (a desa
- * scope: whose participant lives in it), by id (keyset). No izin reasons (health: DOMAIN §7).
+ * scope: whose participant lives in it), by id (keyset). No izin reasons (health:
+ * docs/domain.md#privacy).
  */
 export async function listAttendanceRows(
   db: DbOrTx,
@@ -417,7 +419,7 @@ function regionLevels(code: string): { kecamatanCode: string | null; desaCode: s
 /** Where an indicator's figure comes from. */
 export type IndicatorKey = keyof VisitIndicators | TrainingIndicatorKey
 
-/** One indicator of a month and region, with its counts (DOMAIN decision 13). */
+/** One indicator of a month and region, with its counts (docs/domain.md, decision 13). */
 export type IndicatorRow = {
   key: IndicatorKey
   programmeCode: string
@@ -453,8 +455,8 @@ export function endOfPeriod(period: string, timeZone: string): Date {
 }
 
 /**
- * The indicators of DOMAIN decision 13 for a month and a region, as rows: the six home-visit
- * indicators (`indicators.ts`) and, per programme, the four training indicators
+ * The indicators of docs/domain.md, decision 13 for a month and a region, as rows: the six
+ * home-visit indicators (`indicators.ts`) and, per programme, the four training indicators
  * (`training-indicators.ts`) taken as of the end of the month (or `now` if earlier). Training
  * is organised per kecamatan: for a desa region only the visit indicators are given. Throws
  * `OutOfScopeError` for a region outside the reader's scope.
@@ -538,7 +540,7 @@ export async function listIndicatorRows(
 
 // === Daftar hadir (attendance sheet)
 
-/** One line of the attendance sheet with the programme code of its cohort (DOMAIN decision 3). */
+/** One line of the attendance sheet with the programme code of its cohort (docs/domain.md, decision 3). */
 export type DaftarHadirExportRow = DaftarHadirRow & { programmeCode: string; period: string }
 
 export type ListDaftarHadirExportParams = {

@@ -37,7 +37,7 @@ export type EnqueueParams = {
   personId?: number
 }
 
-/** Adds messages to the outbox, in order; the sender delivers them (DESIGN P6). */
+/** Adds messages to the outbox, in order; the sender delivers them (docs/design.md P6). */
 export const enqueueMessages = async (db: DbOrTx, rows: EnqueueParams[]): Promise<number[]> => {
   if (rows.length === 0) return []
   const inserted = await db.insert(outbox).values(rows).returning({ id: outbox.id })
@@ -51,8 +51,8 @@ export type HoldParams = {
 }
 
 /**
- * Keeps notices for a person the bot cannot reach yet (DOMAIN decision 20): `waiting` rows with
- * no chat, which no sender claims, until `releaseWaiting` gives them one.
+ * Keeps notices for a person the bot cannot reach yet (docs/domain.md, decision 20): `waiting` rows
+ * with no chat, which no sender claims, until `releaseWaiting` gives them one.
  */
 export const holdMessages = async (db: DbOrTx, rows: HoldParams[]): Promise<number[]> => {
   if (rows.length === 0) return []
@@ -298,7 +298,7 @@ export type SkipReason = 'opted_out' | 'no_consent' | 'unreachable' | 'cancelled
 /**
  * Skips the claimed rows above `livePriority` that must not go out: to a person who opted out
  * (BERHENTI), for a person (`person_id`: a reminder, nudge, broadcast or notice, not the chat's own
- * conversation) to a chat without consent to the current notice (DOMAIN decision 21), of a
+ * conversation) to a chat without consent to the current notice (docs/domain.md, decision 21), of a
  * broadcast cancelled while it was being sent (a row that was claimed when it was cancelled and
  * came back to the queue), or to a chat the channel reported unreachable.
  * Replies to what a person wrote are never skipped. Resolves to the skipped rows' ids.

@@ -1,6 +1,6 @@
 /**
- * Who the bot can reach now (DOMAIN decision 20): a person is reachable through a chat identity
- * that accepted the current privacy notice (`chatHasCurrentConsent`, the consent rule of
+ * Who the bot can reach now (docs/domain.md, decision 20): a person is reachable through a chat
+ * identity that accepted the current privacy notice (`chatHasCurrentConsent`, the consent rule of
  * `domain/consent.ts`), that the channel has not reported unreachable, while the person has not
  * said BERHENTI. Notices to anyone else wait (`holdMessages`), and the dashboard lists them.
  * @module

@@ -10,9 +10,9 @@ export type RedactInboundTextParams = {
 }
 
 /**
- * Redacts the text people typed (DOMAIN decision 9): clears `inbound_messages.text` of messages
- * received before the cut-off and records when. The row itself stays (dedupe, kind, times), and so
- * do the domain records the message produced. Returns how many rows it redacted.
+ * Redacts the text people typed (docs/domain.md, decision 9): clears `inbound_messages.text` of
+ * messages received before the cut-off and records when. The row itself stays (dedupe, kind,
+ * times), and so do the domain records the message produced. Returns how many rows it redacted.
  */
 export const redactInboundText = async (
   db: DbOrTx,

@@ -1,5 +1,5 @@
 /**
- * The training indicators of DOMAIN decision 13 (§5.5 made exact), for a programme and optionally
+ * The training indicators of docs/domain.md, decision 13, for a programme and optionally
  * one cohort or one kecamatan, as of a moment. Definitions shared by every function:
  *
  * - *enrolled*: the enrollments of the cohorts in scope, whatever their status (active,
@@ -223,8 +223,8 @@ export async function dropOutRate(
 export type CompletionRateParams = TrainingIndicatorScope
 
 /**
- * Completion rate = completers ÷ enrolled × 100 (DOMAIN decision 2), where a completer is an
- * enrolled, not withdrawn participant whose cohort held ≥ 1 session, who was present (`present`
+ * Completion rate = completers ÷ enrolled × 100 (docs/domain.md, decision 2), where a completer is
+ * an enrolled, not withdrawn participant whose cohort held ≥ 1 session, who was present (`present`
  * or `late`) at ≥ threshold × sessions held (the programme's `completionThreshold`, 0.8 by
  * default; compared exactly, so 4 of 5 sessions is 80%), and whose kompeten mark is not `false`
  * (no mark counts as kompeten). `null` when nobody is enrolled.
@@ -253,7 +253,7 @@ export async function targetAchievement(
   return percent(facts.enrollments.length, settings.target)
 }
 
-/** The four training indicators of DOMAIN decision 13, in the order exports list them. */
+/** The four training indicators of docs/domain.md, decision 13, in the order exports list them. */
 export const TRAINING_INDICATOR_KEYS = [
   'attendanceRate',
   'dropOutRate',
@@ -366,7 +366,7 @@ export type FollowUpIndicatorParams = TrainingIndicatorScope
 
 /**
  * Business-start rate = graduates whose latest answered follow-up says a business runs ÷
- * graduates reached (with at least one answered follow-up) × 100 (DOMAIN decision 13, §5.5).
+ * graduates reached (with at least one answered follow-up) × 100 (docs/domain.md, decision 13).
  * Graduates are enrollments completed by `asOf`; answers count when given by `asOf`.
  */
 export async function businessStartRate(

@@ -1,7 +1,8 @@
 /**
- * Queries of the young mothers' training (DOMAIN §5, decisions 1, 2, 7, 13): the default
- * programme and its settings, cohorts, dated sessions with their check-in codes, enrollments and
- * attendance. Time is always a parameter (`now`, `at`, `from`); nothing here reads the clock.
+ * Queries of the young mothers' training (docs/domain.md#the-training-programme, decisions 1, 2, 7,
+ * 13): the default programme and its settings, cohorts, dated sessions with their check-in codes,
+ * enrollments and attendance. Time is always a parameter (`now`, `at`, `from`); nothing here reads
+ * the clock.
  * @module
  */
 import { randomInt } from 'node:crypto'
@@ -34,7 +35,7 @@ import {
 import { planFires } from './fires.js'
 import type { UpsertAction } from './people.js'
 
-/** The sessions held by `at`: not cancelled and ended at or before it (DOMAIN decision 2). */
+/** The sessions held by `at`: not cancelled and ended at or before it (docs/domain.md, decision 2). */
 export function heldBy(at: Date): SQL | undefined {
   return and(eq(trainingSessions.cancelled, false), lte(trainingSessions.endsAt, at))
 }
@@ -45,7 +46,7 @@ export const DEFAULT_PROGRAMME_NAME = 'Pelatihan Ibu Muda'
 /** Time zone of ages and local dates (WIB). */
 const TIME_ZONE = 'Asia/Jakarta'
 
-/** Age below which a participant is a minor (DOMAIN decision 7). */
+/** Age below which a participant is a minor (docs/domain.md, decision 7). */
 export const ADULT_AGE = 18
 
 /** Thrown by `getProgrammeSettings` when no programme has the id. */
@@ -431,9 +432,9 @@ function yearInJakarta(at: Date): number {
 }
 
 /**
- * Whether a participant born in `birthYear` is a minor at `now` (DOMAIN decision 7): age counted
- * in whole calendar years (year of `now` in WIB − birth year) below `ADULT_AGE`. With only a
- * year, someone born in 2008 counts as 18 for all of 2026.
+ * Whether a participant born in `birthYear` is a minor at `now` (docs/domain.md, decision 7): age
+ * counted in whole calendar years (year of `now` in WIB − birth year) below `ADULT_AGE`. With only
+ * a year, someone born in 2008 counts as 18 for all of 2026.
  */
 export function isMinor(birthYear: number, now: Date): boolean {
   return yearInJakarta(now) - birthYear < ADULT_AGE

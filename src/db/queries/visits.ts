@@ -1,8 +1,8 @@
 /**
- * Queries of the visit report (DOMAIN §3.4, §3.5, decisions 6 and 11): families found by a
- * typo-tolerant name search, visits with their monthly references, referrals and their follow-up.
- * Only `submitted` visits count anywhere; a cadre may withdraw their own visit for a while after
- * reporting it.
+ * Queries of the visit report (docs/domain.md#the-home-visit, decisions 6 and 11): families found
+ * by a typo-tolerant name search, visits with their monthly references, referrals and their
+ * follow-up. Only `submitted` visits count anywhere; a cadre may withdraw their own visit for a
+ * while after reporting it.
  * @module
  */
 import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
@@ -149,7 +149,7 @@ export async function findFamily(db: DbOrTx, id: number): Promise<Family | undef
 
 export type MarkFamilyConsentParams = { familyId: number; at: Date }
 
-/** Records when the family agreed to be recorded (DOMAIN §3.4 consent_ref). */
+/** Records when the family agreed to be recorded (docs/domain.md#the-home-visit). */
 export async function markFamilyConsent(
   db: DbOrTx,
   params: MarkFamilyConsentParams
@@ -327,7 +327,7 @@ export type FindSameDayVisitParams = { cadreId: number; familyId: number; visitD
 
 /**
  * The earliest submitted visit of the same cadre to the same family on the same day, if any: a
- * likely duplicate the cadre is asked to confirm (DOMAIN decision 11).
+ * likely duplicate the cadre is asked to confirm (docs/domain.md, decision 11).
  */
 export async function findSameDayVisit(
   db: DbOrTx,

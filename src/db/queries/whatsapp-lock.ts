@@ -1,10 +1,10 @@
 /**
- * One WhatsApp socket per number across replicas (DESIGN P8, STACK §4.2): a session advisory lock
- * held on a dedicated connection (its own one-connection client, not the pool), open for as long
- * as this process holds the lock. When the process dies its connection closes and Postgres
- * releases the lock, so a standby replica's next `tryAcquire` wins; when only the connection dies,
- * `stillHeld` sees that the reconnected session no longer holds it. On PGlite (one process, one
- * session) the lock is held trivially.
+ * One WhatsApp socket per number across replicas (docs/design.md P8, STACK §4.2): a session
+ * advisory lock held on a dedicated connection (its own one-connection client, not the pool), open
+ * for as long as this process holds the lock. When the process dies its connection closes and
+ * Postgres releases the lock, so a standby replica's next `tryAcquire` wins; when only the
+ * connection dies, `stillHeld` sees that the reconnected session no longer holds it. On PGlite (one
+ * process, one session) the lock is held trivially.
  * @module
  */
 import type { Sql } from 'postgres'

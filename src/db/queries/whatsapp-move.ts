@@ -1,5 +1,5 @@
 /**
- * Moving a deployment from the Baileys transport to the WhatsApp Cloud API (issue 12). Both
+ * Moving a deployment from the Baileys transport to the WhatsApp Cloud API. Both
  * transports use the channel `whatsapp`, but Baileys knows a chat by its JID
  * (`6281…@s.whatsapp.net`) or LID (`…@lid`) and the Cloud API by its `wa_id` (the number's digits).
  * Without the move every person is a stranger on the Cloud API: asked for consent again, their
@@ -138,10 +138,10 @@ export async function moveWhatsAppChatsToCloud(
 }
 
 /**
- * Marks the `wa_id` of every Baileys chat that wrote as having written (DOMAIN decision 10: bulk
- * messages only to those), keeping the Baileys rows for a move back. The last time it wrote is
- * carried only up to the start of the window: the Cloud API's 24-hour window opens with a message
- * the Cloud API received, so until they write again reminders go as templates.
+ * Marks the `wa_id` of every Baileys chat that wrote as having written (docs/domain.md, decision
+ * 10: bulk messages only to those), keeping the Baileys rows for a move back. The last time it
+ * wrote is carried only up to the start of the window: the Cloud API's 24-hour window opens with a
+ * message the Cloud API received, so until they write again reminders go as templates.
  */
 async function carryContacts(tx: DbOrTx, params: WhatsAppMoveParams): Promise<number> {
   const contacts = await tx

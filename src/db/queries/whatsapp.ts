@@ -300,7 +300,7 @@ export async function enqueueAdminAlert(
         ne(channelIdentities.channel, 'whatsapp'),
         eq(people.status, 'active'),
         arrayContains(people.roles, ['admin']),
-        // Nothing reaches a chat without consent (DOMAIN decision 21).
+        // Nothing reaches a chat without consent (docs/domain.md, decision 21).
         chatHasCurrentConsent(channelIdentities.channel, channelIdentities.externalId)
       )
     )

@@ -1,5 +1,5 @@
 /**
- * Token API: the bearer tokens other agencies' systems use on `/api/v1` (issue 10 §4). An admin
+ * Token API: the bearer tokens other agencies' systems use on `/api/v1`. An admin
  * lists them (label, prefix, scopes, region, created, last used, status), issues one (label,
  * scopes, the kabupaten or one kecamatan, an optional last day), which is shown once on the
  * answer page and never again, and revokes one. Every issue and revocation is audit-logged.

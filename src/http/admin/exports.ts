@@ -2,7 +2,7 @@
  * Dashboard downloads: the visit list and the attendance sheet (daftar hadir order) as CSV or
  * XLSX, for the signed-in viewer's scope. Rows stream from the shared keyset listings through the
  * shared export writers (`src/export/`), so the dashboard and `/api/v1/exports` write the same
- * columns; every download is audit-logged before its first byte (DOMAIN decision 9).
+ * columns; every download is audit-logged before its first byte (docs/domain.md, decision 9).
  * @module
  */
 import type { Context, Hono } from 'hono'

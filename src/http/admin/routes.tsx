@@ -1,5 +1,5 @@
 /**
- * The `/admin` dashboard (issue 10): server-rendered pages in Bahasa Indonesia, signed-cookie
+ * The `/admin` dashboard: server-rendered pages in Bahasa Indonesia, signed-cookie
  * sessions opened by a one-time chat link or `ADMIN_TOKEN`, CSRF protection on every form (the
  * Origin check of Hono's `csrf` middleware plus a per-session token field), and the viewer's
  * region scope passed to every query. Pages only render what the queries return.
@@ -418,7 +418,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const visit =
       id === undefined ? undefined : await findAdminVisit(deps.db, { scope: viewer.scope, id })
     if (!visit) return notFound(c)
-    // Reading a family's visit is a read of a sensitive record (DOMAIN decision 9).
+    // Reading a family's visit is a read of a sensitive record (docs/domain.md, decision 9).
     await recordAudit(deps.db, {
       actor: viewer.actor,
       action: 'visit_viewed',

@@ -1,5 +1,5 @@
 /**
- * The bearer-token guards of `/api/v1` (DESIGN "Contracts"). `apiTokenAuth` admits the admin
+ * The bearer-token guards of `/api/v1` (docs/design.md#contracts). `apiTokenAuth` admits the admin
  * token (compared in constant time; every scope, the whole kabupaten) and the tokens issued in
  * the dashboard (looked up by their SHA-256; their scopes and region), and names the caller for
  * the routes; `requireScope` refuses a caller without a route's scope with 403. Unknown, revoked

@@ -1,6 +1,6 @@
 /**
- * Announcements from other agencies' systems (DESIGN "Contracts"): `POST /broadcasts` stores a
- * broadcast to a segment through the broadcast service (which audit-logs it and plans its
+ * Announcements from other agencies' systems (docs/design.md#contracts): `POST /broadcasts` stores
+ * a broadcast to a segment through the broadcast service (which audit-logs it and plans its
  * sending, or for now starts it), `GET /broadcasts/:id` follows its progress,
  * `POST /broadcasts/:id/cancel` stops it, `GET /broadcasts` lists them with the usual paging.
  * Ids are strings in the contract.

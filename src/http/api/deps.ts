@@ -26,7 +26,7 @@ export type ApiDeps = {
 export type AuditEntry = { action: string; subject: string; detail?: Record<string, unknown> }
 
 /**
- * Writes one audit row (DOMAIN decision 9) at the injected time, naming the caller:
+ * Writes one audit row (docs/domain.md, decision 9) at the injected time, naming the caller:
  * `api:admin_token`, or `api:token:<id>` for an issued token.
  */
 export async function auditApi(deps: ApiDeps, caller: ApiCaller, entry: AuditEntry): Promise<void> {

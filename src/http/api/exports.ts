@@ -1,5 +1,5 @@
 /**
- * Downloads (issue 10 §2): visits, the attendance sheet (daftar hadir order) and indicators as
+ * Downloads: visits, the attendance sheet (daftar hadir order) and indicators as
  * CSV (UTF-8 with BOM; `sep=;` for Excel in Indonesia) or XLSX. Rows stream from keyset batches
  * straight into the response, so the size of an export never decides the memory it takes. Every
  * export is written to the audit log before its first byte.

@@ -1,7 +1,8 @@
 /**
- * `/api/v1` (DESIGN "Contracts"): lists with cursor paging, indicators, broadcasts and exports,
- * each behind a bearer token with the route's scope (`ADMIN_TOKEN`, or a token issued in the
- * dashboard), and the OpenAPI document generated from the routes' zod schemas. Mounted beside the simulator's routes, which keep their own token rule.
+ * `/api/v1` (docs/design.md#contracts): lists with cursor paging, indicators, broadcasts and
+ * exports, each behind a bearer token with the route's scope (`ADMIN_TOKEN`, or a token issued in
+ * the dashboard), and the OpenAPI document generated from the routes' zod schemas. Mounted beside
+ * the simulator's routes, which keep their own token rule.
  * @module
  */
 import { Hono } from 'hono'

@@ -1,6 +1,6 @@
 /**
- * `GET /indicators?period=YYYY-MM&region=<code>`: the indicators of DOMAIN decision 13 for a
- * month and region, each with its label, its formula and its counts, computed by the existing
+ * `GET /indicators?period=YYYY-MM&region=<code>`: the indicators of docs/domain.md, decision 13 for
+ * a month and region, each with its label, its formula and its counts, computed by the existing
  * indicator queries (`listIndicatorRows`).
  * @module
  */

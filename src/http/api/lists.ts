@@ -1,5 +1,5 @@
 /**
- * The list routes of DESIGN "Contracts": `GET /visits`, `/attendance`, `/people`, answering
+ * The list routes of docs/design.md#contracts: `GET /visits`, `/attendance`, `/people`, answering
  * `{ data, next }` with `since`, `limit` and `cursor`. Every page of personal data is written to
  * the audit log with the filters asked for and the number of rows given.
  * @module

@@ -42,7 +42,7 @@ const limitSchema = z.coerce
   .default(100)
   .describe(`Page size, 1 to ${MAX_PAGE_SIZE}.`)
 
-/** `since`, `limit` and `cursor`, the paging every list takes (DESIGN "Contracts"). */
+/** `since`, `limit` and `cursor`, the paging every list takes (docs/design.md#contracts). */
 function pageQuery(list: string) {
   return {
     since: sinceSchema.optional(),
@@ -118,7 +118,7 @@ export const indicatorsExportQuerySchema = indicatorsQuerySchema.extend({ sep: s
 const isoTime = z.iso.datetime({ offset: true })
 const isoDate = z.iso.date()
 
-/** The list envelope of DESIGN "Contracts". */
+/** The list envelope of docs/design.md#contracts. */
 export function pageSchema<T extends z.ZodType>(row: T) {
   return z.object({
     data: z.array(row),

@@ -7,7 +7,7 @@ export type HealthDeps = {
 }
 
 /**
- * `GET /healthz`: 200 while the database answers, 503 when it does not (DESIGN contracts).
+ * `GET /healthz`: 200 while the database answers, 503 when it does not (docs/design.md#contracts).
  * Probes that arrive while a ping is under way share it, so a burst of probes is one query.
  */
 export function healthRoutes(deps: HealthDeps): Hono {

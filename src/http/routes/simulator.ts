@@ -1,7 +1,7 @@
 /**
- * The simulator channel's API (DESIGN contracts): post one inbound message as a simulated person
- * and read what was delivered to them. It can speak as any phone (an admin's too, and ask for a
- * dashboard link), so with `ADMIN_TOKEN` set every route requires it as a bearer token, and
+ * The simulator channel's API (docs/design.md#contracts): post one inbound message as a simulated
+ * person and read what was delivered to them. It can speak as any phone (an admin's too, and ask
+ * for a dashboard link), so with `ADMIN_TOKEN` set every route requires it as a bearer token, and
  * without it only requests from this machine (loopback, not through a proxy) are answered.
  * @module
  */

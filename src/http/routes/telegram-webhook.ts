@@ -1,5 +1,5 @@
 /**
- * `POST /webhook/telegram` (DESIGN contracts): grammY's Hono adapter checks
+ * `POST /webhook/telegram` (docs/design.md#contracts): grammY's Hono adapter checks
  * `X-Telegram-Bot-Api-Secret-Token` in constant time (wrong or missing → 401, nothing processed)
  * and answers after the bot's middleware, i.e. after the update's transaction committed. A
  * transient database failure is thrown by the bot and answered 503, so Telegram delivers the

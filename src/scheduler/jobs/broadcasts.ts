@@ -1,5 +1,5 @@
 /**
- * Broadcast fires (issue 9, DESIGN P7): `broadcast.send` fans a broadcast out at its time (once:
+ * Broadcast fires (docs/design.md P7): `broadcast.send` fans a broadcast out at its time (once:
  * the dedupe key `broadcast:<id>` and the broadcast's own status guard it), `broadcast.progress`
  * tells the author how far it got and closes it when every message has settled.
  * @module

@@ -1,10 +1,10 @@
 /**
- * Completion and the graduates' follow-up (issue 8 §7, DOMAIN decision 2 and §5.4): when a
- * cohort's last session has ended, its completers are marked and congratulated, and their
+ * Completion and the graduates' follow-up (docs/domain.md, decision 2 and #the-training-programme):
+ * when a cohort's last session has ended, its completers are marked and congratulated, and their
  * follow-up waves at +1, +3 and +6 months are planned as fires (09.00 local time). A wave's fire
  * invites the graduate with a button to the survey, which asks its own consent first, and plans
- * one reminder three days later; a minor without the guardian-consent mark (DOMAIN decision 7)
- * is not asked (the wave is `held`), nor is someone who said BERHENTI.
+ * one reminder three days later; a minor without the guardian-consent mark (docs/domain.md,
+ * decision 7) is not asked (the wave is `held`), nor is someone who said BERHENTI.
  * @module
  */
 import { TZDate } from '@date-fns/tz'

@@ -1,9 +1,9 @@
 /**
- * Scheduled nudges as data (issue 9 §5): each rule of `nudge_rules` (a cron expression read in
+ * Scheduled nudges as data: each rule of `nudge_rules` (a cron expression read in
  * the bot's time zone, a segment, a message key) runs as a fire whose dedupe key holds the rule
- * and the moment, so replicas and restarts send one nudge per run (DESIGN P7). Each run plans
- * the next; an edited rule plans from its new cron, and a run planned from an old cron is dropped.
- * Nudges skip people who said BERHENTI and identities the channel reported unreachable.
+ * and the moment, so replicas and restarts send one nudge per run (docs/design.md P7). Each run
+ * plans the next; an edited rule plans from its new cron, and a run planned from an old cron is
+ * dropped. Nudges skip people who said BERHENTI and identities the channel reported unreachable.
  * @module
  */
 import { CronExpressionParser } from 'cron-parser'

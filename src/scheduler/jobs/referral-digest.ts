@@ -1,5 +1,5 @@
 /**
- * The supervisors' weekly digest of overdue referrals (issue 7 §4): every Monday at 07.00 local
+ * The supervisors' weekly digest of overdue referrals: every Monday at 07.00 local
  * time, each active supervisor with overdue referrals in their scope gets the list. Each run plans
  * the next, with the date in the dedupe key, so replicas and restarts send one digest a week.
  * @module

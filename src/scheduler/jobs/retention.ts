@@ -1,10 +1,10 @@
 /**
- * The daily retention job (DOMAIN decision 9): every day at 03.00 local time, the text people
- * typed to the bot is redacted once it is older than `RETENTION_INBOUND_TEXT_DAYS` (default 90).
- * Domain records (visits, attendance, consents...) are kept; only `inbound_messages.text` goes.
- * Each run plans the next, with the date in the dedupe key, so replicas and restarts run it once a
- * day; a day missed while the server was down is caught up by the next run, since the cut-off is
- * relative to the run.
+ * The daily retention job (docs/domain.md, decision 9): every day at 03.00 local time, the text
+ * people typed to the bot is redacted once it is older than `RETENTION_INBOUND_TEXT_DAYS` (default
+ * 90). Domain records (visits, attendance, consents...) are kept; only `inbound_messages.text`
+ * goes. Each run plans the next, with the date in the dedupe key, so replicas and restarts run it
+ * once a day; a day missed while the server was down is caught up by the next run, since the
+ * cut-off is relative to the run.
  * @module
  */
 import { TZDate } from '@date-fns/tz'

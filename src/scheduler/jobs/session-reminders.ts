@@ -1,11 +1,12 @@
 /**
- * Training session reminders (issue 8 §3): the day before at 18.00 and the same day at 06.00
+ * Training session reminders: the day before at 18.00 and the same day at 06.00
  * local time (programme settings), to every enrolled participant except those who said BERHENTI
  * or are excused; after each session, absences are marked, the absent get a warm word, and two
  * absences in a row alert the mentor and the cadres of the participant's desa (§6). A session's
- * change and an absence alert are notices (DOMAIN decision 20): they wait for whoever the bot
- * cannot reach yet. Planning is a self-repeating hourly fire that plans the reminders of the next
- * two days with dedupe keys, so imports, restarts and replicas never double-send (DESIGN P7).
+ * change and an absence alert are notices (docs/domain.md, decision 20): they wait for whoever the
+ * bot cannot reach yet. Planning is a self-repeating hourly fire that plans the reminders of the
+ * next two days with dedupe keys, so imports, restarts and replicas never double-send
+ * (docs/design.md P7).
  * @module
  */
 import { TZDate } from '@date-fns/tz'
@@ -169,8 +170,8 @@ export function sessionReminderHandlers(deps: {
           track: { key: `schedule:track.${session.track}` },
         },
       }
-      // A change is a notice (DOMAIN decision 20): it waits for a participant the bot cannot
-      // reach yet, and the mentor is told who has it now and who gets it once using the bot.
+      // A change is a notice (docs/domain.md, decision 20): it waits for a participant the bot
+      // cannot reach yet, and the mentor is told who has it now and who gets it once using the bot.
       const participants = await listCohortParticipants(tx, session.cohortId)
       const waiting: string[] = []
       for (const { personId, name } of participants) {

@@ -3,7 +3,7 @@
  * number registers (menu "Daftar sebagai kader") and a supervisor approves it from the request's
  * one option "Tinjau" (or rejects it from `persetujuan`); an admin composes `/siaran`, which
  * reaches the cadre who wrote before. The one who never wrote gets nothing on either transport
- * (DOMAIN decisions 8 and 10: the consent in the chat is the WhatsApp opt-in).
+ * (docs/domain.md, decisions 8 and 10: the consent in the chat is the WhatsApp opt-in).
  * @module
  */
 import { and, asc, eq } from 'drizzle-orm'
@@ -190,8 +190,8 @@ export const PEOPLE_SCENARIOS: Scenario[] = [
       const byChat = new Map(rows.map((row) => [row.to, row]))
       expect(byChat.get(d.chatOf(APPLICANT))).toMatchObject({ status: 'sent', error: null })
       // Both transports write only to numbers that wrote first: the consent given in the chat is
-      // the WhatsApp opt-in (DOMAIN decisions 8 and 10), also for the Cloud API's templates. Ani
-      // never wrote, so nothing is queued for her chat at all.
+      // the WhatsApp opt-in (docs/domain.md, decisions 8 and 10), also for the Cloud API's
+      // templates. Ani never wrote, so nothing is queued for her chat at all.
       expect(d.inbox(ANI)).toEqual([])
       expect(byChat.has(d.chatOf(ANI))).toBe(false)
       expect(rows).toHaveLength(1)

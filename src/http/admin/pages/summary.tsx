@@ -1,6 +1,6 @@
 /**
- * Ringkasan: the DOMAIN decision 13 indicators for a month and a region within the viewer's
- * scope, each with its formula, three charts (visits per week, attendance per cohort,
+ * Ringkasan: the indicators of docs/domain.md, decision 13 for a month and a region within the
+ * viewer's scope, each with its formula, three charts (visits per week, attendance per cohort,
  * active-cadre rate per kecamatan) and a schematic map of visits per kecamatan. Figures come
  * from the indicator queries, never recomputed; the training facts are read once per programme.
  * @module
