@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench`: runs the benchmarks of issue 11, prints one table with each figure
+ * @module `npm run bench`: runs the benchmarks (bench/README.md), prints one table with each figure
  * beside its goal, and writes everything to `bench/results/<timestamp>.json`. Every speed is
  * also given as a ratio to a baseline measured in the same run, because the machine is shared.
  * Flags: see `parseBenchArgs` and bench/README.md.
@@ -148,7 +148,7 @@ const pct = (ratio: number) => show(Math.round(ratio * 1000) / 10, '%')
 const ms = (value: number) => show(value, ' ms')
 const mark = (ok: boolean) => (ok ? 'met' : 'NOT met')
 
-/** The printed table: each figure with its goal from issue 11 and whether it was met. */
+/** The printed table: each figure with its goal and whether it was met. */
 export function tableRows(results: BenchResults): TableRow[] {
   const rows: TableRow[] = []
   const { inbound, scheduler, startup, broadcast } = results

@@ -1,5 +1,5 @@
 /**
- * How the terminal chat shows a conversation: the transcript grammar of the tests (STYLE §6.5),
+ * How the terminal chat shows a conversation: the transcript grammar of the tests (docs/architecture.md#transcript-tests),
  * so what scrolls by can be pasted into a test. `>` is the person, `<` one bot message with its
  * further lines indented, and the choices numbered the way WhatsApp shows them (`1. label`).
  * @module

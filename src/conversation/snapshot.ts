@@ -1,5 +1,5 @@
 /**
- * Loads what the flows of one turn may read (STYLE §6.6 §1): who is talking (recognised by chat
+ * Loads what the flows of one turn may read: who is talking (recognised by chat
  * identity, or by the phone the messenger gave, which then links the identity), whether this chat
  * consented to the current notice, whom to call for help, and a supervisor's pending registrations.
  * @module

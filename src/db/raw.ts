@@ -1,11 +1,11 @@
 /**
- * @module Helpers for raw `db.execute(sql`...`)` results, which differ by driver (STACK §3a).
+ * @module Helpers for raw `db.execute(sql`...`)` results, which differ by driver.
  *
  * - postgres.js returns the rows as an **array** (with extra properties); PGlite returns
  *   `{ rows: [...] }`. `rowsOf` accepts both.
  * - `int8`/`bigint` values (including `count(*)`, `sum()` of integers, `bigint` columns) arrive as a
  *   **string** from postgres.js; PGlite 0.5 returns a **number** when the value is a safe integer
- *   and a **BigInt** beyond 2^53 (STACK §3a saw BigInt). Cast in SQL (`count(*)::int`) or convert
+ *   and a **BigInt** beyond 2^53. Cast in SQL (`count(*)::int`) or convert
  *   with `toNumber`. `numeric` is a string on both.
  * - `timestamptz` arrives as a string from both drivers in raw results (the query builder maps
  *   `timestamp` columns to `Date`), and `json`/`jsonb` are parsed on both.

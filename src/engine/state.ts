@@ -1,6 +1,6 @@
 /**
- * The persisted conversation state, parsed by a versioned schema on every read (docs/design.md P4,
- * STYLE 6.6 §7). Step ids, never indexes, mark the position, so a flow that gains a step does
+ * The persisted conversation state, parsed by a versioned schema on every read (docs/design.md P4).
+ * Step ids, never indexes, mark the position, so a flow that gains a step does
  * not shift old states; a flow whose version changed is restarted by the runner.
  * @module
  */

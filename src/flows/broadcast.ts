@@ -1,6 +1,6 @@
 /**
- * "Siaran": an admin (everywhere) or a supervisor (their own region only, DOMAIN
- * decision 4) announces something to a segment: roles → kecamatan/desa → a condition → text
+ * "Siaran": an admin (everywhere) or a supervisor (their own region only,
+ * docs/domain.md, decision 4) announces something to a segment: roles → kecamatan/desa → a condition → text
  * (`{nama}` becomes each recipient's name) and an optional photo → now or at a time ("besok
  * 07.00") → a preview exactly as recipients will read it, with how many they are → send. With
  * broadcasts waiting for their time or being sent, /siaran first offers to cancel one of them

@@ -39,7 +39,7 @@ export type PeopleField = 'name' | 'phone' | 'roles' | 'regionCode' | 'birthYear
 /**
  * Accepted header names per field (compared as `normalizeHeader` does: any case, spaces or
  * punctuation for `_`). The first name is Indonesian and is the one error messages show; the
- * DESIGN names come next, then a few common spellings of Indonesian spreadsheets.
+ * English names of docs/operations/imports.md come next, then a few common spellings of Indonesian spreadsheets.
  */
 export const PEOPLE_COLUMNS = {
   name: ['nama', 'name', 'nama_lengkap'],

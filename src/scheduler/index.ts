@@ -1,5 +1,5 @@
 /**
- * node-cron wiring only (STYLE §6.6): a tick every minute in `TZ_NAME` reads the clock and runs
+ * node-cron wiring only: a tick every minute in `TZ_NAME` reads the clock and runs
  * the due fires. node-cron has no cross-replica lock; the fires table is the lock (docs/design.md
  * P7).
  * @module

@@ -1,5 +1,5 @@
 /**
- * Gaps named when issue 9 closed: a broadcast for now starts in the request instead of at the
+ * Gaps found once broadcasts were first built: a broadcast for now starts in the request instead of at the
  * next tick; the API can cancel a broadcast (scheduled, or being sent: its queued messages are
  * dropped); and a reminder queued by `notifyPerson` carries its person, so the sender skips it
  * once they said BERHENTI. Counts follow the roster of `test/harness/broadcasts.ts`.

@@ -86,7 +86,7 @@ describe('npm run chat with piped input', () => {
         '> /pilih 2',
         '< Berapa jumlah anak Bapak/Ibu? Tulis 0 jika belum ada.',
       ])
-      // The transcript is the test grammar (STYLE §6.5): a pressed button is [choice:id].
+      // The transcript is the test grammar (docs/architecture.md#transcript-tests): a pressed button is [choice:id].
       expect(transcript!.trimEnd().split('\n')).toEqual([
         '> kenalan',
         '< Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?',

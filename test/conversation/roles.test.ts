@@ -1,6 +1,6 @@
 /**
  * The example roster, imported as a newcomer would, then every example person consenting and
- * seeing the menu of their roles (issue 4's "done when", as a test).
+ * seeing the menu of their roles.
  */
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'

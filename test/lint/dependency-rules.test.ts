@@ -1,5 +1,5 @@
 /**
- * Proves that eslint.config.js enforces the dependency directions of STYLE §6.2 and the purity of
+ * Proves that eslint.config.js enforces the dependency directions of docs/architecture.md#dependency-rules and the purity of
  * the core: for each zone, an import it must refuse is reported and one it may use is not. Snippets
  * are linted in memory as if they were files at the given paths.
  */

@@ -158,7 +158,7 @@ describe('WhatsApp channel with the runtime', () => {
     expect(afterConsent[0]).toBe('Terima kasih, persetujuan Bapak/Ibu sudah kami catat.')
     // The typed title is not repeated: the name alone until Ibu or Bapak is known.
     expect(afterConsent[1]).toMatch(/^Halo, Siti! Menu utama:/)
-    // Replies go to the LID chat (STACK §4.2).
+    // Replies go to the LID chat.
     expect(new Set(bot.socket().sent.map((s) => s.jid))).toEqual(new Set([SITI_CHAT]))
 
     const identities = await handle.db.select().from(channelIdentities)

@@ -5,7 +5,7 @@
  * is replaced by the chosen label; a press on the keyboard of a question answered since (an older
  * message, a second tap) is answered with a short note and changes nothing. A failure of the update itself (a poisoned update) is logged without
  * personal data and acknowledged, because grammY does not route webhook errors to `bot.catch` and a
- * 500 would make Telegram redeliver it forever (STACK §4.1). A transient database failure is the
+ * 500 would make Telegram redeliver it forever. A transient database failure is the
  * opposite: nothing was committed, so it is thrown, the webhook answers 500 and Telegram delivers
  * the update again (the `update_id` dedupe makes that safe). A photo is fetched within a time
  * bound, so a slow download never holds the webhook past Telegram's patience.
@@ -71,7 +71,8 @@ export type TelegramChannel = {
 /** Largest photo the bot downloads (Telegram's compressed photos are far smaller). */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
-/** Auto-retry bounds for the calls made while answering an update (STACK §4.1). */
+/** Auto-retry bounds for the calls made while answering an update: a short wait, never the
+ * webhook held for long. */
 const RETRY_BOUNDS = { maxRetryAttempts: 3, maxDelaySeconds: 5 }
 
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {

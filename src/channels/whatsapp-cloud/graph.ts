@@ -1,5 +1,5 @@
 /**
- * A small client of the WhatsApp Cloud API on the Graph API (STACK: fetch, no SDK): send one
+ * A small client of the WhatsApp Cloud API on the Graph API (plain fetch, no SDK): send one
  * message (`POST /{phone-number-id}/messages`), upload a photo (`POST /{phone-number-id}/media`),
  * and fetch a received medium (`GET /{media-id}` → a short-lived URL → the bytes, both with the
  * token). A refusal comes back as a `GraphError` carrying Meta's numeric `code` (130429, 131047…),

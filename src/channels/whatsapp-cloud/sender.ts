@@ -101,8 +101,8 @@ export function createCloudSender(deps: CloudSenderDeps): ChannelSender {
     concurrency: deps.concurrency ?? 16,
     async send(recipientId, message, progress, meta): Promise<DeliveryResult> {
       const lastInbound = await deps.store.lastInboundAt(recipientId)
-      // No chat, no opt-in: the consent given at first contact is the WhatsApp opt-in (DOMAIN
-      // decisions 8 and 10), so a number that never wrote gets nothing, not even a template.
+      // No chat, no opt-in: the consent given at first contact is the WhatsApp opt-in
+      // (docs/domain.md, decisions 8 and 10), so a number that never wrote gets nothing, not even a template.
       if (lastInbound === undefined) {
         return { ok: false, retryable: false, error: 'skipped: this number never wrote to the bot' }
       }

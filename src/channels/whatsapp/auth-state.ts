@@ -1,5 +1,5 @@
 /**
- * Baileys' `AuthenticationState` on our own key-value store (STACK §3c), never the file store:
+ * Baileys' `AuthenticationState` on our own key-value store, never the file store:
  * creds and Signal keys are rows, encoded with Baileys' `BufferJSON` so Buffers and Uint8Arrays
  * survive, each key batch written in one transaction. The values are the account itself: they
  * are never logged.

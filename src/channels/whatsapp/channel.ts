@@ -1,5 +1,5 @@
 /**
- * The WhatsApp channel over Baileys (a paired device, STACK §3c/§4.2): holds the number's leader
+ * The WhatsApp channel over Baileys (a paired device): holds the number's leader
  * lock, opens one socket with the auth state from Postgres, follows `connection.update` per
  * `DisconnectReason`, maps each `messages.upsert` of type `notify` to an `InboundMessage` for the
  * runtime (one transaction each, docs/design.md P5), and exposes the ban-aware `ChannelSender`. The
@@ -120,7 +120,7 @@ export type WhatsAppChannel = {
   getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>
 }
 
-/** The WA Web version rc14 ships, used when neither version lookup answers (STACK §4.2). */
+/** The WA Web version rc14 ships, used when neither version lookup answers. */
 export const PINNED_WA_VERSION: WAVersion = [2, 3000, 1043857760]
 
 /** Largest image the bot downloads. */
@@ -128,7 +128,7 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 export const DEFAULT_SENT_TTL_MS = 6 * 60 * 60 * 1000
 
-/** How often the process's RSS is logged while the socket runs (Baileys' caches grow, §4.2). */
+/** How often the process's RSS is logged while the socket runs (Baileys' caches grow). */
 const RSS_LOG_EVERY_MS = 10 * 60_000
 /** Above this RSS the log line is a warning. */
 const RSS_WARN_BYTES = 1024 * 1024 * 1024

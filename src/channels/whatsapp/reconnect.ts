@@ -1,5 +1,5 @@
 /**
- * What to do when the Baileys socket closes, by `DisconnectReason` (STACK §4.2). Pure.
+ * What to do when the Baileys socket closes, by `DisconnectReason`. Pure.
  * - `restartRequired` (515), normal right after a QR scan: a new socket at once.
  * - `connectionReplaced` (440): another client took over these credentials; reconnecting would
  *   start a fight of two sockets, so stop and tell the admins.

@@ -1,7 +1,7 @@
 /**
  * `OutboundMessage` → the contents of one or more Baileys `sendMessage` calls. Pure. Choices become
- * a numbered list with a one-line hint, never buttons (unreliable on unofficial clients, STACK
- * §4.2); the engine accepts "1", "1.", "satu", the label or a close spelling (docs/design.md P1).
+ * a numbered list with a one-line hint, never buttons (unreliable on unofficial
+ * clients); the engine accepts "1", "1.", "satu", the label or a close spelling (docs/design.md P1).
  * Texts are plain: every WhatsApp markup character in them (user values included) is neutralised,
  * and only the hint line is set in italics by the renderer itself. A photo goes out as an image
  * with the text as caption, a location as a location message.

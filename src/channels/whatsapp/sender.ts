@@ -3,8 +3,7 @@
  * 10), then the rendered contents through the live socket. A number that never wrote to the bot
  * gets nothing (skipped, not retried). A message to a chat that has not written within the reply
  * window is unsolicited and counts against a daily cap; past it the message waits for a later
- * retry. Every content waits for its pacing slot, goes to the contact's LID when known (STACK
- * §4.2), and is kept for `getMessage` retries.
+ * retry. Every content waits for its pacing slot, goes to the contact's LID when known, and is kept for `getMessage` retries.
  * @module
  */
 import type { WAMessage } from '@whiskeysockets/baileys'

@@ -1,6 +1,6 @@
 /**
  * What the WhatsApp channel needs from storage, injected so the channel never imports the
- * database (STYLE §6.2); `db/queries/whatsapp.ts` implements it on Postgres and PGlite.
+ * database (docs/architecture.md#dependency-rules); `db/queries/whatsapp.ts` implements it on Postgres and PGlite.
  * @module
  */
 import type { OutboundChoice } from '../types.js'

@@ -1,7 +1,7 @@
 /**
  * A Baileys `WAMessage` → the parts of a channel-neutral `InboundMessage` (docs/design.md P1).
  * Pure: no network, no clock, no flow logic. Who wrote is returned as a `WhatsAppAddress` (LID and
- * phone, STACK §4.2) because the adapter resolves the stable chat id from the contacts store;
+ * phone) because the adapter resolves the stable chat id from the contacts store;
  * images need a download, so they come back as a marker the adapter completes. Own messages, status
  * broadcasts, newsletters, groups (unless enabled) and protocol noise come back ignored.
  * @module

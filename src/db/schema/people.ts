@@ -65,7 +65,7 @@ export const channelIdentities = pgTable(
     externalId: text('external_id').notNull(),
     /** The phone the messenger reported for this identity (E.164), when it gave one. */
     phone: text('phone'),
-    /** WhatsApp's LID (`…@lid`), kept beside the phone (STACK §4.2). */
+    /** WhatsApp's LID (`…@lid`), kept beside the phone. */
     lid: text('lid'),
     /** The channel said this chat cannot be reached (Telegram 403: blocked); cleared when they write. */
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),

@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core'
 
 /**
- * The Baileys auth state of each paired WhatsApp number (STACK §3c): the `creds` row and one row
+ * The Baileys auth state of each paired WhatsApp number: the `creds` row and one row
  * per Signal key (`<type>:<id>`), values in BufferJSON form. It is equivalent to the account:
  * never logged, backed up encrypted, wiped on `loggedOut`.
  */
@@ -28,7 +28,7 @@ export const waAuth = pgTable(
 
 /**
  * Every message the bot sent, kept for a few hours so Baileys' `getMessage` can re-encrypt it
- * when a recipient's phone asks for a retry (STACK §4.2); older rows are pruned, never served.
+ * when a recipient's phone asks for a retry; older rows are pruned, never served.
  */
 export const waSentMessages = pgTable(
   'wa_sent_messages',
@@ -49,8 +49,8 @@ export const waSentMessages = pgTable(
 /**
  * The WhatsApp chats that wrote to the bot: one stable chat id (the LID JID when first seen with
  * one, else the phone JID) however WhatsApp addresses the contact later, its LID and phone, and
- * when it last wrote. Bulk and unsolicited messages go only to chats listed here (DOMAIN
- * decision 10).
+ * when it last wrote. Bulk and unsolicited messages go only to chats listed here
+ * (docs/domain.md, decision 10).
  */
 export const waContacts = pgTable(
   'wa_contacts',

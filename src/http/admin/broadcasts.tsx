@@ -2,8 +2,8 @@
  * Siaran: compose a broadcast with a live count of its segment (the preview is a GET of the same
  * form, no script), send now or schedule, cancel one not finished, and watch progress bars of the
  * recent ones (the page refreshes itself while one is sending). Everything goes through the
- * broadcast service (`src/broadcasts/service.ts`), which checks the author's region (DOMAIN
- * decision 4) and writes the audit log.
+ * broadcast service (`src/broadcasts/service.ts`), which checks the author's region
+ * (docs/domain.md, decision 4) and writes the audit log.
  * @module
  */
 import { TZDate } from '@date-fns/tz'

@@ -2,7 +2,7 @@
  * Training session reminders: the day before at 18.00 and the same day at 06.00
  * local time (programme settings), to every enrolled participant except those who said BERHENTI
  * or are excused; after each session, absences are marked, the absent get a warm word, and two
- * absences in a row alert the mentor and the cadres of the participant's desa (§6). A session's
+ * absences in a row alert the mentor and the cadres of the participant's desa. A session's
  * change and an absence alert are notices (docs/domain.md, decision 20): they wait for whoever the
  * bot cannot reach yet. Planning is a self-repeating hourly fire that plans the reminders of the
  * next two days with dedupe keys, so imports, restarts and replicas never double-send

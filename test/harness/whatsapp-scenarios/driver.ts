@@ -1,6 +1,6 @@
 /**
  * One person's view of the bot on either WhatsApp transport, so the same flow scenarios run on
- * both (issue 12: "both WhatsApp transports pass the same flow tests"). A scenario types text and
+ * both: both WhatsApp transports must pass the same flow tests. A scenario types text and
  * picks options by their label; the transport's adapter turns "pick Sudah dilayani" into what a
  * person does there: on Baileys the option's number typed, on the Cloud API a tap on the reply
  * button or list row (a reply with the option's id), or its number typed where the options fell
