@@ -1,6 +1,6 @@
-# kaderbot: one stateless app replica (DESIGN P8). Runs the TypeScript sources with tsx, a
+# kaderbot: one stateless app replica (docs/design.md P8). Runs the TypeScript sources with tsx, a
 # production dependency, so there is no build step. Persist /data (PGlite, media) or set DATABASE_URL.
-# Migrations run inside the app at start (DESIGN P10).
+# Migrations run inside the app at start (docs/design.md P10).
 
 # --- deps: production node_modules only, built on the same image as the final stage ------------
 FROM node:22-bookworm-slim AS deps
@@ -35,7 +35,7 @@ EXPOSE 3000
 
 USER node
 
-# 200 only when the database answers (DESIGN "Contracts": GET /healthz).
+# 200 only when the database answers (docs/design.md#contracts: GET /healthz).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 

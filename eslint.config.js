@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * ESLint flat config. Besides the usual recommended rules it enforces the dependency directions of
- * STYLE.md §6.2 with the core `no-restricted-imports` rule, one block per folder, and keeps the pure
+ * docs/architecture.md#dependency-rules with the core `no-restricted-imports` rule, one block per folder, and keeps the pure
  * core (engine, flows, domain) free of clocks, randomness and I/O. `test/lint/dependency-rules.test.ts`
  * proves every zone.
  *
@@ -16,10 +16,10 @@ import tseslint from 'typescript-eslint'
 /** Import patterns for one folder of src/, at any relative depth (`../db/client.js`). */
 const folder = (/** @type {string} */ name) => `**/${name}/**`
 
-/** Nothing imports the composition root (STYLE §6.2 last row). */
+/** Nothing imports the composition root (docs/architecture.md#dependency-rules). */
 const NEVER_IMPORTED = {
   group: ['**/main.js', '**/main.ts'],
-  message: 'main.ts is the composition root: nothing imports it (STYLE §6.2).',
+  message: 'main.ts is the composition root: nothing imports it (docs/architecture.md#dependency-rules).',
 }
 
 /**
@@ -33,7 +33,7 @@ function restrictedImports({ zone, forbid, allowPackages }) {
   if (forbid.length > 0) {
     patterns.push({
       group: forbid,
-      message: `${zone} must not import this module (dependency directions, STYLE §6.2).`,
+      message: `${zone} must not import this module (dependency directions, docs/architecture.md#dependency-rules).`,
     })
   }
   if (allowPackages !== undefined) {
@@ -42,7 +42,7 @@ function restrictedImports({ zone, forbid, allowPackages }) {
       // Any bare specifier (not ./ or ../) that is not one of the allowed packages or their subpaths.
       regex: `^(?!\\.{1,2}/)(?!(?:${allowed.join('|')})(?:/|$))`,
       caseSensitive: true,
-      message: `${zone} is pure: it may import only ${allowPackages.join(', ')} among packages (STYLE §6.2).`,
+      message: `${zone} is pure: it may import only ${allowPackages.join(', ')} among packages (docs/architecture.md#dependency-rules).`,
     })
   }
   return ['error', { patterns }]
@@ -56,7 +56,7 @@ const IMPURE_FILES = ['**/config.js', '**/lib/logger.js', folder('i18n')]
 
 const PURE_PACKAGES = ['zod', 'date-fns', '@date-fns/tz']
 
-/** Clock, randomness and dynamic imports are banned in the pure core (DESIGN P2). */
+/** Clock, randomness and dynamic imports are banned in the pure core (docs/design.md P2). */
 const PURE_SYNTAX = [
   'error',
   {
@@ -143,7 +143,7 @@ export default defineConfig(
     files: ['src/**/*.{ts,tsx}'],
     rules: {
       'no-console': 'error',
-      // Named exports only (STYLE §6.3).
+      // Named exports only (docs/architecture.md#conventions).
       'no-restricted-exports': [
         'error',
         {
@@ -180,7 +180,7 @@ export default defineConfig(
     rules: { 'no-console': 'off' },
   },
 
-  // Dependency directions, STYLE §6.2.
+  // Dependency directions, docs/architecture.md#dependency-rules.
   zone({
     dir: 'engine',
     zone: 'engine/',

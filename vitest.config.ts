@@ -1,8 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 
 /**
- * `npm test` runs everything but the reliability suite; `npm run test:reliability` (issue 11:
- * kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention) runs only that suite, as
+ * `npm test` runs everything but the reliability suite; `npm run test:reliability` (kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention) runs only that suite, as
  * its tests start processes and drive load that would disturb the rest running in parallel.
  */
 const reliability = process.env.KADERBOT_SUITE === 'reliability'

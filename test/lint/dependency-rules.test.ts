@@ -1,7 +1,8 @@
 /**
- * Proves that eslint.config.js enforces the dependency directions of docs/architecture.md#dependency-rules and the purity of
- * the core: for each zone, an import it must refuse is reported and one it may use is not. Snippets
- * are linted in memory as if they were files at the given paths.
+ * Proves that eslint.config.js enforces the dependency directions of
+ * docs/architecture.md#dependency-rules and the purity of the core: for each zone, an import it
+ * must refuse is reported and one it may use is not. Snippets are linted in memory as if they were
+ * files at the given paths.
  */
 import { fileURLToPath } from 'node:url'
 import { ESLint } from 'eslint'
