@@ -1,5 +1,5 @@
 /**
- * WhatsApp pacing against bans (docs/design.md P6, STACK §4.2): messages leave one at a time, with
+ * WhatsApp pacing against bans (docs/design.md P6): messages leave one at a time, with
  * a minimum gap plus random jitter between any two messages (global) and a longer one between two
  * messages to the same chat. Bursts at machine speed are what gets unofficial numbers banned;
  * reports put WhatsApp's 429 at about 3 messages a second, so the defaults stay well below it.

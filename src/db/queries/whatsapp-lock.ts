@@ -1,5 +1,5 @@
 /**
- * One WhatsApp socket per number across replicas (docs/design.md P8, STACK §4.2): a session
+ * One WhatsApp socket per number across replicas (docs/design.md P8): a session
  * advisory lock held on a dedicated connection (its own one-connection client, not the pool), open
  * for as long as this process holds the lock. When the process dies its connection closes and
  * Postgres releases the lock, so a standby replica's next `tryAcquire` wins; when only the
