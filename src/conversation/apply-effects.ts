@@ -45,6 +45,7 @@ import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
 import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../broadcasts/service.js'
 import { type NoticeDelivery, releaseNotices, sendNotice } from './notify.js'
 import { trainingAppliers } from './training-effects.js'
+import { poktanAppliers } from './appliers/poktan.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
 import { type TextRenderer, addressedTo } from './render.js'
 
@@ -77,6 +78,7 @@ type Appliers = {
 
 const appliers: Appliers = {
   ...trainingAppliers,
+  ...poktanAppliers,
   async broadcast_requested(tx, effect, scope, deps) {
     // The flow is only open to active admins and supervisors; the service checks the scope again.
     if (scope.personId === undefined) throw new Error('broadcast_requested without a person')

@@ -6,6 +6,7 @@
  */
 import type { Segment } from './broadcasts.js'
 import type { CadreTier, Salutation } from './people.js'
+import type { ActivityReported } from './poktan.js'
 
 /**
  * The demo flow was completed.
@@ -211,6 +212,7 @@ export type FollowUpAnswered = {
 }
 
 export type Effect =
+  | ActivityReported
   | BroadcastRequested
   | BroadcastCancelled
   | LoginLinkRequested

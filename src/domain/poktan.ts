@@ -9,7 +9,12 @@ export const ACTIVITY_KINDS = ['bkb', 'bkr', 'bkl', 'uppka', 'pik_r', 'kie', 'ra
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
 
 /** The Poktan whose members the recap counts (parts III-IV). */
-export const POKTAN_KINDS = ['bkb', 'bkr', 'bkl', 'uppka'] as const satisfies readonly ActivityKind[]
+export const POKTAN_KINDS = [
+  'bkb',
+  'bkr',
+  'bkl',
+  'uppka',
+] as const satisfies readonly ActivityKind[]
 
 /** Attendees of one activity: more is a typo (a whole desa does not fit in one meeting). */
 export const MAX_ATTENDEES = 500
@@ -31,3 +36,22 @@ export type ReportKind = (typeof REPORT_KINDS)[number]
 
 /** The longest reason a supervisor gives when sending a report back. */
 export const MAX_RETURN_REASON = 200
+
+/**
+ * A cadre reported a Poktan activity by chat; the applier stores it in the cadre's desa, waiting
+ * for validation. With `correctsId`, it replaces a report the supervisor sent back (kept, marked
+ * corrected).
+ * @example { "type": "activity_reported", "kind": "bkb", "activityDate": "2026-11-20", "attendees": 25,
+ *   "pus": 18, "kbUsers": 12, "photoRef": null, "note": null }
+ */
+export type ActivityReported = {
+  type: 'activity_reported'
+  kind: ActivityKind
+  activityDate: string
+  attendees: number
+  pus: number
+  kbUsers: number
+  photoRef: string | null
+  note: string | null
+  correctsId?: number
+}

@@ -13,6 +13,7 @@ import { schedule } from './schedule.js'
 import { history } from './history.js'
 import { referralOutcome } from './referral-outcome.js'
 import { visitReport } from './visit-report.js'
+import { poktanActivity } from './poktan-activity.js'
 
 /**
  * Every flow the bot runs, in menu order. Adding a flow: one file, one line here, one locale
@@ -21,6 +22,7 @@ import { visitReport } from './visit-report.js'
 export const flows = [
   consent,
   visitReport,
+  poktanActivity,
   history,
   referralOutcome,
   schedule,
