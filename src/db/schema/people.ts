@@ -50,6 +50,10 @@ export const people = pgTable(
     index('people_active_supervisor_region_idx')
       .on(t.regionCode, t.id)
       .where(sql`${t.status} = 'active' and 'supervisor' = any(${t.roles})`),
+    // A supervisor's every turn lists the pending registrations of their scope: only those rows.
+    index('people_pending_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
   ]
 )
 

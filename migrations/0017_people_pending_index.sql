@@ -1,0 +1,1 @@
+CREATE INDEX "people_pending_idx" ON "people" USING btree ("created_at","id") WHERE "people"."status" = 'pending';
