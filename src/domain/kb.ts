@@ -5,7 +5,8 @@
  * the queries in `src/db/queries/kb-register.ts` count, these divide.
  * @module
  */
-import { KB_METHODS, MODERN_KB_METHODS } from './visits.js'
+import type { KB_METHODS } from './visits.js'
+import { MODERN_KB_METHODS } from './visits.js'
 
 export type KbMethod = (typeof KB_METHODS)[number]
 export type KbStatus = 'ber_kb' | 'tidak_kb' | 'hamil'
