@@ -105,9 +105,10 @@ describe('daftar (self-registration of a cadre)', () => {
       < Maaf, menu itu tidak tersedia untuk Bapak/Ibu.
         Halo, Sri! Menu utama:
         1. Lapor kunjungan rumah
-        2. Riwayat laporan saya
-        3. Tindak lanjut rujukan
-        4. Kenalan (coba bot)
+        2. Lapor kegiatan Poktan
+        3. Riwayat laporan saya
+        4. Tindak lanjut rujukan
+        5. Kenalan (coba bot)
     `)
   })
 })

@@ -50,6 +50,7 @@ test('each example person is recognised by phone and sees the menu of their role
   expect(await menuOf('+6281200000004')).toEqual([
     'Halo, Siti Rahayu! Menu utama:', // kader in a desa
     'Lapor kunjungan rumah',
+    'Lapor kegiatan Poktan',
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
     'Kenalan (coba bot)',
@@ -64,6 +65,7 @@ test('each example person is recognised by phone and sees the menu of their role
   expect(await menuOf('+6281200000006')).toEqual([
     'Halo, Endang Susilowati! Menu utama:', // mentor + kader: both roles' items
     'Lapor kunjungan rumah',
+    'Lapor kegiatan Poktan',
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
     'Jadwal pelatihan',
@@ -102,6 +104,7 @@ test('the demo flow (Kenalan) is offered in the simulator and on a demo database
   expect((await onTelegram('/kenalan'))[0]!.text).toMatch(/^Maaf, menu itu tidak tersedia/)
   expect(await menuOf(onWhatsApp)).toEqual([
     'Lapor kunjungan rumah',
+    'Lapor kegiatan Poktan',
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
   ])
