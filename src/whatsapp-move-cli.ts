@@ -1,7 +1,7 @@
 /**
  * @module `npm run whatsapp:move-to-cloud`: run once, with the bot stopped, when a deployment that
- * ran WhatsApp on Baileys switches to the Cloud API (README). It moves each chat to its `wa_id`
- * (`db/queries/whatsapp-move.ts`) so people keep their consent, drafts and queued messages, and
+ * ran WhatsApp on Baileys switches to the Cloud API (docs/operations/channels.md). It moves each
+ * chat to its `wa_id` (`db/queries/whatsapp-move.ts`) so people keep their consent, drafts and queued messages, and
  * prints what it did in counts. It reads the same environment as the bot and refuses while that
  * still selects Baileys (`WHATSAPP_ENABLED=true`). Exit code 0 when done (also when there was
  * nothing to move), 1 on a refusal or an error. Printed in Indonesian with an English line, like

@@ -40,7 +40,7 @@ export async function runSeedDemoCli(env: NodeJS.ProcessEnv, now = new Date()): 
         '',
         'Coba: npm start, buka http://localhost:3000/simulator dengan telepon 0812-0000-1000',
         '(admin demo Dewi Kartikasari), jawab Ya, kirim MASUK, lalu buka tautan di balasannya.',
-        `The demo month ${result.plan.period} is stored; log in as above (see README "Try the dashboard").`,
+        `The demo month ${result.plan.period} is stored; log in as above (see docs/operations/dashboard.md).`,
       ].join('\n')
     )
     return 0

@@ -4,7 +4,7 @@
  * on Postgres, a connection cut (the TCP proxy) in the middle makes the CLI exit 1 with the
  * Indonesian message and leaves nothing either. The last test imports the file whole and prints
  * its wall time and peak RSS (`/usr/bin/time -v`); `IMPORT_MEASURE_ROWS` sets its size (100,000
- * for the figure in the README; 20,000 by default to keep the suite short).
+ * for the figure in docs/operations/imports.md; 20,000 by default to keep the suite short).
  * On PGlite the database is the embedded one under DATA_DIR; with TEST_DATABASE_URL a database of
  * its own on that server.
  */

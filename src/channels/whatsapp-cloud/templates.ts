@@ -4,7 +4,8 @@
  * the outbox holds (by its priority: reminders and nudges, broadcasts) maps to a template name,
  * its language, and where each body parameter comes from. Replies have no template: a reply is
  * only ever sent inside the window. A template is created and approved in the Meta dashboard
- * under exactly this name and language before it is used (README "WhatsApp Cloud API").
+ * under exactly this name and language before it is used
+ * (docs/operations/channels.md#connect-whatsapp-the-official-cloud-api).
  * @module
  */
 import { z } from 'zod'
