@@ -1,7 +1,7 @@
 /**
- * Stocks per desa (DOMAIN decision 14): PUS, the PPM targets per method and the existing units,
- * imported from SIGA/PK exports. A value holds from its period on; a month without its own value
- * takes the latest earlier one (carried forward).
+ * Stocks per desa (docs/domain.md, decision 14): PUS, the PPM targets per method and the existing
+ * units, imported from SIGA/PK exports. A value holds from its period on; a month without its own
+ * value takes the latest earlier one (carried forward).
  * @module
  */
 import { sql } from 'drizzle-orm'

@@ -24,8 +24,8 @@ export const outboxStatusValues = [
 ] as const
 
 /**
- * The only way out (DESIGN P6): every reply, reminder, nudge and broadcast is a row here, rendered
- * in the recipient's language when enqueued. A sender per channel claims `queued` rows by
+ * The only way out (docs/design.md P6): every reply, reminder, nudge and broadcast is a row here,
+ * rendered in the recipient's language when enqueued. A sender per channel claims `queued` rows by
  * priority (0 live replies, 1 reminders and nudges, 2 bulk) with SKIP LOCKED. `attempts` grows by one
  * per claim and fences the claim: a late write from a sender that lost the row changes nothing.
  *
