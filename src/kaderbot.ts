@@ -1,6 +1,6 @@
 /**
- * The composition root (docs/architecture.md#the-parts): config → database → runtime → channels → HTTP → scheduler.
- * The only place that wires modules together; `main.ts` adds the process concerns (signals,
+ * The composition root (docs/architecture.md#the-parts): config → database → runtime → channels
+ * → HTTP → scheduler. The only place that wires modules together; `main.ts` adds the process concerns (signals,
  * exit codes), and tests start a whole bot through `startKaderbot`.
  * @module
  */

@@ -31,8 +31,8 @@ export const outboxStatusValues = [
  *
  * A row is addressed to a chat (`channel`, `recipient_id`), except a `waiting` one: a notice to a
  * person the bot cannot reach yet (no chat, or none that consented) is addressed to the person
- * alone, and gets its chat when it is released after their first contact and consent (DOMAIN
- * decision 20). The sender claims by channel, so it never sees a waiting row.
+ * alone, and gets its chat when it is released after their first contact and consent
+ * (docs/domain.md, decision 20). The sender claims by channel, so it never sees a waiting row.
  */
 export const outbox = pgTable(
   'outbox',
