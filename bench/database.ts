@@ -80,13 +80,23 @@ export type CountingDb = {
   transactions: () => number
 }
 
-/** A second drizzle instance over the handle's connection that counts every query it sends. */
-export function countingDb(handle: DbHandle): CountingDb {
+/** A statement as drizzle sent it: its text and parameters. */
+export type SentStatement = { query: string; params: unknown[] }
+
+/**
+ * A second drizzle instance over the handle's connection that counts every query it sends, and
+ * hands each to `onQuery` when given (to read its plan).
+ */
+export function countingDb(
+  handle: DbHandle,
+  onQuery?: (statement: SentStatement) => void
+): CountingDb {
   let queries = 0
   let transactions = 0
   const logger: DrizzleLogger = {
-    logQuery: () => {
+    logQuery: (query, params) => {
       queries++
+      onQuery?.({ query, params })
     },
   }
   const db: Db =

@@ -11,18 +11,14 @@ import { sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
 import { loadConfig } from '../src/config.js'
-import { createRuntime } from '../src/conversation/runtime.js'
 import type { Db, DbHandle } from '../src/db/client.js'
-import { listAllRegions } from '../src/db/queries/regions.js'
-import { buildRegionDirectory } from '../src/domain/regions.js'
-import { flowRegistry } from '../src/flows/index.js'
-import { createI18n } from '../src/i18n/index.js'
 import { outbox, visits } from '../src/db/schema/index.js'
 import { startKaderbot } from '../src/kaderbot.js'
 import { createLogger } from '../src/lib/logger.js'
 import { startFakeTelegram, textUpdate } from '../test/harness/fake-telegram.js'
-import { countingDb, createBenchDatabase, rowsOf } from './database.js'
+import { createBenchDatabase, rowsOf } from './database.js'
 import { type Posted, createPoster, runClosedLoop } from './load.js'
+import { probeTurns } from './probe.js'
 import { type SeededPerson, seedFamilies, seedPeople } from './seed.js'
 import { type LatencySummary, freePort, round, startRssSampler, summarize } from './stats.js'
 
@@ -396,52 +392,19 @@ function deliveryTimes(
   return { latencies, last }
 }
 
-/**
- * Runs the visit report for `cadre` through the real runtime (as `startKaderbot` builds it, without
- * a sender) on a counting drizzle instance, one update at a time, counting each update's work.
- */
+/** The visit report of `cadre` through the real runtime, one update at a time, counting its work. */
 async function countQueriesPerUpdate(
   handle: DbHandle,
   cadre: SeededPerson
 ): Promise<InboundResult['perUpdate']> {
-  const counting = countingDb(handle)
-  const timeZone = 'Asia/Jakarta'
-  const runtime = createRuntime({
-    db: counting.db,
-    i18n: await createI18n({ timeZone }),
-    registry: flowRegistry,
-    timeZone,
-    logger: createLogger({ level: 'silent' }),
-    directory: buildRegionDirectory(await listAllRegions(handle.db)),
-    helpLine: '',
-  })
-  const perStep: number[] = []
-  const transactions: number[] = []
-  let repliesMatched = true
-  for (const [i, step] of VISIT_SCRIPT.entries()) {
-    const q0 = counting.queries()
-    const t0 = counting.transactions()
-    const now = new Date()
-    const result = await runtime.handleInbound(
-      {
-        channel: 'telegram',
-        externalId: `probe-${i}`,
-        senderId: String(cadre.telegramId),
-        receivedAt: now,
-        content: { type: 'text', text: step.text },
-      },
-      now
-    )
-    perStep.push(counting.queries() - q0)
-    transactions.push(counting.transactions() - t0)
-    const texts = result.replies.map((reply) => reply.text)
-    if (texts.length !== 1 || !step.reply.test(texts[0] ?? '')) repliesMatched = false
-  }
+  const { perStep: steps } = await probeTurns(handle, String(cadre.telegramId), VISIT_SCRIPT)
+  const perStep = steps.map((step) => step.queries)
+  const transactions = steps.map((step) => step.transactions)
   const mean = (values: number[]) => round(values.reduce((sum, v) => sum + v, 0) / values.length, 1)
   return {
     queries: { mean: mean(perStep), max: Math.max(...perStep), perStep },
     transactions: { mean: mean(transactions), max: Math.max(...transactions) },
-    repliesMatched,
+    repliesMatched: steps.every((step) => step.matched),
   }
 }
 

@@ -143,15 +143,21 @@ export async function findPersonByIdentityWithHelp(
   params: FindPersonByIdentityParams
 ): Promise<(Person & { help: HelpContact | null; unreachable: boolean }) | undefined> {
   const helper = alias(people, 'helper')
+  // The region and every region above it (`35.07.24.2001` → `35`, `35.07`, `35.07.24`, itself):
+  // an equality on each, with the predicate of `people_active_supervisor_region_idx` written out,
+  // reads only the supervisors of those regions. Written as "the person's code starts with the
+  // supervisor's", no index applies and every turn read the whole people table.
+  const regionAndAbove = sql`array(
+    select array_to_string((string_to_array(${people.regionCode}, '.'))[1:n], '.')
+    from generate_series(1, cardinality(string_to_array(${people.regionCode}, '.'))) as n)`
   const help = db
     .select({ name: helper.name, phone: helper.phone })
     .from(helper)
     .where(
       and(
-        eq(helper.status, 'active'),
-        sql`'supervisor' = any(${helper.roles})`,
-        sql`${helper.id} <> ${people.id}`,
-        sql`(${people.regionCode} = ${helper.regionCode} or ${people.regionCode} like ${helper.regionCode} || '.%')`
+        sql`${helper.status} = 'active' and 'supervisor' = any(${helper.roles})`,
+        sql`${helper.regionCode} = any(${regionAndAbove})`,
+        sql`${helper.id} <> ${people.id}`
       )
     )
     .orderBy(asc(helper.id))
@@ -597,12 +603,14 @@ export async function listPendingRegistrations(
   db: DbOrTx,
   params: ListPendingRegistrationsParams
 ): Promise<PendingRegistrationRow[]> {
+  // The status written out, as `people_pending_idx` says it: only the pending people are read.
+  const pending = sql`${people.status} = 'pending'`
   return db
     .select({ ...personColumns, regionName: regions.name, parentRegionName: parentRegions.name })
     .from(people)
     .innerJoin(regions, eq(regions.code, people.regionCode))
     .leftJoin(parentRegions, eq(parentRegions.code, regions.parentCode))
-    .where(and(eq(people.status, 'pending'), withinCode(people.regionCode, params.scopeCode)))
+    .where(and(pending, withinCode(people.regionCode, params.scopeCode)))
     .orderBy(asc(people.createdAt), asc(people.id))
 }
 

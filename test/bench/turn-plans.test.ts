@@ -1,0 +1,190 @@
+/**
+ * A turn reads no table sequentially, however large the tables grow: with 10,000 people (one
+ * supervisor per kecamatan), their identities and consents, and 100,000 sent outbox rows, the
+ * plan of every statement a turn sends (a whole visit report, a supervisor's menu, a stranger's
+ * first message) uses indexes only. The plans are read with `EXPLAIN` on both databases, with each
+ * statement's own parameters, as the app's custom plans are made.
+ */
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { VISIT_SCRIPT } from '../../bench/inbound.js'
+import { type ScriptStep, explainStatements, probeTurns } from '../../bench/probe.js'
+import { findPersonByIdentityWithHelp } from '../../src/db/queries/people.js'
+import { createFamily } from '../../src/db/queries/visits.js'
+import { NOTICE_VERSION } from '../../src/domain/consent.js'
+import { rowsOf } from '../../src/db/raw.js'
+import { type TestDbHandle, createTestDb, useTestDb } from '../harness/db.js'
+
+const PEOPLE = 10_000
+const OUTBOX_ROWS = 100_000
+const TELEGRAM_BASE = 700_000_000
+
+describe('the statements of a turn at 10,000 people and 100,000 outbox rows', () => {
+  let handle: TestDbHandle
+  let cadre: { id: number; telegramId: string; desaCode: string }
+  let supervisorTelegramId: string
+
+  beforeAll(async () => {
+    handle = await createTestDb({ statementTimeoutMs: 60_000 })
+    const { db } = handle
+    // Cadres spread over every desa, one active supervisor per kecamatan.
+    await db.execute(sql`
+      insert into people (name, phone, roles, region_code, status)
+      select 'Kader ' || i, '+62812' || lpad(i::text, 8, '0'), array['kader'], d.code, 'active'
+      from generate_series(1, ${PEOPLE}) as i
+      join (select code, (row_number() over (order by code)) - 1 as k,
+                   count(*) over () as n
+            from regions where level = 'desa') as d
+        on d.k = i % d.n`)
+    await db.execute(sql`
+      insert into people (name, phone, roles, region_code, status)
+      select 'Pengawas ' || code, '+62813' || lpad(row_number() over (order by code)::text, 8, '0'),
+        array['supervisor'], code, 'active'
+      from regions where level = 'kecamatan'`)
+    await db.execute(sql`
+      insert into channel_identities (person_id, channel, external_id)
+      select id, 'telegram', (${TELEGRAM_BASE} + id)::text from people`)
+    await db.execute(sql`
+      insert into consents (channel, sender_id, person_id, notice_version, given, at)
+      select 'telegram', (${TELEGRAM_BASE} + id)::text, id, ${NOTICE_VERSION}, true, now()
+      from people`)
+    await db.execute(sql`
+      insert into outbox (channel, recipient_id, priority, message, status, person_id, sent_at)
+      select 'telegram', (${TELEGRAM_BASE} + 1 + i % ${PEOPLE})::text, 0,
+        '{"text":"Terima kasih"}'::jsonb, 'sent', 1 + i % ${PEOPLE}, now()
+      from generate_series(1, ${OUTBOX_ROWS}) as i`)
+    // The other tables a turn touches, at the size a busy year leaves them.
+    await db.execute(sql`
+      insert into conversations (channel, sender_id, session)
+      select 'whatsapp', '62812' || i, '{}'::jsonb from generate_series(1, ${PEOPLE}) as i`)
+    await db.execute(sql`
+      insert into inbound_messages (channel, external_id, sender_id, kind, received_at)
+      select 'whatsapp', 'wamid-' || i, '62812' || (i % ${PEOPLE}), 'text', now()
+      from generate_series(1, ${OUTBOX_ROWS}) as i`)
+    await db.execute(sql`
+      insert into families (head_name, desa_code, created_by, consented_at)
+      select 'Keluarga ' || p.id, p.region_code, p.id, now() from people as p`)
+    await db.execute(sql`
+      insert into fires (kind, dedupe_key, due_at, grace_seconds, payload)
+      select 'bench', 'bench:' || i, now() + interval '1 day', 60, '{}'::jsonb
+      from generate_series(1, ${PEOPLE}) as i`)
+    const [row] = rowsOf<{ id: number | string; region_code: string }>(
+      await db.execute(sql`select id, region_code from people where name = 'Kader 1'`)
+    )
+    cadre = {
+      id: Number(row!.id),
+      telegramId: String(TELEGRAM_BASE + Number(row!.id)),
+      desaCode: row!.region_code,
+    }
+    await createFamily(db, {
+      headName: 'Budi Santoso',
+      desaCode: cadre.desaCode,
+      createdBy: cadre.id,
+      consentedAt: new Date(),
+    })
+    const [supervisor] = rowsOf<{ id: number | string }>(
+      await db.execute(
+        sql`select id from people where 'supervisor' = any(roles) order by id limit 1`
+      )
+    )
+    supervisorTelegramId = String(TELEGRAM_BASE + Number(supervisor!.id))
+    // What autovacuum does after a bulk load: the planner knows the tables' sizes.
+    await db.execute(sql`analyze`)
+  }, 240_000)
+
+  afterAll(async () => {
+    await handle?.close()
+  })
+
+  test('no statement of a turn scans a table sequentially', async () => {
+    const anyReply: ScriptStep = { text: 'menu', reply: /\S/ }
+    const visit = await probeTurns(handle, cadre.telegramId, VISIT_SCRIPT)
+    // The visit report still works at this size: one matching reply per update.
+    expect(visit.perStep.map((step) => step.matched)).toEqual(VISIT_SCRIPT.map(() => true))
+    const supervisor = await probeTurns(handle, supervisorTelegramId, [anyReply])
+    const stranger = await probeTurns(handle, String(TELEGRAM_BASE - 1), [
+      { text: '/start', reply: /\S/ },
+    ])
+    for (const run of [supervisor, stranger]) {
+      expect(run.perStep[0]!.replies.length).toBeGreaterThan(0)
+    }
+    const plans = await explainStatements(handle, [
+      ...visit.statements,
+      ...supervisor.statements,
+      ...stranger.statements,
+    ])
+    // Every statement a turn sent was planned, and each read at least one table through an index.
+    expect(plans.length).toBeGreaterThan(VISIT_SCRIPT.length)
+    // A table of a few rows (visits, which this test leaves nearly empty) is read whole because
+    // that is cheaper than its index; a table of thousands never is.
+    const sizes = new Map(
+      rowsOf<{ relname: string; reltuples: number | string }>(
+        await handle.db.execute(
+          sql`select relname, reltuples from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`
+        )
+      ).map((row) => [row.relname, Number(row.reltuples)])
+    )
+    const sequential = plans.flatMap((plan) =>
+      plan.scans
+        .filter((scan) => scan.nodeType === 'Seq Scan' && (sizes.get(scan.relation) ?? 0) >= 1000)
+        .map((scan) => `${scan.relation}: ${plan.query.slice(0, 160)}`)
+    )
+    expect(sequential).toEqual([])
+    const tables = new Set(plans.flatMap((plan) => plan.scans.map((scan) => scan.relation)))
+    expect(tables).toContain('people')
+    expect(tables).toContain('channel_identities')
+  }, 120_000)
+})
+
+describe('the help contact found with the person', () => {
+  const testDb = useTestDb()
+
+  test('the first active supervisor by id of the region or a region above it, never the person', async () => {
+    const { db } = testDb
+    const insert = async (name: string, roles: string[], regionCode: string, status = 'active') => {
+      const [row] = rowsOf<{ id: number | string }>(
+        await db.execute(sql`
+          insert into people (name, phone, roles, region_code, status)
+          values (${name}, ${`+6281${String(Math.random()).slice(2, 11)}`},
+            ${sql.raw(`array[${roles.map((r) => `'${r}'`).join(',')}]::text[]`)},
+            ${regionCode}, ${status})
+          returning id`)
+      )
+      const id = Number(row!.id)
+      await db.execute(sql`
+        insert into channel_identities (person_id, channel, external_id)
+        values (${id}, 'telegram', ${`tg-${id}`})`)
+      return id
+    }
+    const [desa] = rowsOf<{ code: string; parent_code: string }>(
+      await db.execute(sql`select code, parent_code from regions where level = 'desa' limit 1`)
+    )
+    const [otherKecamatan] = rowsOf<{ code: string }>(
+      await db.execute(
+        sql`select code from regions where level = 'kecamatan' and code <> ${desa!.parent_code} limit 1`
+      )
+    )
+    const helpOf = async (id: number) =>
+      (await findPersonByIdentityWithHelp(db, { channel: 'telegram', externalId: `tg-${id}` }))
+        ?.help ?? null
+
+    await insert('Pengawas Lain', ['supervisor'], otherKecamatan!.code)
+    await insert('Pengawas Pending', ['supervisor'], desa!.parent_code, 'pending')
+    const cadre = await insert('Kader Satu', ['kader'], desa!.code)
+    // Only a supervisor of another kecamatan and one not active: nobody.
+    expect(await helpOf(cadre)).toBeNull()
+
+    await insert('Pengawas Kabupaten', ['admin', 'supervisor'], '35.07')
+    const kecamatanSupervisor = await insert(
+      'Pengawas Kecamatan',
+      ['supervisor'],
+      desa!.parent_code
+    )
+    // The kabupaten's supervisor came first by id and covers every desa.
+    expect(await helpOf(cadre)).toMatchObject({ name: 'Pengawas Kabupaten' })
+    // A supervisor's own contact is someone else.
+    expect(await helpOf(kecamatanSupervisor)).toMatchObject({ name: 'Pengawas Kabupaten' })
+    const deskSupervisor = await insert('Pengawas Desa', ['supervisor'], desa!.code)
+    expect(await helpOf(deskSupervisor)).toMatchObject({ name: 'Pengawas Kabupaten' })
+  })
+})
