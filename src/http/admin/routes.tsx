@@ -24,6 +24,8 @@ import { findAdminVisit, listAdminVisits, listScopeCadres } from '../../db/queri
 import { listPendingRegistrations } from '../../db/queries/people.js'
 import { listUnreachablePeople } from '../../db/queries/reachability.js'
 import { listAllRegions } from '../../db/queries/regions.js'
+import { latestVisitPeriod } from '../../db/queries/report-period.js'
+import { defaultDashboardPeriod, reportingPeriod } from '../../domain/report-period.js'
 import {
   type TrainingIndicatorsByCohort,
   readTrainingIndicatorsByCohort,
@@ -323,9 +325,21 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const viewer = c.get('viewer')
     const now = auth.now()
     const current = monthOf(now, deps.timeZone)
-    const period = pick(periodSchema, c.req.query('bulan')) ?? current
     const kecamatan = pick(regionCodeSchema, c.req.query('kecamatan'))
     const region = narrowScope(viewer.scope.regionPrefix, kecamatan)
+    // The month reports are made for, or the latest earlier one with data (docs/design.md).
+    const regionPrefix = region ?? viewer.scope.regionPrefix
+    const reporting = reportingPeriod(now, deps.timeZone)
+    const period =
+      pick(periodSchema, c.req.query('bulan')) ??
+      defaultDashboardPeriod(
+        reporting,
+        await latestVisitPeriod(deps.db, { regionPrefix, onOrBefore: reporting })
+      )
+    const latest = await latestVisitPeriod(deps.db, { regionPrefix })
+    const shownHasData =
+      latest !== null &&
+      (await latestVisitPeriod(deps.db, { regionPrefix, onOrBefore: period })) === period
     const dir = await regions()
     const data = await loadSummary(deps.db, {
       viewer,
@@ -350,6 +364,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
           t={t}
           data={data}
           months={[current]}
+          {...(!shownHasData && latest !== null ? { latestWithData: latest } : {})}
           kecamatan={kecamatanChoices(dir, viewer.scope.regionPrefix)}
           regionName={shownName}
         />

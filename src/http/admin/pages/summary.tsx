@@ -217,6 +217,8 @@ export type SummaryPageProps = {
   months: string[]
   kecamatan: { code: string; name: string }[]
   regionName: string
+  /** The shown month has no visits: the latest month that has (said with a link to it). */
+  latestWithData?: string
 }
 
 function Cards(props: { t: AdminText; cards: Card[] }) {
@@ -265,6 +267,16 @@ export function SummaryPage(props: SummaryPageProps) {
         <button type="submit">{t('filter.apply')}</button>
       </form>
       <p class="muted">{t('summary.period', { month, scope: props.regionName })}</p>
+      {props.latestWithData && (
+        <p class="notice" id="empty-month">
+          {t('summary.emptyMonth', { month })}{' '}
+          <a
+            href={`/admin?bulan=${props.latestWithData}${data.kecamatan ? `&kecamatan=${data.kecamatan}` : ''}`}
+          >
+            {t('summary.latestData', { month: monthName(props.latestWithData) })}
+          </a>
+        </p>
+      )}
       <h2>{t('summary.visitsHeading')}</h2>
       <Cards t={t} cards={data.visitCards} />
       <h2>{t('summary.trainingHeading')}</h2>
