@@ -2,13 +2,15 @@
  * @module `npm run import -- <kind> <file.csv>`: imports a CSV into the database and prints the
  * per-row report in Indonesian (docs/design.md#contracts). Opens the database like the app
  * (migrations, region seed) from `DATABASE_URL` (unset → PGlite) and `DATA_DIR` (default `./data`),
- * which it reads itself as a CLI entry. The import is one transaction: all accepted rows and the
- * audit row, or nothing. Exit code 0 when the file was imported, rejected rows or not; 1 for a
- * usage, file or database error, after which nothing of the file is in the database. A thin shell:
- * the import logic lives in `src/import/`.
+ * which it reads itself as a CLI entry; dates and times in the file are in `TZ_NAME`. The import
+ * is one transaction: all accepted rows and the audit row, or nothing. Exit code 0 when the file
+ * was imported, rejected rows or not; 1 for a usage, configuration, file or database error, after
+ * which nothing of the file is in the database. A thin shell: the import logic lives in
+ * `src/import/`.
  */
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
+import { ConfigError, loadConfig } from './config.js'
 import { createDb } from './db/client.js'
 import type { DbHandle } from './db/client.js'
 import { seedRegions } from './db/seed-regions.js'
@@ -40,6 +42,16 @@ async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<num
     return 1
   }
 
+  // The bot's own configuration decides the zone of the file's dates (`TZ_NAME`).
+  let timeZone: string
+  try {
+    timeZone = loadConfig(env).timeZone
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    return 1
+  }
+
   let input: FileHandle
   try {
     input = await open(file)
@@ -62,6 +74,7 @@ async function runImportCli(args: string[], env: NodeJS.ProcessEnv): Promise<num
       source: input.createReadStream({ highWaterMark: 64 * 1024 }),
       actor: 'cli',
       now: new Date(),
+      timeZone,
       ...(progress
         ? { onProgress: (counts) => console.error(PROGRESS_MESSAGES.read(counts.processed)) }
         : {}),

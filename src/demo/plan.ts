@@ -15,6 +15,7 @@
  * Every demo phone is `+62812 0000 1xxx` (the `0812-0000-…` range the examples reserve).
  * @module
  */
+import { DEFAULT_TIME_ZONE, addDays, localDate, localInstant } from '../domain/dates.js'
 import type { Role } from '../domain/people.js'
 import {
   ACTIONS,
@@ -216,24 +217,17 @@ export type BuildDemoPlanParams = {
   seed?: number
 }
 
-const WIB_OFFSET_MS = 7 * 3600_000
 const DAY_MS = 86_400_000
 
-/** The WIB calendar date (`YYYY-MM-DD`) of an instant. */
+/** The WIB calendar date (`YYYY-MM-DD`) of an instant: the demo is a month in Malang. */
 function wibDate(at: Date): string {
-  return new Date(at.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10)
+  return localDate(at, DEFAULT_TIME_ZONE)
 }
 
 /** An instant from a WIB date and minutes after midnight. */
 function wibAt(date: string, minutes: number): Date {
-  return new Date(new Date(`${date}T00:00:00+07:00`).getTime() + minutes * 60_000)
-}
-
-/** A date `days` after a `YYYY-MM-DD` date. */
-function addDays(date: string, days: number): string {
-  return new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS)
-    .toISOString()
-    .slice(0, 10)
+  const time = { hour: Math.floor(minutes / 60), minute: minutes % 60 }
+  return localInstant(date, time, DEFAULT_TIME_ZONE)
 }
 
 /**

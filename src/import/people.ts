@@ -19,6 +19,7 @@ import {
 } from '../db/queries/people.js'
 import type { UpsertAction } from '../db/queries/people.js'
 import { regions } from '../db/schema/index.js'
+import { DEFAULT_TIME_ZONE, localYear } from '../domain/dates.js'
 import type { Role, Salutation } from '../domain/people.js'
 import { normalizePhone } from '../lib/phone.js'
 import { openCsvTable } from './csv.js'
@@ -308,7 +309,7 @@ export async function importPeople(
     })
     const schema = createPeopleRowSchema({
       regionLevels: await loadRegionLevels(tx),
-      currentYear: yearIn(options.now ?? new Date(), options.timeZone ?? 'Asia/Jakarta'),
+      currentYear: localYear(options.now ?? new Date(), options.timeZone ?? DEFAULT_TIME_ZONE),
     })
     const phoneLines = new Map<string, number>()
     const phonelessLines = new Map<string, number>()
@@ -427,10 +428,6 @@ async function writePersonRow(db: DbOrTx, { line, row }: PendingPerson): Promise
 async function loadRegionLevels(db: DbOrTx): Promise<Map<string, RegionLevel>> {
   const rows = await db.select({ code: regions.code, level: regions.level }).from(regions)
   return new Map(rows.map((row) => [row.code, row.level]))
-}
-
-function yearIn(now: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(now))
 }
 
 /**

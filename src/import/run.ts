@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
 import { recordAudit } from '../db/queries/admin.js'
+import { DEFAULT_TIME_ZONE } from '../domain/dates.js'
 import type { CsvSource } from './csv.js'
 import { FAILURE_MESSAGES } from './messages.js'
 import { importPeople, sqlState } from './people.js'
@@ -26,7 +27,7 @@ export type RunImportParams = {
   /** Who imports, for the audit log: `person:12`, `admin_token`, `cli`. */
   actor: string
   now: Date
-  /** Decides the current year of a people file (default `Asia/Jakarta`). */
+  /** The zone of the file's dates and of the current year (`TZ_NAME`; default `Asia/Jakarta`). */
   timeZone?: string
   onProgress?: OnImportProgress
   /** Runs first in the import's transaction (a dashboard job takes its lock there). */
@@ -47,16 +48,14 @@ export async function runImport(db: DbOrTx, params: RunImportParams): Promise<Im
   const { kind, source, now } = params
   const options = {
     now,
+    timeZone: params.timeZone ?? DEFAULT_TIME_ZONE,
     ...(params.onProgress ? { onProgress: params.onProgress } : {}),
   }
   return db.transaction(async (tx) => {
     await params.afterBegin?.(tx)
     const report =
       kind === 'people'
-        ? await importPeople(tx, source, {
-            ...options,
-            timeZone: params.timeZone ?? 'Asia/Jakarta',
-          })
+        ? await importPeople(tx, source, options)
         : kind === 'sessions'
           ? await importSessions(tx, source, options)
           : await importEnrollments(tx, source, options)

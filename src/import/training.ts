@@ -8,7 +8,6 @@
  * A new cohort code in a sessions file creates the cohort in the default programme.
  * @module
  */
-import { TZDate } from '@date-fns/tz'
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
 import { findPersonByPhone, upsertPersonWithoutPhone } from '../db/queries/people.js'
@@ -22,6 +21,7 @@ import {
 } from '../db/queries/training.js'
 import { regions } from '../db/schema/index.js'
 import type { CheckinMode, SkillTrack } from '../domain/training.js'
+import { DEFAULT_TIME_ZONE, localInstant, localYear } from '../domain/dates.js'
 import { normalizePhone } from '../lib/phone.js'
 import { openCsvTable } from './csv.js'
 import type { ColumnAliases, CsvSource } from './csv.js'
@@ -44,7 +44,6 @@ import type {
 } from './report.js'
 
 /** Sessions' times are local times of Kabupaten Malang (WIB). */
-const TIME_ZONE = 'Asia/Jakarta'
 const COHORT_MAX_LENGTH = 40
 const TEXT_MAX_LENGTH = 200
 const BIRTH_YEAR_MIN = 1900
@@ -169,12 +168,6 @@ export function parseImportTime(value: string): { hour: number; minute: number }
   return hour <= 23 && minute <= 59 ? { hour, minute } : undefined
 }
 
-/** The instant of a local date and time in Asia/Jakarta. */
-function jakartaInstant(date: string, time: { hour: number; minute: number }): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number]
-  return new Date(new TZDate(year, month - 1, day, time.hour, time.minute, TIME_ZONE).getTime())
-}
-
 /** A coordinate cell (`-7.8912` or `-7,8912`) within ±`max`; `null` for an empty cell. */
 function parseCoordinate(value: string, max: number): number | null | undefined {
   if (value === '') return null
@@ -229,7 +222,10 @@ export type SessionRow = {
 }
 
 /** The zod schema of a sessions row; `kecamatanCodes` are the known kecamatan codes. */
-export function createSessionRowSchema(kecamatanCodes: ReadonlySet<string>) {
+export function createSessionRowSchema(
+  kecamatanCodes: ReadonlySet<string>,
+  timeZone: string = DEFAULT_TIME_ZONE
+) {
   return z
     .object({
       cohort: cohortSchema,
@@ -329,8 +325,8 @@ export function createSessionRowSchema(kecamatanCodes: ReadonlySet<string>) {
       track: row.track,
       mentorPhone: row.mentorPhone,
       date: row.date,
-      startsAt: jakartaInstant(row.date, row.start),
-      endsAt: jakartaInstant(row.date, row.end),
+      startsAt: localInstant(row.date, row.start, timeZone),
+      endsAt: localInstant(row.date, row.end, timeZone),
       venue: row.venue,
       lat: row.lat,
       lng: row.lng,
@@ -408,6 +404,8 @@ async function writeRow(
 export type ImportSessionsOptions = {
   /** The moment of the import: change notices to participants are due then (default: now). */
   now?: Date
+  /** The zone of the file's dates and times (`TZ_NAME`; default `Asia/Jakarta`). */
+  timeZone?: string
   /** Told after each batch of rows. */
   onProgress?: OnImportProgress
 }
@@ -438,7 +436,8 @@ async function importSessionsIn(
   })
   const kecamatanRows = await db.select({ code: regions.code, level: regions.level }).from(regions)
   const schema = createSessionRowSchema(
-    new Set(kecamatanRows.filter((row) => row.level === 'kecamatan').map((row) => row.code))
+    new Set(kecamatanRows.filter((row) => row.level === 'kecamatan').map((row) => row.code)),
+    options.timeZone ?? DEFAULT_TIME_ZONE
   )
   const programmeId = await ensureDefaultProgramme(db)
   const sessionLines = new Map<string, number>()
@@ -519,6 +518,8 @@ async function importSessionsIn(
 export type ImportEnrollmentsOptions = {
   /** The current time: the latest valid birth year and who is a minor (default: now). */
   now?: Date
+  /** The zone that decides the current year (`TZ_NAME`; default `Asia/Jakarta`). */
+  timeZone?: string
   /** Told after each batch of rows. */
   onProgress?: OnImportProgress
 }
@@ -555,9 +556,7 @@ async function importEnrollmentsIn(
   const now = options.now ?? new Date()
   const regionRows = await db.select({ code: regions.code, level: regions.level }).from(regions)
   // The people import's own rules for a participant's name, phone, desa and birth year.
-  const currentYear = Number(
-    new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric' }).format(now)
-  )
+  const currentYear = localYear(now, options.timeZone ?? DEFAULT_TIME_ZONE)
   const peopleSchema = createPeopleRowSchema({
     regionLevels: new Map(regionRows.map((row) => [row.code, row.level])),
     currentYear,

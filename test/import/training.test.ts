@@ -122,6 +122,14 @@ describe('importSessions', () => {
     expect(cohortRows).toEqual([{ code: 'SGS-MJ-01', kecamatan: '35.07.24', track: 'menjahit' }])
   })
 
+  test('times are read in the configured zone (TZ_NAME), WIB by default', async () => {
+    // Asia/Makassar is WITA, UTC+8: 08.00 there is 07.00 WIB, 00:00 UTC.
+    await importSessions(handle.db, SESSIONS_ID, { timeZone: 'Asia/Makassar' })
+    const [first] = await storedSessions()
+    expect(first?.startsAt).toEqual(wib(1, 7))
+    expect(first?.startsAt.toISOString()).toBe('2026-12-01T00:00:00.000Z')
+  })
+
   test('commas and English headers; re-import unchanged, then updated with the code kept', async () => {
     const csv = (end: string) =>
       [

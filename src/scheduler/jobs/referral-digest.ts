@@ -14,7 +14,7 @@ import { listOverdueReferrals } from '../../db/queries/referrals.js'
 import { people } from '../../db/schema/index.js'
 import { PRIORITY } from '../../domain/priorities.js'
 import { type RegionDirectory, regionName } from '../../domain/regions.js'
-import { addDays, today } from '../../engine/index.js'
+import { addDays, today } from '../../domain/dates.js'
 import type { FireHandler } from '../fires.js'
 
 export const REFERRAL_DIGEST_KIND = 'referral.digest'

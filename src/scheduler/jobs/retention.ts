@@ -11,7 +11,7 @@ import { TZDate } from '@date-fns/tz'
 import type { DbOrTx } from '../../db/client.js'
 import { planFires } from '../../db/queries/fires.js'
 import { redactInboundText } from '../../db/queries/retention.js'
-import { addDays, today } from '../../engine/index.js'
+import { addDays, today } from '../../domain/dates.js'
 import type { Logger } from '../../lib/logger.js'
 import type { FireHandler } from '../fires.js'
 
