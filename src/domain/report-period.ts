@@ -1,7 +1,8 @@
 /**
  * The month the dashboard opens on (`docs/design.md` "Dashboard"): supervisors look at the month
  * cadres are reporting for, which is the previous one until the reporting deadline (the 3rd of the
- * following month, DOMAIN decision 14), and never an empty month while an earlier one has data.
+ * following month, docs/domain.md, decision 14), and never an empty month while an earlier one has
+ * data.
  * @module
  */
 import { TZDate } from '@date-fns/tz'

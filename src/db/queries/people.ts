@@ -1,7 +1,8 @@
 /**
- * Queries on people, their chat identities and their consents (DOMAIN decisions 4 and 8). Phones
- * are E.164 (`normalizePhone` in `lib/phone.ts` before calling); roles are stored deduplicated in
- * the order of `ROLES`, so two role lists compare equal when they hold the same roles.
+ * Queries on people, their chat identities and their consents (docs/domain.md, decisions 4 and 8).
+ * Phones are E.164 (`normalizePhone` in `lib/phone.ts` before calling); roles are stored
+ * deduplicated in the order of `ROLES`, so two role lists compare equal when they hold the same
+ * roles.
  * @module
  */
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
@@ -537,8 +538,9 @@ export async function createPendingCadre(
 }
 
 /**
- * A rejected self-registrant registers again (DOMAIN decision 4): the same person row, with the
- * new answers, pending again and without the old reason. `undefined` unless they were rejected.
+ * A rejected self-registrant registers again (docs/domain.md, decision 4): the same person row,
+ * with the new answers, pending again and without the old reason. `undefined` unless they were
+ * rejected.
  */
 export async function reopenRegistration(
   db: DbOrTx,
