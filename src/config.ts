@@ -20,7 +20,10 @@ export const TELEGRAM_BOT_TOKEN_PATTERN = /^[0-9]+:[A-Za-z0-9_-]{30,}$/
 /** What Telegram accepts as `secret_token` in `setWebhook`: 1 to 256 of A-Z, a-z, 0-9, `_` and `-`. */
 export const TELEGRAM_WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/
 
-/** Every environment variable the application reads, in the order of docs/operations/configuration.md. */
+/**
+ * Every environment variable the application reads, in the order of
+ * docs/operations/configuration.md.
+ */
 export const ENV_VARIABLES = [
   'DATABASE_URL',
   'DATA_DIR',

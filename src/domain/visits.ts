@@ -31,7 +31,10 @@ export const KB_METHODS = [
   'mal',
   'tradisional',
 ] as const
-/** Modern methods, for KB participation (docs/domain.md, decision 13): every listed method but traditional. */
+/**
+ * Modern methods, for KB participation (docs/domain.md, decision 13): every listed method but
+ * traditional.
+ */
 export const MODERN_KB_METHODS = KB_METHODS.filter((m) => m !== 'tradisional')
 export const KB_INTENTS = ['segera', 'tunda', 'tidak_lagi'] as const
 export const RISK_4T = [

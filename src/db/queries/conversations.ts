@@ -20,7 +20,9 @@ export type RecordInboundParams = {
   conversationId?: number
 }
 
-/** Records an inbound message once; `undefined` means it was already processed (docs/design.md P5). */
+/**
+ * Records an inbound message once; `undefined` means it was already processed (docs/design.md P5).
+ */
 export const recordInbound = async (
   db: DbOrTx,
   params: RecordInboundParams

@@ -12,7 +12,10 @@ export type PlanFireParams = {
   payload: unknown
 }
 
-/** Plans future work once: a second plan with the same dedupe key changes nothing (docs/design.md P7). */
+/**
+ * Plans future work once: a second plan with the same dedupe key changes nothing (docs/design.md
+ * P7).
+ */
 export const planFires = async (db: DbOrTx, rows: PlanFireParams[]): Promise<void> => {
   if (rows.length === 0) return
   await db.insert(fires).values(rows).onConflictDoNothing({ target: fires.dedupeKey })

@@ -540,7 +540,10 @@ export async function listIndicatorRows(
 
 // === Daftar hadir (attendance sheet)
 
-/** One line of the attendance sheet with the programme code of its cohort (docs/domain.md, decision 3). */
+/**
+ * One line of the attendance sheet with the programme code of its cohort (docs/domain.md, decision
+ * 3).
+ */
 export type DaftarHadirExportRow = DaftarHadirRow & { programmeCode: string; period: string }
 
 export type ListDaftarHadirExportParams = {

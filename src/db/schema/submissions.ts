@@ -12,7 +12,10 @@ export const demoSubmissions = pgTable('demo_submissions', {
   submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
 })
 
-/** Who did what to which record (docs/domain.md, decision 9): exports, broadcasts, reads of sensitive data. */
+/**
+ * Who did what to which record (docs/domain.md, decision 9): exports, broadcasts, reads of
+ * sensitive data.
+ */
 export const auditLog = pgTable('audit_log', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   actor: text('actor').notNull(),

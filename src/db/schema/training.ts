@@ -81,7 +81,9 @@ export const trainingSessions = pgTable(
   ]
 )
 
-/** A participant in a cohort; a minor (docs/domain.md, decision 7) needs a guardian-consent mark. */
+/**
+ * A participant in a cohort; a minor (docs/domain.md, decision 7) needs a guardian-consent mark.
+ */
 export const enrollments = pgTable(
   'enrollments',
   {

@@ -5,7 +5,10 @@ import {
 } from '../../conversation/runtime.js'
 import type { FireHandler } from '../fires.js'
 
-/** The fire handlers of the inactivity reminder and expiry (docs/design.md P4): both resume the engine. */
+/**
+ * The fire handlers of the inactivity reminder and expiry (docs/design.md P4): both resume the
+ * engine.
+ */
 export function conversationTimeoutHandlers(
   runtime: Pick<Runtime, 'handleTimeout'>
 ): Record<string, FireHandler> {

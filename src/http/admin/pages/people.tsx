@@ -172,7 +172,10 @@ export function PeoplePage(props: PeoplePageProps) {
   )
 }
 
-/** Who cannot be reached by chat now and why (docs/domain.md, decision 20), those with waiting notices first. */
+/**
+ * Who cannot be reached by chat now and why (docs/domain.md, decision 20), those with waiting
+ * notices first.
+ */
 function UnreachableTable(props: { t: AdminText; rows: UnreachablePersonRow[] }) {
   const { t, rows } = props
   const total = rows[0]?.total ?? 0
