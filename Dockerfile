@@ -14,6 +14,18 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
+# --- build: all dependencies (esbuild is a devDependency), bundles src/ into dist/ --------------
+FROM node:22-bookworm-slim AS build
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
+
 # --- app ---------------------------------------------------------------------------------------
 FROM node:22-bookworm-slim
 
@@ -24,6 +36,7 @@ ENV NODE_ENV=production DATA_DIR=/data PORT=3000
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
+COPY --from=build /app/dist ./dist
 COPY locales ./locales
 COPY migrations ./migrations
 # Example CSV files, to try the import in the container: npm run import -- people examples/people.csv
@@ -41,4 +54,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # The same command as `npm start`, run by node directly (not npm) so SIGTERM from `docker stop`
 # reaches the app, which shuts down cleanly.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/main.js"]

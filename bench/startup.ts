@@ -1,15 +1,17 @@
 /**
- * @module Benchmark 4, embedded PGlite start-up: `node --import tsx src/main.ts` (what `npm start`
- * runs) spawned as a child process in a fresh temporary DATA_DIR, timed from spawn to the first
- * `GET /healthz` 200; then stopped with SIGTERM and started again on the same DATA_DIR (restart).
- * The baseline is the same spawn of a bare Hono app (`hello-server.ts`): Node, tsx and the HTTP
+ * @module Benchmark 4, embedded PGlite start-up: `node dist/main.js` (what `npm start` runs once
+ * `prestart` built it; built here first) spawned as a child process in a fresh temporary DATA_DIR,
+ * timed from spawn to the first `GET /healthz` 200; then stopped with SIGTERM and started again on
+ * the same DATA_DIR (restart). Each start's resident memory is read 2 s after /healthz answered
+ * (idle). The baseline is the same spawn of a bare Hono app (`hello-server.js`): Node and the HTTP
  * server without the bot.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { freePort, percentile, round } from './stats.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -27,22 +29,37 @@ export type StartupResult = {
   /** Each restart on the same DATA_DIR, and their median. */
   restartMs: number[]
   restartMedianMs: number
-  /** The bare Node + tsx + Hono spawn, median of as many runs as restarts. */
+  /** The bare Node + Hono spawn (plain JavaScript), median of as many runs as restarts. */
   baselineMs: number
   /** The part of first start / restarts spent inside `startKaderbot` (database, seed, wiring). */
   insideFirstMs: number
   insideRestartMedianMs: number
+  /** Resident memory 2 s after /healthz answered, at the first start and at the restarts (MiB). */
+  idleRssMiB: { first: number; restartMedian: number }
   ratios: { firstToBaseline: number; restartToBaseline: number }
 }
 
 /** A started child: spawn to 200, and the bot's own `startMs` (its "kaderbot started" log line). */
 type Started = { child: ChildProcess; ms: number; insideMs: number }
 
-/** Spawns `script` and polls `/healthz` until it answers 200. */
+/** Builds `dist/` as `prestart` does, so the starts below time the same code `npm start` runs. */
+export async function buildDist(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['scripts/build.js'], { cwd: ROOT })
+}
+
+/** A child's resident memory (`VmRSS` of /proc, MiB) once it sat idle for `afterMs`. */
+async function idleRss(child: ChildProcess, afterMs = 2000): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, afterMs))
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
+  return round(kib / 1024, 1)
+}
+
+/** Spawns `node script` and polls `/healthz` until it answers 200. */
 async function startAndWait(script: string, env: NodeJS.ProcessEnv): Promise<Started> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,24 +135,28 @@ function childEnv(dataDir: string): NodeJS.ProcessEnv {
 export async function benchStartup(options: StartupOptions): Promise<StartupResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-bench-startup-'))
   try {
+    await buildDist()
     const baselines: number[] = []
     for (let i = 0; i < Math.max(1, options.restarts); i++) {
-      const hello = await startAndWait('bench/hello-server.ts', childEnv(dataDir))
+      const hello = await startAndWait('bench/hello-server.js', childEnv(dataDir))
       baselines.push(hello.ms)
       await stop(hello.child)
     }
     const baselineMs = percentile(baselines, 50)
-    options.log(`startup: bare Node + tsx + Hono ${baselineMs} ms`)
+    options.log(`startup: bare Node + Hono ${baselineMs} ms`)
 
-    const first = await startAndWait('src/main.ts', childEnv(dataDir))
+    const first = await startAndWait('dist/main.js', childEnv(dataDir))
+    const firstRss = await idleRss(first.child)
     await stop(first.child)
-    options.log(`startup: first start ${first.ms} ms`)
+    options.log(`startup: first start ${first.ms} ms, idle RSS ${firstRss} MiB`)
     const restartMs: number[] = []
     const insideRestartMs: number[] = []
+    const restartRss: number[] = []
     for (let i = 0; i < options.restarts; i++) {
-      const again = await startAndWait('src/main.ts', childEnv(dataDir))
+      const again = await startAndWait('dist/main.js', childEnv(dataDir))
       restartMs.push(again.ms)
       insideRestartMs.push(again.insideMs)
+      restartRss.push(await idleRss(again.child))
       await stop(again.child)
     }
     const restartMedianMs = percentile(restartMs, 50)
@@ -147,6 +168,7 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
       baselineMs,
       insideFirstMs: first.insideMs,
       insideRestartMedianMs: percentile(insideRestartMs, 50),
+      idleRssMiB: { first: firstRss, restartMedian: percentile(restartRss, 50) },
       ratios: {
         firstToBaseline: round(first.ms / baselineMs, 2),
         restartToBaseline: round(restartMedianMs / baselineMs, 2),

@@ -1,6 +1,6 @@
 /**
  * Keeps the Dockerfile true to the repository without a Docker engine (none runs here): every COPY
- * source exists and survives .dockerignore, the command starts the same entry as `npm start`, what
+ * source exists and survives .dockerignore, the command starts the same built entry as `npm start`, what
  * runs in the image needs production dependencies only, and the image is Node 22, multi-stage,
  * unprivileged and health-checked.
  */
@@ -218,20 +218,31 @@ describe('Dockerfile', () => {
     }
   })
 
-  test('starts the same entry as npm start, and that entry exists', () => {
+  test('starts the same built entry as npm start, built from src/main.ts in a build stage', () => {
     const command = words(onlyInFinal('CMD').args)
-    const startEntry = entryOf(words(packageJson.scripts['start'] ?? ''))
-    expect(startEntry).toBe('src/main.ts')
-    const entry =
-      command.join(' ') === 'npm start' || command.join(' ') === 'npm run start'
-        ? startEntry
-        : entryOf(command)
-    expect(entry).toBe(startEntry)
-    expect(existsSync(join(REPO_ROOT, entry ?? ''))).toBe(true)
-    if (command[0] === 'node') {
-      expect(command.slice(1, 3)).toEqual(['--import', 'tsx'])
-      expect(command.join(' ')).toBe(packageJson.scripts['start'])
-    }
+    // npm start runs the bundle, built first by prestart; the image runs node on it directly.
+    expect(packageJson.scripts['start']).toBe('node dist/main.js')
+    expect(packageJson.scripts['prestart']).toBe('npm run build')
+    expect(command.join(' ')).toBe(packageJson.scripts['start'])
+    expect(entryOf(command)).toBe('dist/main.js')
+    // The build bundles src/main.ts, which exists.
+    expect(packageJson.scripts['build']).toBe('node scripts/build.js')
+    const buildScript = readFileSync(join(REPO_ROOT, 'scripts/build.js'), 'utf8')
+    expect(buildScript).toContain("entryPoints: ['src/main.ts']")
+    expect(existsSync(join(REPO_ROOT, 'src/main.ts'))).toBe(true)
+    // A build stage with every dependency runs it; the final stage takes only its dist/.
+    const build = stages.find((stage) => stage.name === 'build')
+    expect(build, 'a stage named build').toBeDefined()
+    const runs = build!.instructions.filter(({ keyword }) => keyword === 'RUN')
+    expect(runs.some(({ args }) => /\bnpm ci\b/.test(args) && !/--omit=dev/.test(args))).toBe(true)
+    expect(runs.some(({ args }) => /\bnpm run build\b/.test(args))).toBe(true)
+    expect(contextSources(build!)).toEqual(
+      expect.arrayContaining(['scripts', 'src', 'tsconfig.json'])
+    )
+    const fromBuild = inFinal('COPY').filter(({ args }) => args.includes('--from=build'))
+    expect(fromBuild.map(({ args }) => words(args).filter((w) => !w.startsWith('--')))).toEqual([
+      ['/app/dist', './dist'],
+    ])
   })
 
   test('npm start, and the CLIs one may run in the container, need no devDependency', () => {

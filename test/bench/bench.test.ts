@@ -89,11 +89,14 @@ describe('the benchmark harness with tiny numbers', () => {
     })
   }, 120_000)
 
-  test('startup: the real npm start answers /healthz on a fresh DATA_DIR and again after a restart', async () => {
+  test('startup: the built npm start answers /healthz on a fresh DATA_DIR and again after a restart', async () => {
     const result = await benchStartup({ restarts: 1, log: quiet })
     expect(result.firstStartMs).toBeGreaterThan(0)
     expect(result.restartMs).toHaveLength(1)
     expect(result.baselineMs).toBeGreaterThan(0)
+    // The built bot's resident memory was read while it sat idle.
+    expect(result.idleRssMiB.first).toBeGreaterThan(10)
+    expect(result.idleRssMiB.restartMedian).toBeGreaterThan(10)
   }, 240_000)
 })
 

@@ -1,6 +1,8 @@
+// @ts-check
 /**
- * @module The start-up baseline: Node with tsx and a bare Hono app answering `GET /healthz` 200
- * on `PORT`, started the same way as `npm start`. Stops on SIGTERM.
+ * @module The start-up baseline: plain JavaScript on Node with a bare Hono app answering
+ * `GET /healthz` 200 on `PORT`, started the same way as the built bot (`node dist/main.js`).
+ * Stops on SIGTERM.
  */
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'

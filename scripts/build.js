@@ -1,0 +1,75 @@
+// @ts-check
+/**
+ * `npm run build` (run by `prestart`): bundles the app's own TypeScript into `dist/` with esbuild,
+ * so `npm start` runs plain JavaScript instead of transpiling every module through tsx at each
+ * start. Packages stay imports of `node_modules` (not bundled), and the dynamic imports (WhatsApp,
+ * exports) stay separate chunks loaded only when used.
+ *
+ * Files read at run time (migrations, locales, the region CSVs, the simulator page, the admin
+ * assets) are found from each module's `import.meta.url`. In the bundle every module shares one
+ * file, so each source file's `import.meta.url` is rewritten to the URL of that source file: the
+ * built app reads the same files in the same places as `tsx src/main.ts` does, and a path that
+ * works in development works built.
+ */
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const outdir = `${root}dist`
+
+/** @type {import('esbuild').Plugin} */
+const sourceImportMetaUrl = {
+  name: 'source-import-meta-url',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.tsx?$/ }, async (args) => {
+      const contents = await readFile(args.path, 'utf8')
+      const loader = args.path.endsWith('x') ? 'tsx' : 'ts'
+      if (!contents.includes('import.meta.url')) return { contents, loader }
+      // dist/ is one level below the root, like src/: a path relative to the chunk's folder.
+      const fromDist = relative(outdir, args.path).split('\\').join('/')
+      const url = `new URL(${JSON.stringify(fromDist)}, import.meta.url).href`
+      return {
+        contents: contents.replaceAll('import.meta.url', url),
+        loader,
+        resolveDir: dirname(args.path),
+      }
+    })
+  },
+}
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/main.ts'],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [sourceImportMetaUrl],
+  write: false,
+})
+
+// Silent when it succeeds: `npm start` prints only what the app says. Each file is written beside
+// its place and renamed into it, so a start (or a second build) at the same moment never reads half
+// a file. Chunk names carry a hash of their content; chunks of older builds are removed once they
+// are old enough that no start can still be loading them.
+await mkdir(outdir, { recursive: true })
+const written = new Set()
+for (const file of result.outputFiles) {
+  const temporary = `${file.path}.${process.pid}.tmp`
+  await writeFile(temporary, file.contents)
+  await rename(temporary, file.path)
+  written.add(basename(file.path))
+}
+const STALE_MS = 10 * 60_000
+for (const name of await readdir(outdir)) {
+  if (written.has(name)) continue
+  const path = join(outdir, name)
+  if (Date.now() - (await stat(path)).mtimeMs > STALE_MS) await rm(path, { force: true })
+}
