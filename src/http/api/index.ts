@@ -12,6 +12,7 @@ import type { ApiDeps } from './deps.js'
 import { registerExportRoutes } from './exports.js'
 import { registerIndicatorRoutes } from './indicators.js'
 import { registerListRoutes } from './lists.js'
+import { registerRecapRoutes } from './recaps.js'
 import { createApiRegistry } from './registry.js'
 
 export type { ApiDeps } from './deps.js'
@@ -24,6 +25,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
   registerIndicatorRoutes(registry, deps)
   registerBroadcastRoutes(registry, deps)
   registerExportRoutes(registry, deps)
+  registerRecapRoutes(registry, deps)
   const document = registry.openApi({
     title: 'kaderbot API',
     version: '1',
