@@ -130,6 +130,11 @@ describe('GET /api/v1/openapi.json', () => {
       '/exports/visits.xlsx',
       '/indicators',
       '/people',
+      '/recaps/kecamatan',
+      '/recaps/kecamatan.xlsx',
+      '/recaps/ppkbd',
+      '/recaps/ppkbd.pdf',
+      '/recaps/ppkbd.xlsx',
       '/visits',
     ])
     expect(doc.components.securitySchemes['adminToken']).toMatchObject({

@@ -79,7 +79,10 @@ beforeAll(async () => {
   )
 })
 
-/** A valid request to a route: concrete ids, the period the indicators need, a broadcast body. */
+/**
+ * A valid request to a route: concrete ids, the period the indicators need, the period and region
+ * of a recap, a broadcast body.
+ */
 function call(
   route: { method: string; path: string },
   token: string,
@@ -88,6 +91,8 @@ function call(
   let path = `/api/v1${route.path.replace('{id}', String(options.id ?? sent.sgs))}`
   const query = [
     route.path.includes('indicators') ? 'period=2025-11' : '',
+    route.path.startsWith('/recaps/ppkbd') ? `period=2025-11&region=${SINGOSARI}.2001` : '',
+    route.path.startsWith('/recaps/kecamatan') ? `period=2025-11&region=${SINGOSARI}` : '',
     options.query ?? '',
   ].filter(Boolean)
   if (query.length > 0) path += `?${query.join('&')}`
