@@ -19,7 +19,8 @@ const folder = (/** @type {string} */ name) => `**/${name}/**`
 /** Nothing imports the composition root (docs/architecture.md#dependency-rules). */
 const NEVER_IMPORTED = {
   group: ['**/main.js', '**/main.ts'],
-  message: 'main.ts is the composition root: nothing imports it (docs/architecture.md#dependency-rules).',
+  message:
+    'main.ts is the composition root: nothing imports it (docs/architecture.md#dependency-rules).',
 }
 
 /**
@@ -52,6 +53,10 @@ function restrictedImports({ zone, forbid, allowPackages }) {
 const IMPURE_FOLDERS = ['db', 'channels', 'conversation', 'http', 'outbox', 'scheduler'].map(folder)
 
 /** Modules no pure code may import: the environment, the logger, texts. */
+/** The platform adapters; `channels/types.ts` (the channel-neutral shapes) stays importable. */
+const CONCRETE_CHANNELS = ['telegram', 'whatsapp', 'whatsapp-cloud', 'simulator'].map(
+  (name) => `**/channels/${name}/**`
+)
 const IMPURE_FILES = ['**/config.js', '**/lib/logger.js', folder('i18n')]
 
 const PURE_PACKAGES = ['zod', 'date-fns', '@date-fns/tz']
@@ -232,6 +237,29 @@ export default defineConfig(
     })
   ),
   zone({ dir: 'http', zone: 'http/', forbid: [folder('engine'), folder('flows')] }),
+  // The services beside the conversation: broadcasts (chat, dashboard and API call them), CSV
+  // imports, exports and the demo seed. They use db/, domain/ and lib/; none runs a flow or
+  // reaches a concrete channel, the HTTP layer or the scheduler.
+  zone({
+    dir: 'broadcasts',
+    zone: 'broadcasts/',
+    forbid: [
+      ...['engine', 'flows', 'http', 'scheduler', 'outbox'].map(folder),
+      ...CONCRETE_CHANNELS,
+    ],
+  }),
+  ...['import', 'export', 'demo'].map((dir) =>
+    zone({
+      dir,
+      zone: `${dir}/`,
+      forbid: [
+        ...['engine', 'flows', 'conversation', 'outbox', 'http', 'scheduler', 'channels'].map(
+          folder
+        ),
+        ...['broadcasts', 'import', 'export', 'demo'].filter((other) => other !== dir).map(folder),
+      ],
+    })
+  ),
   zone({ dir: 'scheduler', zone: 'scheduler/', forbid: [folder('channels'), folder('http')] }),
   zone({
     dir: 'i18n',

@@ -205,6 +205,64 @@ const ZONES: Record<string, ZoneCases> = {
       "import cron from 'node-cron'",
     ],
   },
+  broadcasts: {
+    file: 'src/broadcasts/service.ts',
+    refused: [
+      "import { resumeFlow } from '../engine/index.js'",
+      "import { broadcast } from '../flows/broadcast.js'",
+      "import { createApp } from '../http/app.js'",
+      "import { tick } from '../scheduler/index.js'",
+      "import { createTelegramChannel } from '../channels/telegram/bot.js'",
+      "import { createCloudSender } from '../channels/whatsapp-cloud/sender.js'",
+    ],
+    allowed: [
+      "import { planFires } from '../db/queries/fires.js'",
+      "import type { Segment } from '../domain/broadcasts.js'",
+      "import { notifyPerson } from '../conversation/notify.js'",
+      "import type { ChannelName } from '../channels/types.js'",
+    ],
+  },
+  import: {
+    file: 'src/import/people.ts',
+    refused: [
+      "import { flows } from '../flows/index.js'",
+      "import { createRuntime } from '../conversation/runtime.js'",
+      "import { createApp } from '../http/app.js'",
+      "import type { ChannelName } from '../channels/types.js'",
+      "import { fanOutBroadcast } from '../broadcasts/service.js'",
+      "import { buildDemoPlan } from '../demo/plan.js'",
+    ],
+    allowed: [
+      "import { upsertPeople } from '../db/queries/people.js'",
+      "import { localYear } from '../domain/dates.js'",
+      "import { normalizePhone } from '../lib/phone.js'",
+      "import { parse } from 'csv-parse'",
+    ],
+  },
+  export: {
+    file: 'src/export/csv.ts',
+    refused: [
+      "import { createApp } from '../http/app.js'",
+      "import { runImport } from '../import/run.js'",
+      "import { tick } from '../scheduler/index.js'",
+    ],
+    allowed: [
+      "import { iterateVisitRows } from '../db/queries/listings.js'",
+      "import ExcelJS from 'exceljs'",
+    ],
+  },
+  demo: {
+    file: 'src/demo/write.ts',
+    refused: [
+      "import { flows } from '../flows/index.js'",
+      "import { enqueueMessages } from '../outbox/sender.js'",
+      "import { runImport } from '../import/run.js'",
+    ],
+    allowed: [
+      "import { createDb } from '../db/client.js'",
+      "import { SASARAN } from '../domain/visits.js'",
+    ],
+  },
   lib: {
     file: 'src/lib/ids.ts',
     refused: [
