@@ -2,8 +2,13 @@
  * @module LISTEN/NOTIFY helpers shared by both drivers (used to wake the outbox sender across
  * replicas, docs/design.md P6).
  */
-import { sql } from 'drizzle-orm'
-import type { DbOrTx } from './client.js'
+import { type SQL, sql } from 'drizzle-orm'
+
+/**
+ * What NOTIFY needs of a database or transaction (`DbOrTx` fits); stated here so that
+ * `client.ts`, which uses these helpers, is not imported back.
+ */
+export type SqlExecutor = { execute: (query: SQL) => PromiseLike<unknown> }
 
 /** Channel names are plain lower-case identifiers, so both drivers spell them identically. */
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -34,7 +39,11 @@ export function assertChannelName(channel: string): void {
  * Sends `payload` on `channel` with `pg_notify`; inside a transaction it is delivered only when the
  * transaction commits, so enqueue-and-wake can be one atomic step.
  */
-export async function notifyChannel(db: DbOrTx, channel: string, payload: string): Promise<void> {
+export async function notifyChannel(
+  db: SqlExecutor,
+  channel: string,
+  payload: string
+): Promise<void> {
   assertChannelName(channel)
   if (Buffer.byteLength(payload, 'utf8') > MAX_PAYLOAD_BYTES) {
     throw new InvalidNotificationError(`NOTIFY payload too long (max ${MAX_PAYLOAD_BYTES} bytes)`)

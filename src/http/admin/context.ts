@@ -12,7 +12,12 @@ import type { TextParam } from '../../i18n/index.js'
 import type { ImportJobs } from '../../import/jobs.js'
 import type { Logger } from '../../lib/logger.js'
 import type { TrustedProxies } from '../client-address.js'
-import type { WhatsAppView } from './whatsapp.js'
+
+/** What the dashboard reads of the WhatsApp channel (present when it runs). */
+export type WhatsAppView = {
+  status: () => string
+  currentQr: () => string | undefined
+}
 
 export type AdminDeps = {
   db: Db

@@ -6,15 +6,9 @@
  */
 import type { Hono } from 'hono'
 import { raw } from 'hono/html'
-import type { AdminContext, AdminDeps, AdminEnv, AdminText } from './context.js'
+import type { AdminContext, AdminDeps, AdminEnv, AdminText, WhatsAppView } from './context.js'
 import type { LayoutProps } from './layout.js'
 import { loadQrCode } from '../../lib/qrcode.js'
-
-/** What the dashboard reads of the WhatsApp channel (present when it runs). */
-export type WhatsAppView = {
-  status: () => string
-  currentQr: () => string | undefined
-}
 
 const SETTLED = new Set(['open', 'stopped', 'replaced', 'forbidden', 'gave_up'])
 
