@@ -1,6 +1,6 @@
 /**
  * @module Benchmark 1, inbound conversations: simulated Telegram cadres each complete the whole
- * visit report (`/lapor`, 9 updates) by posting real Update JSON to `POST /webhook/telegram` of a
+ * visit report (`/lapor`, 11 updates) by posting real Update JSON to `POST /webhook/telegram` of a
  * real started bot (`startKaderbot`, config from `loadConfig`), whose replies go to the strict fake
  * Bot API with its flood limits off. In the same run, the same requests against a bare Hono route
  * (the HTTP ceiling) and a single-row INSERT loop on the same database (the database ceiling).
@@ -32,7 +32,9 @@ export const VISIT_SCRIPT: readonly { text: string; reply: RegExp }[] = [
   { text: '1', reply: /^Sasaran di keluarga ini\?/ },
   { text: 'pus', reply: /^Status KB pasangan ini\?/ },
   { text: '1', reply: /^Cara KB yang dipakai\?/ },
-  { text: 'suntik 3', reply: /^Ada risiko di keluarga ini\?/ },
+  { text: 'suntik 3', reply: /^Suntik 3 bulan baru mulai dipakai bulan ini/ },
+  { text: 'tidak', reply: /^Dilayani di mana/ },
+  { text: 'puskesmas', reply: /^Ada risiko di keluarga ini\?/ },
   { text: 'tidak ada', reply: /^Apa yang .+ lakukan\?/ },
   { text: 'kie', reply: /^Mohon periksa kembali/ },
   { text: 'kirim', reply: /^Terima kasih! Laporan tersimpan/ },
@@ -107,19 +109,22 @@ export type InboundResult = {
 }
 
 /** A user's prepared requests: the Update JSON bodies, built (and schema-checked) before timing. */
-type Script = { telegramId: number; bodies: string[] }
+export type Script = { telegramId: number; bodies: string[] }
 
-function buildScripts(cadres: readonly SeededPerson[]): Script[] {
+export function buildScripts(
+  cadres: readonly SeededPerson[],
+  steps: readonly { text: string }[] = VISIT_SCRIPT
+): Script[] {
   return cadres.map((cadre) => ({
     telegramId: cadre.telegramId,
-    bodies: VISIT_SCRIPT.map((step) =>
+    bodies: steps.map((step) =>
       JSON.stringify(textUpdate({ id: cadre.telegramId, first_name: 'Kader' }, step.text))
     ),
   }))
 }
 
 /** Posts every script's bodies in a closed loop; returns each request's answer, per script. */
-async function drive(
+export async function drive(
   post: (body: string) => Promise<Posted>,
   scripts: readonly Script[],
   concurrency: number
@@ -132,7 +137,7 @@ async function drive(
   return { posted, durationMs: performance.now() - started }
 }
 
-function figures(posted: readonly Posted[][], durationMs: number): LoadFigures {
+export function figures(posted: readonly Posted[][], durationMs: number): LoadFigures {
   const all = posted.flat()
   return {
     requests: all.length,
@@ -159,7 +164,7 @@ function countingDestination() {
 }
 
 /** The bare HTTP ceiling: the same requests against a Hono route that only answers 200. */
-async function runHttpCeiling(
+export async function runHttpCeiling(
   warmup: readonly Script[],
   scripts: readonly Script[],
   concurrency: number
@@ -409,9 +414,10 @@ async function countQueriesPerUpdate(
 }
 
 /** Every user got exactly the script's replies, in order. */
-function checkReplies(
+export function checkReplies(
   messages: readonly { chatId: number; text?: string }[],
-  scripts: readonly Script[]
+  scripts: readonly Script[],
+  expected: readonly { reply: RegExp }[] = VISIT_SCRIPT
 ): { delivered: number; wrong: number } {
   const byChat = new Map<number, string[]>(scripts.map((s) => [s.telegramId, []]))
   for (const message of messages) byChat.get(message.chatId)?.push(message.text ?? '')
@@ -420,15 +426,14 @@ function checkReplies(
   for (const texts of byChat.values()) {
     delivered += texts.length
     const ok =
-      texts.length === VISIT_SCRIPT.length &&
-      texts.every((text, i) => VISIT_SCRIPT[i]!.reply.test(text))
+      texts.length === expected.length && texts.every((text, i) => expected[i]!.reply.test(text))
     if (!ok) wrong++
   }
   return { delivered, wrong }
 }
 
 /** The database ceiling: one single-row INSERT (the update JSON) per request, same concurrency. */
-async function runDbCeiling(
+export async function runDbCeiling(
   db: Db,
   warmup: readonly Script[],
   scripts: readonly Script[],

@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type BroadcastResult, benchBroadcast } from './broadcast.js'
 import { type InboundResult, benchInbound } from './inbound.js'
+import { type OutsideResult, benchOutside } from './outside.js'
 import { type SchedulerResult, benchScheduler } from './scheduler.js'
 import { type StartupResult, benchStartup } from './startup.js'
 import { type TableRow, formatTable, show } from './stats.js'
 
-export const BENCHES = ['inbound', 'scheduler', 'startup', 'broadcast'] as const
+export const BENCHES = ['outside', 'inbound', 'scheduler', 'startup', 'broadcast'] as const
 export type BenchName = (typeof BENCHES)[number]
 
 export type BenchOptions = {
@@ -29,11 +30,14 @@ export type BenchOptions = {
   restarts: number
   recipients: number
   floodFactor: number
+  /** outside: run the head-of-line scenario (production pacing, about 25 s). */
+  headOfLine: boolean
   /** Directory for the JSON result; `null`: write nothing. */
   out: string | null
 }
 
 export type BenchResults = {
+  outside?: OutsideResult
   inbound?: InboundResult
   scheduler?: SchedulerResult
   startup?: StartupResult
@@ -61,6 +65,7 @@ export function parseBenchArgs(
       restarts: { type: 'string', default: '3' },
       recipients: { type: 'string', default: '10000' },
       'flood-factor': { type: 'string' },
+      'no-head-of-line': { type: 'boolean', default: false },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
     },
@@ -101,6 +106,7 @@ export function parseBenchArgs(
       values['flood-factor'] === undefined
         ? Math.min(1, Math.round((1000 * 40) / (recipients / 30)) / 1000)
         : Number(values['flood-factor']),
+    headOfLine: !values['no-head-of-line'],
     out: values['no-write'] ? null : (values.out ?? DEFAULT_OUT),
   }
 }
@@ -114,6 +120,16 @@ export async function runBenches(
   const serverUrl = options.databaseUrl
   if (options.only.includes('startup')) {
     results.startup = await benchStartup({ restarts: options.restarts, log })
+  }
+  if (options.only.includes('outside')) {
+    results.outside = await benchOutside({
+      users: options.users,
+      concurrency: options.concurrency,
+      warmupUsers: options.warmup,
+      headOfLine: options.headOfLine,
+      ...(serverUrl ? { serverUrl } : {}),
+      log,
+    })
   }
   if (options.only.includes('inbound')) {
     results.inbound = await benchInbound({
@@ -151,7 +167,8 @@ const mark = (ok: boolean) => (ok ? 'met' : 'NOT met')
 /** The printed table: each figure with its goal and whether it was met. */
 export function tableRows(results: BenchResults): TableRow[] {
   const rows: TableRow[] = []
-  const { inbound, scheduler, startup, broadcast } = results
+  const { outside, inbound, scheduler, startup, broadcast } = results
+  if (outside) rows.push(...outsideRows(outside))
   if (inbound) {
     const s = `inbound (${inbound.database})`
     const r = inbound.inbound
@@ -370,10 +387,95 @@ async function main(): Promise<void> {
   }
 }
 
+/** The outside benchmark's rows: each bot in its own process, replies timed at the fake. */
+function outsideRows(outside: OutsideResult): TableRow[] {
+  const s = `outside (${outside.database}, bot in its own process)`
+  const closed = outside.kaderbot.closedLoop
+  const paced = outside.kaderbot.webhookPaced
+  const grammy = outside.grammy?.closedLoop
+  const latency = (l: { p50: number; p99: number }) => `${l.p50} / ${l.p99} ms`
+  const cpu = (c: { bot: number; database: number | null }) =>
+    `${c.bot} ms bot${c.database === null ? '' : `, ${c.database} ms database`}`
+  const rows: TableRow[] = [
+    {
+      section: s,
+      metric: 'users × updates, concurrency',
+      value: `${outside.users} × ${outside.kaderbot.updatesPerUser}, ${outside.concurrency}`,
+    },
+    {
+      section: s,
+      metric: 'closed loop updates/s',
+      value: show(closed.requestsPerSecond),
+      goal:
+        outside.ratios.toGrammy === null
+          ? 'grammY baseline needs --database-url'
+          : `≥ 1.5× grammY (${outside.ratios.toGrammy}×): ${mark(outside.ratios.toGrammy >= 1.5)}`,
+    },
+    {
+      section: s,
+      metric: 'closed loop reply p50 / p99',
+      value: latency(closed.replyMs),
+      goal: `p99 ≤ 100 ms at concurrency 50: ${mark(closed.replyMs.p99 <= 100 && outside.concurrency >= 50)}`,
+    },
+    { section: s, metric: 'closed loop webhook p50 / p99', value: latency(closed.latencyMs) },
+    {
+      section: s,
+      metric: 'closed loop CPU per update',
+      value: cpu(closed.cpuMsPerUpdate),
+      goal: `bot < 2 ms: ${mark(closed.cpuMsPerUpdate.bot < 2)}`,
+    },
+    { section: s, metric: 'webhook-paced updates/s', value: show(paced.requestsPerSecond) },
+    { section: s, metric: 'webhook-paced webhook p50 / p99', value: latency(paced.latencyMs) },
+    { section: s, metric: 'webhook-paced reply p50 / p99', value: latency(paced.replyMs) },
+    { section: s, metric: 'webhook-paced CPU per update', value: cpu(paced.cpuMsPerUpdate) },
+    {
+      section: s,
+      metric: 'updates/s ÷ bare Hono / ÷ INSERT',
+      value: `${pct(outside.ratios.toHttpCeiling)} / ${pct(outside.ratios.toDbCeiling)}`,
+    },
+    {
+      section: s,
+      metric: 'kaderbot reports / wrong chats',
+      value: `${closed.verified.rows}/${closed.verified.expectedRows}, ${closed.verified.wrongChats}`,
+      goal: closed.verified.ok ? 'all landed, none wrong' : 'MISSING OR WRONG',
+    },
+  ]
+  if (grammy) {
+    rows.push(
+      {
+        section: s,
+        metric: `grammY bot (${outside.grammy!.updatesPerUser} updates) updates/s`,
+        value: show(grammy.requestsPerSecond),
+      },
+      { section: s, metric: 'grammY reply p50 / p99', value: latency(grammy.replyMs) },
+      { section: s, metric: 'grammY CPU per update', value: cpu(grammy.cpuMsPerUpdate) },
+      {
+        section: s,
+        metric: 'grammY reports / wrong chats',
+        value: `${grammy.verified.rows}/${grammy.verified.expectedRows}, ${grammy.verified.wrongChats}`,
+        goal: grammy.verified.ok ? 'all landed, none wrong' : 'MISSING OR WRONG',
+      }
+    )
+  }
+  if (outside.headOfLine) {
+    const h = outside.headOfLine
+    rows.push({
+      section: s,
+      metric: `head-of-line (${h.backlogChats} chats × ${h.backlogPerChat} queued): new chat reply p50 / p99`,
+      value: latency(h.newChatReplyMs),
+      goal: `p99 ≤ 1.5 s: ${mark(h.newChatReplyMs.p99 <= 1500)}`,
+    })
+  }
+  return rows
+}
+
 /** Whether every run benchmark delivered and stored everything it should have. */
 export function verified(results: BenchResults): boolean {
-  const { inbound, scheduler, broadcast } = results
+  const { outside, inbound, scheduler, broadcast } = results
   return (
+    (outside
+      ? outside.kaderbot.closedLoop.verified.ok && (outside.grammy?.closedLoop.verified.ok ?? true)
+      : true) &&
     (inbound ? inbound.verified.ok && inbound.perUpdate.repliesMatched : true) &&
     (scheduler?.verified.ok ?? true) &&
     (broadcast ? broadcast.duplicates === 0 && broadcast.losses === 0 : true)

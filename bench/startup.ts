@@ -40,7 +40,7 @@ export type StartupResult = {
 }
 
 /** A started child: spawn to 200, and the bot's own `startMs` (its "kaderbot started" log line). */
-type Started = { child: ChildProcess; ms: number; insideMs: number }
+export type Started = { child: ChildProcess; ms: number; insideMs: number }
 
 /** Builds `dist/` as `prestart` does, so the starts below time the same code `npm start` runs. */
 export async function buildDist(): Promise<void> {
@@ -55,11 +55,19 @@ async function idleRss(child: ChildProcess, afterMs = 2000): Promise<number> {
   return round(kib / 1024, 1)
 }
 
-/** Spawns `node script` and polls `/healthz` until it answers 200. */
-async function startAndWait(script: string, env: NodeJS.ProcessEnv): Promise<Started> {
-  const port = await freePort()
+/**
+ * Spawns `node …nodeArgs` on `port` (a free one unless given) and polls `/healthz` until it
+ * answers 200.
+ */
+export async function startAndWait(
+  nodeArgs: readonly string[],
+  env: NodeJS.ProcessEnv,
+  port?: number
+): Promise<Started> {
+  port ??= await freePort()
+  const script = nodeArgs.at(-1) ?? ''
   const started = performance.now()
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs], {
     cwd: ROOT,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,7 +121,7 @@ function startMsOf(line: string): number | undefined {
 }
 
 /** SIGTERM and wait for the exit (the PGlite lock file is released on a clean stop). */
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve())
@@ -138,14 +146,14 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
     await buildDist()
     const baselines: number[] = []
     for (let i = 0; i < Math.max(1, options.restarts); i++) {
-      const hello = await startAndWait('bench/hello-server.js', childEnv(dataDir))
+      const hello = await startAndWait(['bench/hello-server.js'], childEnv(dataDir))
       baselines.push(hello.ms)
       await stop(hello.child)
     }
     const baselineMs = percentile(baselines, 50)
     options.log(`startup: bare Node + Hono ${baselineMs} ms`)
 
-    const first = await startAndWait('dist/main.js', childEnv(dataDir))
+    const first = await startAndWait(['dist/main.js'], childEnv(dataDir))
     const firstRss = await idleRss(first.child)
     await stop(first.child)
     options.log(`startup: first start ${first.ms} ms, idle RSS ${firstRss} MiB`)
@@ -153,7 +161,7 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
     const insideRestartMs: number[] = []
     const restartRss: number[] = []
     for (let i = 0; i < options.restarts; i++) {
-      const again = await startAndWait('dist/main.js', childEnv(dataDir))
+      const again = await startAndWait(['dist/main.js'], childEnv(dataDir))
       restartMs.push(again.ms)
       insideRestartMs.push(again.insideMs)
       restartRss.push(await idleRss(again.child))

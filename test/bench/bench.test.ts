@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest'
 import { benchBroadcast } from '../../bench/broadcast.js'
 import { VISIT_SCRIPT, benchInbound } from '../../bench/inbound.js'
 import { runClosedLoop } from '../../bench/load.js'
+import { GRAMMY_SCRIPT, benchOutside } from '../../bench/outside.js'
 import { parseBenchArgs, tableRows, verified } from '../../bench/run.js'
 import { benchScheduler } from '../../bench/scheduler.js'
 import { benchStartup } from '../../bench/startup.js'
@@ -49,6 +50,51 @@ describe('the benchmark harness with tiny numbers', () => {
     expect(verified({ inbound: result })).toBe(true)
     expect(formatTable(tableRows({ inbound: result }))).toMatch(/≥ 25% \(stretch 40%\)/)
   }, 240_000)
+
+  test('outside: the bot in its own process completes every report in closed loop and webhook-paced, replies timed at the fake', async () => {
+    const result = await benchOutside({
+      users: 3,
+      concurrency: 2,
+      warmupUsers: 1,
+      headOfLine: false,
+      log: quiet,
+      ...onServer,
+    })
+    const updates = 3 * VISIT_SCRIPT.length
+    for (const run of [result.kaderbot.closedLoop, result.kaderbot.webhookPaced]) {
+      expect(run).toMatchObject({ requests: updates, non200: 0 })
+      expect(run.replyMs.count).toBe(updates)
+      // A reply leaves after its update arrived, through the outbox.
+      expect(run.replyMs.p50).toBeGreaterThan(0)
+      expect(run.cpuMsPerUpdate.bot).toBeGreaterThanOrEqual(0)
+    }
+    // Both runs' reports landed (3 users each, warm-up users not counted) and every reply matched.
+    expect(result.kaderbot.closedLoop.verified).toEqual({
+      rows: 6,
+      expectedRows: 6,
+      wrongChats: 0,
+      ok: true,
+    })
+    expect(result.httpCeiling).toMatchObject({ requests: updates, non200: 0 })
+    expect(result.dbCeiling).toMatchObject({ requests: updates, non200: 0 })
+    if (serverUrl) {
+      // The hand-written grammY bot ran its 6-update report against the same server.
+      expect(result.grammy?.closedLoop).toMatchObject({
+        requests: 3 * GRAMMY_SCRIPT.length,
+        non200: 0,
+        verified: { rows: 3, expectedRows: 3, wrongChats: 0, ok: true },
+      })
+      expect(result.ratios.toGrammy).toBeGreaterThan(0)
+      expect(result.kaderbot.closedLoop.cpuMsPerUpdate.database).not.toBeNull()
+    } else {
+      expect(result.grammy).toBeUndefined()
+      expect(result.ratios.toGrammy).toBeNull()
+    }
+    expect(verified({ outside: result })).toBe(true)
+    expect(formatTable(tableRows({ outside: result }))).toMatch(
+      /≥ 1\.5× grammY|needs --database-url/
+    )
+  }, 300_000)
 
   test('scheduler: every participant gets both reminders of every session, once', async () => {
     const result = await benchScheduler({
@@ -103,7 +149,7 @@ describe('the benchmark harness with tiny numbers', () => {
 describe('bench helpers', () => {
   test('flags scale the run down and default to the issue’s numbers', () => {
     expect(parseBenchArgs([], {})).toMatchObject({
-      only: ['inbound', 'scheduler', 'startup', 'broadcast'],
+      only: ['outside', 'inbound', 'scheduler', 'startup', 'broadcast'],
       users: 2000,
       concurrency: 50,
       warmup: 100,
