@@ -1,5 +1,5 @@
-# kaderbot: one stateless app replica (docs/design.md P8). Runs the TypeScript sources with tsx, a
-# production dependency, so there is no build step. Persist /data (PGlite, media) or set DATABASE_URL.
+# kaderbot: one stateless app replica (docs/design.md P8). A build stage bundles src/ into dist/
+# with esbuild; the image runs node dist/main.js. Persist /data (PGlite, media) or set DATABASE_URL.
 # Migrations run inside the app at start (docs/design.md P10).
 
 # --- deps: production node_modules only, built on the same image as the final stage ------------
