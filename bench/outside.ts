@@ -63,6 +63,8 @@ export type OutsideOptions = {
   serverUrl?: string
   /** Run the head-of-line scenario (about 25 s). */
   headOfLine: boolean
+  /** Write a CPU profile of each bot process of the throughput runs into this directory. */
+  cpuProfileDir?: string
   log: (line: string) => void
 }
 
@@ -205,6 +207,9 @@ async function driveWebhookPaced(
   return { posted, replyMs, durationMs }
 }
 
+/** Node's flags for a CPU profile written at exit (`--cpu-prof`), when a directory is given. */
+const profiling = (dir?: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])
+
 type BotUnderTest = {
   child: ChildProcess
   post: (body: string) => Promise<Posted>
@@ -322,7 +327,7 @@ export async function benchOutside(options: OutsideOptions): Promise<OutsideResu
     let closedLoop: Omit<RunFigures, 'verified'>
     let webhookPaced: Omit<RunFigures, 'verified'>
     const bot = await startBot(
-      ['--import', 'tsx', 'bench/kaderbot-process.ts'],
+      [...profiling(options.cpuProfileDir), '--import', 'tsx', 'bench/kaderbot-process.ts'],
       env,
       port,
       concurrency
@@ -376,7 +381,8 @@ export async function benchOutside(options: OutsideOptions): Promise<OutsideResu
         take(users),
         concurrency,
         admin,
-        databaseName
+        databaseName,
+        options.cpuProfileDir
       )
       log(`outside: grammY closed loop ${grammy.closedLoop.requestsPerSecond} updates/s`)
     }
@@ -479,7 +485,8 @@ async function runGrammy(
   users: SeededPerson[],
   concurrency: number,
   admin: postgres.Sql,
-  databaseName: string
+  databaseName: string,
+  cpuProfileDir?: string
 ): Promise<NonNullable<OutsideResult['grammy']>> {
   const fake = await startFakeTelegram()
   const tap = replyTap(fake.calls)
@@ -496,7 +503,12 @@ async function runGrammy(
   }
   const warmScripts = buildScripts(warm, GRAMMY_SCRIPT)
   const scripts = buildScripts(users, GRAMMY_SCRIPT)
-  const bot = await startBot(['--import', 'tsx', 'bench/grammy-bot.ts'], env, port, concurrency)
+  const bot = await startBot(
+    [...profiling(cpuProfileDir), '--import', 'tsx', 'bench/grammy-bot.ts'],
+    env,
+    port,
+    concurrency
+  )
   let closedLoop: Omit<RunFigures, 'verified'>
   try {
     await driveClosed(bot.post, tap, warmScripts, concurrency)

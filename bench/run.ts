@@ -32,6 +32,8 @@ export type BenchOptions = {
   floodFactor: number
   /** outside: run the head-of-line scenario (production pacing, about 25 s). */
   headOfLine: boolean
+  /** outside: CPU profiles of the bot processes go here (`--cpu-prof`). */
+  cpuProfileDir?: string
   /** Directory for the JSON result; `null`: write nothing. */
   out: string | null
 }
@@ -66,6 +68,7 @@ export function parseBenchArgs(
       recipients: { type: 'string', default: '10000' },
       'flood-factor': { type: 'string' },
       'no-head-of-line': { type: 'boolean', default: false },
+      'cpu-prof-dir': { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
     },
@@ -107,6 +110,7 @@ export function parseBenchArgs(
         ? Math.min(1, Math.round((1000 * 40) / (recipients / 30)) / 1000)
         : Number(values['flood-factor']),
     headOfLine: !values['no-head-of-line'],
+    ...(values['cpu-prof-dir'] ? { cpuProfileDir: values['cpu-prof-dir'] } : {}),
     out: values['no-write'] ? null : (values.out ?? DEFAULT_OUT),
   }
 }
@@ -127,6 +131,7 @@ export async function runBenches(
       concurrency: options.concurrency,
       warmupUsers: options.warmup,
       headOfLine: options.headOfLine,
+      ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
       ...(serverUrl ? { serverUrl } : {}),
       log,
     })
