@@ -41,6 +41,10 @@ import { broadcastHandlers } from './scheduler/jobs/broadcasts.js'
 import { nudgeHandlers, planNudges, seedNudgeRules } from './scheduler/jobs/nudges.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
 import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
+import {
+  planNextValidationDigest,
+  validationDigestHandlers,
+} from './scheduler/jobs/validation-digest.js'
 import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
 import {
   planReminderPlanning,
@@ -100,6 +104,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     const seeded = await seedRegions(handle.db)
     // The weekly digest plans its own next run; this plans the first (idempotent).
     await planNextReferralDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
+    await planNextValidationDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
     // Session reminders are planned by an hourly fire; plan now, then the first hourly run.
     await planSessionReminders(handle.db, new Date(), config.timeZone)
     await planReminderPlanning(handle.db, new Date())
@@ -284,6 +289,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         ...conversationTimeoutHandlers(runtime),
         ...referralFollowUpHandlers({ i18n }),
         ...referralDigestHandlers({ i18n, directory, timeZone: config.timeZone }),
+        ...validationDigestHandlers({ i18n, timeZone: config.timeZone }),
         ...sessionReminderHandlers({ i18n, timeZone: config.timeZone }),
         // --- training follow-up ---
         ...followUpSurveyHandlers({ i18n, timeZone: config.timeZone }),

@@ -113,3 +113,39 @@ describe('kegiatan (Poktan activity)', () => {
     expect(chat.effects).toEqual([])
   })
 })
+
+describe('correcting a report the supervisor sent back', () => {
+  test('"Perbaiki" under the notice asks the report again and replaces the returned one', async () => {
+    const chat = kegiatan()
+    await chat.expect(`
+      > [choice:start:poktan-activity:31]
+      < Kegiatan apa yang Ibu laporkan?
+        …
+      > 2
+      < …
+      > 8/11
+      < …
+      > 11
+      < …
+      > 5
+      < …
+      > 3
+      < …
+      > kirim
+    `)
+    // The applier answers a correction (it knows whether the report could still be replaced).
+    expect(chat.effects).toEqual([
+      {
+        type: 'activity_reported',
+        kind: 'bkr',
+        activityDate: '2026-11-08',
+        attendees: 11,
+        pus: 5,
+        kbUsers: 3,
+        photoRef: null,
+        note: null,
+        correctsId: 31,
+      },
+    ])
+  })
+})

@@ -31,7 +31,11 @@ export const poktanActivity = defineFlow({
   version: 1,
   commands: ['kegiatan'],
   allowed: isReporter,
+  // "Perbaiki" under a report the supervisor sent back starts the flow with that report's id: the
+  // new report replaces it (the applier checks it is hers and was sent back).
+  prefill: (arg) => (/^[0-9]+$/.test(arg) ? { corrects: arg } : {}),
   steps: [
+    askText('corrects', { optional: true, hidden: true, defaultValue: () => null }),
     askChoice('kind', { options: ACTIVITY_KINDS }),
     askDate('activityDate', {
       prefer: 'past',
@@ -76,18 +80,19 @@ export const poktanActivity = defineFlow({
         kbUsers: a.kbUsers,
         photoRef: a.photo ?? null,
         note: a.note ?? null,
+        ...(a.corrects ? { correctsId: Number(a.corrects) } : {}),
       },
     ],
-    reply: {
-      texts: [
-        {
-          key: 'poktan-activity:saved',
-          params: {
-            kind: { key: `poktan-activity:kind.${a.kind}` },
-            date: a.activityDate,
-          },
+    // A correction is answered by the applier, which knows whether the report could be replaced.
+    reply: a.corrects
+      ? { texts: [] }
+      : {
+          texts: [
+            {
+              key: 'poktan-activity:saved',
+              params: { kind: { key: `poktan-activity:kind.${a.kind}` }, date: a.activityDate },
+            },
+          ],
         },
-      ],
-    },
   }),
 })

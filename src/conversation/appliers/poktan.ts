@@ -9,7 +9,7 @@ import { createActivity } from '../../db/queries/poktan-activities.js'
 import { people } from '../../db/schema/index.js'
 import type { ActivityReported } from '../../domain/poktan.js'
 import type { Reply } from '../../engine/index.js'
-import type { ApplyDeps, EffectScope } from '../apply-effects.js'
+import type { ApplyDeps, EffectScope } from './types.js'
 
 type Applier<E> = (
   tx: DbOrTx,
@@ -35,6 +35,16 @@ export const poktanAppliers: { activity_reported: Applier<ActivityReported> } = 
     })
     if (result.status === 'not_correctable') {
       return [{ texts: [{ key: 'poktan-activity:notCorrectable' }] }]
+    }
+    if (effect.correctsId !== undefined) {
+      const kind = { key: `poktan-activity:kind.${effect.kind}` }
+      return [
+        {
+          texts: [
+            { key: 'poktan-activity:corrected', params: { kind, date: effect.activityDate } },
+          ],
+        },
+      ]
     }
   },
 }
