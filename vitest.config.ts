@@ -1,20 +1,58 @@
 import { configDefaults, defineConfig } from 'vitest/config'
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { classifyTestFiles, type TestKind } from './test/harness/projects.js'
 
 /**
- * `npm test` runs everything but the reliability suite; `npm run test:reliability` (kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention) runs only that suite, as
- * its tests start processes and drive load that would disturb the rest running in parallel.
+ * The suite as four vitest projects (`npm test` runs them all, `vitest --project <name>` one):
+ * - `unit`: no database, no network beyond fakes in the same process; seconds (`npm run test:unit`);
+ * - `database`: on embedded PGlite, or on PostgreSQL with `TEST_DATABASE_URL`;
+ * - `e2e`: drives a browser or starts processes (`npm start`, the CLIs, a second bot);
+ * - `reliability`: kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention. It runs
+ *   after the others, alone, as its tests start processes and drive load that would disturb the
+ *   rest running beside them.
+ * Files are sorted into the first three by what they import (`test/harness/projects.ts`).
  */
-const reliability = process.env.KADERBOT_SUITE === 'reliability'
 const RELIABILITY = 'test/reliability/**/*.test.ts'
+const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts']
+const DATABASE_SETUP = './test/harness/global-setup.ts'
+
+const kinds = classifyTestFiles(import.meta.dirname, ['src', 'test'])
+const filesOf = (kind: TestKind) =>
+  [...kinds]
+    .filter(([file, found]) => found === kind && !file.startsWith('test/reliability/'))
+    .map(([file]) => file)
+
+const shared = { testTimeout: 30_000, hookTimeout: 60_000 }
+
+const projects: TestProjectInlineConfiguration[] = [
+  { test: { ...shared, name: 'unit', include: filesOf('unit') } },
+  {
+    test: {
+      ...shared,
+      name: 'database',
+      // Everything that is not another project's, so a new file is never left out.
+      include: ALL,
+      exclude: [...configDefaults.exclude, RELIABILITY, ...filesOf('unit'), ...filesOf('e2e')],
+      globalSetup: [DATABASE_SETUP],
+    },
+  },
+  { test: { ...shared, name: 'e2e', include: filesOf('e2e'), globalSetup: [DATABASE_SETUP] } },
+  {
+    test: {
+      ...shared,
+      name: 'reliability',
+      include: [RELIABILITY],
+      globalSetup: [DATABASE_SETUP],
+      sequence: { groupOrder: 1 },
+      maxWorkers: 1,
+    },
+  },
+]
 
 // Default export: vitest's config loader requires it (the one exception to named exports).
 export default defineConfig({
   test: {
-    globalSetup: ['./test/harness/global-setup.ts'],
-    include: reliability ? [RELIABILITY] : ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: reliability ? configDefaults.exclude : [...configDefaults.exclude, RELIABILITY],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects,
     coverage: {
       provider: 'v8',
       include: ['src/**'],
