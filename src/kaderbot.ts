@@ -39,6 +39,7 @@ import type { WhatsAppCloudSetup } from './kaderbot-whatsapp-cloud.js'
 import { startScheduler } from './scheduler/index.js'
 import { broadcastHandlers } from './scheduler/jobs/broadcasts.js'
 import { nudgeHandlers, planNudges, seedNudgeRules } from './scheduler/jobs/nudges.js'
+import { seedReportDeadlineNudge } from './scheduler/jobs/report-deadline.js'
 import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
 import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
 import {
@@ -274,6 +275,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     // --- broadcasts and nudges ---
     // Nudge rules are data: seed the defaults (never overwriting an edit) and plan each next run.
     await seedNudgeRules(handle.db)
+    await seedReportDeadlineNudge(handle.db)
     await planNudges(handle.db, new Date(), config.timeZone)
     const broadcastFireHandlers = {
       ...broadcastHandlers({ i18n }),

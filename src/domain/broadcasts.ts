@@ -8,7 +8,11 @@ import { z } from 'zod'
 import { ROLES } from './people.js'
 
 /** Attendance and reporting conditions a segment may add to roles and region. */
-export const SEGMENT_CONDITIONS = ['absent_last_session', 'no_visit_7_days'] as const
+export const SEGMENT_CONDITIONS = [
+  'absent_last_session',
+  'no_visit_7_days',
+  'no_report_last_month',
+] as const
 export type SegmentCondition = (typeof SEGMENT_CONDITIONS)[number]
 
 /** A region code: the kabupaten 35.07, a kecamatan 35.07.24 or a desa 35.07.24.2001. */

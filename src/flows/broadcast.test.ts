@@ -72,6 +72,7 @@ describe('siaran (broadcast)', () => {
         1. Semua
         2. Yang tidak hadir di sesi terakhir
         3. Yang belum lapor kunjungan 7 hari terakhir
+        4. Yang belum mengirim laporan bulan lalu
       > 1
       < Tulis pesan siaran. Ketik {nama} untuk menyapa setiap penerima dengan namanya.
       > Halo {nama}, rapat kader hari Rabu pukul 09.00 di balai desa.

@@ -196,7 +196,7 @@ describe('/siaran over WhatsApp', () => {
     const [kecamatan] = await wa.say(RINA, '1')
     const [desa] = await wa.say(RINA, numberOf(kecamatan!, 'Singosari'))
     expect(await wa.say(RINA, numberOf(desa!, 'Pagentan'))).toEqual([
-      'Kirim ke siapa saja di antara mereka?\n\n1. Semua\n2. Yang tidak hadir di sesi terakhir\n3. Yang belum lapor kunjungan 7 hari terakhir' +
+      'Kirim ke siapa saja di antara mereka?\n\n1. Semua\n2. Yang tidak hadir di sesi terakhir\n3. Yang belum lapor kunjungan 7 hari terakhir\n4. Yang belum mengirim laporan bulan lalu' +
         HINT,
     ])
     await wa.say(RINA, '1')

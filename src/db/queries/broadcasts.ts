@@ -34,7 +34,9 @@ export type SegmentFilterParams = {
  * The conditions on `people` that select a segment: active people matching every given part.
  * Roles match any of the listed; a cohort or programme means its active participants;
  * `absent_last_session`: not checked in (nor excused) at the last session their cohort held;
- * `no_visit_7_days`: no visit report (not withdrawn) created in the 7 days before `at`.
+ * `no_visit_7_days`: no visit report (not withdrawn) created in the 7 days before `at`;
+ * `no_report_last_month`: no visit (not withdrawn) nor Poktan activity (not replaced by a
+ * correction) on the month before `at`'s month in WIB, the month whose register is due.
  */
 export function segmentFilter(params: SegmentFilterParams): SQL {
   const { segment } = params
@@ -66,6 +68,15 @@ export function segmentFilter(params: SegmentFilterParams): SQL {
       select 1 from visits v
       where v.cadre_id = ${people.id} and v.status = 'submitted'
         and v.created_at > ${at} - interval '7 days' and v.created_at <= ${at})`)
+  }
+  if (segment.condition === 'no_report_last_month') {
+    const month = sql`to_char((${at} at time zone 'Asia/Jakarta') - interval '1 month', 'YYYY-MM')`
+    parts.push(sql`not exists (
+      select 1 from visits v
+      where v.cadre_id = ${people.id} and v.status = 'submitted' and v.period = ${month})
+      and not exists (
+      select 1 from poktan_activities a
+      where a.cadre_id = ${people.id} and a.state <> 'corrected' and a.period = ${month})`)
   }
   if (segment.condition === 'absent_last_session') {
     parts.push(sql`exists (
