@@ -45,6 +45,7 @@ import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../domain/visits.js'
 import { BroadcastForbiddenError, cancelBroadcast, createBroadcast } from '../broadcasts/service.js'
 import { type NoticeDelivery, releaseNotices, sendNotice } from './notify.js'
 import { trainingAppliers } from './training-effects.js'
+import { trainingOutcomeAppliers } from './appliers/training-outcomes.js'
 import { poktanAppliers } from './appliers/poktan.js'
 import { planReferralFollowUp } from './referral-follow-up.js'
 import { type TextRenderer, addressedTo } from './render.js'
@@ -78,6 +79,7 @@ type Appliers = {
 
 const appliers: Appliers = {
   ...trainingAppliers,
+  ...trainingOutcomeAppliers,
   ...poktanAppliers,
   async broadcast_requested(tx, effect, scope, deps) {
     // The flow is only open to active admins and supervisors; the service checks the scope again.

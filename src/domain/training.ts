@@ -56,6 +56,18 @@ export type ProgrammeSettings = {
   checkinClosesMinutes: number
   /** Default radius for a location check-in, in metres. */
   checkinRadiusMeters: number
+  /**
+   * Whether completing needs the mentor's kompeten mark (decision 2 and 18): then a participant
+   * completes once marked kompeten; otherwise only a belum-kompeten mark holds her back.
+   */
+  completionRequiresKompeten: boolean
+  /**
+   * Who signs the certificates for the DPPKB: name, title and NIP as printed (an empty title
+   * prints the head of the DPPKB, from the texts).
+   */
+  certificateSignerName: string
+  certificateSignerTitle: string
+  certificateSignerNip: string
 }
 
 export const DEFAULT_PROGRAMME_SETTINGS: ProgrammeSettings = {
@@ -66,6 +78,10 @@ export const DEFAULT_PROGRAMME_SETTINGS: ProgrammeSettings = {
   checkinOpensMinutes: 30,
   checkinClosesMinutes: 60,
   checkinRadiusMeters: 200,
+  completionRequiresKompeten: false,
+  certificateSignerName: '',
+  certificateSignerTitle: '',
+  certificateSignerNip: '',
 }
 
 /** The default programme every import without a programme code lands in. */
@@ -73,6 +89,17 @@ export const DEFAULT_PROGRAMME_CODE = 'IBU-MUDA'
 
 /** Fire kind: invite a graduate to one follow-up wave (payload `{ surveyId }`). */
 export const FOLLOW_UP_KIND = 'training.follow_up'
+
+/**
+ * Fire kind: plan session reminders, hourly for the next two days (empty payload), or at once for
+ * one session just added (`{ sessionId }`).
+ */
+export const PLAN_REMINDERS_KIND = 'training.plan_reminders'
+export type PlanRemindersPayload = { sessionId?: number }
+
+/** Fire kind: invite a new participant to the baseline survey (decision 18). */
+export const BASELINE_INVITE_KIND = 'training.baseline_invite'
+export type BaselineInvitePayload = { enrollmentId: number }
 
 /** Fire kind: tell a cohort's participants and mentor that a session moved or was cancelled. */
 export const SESSION_CHANGED_KIND = 'training.session_changed'

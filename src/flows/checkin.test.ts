@@ -130,7 +130,9 @@ describe('hadir (check-in)', () => {
         Halo, Sri! Menu utama:
         1. Jadwal pelatihan
         2. Catat kehadiran peserta
-        3. Kenalan (coba bot)
+        3. Kode kehadiran hari ini
+        4. Tandai kompeten
+        5. Kenalan (coba bot)
     `)
   })
 

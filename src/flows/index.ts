@@ -5,6 +5,9 @@ import { checkin } from './checkin.js'
 import { excuse } from './excuse.js'
 import { followUp } from './follow-up.js'
 import { mentorAttendance } from './mentor-attendance.js'
+import { baseline } from './baseline.js'
+import { kode } from './kode.js'
+import { kompeten } from './kompeten.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
 import { login } from './login.js'
@@ -29,7 +32,10 @@ export const flows = [
   checkin,
   excuse,
   mentorAttendance,
+  kode,
+  kompeten,
   followUp,
+  baseline,
   registration,
   approval,
   broadcast,

@@ -17,6 +17,7 @@ import { useTestDb } from '../harness/db.js'
 import { mentorCohort, noticeChats, waitingFor } from '../harness/notices.js'
 import { giveConsent } from '../harness/runtime.js'
 import {
+  baselinesSettled,
   morningSession,
   textsTo,
   trainingFireDeps,
@@ -39,7 +40,7 @@ async function wrongCodeOf(sessionId: number): Promise<string> {
 }
 
 describe('three wrong check-in codes', () => {
-  test('a mentor who never wrote: the participant is told it waits; it reaches the mentor after her consent', async () => {
+  test('a mentor who never wrote has no code: no alert about the participant; the code waits for the mentor', async () => {
     const { mentorId, sessionId } = await mentorCohort(
       handle.db,
       'SGS-MJ-11',
@@ -55,24 +56,34 @@ describe('three wrong check-in codes', () => {
       await lilis.say(wrong, wib(at))
       return lilis.say(wrong, wib(at))
     }
+    // The morning code could not reach her: the failure is the product's, not Lilis's.
     const waits =
-      'Kodenya belum cocok, tidak apa-apa. Mentor belum bisa kami hubungi lewat chat; beliau akan menerima kabar ini saat mulai memakai bot. Mohon temui mentor di kelas, nanti kehadiran Ibu dicatat oleh mentor.'
+      'Maaf, kode kehadiran sesi ini belum sampai ke mentor: mentor belum bisa kami hubungi lewat chat. Mohon temui mentor di kelas; kehadiran Ibu bisa dicatat oleh mentor.'
     expect(await failThrice('2026-12-01T08:05')).toEqual([waits])
-    // Trying again tells the mentor nothing new, and the participant the same truth.
+    // Trying again adds nothing for the mentor, and tells the participant the same truth.
     expect(await failThrice('2026-12-01T08:08')).toEqual([waits])
     expect(await waitingFor(handle.db, mentorId)).toHaveLength(1)
 
     const sri = chatAs('sim-sri', MENTOR_PHONE)
     await sri.say('halo', wib('2026-12-01T08:10'))
     await sri.say('ya', wib('2026-12-01T08:11'))
-    expect(await sri.inbox()).toContain(
-      'Lilis sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB. Mohon dibantu; kehadirannya bisa dicatat dengan mengetik ABSEN.'
+    const inbox = await sri.inbox()
+    expect(inbox.join('\n')).toMatch(
+      /Kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08\.00 WIB di .*: \d{4}\. Ada peserta yang mencoba/
     )
+    expect(inbox.join('\n')).not.toContain('salah memasukkan')
     expect(await waitingFor(handle.db, mentorId)).toEqual([])
-    // Now the mentor has it, and the participant is told so.
+    // The mentor has the code now: the participant is told to wait for it...
     expect(await failThrice('2026-12-01T08:15')).toEqual([
+      'Maaf, kode kehadiran sesi ini belum sampai ke mentor, jadi belum bisa diumumkan. Kodenya sudah kami kirim kepada mentor sekarang. Mohon tunggu mentor mengumumkan kode di kelas, lalu ketik HADIR lagi.',
+    ])
+    // ...and wrong codes after that are hers: the mentor hears of it.
+    expect(await failThrice('2026-12-01T08:25')).toEqual([
       'Kodenya belum cocok, tidak apa-apa. Mentor sudah kami kabari; mohon temui mentor di kelas, nanti kehadiran Ibu dicatat oleh mentor.',
     ])
+    expect((await sri.inbox()).join('\n')).toContain(
+      'Lilis sudah 3 kali salah memasukkan kode kehadiran untuk sesi Selasa, 1 Desember 2026 pukul 08.00 WIB.'
+    )
   })
 
   test('a session without a mentor: nobody is said to be told', async () => {
@@ -144,6 +155,7 @@ describe("a session's change", () => {
         { name: 'Lilis', phone: '+6281300000001' },
       ]
     )
+    await baselinesSettled(handle.db, Object.values(participants), wib('2026-11-25T10:01'))
     await cancelSession(handle.db, { sessionId, now: wib('2026-11-30T10:00') })
     await runDueFires(await trainingFireDeps(handle.db), wib('2026-11-30T10:01'))
     const cancelled =

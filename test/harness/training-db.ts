@@ -3,7 +3,7 @@
  * texts queued to a chat, and the scheduler's training jobs.
  * @module
  */
-import { asc, eq } from 'drizzle-orm'
+import { asc, desc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity } from '../../src/db/queries/people.js'
 import {
@@ -12,7 +12,9 @@ import {
   upsertCohort,
   upsertSession,
 } from '../../src/db/queries/training.js'
-import { outbox } from '../../src/db/schema/index.js'
+import { enrollments, outbox } from '../../src/db/schema/index.js'
+import { saveBaseline } from '../../src/db/queries/training-outcomes.js'
+import { runDueFires } from '../../src/scheduler/fires.js'
 import type { Role } from '../../src/domain/people.js'
 import { followUpSurveyHandlers } from '../../src/scheduler/jobs/follow-up-surveys.js'
 import { sessionReminderHandlers } from '../../src/scheduler/jobs/session-reminders.js'
@@ -133,4 +135,33 @@ export async function trainingFireDeps(db: Db) {
       ...followUpSurveyHandlers({ i18n: await testI18n(), timeZone: 'Asia/Jakarta' }),
     },
   }
+}
+
+/**
+ * These participants have given their baseline (declined, the shortest answer) and the scheduler
+ * has run the fires due at `at`: their baseline invitations are settled and send nothing, for
+ * tests about what comes later.
+ */
+export async function baselinesSettled(db: Db, personIds: number[], at: Date): Promise<void> {
+  for (const personId of personIds) {
+    const [enrollment] = await db
+      .select({ id: enrollments.id })
+      .from(enrollments)
+      .where(eq(enrollments.personId, personId))
+      .orderBy(desc(enrollments.id))
+      .limit(1)
+    if (!enrollment) throw new Error(`baselinesSettled: person ${personId} is not enrolled`)
+    await saveBaseline(db, {
+      enrollmentId: enrollment.id,
+      actorId: personId,
+      consent: false,
+      workingForPay: null,
+      businessStarted: null,
+      businessKind: null,
+      channels: null,
+      incomeBracket: null,
+      at,
+    })
+  }
+  await runDueFires(await trainingFireDeps(db), at)
 }

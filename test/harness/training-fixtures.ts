@@ -11,6 +11,17 @@ export const participant: Partial<Snapshot> = {
   },
 }
 
+/** A mentor (Singosari), recognised and active. */
+export const mentor: Partial<Snapshot> = {
+  person: {
+    id: 9,
+    name: 'Sri Wahyuni',
+    roles: ['mentor'],
+    regionCode: '35.07.24',
+    status: 'active',
+  },
+}
+
 /** The first example session: Selasa, 1 Desember 2026, 08.00-12.00 WIB. */
 export const firstSession: SessionSummary = {
   id: 1,

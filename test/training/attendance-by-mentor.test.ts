@@ -8,6 +8,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
 import { attendanceRate } from '../../src/db/queries/training-indicators.js'
+import { markCodesShown } from '../../src/db/queries/training-outcomes.js'
 import { attendance, auditLog, trainingSessions } from '../../src/db/schema/index.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
@@ -57,6 +58,12 @@ test('three wrong codes, then the mentor records attendance with ABSEN', async (
     },
   ])
 
+  // The mentor has had the day's code (the morning reminder): a failure is hers to help with.
+  await markCodesShown(handle.db, {
+    mentorId: mentor,
+    sessionIds: [session.id],
+    at: wib('2026-12-01T06:00'),
+  })
   const { runtime, sender } = await createTestRuntime(handle.db)
   const chatAs = (chat: string) => async (text: string, at: string) =>
     (await runtime.handleInbound(simulatorMessage(chat, text), wib(at))).replies.map((r) =>

@@ -20,6 +20,7 @@ import { runDueFires } from '../../src/scheduler/fires.js'
 import { planSessionReminders } from '../../src/scheduler/jobs/session-reminders.js'
 import { useTestDb } from '../harness/db.js'
 import {
+  baselinesSettled,
   enrolParticipants,
   morningSession,
   sewingCohort,
@@ -51,6 +52,7 @@ async function setup() {
     { name: 'Lilis', chat: 'wa-lilis' },
     { name: 'Rina', chat: 'wa-rina' },
   ])
+  await baselinesSettled(handle.db, Object.values(participants), wib('2026-11-20T10:01'))
   await setOptedOut(handle.db, { personId: participants.Rina, at: wib('2026-11-21T10:00') })
   // Lilis excused herself: she gets no reminder, but she hears of the change.
   await handle.db.insert(attendance).values({

@@ -34,8 +34,10 @@ export function meetsThreshold(present: number, held: number, threshold: number)
  * Marks the completers of a cohort after its last session (docs/domain.md, decision 2): every
  * active enrollment whose participant was present (`present` or `late`) at ≥ the programme's
  * `completionThreshold` of the cohort's held sessions (not cancelled, ended by `now`) and whose
- * kompeten mark is not `false` becomes `completed` at `now`, with its follow-up waves planned.
- * Returns the new graduates; a second run finds none.
+ * kompeten mark is not `false` (is `true`, when the programme's `completionRequiresKompeten` asks
+ * for the mark: then a participant not yet marked completes when the mentor marks her) becomes
+ * `completed` at `now`, with its follow-up waves planned. Returns the new graduates; a second run
+ * finds none.
  */
 export async function completeCohort(
   db: DbOrTx,
@@ -69,7 +71,7 @@ export async function completeCohort(
   const graduates = active
     .filter(
       (e) =>
-        e.kompeten !== false &&
+        (settings.completionRequiresKompeten ? e.kompeten === true : e.kompeten !== false) &&
         meetsThreshold(count.get(e.personId) ?? 0, heldIds.length, settings.completionThreshold)
     )
     .map((e) => ({ enrollmentId: e.id, personId: e.personId }))

@@ -8,8 +8,12 @@
 import { randomInt } from 'node:crypto'
 import { type SQL, and, asc, desc, eq, gt, gte, like, lte, ne, sql } from 'drizzle-orm'
 import {
+  BASELINE_INVITE_KIND,
+  type BaselineInvitePayload,
   DEFAULT_PROGRAMME_CODE,
   DEFAULT_PROGRAMME_SETTINGS,
+  PLAN_REMINDERS_KIND,
+  type PlanRemindersPayload,
   SESSION_CHANGED_KIND,
   type AttendanceStatus,
   type CheckinMode,
@@ -263,6 +267,31 @@ async function updateStoredSession(
   return notable
 }
 
+/** How far ahead the hourly planner plans reminders; a session added within it plans its own. */
+const PLANNING_HORIZON_MS = 50 * 3600_000
+
+/**
+ * A session added shortly before it starts plans its reminders at once rather than at the next
+ * hourly run, which may come after its start: its same-day reminder brings the mentor the code.
+ */
+async function planRemindersNow(
+  tx: DbOrTx,
+  sessionId: number,
+  session: { startsAt: Date; now: Date }
+): Promise<void> {
+  const ahead = session.startsAt.getTime() - session.now.getTime()
+  if (ahead <= 0 || ahead > PLANNING_HORIZON_MS) return
+  await planFires(tx, [
+    {
+      kind: PLAN_REMINDERS_KIND,
+      dedupeKey: `${sessionFirePrefix(sessionId)}plan:${session.startsAt.toISOString()}`,
+      dueAt: session.now,
+      graceSeconds: 3600,
+      payload: { sessionId } satisfies PlanRemindersPayload,
+    },
+  ])
+}
+
 /**
  * Inserts the session of a cohort on a date with a new 4-digit `checkin_code`, or updates the
  * stored one, keeping its check-in code (and its `cancelled` flag unless given). A move, a
@@ -292,7 +321,10 @@ export async function upsertSession(
       .values({ ...values, cancelled: params.cancelled ?? false, checkinCode: createCheckinCode() })
       .onConflictDoNothing({ target: [trainingSessions.cohortId, trainingSessions.date] })
       .returning({ id: trainingSessions.id })
-    if (inserted[0]) return { id: inserted[0].id, action: 'inserted', changed: false }
+    if (inserted[0]) {
+      await planRemindersNow(tx, inserted[0].id, params)
+      return { id: inserted[0].id, action: 'inserted', changed: false }
+    }
 
     const rows = await tx
       .select()
@@ -463,7 +495,19 @@ export async function enroll(db: DbOrTx, params: EnrollParams): Promise<EnrollRe
         .values({ cohortId: params.cohortId, personId: params.personId, birthYear, minor })
         .onConflictDoNothing({ target: [enrollments.cohortId, enrollments.personId] })
         .returning({ id: enrollments.id })
-      if (inserted[0]) return { id: inserted[0].id, action: 'inserted', minor }
+      if (inserted[0]) {
+        // The baseline survey's invitation: at once, or at her first contact (it waits).
+        await planFires(tx, [
+          {
+            kind: BASELINE_INVITE_KIND,
+            dedupeKey: `baseline:${inserted[0].id}`,
+            dueAt: params.now,
+            graceSeconds: 30 * 24 * 3600,
+            payload: { enrollmentId: inserted[0].id } satisfies BaselineInvitePayload,
+          },
+        ])
+        return { id: inserted[0].id, action: 'inserted', minor }
+      }
       // A concurrent enroll won the race: update that row instead.
       return enroll(tx, params)
     }

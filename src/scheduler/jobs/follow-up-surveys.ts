@@ -1,102 +1,37 @@
 /**
- * Completion and the graduates' follow-up (docs/domain.md, decision 2 and #the-training-programme):
- * when a cohort's last session has ended, its completers are marked and congratulated, and their
- * follow-up waves at +1, +3 and +6 months are planned as fires (09.00 local time). A wave's fire
+ * The graduates' follow-up and the baseline invitation (docs/domain.md, decisions 2 and 18, and
+ * #the-training-programme): completion itself is `conversation/training-completion.ts`. A wave's fire
  * invites the graduate with a button to the survey, which asks its own consent first, and plans
  * one reminder three days later; a minor without the guardian-consent mark (docs/domain.md,
  * decision 7) is not asked (the wave is `held`), nor is someone who said BERHENTI.
  * @module
  */
-import { TZDate } from '@date-fns/tz'
-import { addMonths } from 'date-fns/addMonths'
 import { eq } from 'drizzle-orm'
-import { notifyPerson } from '../../conversation/notify.js'
-import type { TextRenderer } from '../../conversation/render.js'
-import type { DbOrTx } from '../../db/client.js'
+import { notifyPerson, sendNotice } from '../../conversation/notify.js'
+import { type FollowUpDeps, completeCohortAndPlan } from '../../conversation/training-completion.js'
 import { planFires } from '../../db/queries/fires.js'
-import {
-  completeCohort,
-  findFollowUpForSending,
-  listPlannedFollowUps,
-  setFollowUpStatus,
-} from '../../db/queries/follow-up.js'
-import { cohorts, people } from '../../db/schema/index.js'
+import { findFollowUpForSending, setFollowUpStatus } from '../../db/queries/follow-up.js'
+import { people } from '../../db/schema/index.js'
 import { PRIORITY } from '../../domain/priorities.js'
-import { FOLLOW_UP_KIND } from '../../domain/training.js'
-import { type Reply, startButtonId, today } from '../../engine/index.js'
+import {
+  BASELINE_INVITE_KIND,
+  type BaselineInvitePayload,
+  FOLLOW_UP_KIND,
+} from '../../domain/training.js'
+import { findBaselineForInvite } from '../../db/queries/training-outcomes.js'
+import { type Reply, startButtonId } from '../../engine/index.js'
 import type { FireHandler } from '../fires.js'
 
 export { FOLLOW_UP_KIND }
 export const FOLLOW_UP_REMINDER_KIND = 'training.follow_up_reminder'
-/** Local time of a wave's invitation. */
-const INVITE_HOUR = 9
 /** Days after the invitation for its one reminder. */
 const REMINDER_DAYS = 3
 const DAY_SECONDS = 24 * 3600
 
 type FollowUpPayload = { surveyId: number }
 
-export type FollowUpDeps = { i18n: TextRenderer; timeZone: string }
-
-/**
- * After a cohort's last session (called by the end-of-session fire): marks the completers, tells
- * each graduate, and plans her waves. Idempotent: a second call finds no new completer.
- */
-export async function completeCohortAndPlan(
-  tx: DbOrTx,
-  deps: FollowUpDeps,
-  cohortId: number,
-  now: Date
-): Promise<number[]> {
-  const graduates = await completeCohort(tx, { cohortId, now })
-  if (graduates.length === 0) return []
-  const [cohort] = await tx
-    .select({ track: cohorts.track })
-    .from(cohorts)
-    .where(eq(cohorts.id, cohortId))
-  const personIds = graduates.map((g) => g.personId)
-  for (const personId of personIds) {
-    const [person] = await tx
-      .select({ name: people.name })
-      .from(people)
-      .where(eq(people.id, personId))
-    await notifyPerson(
-      tx,
-      deps,
-      personId,
-      {
-        texts: [
-          {
-            key: 'follow-up:graduated',
-            params: {
-              name: person?.name ?? '',
-              track: { key: `schedule:track.${cohort?.track ?? 'menjahit'}` },
-            },
-          },
-        ],
-      },
-      PRIORITY.reminder
-    )
-  }
-  const [year, month, day] = today({ now, timeZone: deps.timeZone }).split('-').map(Number)
-  const waves = await listPlannedFollowUps(tx, personIds)
-  await planFires(
-    tx,
-    waves.map((wave) => ({
-      kind: FOLLOW_UP_KIND,
-      dedupeKey: `follow-up:${wave.id}`,
-      dueAt: new Date(
-        addMonths(
-          new TZDate(year!, month! - 1, day!, INVITE_HOUR, 0, 0, deps.timeZone),
-          wave.wave
-        ).getTime()
-      ),
-      graceSeconds: 7 * DAY_SECONDS,
-      payload: { surveyId: wave.id } satisfies FollowUpPayload,
-    }))
-  )
-  return personIds
-}
+export type { FollowUpDeps }
+export { completeCohortAndPlan }
 
 export function followUpSurveyHandlers(deps: FollowUpDeps): Record<string, FireHandler> {
   const invite = (key: string, params: Record<string, string | number>): Reply => ({
@@ -104,6 +39,22 @@ export function followUpSurveyHandlers(deps: FollowUpDeps): Record<string, FireH
     choices: [{ id: startButtonId('follow-up'), label: { key: 'follow-up:start' } }],
   })
   return {
+    [BASELINE_INVITE_KIND]: async (tx, fire) => {
+      const { enrollmentId } = fire.payload as BaselineInvitePayload
+      const due = await findBaselineForInvite(tx, enrollmentId)
+      if (!due) return
+      // A notice: it waits for a participant the bot cannot reach yet (her first contact).
+      await sendNotice(
+        tx,
+        deps,
+        due.personId,
+        {
+          texts: [{ key: 'baseline:invite', params: { name: due.name } }],
+          choices: [{ id: startButtonId('baseline'), label: { key: 'baseline:start' } }],
+        },
+        PRIORITY.reminder
+      )
+    },
     [FOLLOW_UP_KIND]: async (tx, fire, now) => {
       const { surveyId } = fire.payload as FollowUpPayload
       const survey = await findFollowUpForSending(tx, surveyId)

@@ -14,7 +14,9 @@ import { notifyPerson, sendNotice } from '../../conversation/notify.js'
 import type { TextRenderer } from '../../conversation/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
+import { codeShownKey } from '../../db/queries/training-outcomes.js'
 import {
+  claimTrainingNotice,
   listCohortParticipants,
   listConsecutiveAbsences,
   markAbsentAfterSession,
@@ -32,6 +34,8 @@ import {
 import { PRIORITY } from '../../domain/priorities.js'
 import {
   DEFAULT_PROGRAMME_SETTINGS,
+  PLAN_REMINDERS_KIND,
+  type PlanRemindersPayload,
   type ProgrammeSettings,
   SESSION_CHANGED_KIND,
   type SessionChangePayload,
@@ -40,7 +44,7 @@ import { type Text, addDays } from '../../engine/index.js'
 import type { FireHandler } from '../fires.js'
 import { completeCohortAndPlan } from './follow-up-surveys.js'
 
-export const PLAN_REMINDERS_KIND = 'training.plan_reminders'
+export { PLAN_REMINDERS_KIND }
 export const SESSION_REMINDER_KIND = 'training.session_reminder'
 export const SESSION_END_KIND = 'training.session_end'
 /** Consecutive absences after which the mentor and the desa's cadres are alerted. */
@@ -53,7 +57,13 @@ const REMINDER_GRACE_SECONDS = 2 * 3600
  * `startsAt` is the start the fire was planned for (absent in fires planned before it was added):
  * a fire for a session that has moved since does nothing; the move planned new ones.
  */
-type ReminderPayload = { sessionId: number; when: 'day_before' | 'same_day'; startsAt?: string }
+type ReminderPayload = {
+  sessionId: number
+  when: 'day_before' | 'same_day'
+  startsAt?: string
+  /** The same-day reminder of a session added (or moved) after its time: it goes out at once. */
+  added?: boolean
+}
 type SessionEndPayload = { sessionId: number; startsAt?: string }
 
 /** Whether a fire planned for `planned` still fits the session (it has not moved since). */
@@ -88,10 +98,11 @@ export async function planSessionReminders(
 }
 
 /**
- * Plans the reminders and the end-of-session fire of these sessions (idempotent). A reminder
- * whose time has passed at `now` is not planned: the hourly planner has planned every reminder
- * long before its time, so a past one belongs to a session added or moved since (and a move's
- * notice has told them already).
+ * Plans the reminders and the end-of-session fire of these sessions (idempotent). A day-before
+ * reminder whose time has passed at `now` is not planned: the hourly planner has planned every
+ * reminder long before its time, so a past one belongs to a session added or moved since (and a
+ * move's notice has told them already). A same-day reminder whose time has passed before the
+ * session starts goes out at once instead: it brings the mentor the check-in code.
  */
 async function planRemindersOf(
   tx: DbOrTx,
@@ -104,18 +115,24 @@ async function planRemindersOf(
     const settings: ProgrammeSettings = { ...DEFAULT_PROGRAMME_SETTINGS, ...session.settings }
     const dayBefore = atLocal(addDays(session.date, -1), settings.reminderDayBefore, timeZone)
     const sameDay = atLocal(session.date, settings.reminderSameDay, timeZone)
+    const late = sameDay <= now && now < session.startsAt
     return [
-      { when: 'day_before' as const, dueAt: dayBefore },
-      { when: 'same_day' as const, dueAt: sameDay },
+      { when: 'day_before' as const, dueAt: dayBefore, added: false },
+      { when: 'same_day' as const, dueAt: late ? now : sameDay, added: late },
     ]
-      .filter((r) => r.dueAt < session.startsAt && r.dueAt > now)
+      .filter((r) => r.dueAt < session.startsAt && (r.dueAt > now || r.added))
       .map((r): PlanFireParams => ({
         kind: SESSION_REMINDER_KIND,
         // The start time is in the key: a moved session is reminded again at its new time.
         dedupeKey: `session:${session.id}:${r.when}:${session.startsAt.toISOString()}`,
         dueAt: r.dueAt,
         graceSeconds: REMINDER_GRACE_SECONDS,
-        payload: { sessionId: session.id, when: r.when, startsAt } satisfies ReminderPayload,
+        payload: {
+          sessionId: session.id,
+          when: r.when,
+          startsAt,
+          ...(r.added ? { added: true } : {}),
+        } satisfies ReminderPayload,
       }))
       .concat({
         // After the session: who neither checked in nor excused is marked absent.
@@ -196,7 +213,14 @@ export function sessionReminderHandlers(deps: {
         await sendNotice(tx, deps, session.mentorId, { texts: [toMentor] }, PRIORITY.reminder)
       }
     },
-    [PLAN_REMINDERS_KIND]: async (tx, _fire, now) => {
+    [PLAN_REMINDERS_KIND]: async (tx, fire, now) => {
+      // A session just added plans its own reminders at once (the hourly run may come too late).
+      const { sessionId } = (fire.payload ?? {}) as PlanRemindersPayload
+      if (sessionId !== undefined) {
+        const planning = await listSessionsStartingBetween(tx, { from: now, sessionId })
+        await planRemindersOf(tx, planning, deps.timeZone, now)
+        return
+      }
       await planSessionReminders(tx, now, deps.timeZone)
       await planReminderPlanning(tx, now)
     },
@@ -237,13 +261,14 @@ export function sessionReminderHandlers(deps: {
         await completeCohortAndPlan(tx, deps, session.cohortId, now)
       }
     },
-    [SESSION_REMINDER_KIND]: async (tx, fire) => {
+    [SESSION_REMINDER_KIND]: async (tx, fire, now) => {
       const payload = fire.payload as ReminderPayload
       const session = await findSessionForReminder(tx, payload.sessionId)
       if (!session || session.cancelled || !stillPlanned(session, payload.startsAt)) return
-      // The mentor gets the day's check-in code with the morning reminder, to announce in class.
+      // The mentor gets the day's check-in code with the morning reminder, to announce in class;
+      // once it reaches her, a participant's failed code is no longer the product's doing.
       if (payload.when === 'same_day' && session.mentorId !== null) {
-        await notifyPerson(
+        const delivery = await sendNotice(
           tx,
           deps,
           session.mentorId,
@@ -261,6 +286,9 @@ export function sessionReminderHandlers(deps: {
           },
           PRIORITY.reminder
         )
+        if (delivery === 'queued') {
+          await claimTrainingNotice(tx, { key: codeShownKey(session.id), at: now })
+        }
       }
       const recipients = await listReminderRecipients(tx, {
         cohortId: session.cohortId,
@@ -274,7 +302,7 @@ export function sessionReminderHandlers(deps: {
           {
             texts: [
               {
-                key: `schedule:reminder.${payload.when}`,
+                key: `schedule:reminder.${payload.added ? 'added' : payload.when}`,
                 params: {
                   start: session.startsAt.toISOString(),
                   end: session.endsAt.toISOString(),
