@@ -17,6 +17,40 @@ export const KB_SERVICE_PLACES = ['pemerintah', 'swasta'] as const
 export type KbServicePlace = (typeof KB_SERVICE_PLACES)[number]
 
 /**
+ * The chat's one question for place of service and JKN: where, and whether JKN (BPJS) paid.
+ * `kbServiceOf` splits an answer into the register's two fields.
+ */
+export const KB_SERVICES = ['pemerintah_jkn', 'pemerintah', 'swasta_jkn', 'swasta'] as const
+export type KbService = (typeof KB_SERVICES)[number]
+
+export function kbServiceOf(service: string): {
+  servicePlace: KbServicePlace
+  jkn: boolean
+} {
+  return {
+    servicePlace: service.startsWith('swasta') ? 'swasta' : 'pemerintah',
+    jkn: service.endsWith('_jkn'),
+  }
+}
+
+/**
+ * The KB part of a PUS family's visit, applied right after its `visit_reported` (the applier
+ * finds the visit this turn recorded) as a row of the KB register.
+ * @example { "type": "kb_recorded", "visitDate": "2025-11-24", "status": "ber_kb", "method": "implan",
+ *   "newAcceptor": true, "servicePlace": "pemerintah", "jkn": true, "intent": null }
+ */
+export type KbRecorded = {
+  type: 'kb_recorded'
+  visitDate: string
+  status: KbStatus
+  method: string | null
+  newAcceptor: boolean
+  servicePlace: KbServicePlace | null
+  jkn: boolean | null
+  intent: string | null
+}
+
+/**
  * SIGA's method names: the stable codes of exports and the API. The two injectables of the chat
  * are one SIGA method (SUNTIK); MAL and TRADISIONAL are recorded but are not among SIGA's seven.
  */

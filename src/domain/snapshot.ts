@@ -40,9 +40,6 @@ export type DataNeed =
   | { kind: 'broadcast_audience'; key: string; segment: Segment }
   | { kind: 'cancellable_broadcasts'; key: string }
   | { kind: 'broadcast_cohorts'; key: string }
-  | { kind: 'mentor_codes'; key: string }
-  | { kind: 'baseline_pending'; key: string }
-  | { kind: 'kompeten_roster'; key: string }
 
 /** What a family's latest visit recorded of the answers a routine visit may keep. */
 export type LastVisit = {
@@ -51,6 +48,9 @@ export type LastVisit = {
   kbStatus: string | null
   kbMethod: string | null
   kbIntent: string | null
+  /** Where the method was served and whether JKN paid, from the KB register (null: unknown). */
+  kbServicePlace?: string | null
+  kbJkn?: boolean | null
   risk4t: string[]
   envRisks: string[]
 }
@@ -64,8 +64,6 @@ export type SessionSummary = {
   venue: string
   topic: string
   track: string
-  /** A mentor's own session today: the check-in code to announce (never shown to participants). */
-  code?: string
 }
 
 /** The session open for check-in now, with how it is verified (code and venue stay server-side). */
@@ -78,18 +76,6 @@ export type CheckinSession = SessionSummary & {
   /** Already checked in or excused. */
   recorded: boolean
 }
-
-/** A mentor's session today with its check-in code (KODE). */
-export type MentorCodeSession = SessionSummary & { cohortCode: string; code: string }
-
-/** An enrollment waiting for its baseline survey (docs/domain.md, decision 18). */
-export type BaselineDue = { enrollmentId: number; personId: number; name: string }
-
-/** A participant of a finished cohort and her kompeten mark (`null`: not marked yet). */
-export type KompetenEntry = { enrollmentId: number; name: string; kompeten: boolean | null }
-
-/** A cohort a mentor leads whose last session is over: the participants to mark. */
-export type KompetenCohort = { cohortId: number; cohortCode: string; participants: KompetenEntry[] }
 
 /** A participant on a mentor's list for one session; `status` is her record there, if any. */
 export type RosterEntry = {
@@ -168,15 +154,6 @@ export type Lookups = {
   broadcastAudience?: { key: string; count: number }
   cancellableBroadcasts?: { key: string; broadcasts: CancellableBroadcast[] }
   broadcastCohorts?: { key: string; cohorts: BroadcastCohort[] }
-  /** A mentor's sessions today (not ended) with their check-in codes. */
-  mentorCodes?: { key: string; sessions: MentorCodeSession[] }
-  /**
-   * Baselines still to fill: the person's own (`self`) and, for a mentor, her cohorts'
-   * participants without one (by name).
-   */
-  baselinePending?: { key: string; self: BaselineDue | null; participants: BaselineDue[] }
-  /** A mentor's cohorts whose last session is over, with each participant's kompeten mark. */
-  kompetenRoster?: { key: string; cohorts: KompetenCohort[] }
 }
 
 export type Snapshot = {

@@ -106,9 +106,16 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
         1. Pil
         …
       > ya
+      < Pil baru mulai dipakai bulan ini (peserta KB baru)?
+        …
+      > tidak
+      < Dilayani di mana, dan pakai JKN (BPJS Kesehatan)?
+        …
+      > bidan praktik
       < Ada risiko di keluarga ini?
         …
     `)
+    expect(chat.session.active?.answers).toMatchObject({ kbNew: false, kbService: 'swasta' })
   })
 
   test('status "sedang hamil" without a pregnant woman among the sasaran is asked once', async () => {

@@ -1,73 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import type { DataNeed, Snapshot } from '../domain/snapshot.js'
 import { transcript } from '../../test/harness/transcript.js'
+import { AT, cadre, lookups, sentBy } from '../../test/harness/visit-report-chat.js'
 import { flowRegistry } from './index.js'
-
-const AT = '2025-11-24 08:00 WIB'
-
-const cadre: Partial<Snapshot> = {
-  person: {
-    id: 4,
-    name: 'Siti Rahayu',
-    roles: ['kader'],
-    regionCode: '35.07.24.2001', // Wonorejo, Singosari
-    status: 'active',
-  },
-}
-
-/** Budi Santoso's last visit: a PUS on the 3-month injection, an unfit latrine. */
-const BUDI_LAST = {
-  visitDate: '2025-11-10',
-  sasaran: ['pus'],
-  kbStatus: 'ber_kb',
-  kbMethod: 'suntik_3',
-  kbIntent: null,
-  risk4t: [],
-  envRisks: ['jamban'],
-}
-
-/** The data the database would answer for Wonorejo: searches, Siti's recent families, last visits. */
-const lookups = (need: DataNeed) =>
-  need.kind === 'same_day_visit'
-    ? { sameDayVisit: { key: need.key, reference: null } }
-    : need.kind === 'recent_families'
-      ? {
-          recentFamilies: {
-            key: need.key,
-            families: [
-              {
-                id: 41,
-                headName: 'Budi Santoso',
-                dusunRwRt: 'Krajan RT 02 RW 03',
-                lastVisitDate: '2025-11-10',
-              },
-              { id: 43, headName: 'Sutrisna', dusunRwRt: null, lastVisitDate: '2025-11-03' },
-            ],
-          },
-        }
-      : need.kind === 'last_visit'
-        ? { lastVisit: { key: need.key, visit: need.familyId === 41 ? BUDI_LAST : null } }
-        : need.kind === 'family_search'
-          ? {
-              familySearch: {
-                key: need.key,
-                results: /bud/i.test(need.query)
-                  ? [
-                      {
-                        id: 41,
-                        headName: 'Budi Santoso',
-                        dusunRwRt: 'Krajan RT 02 RW 03',
-                        lastVisitDate: null,
-                      },
-                      { id: 42, headName: 'Budiono', dusunRwRt: null, lastVisitDate: null },
-                    ]
-                  : [],
-              },
-            }
-          : {}
-
-/** The messages the person sends in a script (each `>` line: typed, tapped, a photo). */
-const sentBy = (script: string) => script.split('\n').filter((l) => /^\s*>/.test(l)).length
 
 describe('lapor (visit report)', () => {
   test('a known family’s routine visit: picked from the recent ones, "Ya" keeps the rest, 5 messages', async () => {
@@ -128,6 +62,17 @@ describe('lapor (visit report)', () => {
         location: null,
         note: null,
       },
+      // The KB register's row: the same method, continuing, served as last time.
+      {
+        type: 'kb_recorded',
+        visitDate: '2025-11-24',
+        status: 'ber_kb',
+        method: 'suntik_3',
+        newAcceptor: false,
+        servicePlace: 'pemerintah',
+        jkn: true,
+        intent: null,
+      },
     ])
   })
 
@@ -151,6 +96,10 @@ describe('lapor (visit report)', () => {
         Boleh pilih lebih dari satu, misalnya: 1,3
         …
       > pus
+      < Masih pakai Suntik 3 bulan?
+        1. Ya
+        2. Tidak
+      > tidak
       < Status KB pasangan ini?
         Kunjungan lalu: Ber-KB (memakai alat/cara KB)
         …
@@ -158,7 +107,17 @@ describe('lapor (visit report)', () => {
       < Cara KB yang dipakai?
         Kunjungan lalu: Suntik 3 bulan
         …
-      > implan
+      > susuk
+      < Implan/susuk baru mulai dipakai bulan ini (peserta KB baru)?
+        1. Ya
+        2. Tidak
+      > tidak
+      < Dilayani di mana, dan pakai JKN (BPJS Kesehatan)?
+        1. Pemerintah (puskesmas, pustu, bidan desa, RS pemerintah), pakai JKN
+        2. Pemerintah, tanpa JKN
+        3. Swasta (bidan praktik, klinik, dokter, RS swasta), pakai JKN
+        4. Swasta, tanpa JKN
+      > puskesmas bpjs
       < Ada risiko di keluarga ini?
         Kunjungan lalu: Jamban tidak layak
         Boleh pilih lebih dari satu, misalnya: 1,3
@@ -178,8 +137,11 @@ describe('lapor (visit report)', () => {
       family: '41',
       sameAsLast: false,
       sasaran: ['pus'],
+      kbStill: false,
       kbStatus: 'ber_kb',
       kbMethod: 'implan',
+      kbNew: false,
+      kbService: 'pemerintah_jkn',
       risks: ['tidak_ada'],
     })
   })

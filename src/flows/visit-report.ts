@@ -29,6 +29,13 @@ import type {
   TextParam,
 } from '../engine/index.js'
 import type { DataNeed, FamilyMatch, LastVisit } from '../domain/snapshot.js'
+import {
+  KB_SERVICES,
+  KB_SERVICE_PLACES,
+  type KbRecorded,
+  type KbStatus,
+  kbServiceOf,
+} from '../domain/kb.js'
 import { isReporter } from './reporters.js'
 import {
   ACTIONS,
@@ -161,6 +168,46 @@ function keptFromLast(stepId: keyof typeof KEPT_FROM_LAST) {
   }
 }
 
+/** The method the family used at its last visit, if it used one. */
+function lastMethod(answers: Answers, ctx: FlowContext): string | null {
+  const visit = lastVisitOf(answers, ctx)
+  return visit?.kbStatus === 'ber_kb' ? visit.kbMethod : null
+}
+
+/**
+ * A KB step of a known family: kept with "Ya" to the last visit (`keptFromLast`), and with "Ya"
+ * to "Masih pakai suntik 3 bulan?" it is the user's method again; otherwise asked.
+ */
+function keptOrStill(stepId: 'kbStatus' | 'kbMethod') {
+  const kept = keptFromLast(stepId)
+  return {
+    ...kept,
+    dependsOn: ['sameAsLast', 'kbStill'] as const,
+    defaultValue: (answers: Answers, ctx: FlowContext) => {
+      const fromLast = kept.defaultValue(answers, ctx)
+      if (fromLast !== undefined) return fromLast
+      const method = lastMethod(answers, ctx)
+      if (answers.kbStill !== true || method === null) return undefined
+      return (stepId === 'kbStatus' ? 'ber_kb' : method) as never
+    },
+  }
+}
+
+/** A method user whose method is new to the register: first record, or another method than last. */
+const newMethod = (a: Answers, ctx: FlowContext) =>
+  forPus(a) && a.kbStatus === 'ber_kb' && lastMethod(a, ctx) !== a.kbMethod
+
+/** Where and how the family's unchanged method was served, as the last record says. */
+function keptService(a: Answers, ctx: FlowContext) {
+  const visit = lastVisitOf(a, ctx)
+  return newMethod(a, ctx) || !visit
+    ? { servicePlace: null, jkn: null }
+    : {
+        servicePlace: KB_SERVICE_PLACES.find((place) => place === visit.kbServicePlace) ?? null,
+        jkn: visit.kbJkn ?? null,
+      }
+}
+
 /** "PUS, Ber-KB: Suntik 3 bulan" for the question whether anything changed. */
 function lastVisitSummary(answers: Answers, ctx: FlowContext): Record<string, TextParam> {
   const visit = lastVisitOf(answers, ctx)
@@ -217,6 +264,21 @@ function desaOptions(_answers: Answers, ctx: FlowContext): ChoiceOption[] {
     id: d.code,
     label: { key: 'common:raw', params: { value: d.name } },
   }))
+}
+
+/** The visit's KB part for the register (a PUS family with a KB status). */
+function kbRecorded(a: Answers, ctx: FlowContext): KbRecorded {
+  const service = typeof a.kbService === 'string' ? kbServiceOf(a.kbService) : keptService(a, ctx)
+  return {
+    type: 'kb_recorded',
+    visitDate: String(a.visitDate),
+    status: a.kbStatus as KbStatus,
+    method: a.kbStatus === 'ber_kb' ? String(a.kbMethod) : null,
+    newAcceptor: a.kbStatus === 'ber_kb' && a.kbNew === true,
+    servicePlace: a.kbStatus === 'ber_kb' ? service.servicePlace : null,
+    jkn: a.kbStatus === 'ber_kb' ? service.jkn : null,
+    intent: a.kbStatus === 'tidak_kb' && typeof a.kbIntent === 'string' ? a.kbIntent : null,
+  }
 }
 
 export const visitReport = defineFlow({
@@ -321,10 +383,19 @@ export const visitReport = defineFlow({
       promptParams: lastVisitSummary,
     }),
     askMultiChoice('sasaran', { options: SASARAN, ...keptFromLast('sasaran') }),
+    // Something changed since the last visit: "Masih pakai suntik 3 bulan?" keeps the method.
+    askYesNo('kbStill', {
+      when: (a, ctx) => forPus(a) && a.sameAsLast === false && lastMethod(a, ctx) !== null,
+      dependsOn: ['sameAsLast'],
+      hidden: true,
+      promptParams: (a, ctx) => ({
+        method: { key: `visit-report:kbMethod.${lastMethod(a, ctx) ?? 'tradisional'}` },
+      }),
+    }),
     askChoice('kbStatus', {
       when: forPus,
       options: KB_STATUSES,
-      ...keptFromLast('kbStatus'),
+      ...keptOrStill('kbStatus'),
       // Contradictions are asked once, not refused: the cadre may know better
       // (docs/domain.md#the-home-visit).
       doubt: (status, { answers }) =>
@@ -335,7 +406,7 @@ export const visitReport = defineFlow({
     askChoice('kbMethod', {
       when: (a) => forPus(a) && a.kbStatus === 'ber_kb',
       options: KB_METHODS,
-      ...keptFromLast('kbMethod'),
+      ...keptOrStill('kbMethod'),
       doubt: (method, { answers }) =>
         pregnant(answers)
           ? {
@@ -344,6 +415,13 @@ export const visitReport = defineFlow({
             }
           : undefined,
     }),
+    // Asked only for a method new to the register: Peserta KB Baru, and where it was served.
+    askYesNo('kbNew', {
+      when: newMethod,
+      dependsOn: ['kbMethod'],
+      promptParams: (a) => ({ method: { key: `visit-report:kbMethod.${String(a.kbMethod)}` } }),
+    }),
+    askChoice('kbService', { when: newMethod, dependsOn: ['kbMethod'], options: KB_SERVICES }),
     askChoice('kbIntent', {
       when: (a) => forPus(a) && a.kbStatus === 'tidak_kb',
       options: KB_INTENTS,
@@ -419,6 +497,7 @@ export const visitReport = defineFlow({
         location: a.location ?? null,
         note: a.note ?? null,
       },
+      ...(forPus(a) && a.kbStatus ? [kbRecorded(a, ctx)] : []),
     ],
     // The reference number and this month's count come from the applier, which allocates them.
     reply: { texts: [] },

@@ -5,8 +5,17 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { activeUsersAt } from '../../src/db/queries/kb-register.js'
 import { createFamily } from '../../src/db/queries/visits.js'
-import { auditLog, families, outbox, people, referrals, visits } from '../../src/db/schema/index.js'
+import {
+  auditLog,
+  families,
+  kbEvents,
+  outbox,
+  people,
+  referrals,
+  visits,
+} from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { referralFollowUpHandlers } from '../../src/scheduler/jobs/referral-follow-ups.js'
 import { testI18n } from '../harness/i18n.js'
@@ -67,7 +76,7 @@ async function chat() {
   return { say, sender }
 }
 
-const COMMON_CASE = ['suntik 3', 'tidak ada', 'kie']
+const COMMON_CASE = ['suntik 3', 'tidak', 'puskesmas', 'tidak ada', 'kie']
 
 describe('lapor on the database', () => {
   test('the common case is saved with a monthly reference and the count this month', async () => {
@@ -201,6 +210,8 @@ describe('a routine visit to a family visited before', () => {
       'pus, balita',
       'ber-KB',
       'implan',
+      'ya',
+      'bidan praktik',
       'jamban',
       'kie',
       'kirim',
@@ -319,6 +330,50 @@ describe('riwayat and referral follow-up on the database', () => {
     ])
     const [closed] = await handle.db.select().from(referrals)
     expect(closed).toMatchObject({ status: 'sudah_dilayani', closedAt: at })
+    await sender.idle()
+  })
+})
+
+describe('the KB register on the database', () => {
+  test('three visits: a new pill user, a change to the implant, then a routine visit', async () => {
+    const { runtime, sender } = await createTestRuntime(handle.db)
+    const report = async (at: string, script: string[]) => {
+      let last: string[] = []
+      for (const text of script) {
+        const message = { ...simulatorMessage('wa-siti', text), phone: '+6281200000004' }
+        last = (await runtime.handleInbound(message, new Date(at))).replies.map((r) => r.text)
+      }
+      return last
+    }
+    // 24 November 08.00 WIB: first KB record, a new pill user at the puskesmas without JKN.
+    const first = await report(NOW.toISOString(), [
+      ...['/lapor', 'sutrisno', '1', 'pus', 'ber-KB', 'pil', 'ya', 'puskesmas'],
+      ...['tidak ada', 'kie', 'kirim'],
+    ])
+    expect(first[0]).toMatch(/^Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001/)
+    // 26 November: "Tidak" to the last visit, "Tidak" to "Masih pakai Pil?", the implant now.
+    await report('2025-11-26T01:00:00Z', [
+      ...['/lapor', '1', 'tidak', 'pus', 'tidak', 'ber kb', 'susuk', 'tidak', '3'],
+      ...['tidak ada', 'kie', 'kirim'],
+    ])
+    // 2 December: the routine visit, five messages.
+    const routine = ['/lapor', '1', 'ya', 'kie', 'kirim']
+    const last = await report('2025-12-02T01:00:00Z', routine)
+    expect(last[0]).toMatch(/^Terima kasih! Laporan tersimpan dengan nomor KJ-2512-000001/)
+
+    const rows = await handle.db.select().from(kbEvents).orderBy(asc(kbEvents.id))
+    const visitIds = (await handle.db.select({ id: visits.id }).from(visits)).map((v) => v.id)
+    expect(
+      rows.map((r) => [r.eventDate, r.kind, r.method, r.newAcceptor, r.servicePlace, r.jkn])
+    ).toEqual([
+      ['2025-11-24', 'started', 'pil', true, 'pemerintah', false],
+      ['2025-11-26', 'changed', 'implan', false, 'swasta', true],
+      // Kept from the last record: same method, same place and JKN, not new.
+      ['2025-12-02', 'continued', 'implan', false, 'swasta', true],
+    ])
+    expect(rows.map((r) => r.visitId).sort()).toEqual([...visitIds].sort())
+    const november = await activeUsersAt(handle.db, { period: '2025-11', regionPrefix: WONOREJO })
+    expect([...november.values()]).toEqual(['implan'])
     await sender.idle()
   })
 })

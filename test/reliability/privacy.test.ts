@@ -174,7 +174,18 @@ describe('logs at debug level', () => {
     await webhook(contactUpdate(stranger, STRANGER.phone))
 
     // --- a visit report, with a free-text note ---
-    const script = ['/lapor', 'mulyono', '1', 'pus', '1', 'suntik 3', 'tidak ada', 'kie']
+    const script = [
+      '/lapor',
+      'mulyono',
+      '1',
+      'pus',
+      '1',
+      'suntik 3',
+      'tidak',
+      'puskesmas',
+      'tidak ada',
+      'kie',
+    ]
     // The note is added at the summary ("Ubah", then "Catatan").
     for (const text of [...script, 'ubah', 'catatan', NOTE, 'kirim']) {
       expect((await webhook(textUpdate(user, text))).status).toBe(200)

@@ -109,11 +109,12 @@ describe('WhatsApp Cloud API channel with the runtime', () => {
     ])
     await bot.tap(SITI, /^Sutrisno/)
     let taps = 0
-    for (const text of ['pus', 'ber-KB', 'suntik 3', 'tidak ada', 'kie']) {
+    for (const text of ['pus', 'ber-KB', 'suntik 3', 'tidak', 'pemerintah', 'tidak ada', 'kie']) {
       if (await bot.answer(SITI, text)) taps++
     }
-    // Sasaran, KB status and the risks too: every answer a tap, none a typed number.
-    expect(taps).toBe(5)
+    // Sasaran, KB status, new acceptor, place of service and the risks too: every answer a tap,
+    // none a typed number.
+    expect(taps).toBe(7)
     const done = texts(await bot.receive(cloudText(SITI, 'kirim'))).at(-1)
     expect(done).toBe(
       'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Bapak/Ibu bulan November 2025.'

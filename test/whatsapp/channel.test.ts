@@ -239,7 +239,8 @@ describe('WhatsApp channel with the runtime', () => {
     const [found] = await bot.say(SITI, 'sutrisna') // a typo of Sutrisno
     expect(found).toMatch(/\n1\. Sutrisno \(Krajan RT 02 RW 03\)\n2\. Keluarga baru: sutrisna\n/)
     await bot.say(SITI, '1')
-    for (const text of ['pus', 'ber-KB', 'suntik 3', 'tidak ada', 'kie']) await bot.say(SITI, text)
+    for (const text of ['pus', 'ber-KB', 'suntik 3', 'tidak', 'puskesmas', 'tidak ada', 'kie'])
+      await bot.say(SITI, text)
     const [done] = await bot.say(SITI, 'kirim')
     expect(done).toBe(
       'Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000001. Ini kunjungan ke-1 Bapak/Ibu bulan November 2025.'

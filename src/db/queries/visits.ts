@@ -6,6 +6,7 @@
  * @module
  */
 import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
+import { findKbState } from './kb-register.js'
 import type { LastVisit } from '../../domain/snapshot.js'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import { visitReference } from '../../domain/visits.js'
@@ -402,7 +403,16 @@ export async function findLastVisit(db: DbOrTx, familyId: number): Promise<LastV
     .where(and(eq(visits.familyId, familyId), eq(visits.status, 'submitted')))
     .orderBy(desc(visits.visitDate), desc(visits.id))
     .limit(1)
-  return rows[0]
+  const visit = rows[0]
+  if (!visit) return undefined
+  // Place of service and JKN live in the KB register, for the method the visit recorded.
+  const kb = visit.kbStatus === 'ber_kb' ? await findKbState(db, familyId) : undefined
+  const same = kb?.status === 'ber_kb' && kb.method === visit.kbMethod
+  return {
+    ...visit,
+    kbServicePlace: same ? kb.servicePlace : null,
+    kbJkn: same ? kb.jkn : null,
+  }
 }
 
 export type ListRecentVisitsParams = {

@@ -1,6 +1,6 @@
 /**
  * The conversation load of the reliability tests: seeded Telegram cadres each type the visit
- * report (`VISIT_SCRIPT` of the benchmark, 9 updates) into `POST /webhook/telegram`, one update
+ * report (`VISIT_SCRIPT` of the benchmark, 11 updates) into `POST /webhook/telegram`, one update
  * after the other, and behave as Telegram does when the webhook does not answer 200 (an error
  * status, a reset connection, a server that is down): the same update, same `update_id`, again a
  * little later. Every attempt is recorded, so a test can tell what was acknowledged.
