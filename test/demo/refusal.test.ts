@@ -7,7 +7,7 @@ import { createDb } from '../../src/db/client.js'
 import { adminSettings, people, visits } from '../../src/db/schema/index.js'
 import { runSeedDemoCli } from '../../src/demo/seed-demo-cli.js'
 import { DemoRefusedError, checkDemoTarget, seedDemo } from '../../src/demo/write.js'
-import { createTestDbUrl, hasPostgres, useTestDb } from '../harness/db.js'
+import { createTestDbUrl, hasPostgres, useTestDb, seedTestDataDir } from '../harness/db.js'
 import { seedPerson } from '../harness/visits-db.js'
 
 const NOW = new Date('2026-10-30T03:00:00Z')
@@ -49,6 +49,7 @@ describe('npm run seed:demo (the CLI)', () => {
     } else {
       const dir = await mkdtemp(join(tmpdir(), 'kaderbot-demo-'))
       cleanup = () => rm(dir, { recursive: true, force: true })
+      await seedTestDataDir(dir)
       env = { DATA_DIR: dir }
     }
     const out = vi.spyOn(console, 'log').mockImplementation(() => undefined)

@@ -4,7 +4,8 @@
  * so no file pays for initdb and migrations. With it: a new database on that server per call,
  * cloned from this run's template, dropped on `close()`.
  */
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
 import { createDb, createPgliteHandle, PGLITE_EXTENSIONS } from '../../src/db/client.js'
@@ -39,7 +40,7 @@ let pgliteSnapshot: Promise<File | Blob> | undefined
  * raises the production deadline for a test that loads bulk data (on Postgres; PGlite has none).
  */
 export async function createTestDb(
-  options: { statementTimeoutMs?: number } = {},
+  options: { statementTimeoutMs?: number } = {}
 ): Promise<TestDbHandle> {
   if (!hasPostgres) {
     pgliteSnapshot ??= snapshotPglite()
@@ -65,6 +66,25 @@ export async function createTestDb(
   }
   let closing: Promise<void> | undefined
   return { ...handle, name: database.name, close: () => (closing ??= close()) }
+}
+
+/**
+ * Puts the run's migrated, seeded database into `dataDir` as the bot's PGlite data directory
+ * (`<dataDir>/pglite`, where `createDb({ dataDir })` looks), so a bot or CLI started on it finds
+ * its migrations applied instead of running initdb and every migration again; on Postgres, where
+ * such a bot gets a database cloned from the template, it does nothing.
+ */
+export async function seedTestDataDir(dataDir: string): Promise<void> {
+  if (hasPostgres) return
+  pgliteSnapshot ??= snapshotPglite()
+  const pgliteDir = join(dataDir, 'pglite')
+  await mkdir(pgliteDir, { recursive: true })
+  const pglite = await PGlite.create({
+    dataDir: pgliteDir,
+    loadDataDir: await pgliteSnapshot,
+    extensions: PGLITE_EXTENSIONS,
+  })
+  await pglite.close()
 }
 
 /** The database of `useTestDb`, read inside tests and hooks. */

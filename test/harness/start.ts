@@ -1,6 +1,7 @@
 /**
- * A whole bot started per test (`startKaderbot`, real HTTP on 127.0.0.1): its own data dir and,
- * when the suite runs on Postgres, its own database; stopped and removed after each test.
+ * A whole bot started per test (`startKaderbot`, real HTTP on 127.0.0.1): its own data dir holding
+ * the run's migrated database (PGlite) or, when the suite runs on Postgres, its own database cloned
+ * from the run's template; stopped and removed after each test.
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -10,7 +11,7 @@ import { afterEach, beforeEach } from 'vitest'
 import type { Config } from '../../src/config.js'
 import { type DbHandle, createDb } from '../../src/db/client.js'
 import { type Kaderbot, type StartOptions, startKaderbot } from '../../src/kaderbot.js'
-import { type TestDatabase, createTestDbUrl, hasPostgres } from './db.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres, seedTestDataDir } from './db.js'
 import { silentLogger } from './runtime.js'
 
 export type StartedBot = {
@@ -33,6 +34,7 @@ export function useStartedBot(name: string): StartedBot {
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), `kaderbot-${name}-`))
     database = hasPostgres ? await createTestDbUrl() : undefined
+    await seedTestDataDir(dataDir)
   })
   afterEach(async () => {
     await bot?.stop()

@@ -19,7 +19,7 @@ import { createBroadcast } from '../../src/broadcasts/service.js'
 import { type DbHandle, createDb } from '../../src/db/client.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { broadcastHandlers } from '../../src/scheduler/jobs/broadcasts.js'
-import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres, seedTestDataDir } from '../harness/db.js'
 import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.js'
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
@@ -55,6 +55,7 @@ let bot: ChildBot | undefined
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-crash-'))
   database = hasPostgres ? await createTestDbUrl() : undefined
+  await seedTestDataDir(dataDir)
 })
 
 afterEach(async () => {

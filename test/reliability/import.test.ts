@@ -18,7 +18,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { type DbHandle, createDb } from '../../src/db/client.js'
 import { auditLog, people } from '../../src/db/schema/index.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
-import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.js'
+import { type TestDatabase, createTestDbUrl, hasPostgres, seedTestDataDir } from '../harness/db.js'
 import { listDesaCodes, writePeopleCsv } from '../harness/people-csv.js'
 import { type TcpProxy, startTcpProxy, targetOf, viaProxy } from './harness/tcp-proxy.js'
 
@@ -35,6 +35,7 @@ let desaCodes: string[]
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'kaderbot-import-'))
   database = hasPostgres ? await createTestDbUrl() : undefined
+  await seedTestDataDir(dataDir)
   const handle = await openDb()
   try {
     await seedRegions(handle.db)
