@@ -15,7 +15,9 @@ import {
   listRecentVisits,
   searchFamilies,
 } from '../db/queries/visits.js'
-import type { DataNeed, SessionSummary, Snapshot } from '../domain/snapshot.js'
+import type { PersonSnapshot } from '../domain/people.js'
+import type { DataNeed, PendingRegistration, SessionSummary, Snapshot } from '../domain/snapshot.js'
+import { listPendingRegistrations } from '../db/queries/people.js'
 import { hasAttendance } from '../db/queries/attendance.js'
 import {
   findCheckinSession,
@@ -26,13 +28,6 @@ import {
   listUpcomingSessionsForPerson,
 } from '../db/queries/training.js'
 import { findOpenFollowUp } from '../db/queries/follow-up.js'
-import {
-  findOwnBaselineDue,
-  listBaselineDueForMentor,
-  listKompetenRoster,
-  listMentorCodesToday,
-  localDate,
-} from '../db/queries/training-outcomes.js'
 
 function toSummary(session: {
   sessionId: number
@@ -52,43 +47,19 @@ function toSummary(session: {
   }
 }
 
-/** Whether the snapshot already holds the result of this need. */
-export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
-  const { lookups } = snapshot
-  switch (need.kind) {
-    case 'family_search':
-      return lookups.familySearch?.key === need.key
-    case 'same_day_visit':
-      return lookups.sameDayVisit?.key === need.key
-    case 'recent_families':
-      return lookups.recentFamilies?.key === need.key
-    case 'last_visit':
-      return lookups.lastVisit?.key === need.key
-    case 'recent_visits':
-      return lookups.recentVisits?.key === need.key
-    case 'open_referrals':
-      return lookups.openReferrals?.key === need.key
-    case 'upcoming_sessions':
-      return lookups.upcomingSessions?.key === need.key
-    case 'checkin_session':
-      return lookups.checkinSession?.key === need.key
-    case 'mentor_sessions_today':
-      return lookups.mentorSessions?.key === need.key
-    case 'open_follow_up':
-      return lookups.openFollowUp?.key === need.key
-    case 'mentor_codes':
-      return lookups.mentorCodes?.key === need.key
-    case 'baseline_pending':
-      return lookups.baselinePending?.key === need.key
-    case 'kompeten_roster':
-      return lookups.kompetenRoster?.key === need.key
-    case 'broadcast_audience':
-      return lookups.broadcastAudience?.key === need.key
-    case 'cancellable_broadcasts':
-      return lookups.cancellableBroadcasts?.key === need.key
-    case 'broadcast_cohorts':
-      return lookups.broadcastCohorts?.key === need.key
-  }
+/** Registrations a supervisor or admin may decide on: none for anyone else. */
+async function pendingFor(tx: DbOrTx, person: PersonSnapshot): Promise<PendingRegistration[]> {
+  const decides = person.roles.includes('supervisor') || person.roles.includes('admin')
+  if (!decides || person.status !== 'active') return []
+  const pending = await listPendingRegistrations(tx, { scopeCode: person.regionCode })
+  return pending.map((p) => ({
+    personId: p.id,
+    name: p.name,
+    // The query already joined the desa and its kecamatan.
+    desaName: p.regionName,
+    kecamatanName: p.parentRegionName ?? '',
+    cadreTier: p.cadreTier,
+  }))
 }
 
 /** The snapshot with these needs loaded. */
@@ -117,6 +88,8 @@ export async function withLookups(
         now
       )
       lookups.broadcastAudience = { key: need.key, count }
+    } else if (need.kind === 'pending_registrations') {
+      lookups.pendingRegistrations = { key: need.key, registrations: await pendingFor(tx, person) }
     } else if (need.kind === 'broadcast_cohorts') {
       const scopeCode = person.roles.includes('admin') ? undefined : person.regionCode
       lookups.broadcastCohorts = {
@@ -157,18 +130,10 @@ export async function withLookups(
       const referrals = await listOpenReferrals(tx, { cadreId: person.id })
       lookups.openReferrals = { key: need.key, referrals }
     } else if (need.kind === 'upcoming_sessions') {
-      // A mentor's list carries today's codes (never a participant's: the mentor announces it).
       const sessions = person.roles.includes('mentor')
-        ? (await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })).map(
-            (s) => ({
-              ...toSummary(s),
-              ...(s.date === localDate(now) ? { code: s.checkinCode } : {}),
-            })
-          )
-        : (
-            await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
-          ).map(toSummary)
-      lookups.upcomingSessions = { key: need.key, sessions }
+        ? await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })
+        : await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
+      lookups.upcomingSessions = { key: need.key, sessions: sessions.map(toSummary) }
     } else if (need.kind === 'mentor_sessions_today') {
       const sessions = await listMentorSessionsOn(tx, { mentorId: person.id, at: now })
       const withRosters = []
@@ -180,20 +145,6 @@ export async function withLookups(
         withRosters.push({ ...toSummary(s), cohortCode: s.cohortCode, participants })
       }
       lookups.mentorSessions = { key: need.key, sessions: withRosters }
-    } else if (need.kind === 'mentor_codes') {
-      const sessions = await listMentorCodesToday(tx, { mentorId: person.id, at: now })
-      lookups.mentorCodes = { key: need.key, sessions }
-    } else if (need.kind === 'baseline_pending') {
-      lookups.baselinePending = {
-        key: need.key,
-        self: await findOwnBaselineDue(tx, person.id),
-        participants: person.roles.includes('mentor')
-          ? await listBaselineDueForMentor(tx, person.id)
-          : [],
-      }
-    } else if (need.kind === 'kompeten_roster') {
-      const cohorts = await listKompetenRoster(tx, { mentorId: person.id, at: now })
-      lookups.kompetenRoster = { key: need.key, cohorts }
     } else if (need.kind === 'open_follow_up') {
       const survey = await findOpenFollowUp(tx, person.id)
       lookups.openFollowUp = { key: need.key, survey: survey ?? null }

@@ -22,19 +22,17 @@ import {
   type Input,
   InvalidSessionError,
   type Session,
-  type Turn,
   emptySession,
   mayPickOffered,
   parseSession,
   pickOffered,
-  runTurn,
+  runTurnWithData,
 } from '../engine/index.js'
 import type { Logger } from '../lib/logger.js'
 import type { RegionDirectory } from '../domain/regions.js'
-import { applyEffects } from './apply-effects.js'
-import { isLoaded, withLookups } from './lookups.js'
+import { applyEffects } from './appliers/index.js'
+import { withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
-import type { DataNeed, Snapshot } from '../domain/snapshot.js'
 import { type TextRenderer, addressedTo, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
@@ -123,24 +121,6 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const inactivity = deps.inactivity ?? DEFAULT_INACTIVITY
   const label = (text: Parameters<TextRenderer['render']>[0]) => deps.i18n.render(text)
 
-  /**
-   * The data needs the snapshot does not hold yet: of the active flow after a turn, and of the
-   * flows the turn tried to start (a list to choose from, a reason not to start).
-   */
-  function needsOf(turn: Turn, snapshot: Snapshot, now: Date, before: Session): DataNeed[] {
-    const ctx = { now, timeZone: deps.timeZone, label, snapshot }
-    const active = turn.session.active
-    const needs = [
-      // Also the flow active before the input: the turn may have completed it on data it lacked.
-      ...(before.active
-        ? (deps.registry.get(before.active.flowId)?.data?.(before.active.answers, ctx) ?? [])
-        : []),
-      ...(active ? (deps.registry.get(active.flowId)?.data?.(active.answers, ctx) ?? []) : []),
-      ...turn.started.flatMap((flowId) => deps.registry.get(flowId)?.data?.({}, ctx) ?? []),
-    ]
-    return needs.filter((need) => !isLoaded(snapshot, need))
-  }
-
   function readSession(conversation: ConversationRow): Session {
     try {
       return parseSession(conversation.session)
@@ -168,7 +148,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     const { conversation, now } = params
     const session = readSession(conversation)
     const input = await withOfferedPick(tx, params)
-    let snapshot = await loadSnapshot(tx, {
+    const snapshot = await loadSnapshot(tx, {
       channel: conversation.channel,
       senderId: conversation.senderId,
       phone: params.phone,
@@ -176,22 +156,15 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       helpLine: deps.helpLine,
       demoData: deps.demoData,
     })
-    const run = () =>
-      runTurn(deps.registry, session, input, {
-        now,
-        timeZone: deps.timeZone,
-        label,
-        snapshot,
-      })
-    // The engine is pure: when the turn shows that its flow needs data (the options of the next
-    // question, or of the question just answered), load it and run the same turn again.
-    let turn = run()
-    for (let round = 0; round < 2; round++) {
-      const needs = needsOf(turn, snapshot, now, session)
-      if (needs.length === 0) break
-      snapshot = await withLookups(tx, snapshot, needs, now)
-      turn = run()
-    }
+    // The engine pauses for the data its flows declare (the options of the next question) and
+    // goes on once this transaction has loaded it.
+    const turn = await runTurnWithData(
+      deps.registry,
+      session,
+      input,
+      { now, timeZone: deps.timeZone, label, snapshot },
+      (needs, current) => withLookups(tx, current, needs, now)
+    )
     const appliedReplies = await applyEffects(
       tx,
       turn.effects,

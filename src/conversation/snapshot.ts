@@ -1,7 +1,8 @@
 /**
  * Loads what the flows of one turn may read: who is talking (recognised by chat
  * identity, or by the phone the messenger gave, which then links the identity), whether this chat
- * consented to the current notice, whom to call for help, and a supervisor's pending registrations.
+ * consented to the current notice, and whom to call for help. A flow's own data it declares
+ * (`Flow.data`), loaded by `lookups.ts` as the turn reaches it.
  * @module
  */
 import type { ChannelName } from '../channels/types.js'
@@ -13,7 +14,6 @@ import {
   findPersonByIdentityWithHelp,
   findPersonByPhone,
   linkIdentity,
-  listPendingRegistrations,
   listSupervisorsCovering,
 } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
@@ -67,7 +67,6 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
     person: person ? toSnapshot(person) : null,
     consented: consentNow === 'given',
     helpContact: params.helpLine,
-    pendingRegistrations: [],
     lookups: {},
     ...directory,
   }
@@ -75,21 +74,7 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   if (channel === 'simulator' || params.demoData) snapshot.tryout = true
   if (!person && !params.phone && PHONE_HIDDEN_CHANNELS.has(channel)) snapshot.askPhone = true
   if (!person || person.status === 'rejected') return snapshot
-
   if (help) snapshot.helpContact = `${help.name}${help.phone ? ` (${help.phone})` : ''}`
-
-  const decides = person.roles.includes('supervisor') || person.roles.includes('admin')
-  if (decides && person.status === 'active') {
-    const pending = await listPendingRegistrations(tx, { scopeCode: person.regionCode })
-    snapshot.pendingRegistrations = pending.map((p) => ({
-      personId: p.id,
-      name: p.name,
-      // The query already joined the desa and its kecamatan.
-      desaName: p.regionName,
-      kecamatanName: p.parentRegionName ?? '',
-      cadreTier: p.cadreTier,
-    }))
-  }
   return snapshot
 }
 

@@ -40,6 +40,7 @@ export type DataNeed =
   | { kind: 'broadcast_audience'; key: string; segment: Segment }
   | { kind: 'cancellable_broadcasts'; key: string }
   | { kind: 'broadcast_cohorts'; key: string }
+  | { kind: 'pending_registrations'; key: string }
 
 /** What a family's latest visit recorded of the answers a routine visit may keep. */
 export type LastVisit = {
@@ -48,9 +49,6 @@ export type LastVisit = {
   kbStatus: string | null
   kbMethod: string | null
   kbIntent: string | null
-  /** Where the method was served and whether JKN paid, from the KB register (null: unknown). */
-  kbServicePlace?: string | null
-  kbJkn?: boolean | null
   risk4t: string[]
   envRisks: string[]
 }
@@ -154,6 +152,8 @@ export type Lookups = {
   broadcastAudience?: { key: string; count: number }
   cancellableBroadcasts?: { key: string; broadcasts: CancellableBroadcast[] }
   broadcastCohorts?: { key: string; cohorts: BroadcastCohort[] }
+  /** Registrations awaiting a decision within a supervisor's or admin's scope. */
+  pendingRegistrations?: { key: string; registrations: PendingRegistration[] }
 }
 
 export type Snapshot = {
@@ -170,8 +170,7 @@ export type Snapshot = {
   helpContact: string
   kecamatan: RegionEntry[]
   desaByKecamatan: Record<string, RegionEntry[]>
-  /** Registrations awaiting a decision within a supervisor's or admin's scope. */
-  pendingRegistrations: PendingRegistration[]
+  /** The data flows declared (`Flow.data`), loaded as their turn reached them. */
   lookups: Lookups
   /**
    * This chat could share its own number but has not (Telegram hides it): the menu of an unknown
@@ -191,8 +190,30 @@ export function emptySnapshot(regions: Pick<Snapshot, 'kecamatan' | 'desaByKecam
     person: null,
     consented: false,
     helpContact: '',
-    pendingRegistrations: [],
     lookups: {},
     ...regions,
   }
+}
+
+/** The slot of `Lookups` each kind of data need fills. */
+const LOOKUP_OF: Record<DataNeed['kind'], keyof Lookups> = {
+  family_search: 'familySearch',
+  same_day_visit: 'sameDayVisit',
+  recent_families: 'recentFamilies',
+  last_visit: 'lastVisit',
+  recent_visits: 'recentVisits',
+  open_referrals: 'openReferrals',
+  upcoming_sessions: 'upcomingSessions',
+  checkin_session: 'checkinSession',
+  mentor_sessions_today: 'mentorSessions',
+  open_follow_up: 'openFollowUp',
+  broadcast_audience: 'broadcastAudience',
+  cancellable_broadcasts: 'cancellableBroadcasts',
+  broadcast_cohorts: 'broadcastCohorts',
+  pending_registrations: 'pendingRegistrations',
+}
+
+/** Whether the snapshot already holds the result of this need. */
+export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
+  return snapshot.lookups[LOOKUP_OF[need.kind]]?.key === need.key
 }

@@ -127,9 +127,8 @@ export type FlowAccess = {
   /** Show the main menu right after the closing message (always, or when the answers say so). */
   menuAfter?: boolean | ((answers: Answers) => boolean)
   /**
-   * Data the next question needs that only the answers so far can name (a family search for the
-   * typed name). The runtime loads it into the snapshot and runs the turn again (docs/design.md
-   * P2).
+   * Data the flow reads, named by the answers so far (a family search for the typed name): the
+   * turn pauses whenever these answers change until it is loaded into `ctx.snapshot.lookups`.
    */
   data?: (answers: Answers, ctx: FlowContext) => DataNeed[]
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Effect } from '../domain/effects.js'
+import { type DataNeed, type Snapshot, isLoaded } from '../domain/snapshot.js'
 import { type Command, detectCommand, detectStartButton } from './commands.js'
 import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
 import { candidatesOf, clockOf } from './options.js'
@@ -18,9 +19,22 @@ import type { ChoiceOption, FlowContext, Input, Reply, Text } from './types.js'
 
 /**
  * One round of talk: the state to store, the messages to send, the rows to write, and the flows
- * the turn tried to start (the runtime loads their `data` and may run the turn again).
+ * the turn started.
  */
 export type Turn = { session: Session; replies: Reply[]; effects: Effect[]; started: string[] }
+
+/**
+ * Loads data a flow declared (`Flow.data`) and returns the snapshot holding it: the runtime's
+ * queries, or a test's answers.
+ */
+export type DataLoader = (needs: DataNeed[], snapshot: Snapshot) => Promise<Snapshot>
+
+/**
+ * The turn as a coroutine: it pauses with the data needs the next step reads that the snapshot
+ * lacks, and resumes with the snapshot holding them, so one run of the engine finishes the turn
+ * while the engine itself never does I/O.
+ */
+type Steps<T = void> = Generator<DataNeed[], T, Snapshot>
 
 /** Longest message the engine reads; longer ones are answered kindly and not parsed. */
 export const MAX_INPUT_CHARS = 4096
@@ -43,15 +57,23 @@ const DRAFT_OPTIONS: ChoiceOption[] = [
 ]
 const EDIT_BACK_OPTION: ChoiceOption = { id: '$summary', label: { key: 'common:edit.back' } }
 
-/** Processes one input for one conversation. Never throws on anything a person can send. */
-export function runTurn(
+/**
+ * Processes one input for one conversation, loading the data its flows declare through `load`
+ * as the turn reaches them: the one way the runtime and the tests run the engine. Never throws
+ * on anything a person can send.
+ */
+export async function runTurnWithData(
   registry: FlowRegistry,
   session: Session,
   input: Input,
-  ctx: FlowContext
-): Turn {
+  ctx: FlowContext,
+  load: DataLoader
+): Promise<Turn> {
   const turn = new TurnBuilder(registry, structuredClone(session), ctx)
-  turn.handle(input)
+  const steps = turn.handle(input)
+  for (let next = steps.next(); !next.done;) {
+    next = steps.next(await load(next.value, turn.snapshot))
+  }
   return turn.result()
 }
 
@@ -65,8 +87,21 @@ class TurnBuilder {
   constructor(
     private readonly registry: FlowRegistry,
     private readonly session: Session,
-    private readonly ctx: FlowContext
+    private ctx: FlowContext
   ) {}
+
+  get snapshot(): Snapshot {
+    return this.ctx.snapshot
+  }
+
+  /** Pauses the turn until the data the flow declares for these answers is loaded. */
+  private *ensureData(state: { flowId: string; answers: Answers }): Steps {
+    const flow = this.registry.get(state.flowId)
+    const needs = flow?.data?.(state.answers, this.ctx) ?? []
+    const missing = needs.filter((need) => !isLoaded(this.ctx.snapshot, need))
+    if (missing.length === 0) return
+    this.ctx = { ...this.ctx, snapshot: yield missing }
+  }
 
   result(): Turn {
     if (this.pending.length > 0) this.send({ texts: [] })
@@ -78,13 +113,14 @@ class TurnBuilder {
     }
   }
 
-  handle(input: Input): void {
+  *handle(input: Input): Steps {
     const active = this.session.active
-    if (active && !this.checkFlowVersion(active)) return
-    if (input.type === 'timeout') return this.onTimeout(input.kind)
+    if (active && !(yield* this.checkFlowVersion(active))) return
+    if (this.session.active) yield* this.ensureData(this.session.active)
+    if (input.type === 'timeout') return yield* this.onTimeout(input.kind)
     if (input.type === 'text' && input.text.length > MAX_INPUT_CHARS) {
       this.note({ key: 'common:tooLong' })
-      return this.promptOrMenu()
+      return yield* this.promptOrMenu()
     }
     if (this.session.active) this.session.active.lastInputAt = this.ctx.now.toISOString()
     const detected =
@@ -103,22 +139,22 @@ class TurnBuilder {
         : detected
     if (command?.kind === 'privacy') {
       this.note({ key: 'common:privacy' })
-      return this.promptOrMenu()
+      return yield* this.promptOrMenu()
     }
-    if (this.gateApplies()) return this.enterGate(input)
-    if (command && command.kind !== 'skip') return this.onCommand(command)
-    if (!this.session.active) return this.onIdle(input)
+    if (this.gateApplies()) return yield* this.enterGate(input)
+    if (command && command.kind !== 'skip') return yield* this.onCommand(command)
+    if (!this.session.active) return yield* this.onIdle(input)
     switch (this.session.active.mode) {
       case 'ask':
-        return this.onAnswer(input, command?.kind === 'skip')
+        return yield* this.onAnswer(input, command?.kind === 'skip')
       case 'confirm':
-        return this.onConfirm(input)
+        return yield* this.onConfirm(input)
       case 'pick_edit':
-        return this.onPickEdit(input)
+        return yield* this.onPickEdit(input)
       case 'interrupt':
-        return this.onInterrupt(input)
+        return yield* this.onInterrupt(input)
       case 'resume_draft':
-        return this.onResumeDraft(input)
+        return yield* this.onResumeDraft(input)
     }
   }
 
@@ -133,7 +169,7 @@ class TurnBuilder {
    * Starts the gate flow; a flow in progress (a notice changed mid-flow) is kept as a draft. When
    * the gate says so, `input` answers the gate's first question instead of it being asked.
    */
-  private enterGate(input?: Input): void {
+  private *enterGate(input?: Input): Steps {
     const active = this.session.active
     if (active) this.session.drafts[active.flowId] = normalized(active)
     this.session.active = null
@@ -144,27 +180,27 @@ class TurnBuilder {
       this.started.push(flow.id)
       this.session.menu = null
       this.session.active = { ...this.freshState(flow), stepId: first.id }
-      return this.onAnswer(input, false)
+      return yield* this.onAnswer(input, false)
     }
-    this.startFlow(gate.flowId)
+    yield* this.startFlow(gate.flowId)
   }
 
   /** After a note: the question waiting (the gate's while it applies), else the main menu. */
-  private promptOrMenu(): void {
-    if (this.gateApplies()) return this.enterGate()
-    return this.session.active ? this.promptCurrent() : this.showMenu()
+  private *promptOrMenu(): Steps {
+    if (this.gateApplies()) return yield* this.enterGate()
+    return this.session.active ? yield* this.promptCurrent() : yield* this.showMenu()
   }
 
   // === Global words and idle input
 
-  private onCommand(command: Exclude<Command, { kind: 'skip' | 'privacy' }>): void {
+  private *onCommand(command: Exclude<Command, { kind: 'skip' | 'privacy' }>): Steps {
     const active = this.session.active
     if (command.kind === 'help') {
       this.note({
         key: 'common:help',
         params: { contact: this.ctx.snapshot.helpContact || { key: 'common:helpFallback' } },
       })
-      return active ? this.promptCurrent() : this.showMenu()
+      return active ? yield* this.promptCurrent() : yield* this.showMenu()
     }
     if (command.kind === 'stop' || command.kind === 'resume') {
       // Reminders and broadcasts only: the conversation itself goes on (DESIGN P9).
@@ -175,38 +211,38 @@ class TurnBuilder {
           : { type: 'opted_in', at: this.ctx.now.toISOString() }
       )
       this.note({ key: optedOut ? 'common:optOut.done' : 'common:optIn.done' })
-      return active ? this.promptCurrent() : this.send({ texts: [] })
+      return active ? yield* this.promptCurrent() : this.send({ texts: [] })
     }
     if (!active) {
-      if (command.kind === 'start') return this.startFlow(command.flowId, command.arg)
+      if (command.kind === 'start') return yield* this.startFlow(command.flowId, command.arg)
       if (command.kind === 'back' || command.kind === 'cancel')
         this.note({ key: 'common:nothingActive' })
-      return this.showMenu()
+      return yield* this.showMenu()
     }
-    if (command.kind === 'back') return this.goBack(active)
+    if (command.kind === 'back') return yield* this.goBack(active)
     if (command.kind === 'start' && command.flowId === active.flowId) {
       // The flow's own word at "what to do with the answers so far?" means: go on with it.
       if (active.mode === 'interrupt') this.resumeFromInterrupt(active)
       this.note({ key: 'common:alreadyInFlow' })
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     if (Object.keys(active.answers).length === 0 && active.mode === 'ask') {
       // Nothing typed yet: there is no draft to ask about.
       this.session.active = null
-      return this.goTo(command)
+      return yield* this.goTo(command)
     }
     active.mode = 'interrupt'
     active.interrupt = command
-    this.promptCurrent()
+    yield* this.promptCurrent()
   }
 
-  private onIdle(input: Input): void {
+  private *onIdle(input: Input): Steps {
     const menu = this.session.menu
     if (menu && (input.type === 'text' || input.type === 'choice')) {
       const picked = this.pick(input, this.menuOptions(menu))
       if (picked?.startsWith(MENU_PAGE))
-        return this.showMenu(Number(picked.slice(MENU_PAGE.length)))
-      if (picked) return this.startFlow(picked.slice(MENU_FLOW.length))
+        return yield* this.showMenu(Number(picked.slice(MENU_PAGE.length)))
+      if (picked) return yield* this.startFlow(picked.slice(MENU_FLOW.length))
     }
     // A shared number was matched (or not) before this turn: the menu says who they are now,
     // after why a card recognised nobody (someone else's number, or one nobody registered).
@@ -214,26 +250,30 @@ class TurnBuilder {
       const help = { contact: this.ctx.snapshot.helpContact || { key: 'common:helpFallback' } }
       if (input.isSender === false) this.note({ key: 'contact:notOwn', params: help })
       else if (!this.ctx.snapshot.person) this.note({ key: 'contact:unknown', params: help })
-      return this.showMenu()
+      return yield* this.showMenu()
     }
     const smallTalk = input.type === 'text' ? parseSmallTalk(input.text) : undefined
     if (smallTalk) {
       this.note({ key: `common:smallTalk.${smallTalk}` })
-      return this.showMenu()
+      return yield* this.showMenu()
     }
     this.note({ key: input.type === 'unsupported' ? unsupportedKey(input.kind) : 'common:unknown' })
-    this.showMenu()
+    yield* this.showMenu()
   }
 
-  private goTo(target: InterruptTarget): void {
-    if (target.kind === 'start') return this.startFlow(target.flowId, target.arg)
+  private *goTo(target: InterruptTarget): Steps {
+    if (target.kind === 'start') return yield* this.startFlow(target.flowId, target.arg)
     if (target.kind === 'cancel') return this.say({ key: 'common:cancelled' })
-    this.showMenu()
+    yield* this.showMenu()
   }
 
   /** The main menu: the flows this person may use, at most `MENU_PAGE_SIZE` items a screen. */
-  private showMenu(page = 0): void {
+  private *showMenu(page = 0): Steps {
     const allowed = this.registry.menu.filter((f) => f.allowed?.(this.ctx) ?? true)
+    // A notice under the menu may read data its flow declares (registrations waiting).
+    for (const flow of allowed) {
+      if (flow.menuNotice) yield* this.ensureData({ flowId: flow.id, answers: {} })
+    }
     const notices = allowed.flatMap((f) => {
       const notice = f.menuNotice?.(this.ctx)
       return notice ? [{ flow: f, notice }] : []
@@ -280,21 +320,22 @@ class TurnBuilder {
 
   // === Starting, drafts, version changes
 
-  private startFlow(flowId: string, arg?: string): void {
+  private *startFlow(flowId: string, arg?: string): Steps {
     const flow = this.registry.get(flowId)
-    if (!flow) return this.showMenu()
+    if (!flow) return yield* this.showMenu()
     this.started.push(flowId)
     this.session.menu = null
+    yield* this.ensureData({ flowId, answers: {} })
     if (flow.allowed && !flow.allowed(this.ctx)) {
       this.note({ key: 'common:notAllowed' })
-      return this.showMenu()
+      return yield* this.showMenu()
     }
     const reason = flow.unavailable?.(this.ctx)
     if (reason) return this.say(reason)
     const draft = this.session.drafts[flowId]
     if (arg === undefined && draft && draft.flowVersion === flow.version) {
       this.session.active = { ...draft, mode: 'resume_draft', interrupt: null }
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     delete this.session.drafts[flowId]
     const fresh = this.freshState(flow)
@@ -303,7 +344,7 @@ class TurnBuilder {
       fresh.history = Object.keys(fresh.answers)
     }
     this.session.active = fresh
-    this.advance(flow, fresh)
+    yield* this.advance(flow, fresh)
   }
 
   private freshState(flow: Flow): FlowState {
@@ -323,22 +364,22 @@ class TurnBuilder {
   }
 
   /** A flow that changed since the state was written restarts without its stale answers. */
-  private checkFlowVersion(active: FlowState): boolean {
+  private *checkFlowVersion(active: FlowState): Steps<boolean> {
     const flow = this.registry.get(active.flowId)
     if (flow && flow.version === active.flowVersion) return true
     this.session.active = null
     delete this.session.drafts[active.flowId]
     if (!flow) {
       this.note({ key: 'common:flowGone' })
-      this.showMenu()
+      yield* this.showMenu()
       return false
     }
     this.note({ key: 'common:flowChanged' })
-    this.startFlow(flow.id)
+    yield* this.startFlow(flow.id)
     return false
   }
 
-  private onTimeout(kind: 'remind' | 'expire'): void {
+  private *onTimeout(kind: 'remind' | 'expire'): Steps {
     const active = this.session.active
     if (!active) return
     // Without consent only the notice itself speaks (DOMAIN decision 21): a draft is kept quietly.
@@ -346,7 +387,7 @@ class TurnBuilder {
     if (kind === 'remind') {
       if (silent) return
       this.note({ key: 'common:inactivity.reminder' })
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     this.session.drafts[active.flowId] = { ...normalized(active) }
     this.session.active = null
@@ -359,25 +400,25 @@ class TurnBuilder {
 
   // === Asking steps
 
-  private onAnswer(input: Input, skip: boolean): void {
+  private *onAnswer(input: Input, skip: boolean): Steps {
     const active = this.session.active!
     const flow = this.flowOf(active)
     const step = flow.steps.find((s) => s.id === active.stepId)
-    if (!step) return this.advance(flow, active)
+    if (!step) return yield* this.advance(flow, active)
     const env = this.envFor(flow, active, step)
     if (skip) {
       if (!step.optional) return this.reask(flow, active, step, { key: 'common:retry.notOptional' })
-      return this.accept(flow, active, step, null)
+      return yield* this.accept(flow, active, step, null)
     }
     const doubted = active.doubt?.stepId === step.id ? active.doubt : null
     delete active.doubt
     if (doubted) {
       const yes = input.type === 'text' ? parseYesNo(input.text) : undefined
-      if (yes === true) return this.accept(flow, active, step, doubted.value)
+      if (yes === true) return yield* this.accept(flow, active, step, doubted.value)
       if (yes === false) return this.promptStep(flow, active, step)
     }
     const aside = this.asideOf(input, step, env)
-    if (aside === 'decline') return this.accept(flow, active, step, null)
+    if (aside === 'decline') return yield* this.accept(flow, active, step, null)
     if (aside) {
       this.note({ key: `common:smallTalk.${aside}` })
       this.note({ key: 'common:smallTalk.resume' })
@@ -388,7 +429,7 @@ class TurnBuilder {
       // The same unlikely answer twice is a yes; a different one is checked in its turn.
       const again = doubted && JSON.stringify(doubted.value) === JSON.stringify(result.value)
       const question = again ? undefined : step.doubt?.(result.value, env)
-      if (!question) return this.accept(flow, active, step, result.value)
+      if (!question) return yield* this.accept(flow, active, step, result.value)
       active.doubt = { stepId: step.id, value: result.value }
       return this.askDoubt(question, env)
     }
@@ -413,13 +454,13 @@ class TurnBuilder {
     return declined ? 'decline' : undefined
   }
 
-  private accept(flow: Flow, active: FlowState, step: AnyStep, value: Answers[string]): void {
+  private *accept(flow: Flow, active: FlowState, step: AnyStep, value: Answers[string]): Steps {
     const changed = JSON.stringify(active.answers[step.id]) !== JSON.stringify(value)
     active.answers[step.id] = value as FlowState['answers'][string]
     active.history = [...active.history.filter((id) => id !== step.id), step.id]
     active.retries = 0
     if (changed) dropDependents(flow, active, step.id)
-    this.advance(flow, active)
+    yield* this.advance(flow, active)
   }
 
   private reask(flow: Flow, active: FlowState, step: AnyStep, hint: Text): void {
@@ -430,8 +471,10 @@ class TurnBuilder {
   }
 
   /** Drops answers whose condition no longer holds, then asks the first unanswered step. */
-  private advance(flow: Flow, active: FlowState): void {
+  private *advance(flow: Flow, active: FlowState): Steps {
+    yield* this.ensureData(active)
     dropStale(flow, active, this.ctx)
+    yield* this.ensureData(active)
     const unanswered = (s: AnyStep) =>
       isAsked(s, active.answers, this.ctx) && active.answers[s.id] === undefined
     // Looked for again after each default: one may make a later step asked (a kept sasaran asks
@@ -440,6 +483,7 @@ class TurnBuilder {
       const value = step.defaultValue?.(active.answers, this.ctx)
       if (value === undefined) break
       active.answers[step.id] = value
+      yield* this.ensureData(active)
     }
     const next = flow.steps.find(unanswered)
     active.interrupt = null
@@ -451,37 +495,37 @@ class TurnBuilder {
     active.stepId = null
     if (flow.confirm) {
       active.mode = 'confirm'
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
-    this.complete(flow, active)
+    yield* this.complete(flow, active)
   }
 
-  private goBack(active: FlowState): void {
+  private *goBack(active: FlowState): Steps {
     const flow = this.flowOf(active)
     const previous = active.history.at(-1)
     if (previous === undefined) {
       this.note({ key: 'common:back.atStart' })
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     active.history = active.history.slice(0, -1)
     delete active.answers[previous]
     active.mode = 'ask'
     active.stepId = previous
     active.interrupt = null
-    this.advance(flow, active)
+    yield* this.advance(flow, active)
   }
 
   // === Summary, edit, completion
 
-  private onConfirm(input: Input): void {
+  private *onConfirm(input: Input): Steps {
     const active = this.session.active!
     const flow = this.flowOf(active)
     // "ya", "sampun" send; "tidak" opens "ubah" (the options' meanings, locales/id/lexicon.json).
     const picked = this.pick(input, CONFIRM_OPTIONS)
-    if (picked === 'send') return this.complete(flow, active)
+    if (picked === 'send') return yield* this.complete(flow, active)
     if (picked === 'edit') {
       active.mode = 'pick_edit'
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     if (picked === 'cancel') {
       this.session.active = null
@@ -495,22 +539,22 @@ class TurnBuilder {
           )
         : undefined
     const read = evidence?.accept(input, this.envFor(flow, active, evidence))
-    if (evidence && read?.ok) return this.accept(flow, active, evidence, read.value)
+    if (evidence && read?.ok) return yield* this.accept(flow, active, evidence, read.value)
     this.note({ key: 'common:retry.choice' })
-    this.promptCurrent()
+    yield* this.promptCurrent()
   }
 
-  private onPickEdit(input: Input): void {
+  private *onPickEdit(input: Input): Steps {
     const active = this.session.active!
     const flow = this.flowOf(active)
     const picked = this.pick(input, [...this.editOptions(flow, active), EDIT_BACK_OPTION])
     if (picked === undefined) {
       this.note({ key: 'common:retry.choice' })
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     if (picked === EDIT_BACK_OPTION.id) {
       active.mode = 'confirm'
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     const step = flow.steps.find((s) => s.id === picked)!
     active.mode = 'ask'
@@ -518,7 +562,7 @@ class TurnBuilder {
     this.promptStep(flow, active, step)
   }
 
-  private complete(flow: Flow, active: FlowState): void {
+  private *complete(flow: Flow, active: FlowState): Steps {
     // `advance` has checked that every asked step has its answer.
     const completion = flow.complete(active.answers as never, this.ctx)
     this.effects.push(...completion.effects)
@@ -527,27 +571,27 @@ class TurnBuilder {
     this.send(completion.reply)
     const menuAfter =
       typeof flow.menuAfter === 'function' ? flow.menuAfter(active.answers) : flow.menuAfter
-    if (menuAfter) this.showMenu()
+    if (menuAfter) yield* this.showMenu()
   }
 
   // === Interruptions and drafts
 
-  private onInterrupt(input: Input): void {
+  private *onInterrupt(input: Input): Steps {
     const active = this.session.active!
     const target = active.interrupt
     const picked = this.pick(input, INTERRUPT_OPTIONS)
     if (!target || picked === 'continue') {
       this.resumeFromInterrupt(active)
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     if (picked === undefined) {
       // The next answer typed instead ("batal" was a slip): go on and take it as the answer.
       if (this.answersCurrentStep(active, input)) {
         this.resumeFromInterrupt(active)
-        return this.onAnswer(input, false)
+        return yield* this.onAnswer(input, false)
       }
       this.note({ key: 'common:retry.choice' })
-      return this.promptCurrent()
+      return yield* this.promptCurrent()
     }
     this.session.active = null
     if (picked === 'keep') {
@@ -556,7 +600,7 @@ class TurnBuilder {
     } else {
       delete this.session.drafts[active.flowId]
     }
-    this.goTo(target)
+    yield* this.goTo(target)
   }
 
   private resumeFromInterrupt(active: FlowState): void {
@@ -571,36 +615,37 @@ class TurnBuilder {
     return !!step && step.accept(input, this.envFor(flow, active, step)).ok
   }
 
-  private onResumeDraft(input: Input): void {
+  private *onResumeDraft(input: Input): Steps {
     const active = this.session.active!
     const flow = this.flowOf(active)
     const picked = this.pick(input, DRAFT_OPTIONS)
     if (picked === 'continue') {
       delete this.session.drafts[active.flowId]
       active.mode = active.stepId === null ? 'confirm' : 'ask'
-      return this.advance(flow, active)
+      return yield* this.advance(flow, active)
     }
     if (picked === 'new') {
       delete this.session.drafts[active.flowId]
       this.session.active = this.freshState(flow)
-      return this.advance(flow, this.session.active)
+      return yield* this.advance(flow, this.session.active)
     }
     this.note({ key: 'common:retry.choice' })
-    this.promptCurrent()
+    yield* this.promptCurrent()
   }
 
   // === Prompts
 
   /** Asks again whatever the active flow is waiting for. */
-  private promptCurrent(): void {
+  private *promptCurrent(): Steps {
     const active = this.session.active
-    if (!active) return this.showMenu()
+    if (!active) return yield* this.showMenu()
+    yield* this.ensureData(active)
     const flow = this.flowOf(active)
     const title = { key: flowKeys.title(flow.id) }
     switch (active.mode) {
       case 'ask': {
         const step = flow.steps.find((s) => s.id === active.stepId)
-        if (!step) return this.advance(flow, active)
+        if (!step) return yield* this.advance(flow, active)
         if (active.doubt?.stepId === step.id) return this.promptDoubt(flow, active, step)
         return this.promptStep(flow, active, step)
       }

@@ -14,22 +14,27 @@ const supervisor: Partial<Snapshot> = {
     status: 'active',
   },
   helpContact: 'DPPKB Kabupaten Malang (0341-000000)',
-  pendingRegistrations: [
-    {
-      personId: 12,
-      name: 'Siti Rahayu',
-      desaName: 'Tunjungtirto',
-      kecamatanName: 'Singosari',
-      cadreTier: 'sub_ppkbd',
+  lookups: {
+    pendingRegistrations: {
+      key: 'scope',
+      registrations: [
+        {
+          personId: 12,
+          name: 'Siti Rahayu',
+          desaName: 'Tunjungtirto',
+          kecamatanName: 'Singosari',
+          cadreTier: 'sub_ppkbd',
+        },
+        {
+          personId: 15,
+          name: 'Dewi Lestari',
+          desaName: 'Wonorejo',
+          kecamatanName: 'Singosari',
+          cadreTier: 'ppkbd',
+        },
+      ],
     },
-    {
-      personId: 15,
-      name: 'Dewi Lestari',
-      desaName: 'Wonorejo',
-      kecamatanName: 'Singosari',
-      cadreTier: 'ppkbd',
-    },
-  ],
+  },
 }
 
 describe('persetujuan (a supervisor decides on registrations)', () => {
@@ -92,7 +97,10 @@ describe('persetujuan (a supervisor decides on registrations)', () => {
   test('with nothing pending it says so', async () => {
     const chat = transcript(flowRegistry, {
       at: AT,
-      snapshot: { ...supervisor, pendingRegistrations: [] },
+      snapshot: {
+        ...supervisor,
+        lookups: { pendingRegistrations: { key: 'scope', registrations: [] } },
+      },
     })
     await chat.expect(`
       > persetujuan

@@ -11,6 +11,9 @@ import { REJECTION_REASONS } from '../domain/people.js'
 
 const rejecting = (answers: { decision?: unknown }) => answers.decision === 'reject'
 
+/** The registrations waiting in the supervisor's scope, loaded for this flow. */
+const pending = (ctx: FlowContext) => ctx.snapshot.lookups.pendingRegistrations?.registrations ?? []
+
 const mayApprove = (ctx: FlowContext) =>
   ctx.snapshot.person?.status === 'active' &&
   ctx.snapshot.person.roles.some((role) => role === 'supervisor' || role === 'admin')
@@ -21,17 +24,17 @@ export const approval = defineFlow({
   commands: ['persetujuan'],
   confirm: false,
   allowed: mayApprove,
-  unavailable: (ctx) =>
-    ctx.snapshot.pendingRegistrations.length === 0 ? { key: 'approval:none' } : undefined,
+  data: () => [{ kind: 'pending_registrations', key: 'scope' }],
+  unavailable: (ctx) => (pending(ctx).length === 0 ? { key: 'approval:none' } : undefined),
   menuNotice: (ctx) => {
-    const count = ctx.snapshot.pendingRegistrations.length
+    const count = pending(ctx).length
     return count > 0 ? { key: 'approval:waiting', params: { count } } : undefined
   },
   prefill: (arg) => ({ registration: arg }),
   steps: [
     askChoice('registration', {
       options: (_answers, ctx) =>
-        ctx.snapshot.pendingRegistrations.map((r) => ({
+        pending(ctx).map((r) => ({
           id: String(r.personId),
           label: {
             key: 'approval:request',
@@ -47,9 +50,7 @@ export const approval = defineFlow({
     askChoice('decision', {
       options: ['approve', 'reject'],
       promptParams: (answers, ctx) => ({
-        name:
-          ctx.snapshot.pendingRegistrations.find((r) => String(r.personId) === answers.registration)
-            ?.name ?? '',
+        name: pending(ctx).find((r) => String(r.personId) === answers.registration)?.name ?? '',
       }),
     }),
     askChoice('reason', { when: rejecting, options: REJECTION_REASONS }),

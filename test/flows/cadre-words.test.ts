@@ -20,15 +20,20 @@ const supervisor: Partial<Snapshot> = {
     regionCode: '35.07.24',
     status: 'active',
   },
-  pendingRegistrations: [
-    {
-      personId: 12,
-      name: 'Siti Rahayu',
-      desaName: 'Tunjungtirto',
-      kecamatanName: 'Singosari',
-      cadreTier: 'ppkbd',
+  lookups: {
+    pendingRegistrations: {
+      key: 'scope',
+      registrations: [
+        {
+          personId: 12,
+          name: 'Siti Rahayu',
+          desaName: 'Tunjungtirto',
+          kecamatanName: 'Singosari',
+          cadreTier: 'ppkbd',
+        },
+      ],
     },
-  ],
+  },
 }
 
 const KENALAN_TO_SUMMARY = `

@@ -17,7 +17,7 @@ import {
   type Text,
   emptySession,
   parseSession,
-  runTurn,
+  runTurnWithData,
 } from '../../src/engine/index.js'
 import { addressedTo, renderReply } from '../../src/conversation/render.js'
 import type { OutboundMessage } from '../../src/channels/types.js'
@@ -93,29 +93,25 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         const input: Input =
           entry.kind === 'timer' ? { type: 'timeout', kind: entry.timer } : parseInput(entry.raw)
         actual.push(entry.kind === 'timer' ? entry.raw : `> ${entry.raw}`)
-        const ctxOf = () => ({
-          now: state.now,
-          timeZone,
-          label: (t: Text) => i18n.render(t),
-          snapshot,
-        })
-        // As the runtime does: load what the flow needs before and after the input, run again.
-        const load = (session: Session, started: string[] = []) => {
-          const active = session.active
-          const flow = active && registry.get(active.flowId)
-          const needs = [
-            ...(active && flow?.data ? flow.data(active.answers, ctxOf()) : []),
-            ...started.flatMap((id) => registry.get(id)?.data?.({}, ctxOf()) ?? []),
-          ]
-          for (const need of needs) {
-            snapshot = { ...snapshot, lookups: { ...snapshot.lookups, ...options.lookups?.(need) } }
+        const ctx = { now: state.now, timeZone, label: (t: Text) => i18n.render(t), snapshot }
+        // The runtime's way: the engine pauses for the data its flows declare, answered here by
+        // the test's lookups instead of queries.
+        const turn = await runTurnWithData(
+          registry,
+          state.session,
+          input,
+          ctx,
+          async (needs, current) => {
+            snapshot = current
+            for (const need of needs) {
+              snapshot = {
+                ...snapshot,
+                lookups: { ...snapshot.lookups, ...options.lookups?.(need) },
+              }
+            }
+            return snapshot
           }
-          return needs.length > 0
-        }
-        load(state.session)
-        let turn = runTurn(registry, state.session, input, ctxOf())
-        if (load(turn.session, turn.started))
-          turn = runTurn(registry, state.session, input, ctxOf())
+        )
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))

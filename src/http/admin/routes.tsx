@@ -11,7 +11,7 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { z } from 'zod'
-import { decideRegistration } from '../../conversation/apply-effects.js'
+import { decideRegistration } from '../../conversation/registrations.js'
 import {
   consumeLoginToken,
   deleteAdminSession,

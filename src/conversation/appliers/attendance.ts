@@ -1,0 +1,77 @@
+/**
+ * The appliers of a participant's own attendance: a check-in (present or late) and an excused
+ * absence (izin), which her mentor is told about. Both flows are open only to participants.
+ * @module
+ */
+import { eq } from 'drizzle-orm'
+import { findSessionForReminder } from '../../db/queries/reminders.js'
+import { recordAttendance } from '../../db/queries/training.js'
+import { people } from '../../db/schema/index.js'
+import type { AbsenceExcused, AttendanceCheckedIn } from '../../domain/effects.js'
+import { PRIORITY } from '../../domain/priorities.js'
+import { sendNotice } from '../notify.js'
+import { type Applier, EffectTargetMissingError, forPerson } from './types.js'
+
+export const attendanceAppliers: {
+  absence_excused: Applier<AbsenceExcused>
+  attendance_checked_in: Applier<AttendanceCheckedIn>
+} = {
+  absence_excused: forPerson(async (tx, effect, scope, deps) => {
+    const session = await findSessionForReminder(tx, effect.sessionId)
+    if (!session) throw new EffectTargetMissingError(effect.type, `session ${effect.sessionId}`)
+    const result = await recordAttendance(tx, {
+      sessionId: effect.sessionId,
+      personId: scope.personId,
+      status: 'izin',
+      method: 'izin',
+      reason: effect.reason,
+      reasonNote: effect.note ?? null,
+      at: scope.now,
+    })
+    if (result === 'already') return [{ texts: [{ key: 'excuse:already' }] }]
+    const [participant] = await tx
+      .select({ name: people.name })
+      .from(people)
+      .where(eq(people.id, scope.personId))
+    if (session.mentorId === null) return [{ texts: [{ key: 'excuse:savedNoMentor' }] }]
+    // The participant is told whether the mentor has it now or gets it once she uses the bot.
+    const delivery = await sendNotice(
+      tx,
+      deps,
+      session.mentorId,
+      {
+        texts: [
+          {
+            key: 'excuse:toMentor',
+            params: {
+              name: participant?.name ?? '',
+              start: session.startsAt.toISOString(),
+              topic: session.topic,
+              // Her own words when she typed them, else the option's label.
+              reason: effect.note ?? { key: `excuse:reason.${effect.reason}` },
+            },
+          },
+        ],
+      },
+      PRIORITY.reminder
+    )
+    const key = delivery === 'queued' ? 'excuse:saved' : 'excuse:savedMentorLater'
+    return [{ texts: [{ key }] }]
+  }),
+
+  attendance_checked_in: forPerson(async (tx, effect, scope) => {
+    const session = await findSessionForReminder(tx, effect.sessionId)
+    if (!session) throw new EffectTargetMissingError(effect.type, `session ${effect.sessionId}`)
+    const at = new Date(effect.at)
+    const late = at.getTime() > session.startsAt.getTime()
+    const result = await recordAttendance(tx, {
+      sessionId: effect.sessionId,
+      personId: scope.personId,
+      status: late ? 'late' : 'present',
+      method: effect.method,
+      at,
+    })
+    const key = result === 'already' ? 'checkin:already' : late ? 'checkin:late' : 'checkin:onTime'
+    return [{ texts: [{ key }] }]
+  }),
+}

@@ -1,0 +1,64 @@
+/**
+ * The appliers: the only place effects become rows, one per effect type, each inside the
+ * transaction of the turn that produced it (a failure leaves neither the rows nor the new state).
+ *
+ * Adding an effect's applier:
+ * 1. declare the effect type in `src/domain/effects.ts` (it joins the `Effect` union);
+ * 2. write `src/conversation/appliers/<area>.ts` exporting
+ *    `export const <area>Appliers: { <effect_type>: Applier<TheEffect> } = { ... }`, with types from
+ *    `./types.js`; wrap an applier in `forPerson(...)` when its flow is only open to a recognised
+ *    person: its scope then has `personId`;
+ * 3. add ONE line `...<area>Appliers,` to `appliers` below (the type checks every effect has one).
+ * An applier resolves to the replies that follow the turn's own (a reference number it
+ * allocated) or to nothing; rules and queries live in `domain/` and `db/queries/`.
+ * @module
+ */
+import type { DbOrTx } from '../../db/client.js'
+import type { Effect } from '../../domain/effects.js'
+import type { Reply } from '../../engine/index.js'
+import { attendanceAppliers } from './attendance.js'
+import { broadcastAppliers } from './broadcasts.js'
+import { consentAppliers } from './consent.js'
+import { demoAppliers } from './demo.js'
+import { loginAppliers } from './login.js'
+import { poktanAppliers } from './poktan.js'
+import { registrationAppliers } from './registration.js'
+import { trainingAppliers } from '../training-effects.js'
+import { visitAppliers } from './visits.js'
+import type { Applier, ApplyDeps, EffectScope } from './types.js'
+
+export type { Applier, ApplyDeps, EffectScope, PersonScope } from './types.js'
+export { EffectTargetMissingError, EffectWithoutPersonError, forPerson } from './types.js'
+
+/** Every effect type's applier. */
+export type Appliers = { [T in Effect['type']]: Applier<Extract<Effect, { type: T }>> }
+
+export const appliers: Appliers = {
+  ...attendanceAppliers,
+  ...broadcastAppliers,
+  ...consentAppliers,
+  ...demoAppliers,
+  ...loginAppliers,
+  ...poktanAppliers,
+  ...registrationAppliers,
+  ...trainingAppliers,
+  ...visitAppliers,
+}
+
+/**
+ * Writes every effect of a turn, in order; returns what the appliers have to say to the sender,
+ * to follow the turn's own replies.
+ */
+export async function applyEffects(
+  tx: DbOrTx,
+  effects: Effect[],
+  scope: EffectScope,
+  deps: ApplyDeps
+): Promise<Reply[]> {
+  const replies: Reply[] = []
+  for (const effect of effects) {
+    const apply = appliers[effect.type] as Applier<Effect>
+    replies.push(...((await apply(tx, effect, scope, deps)) ?? []))
+  }
+  return replies
+}
