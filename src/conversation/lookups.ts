@@ -28,6 +28,13 @@ import {
   listUpcomingSessionsForPerson,
 } from '../db/queries/training.js'
 import { findOpenFollowUp } from '../db/queries/follow-up.js'
+import {
+  findOwnBaselineDue,
+  localDate,
+  listBaselineDueForMentor,
+  listKompetenRoster,
+  listMentorCodesToday,
+} from '../db/queries/training-outcomes.js'
 
 function toSummary(session: {
   sessionId: number
@@ -130,10 +137,18 @@ export async function withLookups(
       const referrals = await listOpenReferrals(tx, { cadreId: person.id })
       lookups.openReferrals = { key: need.key, referrals }
     } else if (need.kind === 'upcoming_sessions') {
+      // A mentor's list carries today's codes (never a participant's: the mentor announces it).
       const sessions = person.roles.includes('mentor')
-        ? await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })
-        : await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
-      lookups.upcomingSessions = { key: need.key, sessions: sessions.map(toSummary) }
+        ? (await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })).map(
+            (s) => ({
+              ...toSummary(s),
+              ...(s.date === localDate(now) ? { code: s.checkinCode } : {}),
+            })
+          )
+        : (
+            await listUpcomingSessionsForPerson(tx, { personId: person.id, from: now, limit: 5 })
+          ).map(toSummary)
+      lookups.upcomingSessions = { key: need.key, sessions }
     } else if (need.kind === 'mentor_sessions_today') {
       const sessions = await listMentorSessionsOn(tx, { mentorId: person.id, at: now })
       const withRosters = []
@@ -145,6 +160,20 @@ export async function withLookups(
         withRosters.push({ ...toSummary(s), cohortCode: s.cohortCode, participants })
       }
       lookups.mentorSessions = { key: need.key, sessions: withRosters }
+    } else if (need.kind === 'mentor_codes') {
+      const sessions = await listMentorCodesToday(tx, { mentorId: person.id, at: now })
+      lookups.mentorCodes = { key: need.key, sessions }
+    } else if (need.kind === 'baseline_pending') {
+      lookups.baselinePending = {
+        key: need.key,
+        self: await findOwnBaselineDue(tx, person.id),
+        participants: person.roles.includes('mentor')
+          ? await listBaselineDueForMentor(tx, person.id)
+          : [],
+      }
+    } else if (need.kind === 'kompeten_roster') {
+      const cohorts = await listKompetenRoster(tx, { mentorId: person.id, at: now })
+      lookups.kompetenRoster = { key: need.key, cohorts }
     } else if (need.kind === 'open_follow_up') {
       const survey = await findOpenFollowUp(tx, person.id)
       lookups.openFollowUp = { key: need.key, survey: survey ?? null }

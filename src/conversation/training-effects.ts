@@ -13,6 +13,7 @@ import {
   recordAttendanceByMentor,
 } from '../db/queries/training.js'
 import { saveFollowUpAnswers } from '../db/queries/follow-up.js'
+import { codeShownKey, wasCodeShown } from '../db/queries/training-outcomes.js'
 import { auditLog, people } from '../db/schema/index.js'
 import type { AttendanceRecorded, CheckinCodeFailed, FollowUpAnswered } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
@@ -41,6 +42,40 @@ export const trainingAppliers: {
       { texts: [{ key: `${key}.${mentor}` }] },
     ]
     if (!session || session.mentorId === null) return told('none')
+    // The code never reached the mentor (a session added after the morning reminder, a mentor
+    // who has not asked KODE): the failure is the product's, not hers. The mentor gets the code,
+    // and nobody is alerted about the participant.
+    if (!(await wasCodeShown(tx, effect.sessionId))) {
+      // Sent once per session; a later failure asks whether the mentor can be reached by now.
+      const firstLate = await claimTrainingNotice(tx, {
+        key: `code_late:${effect.sessionId}`,
+        at: scope.now,
+      })
+      const delivery = firstLate
+        ? await sendNotice(
+            tx,
+            deps,
+            session.mentorId,
+            {
+              texts: [
+                {
+                  key: 'schedule:mentorCodeLate',
+                  params: {
+                    code: session.checkinCode,
+                    start: session.startsAt.toISOString(),
+                    venue: session.venue,
+                  },
+                },
+              ],
+            },
+            PRIORITY.live
+          )
+        : await earlierNoticeDelivery(tx, session.mentorId)
+      if (delivery === 'queued') {
+        await claimTrainingNotice(tx, { key: codeShownKey(effect.sessionId), at: scope.now })
+      }
+      return [{ texts: [{ key: `checkin:codeNotYet.${delivery}` }] }]
+    }
     // Once per session and participant, however often she tries again.
     const first = await claimTrainingNotice(tx, {
       key: `code_failed:${effect.sessionId}:${scope.personId}`,

@@ -212,7 +212,51 @@ export type FollowUpAnswered = {
   at: string
 }
 
+/**
+ * A mentor was shown check-in codes (KODE, JADWAL): the failures of a code she has are no longer
+ * the product's; one asked for in the session's window records her presence there.
+ * @example { "type": "checkin_codes_shown", "sessionIds": [7], "at": "2026-12-01T00:40:00.000Z" }
+ */
+export type CheckinCodesShown = { type: 'checkin_codes_shown'; sessionIds: number[]; at: string }
+
+/**
+ * A participant's baseline at enrolment (docs/domain.md, the training programme), answered by her
+ * or by her mentor for her (`enrollmentId` one of the mentor's cohorts); `consent: false` stores
+ * only the refusal.
+ * @example { "type": "baseline_answered", "enrollmentId": 4, "consent": true, "workingForPay":
+ * false, "businessStarted": true, "businessKind": "makanan", "channels": ["wa"], "incomeBracket":
+ * "lt500k", "at": "2026-11-20T03:00:00.000Z" }
+ */
+export type BaselineAnswered = {
+  type: 'baseline_answered'
+  enrollmentId: number
+  consent: boolean
+  workingForPay: boolean | null
+  businessStarted: boolean | null
+  businessKind: string | null
+  channels: string[] | null
+  incomeBracket: string | null
+  at: string
+}
+
+/**
+ * A mentor marked the participants of a finished cohort: those in `kompeten` are kompeten, the
+ * other listed ones belum kompeten.
+ * @example { "type": "kompeten_marked", "cohortId": 2, "enrollmentIds": [4, 5, 6], "kompeten":
+ * [4, 6], "at": "2026-12-30T06:00:00.000Z" }
+ */
+export type KompetenMarked = {
+  type: 'kompeten_marked'
+  cohortId: number
+  enrollmentIds: number[]
+  kompeten: number[]
+  at: string
+}
+
 export type Effect =
+  | CheckinCodesShown
+  | BaselineAnswered
+  | KompetenMarked
   | ActivityReported
   | BroadcastRequested
   | BroadcastCancelled

@@ -37,6 +37,9 @@ export type DataNeed =
   | { kind: 'checkin_session'; key: string }
   | { kind: 'mentor_sessions_today'; key: string }
   | { kind: 'open_follow_up'; key: string }
+  | { kind: 'mentor_codes'; key: string }
+  | { kind: 'baseline_pending'; key: string }
+  | { kind: 'kompeten_roster'; key: string }
   | { kind: 'broadcast_audience'; key: string; segment: Segment }
   | { kind: 'cancellable_broadcasts'; key: string }
   | { kind: 'broadcast_cohorts'; key: string }
@@ -49,6 +52,9 @@ export type LastVisit = {
   kbStatus: string | null
   kbMethod: string | null
   kbIntent: string | null
+  /** Where the method was served and whether JKN paid, from the KB register (null: unknown). */
+  kbServicePlace?: string | null
+  kbJkn?: boolean | null
   risk4t: string[]
   envRisks: string[]
 }
@@ -62,6 +68,8 @@ export type SessionSummary = {
   venue: string
   topic: string
   track: string
+  /** A mentor's own session today: the check-in code to announce (never shown to participants). */
+  code?: string
 }
 
 /** The session open for check-in now, with how it is verified (code and venue stay server-side). */
@@ -74,6 +82,18 @@ export type CheckinSession = SessionSummary & {
   /** Already checked in or excused. */
   recorded: boolean
 }
+
+/** A mentor's session today with its check-in code (KODE). */
+export type MentorCodeSession = SessionSummary & { cohortCode: string; code: string }
+
+/** An enrollment waiting for its baseline survey (docs/domain.md, decision 18). */
+export type BaselineDue = { enrollmentId: number; personId: number; name: string }
+
+/** A participant of a finished cohort and her kompeten mark (`null`: not marked yet). */
+export type KompetenEntry = { enrollmentId: number; name: string; kompeten: boolean | null }
+
+/** A cohort a mentor leads whose last session is over: the participants to mark. */
+export type KompetenCohort = { cohortId: number; cohortCode: string; participants: KompetenEntry[] }
 
 /** A participant on a mentor's list for one session; `status` is her record there, if any. */
 export type RosterEntry = {
@@ -154,6 +174,15 @@ export type Lookups = {
   broadcastCohorts?: { key: string; cohorts: BroadcastCohort[] }
   /** Registrations awaiting a decision within a supervisor's or admin's scope. */
   pendingRegistrations?: { key: string; registrations: PendingRegistration[] }
+  /** A mentor's sessions today (not ended) with their check-in codes. */
+  mentorCodes?: { key: string; sessions: MentorCodeSession[] }
+  /**
+   * Baselines still to fill: the person's own (`self`) and, for a mentor, her cohorts'
+   * participants without one (by name).
+   */
+  baselinePending?: { key: string; self: BaselineDue | null; participants: BaselineDue[] }
+  /** A mentor's cohorts whose last session is over, with each participant's kompeten mark. */
+  kompetenRoster?: { key: string; cohorts: KompetenCohort[] }
 }
 
 export type Snapshot = {
@@ -211,6 +240,9 @@ const LOOKUP_OF: Record<DataNeed['kind'], keyof Lookups> = {
   cancellable_broadcasts: 'cancellableBroadcasts',
   broadcast_cohorts: 'broadcastCohorts',
   pending_registrations: 'pendingRegistrations',
+  mentor_codes: 'mentorCodes',
+  baseline_pending: 'baselinePending',
+  kompeten_roster: 'kompetenRoster',
 }
 
 /** Whether the snapshot already holds the result of this need. */

@@ -20,10 +20,12 @@ import { attendanceAppliers } from './attendance.js'
 import { broadcastAppliers } from './broadcasts.js'
 import { consentAppliers } from './consent.js'
 import { demoAppliers } from './demo.js'
+import { kbAppliers } from './kb.js'
 import { loginAppliers } from './login.js'
 import { poktanAppliers } from './poktan.js'
 import { registrationAppliers } from './registration.js'
 import { trainingAppliers } from '../training-effects.js'
+import { trainingOutcomeAppliers } from './training-outcomes.js'
 import { visitAppliers } from './visits.js'
 import type { Applier, ApplyDeps, EffectScope } from './types.js'
 
@@ -38,10 +40,12 @@ export const appliers: Appliers = {
   ...broadcastAppliers,
   ...consentAppliers,
   ...demoAppliers,
+  ...kbAppliers,
   ...loginAppliers,
   ...poktanAppliers,
   ...registrationAppliers,
   ...trainingAppliers,
+  ...trainingOutcomeAppliers,
   ...visitAppliers,
 }
 
