@@ -18,8 +18,11 @@ export type BenchDatabase = {
   /** The throwaway database's URL (Postgres only). */
   databaseUrl?: string
   dataDir: string
-  /** Opens (and migrates) the database; PGlite allows one opener at a time. */
-  open: () => Promise<DbHandle>
+  /**
+   * Opens (and migrates) the database; PGlite allows one opener at a time. A bulk load may raise
+   * the statement deadline (Postgres).
+   */
+  open: (options?: { statementTimeoutMs?: number }) => Promise<DbHandle>
   /** Drops the database and removes the data directory. */
   dispose: () => Promise<void>
 }
@@ -52,7 +55,7 @@ export async function createBenchDatabase(
     kind: 'postgres',
     databaseUrl,
     dataDir,
-    open: () => createDb({ databaseUrl }),
+    open: (options) => createDb({ databaseUrl, ...options }),
     async dispose() {
       const sql = postgres(serverUrl, { max: 1, onnotice: () => {} })
       try {

@@ -71,6 +71,8 @@ export type OutsideOptions = {
 /** One measured run against one bot. */
 export type RunFigures = LoadFigures & {
   replyMs: LatencySummary
+  /** Replies that did not reach the fake within 30 s. */
+  lostReplies: number
   /** The bot process's CPU per update (ms), and the database server's (Postgres only). */
   cpuMsPerUpdate: { bot: number; database: number | null }
   verified: { rows: number; expectedRows: number; wrongChats: number; ok: boolean }
@@ -162,7 +164,8 @@ async function backendsCpuMs(admin: postgres.Sql | null, database: string): Prom
   return times.reduce((sum, t) => sum + t, 0)
 }
 
-type Driven = { posted: Posted[][]; replyMs: number[]; durationMs: number }
+/** Each user's answered posts, the reply latencies, and replies that never came (30 s). */
+type Driven = { posted: Posted[][]; replyMs: number[]; lost: number; durationMs: number }
 
 /** Closed loop: the next update only after the reply to the previous one reached the fake. */
 async function driveClosed(
@@ -173,6 +176,7 @@ async function driveClosed(
 ): Promise<Driven> {
   const posted: Posted[][] = scripts.map(() => [])
   const replyMs: number[] = []
+  let lost = 0
   const started = performance.now()
   await runClosedLoop(scripts, concurrency, async (script, index) => {
     const already = tap.arrivals.get(script.telegramId)?.length ?? 0
@@ -180,10 +184,15 @@ async function driveClosed(
       const reply = tap.nth(script.telegramId, already + j + 1)
       const answer = await post(body)
       posted[index]!.push(answer)
-      replyMs.push((await reply) - answer.sentAt)
+      try {
+        replyMs.push((await reply) - answer.sentAt)
+      } catch {
+        lost++ // counted; this user's flow is out of step now, so it stops here
+        return
+      }
     }
   })
-  return { posted, replyMs, durationMs: performance.now() - started }
+  return { posted, replyMs, lost, durationMs: performance.now() - started }
 }
 
 /** Webhook-paced: the next update as soon as the webhook answered; replies are awaited after. */
@@ -199,12 +208,13 @@ async function driveWebhookPaced(
     for (const body of script.bodies) posted[index]!.push(await post(body))
   })
   const durationMs = performance.now() - started
-  const replyMs = await Promise.all(
+  const settled = await Promise.allSettled(
     scripts.flatMap((script, i) =>
       posted[i]!.map(async (answer, j) => (await tap.nth(script.telegramId, j + 1)) - answer.sentAt)
     )
   )
-  return { posted, replyMs, durationMs }
+  const replyMs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  return { posted, replyMs, lost: settled.length - replyMs.length, durationMs }
 }
 
 /** Node's flags for a CPU profile written at exit (`--cpu-prof`), when a directory is given. */
@@ -213,6 +223,8 @@ const profiling = (dir?: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-
 type BotUnderTest = {
   child: ChildProcess
   post: (body: string) => Promise<Posted>
+  /** The last lines the bot wrote to stderr (its warnings and errors). */
+  stderrTail: () => string
   close: () => Promise<void>
 }
 
@@ -223,6 +235,11 @@ async function startBot(
   concurrency: number
 ): Promise<BotUnderTest> {
   const started = await startAndWait(nodeArgs, env, port)
+  const tail: string[] = []
+  started.child.stderr?.on('data', (chunk: Buffer) => {
+    tail.push(chunk.toString())
+    if (tail.length > 20) tail.shift()
+  })
   const poster = createPoster(
     `http://127.0.0.1:${port}`,
     { 'x-telegram-bot-api-secret-token': SECRET },
@@ -230,7 +247,16 @@ async function startBot(
   )
   return {
     child: started.child,
-    post: (body) => poster.post(WEBHOOK_PATH, body),
+    // As Telegram does, an update the webhook did not take (5xx) is delivered again, a few times.
+    async post(body) {
+      let answer = await poster.post(WEBHOOK_PATH, body)
+      for (let retry = 0; retry < 3 && answer.status >= 500; retry++) {
+        const again = await poster.post(WEBHOOK_PATH, body)
+        answer = { ...again, sentAt: answer.sentAt, ms: again.sentAt + again.ms - answer.sentAt }
+      }
+      return answer
+    },
+    stderrTail: () => tail.join(''),
     async close() {
       poster.close()
       await stop(started.child)
@@ -248,12 +274,15 @@ async function measured(
   const bot0 = await cpuMs(bot.child.pid!)
   const db0 = await backendsCpuMs(admin, databaseName)
   const driven = await run()
+  if (driven.lost > 0)
+    console.error(`bench: ${driven.lost} replies lost; the bot said:\n${bot.stderrTail()}`)
   const updates = driven.posted.flat().length
   const botCpu = (await cpuMs(bot.child.pid!)) - bot0
   const dbCpu = (await backendsCpuMs(admin, databaseName)) - db0
   return {
     ...figures(driven.posted, driven.durationMs),
     replyMs: summarize(driven.replyMs),
+    lostReplies: driven.lost,
     cpuMsPerUpdate: {
       bot: round(botCpu / updates, 2),
       database: admin ? round(dbCpu / updates, 2) : null,

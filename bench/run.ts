@@ -422,7 +422,11 @@ function outsideRows(outside: OutsideResult): TableRow[] {
       value: latency(closed.replyMs),
       goal: `p99 ≤ 100 ms at concurrency 50: ${mark(closed.replyMs.p99 <= 100 && outside.concurrency >= 50)}`,
     },
-    { section: s, metric: 'closed loop webhook p50 / p99', value: latency(closed.latencyMs) },
+    {
+      section: s,
+      metric: 'closed loop webhook p50 / p99, non-200, replies lost',
+      value: `${latency(closed.latencyMs)}, ${closed.non200}, ${closed.lostReplies}`,
+    },
     {
       section: s,
       metric: 'closed loop CPU per update',
@@ -431,7 +435,11 @@ function outsideRows(outside: OutsideResult): TableRow[] {
     },
     { section: s, metric: 'webhook-paced updates/s', value: show(paced.requestsPerSecond) },
     { section: s, metric: 'webhook-paced webhook p50 / p99', value: latency(paced.latencyMs) },
-    { section: s, metric: 'webhook-paced reply p50 / p99', value: latency(paced.replyMs) },
+    {
+      section: s,
+      metric: 'webhook-paced reply p50 / p99, replies lost',
+      value: `${latency(paced.replyMs)}, ${paced.lostReplies}`,
+    },
     { section: s, metric: 'webhook-paced CPU per update', value: cpu(paced.cpuMsPerUpdate) },
     {
       section: s,

@@ -64,6 +64,7 @@ describe('the benchmark harness with tiny numbers', () => {
     for (const run of [result.kaderbot.closedLoop, result.kaderbot.webhookPaced]) {
       expect(run).toMatchObject({ requests: updates, non200: 0 })
       expect(run.replyMs.count).toBe(updates)
+      expect(run.lostReplies).toBe(0)
       // A reply leaves after its update arrived, through the outbox.
       expect(run.replyMs.p50).toBeGreaterThan(0)
       expect(run.cpuMsPerUpdate.bot).toBeGreaterThanOrEqual(0)

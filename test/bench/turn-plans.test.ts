@@ -8,10 +8,13 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { VISIT_SCRIPT } from '../../bench/inbound.js'
-import { type ScriptStep, explainStatements, probeTurns } from '../../bench/probe.js'
+import {
+  type ScriptStep,
+  explainStatements,
+  probeTurns,
+  seedTurnTables,
+} from '../../bench/probe.js'
 import { findPersonByIdentityWithHelp } from '../../src/db/queries/people.js'
-import { createFamily } from '../../src/db/queries/visits.js'
-import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { type TestDbHandle, createTestDb, useTestDb } from '../harness/db.js'
 
@@ -26,70 +29,11 @@ describe('the statements of a turn at 10,000 people and 100,000 outbox rows', ()
 
   beforeAll(async () => {
     handle = await createTestDb({ statementTimeoutMs: 60_000 })
-    const { db } = handle
-    // Cadres spread over every desa, one active supervisor per kecamatan.
-    await db.execute(sql`
-      insert into people (name, phone, roles, region_code, status)
-      select 'Kader ' || i, '+62812' || lpad(i::text, 8, '0'), array['kader'], d.code, 'active'
-      from generate_series(1, ${PEOPLE}) as i
-      join (select code, (row_number() over (order by code)) - 1 as k,
-                   count(*) over () as n
-            from regions where level = 'desa') as d
-        on d.k = i % d.n`)
-    await db.execute(sql`
-      insert into people (name, phone, roles, region_code, status)
-      select 'Pengawas ' || code, '+62813' || lpad(row_number() over (order by code)::text, 8, '0'),
-        array['supervisor'], code, 'active'
-      from regions where level = 'kecamatan'`)
-    await db.execute(sql`
-      insert into channel_identities (person_id, channel, external_id)
-      select id, 'telegram', (${TELEGRAM_BASE} + id)::text from people`)
-    await db.execute(sql`
-      insert into consents (channel, sender_id, person_id, notice_version, given, at)
-      select 'telegram', (${TELEGRAM_BASE} + id)::text, id, ${NOTICE_VERSION}, true, now()
-      from people`)
-    await db.execute(sql`
-      insert into outbox (channel, recipient_id, priority, message, status, person_id, sent_at)
-      select 'telegram', (${TELEGRAM_BASE} + 1 + i % ${PEOPLE})::text, 0,
-        '{"text":"Terima kasih"}'::jsonb, 'sent', 1 + i % ${PEOPLE}, now()
-      from generate_series(1, ${OUTBOX_ROWS}) as i`)
-    // The other tables a turn touches, at the size a busy year leaves them.
-    await db.execute(sql`
-      insert into conversations (channel, sender_id, session)
-      select 'whatsapp', '62812' || i, '{}'::jsonb from generate_series(1, ${PEOPLE}) as i`)
-    await db.execute(sql`
-      insert into inbound_messages (channel, external_id, sender_id, kind, received_at)
-      select 'whatsapp', 'wamid-' || i, '62812' || (i % ${PEOPLE}), 'text', now()
-      from generate_series(1, ${OUTBOX_ROWS}) as i`)
-    await db.execute(sql`
-      insert into families (head_name, desa_code, created_by, consented_at)
-      select 'Keluarga ' || p.id, p.region_code, p.id, now() from people as p`)
-    await db.execute(sql`
-      insert into fires (kind, dedupe_key, due_at, grace_seconds, payload)
-      select 'bench', 'bench:' || i, now() + interval '1 day', 60, '{}'::jsonb
-      from generate_series(1, ${PEOPLE}) as i`)
-    const [row] = rowsOf<{ id: number | string; region_code: string }>(
-      await db.execute(sql`select id, region_code from people where name = 'Kader 1'`)
-    )
-    cadre = {
-      id: Number(row!.id),
-      telegramId: String(TELEGRAM_BASE + Number(row!.id)),
-      desaCode: row!.region_code,
-    }
-    await createFamily(db, {
-      headName: 'Budi Santoso',
-      desaCode: cadre.desaCode,
-      createdBy: cadre.id,
-      consentedAt: new Date(),
-    })
-    const [supervisor] = rowsOf<{ id: number | string }>(
-      await db.execute(
-        sql`select id from people where 'supervisor' = any(roles) order by id limit 1`
-      )
-    )
-    supervisorTelegramId = String(TELEGRAM_BASE + Number(supervisor!.id))
-    // What autovacuum does after a bulk load: the planner knows the tables' sizes.
-    await db.execute(sql`analyze`)
+    ;({ cadre, supervisorTelegramId } = await seedTurnTables(handle.db, {
+      people: PEOPLE,
+      outboxRows: OUTBOX_ROWS,
+      telegramBase: TELEGRAM_BASE,
+    }))
   }, 240_000)
 
   afterAll(async () => {
