@@ -86,7 +86,7 @@ export async function withLookups(
     // The rest are the person's own records: nothing for someone unknown.
     if (!person) continue
     if (need.kind === 'broadcast_audience') {
-      // Admins reach everywhere; anyone else only their own region (DOMAIN decision 4).
+      // Admins reach everywhere; anyone else only their own region (docs/domain.md, decision 4).
       const admin = person.roles.includes('admin')
       const count = await countSegment(
         tx,

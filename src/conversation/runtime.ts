@@ -1,7 +1,7 @@
 /**
  * The impure shell around the engine (goflow's mailroom): one Postgres transaction per inbound
  * message records it (dedupe), loads and locks the conversation, runs the engine, writes the
- * effects, the new state, the outbox rows and the inactivity timers (DESIGN P4-P7, P9).
+ * effects, the new state, the outbox rows and the inactivity timers (docs/design.md P4-P7, P9).
  * @module
  */
 import type { ChannelName, InboundMessage, OutboundMessage } from '../channels/types.js'
@@ -36,7 +36,7 @@ import { loadSnapshot } from './snapshot.js'
 import { type TextRenderer, addressedTo, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
-/** Inactivity settings (DESIGN P4): a gentle reminder, then the draft is kept and the flow closes. */
+/** Inactivity settings (docs/design.md P4): a gentle reminder, then the draft is kept and the flow closes. */
 export type InactivitySettings = {
   reminderAfterMinutes: number
   expireAfterMinutes: number
@@ -94,8 +94,8 @@ export type Runtime = {
     now: Date
   ) => Promise<void>
   /**
-   * Restarts each turn's inactivity timers from when its prompt reached the person (DESIGN P9),
-   * in one statement, on `db` when given (the outbox sender's own connections).
+   * Restarts each turn's inactivity timers from when its prompt reached the person (docs/design.md
+   * P9), in one statement, on `db` when given (the outbox sender's own connections).
    */
   promptsDelivered: (
     prompts: { conversationId: number; turn: number; at: Date }[],
@@ -184,7 +184,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }
     )
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
-    // Texts name the person as Ibu/Bapak and their name (DOMAIN decision 19).
+    // Texts name the person as Ibu/Bapak and their name (docs/domain.md, decision 19).
     const forPerson = addressedTo(deps.i18n, snapshot.person)
     const messages = [...turn.replies, ...appliedReplies].map((reply) =>
       renderReply(forPerson, reply)

@@ -20,8 +20,8 @@ export type DemoCompleted = {
 }
 
 /**
- * The person answered the privacy notice (DOMAIN decision 8); recorded either way, with the
- * notice's version.
+ * The person answered the privacy notice (docs/domain.md, decision 8); recorded either way, with
+ * the notice's version.
  * @example { "type": "consent_answered", "given": true, "noticeVersion": "2026-11-v1", "at": "2025-11-24T01:00:00.000Z" }
  */
 export type ConsentAnswered = {
@@ -75,9 +75,9 @@ export type RegistrationDecided = {
 }
 
 /**
- * A cadre reported a home visit (DOMAIN §3.4). The applier creates a new family if needed,
- * allocates the reference (`KJ-2511-000123`), opens the referral and answers with the reference
- * and the cadre's count this month.
+ * A cadre reported a home visit (docs/domain.md#the-home-visit). The applier creates a new family
+ * if needed, allocates the reference (`KJ-2511-000123`), opens the referral and answers with the
+ * reference and the cadre's count this month.
  * @example { "type": "visit_reported", "family": { "kind": "existing", "id": 4 }, "visitDate": "2025-11-24",
  *   "confirmedDuplicate": false, "sasaran": ["pus"], "kbStatus": "ber_kb", "kbMethod": "suntik_3", "kbIntent": null, "risk4t": [],
  *   "envRisks": [], "lila": null, "hb": null, "actions": ["kie"], "referral": null, "photoRef": null,
@@ -89,7 +89,7 @@ export type VisitReported = {
     | { kind: 'existing'; id: number }
     | { kind: 'new'; headName: string; dusunRwRt: string | null; desaCode: string }
   visitDate: string
-  /** The cadre confirmed a second report on this family and day (DOMAIN decision 11). */
+  /** The cadre confirmed a second report on this family and day (docs/domain.md, decision 11). */
   confirmedDuplicate: boolean
   sasaran: string[]
   kbStatus: string | null
@@ -194,8 +194,8 @@ export type AttendanceRecorded = {
 }
 
 /**
- * A graduate answered a follow-up survey wave (DOMAIN §5.4), or declined its consent (then only
- * `consent: false` is stored).
+ * A graduate answered a follow-up survey wave (docs/domain.md#the-training-programme), or declined
+ * its consent (then only `consent: false` is stored).
  * @example { "type": "follow_up_answered", "surveyId": 3, "consent": true, "businessStarted": true, "businessKind": "jahit", "channels": ["wa", "langsung"], "ordersLastMonth": 6, "incomeBracket": "lt500k", "joinedUppka": false, "hasNib": false, "at": "2027-01-05T03:00:00.000Z" }
  */
 export type FollowUpAnswered = {

@@ -188,11 +188,11 @@ export type Lookups = {
 export type Snapshot = {
   /** The recognised person, or `null` for a number the bot does not know yet. */
   person: PersonSnapshot | null
-  /** Consent to the current privacy notice was given on this chat (DOMAIN decision 8). */
+  /** Consent to the current privacy notice was given on this chat (docs/domain.md, decision 8). */
   consented: boolean
   /**
-   * This chat's latest answer declined the current notice (DOMAIN decision 21): whatever it sends
-   * gets a short answer on how to agree, not the whole notice again.
+   * This chat's latest answer declined the current notice (docs/domain.md, decision 21): whatever
+   * it sends gets a short answer on how to agree, not the whole notice again.
    */
   refusedConsent?: boolean
   /** Whom to contact for human help: the person's supervisor or the programme's help line. */
@@ -203,7 +203,7 @@ export type Snapshot = {
   lookups: Lookups
   /**
    * This chat could share its own number but has not (Telegram hides it): the menu of an unknown
-   * person asks for it, so someone a supervisor imported by phone is recognised (issue 5).
+   * person asks for it, so someone a supervisor imported by phone is recognised.
    */
   askPhone?: boolean
   /**

@@ -1,8 +1,8 @@
 /**
  * The runner: one input in, the next state, the replies and the effects out. Pure and
- * synchronous (DESIGN P2): the caller loads the session, passes the clock in `ctx.now`, stores
- * the result and delivers the replies. The engine owns the chat mechanics (global words, re-asks,
- * "ubah", drafts, timeouts); flows own their steps and effects.
+ * synchronous (docs/design.md P2): the caller loads the session, passes the clock in `ctx.now`,
+ * stores the result and delivers the replies. The engine owns the chat mechanics (global words,
+ * re-asks, "ubah", drafts, timeouts); flows own their steps and effects.
  * @module
  */
 import type { Effect } from '../domain/effects.js'
@@ -203,7 +203,7 @@ class TurnBuilder {
       return active ? yield* this.promptCurrent() : yield* this.showMenu()
     }
     if (command.kind === 'stop' || command.kind === 'resume') {
-      // Reminders and broadcasts only: the conversation itself goes on (DESIGN P9).
+      // Reminders and broadcasts only: the conversation itself goes on (docs/design.md P9).
       const optedOut = command.kind === 'stop'
       this.effects.push(
         optedOut
@@ -382,7 +382,8 @@ class TurnBuilder {
   private *onTimeout(kind: 'remind' | 'expire'): Steps {
     const active = this.session.active
     if (!active) return
-    // Without consent only the notice itself speaks (DOMAIN decision 21): a draft is kept quietly.
+    // Without consent only the notice itself speaks (docs/domain.md, decision 21): a draft is kept
+    // quietly.
     const silent = this.gateApplies()
     if (kind === 'remind') {
       if (silent) return
@@ -794,7 +795,7 @@ class TurnBuilder {
 
 const MENU_FLOW = 'menu:'
 const MENU_PAGE = 'menu:$page:'
-/** Options a menu screen shows (DOMAIN §6.3: about six); the last one pages on. */
+/** Options a menu screen shows (docs/domain.md#chat-conventions: about six); the last one pages on. */
 export const MENU_PAGE_SIZE = 5
 
 function pruneUndefined(answers: Answers): FlowState['answers'] {

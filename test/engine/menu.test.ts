@@ -1,6 +1,6 @@
 /**
- * Menu paging (DOMAIN §6.3: about six options a screen), checked on the engine's own output with
- * generated flows, so no texts are needed.
+ * Menu paging (docs/domain.md#chat-conventions: about six options a screen), checked on the
+ * engine's own output with generated flows, so no texts are needed.
  */
 import { describe, expect, test } from 'vitest'
 import { emptySnapshot } from '../../src/domain/snapshot.js'
