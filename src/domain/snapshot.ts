@@ -1,5 +1,5 @@
 /**
- * What the runtime loads for a turn so flows can read data without querying (STYLE §6.6 §1):
+ * What the runtime loads for a turn so flows can read data without querying:
  * who is talking, whether they consented, the region lists, and role-specific lists.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Transcript tests that read like the conversation (STYLE §6.5). `>` is the person, `<` one bot
+ * Transcript tests that read like the conversation (docs/architecture.md#transcript-tests). `>` is the person, `<` one bot
  * message (indented lines continue it), `~ +2h` moves the clock, `! remind` / `! expire` deliver
  * the inactivity timers. Replies are rendered from the real `locales/id`, the WhatsApp way (a
  * numbered list). Every turn round-trips the session through JSON and the versioned schema, so
