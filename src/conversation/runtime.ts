@@ -36,7 +36,10 @@ import { loadSnapshot } from './snapshot.js'
 import { type TextRenderer, addressedTo, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
-/** Inactivity settings (docs/design.md P4): a gentle reminder, then the draft is kept and the flow closes. */
+/**
+ * Inactivity settings (docs/design.md P4): a gentle reminder, then the draft is kept and the flow
+ * closes.
+ */
 export type InactivitySettings = {
   reminderAfterMinutes: number
   expireAfterMinutes: number

@@ -795,7 +795,9 @@ class TurnBuilder {
 
 const MENU_FLOW = 'menu:'
 const MENU_PAGE = 'menu:$page:'
-/** Options a menu screen shows (docs/domain.md#chat-conventions: about six); the last one pages on. */
+/**
+ * Options a menu screen shows (docs/domain.md#chat-conventions: about six); the last one pages on.
+ */
 export const MENU_PAGE_SIZE = 5
 
 function pruneUndefined(answers: Answers): FlowState['answers'] {
