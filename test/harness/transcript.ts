@@ -1,7 +1,7 @@
 /**
- * Transcript tests that read like the conversation (docs/architecture.md#transcript-tests). `>` is the person, `<` one bot
- * message (indented lines continue it), `~ +2h` moves the clock, `! remind` / `! expire` deliver
- * the inactivity timers. Replies are rendered from the real `locales/id`, the WhatsApp way (a
+ * Transcript tests that read like the conversation (docs/architecture.md#transcript-tests). `>`
+ * is the person, `<` one bot message (indented lines continue it), `~ +2h` moves the clock,
+ * `! remind` / `! expire` deliver the inactivity timers. Replies are rendered from the real `locales/id`, the WhatsApp way (a
  * numbered list). Every turn round-trips the session through JSON and the versioned schema, so
  * each transcript also proves restart safety. `…` in a bot message matches anything.
  *
