@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs'
 import type { DbOrTx } from '../db/client.js'
 import { listDesa } from '../db/queries/regions.js'
-import type { I18n } from '../i18n/index.js'
+import type { TextRenderer } from '../conversation/render.js'
 import { formatMonth } from '../i18n/format.js'
 import { type DesaRecap, desaRecap } from './figures.js'
 
@@ -75,7 +75,7 @@ export async function kecamatanRecap(
 /** The kecamatan recap as a workbook: one row per desa and the totals. */
 export async function kecamatanXlsx(
   recap: KecamatanRecap,
-  deps: { i18n: I18n; timeZone: string }
+  deps: { i18n: TextRenderer; timeZone: string }
 ): Promise<Buffer> {
   const text = (key: string) => deps.i18n.render({ key: `recap:doc.${key}` })
   const book = new ExcelJS.Workbook()

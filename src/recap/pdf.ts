@@ -2,39 +2,20 @@
  * The recap as a PDF (pdfmake: tables, page size and fonts declared as data, text kept as text so
  * it can be read back): F4 portrait, parts I-V as tables, the checks, the signature blocks of the
  * PPKBD and the head of the UPT with the place and date, and a footer on every page with the
- * generation time and the verification code. The fonts are the Roboto files shipped in the pdfmake
- * package, read from disk; nothing is fetched at run time.
+ * generation time and the verification code. Fonts: see `src/lib/pdf.ts` (shipped in the pdfmake
+ * package; nothing is fetched at run time).
  * @module
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import pdfmake from 'pdfmake'
+import { pdfmake } from '../lib/pdf.js'
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces.js'
-import type { I18n } from '../i18n/index.js'
+import type { TextRenderer } from '../conversation/render.js'
 import { type RenderedRecap, printed } from './render.js'
 
 /** F4 (folio, 210 × 330 mm) in points. */
 export const F4_PORTRAIT = { width: 595.28, height: 935.43 }
 
-const fontDir = join(
-  dirname(createRequire(import.meta.url).resolve('pdfmake/package.json')),
-  'fonts',
-  'Roboto'
-)
-pdfmake.setFonts({
-  Roboto: {
-    normal: join(fontDir, 'Roboto-Regular.ttf'),
-    bold: join(fontDir, 'Roboto-Medium.ttf'),
-    italics: join(fontDir, 'Roboto-Italic.ttf'),
-    bolditalics: join(fontDir, 'Roboto-MediumItalic.ttf'),
-  },
-})
-// Only the font files: a document never makes the server read another file or a URL.
-pdfmake.setUrlAccessPolicy(() => false)
-pdfmake.setLocalAccessPolicy((path) => path.startsWith(fontDir))
-
 /** The PDF of a rendered recap, as bytes. */
-export async function recapPdf(recap: RenderedRecap, i18n: I18n): Promise<Buffer> {
+export async function recapPdf(recap: RenderedRecap, i18n: TextRenderer): Promise<Buffer> {
   const text = (key: string) => i18n.render({ key: `recap:doc.${key}` })
   const header: Content = {
     table: {

@@ -4,7 +4,7 @@
  * the PDF are all written from this one shape, so they always say the same.
  * @module
  */
-import type { I18n } from '../i18n/index.js'
+import type { TextRenderer } from '../conversation/render.js'
 import { formatMonth } from '../i18n/format.js'
 import type { DesaRecap, Figure, FigureSource } from './figures.js'
 
@@ -45,7 +45,7 @@ export type RecapSignature = { by: string; at: Date; version: number }
 /** Lays out a desa recap generated at `now` (and its signature when signed). */
 export function renderRecap(
   recap: DesaRecap,
-  deps: { i18n: I18n; timeZone: string; now: Date; signature?: RecapSignature | null }
+  deps: { i18n: TextRenderer; timeZone: string; now: Date; signature?: RecapSignature | null }
 ): RenderedRecap {
   const { i18n } = deps
   const cell = (id: string, figure: Figure): Exclude<RenderedCell, null> => ({

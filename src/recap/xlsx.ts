@@ -5,11 +5,11 @@
  * @module
  */
 import ExcelJS from 'exceljs'
-import type { I18n } from '../i18n/index.js'
+import type { TextRenderer } from '../conversation/render.js'
 import type { RenderedRecap } from './render.js'
 
 /** The workbook of a rendered recap, as bytes. */
-export async function recapXlsx(recap: RenderedRecap, i18n: I18n): Promise<Buffer> {
+export async function recapXlsx(recap: RenderedRecap, i18n: TextRenderer): Promise<Buffer> {
   const text = (key: string) => i18n.render({ key: `recap:doc.${key}` })
   const book = new ExcelJS.Workbook()
   book.creator = 'kaderbot'

@@ -9,7 +9,16 @@ import type { AdminText, Viewer } from './context.js'
 import { monthName } from './view-helpers.js'
 
 export type PageName =
-  'ringkasan' | 'kunjungan' | 'pelatihan' | 'orang' | 'siaran' | 'whatsapp' | 'token'
+  | 'ringkasan'
+  | 'kunjungan'
+  | 'pelatihan'
+  | 'orang'
+  | 'siaran'
+  | 'whatsapp'
+  | 'token'
+  | 'rekap'
+  | 'validasi'
+  | 'cakupan'
 
 const NAV: { name: PageName; href: string }[] = [
   { name: 'ringkasan', href: '/admin' },

@@ -43,6 +43,7 @@ import { registerBroadcastPages } from './broadcasts.js'
 import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
 import { registerImportPages } from './imports.js'
+import { RECAP_NAV, registerRecapPages } from './recap-pages.js'
 import { clientAddress } from '../client-address.js'
 import { createLoginLimiter } from '../login-limits.js'
 import { dashboardFormNulGuard } from './nul-guard.js'
@@ -198,6 +199,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   ) {
     const viewer = c.get('viewer')
     const extraNav: LayoutProps['extraNav'] = [{ name: 'siaran', href: '/admin/siaran' }]
+    extraNav.push(...RECAP_NAV)
     if (deps.whatsapp && viewer.isAdmin) extraNav.push({ name: 'whatsapp', href: '/admin/wa' })
     if (viewer.isAdmin) extraNav.push({ name: 'token', href: '/admin/token' })
     const [scope, demo] = await Promise.all([scopeName(viewer), findDemoMarker(deps.db)])
@@ -312,6 +314,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     deps.importJobs ??
     createImportJobs({ db: deps.db, logger: deps.logger, timeZone: deps.timeZone, now: auth.now })
   registerImportPages(app, deps, { t, page, jobs: importJobs })
+  registerRecapPages(app, deps, { t, now: auth.now, regions, page })
   if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
 
   app.post('/logout', async (c) => {
