@@ -261,6 +261,29 @@ export default defineConfig(
     })
   ),
   zone({ dir: 'scheduler', zone: 'scheduler/', forbid: [folder('channels'), folder('http')] }),
+  // Documents made from stored data (the monthly recap, training certificates): they read db/ and
+  // domain/ and render texts, but neither run a flow, send, serve HTTP nor schedule.
+  ...['recap', 'certificates'].map((dir) =>
+    zone({
+      dir,
+      zone: `${dir}/`,
+      forbid: [
+        ...['flows', 'outbox', 'http', 'scheduler', 'broadcasts', 'import', 'demo'].map(folder),
+        ...CONCRETE_CHANNELS,
+      ],
+    })
+  ),
+  // The terminal chat client (`npm run chat`) speaks to a running bot over its HTTP API only.
+  zone({
+    dir: 'chat',
+    zone: 'chat/ (a client of the HTTP API)',
+    forbid: [
+      ...IMPURE_FOLDERS,
+      ...['engine', 'flows', 'domain', 'broadcasts', 'import', 'export', 'demo'].map(folder),
+      ...['recap', 'certificates'].map(folder),
+      '**/config.js',
+    ],
+  }),
   zone({
     dir: 'i18n',
     zone: 'i18n/',

@@ -4,7 +4,9 @@
  * must refuse is reported and one it may use is not. Snippets are linted in memory as if they were
  * files at the given paths.
  */
-import { fileURLToPath } from 'node:url'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ESLint } from 'eslint'
 import { beforeAll, describe, expect, test } from 'vitest'
 
@@ -263,6 +265,42 @@ const ZONES: Record<string, ZoneCases> = {
       "import { SASARAN } from '../domain/visits.js'",
     ],
   },
+  recap: {
+    file: 'src/recap/figures.ts',
+    refused: [
+      "import { flows } from '../flows/index.js'",
+      "import { enqueueMessages } from '../outbox/sender.js'",
+      "import { createApp } from '../http/app.js'",
+      "import { createTelegramChannel } from '../channels/telegram/bot.js'",
+    ],
+    allowed: [
+      "import { createDb } from '../db/client.js'",
+      "import type { Text } from '../engine/index.js'",
+      "import { renderText } from '../conversation/render.js'",
+    ],
+  },
+  certificates: {
+    file: 'src/certificates/pdf.ts',
+    refused: [
+      "import { tick } from '../scheduler/index.js'",
+      "import { buildDemoPlan } from '../demo/plan.js'",
+    ],
+    allowed: [
+      "import type { CertificateData } from '../db/queries/training-certificates.js'",
+      "import { displayName } from '../domain/names.js'",
+    ],
+  },
+  chat: {
+    file: 'src/chat/session.ts',
+    refused: [
+      "import { createDb } from '../db/client.js'",
+      "import { createApp } from '../http/app.js'",
+      "import { flows } from '../flows/index.js'",
+      "import { displayName } from '../domain/names.js'",
+      "import { loadConfig } from '../config.js'",
+    ],
+    allowed: ["import { z } from 'zod'", "import { maskPhone } from '../lib/redact.js'"],
+  },
   lib: {
     file: 'src/lib/ids.ts',
     refused: [
@@ -291,6 +329,20 @@ describe.each(Object.entries(ZONES))('zone %s', (_zone, { file, refused, allowed
   test.each(allowed)(`allows %s in ${file}`, async (line) => {
     expect(await violations(file, `${line}\n`)).toEqual([])
   })
+})
+
+test('every folder of src/ has a zone, and a case here', async () => {
+  const folders = readdirSync(join(REPO_ROOT, 'src'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+  const configUrl = pathToFileURL(join(REPO_ROOT, 'eslint.config.js')).href
+  const { default: config } = (await import(configUrl)) as { default: { name?: string }[] }
+  const zoned = config
+    .map((block) => /^kaderbot\/zone\/([^/]+)$/.exec(block.name ?? '')?.[1])
+    .filter((name) => name !== undefined)
+  expect(folders.filter((folder) => !zoned.includes(folder))).toEqual([])
+  expect(folders.filter((folder) => !(folder in ZONES))).toEqual([])
 })
 
 describe('nothing imports main.ts', () => {
