@@ -132,3 +132,15 @@ export const TRAINING_MESSAGES = {
   personInactive: (name: string) => `${name} belum aktif (statusnya bukan aktif)`,
   enrollmentDuplicate: (line: number) => `peserta dan kelompok sama dengan baris ${line}`,
 } as const
+
+/** Why a row of a stocks file was rejected. */
+export const STOCK_MESSAGES = {
+  desaMissing: () => 'kode desa kosong',
+  notDesa: (value: string) => `"${value}" bukan kode desa/kelurahan Kabupaten Malang`,
+  badPeriod: (value: string) =>
+    `periode "${value}" tidak dikenal; tulis tahun (2026) atau bulan (2026-03 atau 03/2026)`,
+  badNumber: (column: string, value: string, max: number) =>
+    `kolom ${column}: "${value}" bukan bilangan bulat 0 sampai ${max.toLocaleString('id-ID')}`,
+  noValues: () => 'tidak ada angka yang diisi (PUS, PPM atau jumlah unit)',
+  duplicate: (line: number) => `desa dan periode yang sama sudah ada di baris ${line}`,
+} as const

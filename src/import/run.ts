@@ -12,10 +12,14 @@ import type { CsvSource } from './csv.js'
 import { FAILURE_MESSAGES } from './messages.js'
 import { importPeople, sqlState } from './people.js'
 import type { ImportReport, OnImportProgress } from './report.js'
+import { importStocks } from './stocks.js'
 import { importEnrollments, importSessions } from './training.js'
 
-/** The kinds of import: the roster first, then the training schedule, then its participants. */
-export const IMPORT_KINDS = ['people', 'sessions', 'enrollments'] as const
+/**
+ * The kinds of import: the roster first, then the training schedule, then its participants; the
+ * desa stocks (PUS, PPM targets, units) at any time.
+ */
+export const IMPORT_KINDS = ['people', 'sessions', 'enrollments', 'stocks'] as const
 
 export const importKindSchema = z.enum(IMPORT_KINDS)
 
@@ -58,7 +62,9 @@ export async function runImport(db: DbOrTx, params: RunImportParams): Promise<Im
         ? await importPeople(tx, source, options)
         : kind === 'sessions'
           ? await importSessions(tx, source, options)
-          : await importEnrollments(tx, source, options)
+          : kind === 'stocks'
+            ? await importStocks(tx, source, options)
+            : await importEnrollments(tx, source, options)
     await recordAudit(tx, {
       actor: params.actor,
       action: `${kind}_imported`,
