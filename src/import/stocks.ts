@@ -1,9 +1,10 @@
 /**
  * `npm run import -- stocks <file.csv>` and the dashboard's stocks import (docs/domain.md,
- * decision 14): per desa and year (or month), the PUS, the PPM targets per method and the existing units, from
- * SIGA/PK exports. A value holds from its period on (a year from its January) until a later one;
- * an empty cell leaves what is stored. Every row is validated with a zod schema and written in
- * its own savepoint inside the import's transaction; the report says per row what happened.
+ * decision 14): per desa and year (or month), the PUS, the PPM targets per method and the existing
+ * units, from SIGA/PK exports. A value holds from its period on (a year from its January) until
+ * a later one; an empty cell leaves what is stored. Every row is validated with a zod schema and
+ * written in its own savepoint inside the import's transaction; the report says per row what
+ * happened.
  * Columns are in Indonesian and English (`examples/stocks.csv`, `examples/README.md`).
  * @module
  */
