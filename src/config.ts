@@ -36,6 +36,7 @@ export const ENV_VARIABLES = [
   'TRUSTED_PROXIES',
   'HELP_CONTACT',
   'RETENTION_INBOUND_TEXT_DAYS',
+  'RETENTION_OUTBOX_SENT_DAYS',
   'SIMULATOR_ENABLED',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_API_ROOT',
@@ -66,6 +67,7 @@ const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
   'LOG_LEVEL',
   'TZ_NAME',
   'RETENTION_INBOUND_TEXT_DAYS',
+  'RETENTION_OUTBOX_SENT_DAYS',
   'SIMULATOR_ENABLED',
   'TELEGRAM_MODE',
   'WHATSAPP_ENABLED',
@@ -85,6 +87,7 @@ const REQUIREMENTS: Record<EnvVariable, string> = {
     'must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.5,fd00::/8',
   HELP_CONTACT: 'must be at most 200 characters',
   RETENTION_INBOUND_TEXT_DAYS: 'must be a whole number of days from 1 to 3650',
+  RETENTION_OUTBOX_SENT_DAYS: 'must be a whole number of days from 1 to 3650',
   SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
   TELEGRAM_BOT_TOKEN:
     'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
@@ -118,6 +121,13 @@ function withoutTrailingSlash(url: string): string {
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform(withoutTrailingSlash)
+
+/** A whole number of days, 1 to 3650 (a retention period). */
+const wholeDays = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(3650))
 
 const booleanFlag = z
   .string()
@@ -160,12 +170,8 @@ const envSchema = z.object({
     .pipe(z.array(z.string().refine(isAddressOrRange)))
     .default([]),
   HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
-  RETENTION_INBOUND_TEXT_DAYS: z
-    .string()
-    .regex(/^[0-9]+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(3650))
-    .optional(),
+  RETENTION_INBOUND_TEXT_DAYS: wholeDays.optional(),
+  RETENTION_OUTBOX_SENT_DAYS: wholeDays.optional(),
   SIMULATOR_ENABLED: booleanFlag.optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
@@ -242,6 +248,8 @@ export type Config = {
   helpContact?: string
   /** Days the text people typed is kept before the daily job redacts it; unset: 90. */
   retentionInboundTextDays?: number
+  /** Days sent, failed and skipped outbox rows are kept before the daily job drops them; unset: 30. */
+  retentionOutboxSentDays?: number
   /** `SIMULATOR_ENABLED` if given, else true exactly when no real channel is configured. */
   simulatorEnabled: boolean
   /** Public base URL without a trailing slash; set means `setWebhook` at start in webhook mode. */
@@ -278,6 +286,9 @@ function toConfig(env: Env): Config {
   if (env.HELP_CONTACT !== undefined) config.helpContact = env.HELP_CONTACT
   if (env.RETENTION_INBOUND_TEXT_DAYS !== undefined) {
     config.retentionInboundTextDays = env.RETENTION_INBOUND_TEXT_DAYS
+  }
+  if (env.RETENTION_OUTBOX_SENT_DAYS !== undefined) {
+    config.retentionOutboxSentDays = env.RETENTION_OUTBOX_SENT_DAYS
   }
   if (env.PUBLIC_URL !== undefined) config.publicUrl = env.PUBLIC_URL
 

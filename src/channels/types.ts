@@ -73,10 +73,23 @@ export type RateWindow = { count: number; windowMs: number }
 
 /** A channel's pacing limits (docs/design.md P6); the outbox sender obeys them. */
 export type PacingLimits = {
-  /** Every message of the channel (one bot, one number). */
+  /**
+   * Every message of the channel (one bot, one number): the sender spaces starts evenly at the
+   * rate `count / windowMs` less `margin`, so the platform never sees the limit reached.
+   */
   total?: RateWindow
-  /** Each chat (also groups). */
+  /** The share of `total` kept free as a safety margin (default 0.05: 28.5 a second of 30). */
+  margin?: number
+  /**
+   * Each chat (also groups), every message: a window of several messages allows the short burst
+   * a platform tolerates (a reply of three messages at once), with the same average.
+   */
   perChat?: RateWindow
+  /**
+   * Each chat, messages that answer nothing (reminders, nudges, broadcasts): a pace the live
+   * replies count towards but are never held by (WhatsApp Cloud API's pair rate).
+   */
+  perChatUnsolicited?: RateWindow
   /** Each group chat, on top of `perChat`. */
   perGroup?: RateWindow
   /** Which recipient ids are group chats (Telegram: negative chat ids). */
@@ -103,6 +116,11 @@ export type ChannelSender = {
   ) => Promise<DeliveryResult>
   /** The platform's limits; without them the channel is unpaced (the simulator). */
   pacing?: PacingLimits
-  /** How many sends may be in flight at once (default 1; pacing still applies). */
+  /**
+   * How many sends may be in flight at once (default 1; pacing still applies). With a `total`
+   * rate the sender raises it to what the observed answer time needs, up to `maxConcurrency`.
+   */
   concurrency?: number
+  /** The bound of that adaptive concurrency (default `concurrency`: fixed). */
+  maxConcurrency?: number
 }

@@ -1,13 +1,15 @@
 /**
  * The outbox sender (docs/design.md P6): per channel, while it holds that channel's lease (one
- * sender per channel across replicas), it claims queued rows by priority with SKIP LOCKED, skips
- * what must not go out (opted-out people, unreachable chats: never a reply to what a person wrote),
- * hands each row to its channel within the channel's pacing, records the outcome, and retries
- * failures with exponential backoff until `maxAttempts`. A 429 waits Telegram's `retry_after` and
- * does not count as a failed try; 429s are counted apart, and a row rate limited too often or for
- * too long fails. Live replies go out at once: every commit that queues a message wakes the
- * sender, and a wake during a batch gives the batch's unsent rows back, so a reply queued behind a
- * broadcast is claimed first. A slow poll catches retries that became due and rows left by a
+ * sender per channel across replicas), it claims queued rows fairly (by priority, then round-robin
+ * over chats), skips what must not go out (opted-out people, unreachable chats: never a reply to
+ * what a person wrote), hands each row to its channel within the channel's pacing, records the
+ * outcome, and retries failures with exponential backoff until `maxAttempts`. A 429 waits
+ * Telegram's `retry_after` and does not count as a failed try; 429s are counted apart, and a row
+ * rate limited too often or for too long fails. Live replies go out at once: every commit that
+ * queues a message wakes the sender, and a running batch takes the new rows in, ahead of less
+ * urgent rows and of busy chats' later rows, so a reply never waits behind a broadcast or behind
+ * another chat's pacing. Sends in flight grow with the platform's answer time, so a slow platform
+ * still gets the paced rate. A slow poll catches retries that became due and rows left by a
  * crashed sender (`sending` past their lease). Every write after a claim is fenced by the claim's
  * attempt number, so a sender that lost a row to another one changes nothing.
  * @module
@@ -24,6 +26,7 @@ import {
   type ClaimedOutboxRow,
   claimOutbox,
   expireChannelLeases,
+  fairOrder,
   markFailed,
   markPartsSent,
   markRecipientUnreachable,
@@ -37,7 +40,13 @@ import { describeError } from '../lib/redact.js'
 import { groupCommit } from '../lib/group-commit.js'
 import { retryTransient } from '../lib/transient.js'
 import { type ChannelLease, type LeaseFactory, soleLease } from './lease.js'
-import { type Pacer, createPacer } from './pacing.js'
+import {
+  type Concurrency,
+  type Pacer,
+  createConcurrency,
+  createPacer,
+  spacingMs,
+} from './pacing.js'
 
 export type OutboxSenderDeps = {
   db: Db
@@ -100,6 +109,11 @@ export const DEFAULT_MAX_RATE_LIMITS = 100
 /** A row still answered 429 this long after its first 429 fails. */
 export const DEFAULT_MAX_RATE_LIMITED_MS = 24 * 3600_000
 
+/** Rows of one chat in one claim when the channel paces no chat. */
+const DEFAULT_PER_CHAT_CLAIM = 5
+/** A running batch takes in at least this many new rows, however full it is. */
+const TOP_UP_MIN = 10
+
 export const defaultBackoffMs = (attempt: number): number =>
   Math.min(1000 * 2 ** (attempt - 1), 10 * 60_000)
 
@@ -107,7 +121,10 @@ type ChannelState = {
   sender: ChannelSender
   pacer: Pacer
   lease: ChannelLease
-  concurrency: number
+  /** Sends in flight allowed, sized to the answer times seen. */
+  concurrency: Concurrency
+  /** Rows of one chat in one claim: its burst; more would only wait for its pacing. */
+  perChatClaim: number
   /** The lease was taken a grace period ago: free the previous holder's rows before a claim. */
   takeoverDue: boolean
   /** Something changed (a send finished, a wake, a lease change): a waiting batch looks again. */
@@ -137,11 +154,18 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   for (const sender of deps.channels) {
     const override = deps.pacing?.[sender.channel]
     const limits = override === undefined ? (sender.pacing ?? {}) : (override ?? {})
+    const fixed = deps.concurrency?.[sender.channel]
+    const base = fixed ?? sender.concurrency ?? 1
     const state: ChannelState = {
       sender,
       pacer: createPacer(limits, paceClock),
       lease: leases(sender.channel),
-      concurrency: Math.max(1, deps.concurrency?.[sender.channel] ?? sender.concurrency ?? 1),
+      concurrency: createConcurrency({
+        base,
+        max: fixed ?? sender.maxConcurrency ?? base,
+        spacingMs: spacingMs(limits),
+      }),
+      perChatClaim: limits.perChat?.count ?? DEFAULT_PER_CHAT_CLAIM,
       takeoverDue: false,
       changed: Promise.resolve(),
       kick: () => undefined,
@@ -198,6 +222,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     finish: () => void
   ): Promise<Outcome> {
     const claim = { id: row.id, attempts: row.attempts }
+    const startedAt = paceClock()
     let result: DeliveryResult
     try {
       result = await state.sender.send(
@@ -214,6 +239,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     } catch (error) {
       result = { ok: false, retryable: true, error: describeError(error) }
     } finally {
+      state.concurrency.observe(paceClock() - startedAt)
       finish()
     }
     const log = { outboxId: row.id, channel: row.channel, attempts: row.attempts }
@@ -322,11 +348,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         })
         .finally(() => {
           inFlight.delete(row.recipientId)
-          // A reply that went out may have a follow-up that waited for it (same chat, in order):
-          // look for it now rather than after the batch.
+          // A reply that went out may have a follow-up that waited for it (same chat, in order,
+          // queued meanwhile or passed over by the claim's cap per chat): look for it now rather
+          // than after the batch.
           if (
             row.priority === PRIORITY.live &&
-            pending.some((other) => other.priority > row.priority)
+            !pending.some((other) => other.recipientId === row.recipientId)
           )
             preempt.add(channel)
           state.kick()
@@ -340,18 +367,22 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       if (!mayRun(state)) {
         // Give back what has not started; what is in flight finishes and is recorded.
         for (const row of pending.splice(0)) await retryTransient(() => releaseClaim(deps.db, row))
-      } else if (preempt.has(channel) && pending.length > 0) {
-        // New rows were queued: those more urgent than this batch's least urgent row go first.
-        const least = Math.max(...pending.map((row) => row.priority))
-        if (least > 0) {
-          const urgent = await claimBatch(channel, least)
-          handled += urgent.skipped
-          pending.unshift(...urgent.rows)
-        }
+      } else if (preempt.has(channel) && !state.takeoverDue) {
+        // New rows were queued or came due: they join this batch in the fair order (a chat not in
+        // it goes before the busy chats' later rows, a reply before a broadcast), so nobody waits
+        // for this batch's busy chats. Rows less urgent than all of the batch wait for the next.
+        const least =
+          pending.length > 0 ? Math.max(...pending.map((row) => row.priority)) : undefined
+        const more = await claimBatch(channel, {
+          ...(least === undefined ? {} : { priorityAtMost: least }),
+          limit: Math.max(batchSize - pending.length, TOP_UP_MIN),
+        })
+        handled += more.skipped
+        pending.splice(0, pending.length, ...fairOrder([...pending, ...more.rows]))
       }
       let wait = Infinity
       const seen = new Set<string>()
-      for (let i = 0; i < pending.length && sending < state.concurrency;) {
+      for (let i = 0; i < pending.length && sending < state.concurrency.limit();) {
         const row = pending[i]!
         const chat = row.recipientId
         if (held.has(chat)) {
@@ -366,7 +397,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           i++
           continue
         }
-        const delay = state.pacer.delayFor(chat)
+        const delay = state.pacer.delayFor(chat, row.priority === PRIORITY.live)
         if (delay === 0) {
           pending.splice(i, 1)
           start(row)
@@ -399,14 +430,18 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     clearTimeout(timeout)
   }
 
-  /** Claims a batch (of rows more urgent than `priorityBelow`) and skips what must not go out. */
-  async function claimBatch(channel: ChannelName, priorityBelow?: number) {
+  /** Claims a batch (fairly, see `claimOutbox`) and skips what must not go out. */
+  async function claimBatch(
+    channel: ChannelName,
+    options: { priorityAtMost?: number; limit?: number } = {}
+  ) {
     preempt.delete(channel)
     const rows = await claimOutbox(deps.db, {
       channel,
-      limit: batchSize,
+      limit: options.limit ?? batchSize,
       leaseSeconds,
-      ...(priorityBelow === undefined ? {} : { priorityBelow }),
+      perChat: states.get(channel)?.perChatClaim ?? DEFAULT_PER_CHAT_CLAIM,
+      ...(options.priorityAtMost === undefined ? {} : { priorityAtMost: options.priorityAtMost }),
     })
     // Replies are never skipped: no query when the batch holds nothing else.
     const skipped = rows.some((row) => row.priority > PRIORITY.live)
@@ -472,10 +507,16 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       deps.logger.info({ channel, freed }, 'outbox rows of the previous sender retried')
   }
 
-  /** Drains without preempting a running batch (the poll, a lease gained). */
+  /**
+   * Drains (the poll, a lease gained); a running batch takes in the rows that came due (a retry, a
+   * row given back for its chat's pacing) when it next looks.
+   */
   function poke(channel?: ChannelName): void {
     if (stopped) return
-    for (const name of channel ? [channel] : states.keys()) void drain(name)
+    for (const name of channel ? [channel] : states.keys()) {
+      if (running.has(name)) preempt.add(name)
+      void drain(name)
+    }
   }
 
   function wake(channel?: ChannelName): void {

@@ -122,6 +122,11 @@ export type FloodLimits = {
   factor?: number
   botPerSecond?: number
   chatPerSecond?: number
+  /**
+   * A chat may get this many messages back to back (default 1): at most `chatBurst` in any
+   * `chatBurst / chatPerSecond` seconds, so the average stays `chatPerSecond`.
+   */
+  chatBurst?: number
   groupPerMinute?: number
 }
 
@@ -144,6 +149,11 @@ export type FakeTelegramOptions = {
   flood?: FloodLimits
   /** How long `getUpdates` holds a long poll at most (ms). */
   maxLongPollMs?: number
+  /**
+   * Every method answers this many milliseconds after the request arrived (a slow Bot API); the
+   * flood check counts the arrival.
+   */
+  answerDelayMs?: number
 }
 
 export type FakeTelegram = {
@@ -414,8 +424,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (!options.flood) return
     const factor = options.flood.factor ?? 1
     const now = performance.now()
+    const chatBurst = options.flood.chatBurst ?? 1
     const botWindow = 1000 * factor
-    const chatWindow = 1000 * factor
+    const chatWindow = ((1000 * chatBurst) / (options.flood.chatPerSecond ?? 1)) * factor
     const groupWindow = 60_000 * factor
     const group = chatId < 0
     sendTimes.bot = sendTimes.bot.filter((t) => now - t < botWindow)
@@ -431,7 +442,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       })
     }
     const botLimit = options.flood.botPerSecond ?? 30
-    const chatLimit = options.flood.chatPerSecond ?? 1
+    const chatLimit = chatBurst
     const groupLimit = options.flood.groupPerMinute ?? 20
     if (sendTimes.bot.length >= botLimit) refuse('bot', sendTimes.bot[0]!, botWindow)
     if (inChatWindow.length >= chatLimit) refuse('chat', inChatWindow[0]!, chatWindow)
@@ -811,6 +822,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const handler = handlers[method]
       if (!handler) throw badRequest(`method ${method} is not implemented by the fake`)
       const result = await handler(params)
+      if (options.answerDelayMs) await new Promise((r) => setTimeout(r, options.answerDelayMs))
       send(200, { ok: true, result: result as unknown }, method, params)
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error

@@ -17,7 +17,13 @@ import type { FakeMessage, FakeTelegram, FloodLimits } from './fake-telegram.js'
  * "second" lasts 100 ms, so `botPerSecond` 40 means 400 messages a real second.
  */
 export function scaledLimits(botPerSecond: number, factor: number) {
-  const flood: FloodLimits = { factor, botPerSecond, chatPerSecond: 1, groupPerMinute: 20 }
+  const flood: FloodLimits = {
+    factor,
+    botPerSecond,
+    chatPerSecond: 1,
+    chatBurst: TELEGRAM_PACING.perChat!.count,
+    groupPerMinute: 20,
+  }
   const pacing: PacingLimits = scalePacing(
     { ...TELEGRAM_PACING, total: { count: botPerSecond, windowMs: 1000 } },
     factor
@@ -25,11 +31,20 @@ export function scaledLimits(botPerSecond: number, factor: number) {
   return { flood, pacing }
 }
 
-/** The Telegram channel sender as production builds it, pointed at the fake. */
-export function fakeTelegramSender(fake: FakeTelegram, pacing: PacingLimits, concurrency = 8) {
+/**
+ * The Telegram channel sender as production builds it, pointed at the fake; sends in flight fixed
+ * at `concurrency` unless `maxConcurrency` lets them grow with the fake's answer time.
+ */
+export function fakeTelegramSender(
+  fake: FakeTelegram,
+  pacing: PacingLimits,
+  concurrency = 8,
+  maxConcurrency = concurrency
+) {
   return createTelegramSender(new Api(fake.token, { apiRoot: fake.apiRoot }), {
     pacing,
     concurrency,
+    maxConcurrency,
   })
 }
 

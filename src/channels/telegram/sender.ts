@@ -14,23 +14,30 @@ import { type RenderTexts, type TelegramSend, renderSends } from './render.js'
 export type TelegramSendApi = Pick<Api, 'sendMessage' | 'sendPhoto' | 'sendLocation' | 'sendVenue'>
 
 /**
- * Telegram's limits (docs/design.md P6): about 30 messages a second per bot, one a second per chat,
- * 20 a minute per group (negative chat ids).
+ * Telegram's limits (docs/design.md P6): about 30 messages a second per bot, one a second per chat
+ * on average with short bursts tolerated (a reply of three messages goes out at once, then the
+ * chat waits), 20 a minute per group (negative chat ids). The sender keeps 5% of the bot's rate
+ * free (the default margin).
  */
 export const TELEGRAM_PACING: PacingLimits = {
   total: { count: 30, windowMs: 1000 },
-  perChat: { count: 1, windowMs: 1000 },
+  perChat: { count: 3, windowMs: 3000 },
   perGroup: { count: 20, windowMs: 60_000 },
   isGroup: (recipientId) => recipientId.startsWith('-'),
 }
+
+/** Sends in flight when Telegram answers fast, and the most when it is slow. */
+export const TELEGRAM_CONCURRENCY = { base: 4, max: 32 }
 
 export type TelegramSenderOptions = {
   /** Where a `media:` reference is on disk (the conversation media store). */
   mediaPath?: (ref: string) => string
   /** Replaces `TELEGRAM_PACING` (tests scale it). */
   pacing?: PacingLimits
-  /** Sends in flight at once (default 4: Telegram answers in about 100 ms). */
+  /** Sends in flight at once when answers are fast (default 4: Telegram answers in about 100 ms). */
   concurrency?: number
+  /** The most sends in flight when answers are slow (default 32). */
+  maxConcurrency?: number
   /** Labels of the channel's own buttons (without them, no "share my number" button). */
   texts?: RenderTexts
 }
@@ -65,7 +72,11 @@ export function createTelegramSender(
   return {
     channel: 'telegram',
     pacing: options.pacing ?? TELEGRAM_PACING,
-    concurrency: options.concurrency ?? 4,
+    concurrency: options.concurrency ?? TELEGRAM_CONCURRENCY.base,
+    maxConcurrency: Math.max(
+      options.concurrency ?? TELEGRAM_CONCURRENCY.base,
+      options.maxConcurrency ?? TELEGRAM_CONCURRENCY.max
+    ),
     async send(recipientId, message, progress): Promise<DeliveryResult> {
       // A message of several calls (a long text, a photo, a pin) records each call but the last,
       // so a retry after a later call failed does not send the earlier ones again.

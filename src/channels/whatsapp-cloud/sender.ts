@@ -15,13 +15,14 @@ import { type CloudSend, type CloudTexts, renderCloud } from './render.js'
 import { type TemplateTable, pickTemplate, templateBody, templateKindOf } from './templates.js'
 
 /**
- * The platform's limits: 80 messages a second per business number, and a pair rate of
- * about one message every 6 seconds to the same person, counted here as 10 a minute so a reply of
- * two messages is not held 6 s (Meta allows short bursts within the pair rate).
+ * The platform's limits: 80 messages a second per business number, and a pair rate of about one
+ * message every 6 seconds to the same person, with bursts tolerated. Live replies are not paced
+ * per person (a cadre tapping through a report gets each answer at once; should Meta refuse one,
+ * its 131056 is a wait the outbox obeys); reminders, nudges and broadcasts keep 10 a minute.
  */
 export const CLOUD_PACING: PacingLimits = {
   total: { count: 80, windowMs: 1000 },
-  perChat: { count: 10, windowMs: 60_000 },
+  perChatUnsolicited: { count: 10, windowMs: 60_000 },
 }
 
 /** The customer-service window: free-form messages only this long after the person last wrote. */
@@ -99,6 +100,7 @@ export function createCloudSender(deps: CloudSenderDeps): ChannelSender {
     channel: 'whatsapp',
     pacing: deps.pacing ?? CLOUD_PACING,
     concurrency: deps.concurrency ?? 16,
+    maxConcurrency: Math.max(deps.concurrency ?? 16, 64),
     async send(recipientId, message, progress, meta): Promise<DeliveryResult> {
       const lastInbound = await deps.store.lastInboundAt(recipientId)
       // No chat, no opt-in: the consent given at first contact is the WhatsApp opt-in

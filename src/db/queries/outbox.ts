@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, lte, not, notExists, or, sql } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/pg-core'
+import { and, asc, eq, gt, inArray, isNotNull, not, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { DbOrTx } from '../client.js'
+import { fromDriverRow, rowsOf } from '../raw.js'
 import {
   broadcastRecipients,
   broadcasts,
@@ -98,57 +98,85 @@ export type ClaimParams = {
   leaseSeconds: number
   /** Only rows more urgent than this priority (a live reply overtaking a broadcast batch). */
   priorityBelow?: number
+  /** Only rows of this priority or more urgent (topping up a running batch). */
+  priorityAtMost?: number
+  /**
+   * A row is claimed only while fewer than this many earlier rows of its chat (of its priority or
+   * more urgent) are unsent, claimed ones included (default: no cap): the rest of a busy chat
+   * would only wait for its pacing, and must not fill the batch.
+   */
+  perChat?: number
 }
 
-const earlier = alias(outbox, 'earlier')
+/** Unsent rows only: the claim's queries then read the partial indexes of unsent rows. */
+const UNSENT = sql.raw(`status in ('queued', 'sending')`)
 
 /**
  * Claims the next messages of a channel for sending: queued and due, or `sending` with an expired
- * lease (a crashed sender), by priority then age. SKIP LOCKED lets several senders share a queue.
- * A message waits while an earlier one to the same person, of the same or a higher priority, is
- * backing off or being sent elsewhere, so a person reads their messages in order.
+ * lease (a crashed sender), by priority then age, at most `perChat` unsent rows of one chat at a
+ * time (a chat with many queued messages never fills a claim: another chat's first message comes
+ * in the same claim), returned round-robin over chats within a priority. A message waits while
+ * an earlier one to the same person, of the same or a higher priority, is backing off or being
+ * sent elsewhere, so a person reads their messages in order. Reads only unsent rows (the partial
+ * indexes). SKIP LOCKED lets several senders share a queue; a row another sender claimed
+ * meanwhile also fails the update's re-check and is left alone.
  */
 export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<ClaimedOutboxRow[]> => {
-  const due = sql`((${outbox.status} = 'queued' and ${outbox.notBefore} <= now())
-    or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < now()))`
-  const waiting = db
-    .select({ one: sql`1` })
-    .from(earlier)
-    .where(
-      and(
-        eq(earlier.channel, outbox.channel),
-        eq(earlier.recipientId, outbox.recipientId),
-        lt(earlier.id, outbox.id),
-        lte(earlier.priority, outbox.priority),
-        sql`((${earlier.status} = 'queued' and ${earlier.notBefore} > now())
-          or (${earlier.status} = 'sending' and ${earlier.leaseUntil} >= now()))`
-      )
-    )
-  const claimable = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.channel, params.channel),
-        due,
-        params.priorityBelow === undefined ? undefined : lt(outbox.priority, params.priorityBelow),
-        notExists(waiting)
-      )
-    )
-    .orderBy(asc(outbox.priority), asc(outbox.id))
-    .limit(params.limit)
-    .for('update', { skipLocked: true })
-  const claimed = await db
-    .update(outbox)
-    .set({
-      status: 'sending',
-      attempts: sql`${outbox.attempts} + 1`,
-      leaseUntil: sql`now() + make_interval(secs => ${params.leaseSeconds})`,
-    })
-    .where(inArray(outbox.id, claimable))
-    .returning()
-  // RETURNING has no order of its own: restore the claim order.
-  return claimed.map(addressed).sort((a, b) => a.priority - b.priority || a.id - b.id)
+  const due = (t: string) =>
+    sql.raw(`((${t}.status = 'queued' and ${t}.not_before <= now())
+      or (${t}.status = 'sending' and ${t}.lease_until < now()))`)
+  const below =
+    params.priorityBelow === undefined ? sql`` : sql`and o.priority < ${params.priorityBelow}`
+  const atMost =
+    params.priorityAtMost === undefined ? sql`` : sql`and o.priority <= ${params.priorityAtMost}`
+  const perChat = params.perChat ?? params.limit
+  // Read in (priority, id) order from the partial index, stopping at `limit`. For each row one
+  // index probe reads at most `perChat` earlier unsent rows of its chat: too many, or one of them
+  // backing off or being sent, and the row is passed over. When fewer than `perChat` are read,
+  // they are all there are, so the check is complete. (The LIMIT also keeps the planner from
+  // turning the probe into a join over every unsent row.)
+  const fair = sql`select o.id from outbox o
+    where o.channel = ${params.channel} and o.${UNSENT} and ${due('o')} ${below} ${atMost}
+      and (select count(*) < ${perChat} and not coalesce(bool_or(ahead.waits), false) from (
+          select (e.status = 'queued' and e.not_before > now())
+            or (e.status = 'sending' and e.lease_until >= now()) as waits
+          from outbox e
+          where e.channel = o.channel and e.recipient_id = o.recipient_id and e.${UNSENT}
+            and e.id < o.id and e.priority <= o.priority
+          limit ${perChat}) ahead)
+    order by o.priority, o.id
+    limit ${params.limit}
+    for update of o skip locked`
+  // Materialized: the selection runs once, whatever plan the update gets (re-run per row, it
+  // costs seconds on a few hundred rows).
+  const claimed = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`with fair as materialized (${fair})
+      update outbox set status = 'sending', attempts = attempts + 1,
+        lease_until = now() + make_interval(secs => ${params.leaseSeconds})
+      from fair
+      where outbox.id = fair.id and ${due('outbox')}
+      returning outbox.*`)
+  ).map((row) => fromDriverRow(outbox, row))
+  return fairOrder(claimed.map(addressed))
+}
+
+/**
+ * The claim order (RETURNING has none of its own): by priority, then each chat's first row, each
+ * chat's second row..., then age.
+ */
+export function fairOrder<T extends { id: number; priority: number; recipientId: string }>(
+  rows: T[]
+): T[] {
+  const byAge = [...rows].sort((a, b) => a.id - b.id)
+  const turn = new Map<T, number>()
+  const seen = new Map<string, number>()
+  for (const row of byAge) {
+    const key = `${row.priority} ${row.recipientId}`
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    turn.set(row, n)
+  }
+  return byAge.sort((a, b) => a.priority - b.priority || turn.get(a)! - turn.get(b)! || a.id - b.id)
 }
 
 /**
