@@ -299,6 +299,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         ...broadcastFireHandlers,
         ...retentionHandlers({
           inboundTextDays: config.retentionInboundTextDays ?? DEFAULT_INBOUND_TEXT_RETENTION_DAYS,
+          outboxSentDays: config.retentionOutboxSentDays,
           timeZone: config.timeZone,
           logger,
         }),
