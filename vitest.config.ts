@@ -14,7 +14,11 @@ import { classifyTestFiles, type TestKind } from './test/harness/projects.js'
  */
 const RELIABILITY = 'test/reliability/**/*.test.ts'
 const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts']
-const DATABASE_SETUP = './test/harness/global-setup.ts'
+/** What the projects that use databases share: the run's database, and drops settled per file. */
+const DATABASE_SETUP = {
+  globalSetup: ['./test/harness/global-setup.ts'],
+  setupFiles: ['./test/harness/settle-databases.ts'],
+}
 
 const kinds = classifyTestFiles(import.meta.dirname, ['src', 'test'])
 const filesOf = (kind: TestKind) =>
@@ -33,16 +37,16 @@ const projects: TestProjectInlineConfiguration[] = [
       // Everything that is not another project's, so a new file is never left out.
       include: ALL,
       exclude: [...configDefaults.exclude, RELIABILITY, ...filesOf('unit'), ...filesOf('e2e')],
-      globalSetup: [DATABASE_SETUP],
+      ...DATABASE_SETUP,
     },
   },
-  { test: { ...shared, name: 'e2e', include: filesOf('e2e'), globalSetup: [DATABASE_SETUP] } },
+  { test: { ...shared, name: 'e2e', include: filesOf('e2e'), ...DATABASE_SETUP } },
   {
     test: {
       ...shared,
       name: 'reliability',
       include: [RELIABILITY],
-      globalSetup: [DATABASE_SETUP],
+      ...DATABASE_SETUP,
       sequence: { groupOrder: 1 },
       maxWorkers: 1,
     },

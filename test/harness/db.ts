@@ -50,7 +50,7 @@ export async function createTestDb(
     })
     return { ...createPgliteHandle(pglite), name: 'pglite-memory' }
   }
-  const database = await createTestDbUrl()
+  const database = await takeClone()
   const handle = await createDb({
     databaseUrl: database.url,
     migrate: false,
@@ -61,11 +61,45 @@ export async function createTestDb(
     try {
       await handle.close()
     } finally {
-      await database.drop()
+      dropLater(database)
     }
   }
   let closing: Promise<void> | undefined
   return { ...handle, name: database.name, close: () => (closing ??= close()) }
+}
+
+/*
+ * On Postgres a test waits neither for its database to be cloned nor for it to be dropped (each
+ * takes the server a second or more under load): once a file has asked for a second database, the
+ * next one is cloned while the current test runs, and a closed one is dropped while the next
+ * runs. `settleTestDatabases` (after each file, `test/harness/settle-databases.ts`) waits for the
+ * drops and drops the unused spare; the global teardown sweeps whatever a killed worker left.
+ */
+let clones = 0
+let spare: Promise<TestDatabase> | undefined
+const drops = new Set<Promise<void>>()
+
+async function takeClone(): Promise<TestDatabase> {
+  clones++
+  const next = spare ?? createTestDbUrl()
+  spare = clones >= 2 ? createTestDbUrl() : undefined
+  // A failed spare surfaces when it is taken, not as an unhandled rejection now.
+  spare?.catch(() => {})
+  return next
+}
+
+function dropLater(database: TestDatabase): void {
+  const drop = database.drop().finally(() => drops.delete(drop))
+  drops.add(drop)
+}
+
+/** Waits for the test databases being dropped, and drops the spare clone (Postgres only). */
+export async function settleTestDatabases(): Promise<void> {
+  const unused = spare
+  spare = undefined
+  clones = 0
+  if (unused) await unused.then(dropLater, () => {})
+  await Promise.all(drops)
 }
 
 /**
