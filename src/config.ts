@@ -20,91 +20,6 @@ export const TELEGRAM_BOT_TOKEN_PATTERN = /^[0-9]+:[A-Za-z0-9_-]{30,}$/
 /** What Telegram accepts as `secret_token` in `setWebhook`: 1 to 256 of A-Z, a-z, 0-9, `_` and `-`. */
 export const TELEGRAM_WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/
 
-/**
- * Every environment variable the application reads, in the order of
- * docs/operations/configuration.md.
- */
-export const ENV_VARIABLES = [
-  'DATABASE_URL',
-  'DATA_DIR',
-  'DB_CONNECT_TIMEOUT_MS',
-  'DB_STATEMENT_TIMEOUT_MS',
-  'PORT',
-  'LOG_LEVEL',
-  'TZ_NAME',
-  'ADMIN_TOKEN',
-  'TRUSTED_PROXIES',
-  'HELP_CONTACT',
-  'RETENTION_INBOUND_TEXT_DAYS',
-  'RETENTION_OUTBOX_SENT_DAYS',
-  'SIMULATOR_ENABLED',
-  'TELEGRAM_BOT_TOKEN',
-  'TELEGRAM_API_ROOT',
-  'TELEGRAM_WEBHOOK_SECRET',
-  'TELEGRAM_MODE',
-  'PUBLIC_URL',
-  'WHATSAPP_ENABLED',
-  'WHATSAPP_PAIRING_PHONE',
-  'WHATSAPP_CLOUD_TOKEN',
-  'WHATSAPP_CLOUD_PHONE_NUMBER_ID',
-  'WHATSAPP_CLOUD_APP_SECRET',
-  'WHATSAPP_CLOUD_VERIFY_TOKEN',
-  'WHATSAPP_CLOUD_API_ROOT',
-] as const
-
-/** The name of one environment variable the application reads. */
-export type EnvVariable = (typeof ENV_VARIABLES)[number]
-
-/**
- * Variables whose rejected value may be quoted back in an error message: none of them is a secret
- * or can carry credentials. URLs are left out on purpose (`postgres://user:password@…`).
- */
-const QUOTABLE: ReadonlySet<EnvVariable> = new Set<EnvVariable>([
-  'DATA_DIR',
-  'DB_CONNECT_TIMEOUT_MS',
-  'DB_STATEMENT_TIMEOUT_MS',
-  'PORT',
-  'LOG_LEVEL',
-  'TZ_NAME',
-  'RETENTION_INBOUND_TEXT_DAYS',
-  'RETENTION_OUTBOX_SENT_DAYS',
-  'SIMULATOR_ENABLED',
-  'TELEGRAM_MODE',
-  'WHATSAPP_ENABLED',
-])
-
-/** One phrase per variable saying what a valid value is; used for every issue on that variable. */
-const REQUIREMENTS: Record<EnvVariable, string> = {
-  DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
-  DATA_DIR: 'must be a directory path',
-  DB_CONNECT_TIMEOUT_MS: 'must be a whole number of milliseconds from 100 to 60000',
-  DB_STATEMENT_TIMEOUT_MS: 'must be a whole number of milliseconds from 100 to 600000',
-  PORT: 'must be a whole number from 1 to 65535',
-  LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
-  TZ_NAME: 'must be an IANA time zone such as Asia/Jakarta',
-  ADMIN_TOKEN: 'must be at least 16 characters long',
-  TRUSTED_PROXIES:
-    'must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.5,fd00::/8',
-  HELP_CONTACT: 'must be at most 200 characters',
-  RETENTION_INBOUND_TEXT_DAYS: 'must be a whole number of days from 1 to 3650',
-  RETENTION_OUTBOX_SENT_DAYS: 'must be a whole number of days from 1 to 3650',
-  SIMULATOR_ENABLED: 'must be true, false, 1 or 0',
-  TELEGRAM_BOT_TOKEN:
-    'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
-  TELEGRAM_API_ROOT: 'must be an http:// or https:// URL',
-  TELEGRAM_WEBHOOK_SECRET: 'must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule)',
-  TELEGRAM_MODE: 'must be webhook or polling',
-  PUBLIC_URL: 'must be an http:// or https:// URL',
-  WHATSAPP_ENABLED: 'must be true, false, 1 or 0',
-  WHATSAPP_PAIRING_PHONE:
-    'must be an international phone number with country code, such as +6281234567890',
-  WHATSAPP_CLOUD_TOKEN: 'must not be empty',
-  WHATSAPP_CLOUD_PHONE_NUMBER_ID: 'must be the numeric phone number id from the Meta dashboard',
-  WHATSAPP_CLOUD_APP_SECRET: 'must not be empty',
-  WHATSAPP_CLOUD_VERIFY_TOKEN: 'must not be empty',
-  WHATSAPP_CLOUD_API_ROOT: 'must be an http:// or https:// URL',
-}
-
 /** Whether `name` is a time zone this Node's Intl knows (IANA names and `UTC`). */
 export function isValidTimeZone(name: string): boolean {
   try {
@@ -143,57 +58,168 @@ function milliseconds(min: number, max: number) {
     .pipe(z.number().int().min(min).max(max))
 }
 
+/**
+ * One environment variable: its zod rule (it receives `undefined` for an unset or blank value),
+ * the phrase that says what a valid value is (used for every issue on it), and whether a rejected
+ * value may be quoted back in the error: only where it is no secret and cannot carry credentials
+ * (URLs never are: `postgres://user:password@…`).
+ */
+type Variable = { schema: z.ZodType; requirement: string; quotable?: true }
+
+/**
+ * Every environment variable the application reads, each named once, in the order of
+ * docs/operations/configuration.md (a test checks that table against this one).
+ */
+const VARIABLES = {
+  DATABASE_URL: {
+    schema: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    requirement: 'must be a postgres:// or postgresql:// URL',
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    requirement: 'must be a directory path',
+    quotable: true,
+  },
+  DB_CONNECT_TIMEOUT_MS: {
+    schema: milliseconds(100, 60_000).optional(),
+    requirement: 'must be a whole number of milliseconds from 100 to 60000',
+    quotable: true,
+  },
+  DB_STATEMENT_TIMEOUT_MS: {
+    schema: milliseconds(100, 600_000).optional(),
+    requirement: 'must be a whole number of milliseconds from 100 to 600000',
+    quotable: true,
+  },
+  PORT: {
+    schema: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(65535))
+      .default(3000),
+    requirement: 'must be a whole number from 1 to 65535',
+    quotable: true,
+  },
+  LOG_LEVEL: {
+    schema: z.enum(LOG_LEVELS).default('info'),
+    requirement: `must be one of ${LOG_LEVELS.join(', ')}`,
+    quotable: true,
+  },
+  TZ_NAME: {
+    schema: z
+      .string()
+      .refine(isValidTimeZone)
+      .transform(
+        (name) => new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+      )
+      .default('Asia/Jakarta'),
+    requirement: 'must be an IANA time zone such as Asia/Jakarta',
+    quotable: true,
+  },
+  ADMIN_TOKEN: {
+    schema: z.string().min(16).optional(),
+    requirement: 'must be at least 16 characters long',
+  },
+  TRUSTED_PROXIES: {
+    schema: z
+      .string()
+      .transform((list) => list.split(',').map((entry) => entry.trim()))
+      .pipe(z.array(z.string().refine(isAddressOrRange)))
+      .default([]),
+    requirement:
+      'must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.5,fd00::/8',
+  },
+  HELP_CONTACT: {
+    schema: z.string().trim().min(1).max(200).optional(),
+    requirement: 'must be at most 200 characters',
+  },
+  RETENTION_INBOUND_TEXT_DAYS: {
+    schema: wholeDays.optional(),
+    requirement: 'must be a whole number of days from 1 to 3650',
+    quotable: true,
+  },
+  RETENTION_OUTBOX_SENT_DAYS: {
+    schema: wholeDays.optional(),
+    requirement: 'must be a whole number of days from 1 to 3650',
+    quotable: true,
+  },
+  SIMULATOR_ENABLED: {
+    schema: booleanFlag.optional(),
+    requirement: 'must be true, false, 1 or 0',
+    quotable: true,
+  },
+  TELEGRAM_BOT_TOKEN: {
+    schema: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
+    requirement: 'must look like the token from @BotFather: <bot id digits>:<about 35 characters>',
+  },
+  TELEGRAM_API_ROOT: {
+    schema: httpUrl.default('https://api.telegram.org'),
+    requirement: 'must be an http:// or https:// URL',
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    schema: z.string().regex(TELEGRAM_WEBHOOK_SECRET_PATTERN).optional(),
+    requirement: 'must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram rule)',
+  },
+  TELEGRAM_MODE: {
+    schema: z.enum(['webhook', 'polling']).optional(),
+    requirement: 'must be webhook or polling',
+    quotable: true,
+  },
+  PUBLIC_URL: {
+    schema: httpUrl.optional(),
+    requirement: 'must be an http:// or https:// URL',
+  },
+  WHATSAPP_ENABLED: {
+    schema: booleanFlag.default(false),
+    requirement: 'must be true, false, 1 or 0',
+    quotable: true,
+  },
+  WHATSAPP_PAIRING_PHONE: {
+    schema: z
+      .string()
+      .regex(/^\+?[1-9][0-9 .-]{6,20}$/)
+      .transform((phone) => `+${phone.replace(/[^0-9]/g, '')}`)
+      .pipe(z.string().regex(/^\+[1-9][0-9]{7,14}$/))
+      .optional(),
+    requirement: 'must be an international phone number with country code, such as +6281234567890',
+  },
+  WHATSAPP_CLOUD_TOKEN: {
+    schema: z.string().min(1).optional(),
+    requirement: 'must not be empty',
+  },
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: {
+    schema: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
+    requirement: 'must be the numeric phone number id from the Meta dashboard',
+  },
+  WHATSAPP_CLOUD_APP_SECRET: {
+    schema: z.string().min(1).optional(),
+    requirement: 'must not be empty',
+  },
+  WHATSAPP_CLOUD_VERIFY_TOKEN: {
+    schema: z.string().min(1).optional(),
+    requirement: 'must not be empty',
+  },
+  WHATSAPP_CLOUD_API_ROOT: {
+    schema: httpUrl.default('https://graph.facebook.com'),
+    requirement: 'must be an http:// or https:// URL',
+  },
+} satisfies Record<string, Variable>
+
+/** The name of one environment variable the application reads. */
+export type EnvVariable = keyof typeof VARIABLES
+
+/** Every environment variable the application reads, in the table's order. */
+export const ENV_VARIABLES = Object.keys(VARIABLES) as readonly EnvVariable[]
+
 /** The raw variables, one schema each; empty strings were turned into `undefined` before this. */
-const envSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DB_CONNECT_TIMEOUT_MS: milliseconds(100, 60_000).optional(),
-  DB_STATEMENT_TIMEOUT_MS: milliseconds(100, 600_000).optional(),
-  PORT: z
-    .string()
-    .regex(/^[0-9]+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(65535))
-    .default(3000),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  TZ_NAME: z
-    .string()
-    .refine(isValidTimeZone)
-    .transform(
-      (name) => new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
-    )
-    .default('Asia/Jakarta'),
-  ADMIN_TOKEN: z.string().min(16).optional(),
-  TRUSTED_PROXIES: z
-    .string()
-    .transform((list) => list.split(',').map((entry) => entry.trim()))
-    .pipe(z.array(z.string().refine(isAddressOrRange)))
-    .default([]),
-  HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
-  RETENTION_INBOUND_TEXT_DAYS: wholeDays.optional(),
-  RETENTION_OUTBOX_SENT_DAYS: wholeDays.optional(),
-  SIMULATOR_ENABLED: booleanFlag.optional(),
-  TELEGRAM_BOT_TOKEN: z.string().regex(TELEGRAM_BOT_TOKEN_PATTERN).optional(),
-  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(TELEGRAM_WEBHOOK_SECRET_PATTERN).optional(),
-  TELEGRAM_MODE: z.enum(['webhook', 'polling']).optional(),
-  PUBLIC_URL: httpUrl.optional(),
-  WHATSAPP_ENABLED: booleanFlag.default(false),
-  WHATSAPP_PAIRING_PHONE: z
-    .string()
-    .regex(/^\+?[1-9][0-9 .-]{6,20}$/)
-    .transform((phone) => `+${phone.replace(/[^0-9]/g, '')}`)
-    .pipe(z.string().regex(/^\+[1-9][0-9]{7,14}$/))
-    .optional(),
-  WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
-  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z
-    .string()
-    .regex(/^[0-9]+$/)
-    .optional(),
-  WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
-  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
-  WHATSAPP_CLOUD_API_ROOT: httpUrl.default('https://graph.facebook.com'),
-})
+const envSchema = z.object(
+  Object.fromEntries(ENV_VARIABLES.map((name) => [name, VARIABLES[name].schema])) as {
+    [Name in EnvVariable]: (typeof VARIABLES)[Name]['schema']
+  }
+)
 
 type Env = z.infer<typeof envSchema>
 
@@ -421,8 +447,8 @@ function describeIssues(
       continue
     }
     const raw = env[variable]
-    const got = QUOTABLE.has(variable) && raw !== undefined ? ` (got ${quote(raw)})` : ''
-    parts.push(`${variable} ${REQUIREMENTS[variable]}${got}`)
+    const got = 'quotable' in VARIABLES[variable] && raw !== undefined ? ` (got ${quote(raw)})` : ''
+    parts.push(`${variable} ${VARIABLES[variable].requirement}${got}`)
   }
   return { message: `Invalid environment: ${parts.join('; ')}`, variables }
 }
