@@ -333,6 +333,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         telegram && config.telegram?.mode === 'webhook'
           ? { bot: telegram.bot, secretToken: config.telegram.webhookSecret }
           : undefined,
+      verification: { db: handle.db, i18n },
       // --- admin dashboard ---
       admin: {
         db: handle.db,

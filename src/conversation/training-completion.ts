@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { planFires } from '../db/queries/fires.js'
 import { completeCohort, listPlannedFollowUps } from '../db/queries/follow-up.js'
+import { certificateCodes, issueCertificates } from '../db/queries/training-certificates.js'
 import { cohorts, people } from '../db/schema/index.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { FOLLOW_UP_KIND } from '../domain/training.js'
@@ -41,7 +42,13 @@ export async function completeCohortAndPlan(
     .from(cohorts)
     .where(eq(cohorts.id, cohortId))
   const personIds = graduates.map((g) => g.personId)
-  for (const personId of personIds) {
+  // Each graduate's certificate: its code goes with the congratulations (decision 18).
+  await issueCertificates(tx, { enrollmentIds: graduates.map((g) => g.enrollmentId), at: now })
+  const codes = await certificateCodes(
+    tx,
+    graduates.map((g) => g.enrollmentId)
+  )
+  for (const { personId, enrollmentId } of graduates) {
     const [person] = await tx
       .select({ name: people.name })
       .from(people)
@@ -58,6 +65,10 @@ export async function completeCohortAndPlan(
               name: person?.name ?? '',
               track: { key: `schedule:track.${cohort?.track ?? 'menjahit'}` },
             },
+          },
+          {
+            key: 'certificate:chat',
+            params: { name: person?.name ?? '', code: codes.get(enrollmentId) ?? '' },
           },
         ],
       },

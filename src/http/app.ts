@@ -18,6 +18,7 @@ import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
 import { simulatorPageRoutes } from './routes/simulator-page.js'
 import { type TelegramWebhookDeps, telegramWebhookRoutes } from './routes/telegram-webhook.js'
 import { type WhatsAppQrDeps, whatsappQrRoutes } from './routes/whatsapp-qr.js'
+import { type VerificationDeps, verificationRoutes } from './routes/verification.js'
 
 export type AppDeps = HealthDeps & {
   logger: Logger
@@ -35,6 +36,8 @@ export type AppDeps = HealthDeps & {
   whatsappQr?: WhatsAppQrDeps
   /** `GET|POST /webhook/whatsapp` of the WhatsApp Cloud API channel, when it runs. */
   whatsappCloud?: { routes: () => Hono }
+  /** The public certificate verification page, `GET /verifikasi/<code>`. */
+  verification?: VerificationDeps
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -59,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.whatsappCloud) app.route('/webhook/whatsapp', deps.whatsappCloud.routes())
   if (deps.whatsappQr) app.route('/admin/whatsapp', whatsappQrRoutes(deps.whatsappQr))
   if (deps.admin) app.route('/admin', adminRoutes(deps.admin))
+  if (deps.verification) app.route('/verifikasi', verificationRoutes(deps.verification))
   // Guarded route by route, so the simulator's own token rule above stays in force.
   if (deps.api) app.route('/api/v1', apiRoutes(deps.api))
   app.notFound((c) => c.json({ error: 'not_found' }, 404))

@@ -44,6 +44,7 @@ import { exportLinks, registerAdminExports } from './exports.js'
 import { registerWhatsAppPage } from './whatsapp.js'
 import { registerImportPages } from './imports.js'
 import { RECAP_NAV, registerRecapPages } from './recap-pages.js'
+import { registerTrainingOutcomePages } from './training-outcomes.js'
 import { clientAddress } from '../client-address.js'
 import { createLoginLimiter } from '../login-limits.js'
 import { dashboardFormNulGuard } from './nul-guard.js'
@@ -315,6 +316,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     createImportJobs({ db: deps.db, logger: deps.logger, timeZone: deps.timeZone, now: auth.now })
   registerImportPages(app, deps, { t, page, jobs: importJobs })
   registerRecapPages(app, deps, { t, now: auth.now, regions, page })
+  registerTrainingOutcomePages(app, deps, { now: auth.now, page })
   if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
 
   app.post('/logout', async (c) => {

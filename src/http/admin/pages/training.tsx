@@ -131,6 +131,11 @@ export function CohortGridPage(props: CohortGridPageProps) {
       {props.exportLinks && (
         <ExportLinks t={t} label={t('export.attendance')} links={props.exportLinks} />
       )}
+      <p>
+        <a id="certificates" href={`/admin/pelatihan/${grid.cohort.id}/sertifikat.pdf`}>
+          {t('training.certificates')}
+        </a>
+      </p>
       <p class="muted">
         {t('training.legend')}:{' '}
         {[...STATUSES, 'none' as const]
