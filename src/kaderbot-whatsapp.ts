@@ -16,7 +16,7 @@ import {
 } from './db/queries/whatsapp.js'
 import { createWhatsAppLeaderLock } from './db/queries/whatsapp-lock.js'
 import { PRIORITY } from './domain/priorities.js'
-import { today } from './engine/dates.js'
+import { today } from './domain/dates.js'
 import type { Logger } from './lib/logger.js'
 import {
   type WhatsAppChannel,

@@ -5,11 +5,12 @@
  * Indonesia are fixed here.
  * @module
  */
+import { DEFAULT_TIME_ZONE } from '../domain/dates.js'
 
 const LOCALE = 'id-ID'
 
-/** The zone used when a caller gives none: Malang's. */
-export const DEFAULT_TIME_ZONE = 'Asia/Jakarta'
+/** The zone used when a caller gives none: Malang's (the dates module's default). */
+export { DEFAULT_TIME_ZONE }
 
 /** Indonesia's own zone abbreviations, which `Intl` does not promise on every ICU. */
 const INDONESIAN_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {

@@ -9,7 +9,7 @@ import { recordVisit } from '../../db/queries/visit-report.js'
 import { findReferral, setReferralStatus, withdrawVisit } from '../../db/queries/visits.js'
 import type { ReferralFollowedUp, VisitReported, VisitWithdrawn } from '../../domain/effects.js'
 import { FOLLOW_UP_DAYS, type FollowUpStatus } from '../../domain/visits.js'
-import { addDays, today } from '../../engine/index.js'
+import { addDays, today } from '../../domain/dates.js'
 import { planReferralFollowUp } from '../referral-follow-up.js'
 import { type Applier, forPerson } from './types.js'
 

@@ -40,7 +40,8 @@ import {
   SESSION_CHANGED_KIND,
   type SessionChangePayload,
 } from '../../domain/training.js'
-import { type Text, addDays } from '../../engine/index.js'
+import { addDays } from '../../domain/dates.js'
+import type { Text } from '../../engine/index.js'
 import type { FireHandler } from '../fires.js'
 import { completeCohortAndPlan } from './follow-up-surveys.js'
 
