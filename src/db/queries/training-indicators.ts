@@ -17,6 +17,7 @@
 import { and, eq, inArray, lte } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import {
+  INCOME_BRACKETS,
   ONLINE_SALES_CHANNELS,
   type AttendanceStatus,
   type ProgrammeSettings,
@@ -24,6 +25,7 @@ import {
 import type { DbOrTx } from '../client.js'
 import {
   attendance,
+  baselineSurveys,
   cohorts,
   enrollments,
   followUpSurveys,
@@ -306,14 +308,18 @@ export async function readTrainingIndicatorsByCohort(
   return { total: indicatorsOf(facts, settings), cohorts }
 }
 
-/** A graduate in scope with her latest answered follow-up wave (`null`: none answered yet). */
-type GraduateFacts = {
-  latest: {
-    businessStarted: boolean | null
-    channels: string[] | null
-    incomeBracket: string | null
-  } | null
+/** What a survey (the baseline or a follow-up wave) says of a graduate's business and income. */
+type SurveyFacts = {
+  businessStarted: boolean | null
+  channels: string[] | null
+  incomeBracket: string | null
 }
+
+/**
+ * A graduate in scope with her latest answered follow-up wave (`null`: none answered yet) and
+ * her baseline (`null`: none, or declined).
+ */
+type GraduateFacts = { latest: SurveyFacts | null; baseline: SurveyFacts | null }
 
 /**
  * The graduates of the cohorts in scope (enrollments `completed` by `asOf`) and, for each, the
@@ -359,7 +365,26 @@ async function loadGraduates(db: DbOrTx, scope: TrainingIndicatorScope): Promise
     const seen = latest.get(answer.enrollmentId)
     if (!seen || answer.wave > seen.wave) latest.set(answer.enrollmentId, answer)
   }
-  return ids.map((id) => ({ latest: latest.get(id) ?? null }))
+  const baselines =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            enrollmentId: baselineSurveys.enrollmentId,
+            businessStarted: baselineSurveys.businessStarted,
+            channels: baselineSurveys.channels,
+            incomeBracket: baselineSurveys.incomeBracket,
+          })
+          .from(baselineSurveys)
+          .where(
+            and(
+              inArray(baselineSurveys.enrollmentId, ids),
+              eq(baselineSurveys.consentGiven, true),
+              lte(baselineSurveys.answeredAt, scope.asOf)
+            )
+          )
+  const baseline = new Map(baselines.map((b) => [b.enrollmentId, b]))
+  return ids.map((id) => ({ latest: latest.get(id) ?? null, baseline: baseline.get(id) ?? null }))
 }
 
 export type FollowUpIndicatorParams = TrainingIndicatorScope
@@ -420,4 +445,107 @@ export async function tracerResponseRate(
 ): Promise<TrainingIndicator> {
   const graduates = await loadGraduates(db, params)
   return percent(graduates.filter((g) => g.latest !== null).length, graduates.length)
+}
+
+/**
+ * A change from the baseline to the latest follow-up, only over graduates who answered both
+ * (`n`): the share at the baseline and at the latest wave, each `count ÷ n × 100`, and `change`,
+ * the difference in percentage points (latest − baseline, one decimal; `null` when `n` is 0).
+ */
+export type BaselineChange = {
+  n: number
+  baseline: TrainingIndicator
+  latest: TrainingIndicator
+  change: number | null
+}
+
+/** Graduates in scope who answered the baseline (with consent) and at least one follow-up. */
+async function answeredBoth(db: DbOrTx, params: FollowUpIndicatorParams) {
+  return (await loadGraduates(db, params)).flatMap((g) =>
+    g.latest && g.baseline ? [{ latest: g.latest, baseline: g.baseline }] : []
+  )
+}
+
+function changeOf(
+  pairs: { latest: SurveyFacts; baseline: SurveyFacts }[],
+  holds: (survey: SurveyFacts) => boolean
+): BaselineChange {
+  const baseline = percent(pairs.filter((p) => holds(p.baseline)).length, pairs.length)
+  const latest = percent(pairs.filter((p) => holds(p.latest)).length, pairs.length)
+  const change =
+    pairs.length === 0
+      ? null
+      : Math.round(((latest.numerator - baseline.numerator) * 1000) / pairs.length) / 10
+  return { n: pairs.length, baseline, latest, change }
+}
+
+const sellsOnline = (survey: SurveyFacts) =>
+  survey.businessStarted === true &&
+  (survey.channels ?? []).some((channel) => ONLINE_SALES_CHANNELS.includes(channel))
+
+/**
+ * Business-start change (docs/domain.md, decision 18) = share with an own business at the latest
+ * follow-up − share with one at the baseline, in percentage points, over graduates who answered
+ * both; each share = graduates with a business ÷ n × 100.
+ */
+export async function businessStartChange(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<BaselineChange> {
+  return changeOf(await answeredBoth(db, params), (s) => s.businessStarted === true)
+}
+
+/**
+ * Online-selling change = share with a business sold through an online channel (WhatsApp,
+ * Facebook, a marketplace, a food-delivery app) at the latest follow-up − the same share at the
+ * baseline, in percentage points, over graduates who answered both.
+ */
+export async function onlineSellingChange(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<BaselineChange> {
+  return changeOf(await answeredBoth(db, params), sellsOnline)
+}
+
+/**
+ * Income bracket up = graduates whose latest follow-up's income bracket is higher than their
+ * baseline's (none < below 500 thousand < 0.5–1 million < 1–2 million < above 2 million) ÷
+ * graduates who answered both with a bracket × 100.
+ */
+export async function incomeBracketUp(
+  db: DbOrTx,
+  params: FollowUpIndicatorParams
+): Promise<TrainingIndicator> {
+  const rank = (bracket: string | null) =>
+    bracket === null ? -1 : (INCOME_BRACKETS as readonly string[]).indexOf(bracket)
+  const pairs = (await answeredBoth(db, params)).filter(
+    (p) => rank(p.baseline.incomeBracket) >= 0 && rank(p.latest.incomeBracket) >= 0
+  )
+  const up = pairs.filter((p) => rank(p.latest.incomeBracket) > rank(p.baseline.incomeBracket))
+  return percent(up.length, pairs.length)
+}
+
+/**
+ * Kompeten rate = participants marked kompeten ÷ participants the mentor marked (kompeten or belum
+ * kompeten) × 100, over the enrollments in scope (not withdrawn) marked by `asOf`.
+ */
+export async function kompetenRate(
+  db: DbOrTx,
+  params: TrainingIndicatorScope
+): Promise<TrainingIndicator> {
+  const conditions: (SQL | undefined)[] = [
+    eq(cohorts.programmeId, params.programmeId),
+    lte(enrollments.kompetenAt, params.asOf),
+    params.cohortId === undefined ? undefined : eq(cohorts.id, params.cohortId),
+    params.kecamatanCode === undefined
+      ? undefined
+      : eq(cohorts.kecamatanCode, params.kecamatanCode),
+  ]
+  const marks = await db
+    .select({ kompeten: enrollments.kompeten, status: enrollments.status })
+    .from(enrollments)
+    .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
+    .where(and(...conditions))
+  const marked = marks.filter((m) => m.kompeten !== null && m.status !== 'withdrawn')
+  return percent(marked.filter((m) => m.kompeten === true).length, marked.length)
 }
