@@ -6,58 +6,34 @@
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { createSimulatorChannel } from './channels/simulator/adapter.js'
-import {
-  MENU_COMMANDS,
-  type TelegramChannel,
-  createTelegramChannel,
-} from './channels/telegram/bot.js'
-import type { ChannelName, ChannelSender } from './channels/types.js'
+import { startTelegramUpdates } from './channels/telegram/lifecycle.js'
+import type { ChannelName } from './channels/types.js'
 import type { Config } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
-import { type InactivitySettings, createRuntime } from './conversation/runtime.js'
+import {
+  type InactivitySettings,
+  createRuntime,
+  restartTimersOnDelivery,
+} from './conversation/runtime.js'
 import { type InboundGateLimits, createInboundGate } from './conversation/inbound-gate.js'
 import { BACKGROUND_STATEMENT_TIMEOUT_MS, type DbHandle, openDatabase } from './db/client.js'
-import { deliverToSimulator, listSimulatorInbox } from './db/queries/simulator.js'
+import { listSimulatorInbox } from './db/queries/simulator.js'
 import { listAllRegions } from './db/queries/regions.js'
 import { seedRegions } from './db/seed-regions.js'
 import { buildRegionDirectory } from './domain/regions.js'
-import { PRIORITY } from './domain/priorities.js'
 import { flowRegistry } from './flows/index.js'
 import { createApp } from './http/app.js'
 import { createRefusalLog } from './http/refusal-log.js'
 import { createI18n } from './i18n/index.js'
+import { createChannels } from './kaderbot-channels.js'
 import { openImportJobs } from './import/jobs.js'
 import { type Logger, createLogger } from './lib/logger.js'
 import { type OutboxSenderDeps, createOutboxSender } from './outbox/sender.js'
-import { type LeaseFactory, advisoryLeases, soleLease } from './outbox/lease.js'
-import { describeTelegramError } from './channels/telegram/sender.js'
+import { wireOutboxWake } from './outbox/wake.js'
 import type { WhatsAppChannelDeps } from './channels/whatsapp/channel.js'
-import type { WhatsAppRuntime } from './kaderbot-whatsapp.js'
-import type { CloudChannel } from './channels/whatsapp-cloud/channel.js'
 import type { WhatsAppCloudSetup } from './kaderbot-whatsapp-cloud.js'
 import { startScheduler } from './scheduler/index.js'
-import { broadcastHandlers } from './scheduler/jobs/broadcasts.js'
-import { nudgeHandlers, planNudges, seedNudgeRules } from './scheduler/jobs/nudges.js'
-import { seedReportDeadlineNudge } from './scheduler/jobs/report-deadline.js'
-import { conversationTimeoutHandlers } from './scheduler/jobs/conversation-timeouts.js'
-import { planNextReferralDigest, referralDigestHandlers } from './scheduler/jobs/referral-digest.js'
-import {
-  planNextValidationDigest,
-  validationDigestHandlers,
-} from './scheduler/jobs/validation-digest.js'
-import { referralFollowUpHandlers } from './scheduler/jobs/referral-follow-ups.js'
-import {
-  planReminderPlanning,
-  planSessionReminders,
-  sessionReminderHandlers,
-} from './scheduler/jobs/session-reminders.js'
-import { followUpSurveyHandlers } from './scheduler/jobs/follow-up-surveys.js'
-import {
-  DEFAULT_INBOUND_TEXT_RETENTION_DAYS,
-  planNextRetention,
-  retentionHandlers,
-} from './scheduler/jobs/retention.js'
+import { jobHandlers, planJobs } from './scheduler/jobs/index.js'
 import { findDemoMarker } from './demo/marker.js'
 
 export type StartOptions = {
@@ -93,9 +69,6 @@ export type Kaderbot = {
   stop: () => Promise<void>
 }
 
-const WAKE_CHANNEL = 'outbox_wake'
-const ANY_CHANNEL = '*'
-
 /** Starts every part of the bot for a parsed configuration. */
 export async function startKaderbot(config: Config, options: StartOptions = {}): Promise<Kaderbot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel })
@@ -103,14 +76,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
   const handle = await (options.database ?? openDatabase(config, logger))
   try {
     const seeded = await seedRegions(handle.db)
-    // The weekly digest plans its own next run; this plans the first (idempotent).
-    await planNextReferralDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
-    await planNextValidationDigest(handle.db, { now: new Date(), timeZone: config.timeZone })
-    // Session reminders are planned by an hourly fire; plan now, then the first hourly run.
-    await planSessionReminders(handle.db, new Date(), config.timeZone)
-    await planReminderPlanning(handle.db, new Date())
-    // The daily retention run plans its own next day; this plans the first (idempotent).
-    await planNextRetention(handle.db, { now: new Date(), timeZone: config.timeZone })
+    await planJobs(handle.db, { now: new Date(), timeZone: config.timeZone })
     // Dashboard imports a restart cut off changed nothing (one transaction each): say so.
     const importJobs = openImportJobs(handle, {
       dataDir: config.dataDir,
@@ -123,22 +89,11 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       onMissingKey: (lng, ns, key) => logger.warn({ lng, ns, key }, 'missing text'),
     })
 
-    const channels: ChannelSender[] = []
-    if (config.simulatorEnabled) {
-      channels.push(
-        createSimulatorChannel({
-          deliver: (recipientId, message) =>
-            deliverToSimulator(handle.db, { recipientId, message }),
-        })
-      )
-    }
-
     const directory = buildRegionDirectory(await listAllRegions(handle.db))
     let wakeSender = (_channel?: ChannelName): void => undefined
-    // --- admin dashboard: login links point at PUBLIC_URL, else at the listening server ---
+    // Login links point at PUBLIC_URL, else at the listening server.
     let serverUrl: string | undefined = undefined
     const adminBaseUrl = () => config.publicUrl ?? serverUrl
-    // --- end admin dashboard ---
     const runtime = createRuntime({
       db: handle.db,
       i18n,
@@ -166,75 +121,16 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
           : {}),
     })
     const media = createMediaStore(config.dataDir)
-    /** Real channels' inbound: through the per-chat gate (a person who writes is reachable again). */
-    const handleChannelInbound = gate.handleInbound
-    // --- Telegram channel (when TELEGRAM_BOT_TOKEN is set) ---
-    let telegram: TelegramChannel | undefined
-    if (config.telegram) {
-      telegram = createTelegramChannel({
-        token: config.telegram.botToken,
-        apiRoot: config.telegram.apiRoot,
-        handleInbound: handleChannelInbound,
-        media,
-        texts: {
-          chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
-          shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
-          answered: i18n.render({ key: 'common:telegram.answered' }),
-        },
-        logger,
-      })
-      channels.push(telegram.sender)
-    }
-    // --- end Telegram channel ---
-    // --- WhatsApp channel (Baileys, when WHATSAPP_ENABLED=true) ---
-    let whatsapp: WhatsAppRuntime | undefined
-    if (config.whatsapp?.transport === 'baileys') {
-      const { setupWhatsApp } = await import('./kaderbot-whatsapp.js')
-      whatsapp = setupWhatsApp({
-        db: handle.db,
-        databaseUrl: config.databaseUrl,
-        pairingPhone: config.whatsapp.pairingPhone,
-        timeZone: config.timeZone,
-        handleInbound: handleChannelInbound,
-        media,
-        i18n,
-        logger,
-        wake: () => wakeSender(),
-        overrides: options.whatsapp,
-      })
-      channels.push(whatsapp.channel.sender)
-    }
-    // --- end WhatsApp channel ---
-    // --- WhatsApp Cloud API channel (when WHATSAPP_CLOUD_TOKEN is set) ---
-    let whatsappCloud: CloudChannel | undefined
-    if (config.whatsapp?.transport === 'cloud') {
-      const { setupWhatsAppCloud } = await import('./kaderbot-whatsapp-cloud.js')
-      whatsappCloud = setupWhatsAppCloud({
-        db: handle.db,
-        config: config.whatsapp,
-        handleInbound: handleChannelInbound,
-        media,
-        i18n,
-        logger,
-        overrides: options.whatsappCloud,
-      })
-      channels.push(whatsappCloud.sender)
-    }
-    // --- end WhatsApp Cloud API channel ---
-    // One sender per channel across replicas (docs/design.md P6); WhatsApp rows go out only on the
-    // replica that holds the socket's lock, so its lease follows that lock.
-    const channelLeases: LeaseFactory =
-      handle.kind === 'postgres' && config.databaseUrl
-        ? advisoryLeases({ databaseUrl: config.databaseUrl, logger })
-        : soleLease
-    const leases: LeaseFactory = (channel) =>
-      channel === 'whatsapp' && whatsapp
-        ? {
-            held: whatsapp.channel.holdsLock,
-            start: whatsapp.channel.onLockChange,
-            stop: async () => undefined,
-          }
-        : channelLeases(channel)
+    const { senders, telegram, whatsapp, whatsappCloud, leases } = await createChannels({
+      config,
+      handle,
+      i18n,
+      media,
+      handleInbound: gate.handleInbound,
+      logger,
+      wake: () => wakeSender(),
+      overrides: { whatsapp: options.whatsapp, whatsappCloud: options.whatsappCloud },
+    })
     // The sender's own connections: under load, replies must not wait behind the webhook's
     // transactions in the main pool.
     const senderDb = handle.lane('outbox', 2, {
@@ -242,68 +138,37 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     })
     const sender = createOutboxSender({
       db: senderDb,
-      channels,
+      channels: senders,
       logger,
       leases,
       ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
       ...(options.outboxConcurrency ? { concurrency: options.outboxConcurrency } : {}),
-      onDelivered: async (delivered) => {
-        const prompts = delivered.flatMap(({ row, at }) =>
-          row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null
-            ? [{ conversationId: row.conversationId, turn: row.turn, at }]
-            : []
-        )
-        if (prompts.length > 0) await runtime.promptsDelivered(prompts, senderDb)
-      },
+      onDelivered: restartTimersOnDelivery(runtime, senderDb),
     })
-    // Other replicas hear about queued messages through NOTIFY (docs/design.md P6).
-    wakeSender = (channel) => {
-      sender.wake(channel)
-      // Only another replica can hold a lease this one lacks: no NOTIFY round trip otherwise.
-      const heldHere = channel
-        ? sender.holdsLease(channel)
-        : channels.every((c) => sender.holdsLease(c.channel))
-      if (handle.kind === 'postgres' && !heldHere) {
-        void handle.notify(WAKE_CHANNEL, channel ?? ANY_CHANNEL).catch(() => undefined)
-      }
-    }
-    const unlisten = await handle.listen(WAKE_CHANNEL, (channel) =>
-      sender.wake(channel === ANY_CHANNEL ? undefined : (channel as ChannelName))
-    )
+    const outboxWake = await wireOutboxWake({
+      handle,
+      sender,
+      channels: senders.map((c) => c.channel),
+    })
+    wakeSender = outboxWake.wake
     sender.start()
 
-    // --- broadcasts and nudges ---
-    // Nudge rules are data: seed the defaults (never overwriting an edit) and plan each next run.
-    await seedNudgeRules(handle.db)
-    await seedReportDeadlineNudge(handle.db)
-    await planNudges(handle.db, new Date(), config.timeZone)
-    const broadcastFireHandlers = {
-      ...broadcastHandlers({ i18n }),
-      ...nudgeHandlers({ i18n, timeZone: config.timeZone }),
-    }
-    // --- end broadcasts and nudges ---
     const scheduler = startScheduler({
       db: handle.db,
       logger,
       timeZone: config.timeZone,
       schedule: options.tickSchedule,
-      handlers: {
-        ...conversationTimeoutHandlers(runtime),
-        ...referralFollowUpHandlers({ i18n }),
-        ...referralDigestHandlers({ i18n, directory, timeZone: config.timeZone }),
-        ...validationDigestHandlers({ i18n, timeZone: config.timeZone }),
-        ...sessionReminderHandlers({ i18n, timeZone: config.timeZone }),
-        // --- training follow-up ---
-        ...followUpSurveyHandlers({ i18n, timeZone: config.timeZone }),
-        // --- end training follow-up ---
-        ...broadcastFireHandlers,
-        ...retentionHandlers({
-          inboundTextDays: config.retentionInboundTextDays ?? DEFAULT_INBOUND_TEXT_RETENTION_DAYS,
+      handlers: jobHandlers({
+        runtime,
+        i18n,
+        directory,
+        timeZone: config.timeZone,
+        logger,
+        retention: {
+          inboundTextDays: config.retentionInboundTextDays,
           outboxSentDays: config.retentionOutboxSentDays,
-          timeZone: config.timeZone,
-          logger,
-        }),
-      },
+        },
+      }),
     })
 
     // Refused requests (forged webhooks, wrong tokens, the database away): a count a minute.
@@ -334,7 +199,6 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
           ? { bot: telegram.bot, secretToken: config.telegram.webhookSecret }
           : undefined,
       verification: { db: handle.db, i18n },
-      // --- admin dashboard ---
       admin: {
         db: handle.db,
         importJobs,
@@ -350,8 +214,6 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
           ? { whatsapp: { status: whatsapp.channel.status, currentQr: whatsapp.channel.currentQr } }
           : {}),
       },
-      // --- end admin dashboard ---
-      // --- REST API (/api/v1): closed while ADMIN_TOKEN is unset ---
       api: {
         db: handle.db,
         i18n,
@@ -360,8 +222,6 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         trustedProxies,
         ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
       },
-      // --- end REST API ---
-      // --- WhatsApp channel ---
       whatsappQr: whatsapp
         ? {
             adminToken: config.adminToken,
@@ -369,8 +229,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             status: whatsapp.channel.status,
           }
         : undefined,
-      // --- end WhatsApp channel ---
-      whatsappCloud: whatsappCloud ? { routes: whatsappCloud.routes } : undefined, // Cloud API
+      whatsappCloud: whatsappCloud ? { routes: whatsappCloud.routes } : undefined,
     })
     const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname })
     await new Promise<void>((resolve, reject) => {
@@ -378,7 +237,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       server.once('error', reject)
     })
     const { port } = server.address() as AddressInfo
-    serverUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}` // admin dashboard
+    serverUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`
     logger.info(
       {
         port,
@@ -395,55 +254,30 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       },
       'kaderbot started'
     )
-    // --- Telegram channel: webhook registration or long polling ---
-    let stopPolling: (() => Promise<void>) | undefined
-    if (telegram && config.telegram) {
-      const texts = (name: string) => i18n.render({ key: `common:telegram.commands.${name}` })
-      const commands = MENU_COMMANDS.map((command) => ({ command, description: texts(command) }))
-      const bot = telegram.bot
-      if (config.telegram.mode === 'webhook' && config.publicUrl) {
-        try {
-          await bot.init()
-          await bot.api.setWebhook(`${config.publicUrl}/webhook/telegram`, {
-            secret_token: config.telegram.webhookSecret,
-            allowed_updates: ['message', 'edited_message', 'callback_query'],
+    const stopTelegram =
+      telegram && config.telegram
+        ? await startTelegramUpdates({
+            telegram,
+            mode: config.telegram.mode,
+            publicUrl: config.publicUrl,
+            webhookSecret: config.telegram.webhookSecret,
+            describeCommand: (name) => i18n.render({ key: `common:telegram.commands.${name}` }),
+            logger,
           })
-          await bot.api.setMyCommands(commands)
-          logger.info('telegram webhook registered')
-        } catch (error) {
-          // The webhook keeps working if it was registered before; say so and carry on.
-          logger.error({ error: describeTelegramError(error) }, 'telegram webhook setup failed')
-        }
-      } else if (config.telegram.mode === 'polling') {
-        await bot.api.setMyCommands(commands).catch((error: unknown) => {
-          logger.error({ error: describeTelegramError(error) }, 'telegram commands setup failed')
-        })
-        const polling = bot
-          .start({ allowed_updates: ['message', 'edited_message', 'callback_query'] })
-          .catch((error: unknown) => {
-            logger.error({ error: describeTelegramError(error) }, 'telegram polling stopped')
-          })
-        stopPolling = async () => {
-          if (bot.isRunning()) await bot.stop()
-          await polling
-        }
-      }
-    }
-    // --- end Telegram channel ---
-    // --- WhatsApp channel: take the number's lock and connect, in the background ---
+        : undefined
+    // WhatsApp takes the number's lock and connects in the background.
     const whatsappStarted = whatsapp?.start()
-    // --- end WhatsApp channel ---
 
     return {
       url: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
       async stop() {
         await new Promise<void>((resolve) => server.close(() => resolve()))
-        await stopPolling?.()
-        await whatsappStarted // WhatsApp channel
-        await whatsapp?.channel.stop() // WhatsApp channel
+        await stopTelegram?.()
+        await whatsappStarted
+        await whatsapp?.channel.stop()
         await scheduler.stop()
         await sender.stop()
-        await unlisten()
+        await outboxWake.unlisten()
         await handle.close()
         refusals.stop()
       },

@@ -362,3 +362,27 @@ async function previousReplies(db: Db, message: InboundMessage): Promise<Outboun
 function addMinutes(date: Date, minutes: number): Date {
   return new Date(date.getTime() + minutes * 60_000)
 }
+
+/** A message the sender delivered, as far as inactivity timers care. */
+export type DeliveredPrompt = {
+  row: { priority: number; conversationId: number | null; turn: number | null }
+  at: Date
+}
+
+/**
+ * The sender's `onDelivered`: a turn's live reply that reached the person restarts that turn's
+ * inactivity timers from then (docs/design.md P9); reminders and broadcasts restart nothing.
+ */
+export function restartTimersOnDelivery(
+  runtime: Pick<Runtime, 'promptsDelivered'>,
+  db?: DbOrTx
+): (delivered: DeliveredPrompt[]) => Promise<void> {
+  return async (delivered) => {
+    const prompts = delivered.flatMap(({ row, at }) =>
+      row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null
+        ? [{ conversationId: row.conversationId, turn: row.turn, at }]
+        : []
+    )
+    if (prompts.length > 0) await runtime.promptsDelivered(prompts, db)
+  }
+}
