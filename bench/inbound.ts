@@ -40,6 +40,9 @@ export const VISIT_SCRIPT: readonly { text: string; reply: RegExp }[] = [
   { text: 'kirim', reply: /^Terima kasih! Laporan tersimpan/ },
 ]
 
+/** The step of `VISIT_SCRIPT` (and of the grammY bot's script) that types the family's name. */
+export const FAMILY_SEARCH_STEP = 1
+
 const SECRET = 'bench_webhook_secret'
 const WEBHOOK_PATH = '/webhook/telegram'
 const TELEGRAM_ID_BASE = 710_000_000
@@ -117,8 +120,14 @@ export function buildScripts(
 ): Script[] {
   return cadres.map((cadre) => ({
     telegramId: cadre.telegramId,
-    bodies: steps.map((step) =>
-      JSON.stringify(textUpdate({ id: cadre.telegramId, first_name: 'Kader' }, step.text))
+    bodies: steps.map((step, i) =>
+      JSON.stringify(
+        textUpdate(
+          { id: cadre.telegramId, first_name: 'Kader' },
+          // The family search: the name of the cadre's own family (bench/seed.ts).
+          i === FAMILY_SEARCH_STEP ? (cadre.familySearch ?? step.text) : step.text
+        )
+      )
     ),
   }))
 }
