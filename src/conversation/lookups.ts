@@ -4,6 +4,7 @@
  * later turn knows whether it still fits the answers.
  * @module
  */
+import { listCadreActivities } from '../db/queries/poktan-activities.js'
 import type { DbOrTx } from '../db/client.js'
 import { countSegment, listCancellableBroadcasts } from '../broadcasts/service.js'
 import { listCohortsInScope } from '../db/queries/broadcasts.js'
@@ -132,6 +133,7 @@ export async function withLookups(
       lookups.recentVisits = {
         key: need.key,
         visits: recent.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+        activities: await listCadreActivities(tx, person.id, 5),
       }
     } else if (need.kind === 'open_referrals') {
       const referrals = await listOpenReferrals(tx, { cadreId: person.id })

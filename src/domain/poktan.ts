@@ -34,6 +34,20 @@ export type ReportState = (typeof REPORT_STATES)[number]
 export const REPORT_KINDS = ['visit', 'activity'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
 
+/** One of a cadre's latest Poktan activities, for /riwayat. */
+export type RecentActivity = {
+  id: number
+  kind: ActivityKind
+  activityDate: string
+  attendees: number
+  pus: number
+  kbUsers: number
+  state: ReportState
+  note: string | null
+  /** When it was sent (ISO). */
+  createdAt: string
+}
+
 /** The longest reason a supervisor gives when sending a report back. */
 export const MAX_RETURN_REASON = 200
 

@@ -5,6 +5,7 @@
  */
 import type { Segment } from './broadcasts.js'
 import type { CadreTier, PersonSnapshot } from './people.js'
+import type { RecentActivity } from './poktan.js'
 
 export type RegionEntry = { code: string; name: string }
 
@@ -155,7 +156,8 @@ export type Lookups = {
   recentFamilies?: { key: string; families: FamilyMatch[] }
   /** The family's latest visit, `null` when it has none. */
   lastVisit?: { key: string; visit: LastVisit | null }
-  recentVisits?: { key: string; visits: RecentVisitSummary[] }
+  /** The cadre's latest visits, and (loaded with them) her latest Poktan activities. */
+  recentVisits?: { key: string; visits: RecentVisitSummary[]; activities?: RecentActivity[] }
   openReferrals?: { key: string; referrals: OpenReferral[] }
   upcomingSessions?: { key: string; sessions: SessionSummary[] }
   checkinSession?: {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, RecentVisitSummary } from '../domain/snapshot.js'
+import type { RecentActivity } from '../domain/poktan.js'
 import { transcript } from '../../test/harness/transcript.js'
 import { cadreSiti } from '../../test/harness/chat-people.js'
 import { flowRegistry } from './index.js'
@@ -132,6 +133,55 @@ describe('riwayat (my reports)', () => {
     await chat.expect(`
       > /riwayat
       < Bapak/Ibu belum punya laporan kunjungan. Ketik /lapor untuk melapor.
+    `)
+  })
+})
+
+describe('riwayat lists the cadre’s Poktan activities too', () => {
+  const activities: RecentActivity[] = [
+    {
+      id: 31,
+      kind: 'bkr',
+      activityDate: '2025-11-21',
+      attendees: 11,
+      pus: 5,
+      kbUsers: 3,
+      state: 'returned',
+      note: null,
+      createdAt: '2025-11-21T09:00:00.000Z',
+    },
+  ]
+  const withActivities = (need: DataNeed) =>
+    need.kind === 'recent_visits'
+      ? { recentVisits: { key: need.key, visits: visits.slice(0, 1), activities } }
+      : {}
+
+  test('after the visits, an activity with its state; opened, it shows what was recorded', async () => {
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: withActivities })
+    await chat.expect(`
+      > riwayat
+      < Lima laporan terakhir Bapak/Ibu. Pilih untuk melihat isinya:
+        1. KJ-2511-000012, 24 Nov 2025, Budi Santoso
+        2. Kegiatan BKR (Bina Keluarga Remaja), 21 Nov 2025 (dikembalikan untuk diperbaiki)
+      > 2
+      < Kegiatan BKR (Bina Keluarga Remaja) tanggal Jumat, 21 November 2025
+        Hadir: 11 orang, PUS 5, peserta KB 3
+        Dikirim: Jumat, 21 November 2025 pukul 16.00 WIB
+        Status: dikembalikan untuk diperbaiki
+    `)
+    expect(chat.effects).toEqual([])
+  })
+
+  test('a cadre with activities and no visits still has a history', async () => {
+    const only = (need: DataNeed) =>
+      need.kind === 'recent_visits'
+        ? { recentVisits: { key: need.key, visits: [], activities } }
+        : {}
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups: only })
+    await chat.expect(`
+      > riwayat
+      < Lima laporan terakhir Bapak/Ibu. Pilih untuk melihat isinya:
+        1. Kegiatan BKR (Bina Keluarga Remaja), 21 Nov 2025 (dikembalikan untuk diperbaiki)
     `)
   })
 })

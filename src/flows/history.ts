@@ -6,6 +6,7 @@
  */
 import { askChoice, defineFlow } from '../engine/index.js'
 import type { Answers, Completion, FlowContext, Text } from '../engine/index.js'
+import type { RecentActivity } from '../domain/poktan.js'
 import type { RecentVisitSummary } from '../domain/snapshot.js'
 import { isReporter } from './reporters.js'
 
@@ -14,6 +15,30 @@ const RECENT = { kind: 'recent_visits', key: 'recent' } as const
 const WITHDRAW_HOURS = 24
 
 const recent = (ctx: FlowContext) => ctx.snapshot.lookups.recentVisits?.visits ?? []
+const activities = (ctx: FlowContext) => ctx.snapshot.lookups.recentVisits?.activities ?? []
+/** How a Poktan activity is answered in the list (`kegiatan:<id>`), apart from visits. */
+const ACTIVITY = 'kegiatan:'
+const chosenActivity = (answers: Answers, ctx: FlowContext) =>
+  activities(ctx).find((a) => `${ACTIVITY}${a.id}` === answers.visit)
+
+/** A Poktan activity as recorded, with where it stands with the supervisor. */
+function activityContent(activity: RecentActivity, ctx: FlowContext): string {
+  const kind = { key: `poktan-activity:kind.${activity.kind}` }
+  const lines: Text[] = [
+    { key: 'history:activity.head', params: { kind, date: activity.activityDate } },
+    {
+      key: 'history:activity.counts',
+      params: { attendees: activity.attendees, pus: activity.pus, kb: activity.kbUsers },
+    },
+    { key: 'history:line.sentAt', params: { value: activity.createdAt } },
+    ...(activity.note ? [{ key: 'history:line.note', params: { value: activity.note } }] : []),
+    {
+      key: 'history:activity.stateLine',
+      params: { state: { key: `history:activity.state.${activity.state}` } },
+    },
+  ]
+  return lines.map((text) => ctx.label(text)).join('\n')
+}
 const chosen = (answers: Answers, ctx: FlowContext) =>
   recent(ctx).find((v) => String(v.id) === answers.visit)
 
@@ -55,19 +80,31 @@ export const history = defineFlow({
   allowed: isReporter,
   data: () => [RECENT],
   unavailable: (ctx) =>
-    ctx.snapshot.lookups.recentVisits && recent(ctx).length === 0
+    ctx.snapshot.lookups.recentVisits && recent(ctx).length === 0 && activities(ctx).length === 0
       ? { key: 'history:none' }
       : undefined,
   steps: [
     askChoice('visit', {
-      options: (_answers, ctx) =>
-        recent(ctx).map((v) => ({
+      options: (_answers, ctx) => [
+        ...recent(ctx).map((v) => ({
           id: String(v.id),
           label: {
             key: v.status === 'withdrawn' ? 'history:itemWithdrawn' : 'history:item',
             params: { reference: v.reference, date: v.visitDate, name: v.headName },
           },
         })),
+        ...activities(ctx).map((a) => ({
+          id: `${ACTIVITY}${a.id}`,
+          label: {
+            key: 'history:itemActivity',
+            params: {
+              date: a.activityDate,
+              kind: { key: `poktan-activity:kind.${a.kind}` },
+              state: { key: `history:activity.state.${a.state}` },
+            },
+          },
+        })),
+      ],
     }),
     askChoice('action', {
       when: (answers, ctx) => withdrawable(chosen(answers, ctx), ctx),
@@ -87,6 +124,15 @@ export const history = defineFlow({
     }
     if (answers.action === 'keep')
       return { effects: [], reply: { texts: [{ key: 'history:kept' }] } }
+    const activity = chosenActivity(answers, ctx)
+    if (activity) {
+      return {
+        effects: [],
+        reply: {
+          texts: [{ key: 'common:raw', params: { value: activityContent(activity, ctx) } }],
+        },
+      }
+    }
     // Nothing to offer: the report is shown, with why it cannot be withdrawn.
     const visit = chosen(answers, ctx)
     const why = visit?.status === 'withdrawn' ? 'history:alreadyWithdrawn' : 'history:pastWithdraw'

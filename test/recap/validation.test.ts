@@ -55,7 +55,7 @@ test('report, digest, back with a reason, corrected by chat, then valid', async 
   const { runtime } = await createTestRuntime(handle.db)
   const say = async (content: Parameters<typeof simulatorMessage>[1], at: string) =>
     (await runtime.handleInbound(simulatorMessage('kader-siti', content), WIB(at))).replies.map(
-      (r) => r.text
+      (r) => [r.text, ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`)].join('\n')
     )
 
   for (const text of ['kegiatan', 'BKR', 'kemarin', '10', '4', '2'])
@@ -170,6 +170,12 @@ test('report, digest, back with a reason, corrected by chat, then valid', async 
     waiting: 0,
     returned: 0,
   })
+  // /riwayat lists both, newest first, with where each stands.
+  expect(await say('riwayat', '2026-11-10T13:00')).toEqual([
+    'Lima laporan terakhir Ibu. Pilih untuk melihat isinya:\n' +
+      '1. Kegiatan BKR (Bina Keluarga Remaja), 8 Nov 2026 (sudah dinyatakan sah)\n' +
+      '2. Kegiatan BKR (Bina Keluarga Remaja), 8 Nov 2026 (sudah diganti dengan perbaikan)',
+  ])
   // A supervisor of another kecamatan does not find it.
   expect(
     await reviewAndNotify(

@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { poktanActivities } from '../schema/index.js'
-import type { ActivityKind, ActivityReported, ReportState } from '../../domain/poktan.js'
+import type { ActivityKind, ActivityReported, RecentActivity } from '../../domain/poktan.js'
 
 export type CreateActivityParams = Omit<ActivityReported, 'type'> & {
   cadreId: number
@@ -64,17 +64,7 @@ export async function createActivity(
 }
 
 /** One activity as the cadre sees it in /riwayat. */
-export type ActivitySummary = {
-  id: number
-  kind: ActivityKind
-  activityDate: string
-  attendees: number
-  pus: number
-  kbUsers: number
-  state: ReportState
-  note: string | null
-  createdAt: string
-}
+export type ActivitySummary = RecentActivity
 
 /** The cadre's latest activities, newest first (the corrected originals included, marked). */
 export async function listCadreActivities(
