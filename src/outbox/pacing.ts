@@ -21,6 +21,12 @@ export const DEFAULT_MARGIN = 0.05
  */
 const SLOT_TOLERANCE = 0.25
 
+/**
+ * How late a start may be, as a share of the spacing, and still keep its slot. With the early
+ * tolerance, at most `count x (1 - margin) + 1.75` starts fall in any window: 30 for Telegram.
+ */
+const CATCH_UP = 0.5
+
 /** Milliseconds between two starts on the channel (0: no channel rate). */
 export function spacingMs(limits: PacingLimits): number {
   if (!limits.total) return 0
@@ -106,7 +112,10 @@ class Spacing {
   }
 
   start(now: number): void {
-    this.nextSlot = Math.max(this.nextSlot, now) + this.gapMs
+    // A start up to half a gap late keeps its slot (a timer that fired late, a busy event loop):
+    // the next one may then come sooner, so the rate holds; a later start loses the time.
+    const late = now - this.nextSlot
+    this.nextSlot = (late <= this.gapMs * CATCH_UP ? this.nextSlot : now) + this.gapMs
   }
 }
 

@@ -317,8 +317,15 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * Sends one claimed batch within the channel's pacing, up to `concurrency` at once but never two
    * to the same chat, and each chat's rows in claim order. Resolves to the rows handled.
    */
-  async function sendBatch(channel: ChannelName, state: ChannelState, rows: ClaimedOutboxRow[]) {
+  async function sendBatch(
+    channel: ChannelName,
+    state: ChannelState,
+    rows: ClaimedOutboxRow[],
+    claimedFull: boolean
+  ) {
     const pending = [...rows]
+    /** The last claim filled its limit: more rows are likely queued. */
+    let more = claimedFull
     const inFlight = new Map<string, Promise<void>>()
     /** Chats whose earlier row will be retried or waits: their later rows go back, in order. */
     const held = new Set<string>()
@@ -367,18 +374,25 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       if (!mayRun(state)) {
         // Give back what has not started; what is in flight finishes and is recorded.
         for (const row of pending.splice(0)) await retryTransient(() => releaseClaim(deps.db, row))
-      } else if (preempt.has(channel) && !state.takeoverDue) {
-        // New rows were queued or came due: they join this batch in the fair order (a chat not in
-        // it goes before the busy chats' later rows, a reply before a broadcast), so nobody waits
-        // for this batch's busy chats. Rows less urgent than all of the batch wait for the next.
+      } else if (
+        (preempt.has(channel) || (more && pending.length < batchSize / 4)) &&
+        !state.takeoverDue
+      ) {
+        // New rows were queued or came due, or the batch runs low while more are queued: they
+        // join this batch in the fair order (a chat not in it goes before the busy chats' later
+        // rows, a reply before a broadcast), so nobody waits for this batch's busy chats, and the
+        // sends in flight never run dry between batches. Rows less urgent than all of the batch
+        // wait for the next.
         const least =
           pending.length > 0 ? Math.max(...pending.map((row) => row.priority)) : undefined
-        const more = await claimBatch(channel, {
+        const limit = Math.max(batchSize - pending.length, TOP_UP_MIN)
+        const added = await claimBatch(channel, {
           ...(least === undefined ? {} : { priorityAtMost: least }),
-          limit: Math.max(batchSize - pending.length, TOP_UP_MIN),
+          limit,
         })
-        handled += more.skipped
-        pending.splice(0, pending.length, ...fairOrder([...pending, ...more.rows]))
+        more = added.claimed === limit
+        handled += added.skipped
+        pending.splice(0, pending.length, ...fairOrder([...pending, ...added.rows]))
       }
       let wait = Infinity
       const seen = new Set<string>()
@@ -466,7 +480,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       const batch = await claimBatch(channel)
       if (batch.claimed === 0) return handled
       handled += batch.skipped
-      handled += await sendBatch(channel, state, batch.rows)
+      handled += await sendBatch(channel, state, batch.rows, batch.claimed === batchSize)
     }
     return handled
   }

@@ -56,7 +56,7 @@ describe('pacer', () => {
     expect(starts.at(-1)! - starts[0]!).toBeCloseTo(299 * gap - gap / 4, 6)
   })
 
-  test('a late start costs no rate: it may come a quarter gap early, an idle spell gives no burst', () => {
+  test('a start may come a quarter gap early or half a gap late and keep its slot; idling gives no burst', () => {
     const clock = manualClock()
     const pacer = createPacer({ total: { count: 10, windowMs: 1000 }, margin: 0 }, clock.now)
     sendNow(pacer, 'a')
@@ -65,10 +65,15 @@ describe('pacer', () => {
     sendNow(pacer, 'b')
     // The slot of 'b' was 100: 'c' may go at 175, 25 before its slot at 200.
     expect(pacer.delayFor('c')).toBe(100)
+    // 'c' starts 15 late (a busy event loop): it keeps its slot, so 'd' may come sooner.
+    clock.advance(140)
+    sendNow(pacer, 'c')
+    expect(pacer.delayFor('d')).toBe(60)
     clock.advance(10_000)
     sendNow(pacer, 'd')
     expect(pacer.delayFor('e')).toBe(75)
   })
+
   test('a group chat gets 20 a minute', () => {
     const clock = manualClock()
     const pacer = createPacer(TELEGRAM_PACING, clock.now)
