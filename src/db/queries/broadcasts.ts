@@ -6,6 +6,7 @@
 import { type SQL, and, asc, desc, eq, gt, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../channels/types.js'
 import type { BroadcastStatus, Segment, SkipReason } from '../../domain/broadcasts.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import {
   broadcastRecipients,
@@ -28,6 +29,8 @@ export type SegmentFilterParams = {
   scopeCode?: string | null
   /** The moment conditions are judged at; the database clock when absent. */
   at?: Date
+  /** The zone of "last month" (`TZ_NAME`; default `Asia/Jakarta`). */
+  timeZone?: string
 }
 
 /**
@@ -36,7 +39,7 @@ export type SegmentFilterParams = {
  * `absent_last_session`: not checked in (nor excused) at the last session their cohort held;
  * `no_visit_7_days`: no visit report (not withdrawn) created in the 7 days before `at`;
  * `no_report_last_month`: no visit (not withdrawn) nor Poktan activity (not replaced by a
- * correction) on the month before `at`'s month in WIB, the month whose register is due.
+ * correction) on the month before `at`'s month in `timeZone`, the month whose register is due.
  */
 export function segmentFilter(params: SegmentFilterParams): SQL {
   const { segment } = params
@@ -70,7 +73,8 @@ export function segmentFilter(params: SegmentFilterParams): SQL {
         and v.created_at > ${at} - interval '7 days' and v.created_at <= ${at})`)
   }
   if (segment.condition === 'no_report_last_month') {
-    const month = sql`to_char((${at} at time zone 'Asia/Jakarta') - interval '1 month', 'YYYY-MM')`
+    const zone = params.timeZone ?? DEFAULT_TIME_ZONE
+    const month = sql`to_char((${at} at time zone ${zone}) - interval '1 month', 'YYYY-MM')`
     parts.push(sql`not exists (
       select 1 from visits v
       where v.cadre_id = ${people.id} and v.status = 'submitted' and v.period = ${month})

@@ -114,7 +114,11 @@ export function nudgeHandlers(deps: {
       const rule = await findNudgeRule(tx, payload.ruleId)
       // Disabled, deleted or re-timed since this run was planned: the edit planned its own run.
       if (!rule || !rule.enabled || rule.cron !== payload.cron) return
-      const members = await listSegmentMembers(tx, { segment: rule.segment, at: now })
+      const members = await listSegmentMembers(tx, {
+        segment: rule.segment,
+        at: now,
+        timeZone: deps.timeZone,
+      })
       const { deliver } = pickRecipients(members)
       await enqueueMessages(
         tx,
