@@ -131,7 +131,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const form = new FormData()
       form.set('messaging_product', 'whatsapp')
       form.set('type', mimeType)
-      form.set('file', new Blob([bytes], { type: mimeType }), filename)
+      // A copy on its own ArrayBuffer: a Blob takes no view of a shared buffer.
+      form.set('file', new Blob([new Uint8Array(bytes)], { type: mimeType }), filename)
       const response = await call(`${base}/${options.phoneNumberId}/media`, {
         method: 'POST',
         headers: auth,
