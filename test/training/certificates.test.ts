@@ -186,3 +186,59 @@ test('the dashboard downloads a cohort’s certificates in one PDF, audit-logged
   ).toEqual([{ action: 'certificates_downloaded', subject: `cohort:${cohortId}` }])
   expect((await browser.get('/admin/pelatihan/999999/sertifikat.pdf')).status).toBe(404)
 })
+
+test('the dashboard’s kompeten marks complete the participants the programme waited for', async () => {
+  const { cohortId, programmeId } = await sewingCohort(handle.db)
+  await handle.db
+    .update(programmes)
+    .set({ settings: { ...DEFAULT_PROGRAMME_SETTINGS, completionRequiresKompeten: true } })
+    .where(eq(programmes.id, programmeId))
+  const planned = wib('2026-11-20T10:00')
+  const session = await morningSession(handle.db, { cohortId, topic: 'Ujian', now: planned })
+  const people = await enrolParticipants(handle.db, cohortId, planned, [
+    { name: 'Nur Aini', chat: 'wa-nur' },
+    { name: 'Lilis', chat: 'wa-lilis' },
+  ])
+  await baselinesSettled(handle.db, Object.values(people), wib('2026-11-20T10:01'))
+  for (const personId of Object.values(people)) {
+    await recordAttendance(handle.db, {
+      sessionId: session.id,
+      personId,
+      status: 'present',
+      method: 'kode',
+      at: wib('2026-12-01T07:55'),
+    })
+  }
+  // The dashboard's clock (NOW of the harness) is before the session: set it after.
+  const app = await createDashboardApp(handle.db, { clock: () => wib('2026-12-02T09:00') })
+  const browser = await signInWithToken(app)
+  const grid = await (await browser.get(`/admin/pelatihan/${cohortId}`)).text()
+  expect(grid).toContain('Penilaian kompeten')
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(grid)![1]!
+  const form = new URLSearchParams()
+  form.append('_csrf', csrf)
+  for (const id of Object.values(people)) form.append('dinilai', String(id))
+  form.append('kompeten', String(people['Nur Aini']))
+  const saved = await app.request(`/admin/pelatihan/${cohortId}/kompeten`, {
+    method: 'POST',
+    body: form,
+    headers: { origin: 'http://localhost', cookie: browser.cookie },
+  })
+  expect(saved.status).toBe(303)
+  const rows = await handle.db
+    .select({
+      personId: enrollments.personId,
+      status: enrollments.status,
+      kompeten: enrollments.kompeten,
+    })
+    .from(enrollments)
+    .where(eq(enrollments.cohortId, cohortId))
+  expect(rows.sort((a, b) => a.personId - b.personId)).toEqual([
+    { personId: people['Nur Aini'], status: 'completed', kompeten: true },
+    { personId: people.Lilis, status: 'active', kompeten: false },
+  ])
+  expect(await listCertificates(handle.db, { cohortId })).toHaveLength(1)
+  expect((await textsTo(handle.db, 'wa-nur')).at(-1)).toMatch(
+    /Sertifikat pelatihan atas nama Nur Aini/
+  )
+})

@@ -548,6 +548,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
           figures={(await cohortFigures([grid.cohort]))[0]!}
           timeZone={deps.timeZone}
           now={auth.now()}
+          viewer={viewer}
           exportLinks={exportLinks(
             'daftar-hadir',
             `?${new URLSearchParams({ kelompok: grid.cohort.code }).toString()}`

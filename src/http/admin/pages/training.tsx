@@ -7,7 +7,8 @@
 import type { AdminCohort, CohortGrid } from '../../../db/queries/admin-training.js'
 import type { TrainingIndicator } from '../../../db/queries/training-indicators.js'
 import { formatDateTime, formatNumber, formatShortDate } from '../../../i18n/format.js'
-import type { AdminText } from '../context.js'
+import type { AdminText, Viewer } from '../context.js'
+import { CsrfField } from '../layout.js'
 import { DataTable, ExportLinks } from '../controls.js'
 import { formatValue } from '../view-helpers.js'
 
@@ -96,6 +97,8 @@ export type CohortGridPageProps = {
   timeZone: string
   now: Date
   exportLinks?: { csv: string; xlsx: string }
+  /** The signed-in viewer: the kompeten form carries her CSRF token. */
+  viewer?: Viewer
 }
 
 const STATUSES = ['present', 'late', 'izin', 'absent'] as const
@@ -136,6 +139,7 @@ export function CohortGridPage(props: CohortGridPageProps) {
           {t('training.certificates')}
         </a>
       </p>
+      {props.viewer && <KompetenForm t={t} grid={grid} now={props.now} viewer={props.viewer} />}
       <p class="muted">
         {t('training.legend')}:{' '}
         {[...STATUSES, 'none' as const]
@@ -206,5 +210,39 @@ export function CohortGridPage(props: CohortGridPageProps) {
         </div>
       )}
     </>
+  )
+}
+
+/**
+ * The kompeten marks of a cohort whose sessions are all over (docs/domain.md, decision 18): a box
+ * per participant not withdrawn, ticked for kompeten; saving marks the others belum kompeten.
+ */
+function KompetenForm(props: { t: AdminText; grid: CohortGrid; now: Date; viewer: Viewer }) {
+  const { t, grid } = props
+  const open = grid.sessions.filter((s) => !s.cancelled)
+  const over = open.length > 0 && open.every((s) => s.endsAt <= props.now)
+  const marked = grid.participants.filter((p) => p.status !== 'withdrawn')
+  if (!over || marked.length === 0) return null
+  return (
+    <form method="post" action={`/admin/pelatihan/${grid.cohort.id}/kompeten`} id="kompeten">
+      <CsrfField viewer={props.viewer} />
+      <fieldset>
+        <legend>{t('training.kompetenTitle')}</legend>
+        <p class="muted">{t('training.kompetenHelp')}</p>
+        {marked.map((p) => (
+          <label>
+            <input type="hidden" name="dinilai" value={String(p.personId)} />
+            <input
+              type="checkbox"
+              name="kompeten"
+              value={String(p.personId)}
+              checked={p.kompeten === true}
+            />{' '}
+            {p.name}
+          </label>
+        ))}
+        <button type="submit">{t('training.kompetenSave')}</button>
+      </fieldset>
+    </form>
   )
 }
