@@ -74,8 +74,9 @@ export function daftarHadirColumns(header: HeaderText): ExportColumn<DaftarHadir
 }
 
 /** An indicator row with the label and formula a reader sees. */
-export type LabelledIndicatorRow = Omit<IndicatorRow, 'key'> & {
+export type LabelledIndicatorRow = Omit<IndicatorRow, 'key' | 'method'> & {
   key: string
+  method: string | null
   label: string
   formula: string
 }
@@ -91,5 +92,7 @@ export function indicatorColumns(
     ...fields<LabelledIndicatorRow>(header, ['value']),
     { header: header('unit'), value: (row) => unitText(row.unit) },
     ...fields<LabelledIndicatorRow>(header, ['numerator', 'denominator', 'formula', 'asOf']),
+    { header: header('kbMethod'), value: (row) => row.method },
+    { header: header('denominatorSource'), value: (row) => row.denominatorSource },
   ]
 }

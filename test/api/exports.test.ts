@@ -138,15 +138,23 @@ describe('indicators', () => {
   test('CSV with sep=; writes decimals with a comma', async () => {
     const lines = await csv('/api/v1/exports/indicators.csv?period=2025-11&region=35.07.24&sep=%3B')
     expect(lines[0]).toBe(
-      'Kode program;Periode;Kode wilayah;Indikator;Nilai;Satuan;Pembilang;Penyebut;Rumus;Per tanggal'
+      'Kode program;Periode;Kode wilayah;Indikator;Nilai;Satuan;Pembilang;Penyebut;Rumus;Per tanggal;Metode KB;Sumber PUS penyebut'
     )
-    expect(lines).toHaveLength(1 + 10)
+    // 6 visit indicators, 6 KB indicators and 2 × 9 KB figures by SIGA method, 4 training.
+    expect(lines).toHaveLength(1 + 6 + 6 + 18 + 4)
     // 3 visits ÷ 2 active cadres = 1.5 (see lists.test.ts).
     expect(lines[1]).toBe(
-      'DPPKB-KUNJUNGAN;2025-11;35.07.24;Kunjungan per kader;1,5;rasio;3;2;kunjungan dalam bulan ÷ kader aktif;'
+      'DPPKB-KUNJUNGAN;2025-11;35.07.24;Kunjungan per kader;1,5;rasio;3;2;kunjungan dalam bulan ÷ kader aktif;;;'
     )
-    expect(lines[10]).toBe(
-      'IBU-MUDA;2025-11;35.07.24;Capaian target;1;persen;3;300;peserta terdaftar ÷ target program × 100;2025-11-24T08:00:00+07:00'
+    // No KB register rows here: mCPR over 0 visited PUS is empty, and says which PUS it used.
+    expect(lines[11]).toMatch(
+      /^DPPKB-KUNJUNGAN;2025-11;35.07.24;mCPR;;persen;0;0;"PUS yang .*";;;visited$/
+    )
+    expect(lines[13]).toMatch(
+      /^DPPKB-KUNJUNGAN;2025-11;35.07.24;Peserta KB aktif: IUD;0;jumlah;;;.*;;IUD;$/
+    )
+    expect(lines[34]).toBe(
+      'IBU-MUDA;2025-11;35.07.24;Capaian target;1;persen;3;300;peserta terdaftar ÷ target program × 100;2025-11-24T08:00:00+07:00;;'
     )
   })
 

@@ -6,6 +6,8 @@
  */
 import { asc } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
+import { KB_INDICATOR_KEYS } from '../../src/db/queries/kb-indicators.js'
+import { recordKbEvent } from '../../src/db/queries/kb-register.js'
 import { createVisit } from '../../src/db/queries/visits.js'
 import { auditLog } from '../../src/db/schema/index.js'
 import {
@@ -259,7 +261,9 @@ describe('GET /api/v1/indicators', () => {
     const body = indicatorsResponseSchema.parse(await response.json())
     expect(body.region).toEqual({ code: '35.07.24', level: 'kecamatan', name: 'Singosari' })
     const figures = Object.fromEntries(
-      body.data.map((row) => [row.key, [row.numerator, row.denominator, row.value]])
+      body.data
+        .filter((row) => !(KB_INDICATOR_KEYS as readonly string[]).includes(row.key))
+        .map((row) => [row.key, [row.numerator, row.denominator, row.value]])
     )
     expect(figures).toEqual({
       // Cadres registered in Singosari: siti, ani (rina is in Tajinan). November visits by them:
@@ -304,13 +308,14 @@ describe('GET /api/v1/indicators', () => {
   test('a desa gets the visit indicators only (training is organised per kecamatan)', async () => {
     const response = await month.api.get(`/api/v1/indicators?period=2025-11&region=${WONOREJO}`)
     const body = indicatorsResponseSchema.parse(await response.json())
-    expect(body.data.map((row) => row.key)).toEqual([
+    expect([...new Set(body.data.map((row) => row.key))]).toEqual([
       'visitsPerCadre',
       'activeCadreRate',
       'familiesVisited',
       'referralCompletion',
       'krsCoverage',
       'kbParticipation',
+      ...KB_INDICATOR_KEYS,
     ])
     // Wonorejo: siti's V1, V2 → 2 visits ÷ 1 active cadre.
     expect(body.data[0]).toMatchObject({ numerator: 2, denominator: 1, value: 2 })
@@ -328,5 +333,70 @@ describe('GET /api/v1/indicators', () => {
     })
     // October in the whole kabupaten: V5 by siti, the only active cadre → 1 ÷ 1.
     expect(body.data[0]).toMatchObject({ numerator: 1, denominator: 1, value: 1 })
+  })
+})
+
+describe('KB indicators', () => {
+  test('Singosari, November 2025, from the KB register of the visits, with SIGA codes', async () => {
+    /*
+     * Register rows of the harness's visits (docs/domain.md "KB register"):
+     *   F1 V1 11-03 suntik_3, new, pemerintah   F2 V5 10-20 pil   F2 V2 11-05 tradisional
+     *   F3 V3 11-10 tidak_kb, wants to delay (IAT)
+     * End of November: users F1 (suntik, modern), F2 (tradisional) = 2; PUS visited F1 F2 F3 = 3
+     * (no PUS imported). End of October: F2 (pil), still a user → no drop-out.
+     */
+    const { visits, families } = month.seed
+    const [v1, v2, v3, , v5] = visits as [number, number, number, number, number]
+    const [f1, f2, f3] = families as [number, number, number]
+    const row = (
+      familyId: number,
+      desaCode: string,
+      visitId: number,
+      eventDate: string,
+      state: { status: 'ber_kb' | 'tidak_kb'; method?: string; intent?: string; isNew?: boolean }
+    ) =>
+      recordKbEvent(month.db, {
+        familyId,
+        desaCode,
+        visitId,
+        recordedBy: null,
+        eventDate,
+        status: state.status,
+        method: state.method ?? null,
+        newAcceptor: state.isNew ?? false,
+        servicePlace: state.isNew ? 'pemerintah' : null,
+        jkn: state.isNew ? true : null,
+        intent: state.intent ?? null,
+        createdAt: new Date(`${eventDate}T05:00:00Z`),
+      })
+    await row(f1, WONOREJO, v1, '2025-11-03', { status: 'ber_kb', method: 'suntik_3', isNew: true })
+    await row(f2, WONOREJO, v5, '2025-10-20', { status: 'ber_kb', method: 'pil' })
+    await row(f2, WONOREJO, v2, '2025-11-05', { status: 'ber_kb', method: 'tradisional' })
+    await row(f3, DENGKOL, v3, '2025-11-10', { status: 'tidak_kb', intent: 'tunda' })
+
+    const response = await month.api.get('/api/v1/indicators?period=2025-11&region=35.07.24')
+    const body = indicatorsResponseSchema.parse(await response.json())
+    const kb = body.data.filter((r) => (KB_INDICATOR_KEYS as readonly string[]).includes(r.key))
+    const shown = (key: string) =>
+      kb
+        .filter((r) => r.key === key && (r.method === null || (r.value ?? 0) > 0))
+        .map((r) => [r.method, r.numerator, r.denominator, r.value, r.denominatorSource])
+    expect(shown('kbActiveUsers')).toEqual([[null, null, null, 2, null]])
+    expect(shown('kbNewAcceptors')).toEqual([[null, null, null, 1, null]])
+    expect(shown('mkjpShare')).toEqual([[null, 0, 2, 0, null]]) // 0 ÷ 2
+    expect(shown('unmetNeed')).toEqual([[null, 1, 3, 33.3, 'visited']]) // F3 ÷ 3
+    expect(shown('mcpr')).toEqual([[null, 1, 3, 33.3, 'visited']]) // F1 ÷ 3
+    expect(shown('kbDropOutRate')).toEqual([[null, 0, 1, 0, null]]) // 0 ÷ F2
+    expect(shown('kbActiveUsersByMethod')).toEqual([
+      ['SUNTIK', null, null, 1, null],
+      ['TRADISIONAL', null, null, 1, null],
+    ])
+    expect(shown('kbNewAcceptorsByMethod')).toEqual([['SUNTIK', null, null, 1, null]])
+    expect(kb.find((r) => r.key === 'kbActiveUsersByMethod' && r.method === 'IUD')).toMatchObject({
+      label: 'Peserta KB aktif: IUD',
+      value: 0,
+      unit: 'count',
+    })
+    expect(kb.find((r) => r.key === 'mcpr')!.formula).toContain('÷ PUS × 100')
   })
 })

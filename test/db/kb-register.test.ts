@@ -13,11 +13,11 @@ import {
   recordKbEvent,
 } from '../../src/db/queries/kb-register.js'
 import { stocksFor, upsertStocks } from '../../src/db/queries/stocks.js'
-import { createFamily } from '../../src/db/queries/visits.js'
+import { createFamily, withdrawVisit } from '../../src/db/queries/visits.js'
 import { kbIndicators } from '../../src/domain/kb.js'
 import type { KbServicePlace, KbStatus } from '../../src/domain/kb.js'
 import { useTestDb } from '../harness/db.js'
-import { DENGKOL, SINGOSARI, WONOREJO, seedPerson } from '../harness/visits-db.js'
+import { DENGKOL, SINGOSARI, WONOREJO, seedPerson, seedVisit } from '../harness/visits-db.js'
 
 /*
  * Register rows (family, desa W=Wonorejo D=Dengkol, date, state, new acceptor, place):
@@ -249,5 +249,49 @@ describe('KB register', () => {
     expect(march.ppmTotal).toBe(10)
     expect(march.units).toEqual({ ppkbd: 1 })
     expect(march.asOf.pus).toEqual({ value: 50, period: '2025-12' })
+  })
+
+  test("a withdrawn visit's row stays but no longer counts", async () => {
+    const db = handle.db
+    const cadre = await seedPerson(db, { name: 'Rina', roles: ['kader'], regionCode: WONOREJO })
+    const f9 = (
+      await createFamily(db, {
+        headName: 'F9',
+        desaCode: WONOREJO,
+        createdBy: cadre,
+        consentedAt: null,
+      })
+    ).id
+    const createdAt = new Date('2025-11-21T05:00:00Z')
+    const visitId = await seedVisit(db, {
+      cadreId: cadre,
+      familyId: f9,
+      desaCode: WONOREJO,
+      visitDate: '2025-11-21',
+      sasaran: ['pus'],
+      kbStatus: 'ber_kb',
+      kbMethod: 'pil',
+      createdAt,
+    })
+    await recordKbEvent(db, {
+      familyId: f9,
+      desaCode: WONOREJO,
+      visitId,
+      recordedBy: cadre,
+      eventDate: '2025-11-21',
+      status: 'ber_kb',
+      method: 'pil',
+      newAcceptor: true,
+      servicePlace: null,
+      jkn: null,
+      intent: null,
+      createdAt,
+    })
+    const active = () => activeUsersAt(db, { period: '2025-11', regionPrefix: WONOREJO })
+    expect((await active()).get(f9)).toBe('pil')
+    expect(await withdrawVisit(db, { visitId, cadreId: cadre, now: createdAt })).toBe('withdrawn')
+    expect((await active()).has(f9)).toBe(false)
+    expect(await findKbState(db, f9)).toBeUndefined()
+    expect(await listKbEvents(db, f9)).toHaveLength(1)
   })
 })

@@ -70,6 +70,9 @@ export type KbEntry = KbState & {
   jkn: boolean | null
 }
 
+/** A row of a withdrawn visit no longer counts (the row stays). */
+const fromSubmittedVisit = sql`(${kbEvents.visitId} is null or exists (select 1 from visits v where v.id = ${kbEvents.visitId} and v.status = 'submitted'))`
+
 const ENTRY_COLUMNS = {
   id: kbEvents.id,
   eventDate: kbEvents.eventDate,
@@ -95,7 +98,8 @@ export async function findKbState(
       and(
         eq(kbEvents.familyId, familyId),
         onOrBefore === undefined ? undefined : sql`${kbEvents.eventDate} <= ${onOrBefore}`,
-        notReplaced(db)
+        notReplaced(db),
+        fromSubmittedVisit
       )
     )
     .orderBy(desc(kbEvents.eventDate), desc(kbEvents.id))
@@ -149,7 +153,8 @@ async function findKbStateBefore(
         eq(kbEvents.familyId, params.familyId),
         sql`${kbEvents.id} <> ${params.correctsId}`,
         sql`(${kbEvents.eventDate}, ${kbEvents.id}) < (select event_date, id from kb_events where id = ${params.correctsId})`,
-        notReplaced(db)
+        notReplaced(db),
+        fromSubmittedVisit
       )
     )
     .orderBy(desc(kbEvents.eventDate), desc(kbEvents.id))
@@ -171,12 +176,18 @@ function scopeFilter(scope: KbScope, column: SQL): SQL {
   return sql`(${column} = ${scope.regionPrefix} or ${column} like ${`${scope.regionPrefix}.%`})`
 }
 
+/** `fromSubmittedVisit` for the raw queries below (rows as `e`). */
+const COUNTED = sql.raw(
+  `(e.visit_id is null or exists (select 1 from visits v where v.id = e.visit_id and v.status = 'submitted'))`
+)
+
 /** The month-end state of every family in scope: (desa, status, method, intent). */
 function statesAt(scope: KbScope, day: string): SQL {
   return sql`select distinct on (e.family_id) e.family_id, e.desa_code, e.status, e.method, e.intent
     from kb_events e
     where e.event_date <= ${day} and ${scopeFilter(scope, sql`e.desa_code`)}
       and not exists (select 1 from kb_events c where c.corrects_id = e.id)
+      and ${COUNTED}
     order by e.family_id, e.event_date desc, e.id desc`
 }
 
@@ -187,6 +198,7 @@ function newAcceptorsIn(scope: KbScope, from: string, to: string): SQL {
     where e.new_acceptor and e.period >= ${from} and e.period <= ${to}
       and ${scopeFilter(scope, sql`e.desa_code`)}
       and not exists (select 1 from kb_events c where c.corrects_id = e.id)
+      and ${COUNTED}
     order by e.family_id, e.period, e.event_date desc, e.id desc`
 }
 

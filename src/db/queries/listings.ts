@@ -45,6 +45,8 @@ import {
   type TrainingIndicatorKey,
   readTrainingIndicators,
 } from './training-indicators.js'
+import { type KbIndicatorKey, kbIndicatorFigures, readKbIndicators } from './kb-indicators.js'
+import type { PusSource, SigaMethodCode } from '../../domain/kb.js'
 
 /**
  * The programme code of the cadres' home visits (docs/domain.md, decision 3: every record carries a
@@ -417,7 +419,7 @@ function regionLevels(code: string): { kecamatanCode: string | null; desaCode: s
 // === Indicators
 
 /** Where an indicator's figure comes from. */
-export type IndicatorKey = keyof VisitIndicators | TrainingIndicatorKey
+export type IndicatorKey = keyof VisitIndicators | TrainingIndicatorKey | KbIndicatorKey
 
 /** One indicator of a month and region, with its counts (docs/domain.md, decision 13). */
 export type IndicatorRow = {
@@ -434,6 +436,10 @@ export type IndicatorRow = {
   value: number | null
   /** The moment training figures are taken at (sessions held by then); visits: `null`. */
   asOf: Date | null
+  /** A KB figure by method: the SIGA method code; else `null`. */
+  method: SigaMethodCode | null
+  /** A KB figure over PUS: whether PUS was the imported stock or the PUS visited; else `null`. */
+  denominatorSource: PusSource | null
 }
 
 export type ListIndicatorRowsParams = {
@@ -487,6 +493,8 @@ export async function listIndicatorRows(
     denominator,
     value,
     asOf: null,
+    method: null,
+    denominatorSource: null,
   })
   const {
     visitsPerCadre: perCadre,
@@ -503,6 +511,12 @@ export async function listIndicatorRows(
     visitRow('referralCompletion', 'percent', referral.closed, referral.made, referral.value),
     visitRow('krsCoverage', 'percent', krs.visited, krs.known, krs.value),
     visitRow('kbParticipation', 'percent', kb.modern, kb.pusVisited, kb.value),
+    // The KB register's indicators (docs/domain.md "KB register"), any region level.
+    ...kbIndicatorFigures(await readKbIndicators(db, { period, region })).map((figure) => ({
+      ...visitRow(figure.key, figure.unit, figure.numerator, figure.denominator, figure.value),
+      method: figure.method,
+      denominatorSource: figure.denominatorSource,
+    })),
   ]
 
   const level = region.split('.').length
@@ -532,6 +546,8 @@ export async function listIndicatorRows(
         denominator: figure.denominator,
         value: figure.value,
         asOf,
+        method: null,
+        denominatorSource: null,
       })
     }
   }

@@ -22,7 +22,10 @@ export type LabelledIndicator = z.infer<typeof indicatorSchema>
 export function labelIndicators(i18n: I18n, rows: IndicatorRow[]): LabelledIndicator[] {
   return rows.map((row) => ({
     key: row.key,
-    label: i18n.render({ key: `api:indicators.${row.key}.label` }),
+    label: i18n.render({
+      key: `api:indicators.${row.key}.label`,
+      params: { method: row.method ?? '' },
+    }),
     formula: i18n.render({ key: `api:indicators.${row.key}.formula` }),
     programmeCode: row.programmeCode,
     period: row.period,
@@ -32,6 +35,8 @@ export function labelIndicators(i18n: I18n, rows: IndicatorRow[]): LabelledIndic
     denominator: row.denominator,
     value: row.value,
     asOf: row.asOf?.toISOString() ?? null,
+    method: row.method,
+    denominatorSource: row.denominatorSource,
   }))
 }
 

@@ -195,6 +195,16 @@ export const indicatorSchema = z.object({
   denominator: z.number().nullable(),
   value: z.number().nullable().describe('One decimal; null when the denominator is 0.'),
   asOf: isoTime.nullable().describe('Training figures count the sessions held by this time.'),
+  method: z
+    .string()
+    .nullable()
+    .describe(
+      'KB figures by method: the SIGA method code (IUD, MOW, MOP, IMPLAN, SUNTIK, PIL, KONDOM, MAL, TRADISIONAL).'
+    ),
+  denominatorSource: z
+    .enum(['imported', 'visited'])
+    .nullable()
+    .describe('KB figures over PUS: the imported PUS of every desa, or the PUS families visited.'),
 })
 
 export const indicatorsResponseSchema = z.object({
