@@ -20,6 +20,8 @@ import { ensureDefaultProgramme } from '../../../db/queries/training.js'
 import { KABUPATEN_CODE, coversRegion } from '../../../domain/people.js'
 import type { RegionDirectory } from '../../../domain/regions.js'
 import { formatNumber } from '../../../i18n/format.js'
+import { readKbIndicators } from '../../../db/queries/kb-indicators.js'
+import { type KbIndicators, SIGA_METHOD_CODES } from '../../../domain/kb.js'
 import { BarChart, type Bar } from '../charts.js'
 import { KecamatanMap, type MapArea } from '../kecamatan-map.js'
 import type { AdminText, Viewer } from '../context.js'
@@ -41,6 +43,10 @@ export type SummaryData = {
   region: string
   kecamatan?: string
   visitCards: Card[]
+  /** The KB register's indicators (docs/domain.md "KB register"). */
+  kbCards: Card[]
+  /** Active users (PA) and new acceptors (PB) of the month by SIGA method. */
+  kbByMethod: { code: string; active: number; new: number }[]
   trainingCards: Card[] | null
   weeks: Bar[]
   cohorts: Bar[]
@@ -110,6 +116,42 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
       counts: { numerator: kb.modern, denominator: kb.pusVisited },
     },
   ]
+
+  const register = await readKbIndicators(db, { period, region })
+  // Percentages over PUS say which PUS they used: imported, or the PUS families visited.
+  const overPus = (f: KbIndicators['mcpr']): Card => ({
+    id: '',
+    value: percent(f.value),
+    counts: { numerator: f.numerator, denominator: f.denominator },
+    countsKey: f.source === 'imported' ? 'summary.countsPusImported' : 'summary.countsPusVisited',
+  })
+  const kbCards: Card[] = [
+    { id: 'kbActiveUsers', value: formatNumber(register.kbActiveUsers.value) },
+    { id: 'kbNewAcceptors', value: formatNumber(register.kbNewAcceptors.value) },
+    {
+      id: 'mkjpShare',
+      value: percent(register.mkjpShare.value),
+      counts: {
+        numerator: register.mkjpShare.numerator,
+        denominator: register.mkjpShare.denominator,
+      },
+    },
+    { ...overPus(register.unmetNeed), id: 'unmetNeed' },
+    { ...overPus(register.mcpr), id: 'mcpr' },
+    {
+      id: 'kbDropOutRate',
+      value: percent(register.kbDropOutRate.value),
+      counts: {
+        numerator: register.kbDropOutRate.numerator,
+        denominator: register.kbDropOutRate.denominator,
+      },
+    },
+  ]
+  const kbByMethod = SIGA_METHOD_CODES.map((code) => ({
+    code,
+    active: register.kbActiveUsers.byMethod[code] ?? 0,
+    new: register.kbNewAcceptors.byMethod[code] ?? 0,
+  }))
 
   // Training figures are per programme and kecamatan; a desa-level region has no cohorts.
   const level = region.split('.').length
@@ -203,6 +245,8 @@ export async function loadSummary(db: Db, params: LoadSummaryParams): Promise<Su
     region,
     kecamatan: params.kecamatan,
     visitCards,
+    kbCards,
+    kbByMethod,
     trainingCards,
     weeks: weekBars,
     cohorts: cohortBars,
@@ -279,6 +323,27 @@ export function SummaryPage(props: SummaryPageProps) {
       )}
       <h2>{t('summary.visitsHeading')}</h2>
       <Cards t={t} cards={data.visitCards} />
+      <h2>{t('summary.kbHeading')}</h2>
+      <Cards t={t} cards={data.kbCards} />
+      <table id="kb-by-method">
+        <caption>{t('summary.kbByMethod', { month })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('summary.kbMethod')}</th>
+            <th scope="col">{t('indicators.kbActiveUsers.name')}</th>
+            <th scope="col">{t('indicators.kbNewAcceptors.name')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.kbByMethod.map((row) => (
+            <tr>
+              <th scope="row">{row.code}</th>
+              <td>{formatNumber(row.active)}</td>
+              <td>{formatNumber(row.new)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <h2>{t('summary.trainingHeading')}</h2>
       {data.trainingCards ? (
         <Cards t={t} cards={data.trainingCards} />
