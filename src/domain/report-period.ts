@@ -1,5 +1,5 @@
 /**
- * The month the dashboard opens on (`docs/design.md` "Dashboard"): supervisors look at the month
+ * The month the dashboard opens on: supervisors look at the month
  * cadres are reporting for, which is the previous one until the reporting deadline (the 3rd of the
  * following month, docs/domain.md, decision 14), and never an empty month while an earlier one has
  * data.

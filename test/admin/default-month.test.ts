@@ -1,5 +1,5 @@
 /**
- * The month the Ringkasan opens on (docs/design.md "Dashboard"): the previous month until the
+ * The month the Ringkasan opens on: the previous month until the
  * reporting deadline (the 3rd, WIB), never an empty month while an earlier one has data, and an
  * empty month says where the data is. On the hand-seeded November 2025 of `test/harness/admin.ts`
  * (visits only in November).

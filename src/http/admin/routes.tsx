@@ -332,7 +332,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const current = monthOf(now, deps.timeZone)
     const kecamatan = pick(regionCodeSchema, c.req.query('kecamatan'))
     const region = narrowScope(viewer.scope.regionPrefix, kecamatan)
-    // The month reports are made for, or the latest earlier one with data (docs/design.md).
+    // The month reports are made for, or the latest earlier one with data.
     const regionPrefix = region ?? viewer.scope.regionPrefix
     const reporting = reportingPeriod(now, deps.timeZone)
     const period =
