@@ -137,11 +137,18 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 
   /**
    * A short text answering the unprompted message last sent to this chat ("1" or "tinjau" under a
-   * registration request) is that option picked, as a tap on its button, on every channel.
+   * registration request) is that option picked, as a tap on its button, on every channel. In the
+   * middle of a flow the text answers the open question instead (which of the two reached the
+   * chat last is a race between sends); the unprompted message's buttons can still be tapped.
    */
-  async function withOfferedPick(tx: DbOrTx, params: ProcessParams): Promise<Input> {
+  async function withOfferedPick(
+    tx: DbOrTx,
+    params: ProcessParams,
+    session: Session
+  ): Promise<Input> {
     const { input, conversation } = params
     if (!params.newTurn || input.type !== 'text' || !mayPickOffered(input.text)) return input
+    if (session.active) return input
     const offered = await findLastUnpromptedChoices(tx, conversation.senderId, conversation.channel)
     const id = offered && pickOffered(input.text, offered, deps.registry)
     return id ? { type: 'choice', id } : input
@@ -150,7 +157,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   async function process(tx: DbOrTx, params: ProcessParams): Promise<TurnOutput> {
     const { conversation, now } = params
     const session = readSession(conversation)
-    const input = await withOfferedPick(tx, params)
+    const input = await withOfferedPick(tx, params, session)
     const snapshot = await loadSnapshot(tx, {
       channel: conversation.channel,
       senderId: conversation.senderId,
