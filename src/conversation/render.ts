@@ -1,5 +1,11 @@
 import type { OutboundMessage } from '../channels/types.js'
-import type { Reply, Text, TextParam } from '../engine/index.js'
+import {
+  type Outcome,
+  type Reply,
+  type Text,
+  type TextParam,
+  isOutcomeRef,
+} from '../engine/index.js'
 import type { Salutation } from '../domain/people.js'
 
 /** Renders texts in the person's language; `i18n/index.ts` provides it. */
@@ -15,6 +21,35 @@ export function renderReply(i18n: TextRenderer, reply: Reply): OutboundMessage {
     choices: reply.choices.map((c) => ({ id: c.id, label: i18n.render(c.label) })),
     ...(reply.multiple ? { multiple: true } : {}),
   }
+}
+
+/**
+ * A reply names an outcome the turn's appliers did not give: the flow's closing reply and its
+ * effect's applier disagree, a bug rather than bad input.
+ */
+export class MissingOutcomeError extends Error {
+  readonly code = 'MISSING_OUTCOME' as const
+  constructor(readonly outcome: string) {
+    super(`no outcome named ${outcome}`)
+    this.name = 'MissingOutcomeError'
+  }
+}
+
+/**
+ * Fills the `{ outcome: name }` parameters of a reply (nested texts and choice labels too) with
+ * what the turn's appliers returned; a reply without any comes back as it was. A name the outcome
+ * lacks is a `MissingOutcomeError`, unless `fallback` gives its value (the transcript tests').
+ */
+export function fillOutcomes(
+  reply: Reply,
+  outcome: Outcome,
+  fallback?: (name: string) => string | number
+): Reply {
+  const fill = (text: Text): Text =>
+    text.params ? { ...text, params: mapParams(text.params, fill, { outcome, fallback }) } : text
+  const filled: Reply = { ...reply, texts: reply.texts.map(fill) }
+  if (reply.choices) filled.choices = reply.choices.map((c) => ({ ...c, label: fill(c.label) }))
+  return filled
 }
 
 /** Whom a message is for: the name as stored and Ibu/Bapak when known. */
@@ -43,9 +78,24 @@ function mapTexts(
   params: Record<string, TextParam> | undefined,
   map: (text: Text) => Text
 ): Record<string, TextParam> {
+  return mapParams(params ?? {}, map)
+}
+
+type Filling = { outcome: Outcome; fallback?: ((name: string) => string | number) | undefined }
+
+/** Maps the nested texts of params; with a filling, fills the outcome references too. */
+function mapParams(
+  params: Record<string, TextParam>,
+  map: (text: Text) => Text,
+  filling?: Filling
+): Record<string, TextParam> {
   const mapped: Record<string, TextParam> = {}
-  for (const [name, value] of Object.entries(params ?? {})) {
-    mapped[name] = typeof value === 'object' ? map(value) : value
+  for (const [name, value] of Object.entries(params)) {
+    if (isOutcomeRef(value) && filling) {
+      const filled = filling.outcome[value.outcome] ?? filling.fallback?.(value.outcome)
+      if (filled === undefined) throw new MissingOutcomeError(value.outcome)
+      mapped[name] = filled
+    } else mapped[name] = typeof value === 'object' && !isOutcomeRef(value) ? map(value) : value
   }
   return mapped
 }

@@ -33,7 +33,7 @@ import type { RegionDirectory } from '../domain/regions.js'
 import { applyEffects } from './appliers/index.js'
 import { withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
-import { type TextRenderer, addressedTo, renderReply } from './render.js'
+import { type TextRenderer, addressedTo, fillOutcomes, renderReply } from './render.js'
 import { toInput } from './to-input.js'
 
 /**
@@ -175,7 +175,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       { now, timeZone: deps.timeZone, label, snapshot },
       (needs, current) => withLookups(tx, current, needs, now)
     )
-    const appliedReplies = await applyEffects(
+    const applied = await applyEffects(
       tx,
       turn.effects,
       {
@@ -196,8 +196,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     const turnNo = params.newTurn ? conversation.turn + 1 : conversation.turn
     // Texts name the person as Ibu/Bapak and their name (docs/domain.md, decision 19).
     const forPerson = addressedTo(deps.i18n, snapshot.person)
-    const messages = [...turn.replies, ...appliedReplies].map((reply) =>
-      renderReply(forPerson, reply)
+    // The flow's closing reply names what the appliers returned (a report's reference number).
+    const messages = [...turn.replies, ...applied.replies].map((reply) =>
+      renderReply(forPerson, fillOutcomes(reply, applied.outcome))
     )
     // Independent writes, sent together (pipelined on one connection).
     await Promise.all([

@@ -21,10 +21,13 @@ export type {
   FlowContext,
   Input,
   JsonValue,
+  Outcome,
+  OutcomeRef,
   Reply,
   Text,
   TextParam,
 } from './types.js'
+export { isOutcomeRef } from './types.js'
 export { addDays, today } from './dates.js'
 export { detectStartButton, isResumeCommand, startButtonId } from './commands.js'
 export { mayPickOffered, pickOffered } from './offered.js'

@@ -12,10 +12,25 @@ export type JsonValue =
 
 /**
  * A text to show, as an i18n key (or keys tried in order) and its parameters. A parameter may be
- * another `Text`, rendered first (a choice label inside a summary line).
+ * another `Text`, rendered first (a choice label inside a summary line), or an `OutcomeRef`.
  */
 export type Text = { key: string | string[]; params?: Record<string, TextParam> }
-export type TextParam = string | number | Text
+export type TextParam = string | number | Text | OutcomeRef
+
+/**
+ * A parameter of a flow's closing reply that only the turn's appliers know (the reference number
+ * a report was given): `{ outcome: 'reference' }` names a value of the turn's `Outcome`, filled
+ * in after the effects were written and before the reply is rendered.
+ */
+export type OutcomeRef = { outcome: string }
+
+/** What the appliers of one turn learned while writing its effects, by name. */
+export type Outcome = Record<string, string | number>
+
+/** Whether a parameter is an outcome to fill in rather than a nested text. */
+export function isOutcomeRef(param: TextParam): param is OutcomeRef {
+  return typeof param === 'object' && 'outcome' in param
+}
 
 /**
  * One option of a choice: `id` is stable data, `label` is what the person reads. `day`

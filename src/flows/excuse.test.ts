@@ -8,9 +8,19 @@ const AT = '2026-11-30 19:00 WIB'
 const sessions: SessionSummary[] = [firstSession]
 const lookups = upcomingLookups
 
-/** A participant with one coming session; the script starts at the reason question. */
-const izin = () =>
-  transcript(flowRegistry, { at: AT, snapshot: participant, lookups: lookups(sessions) })
+/**
+ * A participant with one coming session; the script starts at the reason question. `excused` is
+ * what the applier found: her mentor told now (`queued`), once he uses the bot, none, or `already`.
+ */
+const izin = (excused = 'queued') =>
+  transcript(flowRegistry, {
+    at: AT,
+    snapshot: participant,
+    lookups: lookups(sessions),
+    outcome: { excused },
+  })
+const TOLD =
+  '< Izin Bapak/Ibu sudah tercatat dan mentor sudah kami kabari. Semoga semuanya baik, sampai jumpa di sesi berikutnya.'
 const UNTIL_REASON = `
   > izin
   < Izin untuk sesi yang mana?
@@ -27,12 +37,13 @@ describe('izin (excused absence)', () => {
     const chat = izin()
     await chat.expect(`${UNTIL_REASON}
       > sakit
+      ${TOLD}
     `)
     expect(chat.effects).toEqual([{ type: 'absence_excused', sessionId: 1, reason: 'sakit' }])
   })
 
   test('a reason in her own words is kept as Lainnya with the words; a long one is re-asked', async () => {
-    const chat = izin()
+    const chat = izin('mentorLater')
     await chat.expect(`${UNTIL_REASON}
       > 7
       < …
@@ -40,6 +51,7 @@ describe('izin (excused absence)', () => {
       < Maaf, tulisan ini 119 huruf, maksimal 100 huruf. Mohon dipersingkat.
         Apa alasannya? …
       > ada acara sekolah
+      < Izin Bapak/Ibu sudah tercatat. Mentor akan menerima pemberitahuan saat beliau mulai memakai bot.
     `)
     expect(chat.effects).toEqual([
       { type: 'absence_excused', sessionId: 1, reason: 'lainnya', note: 'ada acara sekolah' },
@@ -47,14 +59,25 @@ describe('izin (excused absence)', () => {
   })
 
   test('"motor mogok" is a reason too; "anak saya demam" is still Anak sakit', async () => {
-    for (const [typed, effect] of [
-      ['motor mogok', { reason: 'lainnya', note: 'motor mogok' }],
-      ['anak saya demam', { reason: 'anak_sakit' }],
-      ['Urusan keluarga', { reason: 'keluarga' }],
+    for (const [typed, effect, excused, answer] of [
+      ['motor mogok', { reason: 'lainnya', note: 'motor mogok' }, 'queued', TOLD],
+      [
+        'anak saya demam',
+        { reason: 'anak_sakit' },
+        'noMentor',
+        '< Izin Bapak/Ibu sudah tercatat. Semoga semuanya baik, sampai jumpa di sesi berikutnya.',
+      ],
+      [
+        'Urusan keluarga',
+        { reason: 'keluarga' },
+        'already',
+        '< Kehadiran Bapak/Ibu untuk sesi itu sudah tercatat sebelumnya, jadi izin tidak diubah.',
+      ],
     ] as const) {
-      const chat = izin()
+      const chat = izin(excused)
       await chat.expect(`${UNTIL_REASON}
         > ${typed}
+        ${answer}
       `)
       expect(chat.effects).toEqual([{ type: 'absence_excused', sessionId: 1, ...effect }])
     }

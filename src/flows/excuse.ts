@@ -56,6 +56,7 @@ export const excuse = defineFlow({
           : { reason: 'lainnya', note: answers.reason }),
       },
     ],
-    reply: { texts: [] },
+    // Whether it was new and whether the mentor has been told is the applier's outcome.
+    reply: { texts: [{ key: 'excuse:recorded', params: { context: { outcome: 'excused' } } }] },
   }),
 })

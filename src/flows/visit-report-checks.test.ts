@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { transcript } from '../../test/harness/transcript.js'
 import { cadreSiti, familyLookups } from '../../test/harness/chat-people.js'
+import { outcome, SAVED } from '../../test/harness/visit-report-chat.js'
 import { flowRegistry } from './index.js'
 
 const AT = '2025-11-24 08:00 WIB'
@@ -10,6 +11,7 @@ const chatAsCadre = () =>
     at: AT,
     snapshot: cadreSiti,
     lookups: familyLookups([{ id: 42, headName: 'Budiono', dusunRwRt: null, lastVisitDate: null }]),
+    outcome,
   })
 
 /** The report started on the one family found. */
@@ -57,6 +59,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
         • Hb (g/dL): 4
         …
       > kirim
+      ${SAVED}
     `)
     expect(chat.effects[0]).toMatchObject({ hb: 4, lila: 23 })
   })
@@ -71,6 +74,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
       > 24
       ${UNTIL_SUMMARY}
       > kirim
+      ${SAVED}
     `)
     expect(chat.effects[0]).toMatchObject({ hb: 24 })
   })
@@ -88,6 +92,7 @@ describe('lapor: unlikely values and contradictions are asked once, never refuse
       > 11,4
       ${UNTIL_SUMMARY}
       > kirim
+      ${SAVED}
     `)
     expect(chat.effects[0]).toMatchObject({ hb: 11.4 })
   })

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { transcript } from '../../test/harness/transcript.js'
-import { AT, cadre, lookups, sentBy } from '../../test/harness/visit-report-chat.js'
+import { AT, cadre, lookups, outcome, SAVED, sentBy } from '../../test/harness/visit-report-chat.js'
 import { flowRegistry } from './index.js'
 
 /** Budi (on the 3-month injection from the puskesmas with JKN) picked, "Tidak", PUS again. */
@@ -30,7 +30,7 @@ const kbEffect = (chat: { effects: unknown[] }) =>
 
 describe('lapor: the KB part', () => {
   test('a known family, something else changed: "Masih pakai suntik 3 bulan?" in one answer', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     const script = `${BUDI_CHANGED}
       > ya
       < Ada risiko di keluarga ini?
@@ -48,6 +48,7 @@ describe('lapor: the KB part', () => {
         • Risiko: Air minum tidak layak
         …
       > kirim
+      ${SAVED}
     `
     await chat.expect(script)
     expect(sentBy(script)).toBe(8)
@@ -65,7 +66,7 @@ describe('lapor: the KB part', () => {
   })
 
   test('a method change (spiral): not new this month, served privately without JKN', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`${BUDI_CHANGED}
       > tidak
       < Status KB pasangan ini?
@@ -90,6 +91,7 @@ describe('lapor: the KB part', () => {
       > kie
       < …
       > kirim
+      ${SAVED}
     `)
     expect(kbEffect(chat)).toEqual({
       type: 'kb_recorded',
@@ -104,7 +106,7 @@ describe('lapor: the KB part', () => {
   })
 
   test('a user who stopped and wants no more children (TIAL)', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`${BUDI_CHANGED}
       > gak
       < Status KB pasangan ini?
@@ -120,6 +122,7 @@ describe('lapor: the KB part', () => {
       > kie
       < …
       > kirim
+      ${SAVED}
     `)
     expect(kbEffect(chat)).toMatchObject({
       status: 'tidak_kb',
@@ -132,7 +135,7 @@ describe('lapor: the KB part', () => {
   })
 
   test('a user now pregnant: no method, no intent', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -156,7 +159,7 @@ describe('lapor: the KB part', () => {
   })
 
   test('a new family, a new acceptor of the implant (susuk) at the puskesmas with BPJS', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -195,6 +198,7 @@ describe('lapor: the KB part', () => {
         • Tempat pelayanan KB: Pemerintah (puskesmas, pustu, bidan desa, RS pemerintah), pakai JKN
         …
       > kirim
+      ${SAVED}
     `)
     expect(kbEffect(chat)).toEqual({
       type: 'kb_recorded',
@@ -216,7 +220,7 @@ describe('lapor: the KB part', () => {
     ['spiral', 'iud'],
     ['susuk', 'implan'],
   ])('the cadre’s word "%s" is the method %s', async (word, method) => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -239,7 +243,7 @@ describe('lapor: the KB part', () => {
   })
 
   test('not a PUS: no KB questions and no register row', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -257,6 +261,7 @@ describe('lapor: the KB part', () => {
       > kie
       < …
       > kirim
+      ${SAVED}
     `)
     expect(kbEffect(chat)).toBeUndefined()
   })

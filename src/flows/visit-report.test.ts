@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { transcript } from '../../test/harness/transcript.js'
-import { AT, cadre, lookups, sentBy } from '../../test/harness/visit-report-chat.js'
+import { AT, cadre, lookups, outcome, SAVED, sentBy } from '../../test/harness/visit-report-chat.js'
 import { flowRegistry } from './index.js'
 
 describe('lapor (visit report)', () => {
   test('a known family’s routine visit: picked from the recent ones, "Ya" keeps the rest, 5 messages', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     const script = `
       > /lapor
       < Siapa nama kepala keluarga yang dikunjungi? Ketik sebagian namanya saja, misalnya: Budi.
@@ -37,6 +37,7 @@ describe('lapor (visit report)', () => {
         2. Ubah
         3. Batal
       > kirim
+      ${SAVED}
     `
     await chat.expect(script)
     const messages = sentBy(script)
@@ -77,7 +78,7 @@ describe('lapor (visit report)', () => {
   })
 
   test('"Tidak": the kept questions are asked again, each showing the last answer', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -147,7 +148,7 @@ describe('lapor (visit report)', () => {
   })
 
   test('a new family with a referral in 12 messages: no match means a new family, consent asked', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     const script = `
       > lapor
       < …
@@ -199,6 +200,7 @@ describe('lapor (visit report)', () => {
         • Tindak lanjut: Senin, 1 Desember 2025
         …
       > kirim
+      ${SAVED}
     `
     await chat.expect(script)
     // The refused consent's re-ask is not part of the way through: it costs one more message.
@@ -222,7 +224,7 @@ describe('lapor (visit report)', () => {
   })
 
   test('bumil: 4 Terlalu and LiLA/Hb with a decimal comma; photo and location sent at the summary', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …
@@ -287,6 +289,7 @@ describe('lapor (visit report)', () => {
         2. Ubah
         3. Batal
       > 1
+      ${SAVED}
     `)
     expect(chat.effects[0]).toMatchObject({
       family: { kind: 'existing', id: 42 },
@@ -302,7 +305,7 @@ describe('lapor (visit report)', () => {
   })
 
   test('"ubah": the date (future and too old refused), then sasaran, asking only what the change needs', async () => {
-    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups })
+    const chat = transcript(flowRegistry, { at: AT, snapshot: cadre, lookups, outcome })
     await chat.expect(`
       > lapor
       < …

@@ -499,7 +499,18 @@ export const visitReport = defineFlow({
       },
       ...(forPus(a) && a.kbStatus ? [kbRecorded(a, ctx)] : []),
     ],
-    // The reference number and this month's count come from the applier, which allocates them.
-    reply: { texts: [] },
+    // The reference number and the month's count are the applier's outcome: it allocates them.
+    reply: {
+      texts: [
+        {
+          key: 'visit-report:saved',
+          params: {
+            reference: { outcome: 'reference' },
+            count: { outcome: 'visitCountThisMonth' },
+            month: a.visitDate,
+          },
+        },
+      ],
+    },
   }),
 })

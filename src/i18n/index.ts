@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInstance } from 'i18next'
 import type { Resource, ResourceLanguage, TFunction } from 'i18next'
-import type { Text, TextParam } from '../engine/types.js'
+import { type Text, type TextParam, isOutcomeRef } from '../engine/types.js'
 import {
   formatDate,
   formatDateTime,
@@ -123,6 +123,8 @@ function renderParams(
 ): Record<string, string | number> {
   const values: Record<string, string | number> = {}
   for (const [name, value] of Object.entries(params)) {
+    // An outcome is filled in before rendering (conversation/render.ts); one left is a bug.
+    if (isOutcomeRef(value)) throw new Error(`outcome ${value.outcome} rendered unfilled`)
     values[name] = typeof value === 'object' ? renderNested(value) : value
   }
   return values

@@ -229,6 +229,7 @@ describe('izin: a day word picks the session, a reason in the cadre’s words', 
       at: '2026-11-30 19:00 WIB',
       snapshot: participant,
       lookups: upcomingLookups([firstSession]),
+      outcome: { excused: 'queued' },
     })
     await chat.expect(`
       > izin
@@ -238,6 +239,7 @@ describe('izin: a day word picks the session, a reason in the cadre’s words', 
       < Apa alasannya? Pilih, atau tulis alasannya dengan singkat.
         …
       > anak saya demam
+      < Izin Bapak/Ibu sudah tercatat dan mentor sudah kami kabari. …
     `)
     expect(chat.effects).toEqual([{ type: 'absence_excused', sessionId: 1, reason: 'anak_sakit' }])
   })

@@ -13,13 +13,14 @@ import type { Effect } from '../../src/domain/effects.js'
 import {
   type FlowRegistry,
   type Input,
+  type Outcome,
   type Session,
   type Text,
   emptySession,
   parseSession,
   runTurnWithData,
 } from '../../src/engine/index.js'
-import { addressedTo, renderReply } from '../../src/conversation/render.js'
+import { addressedTo, fillOutcomes, renderReply } from '../../src/conversation/render.js'
 import type { OutboundMessage } from '../../src/channels/types.js'
 import { testI18n } from './i18n.js'
 import {
@@ -42,6 +43,11 @@ export type TranscriptOptions = {
   snapshot?: Partial<Snapshot>
   /** Answers a flow's data needs, as the runtime's queries would. */
   lookups?: (need: DataNeed) => Partial<Lookups>
+  /**
+   * What the appliers would return for the effects (a report's reference number), filling the
+   * closing replies that name it; a name not given here reads `[name]`.
+   */
+  outcome?: Outcome
 }
 
 let directory: Promise<RegionDirectory> | undefined
@@ -122,7 +128,8 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         }
         const forPerson = addressedTo(i18n, snapshot.person)
         for (const reply of turn.replies) {
-          const message = renderReply(forPerson, reply)
+          const filled = fillOutcomes(reply, options.outcome ?? {}, (name) => `[${name}]`)
+          const message = renderReply(forPerson, filled)
           // A placeholder left unfilled reaches the person as "{{value}}": never acceptable.
           expect(formatWhatsApp(message)).not.toMatch(/\{\{|\}\}/)
           actual.push(formatBot(message))

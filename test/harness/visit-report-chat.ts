@@ -1,10 +1,12 @@
 /**
  * The visit report's chat fixtures for transcript tests: Siti, a cadre of Wonorejo; the data the
- * database would answer (searches, her recent families, Budi Santoso's last visit); and the count
- * of messages a script sends.
+ * database would answer (searches, her recent families, Budi Santoso's last visit); what the
+ * applier would answer (the report's number and the month's count); and the count of messages a
+ * script sends.
  * @module
  */
 import type { DataNeed, LastVisit, Snapshot } from '../../src/domain/snapshot.js'
+import type { Outcome } from '../../src/engine/index.js'
 
 export const AT = '2025-11-24 08:00 WIB'
 
@@ -17,6 +19,13 @@ export const cadre: Partial<Snapshot> = {
     status: 'active',
   },
 }
+
+/** What the visit's applier returns: the report's number and its month's count of visits. */
+export const outcome: Outcome = { reference: 'KJ-2511-000123', visitCountThisMonth: 3 }
+
+/** The visit report's closing answer with that outcome, to Siti (Ibu/Bapak not known). */
+export const SAVED =
+  '< Terima kasih! Laporan tersimpan dengan nomor KJ-2511-000123. Ini kunjungan ke-3 Bapak/Ibu bulan November 2025.'
 
 /** Budi Santoso's last visit: a PUS on the 3-month injection, an unfit latrine. */
 export const BUDI_LAST: LastVisit = {

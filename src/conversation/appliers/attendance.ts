@@ -1,6 +1,8 @@
 /**
  * The appliers of a participant's own attendance: a check-in (present or late) and an excused
- * absence (izin), which her mentor is told about. Both flows are open only to participants.
+ * absence (izin), which her mentor is told about; its outcome `excused` (already, noMentor,
+ * queued, mentorLater) picks the excuse flow's closing text. Both flows are open only to
+ * participants.
  * @module
  */
 import { eq } from 'drizzle-orm'
@@ -28,12 +30,12 @@ export const attendanceAppliers: {
       reasonNote: effect.note ?? null,
       at: scope.now,
     })
-    if (result === 'already') return [{ texts: [{ key: 'excuse:already' }] }]
+    if (result === 'already') return { excused: 'already' }
     const [participant] = await tx
       .select({ name: people.name })
       .from(people)
       .where(eq(people.id, scope.personId))
-    if (session.mentorId === null) return [{ texts: [{ key: 'excuse:savedNoMentor' }] }]
+    if (session.mentorId === null) return { excused: 'noMentor' }
     // The participant is told whether the mentor has it now or gets it once she uses the bot.
     const delivery = await sendNotice(
       tx,
@@ -55,8 +57,7 @@ export const attendanceAppliers: {
       },
       PRIORITY.reminder
     )
-    const key = delivery === 'queued' ? 'excuse:saved' : 'excuse:savedMentorLater'
-    return [{ texts: [{ key }] }]
+    return { excused: delivery === 'queued' ? 'queued' : 'mentorLater' }
   }),
 
   attendance_checked_in: forPerson(async (tx, effect, scope) => {

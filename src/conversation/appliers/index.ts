@@ -9,13 +9,15 @@
  *    `./types.js`; wrap an applier in `forPerson(...)` when its flow is only open to a recognised
  *    person: its scope then has `personId`;
  * 3. add ONE line `...<area>Appliers,` to `appliers` below (the type checks every effect has one).
- * An applier resolves to the replies that follow the turn's own (a reference number it
- * allocated) or to nothing; rules and queries live in `domain/` and `db/queries/`.
+ * An applier resolves to its outcome, data the flow's closing reply names (`{ reference:
+ * 'KJ-2511-000123' }` filling `params: { reference: { outcome: 'reference' } }`), to replies of
+ * its own that follow the turn's, or to nothing; rules and queries live in `domain/` and
+ * `db/queries/`.
  * @module
  */
 import type { DbOrTx } from '../../db/client.js'
 import type { Effect } from '../../domain/effects.js'
-import type { Reply } from '../../engine/index.js'
+import type { Outcome, Reply } from '../../engine/index.js'
 import { attendanceAppliers } from './attendance.js'
 import { broadcastAppliers } from './broadcasts.js'
 import { consentAppliers } from './consent.js'
@@ -49,20 +51,25 @@ export const appliers: Appliers = {
   ...visitAppliers,
 }
 
+/** What the appliers of a turn returned: their outcomes merged, and their own replies. */
+export type Applied = { outcome: Outcome; replies: Reply[] }
+
 /**
- * Writes every effect of a turn, in order; returns what the appliers have to say to the sender,
- * to follow the turn's own replies.
+ * Writes every effect of a turn, in order; returns the outcome the turn's replies are filled
+ * with and the replies the appliers have to say to the sender, to follow the turn's own.
  */
 export async function applyEffects(
   tx: DbOrTx,
   effects: Effect[],
   scope: EffectScope,
   deps: ApplyDeps
-): Promise<Reply[]> {
-  const replies: Reply[] = []
+): Promise<Applied> {
+  const applied: Applied = { outcome: {}, replies: [] }
   for (const effect of effects) {
     const apply = appliers[effect.type] as Applier<Effect>
-    replies.push(...((await apply(tx, effect, scope, deps)) ?? []))
+    const result = await apply(tx, effect, scope, deps)
+    if (Array.isArray(result)) applied.replies.push(...result)
+    else if (result) Object.assign(applied.outcome, result)
   }
-  return replies
+  return applied
 }

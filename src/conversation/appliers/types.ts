@@ -5,7 +5,7 @@
 import type { ChannelName } from '../../channels/types.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { RegionDirectory } from '../../domain/regions.js'
-import type { Reply } from '../../engine/index.js'
+import type { Outcome, Reply } from '../../engine/index.js'
 import type { TextRenderer } from '../render.js'
 
 /** Who and when: the turn that produced the effects. */
@@ -31,15 +31,16 @@ export type ApplyDeps = {
 }
 
 /**
- * Writes one effect inside the turn's transaction; resolves to the replies that follow the turn's
- * own (a reference number it allocated), or nothing.
+ * Writes one effect inside the turn's transaction; resolves to its outcome (data such as the
+ * reference number it allocated, which the flow's closing reply names as `{ outcome: name }`), to
+ * replies of its own that follow the turn's, or to nothing.
  */
 export type Applier<E extends { type: string }, S extends EffectScope = EffectScope> = (
   tx: DbOrTx,
   effect: E,
   scope: S,
   deps: ApplyDeps
-) => Promise<Reply[] | void>
+) => Promise<Outcome | Reply[] | void>
 
 /**
  * An effect that only a recognised person's flow produces arrived from a chat without one: the

@@ -1,6 +1,6 @@
 /**
- * The appliers of the home visit: a report recorded (answered with its reference and the month's
- * count, its referral's follow-up planned), a report withdrawn, and a referral's outcome (not
+ * The appliers of the home visit: a report recorded (its outcome the reference and the month's
+ * count, which the flow's closing reply names; its referral's follow-up planned), a report withdrawn, and a referral's outcome (not
  * served yet: asked again a week later).
  * @module
  */
@@ -31,13 +31,8 @@ export const visitAppliers: {
         timeZone: deps.timeZone,
       })
     }
-    // The count is of the visit's own month, named (a November visit reported in December).
-    const params = {
-      reference: recorded.visit.reference,
-      count: recorded.count,
-      month: effect.visitDate,
-    }
-    return [{ texts: [{ key: 'visit-report:saved', params }] }]
+    // The count is of the visit's own month (a November visit reported in December).
+    return { reference: recorded.visit.reference, visitCountThisMonth: recorded.count }
   }),
 
   visit_withdrawn: forPerson(async (tx, effect, scope) => {
