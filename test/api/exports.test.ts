@@ -140,8 +140,9 @@ describe('indicators', () => {
     expect(lines[0]).toBe(
       'Kode program;Periode;Kode wilayah;Indikator;Nilai;Satuan;Pembilang;Penyebut;Rumus;Per tanggal;Metode KB;Sumber PUS penyebut'
     )
-    // 6 visit indicators, 6 KB indicators and 2 × 9 KB figures by SIGA method, 4 training.
-    expect(lines).toHaveLength(1 + 6 + 6 + 18 + 4)
+    // 6 visit indicators, 6 KB indicators and 2 × 9 KB figures by SIGA method, 4 training and
+    // 5 effectiveness figures.
+    expect(lines).toHaveLength(1 + 6 + 6 + 18 + 4 + 5)
     // 3 visits ÷ 2 active cadres = 1.5 (see lists.test.ts).
     expect(lines[1]).toBe(
       'DPPKB-KUNJUNGAN;2025-11;35.07.24;Kunjungan per kader;1,5;rasio;3;2;kunjungan dalam bulan ÷ kader aktif;;;'
@@ -155,6 +156,10 @@ describe('indicators', () => {
     )
     expect(lines[34]).toBe(
       'IBU-MUDA;2025-11;35.07.24;Capaian target;1;persen;3;300;peserta terdaftar ÷ target program × 100;2025-11-24T08:00:00+07:00;;'
+    )
+    // Nobody graduated yet: a change in percentage points with n = 0 and no figure.
+    expect(lines[35]).toMatch(
+      /^IBU-MUDA;2025-11;35.07.24;Perubahan punya usaha;;poin persen;0;0;.*;2025-11-24T08:00:00\+07:00;;$/
     )
   })
 

@@ -288,6 +288,12 @@ describe('GET /api/v1/indicators', () => {
       completionRate: [1, 3, 33.3],
       // 3 enrolled ÷ target 300 × 100 = 1.
       targetAchievement: [3, 300, 1],
+      // Nobody graduated yet, nobody marked kompeten: no effectiveness figure.
+      businessStartChange: [0, 0, null],
+      onlineSellingChange: [0, 0, null],
+      incomeBracketUp: [0, 0, null],
+      tracerResponseRate: [0, 0, null],
+      kompetenRate: [0, 0, null],
     })
     const perCadre = body.data.find((row) => row.key === 'visitsPerCadre')!
     expect(perCadre).toMatchObject({

@@ -41,8 +41,12 @@ import { withinCode } from './regions.js'
 import { type DaftarHadirRow, listDaftarHadir } from './attendance.js'
 import { type VisitIndicators, readVisitIndicators } from './indicators.js'
 import {
+  TRAINING_EFFECTIVENESS_KEYS,
   TRAINING_INDICATOR_KEYS,
+  type TrainingEffectivenessKey,
+  type TrainingIndicator,
   type TrainingIndicatorKey,
+  readTrainingEffectiveness,
   readTrainingIndicators,
 } from './training-indicators.js'
 import { type KbIndicatorKey, kbIndicatorFigures, readKbIndicators } from './kb-indicators.js'
@@ -419,7 +423,8 @@ function regionLevels(code: string): { kecamatanCode: string | null; desaCode: s
 // === Indicators
 
 /** Where an indicator's figure comes from. */
-export type IndicatorKey = keyof VisitIndicators | TrainingIndicatorKey | KbIndicatorKey
+export type IndicatorKey =
+  keyof VisitIndicators | TrainingIndicatorKey | TrainingEffectivenessKey | KbIndicatorKey
 
 /** One indicator of a month and region, with its counts (docs/domain.md, decision 13). */
 export type IndicatorRow = {
@@ -427,8 +432,11 @@ export type IndicatorRow = {
   programmeCode: string
   period: string
   regionCode: string
-  /** `percent` (× 100), `ratio` (per cadre) or `count`. */
-  unit: 'percent' | 'ratio' | 'count'
+  /**
+   * `percent` (× 100), `points` (a change in percentage points: numerator ÷ denominator × 100,
+   * the numerator a net count that may be negative), `ratio` (per cadre) or `count`.
+   */
+  unit: 'percent' | 'points' | 'ratio' | 'count'
   /** `null` for a plain count. */
   numerator: number | null
   denominator: number | null
@@ -533,22 +541,37 @@ export async function listIndicatorRows(
       asOf,
       ...(level === 3 ? { kecamatanCode: region } : {}),
     }
+    const trainingRow = (
+      key: IndicatorKey,
+      unit: IndicatorRow['unit'],
+      figure: TrainingIndicator
+    ): IndicatorRow => ({
+      key,
+      programmeCode: programme.code,
+      period,
+      regionCode: region,
+      unit,
+      numerator: figure.numerator,
+      denominator: figure.denominator,
+      value: figure.value,
+      asOf,
+      method: null,
+      denominatorSource: null,
+    })
     const figures = await readTrainingIndicators(db, trainingScope)
-    for (const key of TRAINING_INDICATOR_KEYS) {
-      const figure = figures[key]
-      rows.push({
-        key,
-        programmeCode: programme.code,
-        period,
-        regionCode: region,
-        unit: 'percent',
-        numerator: figure.numerator,
-        denominator: figure.denominator,
-        value: figure.value,
-        asOf,
-        method: null,
-        denominatorSource: null,
-      })
+    for (const key of TRAINING_INDICATOR_KEYS) rows.push(trainingRow(key, 'percent', figures[key]))
+    const effectiveness = await readTrainingEffectiveness(db, trainingScope)
+    for (const key of TRAINING_EFFECTIVENESS_KEYS) {
+      const figure = effectiveness[key]
+      rows.push(
+        'change' in figure
+          ? trainingRow(key, 'points', {
+              numerator: figure.latest.numerator - figure.baseline.numerator,
+              denominator: figure.n,
+              value: figure.change,
+            })
+          : trainingRow(key, 'percent', figure)
+      )
     }
   }
   return rows

@@ -443,7 +443,10 @@ export async function tracerResponseRate(
   db: DbOrTx,
   params: FollowUpIndicatorParams
 ): Promise<TrainingIndicator> {
-  const graduates = await loadGraduates(db, params)
+  return tracerOf(await loadGraduates(db, params))
+}
+
+function tracerOf(graduates: GraduateFacts[]): TrainingIndicator {
   return percent(graduates.filter((g) => g.latest !== null).length, graduates.length)
 }
 
@@ -459,11 +462,18 @@ export type BaselineChange = {
   change: number | null
 }
 
-/** Graduates in scope who answered the baseline (with consent) and at least one follow-up. */
-async function answeredBoth(db: DbOrTx, params: FollowUpIndicatorParams) {
-  return (await loadGraduates(db, params)).flatMap((g) =>
+type SurveyPair = { latest: SurveyFacts; baseline: SurveyFacts }
+
+/** Graduates who answered the baseline (with consent) and at least one follow-up. */
+function pairsOf(graduates: GraduateFacts[]): SurveyPair[] {
+  return graduates.flatMap((g) =>
     g.latest && g.baseline ? [{ latest: g.latest, baseline: g.baseline }] : []
   )
+}
+
+/** Graduates in scope who answered the baseline (with consent) and at least one follow-up. */
+async function answeredBoth(db: DbOrTx, params: FollowUpIndicatorParams) {
+  return pairsOf(await loadGraduates(db, params))
 }
 
 function changeOf(
@@ -479,6 +489,8 @@ function changeOf(
   return { n: pairs.length, baseline, latest, change }
 }
 
+const hasBusiness = (survey: SurveyFacts) => survey.businessStarted === true
+
 const sellsOnline = (survey: SurveyFacts) =>
   survey.businessStarted === true &&
   (survey.channels ?? []).some((channel) => ONLINE_SALES_CHANNELS.includes(channel))
@@ -492,7 +504,7 @@ export async function businessStartChange(
   db: DbOrTx,
   params: FollowUpIndicatorParams
 ): Promise<BaselineChange> {
-  return changeOf(await answeredBoth(db, params), (s) => s.businessStarted === true)
+  return changeOf(await answeredBoth(db, params), hasBusiness)
 }
 
 /**
@@ -516,9 +528,13 @@ export async function incomeBracketUp(
   db: DbOrTx,
   params: FollowUpIndicatorParams
 ): Promise<TrainingIndicator> {
+  return bracketUpOf(await answeredBoth(db, params))
+}
+
+function bracketUpOf(answered: SurveyPair[]): TrainingIndicator {
   const rank = (bracket: string | null) =>
     bracket === null ? -1 : (INCOME_BRACKETS as readonly string[]).indexOf(bracket)
-  const pairs = (await answeredBoth(db, params)).filter(
+  const pairs = answered.filter(
     (p) => rank(p.baseline.incomeBracket) >= 0 && rank(p.latest.incomeBracket) >= 0
   )
   const up = pairs.filter((p) => rank(p.latest.incomeBracket) > rank(p.baseline.incomeBracket))
@@ -548,4 +564,43 @@ export async function kompetenRate(
     .where(and(...conditions))
   const marked = marks.filter((m) => m.kompeten !== null && m.status !== 'withdrawn')
   return percent(marked.filter((m) => m.kompeten === true).length, marked.length)
+}
+
+/** The effectiveness figures of docs/domain.md (training outcomes), in the order they are listed. */
+export const TRAINING_EFFECTIVENESS_KEYS = [
+  'businessStartChange',
+  'onlineSellingChange',
+  'incomeBracketUp',
+  'tracerResponseRate',
+  'kompetenRate',
+] as const
+export type TrainingEffectivenessKey = (typeof TRAINING_EFFECTIVENESS_KEYS)[number]
+
+/** The effectiveness figures of one scope. */
+export type TrainingEffectiveness = {
+  businessStartChange: BaselineChange
+  onlineSellingChange: BaselineChange
+  incomeBracketUp: TrainingIndicator
+  tracerResponseRate: TrainingIndicator
+  kompetenRate: TrainingIndicator
+}
+
+/**
+ * Reads the five effectiveness figures of a scope, the graduates and their surveys once: the same
+ * figures as `businessStartChange`, `onlineSellingChange`, `incomeBracketUp`,
+ * `tracerResponseRate` and `kompetenRate`.
+ */
+export async function readTrainingEffectiveness(
+  db: DbOrTx,
+  scope: TrainingIndicatorScope
+): Promise<TrainingEffectiveness> {
+  const graduates = await loadGraduates(db, scope)
+  const pairs = pairsOf(graduates)
+  return {
+    businessStartChange: changeOf(pairs, hasBusiness),
+    onlineSellingChange: changeOf(pairs, sellsOnline),
+    incomeBracketUp: bracketUpOf(pairs),
+    tracerResponseRate: tracerOf(graduates),
+    kompetenRate: await kompetenRate(db, scope),
+  }
 }

@@ -190,7 +190,11 @@ export const indicatorSchema = z.object({
   programmeCode: z.string(),
   period: z.string(),
   regionCode: z.string(),
-  unit: z.enum(['percent', 'ratio', 'count']),
+  unit: z
+    .enum(['percent', 'points', 'ratio', 'count'])
+    .describe(
+      'points: a change in percentage points (numerator, a net count that may be negative, ÷ denominator × 100).'
+    ),
   numerator: z.number().nullable(),
   denominator: z.number().nullable(),
   value: z.number().nullable().describe('One decimal; null when the denominator is 0.'),
