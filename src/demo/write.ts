@@ -33,6 +33,7 @@ import { NOTICE_VERSION } from '../domain/consent.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { buildRegionDirectory } from '../domain/regions.js'
 import { visitReference } from '../domain/visits.js'
+import { writeDemoStocks, writeKbDemo } from './kb.js'
 import { writeRecapDemo } from './recap.js'
 import { DEMO_MARKER_KEY, type DemoMarker, findDemoMarker } from './marker.js'
 import { buildDemoPlan, type DemoPlan } from './plan.js'
@@ -142,7 +143,14 @@ export async function seedDemo(db: Db, params: SeedDemoParams): Promise<SeedDemo
     const [row] = await tx.select({ n: count() }).from(people)
     if (!claimed[0] || (row && row.n > 0)) throw new DemoRefusedError(row?.n ?? 0)
     const personIds = await writePlan(tx, plan, params.now)
-    await writeRecapDemo(tx, { period: plan.period, personIds, now: params.now })
+    const recap = await writeRecapDemo(tx, { period: plan.period, personIds, now: params.now })
+    await writeKbDemo(tx, { period: plan.period, personIds, now: params.now })
+    await writeDemoStocks(tx, {
+      period: plan.period,
+      personIds,
+      now: params.now,
+      skip: recap ? [recap.complete, recap.blocked] : [],
+    })
     const marker: DemoMarker = {
       version: 1,
       seed: plan.seed,
