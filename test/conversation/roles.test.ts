@@ -45,6 +45,8 @@ test('each example person is recognised by phone and sees the menu of their role
     'Halo, Sri Wahyuni! Menu utama:', // mentor
     'Jadwal pelatihan',
     'Catat kehadiran peserta',
+    'Kode kehadiran hari ini',
+    'Tandai kompeten',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000004')).toEqual([
