@@ -19,7 +19,11 @@ import {
   recordAudit,
 } from '../../db/queries/admin.js'
 import { listAdminPeople } from '../../db/queries/admin-people.js'
-import { findCohortGrid, listAdminCohorts } from '../../db/queries/admin-training.js'
+import {
+  type AdminCohort,
+  findCohortGrid,
+  listAdminCohorts,
+} from '../../db/queries/admin-training.js'
 import { findAdminVisit, listAdminVisits, listScopeCadres } from '../../db/queries/admin-visits.js'
 import { listPendingRegistrations } from '../../db/queries/people.js'
 import { listUnreachablePeople } from '../../db/queries/reachability.js'
@@ -27,7 +31,9 @@ import { listAllRegions } from '../../db/queries/regions.js'
 import { latestVisitPeriod } from '../../db/queries/report-period.js'
 import { defaultDashboardPeriod, reportingPeriod } from '../../domain/report-period.js'
 import {
+  TRAINING_EFFECTIVENESS_KEYS,
   type TrainingIndicatorsByCohort,
+  readTrainingEffectiveness,
   readTrainingIndicatorsByCohort,
 } from '../../db/queries/training-indicators.js'
 import { KABUPATEN_CODE, PERSON_STATUSES, ROLES, coversRegion } from '../../domain/people.js'
@@ -54,7 +60,12 @@ import { Layout, type LayoutProps } from './layout.js'
 import { LinkLoginPage, LoginPage } from './pages/login.js'
 import { PeoplePage } from './pages/people.js'
 import { SummaryPage, loadSummary } from './pages/summary.js'
-import { type CohortFigures, CohortGridPage, CohortListPage } from './pages/training.js'
+import {
+  type CohortFigures,
+  CohortGridPage,
+  CohortListPage,
+  type ProgrammeEffectiveness,
+} from './pages/training.js'
 import { VisitDetailPage, VisitListPage, type VisitFilters } from './pages/visits.js'
 import {
   filterQuery,
@@ -511,10 +522,48 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     return figures
   }
 
+  /**
+   * The effectiveness figures of each programme with a cohort listed, over the viewer's kecamatan
+   * (or the kabupaten); none for a narrower (desa) reader, as training is organised per kecamatan.
+   */
+  async function effectivenessOf(
+    cohorts: AdminCohort[],
+    regionPrefix: string
+  ): Promise<ProgrammeEffectiveness[] | undefined> {
+    const level = regionPrefix.split('.').length
+    if (level > 3) return undefined
+    const programmes = new Map(cohorts.map((cohort) => [cohort.programmeId, cohort.programmeCode]))
+    const result: ProgrammeEffectiveness[] = []
+    for (const [programmeId, programmeCode] of programmes) {
+      const read = await readTrainingEffectiveness(deps.db, {
+        programmeId,
+        asOf: auth.now(),
+        ...(level === 3 ? { kecamatanCode: regionPrefix } : {}),
+      })
+      result.push({
+        programmeCode,
+        figures: TRAINING_EFFECTIVENESS_KEYS.map((key) => {
+          const figure = read[key]
+          const text = (part: string) => deps.i18n.render({ key: `api:indicators.${key}.${part}` })
+          return {
+            key,
+            label: text('label'),
+            formula: text('formula'),
+            ...('change' in figure
+              ? { unit: 'points' as const, denominator: figure.n, value: figure.change }
+              : { unit: 'percent' as const, denominator: figure.denominator, value: figure.value }),
+          }
+        }),
+      })
+    }
+    return result
+  }
+
   app.get('/pelatihan', async (c) => {
     const viewer = c.get('viewer')
     const cohorts = await listAdminCohorts(deps.db, { scope: viewer.scope })
     const figures = await cohortFigures(cohorts)
+    const effectiveness = await effectivenessOf(cohorts, viewer.scope.regionPrefix)
     return page(c, {
       title: t('training.title'),
       current: 'pelatihan',
@@ -525,6 +574,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
           asOf={auth.now()}
           timeZone={deps.timeZone}
           exportLinks={exportLinks('daftar-hadir', '')}
+          {...(effectiveness ? { effectiveness } : {})}
         />
       ),
     })

@@ -36,12 +36,62 @@ function Figure(props: { t: AdminText; figure: TrainingIndicator }) {
   )
 }
 
+/** One effectiveness figure of a programme, labelled, as the API answers it. */
+export type EffectivenessFigure = {
+  key: string
+  label: string
+  formula: string
+  unit: 'percent' | 'points'
+  denominator: number
+  value: number | null
+}
+
+/** The effectiveness figures of a programme in the reader's region. */
+export type ProgrammeEffectiveness = { programmeCode: string; figures: EffectivenessFigure[] }
+
 export type CohortListPageProps = {
   t: AdminText
   cohorts: CohortFigures[]
   asOf: Date
   timeZone: string
   exportLinks?: { csv: string; xlsx: string }
+  effectiveness?: ProgrammeEffectiveness[]
+}
+
+/** Effectiveness per programme: each figure with its n and its formula in words. */
+function EffectivenessTables(props: { t: AdminText; programmes: ProgrammeEffectiveness[] }) {
+  const { t } = props
+  return (
+    <>
+      {props.programmes.map((programme) => (
+        <section>
+          <h2>{t('training.effectivenessTitle', { programme: programme.programmeCode })}</h2>
+          <p class="muted">{t('training.effectivenessHelp')}</p>
+          <DataTable
+            columns={[
+              t('training.figure'),
+              t('training.value'),
+              { label: t('training.n'), num: true },
+              t('training.formula'),
+            ]}
+          >
+            {programme.figures.map((figure) => (
+              <tr data-key={figure.key}>
+                <td>{figure.label}</td>
+                <td>
+                  {figure.unit === 'points' && figure.value !== null
+                    ? t('training.points', { value: formatValue(figure.value, '') })
+                    : formatValue(figure.value, '%')}
+                </td>
+                <td class="num">{formatNumber(figure.denominator)}</td>
+                <td>{figure.formula}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </section>
+      ))}
+    </>
+  )
 }
 
 export function CohortListPage(props: CohortListPageProps) {
@@ -86,6 +136,7 @@ export function CohortListPage(props: CohortListPageProps) {
           </tr>
         ))}
       </DataTable>
+      {props.effectiveness && <EffectivenessTables t={t} programmes={props.effectiveness} />}
     </>
   )
 }
