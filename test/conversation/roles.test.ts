@@ -71,8 +71,7 @@ test('each example person is recognised by phone and sees the menu of their role
     'Riwayat laporan saya',
     'Tindak lanjut rujukan',
     'Jadwal pelatihan',
-    'Catat kehadiran peserta',
-    'Lainnya', // the menu's second page: Kenalan
+    'Lainnya', // the menu's second page: Catat kehadiran, KODE, KOMPETEN, Kenalan
   ])
   expect(await menuOf('+6281200000100')).toEqual([
     'Menu utama. Silakan pilih:',
