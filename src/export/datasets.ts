@@ -6,6 +6,8 @@
  * @module
  */
 import type { DaftarHadirExportRow, IndicatorRow, VisitListRow } from '../db/queries/listings.js'
+import type { I18n } from '../i18n/index.js'
+import { formatTime, formatZoneName } from '../i18n/format.js'
 import type { ExportColumn, ExportValue } from './columns.js'
 
 /** Looks up a column header by its key (`desaCode` → "Kode desa"). */
@@ -49,11 +51,29 @@ export function visitColumns(header: HeaderText): ExportColumn<VisitListRow>[] {
   ])
 }
 
+/** Check-in methods by which the participant herself checked in by chat. */
+const CHAT_CHECK_INS: readonly (string | null)[] = ['kode', 'lokasi']
+
+/** The signature cell of a chat check-in: "hadir via chat, jam 08.05 WIB". */
+export function chatSignature(i18n: Pick<I18n, 'render'>, timeZone: string): (at: Date) => string {
+  return (at) =>
+    i18n.render({
+      key: 'api:signature.viaChat',
+      params: { time: formatTime(at, timeZone), zone: formatZoneName(at, timeZone) },
+    })
+}
+
 /**
- * The attendance sheet (daftar hadir): programme, cohort, session, the line number, participant
- * and what was recorded. No izin reasons (they can be health data: docs/domain.md#privacy).
+ * The attendance sheet (daftar hadir), fit for the SPJ: programme, cohort, session, the line
+ * number, participant, what was recorded, when the mentor confirmed her own presence, and a
+ * signature column: for a participant who checked in by chat (present or late, by code or
+ * location) "hadir via chat, jam …" from `signature`, else blank to be signed on paper. No izin
+ * reasons (they can be health data: docs/domain.md#privacy).
  */
-export function daftarHadirColumns(header: HeaderText): ExportColumn<DaftarHadirExportRow>[] {
+export function daftarHadirColumns(
+  header: HeaderText,
+  signature: (at: Date) => string
+): ExportColumn<DaftarHadirExportRow>[] {
   return [
     ...fields<DaftarHadirExportRow>(header, [
       'programmeCode',
@@ -69,7 +89,16 @@ export function daftarHadirColumns(header: HeaderText): ExportColumn<DaftarHadir
       'desaName',
     ]),
     { header: header('attendanceStatus'), value: (row) => row.status },
-    ...fields<DaftarHadirExportRow>(header, ['method', 'recordedAt']),
+    ...fields<DaftarHadirExportRow>(header, ['method', 'recordedAt', 'mentorPresentAt']),
+    {
+      header: header('signature'),
+      value: (row) =>
+        (row.status === 'present' || row.status === 'late') &&
+        CHAT_CHECK_INS.includes(row.method) &&
+        row.recordedAt !== null
+          ? signature(row.recordedAt)
+          : null,
+    },
   ]
 }
 

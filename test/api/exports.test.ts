@@ -4,9 +4,9 @@
  * every export is audit-logged.
  */
 import ExcelJS from 'exceljs'
-import { asc } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { auditLog } from '../../src/db/schema/index.js'
+import { auditLog, trainingSessions } from '../../src/db/schema/index.js'
 import { useSeededApiMonth } from '../harness/api.js'
 
 const month = useSeededApiMonth()
@@ -97,21 +97,31 @@ describe('visits', () => {
 
 describe('attendance (daftar hadir)', () => {
   test('CSV in daftar hadir order: cohort, session date, participant name', async () => {
+    // The mentor confirmed her own presence at S1 only, at 07.50 WIB.
+    const [s1] = month.seed.sessions as [number]
+    await month.db
+      .update(trainingSessions)
+      .set({ mentorPresentAt: new Date('2025-11-03T00:50:00Z') })
+      .where(eq(trainingSessions.id, s1))
     const lines = await csv('/api/v1/exports/attendance.csv?cohort=SGS-01&period=2025-11')
     expect(lines[0]).toBe(
       'Kode program,Kode kelompok,Kode kecamatan,Kecamatan,Periode,Tanggal sesi,No,ID peserta,' +
-        'Nama peserta,Kode desa,Desa/kelurahan,Kehadiran,Cara pencatatan,Dicatat pada'
+        'Nama peserta,Kode desa,Desa/kelurahan,Kehadiran,Cara pencatatan,Dicatat pada,' +
+        'Mentor hadir pada,Tanda tangan'
     )
-    // S3 is cancelled and S4 is in December: S1 and S2 × bunga, citra, nur (by name).
+    // S3 is cancelled and S4 is in December: S1 and S2 × bunga, citra, nur (by name). Chat
+    // check-ins (present or late by code) are signed "hadir via chat"; izin, absent and no
+    // record stay blank for a signature on paper.
     const { nur, citra, bunga } = month.seed.ids
     const start = 'IBU-MUDA,SGS-01,35.07.24,Singosari,2025-11'
+    const mentor = '2025-11-03T07:50:00+07:00'
     expect(lines.slice(1)).toEqual([
-      `${start},2025-11-03,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,izin,izin,2025-11-02T19:00:00+07:00`,
-      `${start},2025-11-03,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,late,kode,2025-11-03T08:20:00+07:00`,
-      `${start},2025-11-03,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-03T07:55:00+07:00`,
-      `${start},2025-11-10,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,,,`,
-      `${start},2025-11-10,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,absent,auto,2025-11-10T12:05:00+07:00`,
-      `${start},2025-11-10,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-10T07:50:00+07:00`,
+      `${start},2025-11-03,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,izin,izin,2025-11-02T19:00:00+07:00,${mentor},`,
+      `${start},2025-11-03,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,late,kode,2025-11-03T08:20:00+07:00,${mentor},"hadir via chat, jam 08.20 WIB"`,
+      `${start},2025-11-03,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-03T07:55:00+07:00,${mentor},"hadir via chat, jam 07.55 WIB"`,
+      `${start},2025-11-10,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,,,,,`,
+      `${start},2025-11-10,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,absent,auto,2025-11-10T12:05:00+07:00,,`,
+      `${start},2025-11-10,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-10T07:50:00+07:00,,"hadir via chat, jam 07.50 WIB"`,
     ])
   })
 
@@ -131,6 +141,11 @@ describe('attendance (daftar hadir)', () => {
       month.seed.ids.bunga,
       'Bunga Citra',
     ])
+    // S1 (row 2, bunga: izin) and nur at S1 (row 4, by code at 07.55): the SPJ columns.
+    expect(sheet.getRow(1).getCell(15).value).toBe('Mentor hadir pada')
+    expect(sheet.getRow(1).getCell(16).value).toBe('Tanda tangan')
+    expect(sheet.getRow(2).getCell(16).value).toBeNull()
+    expect(sheet.getRow(4).getCell(16).value).toBe('hadir via chat, jam 07.55 WIB')
   })
 })
 

@@ -75,6 +75,8 @@ export type DaftarHadirRow = {
   method: string | null
   /** The izin reason (sakit, anak_sakit, keluarga, lainnya). */
   reason: string | null
+  /** When the mentor confirmed her own presence at the session; `null`: not confirmed. */
+  mentorPresentAt: Date | null
 }
 
 /**
@@ -117,6 +119,7 @@ export async function listDaftarHadir(
       status: attendance.status,
       method: attendance.method,
       reason: attendance.reason,
+      mentorPresentAt: trainingSessions.mentorPresentAt,
     })
     .from(trainingSessions)
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))

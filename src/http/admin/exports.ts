@@ -9,7 +9,7 @@ import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { recordAudit } from '../../db/queries/admin.js'
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
-import { daftarHadirColumns, visitColumns } from '../../export/datasets.js'
+import { chatSignature, daftarHadirColumns, visitColumns } from '../../export/datasets.js'
 import { SASARAN } from '../../domain/visits.js'
 import { download } from '../download.js'
 import type { AdminDeps, AdminEnv } from './context.js'
@@ -106,7 +106,7 @@ export function registerAdminExports(app: Hono<AdminEnv>, deps: AdminDeps): void
         sheet: sheet('attendance'),
         separator: ';',
         timeZone: deps.timeZone,
-        columns: daftarHadirColumns(header),
+        columns: daftarHadirColumns(header, chatSignature(deps.i18n, deps.timeZone)),
         rows: iterateDaftarHadirRows(deps.db, {
           scope: viewer.scope,
           period: query.bulan,

@@ -8,6 +8,7 @@
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
 import {
   type LabelledIndicatorRow,
+  chatSignature,
   daftarHadirColumns,
   indicatorColumns,
   visitColumns,
@@ -92,7 +93,7 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
           sheet: sheet('attendance'),
           separator: sep,
           timeZone: deps.timeZone,
-          columns: daftarHadirColumns(header),
+          columns: daftarHadirColumns(header, chatSignature(deps.i18n, deps.timeZone)),
           rows: iterateDaftarHadirRows(deps.db, { ...filters, scope: caller.scope }),
         })
       }
