@@ -20,6 +20,7 @@ import {
 } from 'drizzle-orm'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../domain/training.js'
 import type { BaselineDue, KompetenCohort, MentorCodeSession } from '../../domain/snapshot.js'
+import { DEFAULT_TIME_ZONE, localDate as localDateIn } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import {
   auditLog,
@@ -33,12 +34,8 @@ import {
 } from '../schema/index.js'
 import { claimTrainingNotice } from './training.js'
 
-/** Time zone of local dates (WIB). */
-const TIME_ZONE = 'Asia/Jakarta'
-
-/** The local date (`YYYY-MM-DD`, WIB) of an instant. */
-export const localDate = (at: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(at)
+/** The local date (`YYYY-MM-DD`, WIB: the dates module's default zone) of an instant. */
+export const localDate = (at: Date) => localDateIn(at, DEFAULT_TIME_ZONE)
 
 /** The once-only notice key saying a session's code reached its mentor. */
 export const codeShownKey = (sessionId: number) => `code_shown:${sessionId}`

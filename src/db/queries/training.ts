@@ -24,6 +24,7 @@ import {
   type SkillTrack,
   sessionFirePrefix,
 } from '../../domain/training.js'
+import { DEFAULT_TIME_ZONE, localDate, localYear } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import { rowsOf, toNumber } from '../raw.js'
 import {
@@ -47,8 +48,8 @@ export function heldBy(at: Date): SQL | undefined {
 /** The default programme's display name. */
 export const DEFAULT_PROGRAMME_NAME = 'Pelatihan Ibu Muda'
 
-/** Time zone of ages and local dates (WIB). */
-const TIME_ZONE = 'Asia/Jakarta'
+/** Time zone of ages and local dates (WIB; the dates module's default zone). */
+const TIME_ZONE = DEFAULT_TIME_ZONE
 
 /** Age below which a participant is a minor (docs/domain.md, decision 7). */
 export const ADULT_AGE = 18
@@ -456,20 +457,13 @@ export type EnrollParams = {
 /** The enrollment an `enroll` left in the database, and what it did. */
 export type EnrollResult = { id: number; action: UpsertAction; minor: boolean }
 
-/** The calendar year of `at` in WIB. */
-function yearInJakarta(at: Date): number {
-  return Number(
-    new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric' }).format(at)
-  )
-}
-
 /**
  * Whether a participant born in `birthYear` is a minor at `now` (docs/domain.md, decision 7): age
  * counted in whole calendar years (year of `now` in WIB − birth year) below `ADULT_AGE`. With only
  * a year, someone born in 2008 counts as 18 for all of 2026.
  */
 export function isMinor(birthYear: number, now: Date): boolean {
-  return yearInJakarta(now) - birthYear < ADULT_AGE
+  return localYear(now, TIME_ZONE) - birthYear < ADULT_AGE
 }
 
 /**
@@ -884,11 +878,6 @@ export async function recordAttendanceByMentor(
   return rows.length > 0 ? 'recorded' : 'already'
 }
 
-/** The local date (`YYYY-MM-DD`, WIB) of an instant. */
-function localDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(at)
-}
-
 /** The not-cancelled sessions on the local day of `at` of the cohorts a mentor leads, by start. */
 export async function listMentorSessionsOn(
   db: DbOrTx,
@@ -902,7 +891,7 @@ export async function listMentorSessionsOn(
       and(
         eq(cohorts.mentorId, params.mentorId),
         eq(trainingSessions.cancelled, false),
-        eq(trainingSessions.date, localDate(params.at))
+        eq(trainingSessions.date, localDate(params.at, TIME_ZONE))
       )
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))
