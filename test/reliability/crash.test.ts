@@ -12,7 +12,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { SeededPerson } from '../../bench/seed.js'
 import { createBroadcast } from '../../src/broadcasts/service.js'
@@ -24,7 +23,12 @@ import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.j
 import { testI18n } from '../harness/i18n.js'
 import { silentLogger } from '../harness/runtime.js'
 import { type ChildBot, freePort, startChildBot } from './harness/child-bot.js'
-import { seedCrashWorld, telegramWebhookEnv } from './harness/scenario.js'
+import {
+  type KeptAfterKill,
+  readKeptAfterKill,
+  seedCrashWorld,
+  telegramWebhookEnv,
+} from './harness/scenario.js'
 import {
   VISIT_SCRIPT,
   buildScripts,
@@ -32,7 +36,6 @@ import {
   startLoad,
   waitUntil,
 } from './harness/visit-load.js'
-import { rowsOf } from '../../src/db/raw.js'
 
 const SECRET = 'reliability_crash_secret'
 /** Cadres typing a visit report during the crash. */
@@ -44,8 +47,6 @@ const BROADCAST_TEXT = 'Selamat pagi {nama}, posyandu bulan ini dimajukan ke har
 const isBroadcast = (text: string) => text.includes('posyandu bulan ini dimajukan')
 /** The outbox sender's batch (`createOutboxSender` default): the most that can be in flight. */
 const SENDER_BATCH = 50
-
-type Row = Record<string, unknown>
 
 let dataDir: string
 let database: TestDatabase | undefined
@@ -173,28 +174,13 @@ describe('crash: kill -9 in the middle of conversations and a broadcast', () => 
 
     // --- what the database kept ---
     const handle = await openDb()
-    let inboundIds: string[]
-    let visitsPerCadre: Row[]
-    let unsent: number
+    let kept: KeptAfterKill
     try {
-      inboundIds = rowsOf<Row>(
-        await handle.db.execute(
-          sql`select external_id from inbound_messages where channel = 'telegram'`
-        )
-      ).map((row) => String(row['external_id']))
-      visitsPerCadre = rowsOf<Row>(
-        await handle.db.execute(
-          sql`select cadre_id, count(*)::int as n from visits group by cadre_id`
-        )
-      )
-      unsent = Number(
-        rowsOf<Row>(
-          await handle.db.execute(sql`select count(*)::int as n from outbox where status <> 'sent'`)
-        )[0]!['n']
-      )
+      kept = await readKeptAfterKill(handle.db)
     } finally {
       await handle.close()
     }
+    const { inboundIds, visitsPerCadre, unsent } = kept
 
     // Every update answered 200 (before the kill or after) is in the database, each once.
     const acknowledged = new Set(

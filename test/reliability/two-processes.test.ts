@@ -23,7 +23,12 @@ import { type TestDatabase, createTestDbUrl, hasPostgres } from '../harness/db.j
 import { type FakeTelegram, startFakeTelegram } from '../harness/fake-telegram.js'
 import { type ChildBot, freePort, startChildBot } from './harness/child-bot.js'
 import { type RoundRobinProxy, startRoundRobinProxy } from './harness/round-robin-proxy.js'
-import { seedCrashWorld, telegramWebhookEnv } from './harness/scenario.js'
+import {
+  type KeptAfterKill,
+  readKeptAfterKill,
+  seedCrashWorld,
+  telegramWebhookEnv,
+} from './harness/scenario.js'
 import {
   VISIT_SCRIPT,
   buildScripts,
@@ -191,28 +196,13 @@ describe.runIf(hasPostgres)('two processes behind a balancer, one killed with SI
     bots = []
 
     const check = await createDb({ databaseUrl: database.url, poolMax: 2 })
-    let inboundIds: string[]
-    let visitsPerCadre: Row[]
-    let unsent: number
+    let kept: KeptAfterKill
     try {
-      inboundIds = rowsOf<Row>(
-        await check.db.execute(
-          sql`select external_id from inbound_messages where channel = 'telegram'`
-        )
-      ).map((row) => String(row['external_id']))
-      visitsPerCadre = rowsOf<Row>(
-        await check.db.execute(
-          sql`select cadre_id, count(*)::int as n from visits group by cadre_id`
-        )
-      )
-      unsent = Number(
-        rowsOf<Row>(
-          await check.db.execute(sql`select count(*)::int as n from outbox where status <> 'sent'`)
-        )[0]!['n']
-      )
+      kept = await readKeptAfterKill(check.db)
     } finally {
       await check.close()
     }
+    const { inboundIds, visitsPerCadre, unsent } = kept
 
     const acknowledged = new Set(
       load.attempts.filter((a) => a.status === 200).map((a) => String(a.updateId))

@@ -5,7 +5,9 @@
  * @module
  */
 import { type SeededPerson, seedFamilies, seedPeople } from '../../../bench/seed.js'
+import { sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../../src/db/client.js'
+import { rowsOf } from '../../../src/db/raw.js'
 import type { FakeTelegram } from '../../harness/fake-telegram.js'
 
 export type CrashWorld = {
@@ -53,4 +55,25 @@ export function telegramWebhookEnv(params: {
     PUBLIC_URL: params.publicUrl,
     ...params.extra,
   }
+}
+
+type Row = Record<string, unknown>
+
+/** What the database kept after a run that was killed: stored updates, visits per cadre, unsent rows. */
+export type KeptAfterKill = { inboundIds: string[]; visitsPerCadre: Row[]; unsent: number }
+
+/** Reads what a crash or takeover test verifies (one query each, on a fresh connection). */
+export async function readKeptAfterKill(db: DbOrTx): Promise<KeptAfterKill> {
+  const inboundIds = rowsOf<Row>(
+    await db.execute(sql`select external_id from inbound_messages where channel = 'telegram'`)
+  ).map((row) => String(row['external_id']))
+  const visitsPerCadre = rowsOf<Row>(
+    await db.execute(sql`select cadre_id, count(*)::int as n from visits group by cadre_id`)
+  )
+  const unsent = Number(
+    rowsOf<Row>(
+      await db.execute(sql`select count(*)::int as n from outbox where status <> 'sent'`)
+    )[0]!['n']
+  )
+  return { inboundIds, visitsPerCadre, unsent }
 }
