@@ -123,6 +123,19 @@ class Spacing {
 export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
   const gap = spacingMs(limits)
   const total = gap > 0 ? new Spacing(gap) : undefined
+  // A hard cap under the spacing: sends in flight and finished within the window, at most the
+  // rate less the margin. Timers that catch up and answers that come back together can bring
+  // evenly spaced starts closer at the platform than they started; this keeps its window safe.
+  const capped =
+    gap > 0 && limits.total
+      ? new Window({
+          count: Math.max(
+            1,
+            Math.floor(limits.total.count * (1 - (limits.margin ?? DEFAULT_MARGIN)))
+          ),
+          windowMs: limits.total.windowMs,
+        })
+      : undefined
   const chats = new Map<string, Window>()
   const unsolicited = new Map<string, Window>()
   const groups = new Map<string, Window>()
@@ -171,6 +184,7 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
         0,
         held,
         total?.delay(now) ?? 0,
+        capped?.delay(now) ?? 0,
         ...windows.map((window) => window.delay(now))
       )
     },
@@ -178,6 +192,7 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
       const [holding, quiet] = windowsFor(recipientId)
       const windows = [...holding, ...quiet]
       total?.start(clock())
+      capped?.start()
       for (const window of windows) window.start()
       let done = false
       return () => {
@@ -185,6 +200,7 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
         done = true
         const now = clock()
         for (const window of windows) window.finish(now)
+        capped?.finish(now)
         sweep(now)
       }
     },

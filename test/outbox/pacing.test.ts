@@ -52,8 +52,10 @@ describe('pacer', () => {
     }
     const perSecond = starts.map((t) => starts.filter((u) => u >= t && u < t + 1000).length)
     expect(Math.max(...perSecond)).toBeLessThan(30)
-    // The rate kept: 300 starts in 299 gaps (each start but the first a quarter gap early).
-    expect(starts.at(-1)! - starts[0]!).toBeCloseTo(299 * gap - gap / 4, 6)
+    // The rate kept: 300 starts in at least 299 gaps (each start but the first a quarter gap
+    // early), and no slower than the cap of 28 sends in a second allows.
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(299 * gap - gap / 4 - 1e-6)
+    expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual((300 * 1000) / 28)
   })
 
   test('a start may come a quarter gap early or half a gap late and keep its slot; idling gives no burst', () => {
@@ -174,8 +176,10 @@ describe('pacer', () => {
       most = Math.max(most, i - j + 1)
     }
     expect(most).toBeLessThanOrEqual(30)
-    // And the rate is the paced one: 10,000 starts at 28.5 a second.
-    expect(clock.now() - 1000).toBeCloseTo((9999 * 1000) / 28.5, -2)
+    // The rate: never above the paced 28.5 a second; the cap on sends in flight and finished
+    // within the window holds it near 21.5 a second when answers take 50-400 ms.
+    expect(clock.now() - 1000).toBeGreaterThanOrEqual((9999 * 1000) / 28.5)
+    expect(clock.now() - 1000).toBeLessThanOrEqual((9999 * 1000) / 21)
   })
 })
 
