@@ -13,6 +13,7 @@ import { createI18n } from '../src/i18n/index.js'
 import { importEnrollments, importSessions } from '../src/import/training.js'
 import { createLogger } from '../src/lib/logger.js'
 import { type FireHandler, runDueFires } from '../src/scheduler/fires.js'
+import { followUpSurveyHandlers } from '../src/scheduler/jobs/follow-up-surveys.js'
 import {
   PLAN_REMINDERS_KIND,
   SESSION_END_KIND,
@@ -158,16 +159,19 @@ export async function benchScheduler(options: SchedulerOptions): Promise<Schedul
     const i18n = await createI18n({ timeZone: TIME_ZONE })
     // The real handlers, each noting its kind so a tick can be labelled by the work it did.
     let tickKinds = new Set<string>()
+    // Session reminders, and the baseline invitations every enrolment plans (their fires come due
+    // in the same ticks).
     const handlers = Object.fromEntries(
-      Object.entries(sessionReminderHandlers({ i18n, timeZone: TIME_ZONE })).map(
-        ([kind, handler]): [string, FireHandler] => [
-          kind,
-          (tx, fire, now) => {
-            tickKinds.add(kind)
-            return handler(tx, fire, now)
-          },
-        ]
-      )
+      Object.entries({
+        ...sessionReminderHandlers({ i18n, timeZone: TIME_ZONE }),
+        ...followUpSurveyHandlers({ i18n, timeZone: TIME_ZONE }),
+      }).map(([kind, handler]): [string, FireHandler] => [
+        kind,
+        (tx, fire, now) => {
+          tickKinds.add(kind)
+          return handler(tx, fire, now)
+        },
+      ])
     )
     const logger = createLogger({ level: 'silent' })
 

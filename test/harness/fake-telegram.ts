@@ -123,8 +123,9 @@ export type FloodLimits = {
   botPerSecond?: number
   chatPerSecond?: number
   /**
-   * A chat may get this many messages back to back (default 1): at most `chatBurst` in any
-   * `chatBurst / chatPerSecond` seconds, so the average stays `chatPerSecond`.
+   * A chat may get this many messages back to back (default `chatPerSecond`, i.e. so many in
+   * any second): at most `chatBurst` in any `chatBurst / chatPerSecond` seconds, so the average
+   * stays `chatPerSecond`.
    */
   chatBurst?: number
   groupPerMinute?: number
@@ -424,7 +425,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (!options.flood) return
     const factor = options.flood.factor ?? 1
     const now = performance.now()
-    const chatBurst = options.flood.chatBurst ?? 1
+    const chatBurst = options.flood.chatBurst ?? options.flood.chatPerSecond ?? 1
     const botWindow = 1000 * factor
     const chatWindow = ((1000 * chatBurst) / (options.flood.chatPerSecond ?? 1)) * factor
     const groupWindow = 60_000 * factor
