@@ -83,6 +83,7 @@ describe.runIf(hasPostgres)('training fires with two schedulers on one database'
       .where(eq(outbox.recipientId, 'p1'))
       .orderBy(asc(outbox.id))
     expect(rows.map((r) => (r.message as { text: string }).text.split(/[,:\n]/)[0])).toEqual([
+      'Selamat bergabung di pelatihan', // the baseline invitation every enrolment plans, once
       'Pengingat pelatihan menjahit besok', // 18.00, for 08.00
       'Jadwal pelatihan menjahit berubah', // 20.00, the move
       'Selamat pagi! Hari ini pelatihan menjahit pukul 09.00 WIB di Balai Desa Baturetno. Materi', // 06.00
