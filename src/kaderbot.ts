@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { startTelegramUpdates } from './channels/telegram/lifecycle.js'
-import type { ChannelName } from './channels/types.js'
+import type { ChannelName } from './domain/messages.js'
 import type { Config } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
 import {

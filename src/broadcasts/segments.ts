@@ -5,7 +5,7 @@
  * 403: blocked) get nothing and are recorded as skipped with the reason.
  * @module
  */
-import type { ChannelName } from '../channels/types.js'
+import type { ChannelName } from '../domain/messages.js'
 import type { DbOrTx } from '../db/client.js'
 import { type SegmentMember, countSegmentPeople } from '../db/queries/broadcasts.js'
 import type { Segment, SkipReason } from '../domain/broadcasts.js'

@@ -17,7 +17,7 @@
  * replicas each one limits what it receives, and Postgres's row lock keeps a chat's turns apart.
  * @module
  */
-import type { ChannelName, InboundMessage } from '../channels/types.js'
+import type { ChannelName, InboundMessage } from '../domain/messages.js'
 import type { Db } from '../db/client.js'
 import { recordInbound } from '../db/queries/conversations.js'
 import { enqueueMessages } from '../db/queries/outbox.js'

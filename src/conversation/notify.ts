@@ -1,4 +1,4 @@
-import type { ChannelName, OutboundMessage } from '../channels/types.js'
+import type { ChannelName, OutboundMessage } from '../domain/messages.js'
 import type { DbOrTx } from '../db/client.js'
 import { listIdentities } from '../db/queries/identities.js'
 import { enqueueMessages, holdMessages, releaseWaiting } from '../db/queries/outbox.js'

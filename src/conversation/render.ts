@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../channels/types.js'
+import type { OutboundMessage } from '../domain/messages.js'
 import {
   type Outcome,
   type Reply,

@@ -4,7 +4,7 @@
  * effects, the new state, the outbox rows and the inactivity timers (docs/design.md P4-P7, P9).
  * @module
  */
-import type { ChannelName, InboundMessage, OutboundMessage } from '../channels/types.js'
+import type { ChannelName, InboundMessage, OutboundMessage } from '../domain/messages.js'
 import type { Db, DbOrTx } from '../db/client.js'
 import {
   type ConversationRow,

@@ -5,7 +5,7 @@
  * (`Flow.data`), loaded by `lookups.ts` as the turn reaches it.
  * @module
  */
-import type { ChannelName } from '../channels/types.js'
+import type { ChannelName } from '../domain/messages.js'
 import type { DbOrTx } from '../db/client.js'
 import {
   findLatestConsent,

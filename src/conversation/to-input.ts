@@ -1,4 +1,4 @@
-import type { InboundContent } from '../channels/types.js'
+import type { InboundContent } from '../domain/messages.js'
 import type { Input } from '../engine/index.js'
 
 /** Half of a surrogate pair without its other half (not a character; UTF-8 cannot hold it). */

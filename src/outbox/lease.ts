@@ -11,7 +11,7 @@
  * @module
  */
 import { createSessionClient } from '../db/client.js'
-import type { ChannelName } from '../channels/types.js'
+import type { ChannelName } from '../domain/messages.js'
 import type { Logger } from '../lib/logger.js'
 import { describeError } from '../lib/redact.js'
 

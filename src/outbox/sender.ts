@@ -14,13 +14,8 @@
  * attempt number, so a sender that lost a row to another one changes nothing.
  * @module
  */
-import type {
-  ChannelName,
-  ChannelSender,
-  DeliveryResult,
-  OutboundMessage,
-  PacingLimits,
-} from '../channels/types.js'
+import type { ChannelSender, DeliveryResult, PacingLimits } from '../channels/types.js'
+import type { ChannelName, OutboundMessage } from '../domain/messages.js'
 import type { Db } from '../db/client.js'
 import {
   type ClaimedOutboxRow,

@@ -4,7 +4,7 @@
  * lacks (one replica, or PGlite: no round trip at all).
  * @module
  */
-import type { ChannelName } from '../channels/types.js'
+import type { ChannelName } from '../domain/messages.js'
 import type { DbHandle } from '../db/client.js'
 import type { OutboxSender } from './sender.js'
 

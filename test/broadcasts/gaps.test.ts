@@ -6,7 +6,8 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import type { ChannelSender, OutboundMessage } from '../../src/channels/types.js'
+import type { ChannelSender } from '../../src/channels/types.js'
+import type { OutboundMessage } from '../../src/domain/messages.js'
 import { BROADCAST_SEND_KIND, createBroadcast } from '../../src/broadcasts/service.js'
 import { notifyPerson } from '../../src/conversation/notify.js'
 import type { Db } from '../../src/db/client.js'

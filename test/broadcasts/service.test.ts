@@ -27,7 +27,7 @@ import {
   outbox,
   people,
 } from '../../src/db/schema/index.js'
-import type { OutboundMessage } from '../../src/channels/types.js'
+import type { OutboundMessage } from '../../src/domain/messages.js'
 import { renderOutbound } from '../../src/channels/telegram/render.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { broadcastHandlers } from '../../src/scheduler/jobs/broadcasts.js'

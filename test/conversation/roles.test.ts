@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { expect, test } from 'vitest'
-import type { InboundMessage, OutboundMessage } from '../../src/channels/types.js'
+import type { InboundMessage, OutboundMessage } from '../../src/domain/messages.js'
 import { importPeople } from '../../src/import/people.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'

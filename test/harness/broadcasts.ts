@@ -5,7 +5,7 @@
  * @module
  */
 import { asc, eq } from 'drizzle-orm'
-import type { ChannelName } from '../../src/channels/types.js'
+import type { ChannelName } from '../../src/domain/messages.js'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity, recordConsent } from '../../src/db/queries/people.js'
 import { NOTICE_VERSION } from '../../src/domain/consent.js'

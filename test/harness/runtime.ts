@@ -1,4 +1,4 @@
-import type { InboundContent, InboundMessage } from '../../src/channels/types.js'
+import type { InboundContent, InboundMessage } from '../../src/domain/messages.js'
 import { createSimulatorChannel } from '../../src/channels/simulator/adapter.js'
 import {
   type InactivitySettings,

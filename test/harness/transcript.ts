@@ -21,7 +21,7 @@ import {
   runTurnWithData,
 } from '../../src/engine/index.js'
 import { addressedTo, fillOutcomes, renderReply } from '../../src/conversation/render.js'
-import type { OutboundMessage } from '../../src/channels/types.js'
+import type { OutboundMessage } from '../../src/domain/messages.js'
 import { testI18n } from './i18n.js'
 import {
   type DataNeed,

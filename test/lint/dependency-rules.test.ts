@@ -142,11 +142,12 @@ const ZONES: Record<string, ZoneCases> = {
       "import { flows } from '../../flows/index.js'",
       "import { wake } from '../../outbox/wake.js'",
       "import { tick } from '../../scheduler/index.js'",
+      "import type { DeliveryResult } from '../../channels/types.js'",
     ],
     allowed: [
       "import { sql } from 'drizzle-orm'",
       "import type { Effect } from '../../domain/effects.js'",
-      "import type { OutboundMessage } from '../../channels/types.js'",
+      "import type { OutboundMessage } from '../../domain/messages.js'",
       "import { outbox } from '../schema/outbox.js'",
     ],
   },
@@ -165,7 +166,7 @@ const ZONES: Record<string, ZoneCases> = {
       "import type { Effect } from '../domain/effects.js'",
       "import { createDb } from '../db/client.js'",
       "import type { I18n } from '../i18n/index.js'",
-      "import type { InboundMessage } from '../channels/types.js'",
+      "import type { InboundMessage } from '../domain/messages.js'",
     ],
   },
   outbox: {
@@ -221,7 +222,7 @@ const ZONES: Record<string, ZoneCases> = {
       "import { planFires } from '../db/queries/fires.js'",
       "import type { Segment } from '../domain/broadcasts.js'",
       "import { notifyPerson } from '../conversation/notify.js'",
-      "import type { ChannelName } from '../channels/types.js'",
+      "import type { ChannelName } from '../domain/messages.js'",
     ],
   },
   import: {

@@ -5,12 +5,8 @@
  */
 import { asc, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import type {
-  ChannelName,
-  ChannelSender,
-  DeliveryResult,
-  OutboundMessage,
-} from '../../src/channels/types.js'
+import type { ChannelSender, DeliveryResult } from '../../src/channels/types.js'
+import type { ChannelName, OutboundMessage } from '../../src/domain/messages.js'
 import { createDb } from '../../src/db/client.js'
 import type { Db, DbHandle } from '../../src/db/client.js'
 import {

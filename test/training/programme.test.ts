@@ -24,7 +24,7 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import type { InboundContent } from '../../src/channels/types.js'
+import type { InboundContent } from '../../src/domain/messages.js'
 import { listDaftarHadir } from '../../src/db/queries/attendance.js'
 import { markGuardianConsent } from '../../src/db/queries/follow-up.js'
 import {

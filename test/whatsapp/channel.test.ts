@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { proto } from '@whiskeysockets/baileys'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import type { InboundMessage } from '../../src/channels/types.js'
+import type { InboundMessage } from '../../src/domain/messages.js'
 import {
   PINNED_WA_VERSION,
   type WhatsAppAlert,

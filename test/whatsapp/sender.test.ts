@@ -4,7 +4,7 @@
  * the daily cap on unsolicited messages, nothing to numbers that never wrote, LID preferred.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import type { OutboundMessage } from '../../src/channels/types.js'
+import type { OutboundMessage } from '../../src/domain/messages.js'
 import {
   DEFAULT_PACING,
   type Pacer,

@@ -1,4 +1,5 @@
-import type { ChannelSender, OutboundMessage } from '../types.js'
+import type { ChannelSender } from '../types.js'
+import type { OutboundMessage } from '../../domain/messages.js'
 
 /** Where the simulator "phone" keeps what it received; the database provides it. */
 export type SimulatorInboxStore = {

@@ -8,7 +8,7 @@
  * characters are split at line boundaries; the keyboard goes on the last part.
  * @module
  */
-import type { OutboundMessage } from '../types.js'
+import type { OutboundMessage } from '../../domain/messages.js'
 
 /** Telegram's limit for a message text, in characters after entity parsing. */
 export const MAX_TEXT_LENGTH = 4096

@@ -7,7 +7,7 @@
 import type { Message, Update } from 'grammy/types'
 import { z } from 'zod'
 import { normalizePhone } from '../../lib/phone.js'
-import type { InboundContent, InboundMessage } from '../types.js'
+import type { InboundContent, InboundMessage } from '../../domain/messages.js'
 import { decodeChoice } from './render.js'
 
 /** Why an update produces no inbound message. */

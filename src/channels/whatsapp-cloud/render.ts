@@ -10,7 +10,7 @@
  * captioned with the text when it fits, a location a location message.
  * @module
  */
-import type { OutboundMessage } from '../types.js'
+import type { OutboundMessage } from '../../domain/messages.js'
 import { type WhatsAppTexts, escapeWhatsApp, renderOutbound } from '../whatsapp/render.js'
 
 /** The Cloud API's limits (characters). */

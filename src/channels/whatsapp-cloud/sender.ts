@@ -9,7 +9,8 @@
  * comes back as a wait the outbox obeys without counting a failed try.
  * @module
  */
-import type { ChannelSender, DeliveryResult, OutboundChoice, PacingLimits } from '../types.js'
+import type { ChannelSender, DeliveryResult, PacingLimits } from '../types.js'
+import type { OutboundChoice } from '../../domain/messages.js'
 import { type GraphClient, GraphError, GraphNetworkError } from './graph.js'
 import { type CloudSend, type CloudTexts, renderCloud } from './render.js'
 import { type TemplateTable, pickTemplate, templateBody, templateKindOf } from './templates.js'

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod'
 import { PRIORITY } from '../../domain/priorities.js'
-import type { OutboundChoice } from '../types.js'
+import type { OutboundChoice } from '../../domain/messages.js'
 import { escapeWhatsApp } from '../whatsapp/render.js'
 
 /** Meta's limit on a template's quick-reply buttons. */

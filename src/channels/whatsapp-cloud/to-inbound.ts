@@ -7,7 +7,7 @@
  * @module
  */
 import { normalizePhone } from '../../lib/phone.js'
-import type { InboundContent } from '../types.js'
+import type { InboundContent } from '../../domain/messages.js'
 import type { CloudMessage } from './payload.js'
 
 export type CloudInbound =

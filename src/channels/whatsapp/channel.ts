@@ -23,7 +23,8 @@ import {
   proto,
 } from '@whiskeysockets/baileys'
 import type { Logger } from '../../lib/logger.js'
-import type { ChannelSender, InboundContent, InboundMessage } from '../types.js'
+import type { ChannelSender } from '../types.js'
+import type { InboundContent, InboundMessage } from '../../domain/messages.js'
 import { decodeAuthValue, loadAuthState } from './auth-state.js'
 import { DEFAULT_PACING, type PacingLimits, createPacer } from './pacing.js'
 import { DEFAULT_RECONNECT, type ReconnectPolicy, decideReconnect } from './reconnect.js'

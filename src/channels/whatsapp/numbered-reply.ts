@@ -4,7 +4,7 @@
  * MENU or MULAI is never taken for a pick. Pure.
  * @module
  */
-import type { InboundContent, OutboundChoice } from '../types.js'
+import type { InboundContent, OutboundChoice } from '../../domain/messages.js'
 
 /** Longest reply that can be a pick; anything longer is a sentence. */
 const MAX_PICK_CHARS = 60

@@ -7,7 +7,7 @@
  * with the text as caption, a location as a location message.
  * @module
  */
-import type { OutboundMessage } from '../types.js'
+import type { OutboundMessage } from '../../domain/messages.js'
 
 /** What the renderer adds in the person's language, rendered from `locales/` by the caller. */
 export type WhatsAppTexts = {

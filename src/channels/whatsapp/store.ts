@@ -3,7 +3,7 @@
  * database (docs/architecture.md#dependency-rules); `db/queries/whatsapp.ts` implements it on Postgres and PGlite.
  * @module
  */
-import type { OutboundChoice } from '../types.js'
+import type { OutboundChoice } from '../../domain/messages.js'
 import type { WhatsAppAddress } from './to-inbound.js'
 
 /** A chat that wrote to the bot: its stable chat id (the `senderId` of its inbound messages). */

@@ -22,7 +22,7 @@ import {
 } from '@whiskeysockets/baileys'
 import { z } from 'zod'
 import { normalizePhone } from '../../lib/phone.js'
-import type { InboundContent } from '../types.js'
+import type { InboundContent } from '../../domain/messages.js'
 
 /** How WhatsApp addressed the sender: its LID JID, its phone JID, or both (v7 `remoteJidAlt`). */
 export type WhatsAppAddress = {

@@ -2,7 +2,7 @@
  * What every applier receives and returns (see `index.ts` for the registry and its contract).
  * @module
  */
-import type { ChannelName } from '../../channels/types.js'
+import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { RegionDirectory } from '../../domain/regions.js'
 import type { Outcome, Reply } from '../../engine/index.js'

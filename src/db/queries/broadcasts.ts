@@ -4,7 +4,7 @@
  * @module
  */
 import { type SQL, and, asc, desc, eq, gt, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
-import type { ChannelName, OutboundMessage } from '../../channels/types.js'
+import type { ChannelName, OutboundMessage } from '../../domain/messages.js'
 import type { BroadcastStatus, Segment, SkipReason } from '../../domain/broadcasts.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'

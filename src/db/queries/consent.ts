@@ -5,7 +5,7 @@
  * @module
  */
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import type { ChannelName } from '../../channels/types.js'
+import type { ChannelName } from '../../domain/messages.js'
 import { NOTICE_VERSION, hasCurrentConsent } from '../../domain/consent.js'
 import type { DbOrTx } from '../client.js'
 import { consents } from '../schema/index.js'

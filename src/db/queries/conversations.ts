@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { ChannelName } from '../../channels/types.js'
+import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { conversations, inboundMessages } from '../schema/index.js'

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, not, or, sql } from 'drizzle-orm'
-import type { ChannelName, OutboundMessage } from '../../channels/types.js'
+import type { ChannelName, OutboundMessage } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf } from '../raw.js'
 import {

@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { ChannelName } from '../../channels/types.js'
+import type { ChannelName } from '../../domain/messages.js'
 import { ROLES } from '../../domain/people.js'
 import type { CadreTier, PersonStatus, Role, Salutation } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'

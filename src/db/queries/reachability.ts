@@ -6,7 +6,7 @@
  * @module
  */
 import { and, asc, desc, eq, exists, inArray, isNotNull, isNull, not, or, sql } from 'drizzle-orm'
-import type { ChannelName } from '../../channels/types.js'
+import type { ChannelName } from '../../domain/messages.js'
 import type { Role } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
 import { channelIdentities, outbox, people, regions } from '../schema/index.js'

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from 'drizzle-orm'
-import type { OutboundMessage } from '../../channels/types.js'
+import type { OutboundMessage } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { simulatorInbox } from '../schema/index.js'
 

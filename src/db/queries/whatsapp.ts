@@ -6,7 +6,7 @@
  */
 import { and, arrayContains, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import type { ChannelName, OutboundChoice, OutboundMessage } from '../../channels/types.js'
+import type { ChannelName, OutboundChoice, OutboundMessage } from '../../domain/messages.js'
 import type { Db, DbOrTx } from '../client.js'
 import {
   channelIdentities,
