@@ -20,14 +20,14 @@ import type { PersonSnapshot } from '../domain/people.js'
 import type { DataNeed, PendingRegistration, SessionSummary, Snapshot } from '../domain/snapshot.js'
 import { listPendingRegistrations } from '../db/queries/people.js'
 import { hasAttendance } from '../db/queries/attendance.js'
+import { listSessionRoster } from '../db/queries/attendance.js'
+import { findSettingsForPerson } from '../db/queries/training-programmes.js'
 import {
   findCheckinSession,
   listSessionsForMentor,
-  findSettingsForPerson,
   listMentorSessionsOn,
-  listSessionRoster,
   listUpcomingSessionsForPerson,
-} from '../db/queries/training.js'
+} from '../db/queries/training-sessions.js'
 import { findOpenFollowUp } from '../db/queries/follow-up.js'
 import {
   findOwnBaselineDue,

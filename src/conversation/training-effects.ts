@@ -7,11 +7,8 @@
 import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { findSessionForReminder } from '../db/queries/reminders.js'
-import {
-  claimTrainingNotice,
-  listSessionRoster,
-  recordAttendanceByMentor,
-} from '../db/queries/training.js'
+import { listSessionRoster, recordAttendanceByMentor } from '../db/queries/attendance.js'
+import { claimTrainingNotice } from '../db/queries/training-notices.js'
 import { saveFollowUpAnswers } from '../db/queries/follow-up.js'
 import { codeShownKey, wasCodeShown } from '../db/queries/training-outcomes.js'
 import { auditLog, people } from '../db/schema/index.js'

@@ -8,7 +8,7 @@
  */
 import { count, eq, gt, lt, or, sql } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/client.js'
-import { ensureDefaultProgramme } from '../db/queries/training.js'
+import { ensureDefaultProgramme } from '../db/queries/training-programmes.js'
 import { listAllRegions } from '../db/queries/regions.js'
 import {
   adminSettings,

@@ -12,13 +12,10 @@ import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
 import { findPersonByPhone, upsertPersonWithoutPhone } from '../db/queries/people.js'
 import type { Person, UpsertAction } from '../db/queries/people.js'
-import {
-  ensureDefaultProgramme,
-  enroll,
-  findCohortByCode,
-  upsertCohort,
-  upsertSession,
-} from '../db/queries/training.js'
+import { findCohortByCode, upsertCohort } from '../db/queries/training-cohorts.js'
+import { enroll } from '../db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../db/queries/training-programmes.js'
+import { upsertSession } from '../db/queries/training-sessions.js'
 import { regions } from '../db/schema/index.js'
 import type { CheckinMode, SkillTrack } from '../domain/training.js'
 import { DEFAULT_TIME_ZONE, localInstant, localYear } from '../domain/dates.js'

@@ -9,7 +9,7 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { setOptedOut } from '../../src/db/queries/people.js'
-import { cancelSession } from '../../src/db/queries/training.js'
+import { cancelSession } from '../../src/db/queries/training-sessions.js'
 import { cohorts, trainingSessions } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { planSessionReminders } from '../../src/scheduler/jobs/session-reminders.js'

@@ -12,13 +12,11 @@ import {
   targetAchievement,
 } from '../../src/db/queries/training-indicators.js'
 import type { TrainingIndicatorScope } from '../../src/db/queries/training-indicators.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  recordAttendance,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
+import { recordAttendance } from '../../src/db/queries/attendance.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { enrollments, people, programmes, trainingSessions } from '../../src/db/schema/index.js'
 import type { AttendanceStatus } from '../../src/domain/training.js'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'

@@ -6,21 +6,24 @@
 import { asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import {
-  ProgrammeNotFoundError,
-  enroll,
-  ensureDefaultProgramme,
-  findCheckinSession,
-  findSettingsForPerson,
-  getProgrammeSettings,
-  isMinor,
   listConsecutiveAbsences,
-  listSessionsForMentor,
-  listUpcomingSessionsForPerson,
   markAbsentAfterSession,
   recordAttendance,
-  upsertCohort,
+} from '../../src/db/queries/attendance.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll, isMinor } from '../../src/db/queries/training-enrollments.js'
+import {
+  ProgrammeNotFoundError,
+  ensureDefaultProgramme,
+  findSettingsForPerson,
+  getProgrammeSettings,
+} from '../../src/db/queries/training-programmes.js'
+import {
+  findCheckinSession,
+  listSessionsForMentor,
+  listUpcomingSessionsForPerson,
   upsertSession,
-} from '../../src/db/queries/training.js'
+} from '../../src/db/queries/training-sessions.js'
 import {
   attendance,
   enrollments,

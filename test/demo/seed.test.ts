@@ -7,7 +7,7 @@ import {
   readTrainingIndicators,
   readTrainingIndicatorsByCohort,
 } from '../../src/db/queries/training-indicators.js'
-import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import {
   adminSettings,
   attendance,

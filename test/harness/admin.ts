@@ -10,13 +10,11 @@ import type { AdminDeps } from '../../src/http/admin/index.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { createLoginToken } from '../../src/db/queries/admin.js'
 import type { Db } from '../../src/db/client.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  recordAttendance,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
+import { recordAttendance } from '../../src/db/queries/attendance.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import { people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'

@@ -32,7 +32,7 @@
 import { beforeAll } from 'vitest'
 import { createApp } from '../../src/http/app.js'
 import type { Db } from '../../src/db/client.js'
-import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import { attendance, cohorts, enrollments, trainingSessions } from '../../src/db/schema/index.js'
 import type { AttendanceStatus } from '../../src/domain/training.js'

@@ -6,12 +6,10 @@
 import { asc, desc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity } from '../../src/db/queries/people.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { enrollments, outbox } from '../../src/db/schema/index.js'
 import { saveBaseline } from '../../src/db/queries/training-outcomes.js'
 import { runDueFires } from '../../src/scheduler/fires.js'

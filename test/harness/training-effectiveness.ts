@@ -5,7 +5,9 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
-import { enroll, ensureDefaultProgramme, upsertCohort } from '../../src/db/queries/training.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import { baselineSurveys, enrollments, followUpSurveys } from '../../src/db/schema/index.js'
 import { seedPerson } from './visits-db.js'
 

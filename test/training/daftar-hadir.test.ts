@@ -6,12 +6,10 @@
 import { eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
 import { listDaftarHadir } from '../../src/db/queries/attendance.js'
-import {
-  cancelSession,
-  ensureDefaultProgramme,
-  recordAttendance,
-  upsertCohort,
-} from '../../src/db/queries/training.js'
+import { recordAttendance } from '../../src/db/queries/attendance.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
+import { cancelSession } from '../../src/db/queries/training-sessions.js'
 import { enrollments } from '../../src/db/schema/index.js'
 import { useTestDb } from '../harness/db.js'
 import { enrolParticipants, morningSession, wib } from '../harness/training-db.js'

@@ -8,7 +8,8 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import { recordAttendance, upsertSession } from '../../src/db/queries/training.js'
+import { recordAttendance } from '../../src/db/queries/attendance.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import {
   auditLog,
   baselineSurveys,

@@ -13,7 +13,7 @@ import {
   cancelSession,
   rescheduleSession,
   upsertSession,
-} from '../../src/db/queries/training.js'
+} from '../../src/db/queries/training-sessions.js'
 import { attendance, fires } from '../../src/db/schema/index.js'
 import { importSessions } from '../../src/import/training.js'
 import { runDueFires } from '../../src/scheduler/fires.js'

@@ -7,7 +7,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type DbHandle, createDb } from '../../src/db/client.js'
-import { upsertSession } from '../../src/db/queries/training.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { attendance, outbox } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import {

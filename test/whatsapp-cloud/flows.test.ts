@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { enroll } from '../../src/db/queries/training.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import {
   attendance,

@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { findSessionForReminder } from '../../db/queries/reminders.js'
-import { recordAttendance } from '../../db/queries/training.js'
+import { recordAttendance } from '../../db/queries/attendance.js'
 import { people } from '../../db/schema/index.js'
 import type { AbsenceExcused, AttendanceCheckedIn } from '../../domain/effects.js'
 import { PRIORITY } from '../../domain/priorities.js'

@@ -17,7 +17,8 @@ import {
   trainingSessions,
 } from '../schema/index.js'
 import { planFires } from './fires.js'
-import { getProgrammeSettings, heldBy } from './training.js'
+import { getProgrammeSettings } from './training-programmes.js'
+import { heldBy } from './training-sessions.js'
 
 /** A graduate a completion marked, with her planned waves. */
 export type Graduate = { enrollmentId: number; personId: number }

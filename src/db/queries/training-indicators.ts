@@ -31,7 +31,8 @@ import {
   followUpSurveys,
   trainingSessions,
 } from '../schema/index.js'
-import { getProgrammeSettings, heldBy } from './training.js'
+import { getProgrammeSettings } from './training-programmes.js'
+import { heldBy } from './training-sessions.js'
 
 /** Consecutive absences from the latest held sessions that make a drop-out. */
 export const DROP_OUT_ABSENCES = 3

@@ -32,7 +32,7 @@ import {
   trainingNotices,
   trainingSessions,
 } from '../schema/index.js'
-import { claimTrainingNotice } from './training.js'
+import { claimTrainingNotice } from './training-notices.js'
 
 /** The local date (`YYYY-MM-DD`, WIB: the dates module's default zone) of an instant. */
 export const localDate = (at: Date) => localDateIn(at, DEFAULT_TIME_ZONE)

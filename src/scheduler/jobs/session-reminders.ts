@@ -15,12 +15,9 @@ import type { TextRenderer } from '../../conversation/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
 import { codeShownKey } from '../../db/queries/training-outcomes.js'
-import {
-  claimTrainingNotice,
-  listCohortParticipants,
-  listConsecutiveAbsences,
-  markAbsentAfterSession,
-} from '../../db/queries/training.js'
+import { listConsecutiveAbsences, markAbsentAfterSession } from '../../db/queries/attendance.js'
+import { listCohortParticipants } from '../../db/queries/training-cohorts.js'
+import { claimTrainingNotice } from '../../db/queries/training-notices.js'
 import { isLastSessionOver } from '../../db/queries/follow-up.js'
 import { people } from '../../db/schema/index.js'
 import { eq } from 'drizzle-orm'

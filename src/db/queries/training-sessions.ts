@@ -1,21 +1,15 @@
 /**
- * Queries of the young mothers' training (docs/domain.md#the-training-programme, decisions 1, 2, 7,
- * 13): the default programme and its settings, cohorts, dated sessions with their check-in codes,
- * enrollments and attendance. Time is always a parameter (`now`, `at`, `from`); nothing here reads
- * the clock.
+ * The training's dated sessions (docs/domain.md#the-training-programme, decisions 1, 2): upserts
+ * with their check-in codes, moves and cancellations (with the change notices they plan), and
+ * the lists participants and mentors see. Time is always a parameter (`now`, `at`, `from`).
  * @module
  */
 import { randomInt } from 'node:crypto'
-import { type SQL, and, asc, desc, eq, gt, gte, like, lte, ne, sql } from 'drizzle-orm'
+import { type SQL, and, asc, eq, gt, gte, like, lte, sql } from 'drizzle-orm'
 import {
-  BASELINE_INVITE_KIND,
-  type BaselineInvitePayload,
-  DEFAULT_PROGRAMME_CODE,
-  DEFAULT_PROGRAMME_SETTINGS,
   PLAN_REMINDERS_KIND,
   type PlanRemindersPayload,
   SESSION_CHANGED_KIND,
-  type AttendanceStatus,
   type CheckinMode,
   type ProgrammeSettings,
   type SessionChange,
@@ -24,137 +18,20 @@ import {
   type SkillTrack,
   sessionFirePrefix,
 } from '../../domain/training.js'
-import { DEFAULT_TIME_ZONE, localDate, localYear } from '../../domain/dates.js'
+import { DEFAULT_TIME_ZONE, localDate } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
-import { rowsOf, toNumber } from '../raw.js'
-import {
-  attendance,
-  cohorts,
-  enrollments,
-  fires,
-  people,
-  programmes,
-  trainingNotices,
-  trainingSessions,
-} from '../schema/index.js'
+import { cohorts, enrollments, fires, programmes, trainingSessions } from '../schema/index.js'
 import { planFires } from './fires.js'
 import type { UpsertAction } from './people.js'
+import { settingOf } from './training-programmes.js'
 
 /** The sessions held by `at`: not cancelled and ended at or before it (docs/domain.md, decision 2). */
 export function heldBy(at: Date): SQL | undefined {
   return and(eq(trainingSessions.cancelled, false), lte(trainingSessions.endsAt, at))
 }
 
-/** The default programme's display name. */
-export const DEFAULT_PROGRAMME_NAME = 'Pelatihan Ibu Muda'
-
 /** Time zone of ages and local dates (WIB; the dates module's default zone). */
 const TIME_ZONE = DEFAULT_TIME_ZONE
-
-/** Age below which a participant is a minor (docs/domain.md, decision 7). */
-export const ADULT_AGE = 18
-
-/** Thrown by `getProgrammeSettings` when no programme has the id. */
-export class ProgrammeNotFoundError extends Error {
-  readonly code = 'PROGRAMME_NOT_FOUND' as const
-
-  constructor(
-    readonly programmeId: number,
-    options?: ErrorOptions
-  ) {
-    super(`programme ${programmeId} not found`, options)
-    this.name = 'ProgrammeNotFoundError'
-  }
-}
-
-/**
- * The id of the default programme (`DEFAULT_PROGRAMME_CODE`), created with
- * `DEFAULT_PROGRAMME_SETTINGS` the first time; an existing programme keeps its settings.
- */
-export async function ensureDefaultProgramme(db: DbOrTx): Promise<number> {
-  const inserted = await db
-    .insert(programmes)
-    .values({
-      code: DEFAULT_PROGRAMME_CODE,
-      name: DEFAULT_PROGRAMME_NAME,
-      settings: DEFAULT_PROGRAMME_SETTINGS,
-    })
-    .onConflictDoNothing({ target: programmes.code })
-    .returning({ id: programmes.id })
-  if (inserted[0]) return inserted[0].id
-  const rows = await db
-    .select({ id: programmes.id })
-    .from(programmes)
-    .where(eq(programmes.code, DEFAULT_PROGRAMME_CODE))
-  if (!rows[0]) throw new Error('ensureDefaultProgramme: the conflicting row disappeared')
-  return rows[0].id
-}
-
-/**
- * A programme's settings, with `DEFAULT_PROGRAMME_SETTINGS` filling any key the stored JSON lacks
- * (a programme saved before a setting existed). Throws `ProgrammeNotFoundError`.
- */
-export async function getProgrammeSettings(
-  db: DbOrTx,
-  programmeId: number
-): Promise<ProgrammeSettings> {
-  const rows = await db
-    .select({ settings: programmes.settings })
-    .from(programmes)
-    .where(eq(programmes.id, programmeId))
-  if (!rows[0]) throw new ProgrammeNotFoundError(programmeId)
-  return { ...DEFAULT_PROGRAMME_SETTINGS, ...rows[0].settings }
-}
-
-export type UpsertCohortParams = {
-  /** Used only when the cohort is new; an existing cohort stays in its programme. */
-  programmeId: number
-  code: string
-  kecamatanCode: string
-  track: SkillTrack
-  mentorId: number | null
-}
-
-/** The cohort an upsert left in the database, and what it did. */
-export type UpsertCohortResult = { id: number; action: UpsertAction }
-
-/**
- * Inserts a cohort, or updates the kecamatan, track and mentor of the cohort with this code, in
- * one statement. `unchanged` when the stored cohort already had those values.
- */
-export async function upsertCohort(
-  db: DbOrTx,
-  params: UpsertCohortParams
-): Promise<UpsertCohortResult> {
-  const rows = await db
-    .insert(cohorts)
-    .values(params)
-    .onConflictDoUpdate({
-      target: cohorts.code,
-      set: {
-        kecamatanCode: sql`excluded.kecamatan_code`,
-        track: sql`excluded.track`,
-        mentorId: sql`excluded.mentor_id`,
-      },
-      setWhere: sql`(cohorts.kecamatan_code, cohorts.track, cohorts.mentor_id) is distinct from (excluded.kecamatan_code, excluded.track, excluded.mentor_id)`,
-    })
-    // xmax = 0 only on freshly inserted row versions; an unchanged cohort returns no row at all.
-    .returning({ id: cohorts.id, inserted: sql<boolean>`(xmax = 0)` })
-  const row = rows[0]
-  if (row) return { id: row.id, action: row.inserted ? 'inserted' : 'updated' }
-  const existing = await findCohortByCode(db, params.code)
-  if (!existing) throw new Error('upsertCohort: the conflicting row disappeared')
-  return { id: existing.id, action: 'unchanged' }
-}
-
-/** One row of `cohorts`. */
-export type Cohort = typeof cohorts.$inferSelect
-
-/** The cohort with this code, if any. */
-export async function findCohortByCode(db: DbOrTx, code: string): Promise<Cohort | undefined> {
-  const rows = await db.select().from(cohorts).where(eq(cohorts.code, code))
-  return rows[0]
-}
 
 export type UpsertSessionParams = {
   cohortId: number
@@ -445,74 +322,6 @@ export async function cancelSession(db: DbOrTx, params: CancelSessionParams): Pr
   })
 }
 
-export type EnrollParams = {
-  cohortId: number
-  personId: number
-  /** `undefined` keeps a stored birth year. */
-  birthYear?: number
-  /** The moment of enrollment, for the age. */
-  now: Date
-}
-
-/** The enrollment an `enroll` left in the database, and what it did. */
-export type EnrollResult = { id: number; action: UpsertAction; minor: boolean }
-
-/**
- * Whether a participant born in `birthYear` is a minor at `now` (docs/domain.md, decision 7): age
- * counted in whole calendar years (year of `now` in WIB − birth year) below `ADULT_AGE`. With only
- * a year, someone born in 2008 counts as 18 for all of 2026.
- */
-export function isMinor(birthYear: number, now: Date): boolean {
-  return localYear(now, TIME_ZONE) - birthYear < ADULT_AGE
-}
-
-/**
- * Enrolls a person in a cohort, or updates the birth year and the minor flag of the existing
- * enrollment (status, kompeten mark and guardian consent are kept). `unchanged` when nothing
- * differs. A minor needs a guardian-consent mark before any follow-up survey.
- */
-export async function enroll(db: DbOrTx, params: EnrollParams): Promise<EnrollResult> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(enrollments)
-      .where(
-        and(eq(enrollments.cohortId, params.cohortId), eq(enrollments.personId, params.personId))
-      )
-      .for('update')
-    const stored = rows[0]
-    const birthYear = params.birthYear ?? stored?.birthYear ?? null
-    const minor = birthYear !== null && isMinor(birthYear, params.now)
-    if (!stored) {
-      const inserted = await tx
-        .insert(enrollments)
-        .values({ cohortId: params.cohortId, personId: params.personId, birthYear, minor })
-        .onConflictDoNothing({ target: [enrollments.cohortId, enrollments.personId] })
-        .returning({ id: enrollments.id })
-      if (inserted[0]) {
-        // The baseline survey's invitation: at once, or at her first contact (it waits).
-        await planFires(tx, [
-          {
-            kind: BASELINE_INVITE_KIND,
-            dedupeKey: `baseline:${inserted[0].id}`,
-            dueAt: params.now,
-            graceSeconds: 30 * 24 * 3600,
-            payload: { enrollmentId: inserted[0].id } satisfies BaselineInvitePayload,
-          },
-        ])
-        return { id: inserted[0].id, action: 'inserted', minor }
-      }
-      // A concurrent enroll won the race: update that row instead.
-      return enroll(tx, params)
-    }
-    if (stored.birthYear === birthYear && stored.minor === minor) {
-      return { id: stored.id, action: 'unchanged', minor }
-    }
-    await tx.update(enrollments).set({ birthYear, minor }).where(eq(enrollments.id, stored.id))
-    return { id: stored.id, action: 'updated', minor }
-  })
-}
-
 /** A session as participants and mentors see it in lists (no check-in code). */
 export type SessionListItem = {
   sessionId: number
@@ -607,10 +416,6 @@ export type FindCheckinSessionParams = { personId: number; at: Date }
  */
 export type CheckinSession = MentorSessionListItem & { radiusMeters: number }
 
-/** A programme setting read from its JSON, the default filling a key the JSON lacks. */
-const settingOf = (key: keyof ProgrammeSettings) =>
-  sql<number>`coalesce((${programmes.settings}->>${key})::int, ${DEFAULT_PROGRAMME_SETTINGS[key]})`
-
 /**
  * The not-cancelled session of one of the person's active enrollments whose check-in window
  * contains `at`: from `checkinOpensMinutes` before its start to `checkinClosesMinutes` after it
@@ -652,232 +457,6 @@ export async function findCheckinSession(
   return rows[0]
 }
 
-export type RecordAttendanceParams = {
-  sessionId: number
-  personId: number
-  status: AttendanceStatus
-  /** kode, lokasi, mentor, izin, auto. */
-  method: string
-  reason?: string | null
-  /** An izin reason in the person's own words. */
-  reasonNote?: string | null
-  recordedBy?: number | null
-  at: Date
-}
-
-/** `recorded` for a new row; `already` when the person's attendance at the session was recorded. */
-export type RecordAttendanceResult = 'recorded' | 'already'
-
-/** Records one attendance, idempotently: a second one for the same session and person is ignored. */
-export async function recordAttendance(
-  db: DbOrTx,
-  params: RecordAttendanceParams
-): Promise<RecordAttendanceResult> {
-  const rows = await db
-    .insert(attendance)
-    .values({
-      sessionId: params.sessionId,
-      personId: params.personId,
-      status: params.status,
-      method: params.method,
-      reason: params.reason ?? null,
-      reasonNote: params.reasonNote ?? null,
-      recordedBy: params.recordedBy ?? null,
-      at: params.at,
-    })
-    .onConflictDoNothing({ target: [attendance.sessionId, attendance.personId] })
-    .returning({ id: attendance.id })
-  return rows.length > 0 ? 'recorded' : 'already'
-}
-
-export type MarkAbsentAfterSessionParams = { sessionId: number; at: Date }
-
-/**
- * After a session: every active enrollee of its cohort with no attendance row gets `absent` with
- * method `auto` at `at`. Returns their person ids (ascending); nothing for a cancelled session.
- * Idempotent: a second run finds everyone recorded.
- */
-export async function markAbsentAfterSession(
-  db: DbOrTx,
-  params: MarkAbsentAfterSessionParams
-): Promise<number[]> {
-  // Raw SQL: the query builder's insert … select cannot leave out the identity column.
-  const result = await db.execute(sql`
-    insert into ${attendance} (session_id, person_id, status, method, at)
-    select s.id, e.person_id, 'absent', 'auto', ${params.at.toISOString()}::timestamptz
-    from ${trainingSessions} s
-    join ${enrollments} e on e.cohort_id = s.cohort_id and e.status = 'active'
-    where s.id = ${params.sessionId} and not s.cancelled
-      and not exists (
-        select 1 from ${attendance} a where a.session_id = s.id and a.person_id = e.person_id
-      )
-    on conflict (session_id, person_id) do nothing
-    returning person_id`)
-  const rows = rowsOf<{ person_id: unknown }>(result).map((row) => ({
-    personId: toNumber(row.person_id),
-  }))
-  return rows.map((row) => row.personId).sort((a, b) => a - b)
-}
-
-export type ListConsecutiveAbsencesParams = {
-  personId: number
-  cohortId: number
-  /**
-   * Held sessions are those ended by `asOf`, where a missing row counts as absent (the session
-   * is over and nobody recorded the person). Without `asOf`: the sessions with a row for the
-   * person, i.e. those `markAbsentAfterSession` or a check-in has recorded.
-   */
-  asOf?: Date
-}
-
-/**
- * How many of the latest held (not cancelled) sessions of the cohort, counted back from the
- * latest, the person was `absent` from in a row; an izin, present or late ends the run.
- */
-export async function listConsecutiveAbsences(
-  db: DbOrTx,
-  params: ListConsecutiveAbsencesParams
-): Promise<number> {
-  const rows = await db
-    .select({ status: attendance.status })
-    .from(trainingSessions)
-    .leftJoin(
-      attendance,
-      and(eq(attendance.sessionId, trainingSessions.id), eq(attendance.personId, params.personId))
-    )
-    .where(
-      and(
-        eq(trainingSessions.cohortId, params.cohortId),
-        eq(trainingSessions.cancelled, false),
-        params.asOf === undefined
-          ? sql`${attendance.id} is not null`
-          : lte(trainingSessions.endsAt, params.asOf)
-      )
-    )
-    .orderBy(desc(trainingSessions.startsAt), desc(trainingSessions.id))
-  let run = 0
-  for (const row of rows) {
-    if (row.status !== null && row.status !== 'absent') break
-    run++
-  }
-  return run
-}
-
-/**
- * Claims a once-only training message (`code_failed:<session>:<person>`): `true` for the first
- * claim of the key, which then sends it; `false` ever after.
- */
-export async function claimTrainingNotice(
-  db: DbOrTx,
-  params: { key: string; at: Date }
-): Promise<boolean> {
-  const rows = await db
-    .insert(trainingNotices)
-    .values(params)
-    .onConflictDoNothing({ target: trainingNotices.key })
-    .returning({ id: trainingNotices.id })
-  return rows.length > 0
-}
-
-/** One participant of a session's cohort as the mentor sees them, with today's record. */
-/**
- * The people a cohort's change notice goes to: its active participants (also those who excused
- * themselves, the new time may suit them), with or without a chat, by name.
- */
-export async function listCohortParticipants(
-  db: DbOrTx,
-  cohortId: number
-): Promise<{ personId: number; name: string }[]> {
-  return db
-    .select({ personId: people.id, name: people.name })
-    .from(enrollments)
-    .innerJoin(people, eq(people.id, enrollments.personId))
-    .where(
-      and(
-        eq(enrollments.cohortId, cohortId),
-        eq(enrollments.status, 'active'),
-        eq(people.status, 'active')
-      )
-    )
-    .orderBy(asc(people.name), asc(people.id))
-}
-
-export type RosterEntry = { personId: number; name: string; status: AttendanceStatus | null }
-
-/**
- * The participants of a session's cohort (enrolled, not withdrawn) with their attendance at it,
- * by name: the mentor's list to record attendance from. Empty unless `mentorId` mentors the
- * session's cohort.
- */
-export async function listSessionRoster(
-  db: DbOrTx,
-  params: { sessionId: number; mentorId: number }
-): Promise<RosterEntry[]> {
-  return db
-    .select({ personId: people.id, name: people.name, status: attendance.status })
-    .from(trainingSessions)
-    .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
-    .innerJoin(enrollments, eq(enrollments.cohortId, cohorts.id))
-    .innerJoin(people, eq(people.id, enrollments.personId))
-    .leftJoin(
-      attendance,
-      and(eq(attendance.sessionId, trainingSessions.id), eq(attendance.personId, people.id))
-    )
-    .where(
-      and(
-        eq(trainingSessions.id, params.sessionId),
-        eq(cohorts.mentorId, params.mentorId),
-        ne(enrollments.status, 'withdrawn')
-      )
-    )
-    .orderBy(asc(people.name), asc(people.id))
-}
-
-export type RecordAttendanceByMentorParams = {
-  sessionId: number
-  personId: number
-  status: 'present' | 'late' | 'izin'
-  reason: string | null
-  mentorId: number
-  at: Date
-}
-
-/**
- * A mentor's record of a participant's attendance (method `mentor`): written when there is none
- * yet, and over an `absent` or `izin` row (the mentor saw her in class after all); a check-in
- * (`present`, `late`) stays as it is. `recorded` when written, `already` when a check-in stood.
- */
-export async function recordAttendanceByMentor(
-  db: DbOrTx,
-  params: RecordAttendanceByMentorParams
-): Promise<RecordAttendanceResult> {
-  const values = {
-    sessionId: params.sessionId,
-    personId: params.personId,
-    status: params.status,
-    method: 'mentor',
-    reason: params.reason,
-    recordedBy: params.mentorId,
-    at: params.at,
-  }
-  const rows = await db
-    .insert(attendance)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [attendance.sessionId, attendance.personId],
-      set: {
-        status: values.status,
-        method: values.method,
-        reason: values.reason,
-        recordedBy: values.recordedBy,
-        at: values.at,
-      },
-      setWhere: sql`${attendance.status} not in ('present', 'late')`,
-    })
-    .returning({ id: attendance.id })
-  return rows.length > 0 ? 'recorded' : 'already'
-}
-
 /** The not-cancelled sessions on the local day of `at` of the cohorts a mentor leads, by start. */
 export async function listMentorSessionsOn(
   db: DbOrTx,
@@ -895,23 +474,4 @@ export async function listMentorSessionsOn(
       )
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))
-}
-
-/**
- * The settings of the programme of the person's latest active enrollment (for texts that name
- * them, such as the check-in window); `undefined` when she has no active enrollment.
- */
-export async function findSettingsForPerson(
-  db: DbOrTx,
-  personId: number
-): Promise<ProgrammeSettings | undefined> {
-  const rows = await db
-    .select({ settings: programmes.settings })
-    .from(enrollments)
-    .innerJoin(cohorts, eq(cohorts.id, enrollments.cohortId))
-    .innerJoin(programmes, eq(programmes.id, cohorts.programmeId))
-    .where(and(eq(enrollments.personId, personId), eq(enrollments.status, 'active')))
-    .orderBy(desc(enrollments.id))
-    .limit(1)
-  return rows[0] ? { ...DEFAULT_PROGRAMME_SETTINGS, ...rows[0].settings } : undefined
 }
