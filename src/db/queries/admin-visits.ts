@@ -13,6 +13,8 @@ import type { FollowUpStatus } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
 import { families, people, referrals, regions, visits } from '../schema/index.js'
 import { withinCode } from './regions.js'
+import { VISIT_FINDINGS_COLUMNS } from './visits.js'
+import type { VisitFindings } from './visits.js'
 
 /** The viewer's region scope: codes at or below `regionPrefix` are visible. */
 export type AdminScope = { regionPrefix: string }
@@ -121,32 +123,24 @@ export async function listAdminVisits(
 }
 
 /** One visit with everything the detail page shows. */
-export type AdminVisitDetail = AdminVisitRow & {
-  familyId: number
-  dusunRwRt: string | null
-  krs: boolean
-  kbStatus: string | null
-  kbMethod: string | null
-  kbIntent: string | null
-  risk4t: string[]
-  envRisks: string[]
-  lila: number | null
-  hb: number | null
-  actions: string[]
-  note: string | null
-  photoRef: string | null
-  lat: number | null
-  lng: number | null
-  duplicateOf: number | null
-  createdAt: Date
-  referral: {
-    target: string
-    reason: string
-    followUpDate: string
-    status: string
-    closedAt: Date | null
-  } | null
-}
+export type AdminVisitDetail = AdminVisitRow &
+  VisitFindings & {
+    familyId: number
+    dusunRwRt: string | null
+    krs: boolean
+    photoRef: string | null
+    lat: number | null
+    lng: number | null
+    duplicateOf: number | null
+    createdAt: Date
+    referral: {
+      target: string
+      reason: string
+      followUpDate: string
+      status: string
+      closedAt: Date | null
+    } | null
+  }
 
 export type FindAdminVisitParams = { scope: AdminScope; id: number }
 
@@ -161,15 +155,7 @@ export async function findAdminVisit(
       familyId: families.id,
       dusunRwRt: families.dusunRwRt,
       krs: families.krs,
-      kbStatus: visits.kbStatus,
-      kbMethod: visits.kbMethod,
-      kbIntent: visits.kbIntent,
-      risk4t: visits.risk4t,
-      envRisks: visits.envRisks,
-      lila: visits.lila,
-      hb: visits.hb,
-      actions: visits.actions,
-      note: visits.note,
+      ...VISIT_FINDINGS_COLUMNS,
       photoRef: visits.photoRef,
       lat: visits.lat,
       lng: visits.lng,

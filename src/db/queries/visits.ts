@@ -13,6 +13,22 @@ import { visitReference } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
 import { families, referrals, visitSequences, visits } from '../schema/index.js'
 
+/** What a cadre recorded at a visit: the KB part, risks, measurements, actions (a select's columns). */
+export const VISIT_FINDINGS_COLUMNS = {
+  kbStatus: visits.kbStatus,
+  kbMethod: visits.kbMethod,
+  kbIntent: visits.kbIntent,
+  risk4t: visits.risk4t,
+  envRisks: visits.envRisks,
+  lila: visits.lila,
+  hb: visits.hb,
+  actions: visits.actions,
+  note: visits.note,
+}
+
+/** A visit's findings as read by `VISIT_FINDINGS_COLUMNS`. */
+export type VisitFindings = Pick<typeof visits.$inferSelect, keyof typeof VISIT_FINDINGS_COLUMNS>
+
 /** Thrown when a visit date is not a `YYYY-MM-DD` calendar date. */
 export class InvalidVisitDateError extends Error {
   readonly code = 'INVALID_VISIT_DATE' as const
@@ -431,16 +447,7 @@ export type RecentVisit = {
   createdAt: Date
   /** What was recorded, for /riwayat to show. */
   sasaran: string[]
-  kbStatus: string | null
-  kbMethod: string | null
-  kbIntent: string | null
-  risk4t: string[]
-  envRisks: string[]
-  lila: number | null
-  hb: number | null
-  actions: string[]
-  note: string | null
-}
+} & VisitFindings
 
 /** A cadre's latest reported visits, withdrawn ones included, newest report first. */
 export async function listRecentVisits(
@@ -456,15 +463,7 @@ export async function listRecentVisits(
       status: visits.status,
       createdAt: visits.createdAt,
       sasaran: visits.sasaran,
-      kbStatus: visits.kbStatus,
-      kbMethod: visits.kbMethod,
-      kbIntent: visits.kbIntent,
-      risk4t: visits.risk4t,
-      envRisks: visits.envRisks,
-      lila: visits.lila,
-      hb: visits.hb,
-      actions: visits.actions,
-      note: visits.note,
+      ...VISIT_FINDINGS_COLUMNS,
     })
     .from(visits)
     .innerJoin(families, eq(families.id, visits.familyId))
