@@ -196,12 +196,14 @@ export type AttendanceRecorded = {
 /**
  * A graduate answered a follow-up survey wave (docs/domain.md#the-training-programme), or declined
  * its consent (then only `consent: false` is stored).
- * @example { "type": "follow_up_answered", "surveyId": 3, "consent": true, "businessStarted": true, "businessKind": "jahit", "channels": ["wa", "langsung"], "ordersLastMonth": 6, "incomeBracket": "lt500k", "joinedUppka": false, "hasNib": false, "at": "2027-01-05T03:00:00.000Z" }
+ * The baseline's questions come first, with its codes (`workingForPay` … `incomeBracket`).
+ * @example { "type": "follow_up_answered", "surveyId": 3, "consent": true, "workingForPay": false, "businessStarted": true, "businessKind": "jahit", "channels": ["wa", "langsung"], "ordersLastMonth": 6, "incomeBracket": "lt500k", "joinedUppka": false, "hasNib": false, "at": "2027-01-05T03:00:00.000Z" }
  */
 export type FollowUpAnswered = {
   type: 'follow_up_answered'
   surveyId: number
   consent: boolean
+  workingForPay: boolean | null
   businessStarted: boolean | null
   businessKind: string | null
   channels: string[] | null

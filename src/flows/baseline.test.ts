@@ -71,6 +71,42 @@ describe('awal (the baseline survey)', () => {
     ])
   })
 
+  test('her own words: Javanese and everyday yes and no, labels typed instead of numbers', async () => {
+    const chat = transcript(flowRegistry, {
+      at: '2026-11-20 19:00 WIB',
+      snapshot: participant,
+      lookups: baselineLookups({ enrollmentId: 4, personId: 5, name: 'Nur Aini' }),
+    })
+    await chat.expect(`
+      > awal
+      < …
+      > nggih
+      < Saat ini bekerja dengan upah atau gaji (ikut orang lain)?…
+      > ndak
+      < Saat ini punya usaha sendiri?…
+      > iya, jualan kue
+      < Usaha apa?…
+      > makanan
+      < Dijual lewat mana saja?…
+      > facebook dan langsung
+      < Kisaran penghasilan sendiri (dari kerja atau usaha) bulan lalu?…
+      > kurang dari 500 ribu
+    `)
+    expect(chat.effects).toEqual([
+      {
+        type: 'baseline_answered',
+        enrollmentId: 4,
+        consent: true,
+        workingForPay: false,
+        businessStarted: true,
+        businessKind: 'makanan',
+        channels: ['facebook', 'langsung'],
+        incomeBracket: 'lt500k',
+        at: '2026-11-20T12:00:00.000Z',
+      },
+    ])
+  })
+
   test('declined: only the refusal is kept', async () => {
     const chat = transcript(flowRegistry, {
       at: '2026-11-20 19:00 WIB',

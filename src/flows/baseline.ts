@@ -1,14 +1,14 @@
 /**
- * "Awal": the baseline survey at enrolment (docs/domain.md, decision 18): the follow-up survey's
- * questions and codes (working for pay, own business and its kind, sales channels, income
- * bracket), so the two compare, with its own consent first. The invitation arrives with a button
+ * "Awal": the baseline survey at enrolment (docs/domain.md, decision 18): the questions it shares
+ * with the follow-up survey (`outcome-questions.ts`: working for pay, own business and its kind,
+ * sales channels, income bracket), so the two compare, with its own consent first. The invitation arrives with a button
  * after enrolment, or at the participant's first contact; a mentor fills it in for a participant
  * of her cohort without a phone (as with ABSEN), asking her in person.
  * @module
  */
-import { askChoice, askMultiChoice, askYesNo, defineFlow } from '../engine/index.js'
+import { askChoice, askYesNo, defineFlow } from '../engine/index.js'
 import type { Answers, FlowContext } from '../engine/index.js'
-import { BUSINESS_KINDS, INCOME_BRACKETS, SALES_CHANNELS } from '../domain/training.js'
+import { outcomeAnswers, outcomeSteps } from './outcome-questions.js'
 
 const pending = (ctx: FlowContext) => ctx.snapshot.lookups.baselinePending
 /** A mentor without her own baseline to give fills one in for a participant. */
@@ -19,7 +19,6 @@ const subject = (answers: Answers, ctx: FlowContext) =>
     ? pending(ctx)?.participants.find((p) => String(p.enrollmentId) === answers.who)
     : pending(ctx)?.self
 const agreed = (answers: Answers) => answers.consent === true
-const hasBusiness = (answers: Answers) => agreed(answers) && answers.business === true
 
 export const baseline = defineFlow({
   id: 'baseline',
@@ -53,11 +52,7 @@ export const baseline = defineFlow({
         },
       }),
     }),
-    askYesNo('working', { when: agreed }),
-    askYesNo('business', { when: agreed }),
-    askChoice('kind', { options: BUSINESS_KINDS, when: hasBusiness }),
-    askMultiChoice('channels', { options: SALES_CHANNELS, when: hasBusiness }),
-    askChoice('income', { options: INCOME_BRACKETS, when: agreed }),
+    ...outcomeSteps(agreed),
   ],
   complete: (answers, ctx) => {
     const due = subject(answers, ctx)
@@ -69,11 +64,7 @@ export const baseline = defineFlow({
           type: 'baseline_answered',
           enrollmentId: due.enrollmentId,
           consent: answers.consent,
-          workingForPay: answers.working ?? null,
-          businessStarted: answers.business ?? null,
-          businessKind: answers.kind ?? null,
-          channels: answers.channels ?? null,
-          incomeBracket: answers.income ?? null,
+          ...outcomeAnswers(answers),
           at: ctx.now.toISOString(),
         },
       ],

@@ -2,14 +2,22 @@ import { describe, expect, test } from 'vitest'
 import type { DataNeed } from '../domain/snapshot.js'
 import { participant } from '../../test/harness/training-fixtures.js'
 import { transcript } from '../../test/harness/transcript.js'
+import { emptySnapshot } from '../domain/snapshot.js'
 import { flowRegistry } from './index.js'
+import { OUTCOME_QUESTIONS } from './outcome-questions.js'
 
 const AT = '2027-01-05 10:00 WIB'
+const emptyCtx = {
+  now: new Date(AT.replace(' WIB', ':00+07:00').replace(' ', 'T')),
+  timeZone: 'Asia/Jakarta',
+  label: () => '',
+  snapshot: emptySnapshot({ kecamatan: [], desaByKecamatan: {} }),
+}
 const lookups = (survey: { id: number; wave: number } | null) => (need: DataNeed) =>
   need.kind === 'open_follow_up' ? { openFollowUp: { key: need.key, survey } } : {}
 
 describe('survei (a graduate’s follow-up)', () => {
-  test('consent first, then the business questions', async () => {
+  test('consent first, then the baseline’s questions in its words, then its own', async () => {
     const chat = transcript(flowRegistry, {
       at: AT,
       snapshot: participant,
@@ -17,11 +25,15 @@ describe('survei (a graduate’s follow-up)', () => {
     })
     await chat.expect(`
       > survei
-      < Survei singkat 1 bulan setelah pelatihan: beberapa pertanyaan tentang usaha Bapak/Ibu. Jawaban dipakai DPPKB untuk menilai pelatihan; penghasilan hanya ditanya kisarannya. Boleh tidak dijawab. Bersedia mengisi?
+      < Survei singkat 1 bulan setelah pelatihan: pertanyaan survei awal tentang pekerjaan dan usaha Bapak/Ibu saat ini, ditambah tiga tentang usaha. Jawaban dipakai DPPKB untuk menilai pelatihan; penghasilan hanya ditanya kisarannya. Boleh tidak dijawab. Bersedia mengisi?
         1. Ya
         2. Tidak
       > ya
-      < Apakah Bapak/Ibu sudah menjalankan usaha dari keterampilan pelatihan?
+      < Saat ini bekerja dengan upah atau gaji (ikut orang lain)?
+        1. Ya
+        2. Tidak
+      > tidak
+      < Saat ini punya usaha sendiri?
         1. Ya
         2. Tidak
       > iya
@@ -38,15 +50,15 @@ describe('survei (a graduate’s follow-up)', () => {
         4. GoFood/GrabFood/ShopeeFood
         5. Langsung (tetangga, pasar)
       > 1, 5
-      < Berapa pesanan bulan lalu? (tulis angka, 0 jika belum ada)
-      > 6
-      < Kisaran penghasilan dari keterampilan ini bulan lalu?
+      < Kisaran penghasilan sendiri (dari kerja atau usaha) bulan lalu?
         1. Belum ada
         2. Kurang dari Rp500 ribu
         3. Rp500 ribu - 1 juta
         4. Rp1 - 2 juta
         5. Lebih dari Rp2 juta
       > 2
+      < Berapa pesanan bulan lalu? (tulis angka, 0 jika belum ada)
+      > 6
       < Apakah Bapak/Ibu sudah bergabung dengan kelompok UPPKA?
         1. Ya
         2. Tidak
@@ -61,16 +73,68 @@ describe('survei (a graduate’s follow-up)', () => {
         type: 'follow_up_answered',
         surveyId: 3,
         consent: true,
+        workingForPay: false,
         businessStarted: true,
         businessKind: 'jahit',
         channels: ['wa', 'langsung'],
-        ordersLastMonth: 6,
         incomeBracket: 'lt500k',
+        ordersLastMonth: 6,
         joinedUppka: false,
         hasNib: false,
         at: '2027-01-05T03:00:00.000Z',
       },
     ])
+  })
+
+  test('a mother’s own words: Javanese yes and no, labels typed, a job and no business', async () => {
+    const chat = transcript(flowRegistry, {
+      at: AT,
+      snapshot: participant,
+      lookups: lookups({ id: 5, wave: 3 }),
+    })
+    await chat.expect(`
+      > survei
+      < …
+      > nggih bu
+      < Saat ini bekerja dengan upah atau gaji (ikut orang lain)?…
+      > nggih, buruh pabrik
+      < Saat ini punya usaha sendiri?…
+      > mboten
+      < Kisaran penghasilan sendiri (dari kerja atau usaha) bulan lalu?…
+      > 1 - 2 juta
+      < Apakah Bapak/Ibu sudah bergabung dengan kelompok UPPKA?…
+      > belum
+    `)
+    expect(chat.effects).toEqual([
+      {
+        type: 'follow_up_answered',
+        surveyId: 5,
+        consent: true,
+        workingForPay: true,
+        businessStarted: false,
+        businessKind: null,
+        channels: null,
+        incomeBracket: '1m_2m',
+        ordersLastMonth: null,
+        joinedUppka: false,
+        hasNib: null,
+        at: '2027-01-05T03:00:00.000Z',
+      },
+    ])
+  })
+
+  test('the baseline and the follow-up ask the shared questions with the same words and codes', () => {
+    const shared = (id: string) =>
+      flowRegistry
+        .get(id)!
+        .steps.filter((step) => step.id in OUTCOME_QUESTIONS)
+        .map((step) => ({
+          id: step.id,
+          kind: step.kind,
+          options: step.options?.({}, emptyCtx, id).map((o) => [o.id, o.label]),
+        }))
+    expect(shared('follow-up')).toEqual(shared('baseline'))
+    expect(shared('baseline').map((step) => step.id)).toEqual(Object.keys(OUTCOME_QUESTIONS))
   })
 
   test('no consent: nothing else is asked', async () => {

@@ -1,15 +1,16 @@
 /**
  * "Survei": a graduate's follow-up survey at +1, +3 and +6 months
  * (docs/domain.md#the-training-programme): its own consent first (docs/domain.md, decision 8), then
- * a few questions on the business the training led to, with income in brackets rather than figures
- * (specific personal data, UU PDP). The invitation arrives unprompted with a button; SURVEI opens
+ * the baseline's questions in its words and codes (`outcome-questions.ts`, so a change from the
+ * baseline compares like with like), income in brackets rather than figures (specific personal
+ * data, UU PDP), and three of its own: orders last month, UPPKA, NIB. The invitation arrives unprompted with a button; SURVEI opens
  * the open wave too.
  * @module
  */
 import { z } from 'zod'
-import { askChoice, askMultiChoice, askNumber, askYesNo, defineFlow } from '../engine/index.js'
+import { askNumber, askYesNo, defineFlow } from '../engine/index.js'
 import type { Answers, FlowContext } from '../engine/index.js'
-import { BUSINESS_KINDS, INCOME_BRACKETS, SALES_CHANNELS } from '../domain/training.js'
+import { outcomeAnswers, outcomeSteps } from './outcome-questions.js'
 
 const survey = (ctx: FlowContext) => ctx.snapshot.lookups.openFollowUp?.survey ?? null
 const agreed = (answers: Answers) => answers.consent === true
@@ -30,14 +31,12 @@ export const followUp = defineFlow({
     askYesNo('consent', {
       promptParams: (_answers, ctx) => ({ months: survey(ctx)?.wave ?? 1 }),
     }),
-    askYesNo('business', { when: agreed }),
-    askChoice('kind', { options: BUSINESS_KINDS, when: hasBusiness }),
-    askMultiChoice('channels', { options: SALES_CHANNELS, when: hasBusiness }),
+    ...outcomeSteps(agreed),
+    // Follow-up only: what the training's outcome looks like beyond the baseline's questions.
     askNumber('orders', {
       when: hasBusiness,
       schema: z.number().int().min(0).max(10_000),
     }),
-    askChoice('income', { options: INCOME_BRACKETS, when: agreed }),
     askYesNo('uppka', { when: agreed }),
     askYesNo('nib', { when: hasBusiness }),
   ],
@@ -51,11 +50,8 @@ export const followUp = defineFlow({
           type: 'follow_up_answered',
           surveyId: open.id,
           consent: answers.consent,
-          businessStarted: answers.business ?? null,
-          businessKind: answers.kind ?? null,
-          channels: answers.channels ?? null,
+          ...outcomeAnswers(answers),
           ordersLastMonth: answers.orders ?? null,
-          incomeBracket: answers.income ?? null,
           joinedUppka: answers.uppka ?? null,
           hasNib: answers.nib ?? null,
           at: ctx.now.toISOString(),

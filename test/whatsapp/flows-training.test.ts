@@ -113,15 +113,16 @@ describe('SURVEI over WhatsApp', () => {
     // "1" is the invitation's only option here (her last menu's "1" is something else).
     expect(await wa.say(NUR, '1')).toEqual([expect.stringMatching(/^Survei singkat 1 bulan/)])
     expect(await wa.say(NUR, '1')).toEqual([
-      `Apakah Ibu sudah menjalankan usaha dari keterampilan pelatihan?\n\n1. Ya\n2. Tidak${HINT}`,
+      `Saat ini bekerja dengan upah atau gaji (ikut orang lain)?\n\n1. Ya\n2. Tidak${HINT}`,
     ])
-    await wa.say(NUR, '1') // Ya
+    await wa.say(NUR, '2') // Tidak
+    await wa.say(NUR, '1') // Usaha sendiri: Ya
     await wa.say(NUR, '1') // Jahit
-    expect(await wa.say(NUR, '1, 5')).toEqual([
+    await wa.say(NUR, '1, 5')
+    expect(await wa.say(NUR, '2')).toEqual([
       'Berapa pesanan bulan lalu? (tulis angka, 0 jika belum ada)',
-    ])
+    ]) // Kurang dari Rp500 ribu
     await wa.say(NUR, '6')
-    await wa.say(NUR, '2') // Kurang dari Rp500 ribu
     await wa.say(NUR, '2') // UPPKA: Tidak
     expect(await wa.say(NUR, '2')).toEqual([
       'Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!',

@@ -198,6 +198,7 @@ export type SaveFollowUpAnswersParams = {
   surveyId: number
   personId: number
   consent: boolean
+  workingForPay: boolean | null
   businessStarted: boolean | null
   businessKind: string | null
   channels: string[] | null
@@ -218,6 +219,7 @@ export async function saveFollowUpAnswers(
 ): Promise<boolean> {
   const answers = params.consent
     ? {
+        workingForPay: params.workingForPay,
         businessStarted: params.businessStarted,
         businessKind: params.businessKind,
         channels: params.channels,

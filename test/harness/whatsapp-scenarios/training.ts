@@ -108,14 +108,15 @@ export async function expectRecordedByMentor(
 }
 
 /**
- * Her answers as the scenario gives them: a sewing business sold on WhatsApp and in person, 6
- * orders, under Rp500 ribu, no UPPKA, no NIB.
+ * Her answers as the scenario gives them: no paid job, a sewing business sold on WhatsApp and in
+ * person, under Rp500 ribu, 6 orders, no UPPKA, no NIB.
  */
 export async function expectSurveyAnswered(db: Db, surveyId: number, at: Date): Promise<void> {
   const [answered] = await db.select().from(followUpSurveys).where(eq(followUpSurveys.id, surveyId))
   expect(answered).toMatchObject({
     status: 'answered',
     consentGiven: true,
+    workingForPay: false,
     businessStarted: true,
     businessKind: 'jahit',
     channels: ['wa', 'langsung'],
@@ -204,15 +205,18 @@ export const TRAINING_SCENARIOS: Scenario[] = [
       t.clock.now = wib('2027-01-06T10:00')
       expect((await d.choose(NUR, 'Isi survei'))[0]).toMatch(/^Survei singkat 1 bulan/)
       expect((await d.choose(NUR, 'Ya'))[0]).toMatch(
-        /^Apakah Ibu sudah menjalankan usaha dari keterampilan pelatihan\?/
+        /^Saat ini bekerja dengan upah atau gaji \(ikut orang lain\)\?/
       )
+      expect((await d.choose(NUR, 'Tidak'))[0]).toMatch(/^Saat ini punya usaha sendiri\?/)
       await d.choose(NUR, 'Ya')
       await d.choose(NUR, 'Jahit')
       expect(
-        await d.chooseMany(NUR, ['WhatsApp (status/grup)', 'Langsung (tetangga, pasar)'])
-      ).toEqual(['Berapa pesanan bulan lalu? (tulis angka, 0 jika belum ada)'])
+        (await d.chooseMany(NUR, ['WhatsApp (status/grup)', 'Langsung (tetangga, pasar)']))[0]
+      ).toMatch(/^Kisaran penghasilan sendiri \(dari kerja atau usaha\) bulan lalu\?/)
+      expect(await d.choose(NUR, 'Kurang dari Rp500 ribu')).toEqual([
+        'Berapa pesanan bulan lalu? (tulis angka, 0 jika belum ada)',
+      ])
       await d.say(NUR, '6')
-      await d.choose(NUR, 'Kurang dari Rp500 ribu')
       await d.choose(NUR, 'Tidak') // UPPKA
       expect(await d.choose(NUR, 'Tidak')).toEqual([
         'Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!',
