@@ -9,7 +9,7 @@ import type { ChannelName } from '../../src/domain/messages.js'
 import type { Db } from '../../src/db/client.js'
 import { linkIdentity, recordConsent } from '../../src/db/queries/people.js'
 import { NOTICE_VERSION } from '../../src/domain/consent.js'
-import { ensureDefaultProgramme } from '../../src/db/queries/training.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import {
   attendance,
   broadcastRecipients,

@@ -37,12 +37,10 @@ import {
   targetAchievement,
   tracerResponseRate,
 } from '../../src/db/queries/training-indicators.js'
-import {
-  enroll,
-  ensureDefaultProgramme,
-  upsertCohort,
-  upsertSession,
-} from '../../src/db/queries/training.js'
+import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
+import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
+import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { enrollments, followUpSurveys, trainingSessions } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import {

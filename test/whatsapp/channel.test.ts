@@ -20,7 +20,7 @@ import {
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { createWhatsAppAuthStore, createWhatsAppStore } from '../../src/db/queries/whatsapp.js'
 import { createWhatsAppLeaderLock } from '../../src/db/queries/whatsapp-lock.js'
-import { enroll } from '../../src/db/queries/training.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import {
   attendance,
