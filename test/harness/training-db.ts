@@ -10,7 +10,9 @@ import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
 import { enroll } from '../../src/db/queries/training-enrollments.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import { upsertSession } from '../../src/db/queries/training-sessions.js'
-import { enrollments, outbox } from '../../src/db/schema/index.js'
+import { recordAttendance } from '../../src/db/queries/attendance.js'
+import { enrollments, outbox, programmes } from '../../src/db/schema/index.js'
+import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
 import { saveBaseline } from '../../src/db/queries/training-outcomes.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import type { Role } from '../../src/domain/people.js'
@@ -162,4 +164,34 @@ export async function baselinesSettled(db: Db, personIds: number[], at: Date): P
     })
   }
   await runDueFires(await trainingFireDeps(db), at)
+}
+
+/**
+ * A sewing cohort whose programme waits for the mentor's kompeten mark, with its exam session on
+ * 1 Desember 2026 (planned 20 November 10.00 WIB, `topic`) attended by Nur Aini (`wa-nur`) and
+ * Lilis (`wa-lilis`), whose baselines are settled: what the kompeten tests start from.
+ */
+export async function kompetenCohort(db: Db, topic: string) {
+  const { cohortId, programmeId, mentorId } = await sewingCohort(db)
+  await db
+    .update(programmes)
+    .set({ settings: { ...DEFAULT_PROGRAMME_SETTINGS, completionRequiresKompeten: true } })
+    .where(eq(programmes.id, programmeId))
+  const planned = wib('2026-11-20T10:00')
+  const session = await morningSession(db, { cohortId, topic, now: planned })
+  const people = await enrolParticipants(db, cohortId, planned, [
+    { name: 'Nur Aini', chat: 'wa-nur' },
+    { name: 'Lilis', chat: 'wa-lilis' },
+  ])
+  await baselinesSettled(db, Object.values(people), wib('2026-11-20T10:01'))
+  for (const personId of Object.values(people)) {
+    await recordAttendance(db, {
+      sessionId: session.id,
+      personId,
+      status: 'present',
+      method: 'kode',
+      at: wib('2026-12-01T07:55'),
+    })
+  }
+  return { cohortId, programmeId, mentorId, session, people }
 }

@@ -20,6 +20,7 @@ import { testI18n } from '../harness/i18n.js'
 import {
   baselinesSettled,
   enrolParticipants,
+  kompetenCohort,
   morningSession,
   sewingCohort,
   textsTo,
@@ -188,27 +189,7 @@ test('the dashboard downloads a cohort’s certificates in one PDF, audit-logged
 })
 
 test('the dashboard’s kompeten marks complete the participants the programme waited for', async () => {
-  const { cohortId, programmeId } = await sewingCohort(handle.db)
-  await handle.db
-    .update(programmes)
-    .set({ settings: { ...DEFAULT_PROGRAMME_SETTINGS, completionRequiresKompeten: true } })
-    .where(eq(programmes.id, programmeId))
-  const planned = wib('2026-11-20T10:00')
-  const session = await morningSession(handle.db, { cohortId, topic: 'Ujian', now: planned })
-  const people = await enrolParticipants(handle.db, cohortId, planned, [
-    { name: 'Nur Aini', chat: 'wa-nur' },
-    { name: 'Lilis', chat: 'wa-lilis' },
-  ])
-  await baselinesSettled(handle.db, Object.values(people), wib('2026-11-20T10:01'))
-  for (const personId of Object.values(people)) {
-    await recordAttendance(handle.db, {
-      sessionId: session.id,
-      personId,
-      status: 'present',
-      method: 'kode',
-      at: wib('2026-12-01T07:55'),
-    })
-  }
+  const { cohortId, people } = await kompetenCohort(handle.db, 'Ujian')
   // The dashboard's clock (NOW of the harness) is before the session: set it after.
   const app = await createDashboardApp(handle.db, { clock: () => wib('2026-12-02T09:00') })
   const browser = await signInWithToken(app)

@@ -8,24 +8,22 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import { recordAttendance } from '../../src/db/queries/attendance.js'
 import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import {
   auditLog,
   baselineSurveys,
   enrollments,
   followUpSurveys,
-  programmes,
   trainingNotices,
   trainingSessions,
 } from '../../src/db/schema/index.js'
-import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { useTestDb } from '../harness/db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 import {
   baselinesSettled,
   enrolParticipants,
+  kompetenCohort,
   morningSession,
   sewingCohort,
   textsTo,
@@ -181,30 +179,7 @@ test('the baseline: invited at enrolment, answered by her; the mentor fills it i
 })
 
 test('kompeten marks complete the cohort when the programme waits for them', async () => {
-  const { cohortId, programmeId } = await sewingCohort(handle.db)
-  await handle.db
-    .update(programmes)
-    .set({ settings: { ...DEFAULT_PROGRAMME_SETTINGS, completionRequiresKompeten: true } })
-    .where(eq(programmes.id, programmeId))
-  const session = await morningSession(handle.db, {
-    cohortId,
-    topic: 'Ujian praktik',
-    now: wib('2026-11-20T10:00'),
-  })
-  const people = await enrolParticipants(handle.db, cohortId, wib('2026-11-20T10:00'), [
-    { name: 'Nur Aini', chat: 'wa-nur' },
-    { name: 'Lilis', chat: 'wa-lilis' },
-  ])
-  await baselinesSettled(handle.db, Object.values(people), wib('2026-11-20T10:01'))
-  for (const personId of Object.values(people)) {
-    await recordAttendance(handle.db, {
-      sessionId: session.id,
-      personId,
-      status: 'present',
-      method: 'kode',
-      at: wib('2026-12-01T07:55'),
-    })
-  }
+  const { cohortId, people } = await kompetenCohort(handle.db, 'Ujian praktik')
   const deps = await trainingFireDeps(handle.db)
   await runDueFires(deps, wib('2026-11-30T09:00')) // plans the reminders and the session's end
   await runDueFires(deps, wib('2026-12-01T12:01')) // the last session ends: nobody marked yet
