@@ -1,9 +1,11 @@
 /**
  * The young mothers' skills training (docs/domain.md#the-training-programme, decisions 1, 2, 7,
  * 13): programmes with settings kept as data, cohorts per kecamatan and skill track, dated
- * sessions, enrollments and attendance.
+ * sessions, enrollments and attendance; and the rules over them that need no storage: who is a
+ * minor, and which change of a session its participants are told of.
  * @module
  */
+import { localYear } from './dates.js'
 
 export const SKILL_TRACKS = ['menjahit', 'makanan'] as const
 export type SkillTrack = (typeof SKILL_TRACKS)[number]
@@ -124,3 +126,88 @@ export type SessionChangePayload = {
 
 /** Dedupe-key prefix of every pending fire about one session (reminders, end, change notice). */
 export const sessionFirePrefix = (sessionId: number) => `session:${sessionId}:`
+
+/** Age below which a participant is a minor (docs/domain.md, decision 7). */
+export const ADULT_AGE = 18
+
+/**
+ * Whether a participant born in `birthYear` is a minor at `now` (docs/domain.md, decision 7): age
+ * counted in whole calendar years (year of `now` in `timeZone` − birth year) below `ADULT_AGE`.
+ * With only a year, someone born in 2008 counts as 18 for all of 2026.
+ */
+export function isMinor(birthYear: number, now: Date, timeZone: string): boolean {
+  return localYear(now, timeZone) - birthYear < ADULT_AGE
+}
+
+/** A session as its participants know it: when, where, and whether it is cancelled. */
+export type SessionState = { startsAt: Date; endsAt: Date; venue: string; cancelled: boolean }
+
+/** What participants read of a session's time and venue (instants as ISO strings). */
+export const sessionPlace = (session: {
+  startsAt: Date
+  endsAt: Date
+  venue: string
+}): SessionPlace => ({
+  startsAt: session.startsAt.toISOString(),
+  endsAt: session.endsAt.toISOString(),
+  venue: session.venue,
+})
+
+const samePlace = (a: SessionPlace, b: SessionPlace) =>
+  a.startsAt === b.startsAt && a.endsAt === b.endsAt && a.venue === b.venue
+
+/**
+ * Whether writing `next` over `stored` is a change participants hear of, which bumps the
+ * session's revision: it was cancelled or restored, or a session that takes place moved (start,
+ * end, venue). A new topic or new coordinates alone is not one.
+ */
+export function isNotableSessionChange(stored: SessionState, next: SessionState): boolean {
+  return (
+    next.cancelled !== stored.cancelled ||
+    (!next.cancelled && !samePlace(sessionPlace(next), sessionPlace(stored)))
+  )
+}
+
+/**
+ * The change notice a session's new state calls for, measured against what the participants last
+ * heard: `pending` is the notice planned but not yet sent (it is replaced, so what they know is
+ * what it would have corrected), else the `stored` session. A change undone before its notice
+ * went out tells nobody anything (`undefined`), and neither does a correction of a session that
+ * was over at `now` both before and after it.
+ */
+export function decideSessionChange(params: {
+  stored: SessionState
+  pending: SessionChangePayload | undefined
+  next: SessionState
+  now: Date
+}): { change: SessionChange; previous: SessionPlace } | undefined {
+  const { stored, pending, next, now } = params
+  const known = pending
+    ? { cancelled: pending.change === 'restored', place: pending.previous }
+    : { cancelled: stored.cancelled, place: sessionPlace(stored) }
+  const place = sessionPlace(next)
+  const change: SessionChange | undefined =
+    next.cancelled && !known.cancelled
+      ? 'cancelled'
+      : !next.cancelled && known.cancelled
+        ? 'restored'
+        : !next.cancelled && !samePlace(place, known.place)
+          ? 'moved'
+          : undefined
+  const over = (endsAt: string) => new Date(endsAt).getTime() <= now.getTime()
+  if (!change || (over(known.place.endsAt) && over(place.endsAt))) return undefined
+  return { change, previous: known.place }
+}
+
+/** How far ahead the hourly planner plans reminders; a session added within it plans its own. */
+export const REMINDER_PLANNING_HORIZON_MS = 50 * 3600_000
+
+/**
+ * Whether a session added at `now` plans its reminders at once rather than at the next hourly
+ * run, which may come after its start: it starts after `now` and within the planning horizon (its
+ * same-day reminder brings the mentor the code).
+ */
+export function plansRemindersAtOnce(startsAt: Date, now: Date): boolean {
+  const ahead = startsAt.getTime() - now.getTime()
+  return ahead > 0 && ahead <= REMINDER_PLANNING_HORIZON_MS
+}

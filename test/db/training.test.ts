@@ -11,7 +11,7 @@ import {
   recordAttendance,
 } from '../../src/db/queries/attendance.js'
 import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
-import { enroll, isMinor } from '../../src/db/queries/training-enrollments.js'
+import { enroll } from '../../src/db/queries/training-enrollments.js'
 import {
   ProgrammeNotFoundError,
   ensureDefaultProgramme,
@@ -213,15 +213,6 @@ describe('enroll', () => {
       [nur, 2003, false, 'active'],
       [putri, 2000, false, 'active'],
     ])
-  })
-
-  test('isMinor counts whole calendar years in WIB', () => {
-    // 2026 − 2009 = 17 → minor; 2026 − 2008 = 18 → adult.
-    expect(isMinor(2009, NOW)).toBe(true)
-    expect(isMinor(2008, NOW)).toBe(false)
-    // 31 Dec 2025 17.30 UTC is already 1 Jan 2026 in WIB: 2026 − 2008 = 18.
-    expect(isMinor(2008, new Date('2025-12-31T17:30:00Z'))).toBe(false)
-    expect(isMinor(2008, new Date('2025-12-31T16:30:00Z'))).toBe(true)
   })
 })
 

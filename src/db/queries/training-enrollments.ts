@@ -5,18 +5,12 @@
  * @module
  */
 import { and, eq } from 'drizzle-orm'
-import { BASELINE_INVITE_KIND, type BaselineInvitePayload } from '../../domain/training.js'
-import { DEFAULT_TIME_ZONE, localYear } from '../../domain/dates.js'
+import { BASELINE_INVITE_KIND, type BaselineInvitePayload, isMinor } from '../../domain/training.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import { enrollments } from '../schema/index.js'
 import { planFires } from './fires.js'
 import type { UpsertAction } from './people.js'
-
-/** Time zone of ages and local dates (WIB; the dates module's default zone). */
-const TIME_ZONE = DEFAULT_TIME_ZONE
-
-/** Age below which a participant is a minor (docs/domain.md, decision 7). */
-export const ADULT_AGE = 18
 
 export type EnrollParams = {
   cohortId: number
@@ -29,15 +23,6 @@ export type EnrollParams = {
 
 /** The enrollment an `enroll` left in the database, and what it did. */
 export type EnrollResult = { id: number; action: UpsertAction; minor: boolean }
-
-/**
- * Whether a participant born in `birthYear` is a minor at `now` (docs/domain.md, decision 7): age
- * counted in whole calendar years (year of `now` in WIB − birth year) below `ADULT_AGE`. With only
- * a year, someone born in 2008 counts as 18 for all of 2026.
- */
-export function isMinor(birthYear: number, now: Date): boolean {
-  return localYear(now, TIME_ZONE) - birthYear < ADULT_AGE
-}
 
 /**
  * Enrolls a person in a cohort, or updates the birth year and the minor flag of the existing
@@ -55,7 +40,7 @@ export async function enroll(db: DbOrTx, params: EnrollParams): Promise<EnrollRe
       .for('update')
     const stored = rows[0]
     const birthYear = params.birthYear ?? stored?.birthYear ?? null
-    const minor = birthYear !== null && isMinor(birthYear, params.now)
+    const minor = birthYear !== null && isMinor(birthYear, params.now, DEFAULT_TIME_ZONE)
     if (!stored) {
       const inserted = await tx
         .insert(enrollments)

@@ -12,9 +12,10 @@ import {
   SESSION_CHANGED_KIND,
   type CheckinMode,
   type ProgrammeSettings,
-  type SessionChange,
   type SessionChangePayload,
-  type SessionPlace,
+  decideSessionChange,
+  isNotableSessionChange,
+  plansRemindersAtOnce,
   type SkillTrack,
   sessionFirePrefix,
 } from '../../domain/training.js'
@@ -66,21 +67,11 @@ export function createCheckinCode(): string {
 
 type StoredSession = typeof trainingSessions.$inferSelect
 
-const placeOf = (session: { startsAt: Date; endsAt: Date; venue: string }): SessionPlace => ({
-  startsAt: session.startsAt.toISOString(),
-  endsAt: session.endsAt.toISOString(),
-  venue: session.venue,
-})
-
-const samePlace = (a: SessionPlace, b: SessionPlace) =>
-  a.startsAt === b.startsAt && a.endsAt === b.endsAt && a.venue === b.venue
-
 /**
  * After a session moved, was cancelled or restored (inside the updating transaction): drops its
  * pending reminders and end-of-session fire (planned for the old time; the change notice plans
  * the new ones) and plans one change notice due `now`, measured against what the participants
- * last heard: a notice still pending is replaced, and a change undone before it went out tells
- * nobody anything. Past sessions (ended before `now`, old and new) are corrected silently.
+ * last heard (`decideSessionChange`): a notice still pending is replaced.
  */
 async function noteSessionChange(
   tx: DbOrTx,
@@ -95,20 +86,8 @@ async function noteSessionChange(
     .returning({ kind: fires.kind, payload: fires.payload })
   const pending = dropped.find((fire) => fire.kind === SESSION_CHANGED_KIND)?.payload as
     SessionChangePayload | undefined
-  const known = pending
-    ? { cancelled: pending.change === 'restored', place: pending.previous }
-    : { cancelled: stored.cancelled, place: placeOf(stored) }
-  const place = placeOf(next)
-  const change: SessionChange | undefined =
-    next.cancelled && !known.cancelled
-      ? 'cancelled'
-      : !next.cancelled && known.cancelled
-        ? 'restored'
-        : !next.cancelled && !samePlace(place, known.place)
-          ? 'moved'
-          : undefined
-  const over = (endsAt: string) => new Date(endsAt).getTime() <= now.getTime()
-  if (!change || (over(known.place.endsAt) && over(place.endsAt))) return
+  const decided = decideSessionChange({ stored, pending, next, now })
+  if (!decided) return
   await planFires(tx, [
     {
       kind: SESSION_CHANGED_KIND,
@@ -118,8 +97,8 @@ async function noteSessionChange(
       payload: {
         sessionId: stored.id,
         revision: next.revision,
-        change,
-        previous: known.place,
+        change: decided.change,
+        previous: decided.previous,
       } satisfies SessionChangePayload,
     },
   ])
@@ -133,9 +112,7 @@ async function updateStoredSession(
   now: Date
 ): Promise<boolean> {
   const merged = { ...stored, ...values }
-  const notable =
-    merged.cancelled !== stored.cancelled ||
-    (!merged.cancelled && !samePlace(placeOf(merged), placeOf(stored)))
+  const notable = isNotableSessionChange(stored, merged)
   const next = { ...merged, revision: notable ? stored.revision + 1 : stored.revision }
   await tx
     .update(trainingSessions)
@@ -145,20 +122,13 @@ async function updateStoredSession(
   return notable
 }
 
-/** How far ahead the hourly planner plans reminders; a session added within it plans its own. */
-const PLANNING_HORIZON_MS = 50 * 3600_000
-
-/**
- * A session added shortly before it starts plans its reminders at once rather than at the next
- * hourly run, which may come after its start: its same-day reminder brings the mentor the code.
- */
+/** Plans a new session's reminders at once when `plansRemindersAtOnce` says so. */
 async function planRemindersNow(
   tx: DbOrTx,
   sessionId: number,
   session: { startsAt: Date; now: Date }
 ): Promise<void> {
-  const ahead = session.startsAt.getTime() - session.now.getTime()
-  if (ahead <= 0 || ahead > PLANNING_HORIZON_MS) return
+  if (!plansRemindersAtOnce(session.startsAt, session.now)) return
   await planFires(tx, [
     {
       kind: PLAN_REMINDERS_KIND,
