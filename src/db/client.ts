@@ -121,8 +121,18 @@ export class DbConfigError extends Error {
   }
 }
 
-/** The PGlite extensions every embedded database loads (`CREATE EXTENSION` runs in a migration). */
-export const PGLITE_EXTENSIONS = { pg_trgm }
+/**
+ * What every embedded database opens with: the extensions it loads (`CREATE EXTENSION` runs in a
+ * migration) and PGlite's own start parameters with 16 MB of shared buffers instead of Postgres's
+ * 128 MB. PGlite touches all of its buffers at start-up, inside the process: 128 MB made an idle
+ * bot about 290 MiB resident; with 16 MB it is about 180 MiB, and it is ready sooner. The embedded
+ * database is the small deployment's (a regency's cadres fit in tens of megabytes) and the files
+ * stay in the operating system's cache; a large one runs on PostgreSQL (DATABASE_URL).
+ */
+export const PGLITE_OPTIONS = {
+  extensions: { pg_trgm },
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+}
 
 /**
  * A client of one session outside the pool, for a session advisory lock (the outbox lease, the
@@ -265,7 +275,7 @@ async function openPglite(
     // One options object: `new PGlite(undefined, options)` would silently drop the options.
     pglite = new PGlite({
       ...(pgliteDir !== undefined ? { dataDir: pgliteDir } : {}),
-      extensions: PGLITE_EXTENSIONS,
+      ...PGLITE_OPTIONS,
     })
     await pglite.waitReady
     const migration =

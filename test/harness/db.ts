@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
-import { createDb, createPgliteHandle, PGLITE_EXTENSIONS } from '../../src/db/client.js'
+import { createDb, createPgliteHandle, PGLITE_OPTIONS } from '../../src/db/client.js'
 import type { Db, DbHandle } from '../../src/db/client.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import type { TestRun } from './global-setup.js'
@@ -46,7 +46,7 @@ export async function createTestDb(
     pgliteSnapshot ??= snapshotPglite()
     const pglite = await PGlite.create({
       loadDataDir: await pgliteSnapshot,
-      extensions: PGLITE_EXTENSIONS,
+      ...PGLITE_OPTIONS,
     })
     return { ...createPgliteHandle(pglite), name: 'pglite-memory' }
   }
@@ -116,7 +116,7 @@ export async function seedTestDataDir(dataDir: string): Promise<void> {
   const pglite = await PGlite.create({
     dataDir: pgliteDir,
     loadDataDir: await pgliteSnapshot,
-    extensions: PGLITE_EXTENSIONS,
+    ...PGLITE_OPTIONS,
   })
   await pglite.close()
 }
