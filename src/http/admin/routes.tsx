@@ -51,6 +51,13 @@ import { registerWhatsAppPage } from './whatsapp.js'
 import { registerImportPages } from './imports.js'
 import { RECAP_NAV, registerRecapPages } from './recap-pages.js'
 import { registerTrainingOutcomePages } from './training-outcomes.js'
+import {
+  SessionSheetLinks,
+  TrainingReportsSection,
+  readTrainingReports,
+  registerTrainingReports,
+  reportText,
+} from './training-reports.js'
 import { clientAddress } from '../client-address.js'
 import { createLoginLimiter } from '../login-limits.js'
 import { dashboardFormNulGuard } from './nul-guard.js'
@@ -328,6 +335,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
   registerImportPages(app, deps, { t, page, jobs: importJobs })
   registerRecapPages(app, deps, { t, now: auth.now, regions, page })
   registerTrainingOutcomePages(app, deps, { now: auth.now, page })
+  registerTrainingReports(app, deps, { now: auth.now, page })
   if (deps.whatsapp) registerWhatsAppPage(app, { ...deps, whatsapp: deps.whatsapp }, { t, page })
 
   app.post('/logout', async (c) => {
@@ -564,18 +572,34 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const cohorts = await listAdminCohorts(deps.db, { scope: viewer.scope })
     const figures = await cohortFigures(cohorts)
     const effectiveness = await effectivenessOf(cohorts, viewer.scope.regionPrefix)
+    const reports = await readTrainingReports(deps, {
+      programmeCodes: [...new Set(cohorts.map((cohort) => cohort.programmeCode))],
+      regionPrefix: viewer.scope.regionPrefix,
+      breakdown: c.req.query('rincian'),
+      asOf: auth.now(),
+    })
     return page(c, {
       title: t('training.title'),
       current: 'pelatihan',
       children: (
-        <CohortListPage
-          t={t}
-          cohorts={figures}
-          asOf={auth.now()}
-          timeZone={deps.timeZone}
-          exportLinks={exportLinks('daftar-hadir', '')}
-          {...(effectiveness ? { effectiveness } : {})}
-        />
+        <>
+          <CohortListPage
+            t={t}
+            cohorts={figures}
+            asOf={auth.now()}
+            timeZone={deps.timeZone}
+            exportLinks={exportLinks('daftar-hadir', '')}
+            {...(effectiveness ? { effectiveness } : {})}
+          />
+          {reports && (
+            <TrainingReportsSection
+              t={t}
+              text={reportText(deps)}
+              reports={reports}
+              viewer={viewer}
+            />
+          )}
+        </>
       ),
     })
   })
@@ -592,18 +616,25 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
       title: t('training.gridTitle', { code: grid.cohort.code }),
       current: 'pelatihan',
       children: (
-        <CohortGridPage
-          t={t}
-          grid={grid}
-          figures={(await cohortFigures([grid.cohort]))[0]!}
-          timeZone={deps.timeZone}
-          now={auth.now()}
-          viewer={viewer}
-          exportLinks={exportLinks(
-            'daftar-hadir',
-            `?${new URLSearchParams({ kelompok: grid.cohort.code }).toString()}`
-          )}
-        />
+        <>
+          <CohortGridPage
+            t={t}
+            grid={grid}
+            figures={(await cohortFigures([grid.cohort]))[0]!}
+            timeZone={deps.timeZone}
+            now={auth.now()}
+            viewer={viewer}
+            exportLinks={exportLinks(
+              'daftar-hadir',
+              `?${new URLSearchParams({ kelompok: grid.cohort.code }).toString()}`
+            )}
+          />
+          <SessionSheetLinks
+            text={reportText(deps)}
+            cohortId={grid.cohort.id}
+            sessions={grid.sessions}
+          />
+        </>
       ),
     })
   })
