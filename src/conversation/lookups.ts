@@ -29,9 +29,9 @@ import {
   listUpcomingSessionsForPerson,
 } from '../db/queries/training-sessions.js'
 import { findOpenFollowUp } from '../db/queries/follow-up.js'
+import { localDate } from '../domain/dates.js'
 import {
   findOwnBaselineDue,
-  localDate,
   listBaselineDueForMentor,
   listKompetenRoster,
   listMentorCodesToday,
@@ -75,8 +75,9 @@ export async function withLookups(
   tx: DbOrTx,
   snapshot: Snapshot,
   needs: DataNeed[],
-  now: Date
+  clock: { now: Date; timeZone: string }
 ): Promise<Snapshot> {
+  const { now, timeZone } = clock
   const lookups = { ...snapshot.lookups }
   const person = snapshot.person
   for (const need of needs) {
@@ -144,7 +145,7 @@ export async function withLookups(
         ? (await listSessionsForMentor(tx, { mentorId: person.id, from: now, limit: 5 })).map(
             (s) => ({
               ...toSummary(s),
-              ...(s.date === localDate(now) ? { code: s.checkinCode } : {}),
+              ...(s.date === localDate(now, timeZone) ? { code: s.checkinCode } : {}),
             })
           )
         : (
@@ -152,7 +153,7 @@ export async function withLookups(
           ).map(toSummary)
       lookups.upcomingSessions = { key: need.key, sessions }
     } else if (need.kind === 'mentor_sessions_today') {
-      const sessions = await listMentorSessionsOn(tx, { mentorId: person.id, at: now })
+      const sessions = await listMentorSessionsOn(tx, { mentorId: person.id, at: now, timeZone })
       const withRosters = []
       for (const s of sessions) {
         const participants = await listSessionRoster(tx, {
@@ -163,7 +164,7 @@ export async function withLookups(
       }
       lookups.mentorSessions = { key: need.key, sessions: withRosters }
     } else if (need.kind === 'mentor_codes') {
-      const sessions = await listMentorCodesToday(tx, { mentorId: person.id, at: now })
+      const sessions = await listMentorCodesToday(tx, { mentorId: person.id, at: now, timeZone })
       lookups.mentorCodes = { key: need.key, sessions }
     } else if (need.kind === 'baseline_pending') {
       lookups.baselinePending = {

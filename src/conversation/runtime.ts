@@ -173,7 +173,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       session,
       input,
       { now, timeZone: deps.timeZone, label, snapshot },
-      (needs, current) => withLookups(tx, current, needs, now)
+      (needs, current) => withLookups(tx, current, needs, { now, timeZone: deps.timeZone })
     )
     const applied = await applyEffects(
       tx,

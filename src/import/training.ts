@@ -654,6 +654,7 @@ async function importEnrollmentsIn(
         cohortId: cohortRow.id,
         personId: person.id,
         now,
+        timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
         ...(birthYear !== undefined ? { birthYear } : {}),
       })
       return { status: combine(enrollment.action, personAction), name: person.name }

@@ -114,7 +114,12 @@ beforeAll(async () => {
   ) => {
     const personId = await person(name)
     if (extra.enrolled !== false) {
-      const { id } = await enroll(db, { cohortId: group.id, personId, now: NOW })
+      const { id } = await enroll(db, {
+        cohortId: group.id,
+        personId,
+        now: NOW,
+        timeZone: 'Asia/Jakarta',
+      })
       await db
         .update(enrollments)
         .set({ kompeten: extra.kompeten ?? null, status: extra.status ?? 'active' })

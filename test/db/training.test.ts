@@ -193,20 +193,40 @@ describe('enroll', () => {
     const { cohortId } = await seedCohort('SGS-MJ-01', [])
     const nur = await person('Nur Aini', ['peserta'])
     const putri = await person('Putri', ['peserta'])
-    const first = await enroll(handle.db, { cohortId, personId: nur, birthYear: 2003, now: NOW })
+    const first = await enroll(handle.db, {
+      cohortId,
+      personId: nur,
+      birthYear: 2003,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     expect(first).toMatchObject({ action: 'inserted', minor: false })
-    expect(await enroll(handle.db, { cohortId, personId: nur, now: NOW })).toEqual({
+    expect(
+      await enroll(handle.db, { cohortId, personId: nur, now: NOW, timeZone: 'Asia/Jakarta' })
+    ).toEqual({
       id: first.id,
       action: 'unchanged',
       minor: false,
     })
     // 2026 − 2010 = 16 < 18.
     expect(
-      await enroll(handle.db, { cohortId, personId: putri, birthYear: 2010, now: NOW })
+      await enroll(handle.db, {
+        cohortId,
+        personId: putri,
+        birthYear: 2010,
+        now: NOW,
+        timeZone: 'Asia/Jakarta',
+      })
     ).toMatchObject({ action: 'inserted', minor: true })
     // A corrected birth year updates the flag.
     expect(
-      await enroll(handle.db, { cohortId, personId: putri, birthYear: 2000, now: NOW })
+      await enroll(handle.db, {
+        cohortId,
+        personId: putri,
+        birthYear: 2000,
+        now: NOW,
+        timeZone: 'Asia/Jakarta',
+      })
     ).toMatchObject({ action: 'updated', minor: false })
     const rows = await handle.db.select().from(enrollments).orderBy(asc(enrollments.id))
     expect(rows.map((row) => [row.personId, row.birthYear, row.minor, row.status])).toEqual([
@@ -221,8 +241,18 @@ describe('session lists', () => {
     const a = await seedCohort('SGS-MJ-01', [1, 2, 3, 4])
     const b = await seedCohort('TJN-MK-01', [2], TAJINAN)
     const nur = await person('Nur Aini', ['peserta'])
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
-    const other = await enroll(handle.db, { cohortId: b.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
+    const other = await enroll(handle.db, {
+      cohortId: b.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     await handle.db
       .update(enrollments)
       .set({ status: 'withdrawn' })
@@ -276,7 +306,12 @@ describe('findCheckinSession', () => {
     const a = await seedCohort('SGS-MJ-01', [1, 2])
     const nur = await person('Nur Aini', ['peserta'])
     const stranger = await person('Orang Lain', ['peserta'])
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     const find = (personId: number, at: Date) => findCheckinSession(handle.db, { personId, at })
 
     expect((await find(nur, wib(1, 7, 30)))?.sessionId).toBe(a.sessionIds[0]) // opens
@@ -307,7 +342,12 @@ describe('findCheckinSession', () => {
       })
       .where(eq(programmes.id, a.programmeId))
     const nur = await person('Nur Aini', ['peserta'])
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     const find = (at: Date) => findCheckinSession(handle.db, { personId: nur, at })
     expect(await find(wib(1, 7, 49))).toBeUndefined()
     expect((await find(wib(1, 7, 50)))?.sessionId).toBe(a.sessionIds[0])
@@ -323,7 +363,12 @@ describe('findCheckinSession', () => {
       .where(eq(programmes.id, a.programmeId))
     const nur = await person('Nur Aini', ['peserta'])
     expect(await findSettingsForPerson(handle.db, nur)).toBeUndefined()
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     expect(await findSettingsForPerson(handle.db, nur)).toMatchObject({
       checkinOpensMinutes: 10,
       checkinClosesMinutes: 60,
@@ -359,7 +404,12 @@ describe('attendance', () => {
       await person('Ani', ['peserta']),
     ]
     for (const personId of [nur, lilis, putri, ani]) {
-      await enroll(handle.db, { cohortId: a.cohortId, personId, now: NOW })
+      await enroll(handle.db, {
+        cohortId: a.cohortId,
+        personId,
+        now: NOW,
+        timeZone: 'Asia/Jakarta',
+      })
     }
     await handle.db
       .update(enrollments)
@@ -392,7 +442,12 @@ describe('attendance', () => {
   test('markAbsentAfterSession does nothing for a cancelled session', async () => {
     const a = await seedCohort('SGS-MJ-01', [1])
     const nur = await person('Nur Aini', ['peserta'])
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     await handle.db.update(trainingSessions).set({ cancelled: true })
     expect(
       await markAbsentAfterSession(handle.db, { sessionId: a.sessionIds[0]!, at: wib(1, 13) })
@@ -402,7 +457,12 @@ describe('attendance', () => {
   test('listConsecutiveAbsences counts back from the latest held session', async () => {
     const a = await seedCohort('SGS-MJ-01', [1, 2, 3, 4, 7])
     const nur = await person('Nur Aini', ['peserta'])
-    await enroll(handle.db, { cohortId: a.cohortId, personId: nur, now: NOW })
+    await enroll(handle.db, {
+      cohortId: a.cohortId,
+      personId: nur,
+      now: NOW,
+      timeZone: 'Asia/Jakarta',
+    })
     const [s1, s2, s3, s4] = a.sessionIds
     const mark = (sessionId: number, status: 'present' | 'izin' | 'absent') =>
       recordAttendance(handle.db, { sessionId, personId: nur, status, method: 'x', at: NOW })

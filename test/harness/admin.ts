@@ -187,7 +187,7 @@ export async function seedDashboard(db: Db): Promise<DashboardSeed> {
     marks: ('present' | 'late' | 'izin' | 'absent')[]
   ) => {
     const personId = await person(name, ['peserta'], regionCode)
-    await enroll(db, { cohortId: group.id, personId, now: wib(1, 0) })
+    await enroll(db, { cohortId: group.id, personId, now: wib(1, 0), timeZone: 'Asia/Jakarta' })
     for (const [i, status] of marks.entries()) {
       await recordAttendance(db, {
         sessionId: group.sessions[i]!,

@@ -109,7 +109,7 @@ export async function enrolParticipants<const Name extends string>(
       ...(chat ? { chat } : {}),
       ...(phone ? { phone } : {}),
     })
-    await enroll(db, { cohortId, personId, now })
+    await enroll(db, { cohortId, personId, now, timeZone: 'Asia/Jakarta' })
     ids[name] = personId
   }
   return ids

@@ -49,7 +49,7 @@ export async function seedEffectivenessCohort(db: Db): Promise<{ programmeId: nu
     status: 'completed' | 'withdrawn' = 'completed'
   ) => {
     const personId = await seedPerson(db, { name, roles: ['peserta'], regionCode: '35.07.24.2003' })
-    const { id } = await enroll(db, { cohortId, personId, now: at(1) })
+    const { id } = await enroll(db, { cohortId, personId, now: at(1), timeZone: 'Asia/Jakarta' })
     await db
       .update(enrollments)
       .set({

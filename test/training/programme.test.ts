@@ -156,7 +156,13 @@ test(
     for (const [name, chat, regionCode, cohortId, birthYear] of participants) {
       const personId = await trainingPerson(db, { name, roles: ['peserta'], regionCode, chat })
       ids.set(name, personId)
-      await enroll(db, { cohortId, personId, now: setupAt, ...(birthYear ? { birthYear } : {}) })
+      await enroll(db, {
+        cohortId,
+        personId,
+        now: setupAt,
+        timeZone: 'Asia/Jakarta',
+        ...(birthYear ? { birthYear } : {}),
+      })
     }
 
     // Start-up plans the reminders and the hourly planner; then two schedulers tick every hour.

@@ -138,7 +138,7 @@ describe('WhatsApp Cloud API channel with the runtime', () => {
       regionCode: '35.07.24.2003',
       phone: SITI_PHONE,
     })
-    await enroll(handle.db, { cohortId, personId, now: NOW })
+    await enroll(handle.db, { cohortId, personId, now: NOW, timeZone: 'Asia/Jakarta' })
     const [today] = await handle.db
       .select()
       .from(trainingSessions)

@@ -269,7 +269,7 @@ describe('WhatsApp channel with the runtime', () => {
       regionCode: '35.07.24.2003',
       phone: SITI.phone,
     })
-    await enroll(handle.db, { cohortId, personId, now: NOW })
+    await enroll(handle.db, { cohortId, personId, now: NOW, timeZone: 'Asia/Jakarta' })
     const [today] = await handle.db
       .select()
       .from(trainingSessions)

@@ -6,7 +6,6 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { BASELINE_INVITE_KIND, type BaselineInvitePayload, isMinor } from '../../domain/training.js'
-import { DEFAULT_TIME_ZONE } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import { enrollments } from '../schema/index.js'
 import { planFires } from './fires.js'
@@ -19,6 +18,8 @@ export type EnrollParams = {
   birthYear?: number
   /** The moment of enrollment, for the age. */
   now: Date
+  /** The zone whose calendar year counts the age (`TZ_NAME`). */
+  timeZone: string
 }
 
 /** The enrollment an `enroll` left in the database, and what it did. */
@@ -40,7 +41,7 @@ export async function enroll(db: DbOrTx, params: EnrollParams): Promise<EnrollRe
       .for('update')
     const stored = rows[0]
     const birthYear = params.birthYear ?? stored?.birthYear ?? null
-    const minor = birthYear !== null && isMinor(birthYear, params.now, DEFAULT_TIME_ZONE)
+    const minor = birthYear !== null && isMinor(birthYear, params.now, params.timeZone)
     if (!stored) {
       const inserted = await tx
         .insert(enrollments)

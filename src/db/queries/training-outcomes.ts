@@ -20,7 +20,7 @@ import {
 } from 'drizzle-orm'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../domain/training.js'
 import type { BaselineDue, KompetenCohort, MentorCodeSession } from '../../domain/snapshot.js'
-import { DEFAULT_TIME_ZONE, localDate as localDateIn } from '../../domain/dates.js'
+import { localDate } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import {
   auditLog,
@@ -34,19 +34,17 @@ import {
 } from '../schema/index.js'
 import { claimTrainingNotice } from './training-notices.js'
 
-/** The local date (`YYYY-MM-DD`, WIB: the dates module's default zone) of an instant. */
-export const localDate = (at: Date) => localDateIn(at, DEFAULT_TIME_ZONE)
-
 /** The once-only notice key saying a session's code reached its mentor. */
 export const codeShownKey = (sessionId: number) => `code_shown:${sessionId}`
 
 /**
- * A mentor's sessions (cohorts she leads) on the local day of `at` that have not ended, with
+ * A mentor's sessions (cohorts she leads) on the local day of `at` in `timeZone` that have not
+ * ended, with
  * their check-in codes, by start.
  */
 export async function listMentorCodesToday(
   db: DbOrTx,
-  params: { mentorId: number; at: Date }
+  params: { mentorId: number; at: Date; timeZone: string }
 ): Promise<MentorCodeSession[]> {
   const rows = await db
     .select({
@@ -65,7 +63,7 @@ export async function listMentorCodesToday(
       and(
         eq(cohorts.mentorId, params.mentorId),
         eq(trainingSessions.cancelled, false),
-        eq(trainingSessions.date, localDate(params.at)),
+        eq(trainingSessions.date, localDate(params.at, params.timeZone)),
         gt(trainingSessions.endsAt, params.at)
       )
     )

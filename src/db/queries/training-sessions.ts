@@ -19,7 +19,7 @@ import {
   type SkillTrack,
   sessionFirePrefix,
 } from '../../domain/training.js'
-import { DEFAULT_TIME_ZONE, localDate } from '../../domain/dates.js'
+import { localDate } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import { cohorts, enrollments, fires, programmes, trainingSessions } from '../schema/index.js'
 import { planFires } from './fires.js'
@@ -30,9 +30,6 @@ import { settingOf } from './training-programmes.js'
 export function heldBy(at: Date): SQL | undefined {
   return and(eq(trainingSessions.cancelled, false), lte(trainingSessions.endsAt, at))
 }
-
-/** Time zone of ages and local dates (WIB; the dates module's default zone). */
-const TIME_ZONE = DEFAULT_TIME_ZONE
 
 export type UpsertSessionParams = {
   cohortId: number
@@ -427,10 +424,13 @@ export async function findCheckinSession(
   return rows[0]
 }
 
-/** The not-cancelled sessions on the local day of `at` of the cohorts a mentor leads, by start. */
+/**
+ * The not-cancelled sessions on the local day of `at` in `timeZone` of the cohorts a mentor
+ * leads, by start.
+ */
 export async function listMentorSessionsOn(
   db: DbOrTx,
-  params: { mentorId: number; at: Date }
+  params: { mentorId: number; at: Date; timeZone: string }
 ): Promise<(SessionListItem & { cohortCode: string })[]> {
   return db
     .select(sessionListColumns)
@@ -440,7 +440,7 @@ export async function listMentorSessionsOn(
       and(
         eq(cohorts.mentorId, params.mentorId),
         eq(trainingSessions.cancelled, false),
-        eq(trainingSessions.date, localDate(params.at, TIME_ZONE))
+        eq(trainingSessions.date, localDate(params.at, params.timeZone))
       )
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id))

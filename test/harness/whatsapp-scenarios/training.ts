@@ -47,8 +47,13 @@ export async function seedCohort(db: Db) {
     roles: ['peserta'],
     regionCode: '35.07.24.2003',
   })
-  const enrolment = await enroll(db, { cohortId, personId: nur, now: planned })
-  await enroll(db, { cohortId, personId: sumiati, now: planned })
+  const enrolment = await enroll(db, {
+    cohortId,
+    personId: nur,
+    now: planned,
+    timeZone: 'Asia/Jakarta',
+  })
+  await enroll(db, { cohortId, personId: sumiati, now: planned, timeZone: 'Asia/Jakarta' })
   return { mentorId, cohortId, sessionId: session.id, nur, sumiati, enrolmentId: enrolment.id }
 }
 
