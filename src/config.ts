@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { isAddressOrRange } from './lib/ip-ranges.js'
+import { DEFAULT_TIME_ZONE } from './domain/dates.js'
 
 /** The logger levels pino knows, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -112,8 +113,8 @@ const VARIABLES = {
       .transform(
         (name) => new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
       )
-      .default('Asia/Jakarta'),
-    requirement: 'must be an IANA time zone such as Asia/Jakarta',
+      .default(DEFAULT_TIME_ZONE),
+    requirement: `must be an IANA time zone such as ${DEFAULT_TIME_ZONE}`,
     quotable: true,
   },
   ADMIN_TOKEN: {

@@ -14,7 +14,7 @@ export { DEFAULT_TIME_ZONE }
 
 /** Indonesia's own zone abbreviations, which `Intl` does not promise on every ICU. */
 const INDONESIAN_ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
-  'Asia/Jakarta': 'WIB',
+  [DEFAULT_TIME_ZONE]: 'WIB',
   'Asia/Pontianak': 'WIB',
   'Asia/Makassar': 'WITA',
   'Asia/Ujung_Pandang': 'WITA',
