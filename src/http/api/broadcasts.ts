@@ -19,7 +19,7 @@ import {
 import { BROADCAST_STATUSES } from '../../domain/broadcasts.js'
 import type { ApiDeps } from './deps.js'
 import { encodeCursor } from './cursor.js'
-import { type ApiRegistry, errorSchema } from './registry.js'
+import { type ApiRouter, apiRoute, errorResponse, jsonResponse } from './routes.js'
 import { broadcastsQuerySchema, pageSchema } from './schemas.js'
 
 export const createBroadcastBodySchema = z
@@ -86,11 +86,11 @@ function statusJson(report: StatusLike): z.infer<typeof statusSchema> {
   }
 }
 
-export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): void {
+export function registerBroadcastRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
   const clock = deps.clock ?? (() => new Date())
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'post',
       path: '/broadcasts',
       tag: 'broadcasts',
@@ -98,25 +98,29 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
       description:
         'A token limited to a kecamatan reaches only people there; a segment region outside it is refused with 403.',
       scope: 'broadcasts:write',
-      body: createBroadcastBodySchema,
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: createBroadcastBodySchema } },
+        },
+      },
       responses: {
-        201: {
-          description:
-            'Stored: planned for its time (`scheduled`), or for now already queued (`sending`). Follow it with GET /broadcasts/{id}.',
-          schema: z.object({
+        201: jsonResponse(
+          'Stored: planned for its time (`scheduled`), or for now already queued (`sending`). Follow it with GET /broadcasts/{id}.',
+          z.object({
             id: z.string(),
             recipients: z.number().int(),
             status: z.enum(BROADCAST_STATUSES),
-          }),
-        },
-        403: {
-          description:
-            "The token lacks broadcasts:write, or the segment region lies outside the token's region.",
-          schema: errorSchema,
-        },
+          })
+        ),
+        403: errorResponse(
+          "The token lacks broadcasts:write, or the segment region lies outside the token's region."
+        ),
       },
-    },
-    async (c, { body, caller }) => {
+    }),
+    async (c) => {
+      const body = c.req.valid('json')
+      const caller = c.get('apiCaller')
       try {
         // A broadcast for now fans out in this transaction: it starts at once.
         const created = await deps.db.transaction((tx) =>
@@ -130,7 +134,8 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
             text: body.text,
             ...(body.at !== undefined ? { at: new Date(body.at) } : {}),
             now: clock(),
-            fanOut: { i18n: deps.i18n },
+            timeZone: deps.timeZone,
+            fanOut: { i18n: deps.i18n, timeZone: deps.timeZone },
           })
         )
         if (created.status === 'sending') deps.onQueued?.()
@@ -147,49 +152,47 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
     }
   )
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
-      path: '/broadcasts/:id',
+      path: '/broadcasts/{id}',
       tag: 'broadcasts',
       summary: 'Progress of a broadcast: recipients, sent, failed, skipped',
       scope: 'broadcasts:read',
-      params: idParamsSchema,
+      request: { params: idParamsSchema },
       responses: {
-        200: { description: 'Where the broadcast stands.', schema: statusSchema },
-        404: {
-          description: "No broadcast has this id within the token's region.",
-          schema: errorSchema,
-        },
+        200: jsonResponse('Where the broadcast stands.', statusSchema),
+        404: errorResponse("No broadcast has this id within the token's region."),
       },
-    },
-    async (c, { params, caller }) => {
+    }),
+    async (c) => {
+      const params = c.req.valid('param')
+      const caller = c.get('apiCaller')
       const report = await getBroadcastStatus(deps.db, params.id, caller.scope.regionPrefix)
       if (!report) return c.json({ error: 'not_found', message: 'No broadcast has this id.' }, 404)
       return c.json(statusJson(report))
     }
   )
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'post',
-      path: '/broadcasts/:id/cancel',
+      path: '/broadcasts/{id}/cancel',
       tag: 'broadcasts',
       summary: 'Cancel a broadcast that has not finished',
       description:
         'A scheduled broadcast is never sent. Of one being sent, the messages still queued are dropped (counted as skipped); those already handed to a channel go out. Cancelling a cancelled broadcast again answers the same.',
       scope: 'broadcasts:write',
-      params: idParamsSchema,
+      request: { params: idParamsSchema },
       responses: {
-        200: { description: 'Cancelled: where the broadcast stands now.', schema: statusSchema },
-        404: {
-          description: "No broadcast has this id within the token's region.",
-          schema: errorSchema,
-        },
-        409: { description: 'The broadcast has finished: nothing to cancel.', schema: errorSchema },
+        200: jsonResponse('Cancelled: where the broadcast stands now.', statusSchema),
+        404: errorResponse("No broadcast has this id within the token's region."),
+        409: errorResponse('The broadcast has finished: nothing to cancel.'),
       },
-    },
-    async (c, { params, caller }) => {
+    }),
+    async (c) => {
+      const params = c.req.valid('param')
+      const caller = c.get('apiCaller')
       const author = {
         source: 'api' as const,
         actor: caller.actor,
@@ -212,20 +215,22 @@ export function registerBroadcastRoutes(registry: ApiRegistry, deps: ApiDeps): v
     }
   )
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/broadcasts',
       tag: 'lists',
       summary: 'Broadcasts, oldest first, with their progress',
       description: "Only those reaching within the token's region.",
       scope: 'broadcasts:read',
-      query: broadcastsQuerySchema,
+      request: { query: broadcastsQuerySchema },
       responses: {
-        200: { description: 'One page of broadcasts.', schema: pageSchema(listItemSchema) },
+        200: jsonResponse('One page of broadcasts.', pageSchema(listItemSchema)),
       },
-    },
-    async (c, { query, caller }) => {
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const page = await listBroadcasts(deps.db, {
         limit: query.limit,
         regionPrefix: caller.scope.regionPrefix,

@@ -16,7 +16,7 @@ import {
 import { DOWNLOAD_FORMATS, download } from '../download.js'
 import { type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { readIndicators } from './indicators.js'
-import type { ApiRegistry } from './registry.js'
+import { type ApiRouter, apiRoute, fileResponse } from './routes.js'
 import {
   attendanceExportQuerySchema,
   indicatorsExportQuerySchema,
@@ -29,27 +29,26 @@ function nameOf(...parts: (string | undefined)[]): string {
   return given.length === 0 ? 'semua' : given.join('_')
 }
 
-export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void {
+export function registerExportRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
   const header = (key: string) => deps.i18n.render({ key: `api:columns.${key}` })
   const sheet = (key: string) => deps.i18n.render({ key: `api:sheets.${key}` })
 
   for (const format of ['csv', 'xlsx'] as const) {
-    const file = {
-      description: `The ${format.toUpperCase()} file.`,
-      contentType: DOWNLOAD_FORMATS[format],
-    }
+    const file = fileResponse(`The ${format.toUpperCase()} file.`, DOWNLOAD_FORMATS[format])
 
-    registry.add(
-      {
+    app.openapi(
+      apiRoute(guard, {
         method: 'get',
         path: `/exports/visits.${format}`,
         tag: 'exports',
         summary: `Visits as ${format.toUpperCase()}, streamed; audit-logged`,
         scope: 'exports:read',
-        query: visitsExportQuerySchema,
+        request: { query: visitsExportQuerySchema },
         responses: { 200: file },
-      },
-      async (c, { query, caller }) => {
+      }),
+      async (c) => {
+        const query = c.req.valid('query')
+        const caller = c.get('apiCaller')
         const { sep, cadre, ...filters } = query
         await auditApi(deps, caller, {
           action: 'export',
@@ -68,8 +67,8 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
       }
     )
 
-    registry.add(
-      {
+    app.openapi(
+      apiRoute(guard, {
         method: 'get',
         path: `/exports/attendance.${format}`,
         tag: 'exports',
@@ -77,10 +76,12 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
         description:
           'Every enrolled participant at every session that is not cancelled, by cohort, session date and name, with what was recorded (empty: nothing yet).',
         scope: 'exports:read',
-        query: attendanceExportQuerySchema,
+        request: { query: attendanceExportQuerySchema },
         responses: { 200: file },
-      },
-      async (c, { query, caller }) => {
+      }),
+      async (c) => {
+        const query = c.req.valid('query')
+        const caller = c.get('apiCaller')
         const { sep, ...filters } = query
         await auditApi(deps, caller, {
           action: 'export',
@@ -99,17 +100,19 @@ export function registerExportRoutes(registry: ApiRegistry, deps: ApiDeps): void
       }
     )
 
-    registry.add(
-      {
+    app.openapi(
+      apiRoute(guard, {
         method: 'get',
         path: `/exports/indicators.${format}`,
         tag: 'exports',
         summary: `The indicators of a month and region as ${format.toUpperCase()}; audit-logged`,
         scope: 'exports:read',
-        query: indicatorsExportQuerySchema,
+        request: { query: indicatorsExportQuerySchema },
         responses: { 200: file },
-      },
-      async (c, { query, caller }) => {
+      }),
+      async (c) => {
+        const query = c.req.valid('query')
+        const caller = c.get('apiCaller')
         const result = await readIndicators(c, deps, caller, query)
         if (result instanceof Response) return result
         await auditApi(deps, caller, {

@@ -5,7 +5,7 @@
  * the simulator's routes, which keep their own token rule.
  * @module
  */
-import { Hono } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { apiTokenAuth } from './auth.js'
 import { registerBroadcastRoutes } from './broadcasts.js'
 import type { ApiDeps } from './deps.js'
@@ -13,20 +13,20 @@ import { registerExportRoutes } from './exports.js'
 import { registerIndicatorRoutes } from './indicators.js'
 import { registerListRoutes } from './lists.js'
 import { registerRecapRoutes } from './recaps.js'
-import { createApiRegistry } from './registry.js'
+import { createApiApp, openApiDocument } from './routes.js'
 
 export type { ApiDeps } from './deps.js'
 
 /** The API's routes, to mount at `/api/v1`. */
-export function apiRoutes(deps: ApiDeps): Hono {
-  const app = new Hono()
-  const registry = createApiRegistry(app, apiTokenAuth(deps))
-  registerListRoutes(registry, deps)
-  registerIndicatorRoutes(registry, deps)
-  registerBroadcastRoutes(registry, deps)
-  registerExportRoutes(registry, deps)
-  registerRecapRoutes(registry, deps)
-  const document = registry.openApi({
+export function apiRoutes(deps: ApiDeps): OpenAPIHono {
+  const app = createApiApp()
+  const router = { app, guard: apiTokenAuth(deps) }
+  registerListRoutes(router, deps)
+  registerIndicatorRoutes(router, deps)
+  registerBroadcastRoutes(router, deps)
+  registerExportRoutes(router, deps)
+  registerRecapRoutes(router, deps)
+  const document = openApiDocument(app, {
     title: 'kaderbot API',
     version: '1',
     description:

@@ -11,7 +11,7 @@ import { coversRegion } from '../../domain/people.js'
 import type { I18n } from '../../i18n/index.js'
 import type { ApiCaller } from './auth.js'
 import type { ApiDeps } from './deps.js'
-import { type ApiRegistry, errorSchema } from './registry.js'
+import { type ApiRouter, apiRoute, errorResponse, jsonResponse } from './routes.js'
 import type { indicatorSchema } from './schemas.js'
 import { indicatorsQuerySchema, indicatorsResponseSchema } from './schemas.js'
 
@@ -85,9 +85,9 @@ export async function readIndicators(
   return { region, rows: labelIndicators(deps.i18n, rows) }
 }
 
-export function registerIndicatorRoutes(registry: ApiRegistry, deps: ApiDeps): void {
-  registry.add(
-    {
+export function registerIndicatorRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/indicators',
       tag: 'indicators',
@@ -95,21 +95,19 @@ export function registerIndicatorRoutes(registry: ApiRegistry, deps: ApiDeps): v
       description:
         'Home-visit indicators for any region; training indicators per programme for the kabupaten or a kecamatan, counting the sessions held by the end of the month.',
       scope: 'indicators:read',
-      query: indicatorsQuerySchema,
+      request: { query: indicatorsQuerySchema },
       responses: {
-        200: { description: 'The indicators.', schema: indicatorsResponseSchema },
-        400: { description: 'Invalid period or unknown region.', schema: errorSchema },
-        403: {
-          description:
-            "The token lacks indicators:read, or the region lies outside the token's region.",
-          schema: errorSchema,
-        },
+        200: jsonResponse('The indicators.', indicatorsResponseSchema),
+        403: errorResponse(
+          "The token lacks indicators:read, or the region lies outside the token's region."
+        ),
       },
-    },
-    async (c, { query, caller }) => {
-      const result = await readIndicators(c, deps, caller, query)
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const result = await readIndicators(c, deps, c.get('apiCaller'), query)
       if (result instanceof Response) return result
-      return c.json({ period: query.period, region: result.region, data: result.rows })
+      return c.json({ period: query.period, region: result.region, data: result.rows }, 200)
     }
   )
 }

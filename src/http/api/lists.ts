@@ -9,7 +9,7 @@ import { listAttendanceRows, listPeopleRows, listVisitRows } from '../../db/quer
 import type { ApiCaller } from './auth.js'
 import { type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { encodeCursor } from './cursor.js'
-import type { ApiRegistry } from './registry.js'
+import { type ApiRouter, apiRoute, jsonResponse } from './routes.js'
 import {
   attendanceQuerySchema,
   attendanceRowSchema,
@@ -44,9 +44,9 @@ async function auditedPage<T extends object>(
   })
 }
 
-export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
-  registry.add(
-    {
+export function registerListRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/visits',
       tag: 'lists',
@@ -54,12 +54,14 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       description:
         'Keys instead of names: `cadreId` is the person key, `familyId` the family key. Each page read is audit-logged.',
       scope: 'visits:read',
-      query: visitsQuerySchema,
+      request: { query: visitsQuerySchema },
       responses: {
-        200: { description: 'One page of visits.', schema: pageSchema(visitRowSchema) },
+        200: jsonResponse('One page of visits.', pageSchema(visitRowSchema)),
       },
-    },
-    async (c, { query, caller }) => {
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const { cursor, cadre, ...filters } = query
       const page = await listVisitRows(deps.db, {
         ...filters,
@@ -71,8 +73,8 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
     }
   )
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/attendance',
       tag: 'lists',
@@ -80,15 +82,14 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       description:
         'One row per recorded check-in, izin or absence. A kecamatan `region` selects cohorts; a desa selects participants living there. Each page read is audit-logged.',
       scope: 'attendance:read',
-      query: attendanceQuerySchema,
+      request: { query: attendanceQuerySchema },
       responses: {
-        200: {
-          description: 'One page of attendance records.',
-          schema: pageSchema(attendanceRowSchema),
-        },
+        200: jsonResponse('One page of attendance records.', pageSchema(attendanceRowSchema)),
       },
-    },
-    async (c, { query, caller }) => {
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const { cursor, ...filters } = query
       const page = await listAttendanceRows(deps.db, {
         ...filters,
@@ -99,8 +100,8 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
     }
   )
 
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/people',
       tag: 'lists',
@@ -108,12 +109,14 @@ export function registerListRoutes(registry: ApiRegistry, deps: ApiDeps): void {
       description:
         '`since` selects people created or changed since then. Each page read is audit-logged.',
       scope: 'people:read',
-      query: peopleQuerySchema,
+      request: { query: peopleQuerySchema },
       responses: {
-        200: { description: 'One page of people.', schema: pageSchema(personRowSchema) },
+        200: jsonResponse('One page of people.', pageSchema(personRowSchema)),
       },
-    },
-    async (c, { query, caller }) => {
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const { cursor, ...filters } = query
       const page = await listPeopleRows(deps.db, {
         ...filters,

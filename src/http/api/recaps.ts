@@ -17,7 +17,7 @@ import { latestSignature } from '../../recap/signatures.js'
 import { recapXlsx } from '../../recap/xlsx.js'
 import type { ApiCaller } from './auth.js'
 import { type ApiDeps, auditApi, auditFilters } from './deps.js'
-import { type ApiRegistry, errorSchema } from './registry.js'
+import { type ApiRouter, apiRoute, errorResponse, fileResponse, jsonResponse } from './routes.js'
 import { periodSchema, regionSchema } from './schemas.js'
 
 export const recapQuerySchema = z.object({ period: periodSchema, region: regionSchema })
@@ -119,16 +119,12 @@ const FILES = {
   pdf: 'application/pdf',
 } as const
 
-export function registerRecapRoutes(registry: ApiRegistry, deps: ApiDeps): void {
+export function registerRecapRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
   const errors = {
-    400: { description: 'Invalid period, or not a desa code.', schema: errorSchema },
-    403: {
-      description: "The token lacks the scope, or the region lies outside the token's region.",
-      schema: errorSchema,
-    },
+    403: errorResponse("The token lacks the scope, or the region lies outside the token's region."),
   }
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/recaps/ppkbd',
       tag: 'recaps',
@@ -136,29 +132,33 @@ export function registerRecapRoutes(registry: ApiRegistry, deps: ApiDeps): void 
       description:
         'Parts I-V as laid out by the versioned template, the checks before signing (each naming its cell), the report counts, the signers and the signed state.',
       scope: 'indicators:read',
-      query: recapQuerySchema,
-      responses: { 200: { description: 'The recap.', schema: recapResponseSchema }, ...errors },
-    },
-    async (c, { query, caller }) => {
+      request: { query: recapQuerySchema },
+      responses: { 200: jsonResponse('The recap.', recapResponseSchema), ...errors },
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const result = await readDesaRecap(c, deps, caller, query)
       return result instanceof Response ? result : c.json(result)
     }
   )
   for (const format of ['xlsx', 'pdf'] as const) {
-    registry.add(
-      {
+    app.openapi(
+      apiRoute(guard, {
         method: 'get',
         path: `/recaps/ppkbd.${format}`,
         tag: 'recaps',
         summary: `A desa's monthly recap as ${format.toUpperCase()}; audit-logged`,
         scope: 'exports:read',
-        query: recapQuerySchema,
+        request: { query: recapQuerySchema },
         responses: {
-          200: { description: `The ${format.toUpperCase()} file.`, contentType: FILES[format] },
+          200: fileResponse(`The ${format.toUpperCase()} file.`, FILES[format]),
           ...errors,
         },
-      },
-      async (c, { query, caller }) => {
+      }),
+      async (c) => {
+        const query = c.req.valid('query')
+        const caller = c.get('apiCaller')
         const result = await readDesaRecap(c, deps, caller, query)
         if (result instanceof Response) return result
         await auditApi(deps, caller, {
@@ -190,20 +190,22 @@ export function registerRecapRoutes(registry: ApiRegistry, deps: ApiDeps): void 
     }
     return kecamatanRecap(deps.db, { period: query.period, kecamatan: region })
   }
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/recaps/kecamatan',
       tag: 'recaps',
       summary: "A kecamatan's monthly recap: one row per desa and the totals",
       scope: 'indicators:read',
-      query: recapQuerySchema,
+      request: { query: recapQuerySchema },
       responses: {
-        200: { description: 'The recap.', schema: kecamatanRecapResponseSchema },
+        200: jsonResponse('The recap.', kecamatanRecapResponseSchema),
         ...errors,
       },
-    },
-    async (c, { query, caller }) => {
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const result = await readKecamatan(c, caller, query)
       return result instanceof Response
         ? result
@@ -213,17 +215,19 @@ export function registerRecapRoutes(registry: ApiRegistry, deps: ApiDeps): void 
           })
     }
   )
-  registry.add(
-    {
+  app.openapi(
+    apiRoute(guard, {
       method: 'get',
       path: '/recaps/kecamatan.xlsx',
       tag: 'recaps',
       summary: "A kecamatan's monthly recap as XLSX; audit-logged",
       scope: 'exports:read',
-      query: recapQuerySchema,
-      responses: { 200: { description: 'The XLSX file.', contentType: FILES.xlsx }, ...errors },
-    },
-    async (c, { query, caller }) => {
+      request: { query: recapQuerySchema },
+      responses: { 200: fileResponse('The XLSX file.', FILES.xlsx), ...errors },
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const caller = c.get('apiCaller')
       const result = await readKecamatan(c, caller, query)
       if (result instanceof Response) return result
       await auditApi(deps, caller, {
