@@ -9,7 +9,10 @@
  *   withdrawn visits, three same-day repeats the cadre confirmed and three families entered twice
  *   under a slightly different name;
  * - 12 cohorts of 25 (6 sewing, 6 food) in 12 kecamatan, 8 held sessions each, attendance with
- *   lateness, izin, absences, drop-outs (3 absences in a row at the end) and withdrawals;
+ *   lateness, izin, absences, drop-outs (3 absences in a row at the end) and withdrawals; the
+ *   first six ran four months earlier and are finished, the other six end in the demo month;
+ * - the training's evidence (`outcomes.ts`): baselines, kompeten marks, graduates with
+ *   certificates, and their answers to the +1 and +3-month follow-up surveys;
  * - one finished broadcast to every cadre.
  *
  * Every demo phone is `+62812 0000 1xxx` (the `0812-0000-…` range the examples reserve).
@@ -28,6 +31,7 @@ import { kecamatanPosition } from '../domain/kecamatan-positions.js'
 import type { AttendanceStatus, SkillTrack } from '../domain/training.js'
 import { MEN_FIRST, MEN_SECOND, SECOND_NAMES, WOMEN_FIRST } from './names.js'
 import { createRandom, type Random } from './random.js'
+import { type DemoOutcomes, planOutcomes } from './outcomes.js'
 
 /** The seed of `npm run seed:demo`. */
 export const DEMO_SEED = 20251
@@ -38,6 +42,10 @@ export const DEMO_CADRES = 200
 export const DEMO_COHORT_SIZE = 25
 /** Held sessions per cohort. */
 export const DEMO_SESSIONS_PER_COHORT = 8
+/** The first this many cohorts are finished: their sessions ran `DEMO_FINISHED_DAYS_AGO` earlier. */
+export const DEMO_FINISHED_COHORTS = 6
+/** How many days before the demo month's last day the finished cohorts ended (about 4 months). */
+export const DEMO_FINISHED_DAYS_AGO = 120
 
 /** The first demo phone (local form `0812-0000-1000`, the demo admin). */
 const PHONE_BASE = 6281200001000
@@ -170,6 +178,8 @@ export type DemoEnrollment = {
   person: number
   birthYear: number
   status: 'active' | 'withdrawn'
+  /** Enrolled two to three weeks before the cohort's first session. */
+  enrolledAt: Date
 }
 
 export type DemoAttendance = {
@@ -208,6 +218,7 @@ export type DemoPlan = {
   enrollments: DemoEnrollment[]
   attendance: DemoAttendance[]
   broadcast: DemoBroadcast
+  outcomes: DemoOutcomes
 }
 
 export type BuildDemoPlanParams = {
@@ -467,7 +478,8 @@ export function buildDemoPlan(params: BuildDemoPlanParams): DemoPlan {
     const morning = c % 2 === 0
     const cohortSessions: number[] = []
     for (let k = 0; k < DEMO_SESSIONS_PER_COHORT; k++) {
-      const date = addDays(lastDay, -(c % 3) - 3 * (DEMO_SESSIONS_PER_COHORT - 1 - k))
+      const ago = c < DEMO_FINISHED_COHORTS ? DEMO_FINISHED_DAYS_AGO : 0
+      const date = addDays(lastDay, -ago - (c % 3) - 3 * (DEMO_SESSIONS_PER_COHORT - 1 - k))
       const start = morning ? 8 * 60 : 13 * 60
       cohortSessions.push(sessions.length)
       sessions.push({
@@ -520,6 +532,8 @@ export function buildDemoPlan(params: BuildDemoPlanParams): DemoPlan {
         person,
         birthYear,
         status: profile === 'withdrawn' ? 'withdrawn' : 'active',
+        // Not drawn, so the draws after it (and the counts) stay those of earlier demos.
+        enrolledAt: wibAt(addDays(sessions[cohortSessions[0]!]!.date, -14 - (p % 7)), 9 * 60),
       })
       cohortSessions.forEach((s, k) => {
         if (k >= rowsUntil) return
@@ -579,6 +593,7 @@ export function buildDemoPlan(params: BuildDemoPlanParams): DemoPlan {
     }),
   }
 
+  const training = { cohorts, sessions, enrollments, attendance }
   return {
     seed,
     period,
@@ -587,11 +602,9 @@ export function buildDemoPlan(params: BuildDemoPlanParams): DemoPlan {
     families,
     visits,
     referrals,
-    cohorts,
-    sessions,
-    enrollments,
-    attendance,
+    ...training,
     broadcast,
+    outcomes: planOutcomes({ ...training, seed, finishedCohorts: DEMO_FINISHED_COHORTS }),
   }
 }
 

@@ -36,6 +36,7 @@ import { visitReference } from '../domain/visits.js'
 import { writeDemoStocks, writeKbDemo } from './kb.js'
 import { writeRecapDemo } from './recap.js'
 import { DEMO_MARKER_KEY, type DemoMarker, findDemoMarker } from './marker.js'
+import { writeOutcomes } from './outcomes.js'
 import { buildDemoPlan, type DemoPlan } from './plan.js'
 
 export { DEMO_MARKER_KEY, type DemoMarker, demoMarkerSchema, findDemoMarker } from './marker.js'
@@ -361,7 +362,7 @@ async function writePlan(tx: DbOrTx, plan: DemoPlan, now: Date): Promise<number[
       )
       .returning({ id: trainingSessions.id })
   )
-  await insertAll(plan.enrollments, (batch) =>
+  const enrollmentIds = await insertAll(plan.enrollments, (batch) =>
     tx
       .insert(enrollments)
       .values(
@@ -371,7 +372,7 @@ async function writePlan(tx: DbOrTx, plan: DemoPlan, now: Date): Promise<number[
           birthYear: e.birthYear,
           minor: false,
           status: e.status,
-          createdAt: now,
+          createdAt: e.enrolledAt,
         }))
       )
       .returning({ id: enrollments.id })
@@ -394,6 +395,14 @@ async function writePlan(tx: DbOrTx, plan: DemoPlan, now: Date): Promise<number[
   )
 
   await writeBroadcast(tx, plan, person)
+  await writeOutcomes(tx, {
+    outcomes: plan.outcomes,
+    cohorts: plan.cohorts,
+    enrollments: plan.enrollments,
+    person,
+    cohortIds,
+    enrollmentIds,
+  })
   return personIds
 }
 

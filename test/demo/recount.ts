@@ -72,6 +72,10 @@ export function recountVisits(plan: DemoPlan, scope = '35.07') {
 export function recountTraining(plan: DemoPlan, cohort?: number) {
   const enrolled = plan.enrollments.filter((e) => cohort === undefined || e.cohort === cohort)
   const statusOf = new Map(plan.attendance.map((a) => [`${a.session}:${a.person}`, a.status]))
+  // The mentor's belum-kompeten mark holds a participant back (docs/domain.md, decision 2).
+  const belum = new Set(
+    plan.outcomes.kompeten.filter((k) => !k.kompeten).map((k) => plan.enrollments[k.enrollment])
+  )
   let present = 0
   let possible = 0
   let dropOuts = 0
@@ -89,7 +93,9 @@ export function recountTraining(plan: DemoPlan, cohort?: number) {
       dropOuts++
     }
     // 0.8 × 8 sessions = 6.4: seven present sessions complete.
-    if (e.status !== 'withdrawn' && here * 1000 >= 800 * sessions.length) completers++
+    if (e.status !== 'withdrawn' && !belum.has(e) && here * 1000 >= 800 * sessions.length) {
+      completers++
+    }
   }
   return {
     attendanceRate: { numerator: present, denominator: possible, value: pct(present, possible) },

@@ -205,7 +205,7 @@ const EXPECTED = {
   trainingIndicators: {
     attendanceRate: { numerator: 1917, denominator: 2400, value: 79.9 },
     dropOutRate: { numerator: 28, denominator: 300, value: 9.3 },
-    completionRate: { numerator: 189, denominator: 300, value: 63 },
+    completionRate: { numerator: 185, denominator: 300, value: 61.7 },
     targetAchievement: { numerator: 300, denominator: 300, value: 100 },
   },
 }
