@@ -78,9 +78,13 @@ export async function benchBroadcast(options: BroadcastOptions): Promise<Broadca
       segment: { roles: ['kader'] },
       text: 'Selamat pagi {nama}, posyandu bulan ini dimajukan ke hari Senin.',
       now,
+      timeZone: 'Asia/Jakarta',
     })
     const fanOutStarted = performance.now()
-    await runDueFires({ db: handle.db, handlers: broadcastHandlers({ i18n }), logger }, now)
+    await runDueFires(
+      { db: handle.db, handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }), logger },
+      now
+    )
     const fanOutMs = round(performance.now() - fanOutStarted, 0)
     log(`broadcast: ${broadcast.recipients} recipients fanned out in ${fanOutMs} ms`)
 

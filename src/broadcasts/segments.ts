@@ -15,15 +15,19 @@ export type SegmentScope = { regionPrefix: string }
 
 /**
  * How many active people a segment holds within the scope. Conditions are judged at `now`
- * (the database clock when absent).
+ * (the database clock when absent), "last month" in `timeZone` (`TZ_NAME`).
  */
 export async function countSegment(
   db: DbOrTx,
   segment: Segment,
-  scope?: SegmentScope,
-  now?: Date
+  options: { scope?: SegmentScope; now?: Date; timeZone: string }
 ): Promise<number> {
-  return countSegmentPeople(db, { segment, scopeCode: scope?.regionPrefix, at: now })
+  return countSegmentPeople(db, {
+    segment,
+    scopeCode: options.scope?.regionPrefix,
+    at: options.now,
+    timeZone: options.timeZone,
+  })
 }
 
 export type Delivery = {

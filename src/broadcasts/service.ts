@@ -119,6 +119,8 @@ export type CreateBroadcastInput = {
   /** When to send; absent or past: now. */
   at?: Date
   now: Date
+  /** The zone of the segment's conditions (`TZ_NAME`). */
+  timeZone: string
   /**
    * Given, a broadcast for now fans out at once, in the caller's transaction, through the fire's
    * own `fanOutBroadcast` (the caller wakes the sender after commit); without it, the next
@@ -141,12 +143,11 @@ export async function createBroadcast(
   const author = await resolveAuthor(db, input.author)
   const scopeCode = scopeFor(author, segment)
   const at = input.at && input.at > input.now ? input.at : input.now
-  const recipients = await countSegment(
-    db,
-    segment,
-    scopeCode ? { regionPrefix: scopeCode } : undefined,
-    input.now
-  )
+  const recipients = await countSegment(db, segment, {
+    ...(scopeCode ? { scope: { regionPrefix: scopeCode } } : {}),
+    now: input.now,
+    timeZone: input.timeZone,
+  })
   const row = await insertBroadcast(db, {
     authorPersonId: author.personId,
     authorSource: author.personId === null ? 'api' : 'chat',
@@ -317,7 +318,8 @@ export async function cancelBroadcast(
   return 'cancelled'
 }
 
-export type FanOutDeps = { i18n: TextRenderer }
+/** What a fan-out needs: the texts, and the zone of the segment's conditions (`TZ_NAME`). */
+export type FanOutDeps = { i18n: TextRenderer; timeZone: string }
 
 /**
  * Sends a scheduled broadcast at its time: one bulk outbox row per reachable person, each
@@ -346,6 +348,7 @@ async function fanOut(
     segment: row.segment,
     scopeCode: row.scopeCode,
     at: now,
+    timeZone: deps.timeZone,
   })
   const { deliver, skip } = pickRecipients(members)
   await enqueueBroadcastMessages(tx, {

@@ -90,12 +90,11 @@ export async function withLookups(
     if (need.kind === 'broadcast_audience') {
       // Admins reach everywhere; anyone else only their own region (docs/domain.md, decision 4).
       const admin = person.roles.includes('admin')
-      const count = await countSegment(
-        tx,
-        need.segment,
-        admin ? undefined : { regionPrefix: person.regionCode },
-        now
-      )
+      const count = await countSegment(tx, need.segment, {
+        ...(admin ? {} : { scope: { regionPrefix: person.regionCode } }),
+        now,
+        timeZone,
+      })
       lookups.broadcastAudience = { key: need.key, count }
     } else if (need.kind === 'pending_registrations') {
       lookups.pendingRegistrations = { key: need.key, registrations: await pendingFor(tx, person) }

@@ -73,7 +73,9 @@ describe('Siaran', () => {
 
     // A broadcast for now was fanned out in the request (a fire run later changes nothing).
     const i18n = await testI18n()
-    await month.db.transaction((tx) => fanOutBroadcast(tx, { i18n }, row!.id, NOW))
+    await month.db.transaction((tx) =>
+      fanOutBroadcast(tx, { i18n, timeZone: 'Asia/Jakarta' }, row!.id, NOW)
+    )
     const page = text(await (await supSgs.get('/admin/siaran')).text())
     // Siti has a chat (sim-siti) and consented; ani and dewi have none: skipped → 2 of 3 settled.
     expect(page).toContain('2 dari 3 selesai: 0 terkirim, 0 gagal, 2 dilewati')

@@ -48,7 +48,12 @@ describe('POST /api/v1/broadcasts and GET /api/v1/broadcasts/<id>', () => {
     })
 
     // A late run of the send fire's work adds nothing.
-    await fanOutBroadcast(month.db, { i18n: await testI18n() }, Number(body.id), NOW)
+    await fanOutBroadcast(
+      month.db,
+      { i18n: await testI18n(), timeZone: 'Asia/Jakarta' },
+      Number(body.id),
+      NOW
+    )
     const queued = await month.db
       .select({ id: outbox.id })
       .from(outbox)

@@ -63,6 +63,7 @@ beforeAll(async () => {
       segment: { roles: ['kader'], region },
       text: `Rapat kader ${key}`,
       at: new Date('2025-12-01T01:00:00Z'),
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     sent[key] = created.id

@@ -48,7 +48,11 @@ const say = async (from: string, text: string, at = NOW) =>
 async function tick(at: Date) {
   const i18n = await testI18n()
   await runDueFires(
-    { db: handle.db, handlers: broadcastHandlers({ i18n }), logger: silentLogger },
+    {
+      db: handle.db,
+      handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }),
+      logger: silentLogger,
+    },
     at
   )
 }
@@ -261,6 +265,7 @@ describe('BERHENTI / STOP / MULAI', () => {
       author: { personId: id.rina },
       segment: { roles: ['kader'], region: PAGENTAN },
       text: 'Rapat lagi',
+      timeZone: 'Asia/Jakarta',
       now: stopAt,
     })
     await tick(stopAt)

@@ -161,8 +161,9 @@ describe('a broadcast for now starts at once', () => {
         author: { personId: id.joko },
         segment: { roles: ['kader'] },
         text: 'Rapat',
+        timeZone: 'Asia/Jakarta',
         now: NOW,
-        fanOut: { i18n },
+        fanOut: { i18n, timeZone: 'Asia/Jakarta' },
       })
     )
     // Joko's scope is Singosari: the same four cadres.
@@ -177,6 +178,7 @@ describe('a broadcast for now starts at once', () => {
           author: { personId: id.joko },
           segment: { roles: ['kader'] },
           text: 'Rapat',
+          timeZone: 'Asia/Jakarta',
           now: NOW,
           fanOut: {
             i18n: {
@@ -184,6 +186,7 @@ describe('a broadcast for now starts at once', () => {
                 throw new Error('render failed')
               },
             },
+            timeZone: 'Asia/Jakarta',
           },
         })
       )

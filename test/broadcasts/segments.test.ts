@@ -18,7 +18,11 @@ afterAll(async () => {
 })
 
 const count = (segment: Parameters<typeof countSegment>[1], scope?: { regionPrefix: string }) =>
-  countSegment(handle.db, segment, scope, NOW)
+  countSegment(handle.db, segment, {
+    ...(scope ? { scope } : {}),
+    now: NOW,
+    timeZone: 'Asia/Jakarta',
+  })
 
 describe('segment counts', () => {
   test('by role and region (a pending cadre never counts)', async () => {

@@ -53,7 +53,11 @@ const later = (ms: number) => new Date(NOW.getTime() + ms)
 async function tick(at: Date) {
   const i18n = await testI18n()
   return runDueFires(
-    { db: handle.db, handlers: broadcastHandlers({ i18n }), logger: silentLogger },
+    {
+      db: handle.db,
+      handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }),
+      logger: silentLogger,
+    },
     at
   )
 }
@@ -92,6 +96,7 @@ describe('who may broadcast where', () => {
       author: { personId: id.joko },
       segment: { roles: ['kader'] },
       text,
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(own).toMatchObject({ recipients: 4, status: 'scheduled' })
@@ -100,17 +105,25 @@ describe('who may broadcast where', () => {
         author: { personId: id.joko },
         segment: { roles: ['kader'], region: LAWANG },
         text,
+        timeZone: 'Asia/Jakarta',
         now: NOW,
       })
     ).rejects.toBeInstanceOf(BroadcastForbiddenError)
     await expect(
-      createBroadcast(handle.db, { author: { personId: id.siti }, segment: {}, text, now: NOW })
+      createBroadcast(handle.db, {
+        author: { personId: id.siti },
+        segment: {},
+        text,
+        timeZone: 'Asia/Jakarta',
+        now: NOW,
+      })
     ).rejects.toBeInstanceOf(BroadcastForbiddenError)
     // Rina (admin) and the API reach all 5 cadres, Lastri in Lawang included.
     const byAdmin = await createBroadcast(handle.db, {
       author: { personId: id.rina },
       segment: { roles: ['kader'] },
       text,
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(byAdmin.recipients).toBe(5)
@@ -118,6 +131,7 @@ describe('who may broadcast where', () => {
       author: { source: 'api' },
       segment: { roles: ['kader'], region: LAWANG },
       text,
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(byApi.recipients).toBe(1)
@@ -132,10 +146,22 @@ describe('who may broadcast where', () => {
     const id = await seedRoster(handle.db)
     const author = { personId: id.rina }
     await expect(
-      createBroadcast(handle.db, { author, segment: { region: '12.34' }, text: 'x', now: NOW })
+      createBroadcast(handle.db, {
+        author,
+        segment: { region: '12.34' },
+        text: 'x',
+        timeZone: 'Asia/Jakarta',
+        now: NOW,
+      })
     ).rejects.toThrow()
     await expect(
-      createBroadcast(handle.db, { author, segment: {}, text: '   ', now: NOW })
+      createBroadcast(handle.db, {
+        author,
+        segment: {},
+        text: '   ',
+        timeZone: 'Asia/Jakarta',
+        now: NOW,
+      })
     ).rejects.toThrow()
   })
 })
@@ -149,6 +175,7 @@ describe('sending', () => {
       segment: { roles: ['kader'], region: PAGENTAN },
       text: 'Halo {nama}, rapat kader Rabu pukul 09.00.',
       at,
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(created).toMatchObject({ recipients: 2, status: 'scheduled' })
@@ -243,6 +270,7 @@ describe('sending', () => {
       author: { personId: admin },
       segment: { roles: ['kader'] },
       text: 'Pengumuman',
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(created.recipients).toBe(7)
@@ -287,6 +315,7 @@ describe('sending', () => {
       author: { personId: admin },
       segment: { roles: ['kader'] },
       text: 'Pengumuman',
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     await tick(NOW)
@@ -373,6 +402,7 @@ describe('sending', () => {
       author: { personId: admin },
       segment: { roles: ['kader'] },
       text: 'Halo {nama}!',
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     expect(created.recipients).toBe(2000)
@@ -412,6 +442,7 @@ describe('personalisation', () => {
       segment: { roles: ['kader'] },
       // i18next placeholders and nesting in the author's text stay as written.
       text: 'Halo {nama}, {{count}} $t(broadcast:whenNow) <i>',
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     await tick(NOW)
@@ -436,6 +467,7 @@ describe('cancelling', () => {
         segment: { roles: ['kader'] },
         text: 'Rapat',
         at,
+        timeZone: 'Asia/Jakarta',
         now: NOW,
       })
     const first = await make()
@@ -491,6 +523,7 @@ describe('cancelling', () => {
             author: { source: 'api' },
             segment: { roles: ['kader'] },
             text,
+            timeZone: 'Asia/Jakarta',
             now: NOW,
           })
         ).id

@@ -131,7 +131,7 @@ export async function startDashboardServer(db: Db): Promise<DashboardServer> {
     db,
     timeZone: 'Asia/Jakarta',
     schedule: '* * * * * *',
-    handlers: broadcastHandlers({ i18n }),
+    handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }),
     logger: silentLogger,
   })
   return {

@@ -211,7 +211,10 @@ export async function seedRoster(db: Db) {
 /** Runs the broadcast fires (send, progress) due at `at`, as the scheduler's tick does. */
 export async function tickBroadcasts(db: Db, at: Date) {
   const i18n = await testI18n()
-  return runDueFires({ db, handlers: broadcastHandlers({ i18n }), logger: silentLogger }, at)
+  return runDueFires(
+    { db, handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }), logger: silentLogger },
+    at
+  )
 }
 
 /** The outbox rows carrying a broadcast's messages, by recipient. */

@@ -95,9 +95,14 @@ describe('crash: kill -9 in the middle of conversations and a broadcast', () => 
           segment: { roles: ['kader'] },
           text: BROADCAST_TEXT,
           now,
+          timeZone: 'Asia/Jakarta',
         })
         await runDueFires(
-          { db: handle.db, handlers: broadcastHandlers({ i18n }), logger: silentLogger },
+          {
+            db: handle.db,
+            handlers: broadcastHandlers({ i18n, timeZone: 'Asia/Jakarta' }),
+            logger: silentLogger,
+          },
           now
         )
       } finally {

@@ -303,6 +303,7 @@ describe('a person who refused consent (docs/domain.md, decision 21)', () => {
       author: { source: 'api' },
       segment: { region: WONOREJO },
       text: BROADCAST,
+      timeZone: 'Asia/Jakarta',
       now: NOW,
     })
     await tickBroadcasts(handle.db, NOW)

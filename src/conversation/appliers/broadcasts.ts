@@ -25,8 +25,9 @@ export const broadcastAppliers: {
         photoRef: effect.photoRef ?? undefined,
         at,
         now: scope.now,
+        timeZone: deps.timeZone,
         // Queued in this turn (the runtime wakes the sender after commit).
-        fanOut: { i18n: deps.i18n },
+        fanOut: { i18n: deps.i18n, timeZone: deps.timeZone },
       })
       const later = at !== undefined && at > scope.now
       const key = later ? 'broadcast:scheduled' : 'broadcast:queued'

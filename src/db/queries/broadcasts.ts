@@ -6,7 +6,6 @@
 import { type SQL, and, asc, desc, eq, gt, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../domain/messages.js'
 import type { BroadcastStatus, Segment, SkipReason } from '../../domain/broadcasts.js'
-import { DEFAULT_TIME_ZONE } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import {
   broadcastRecipients,
@@ -29,8 +28,8 @@ export type SegmentFilterParams = {
   scopeCode?: string | null
   /** The moment conditions are judged at; the database clock when absent. */
   at?: Date
-  /** The zone of "last month" (`TZ_NAME`; default `Asia/Jakarta`). */
-  timeZone?: string
+  /** The zone of "last month" (`TZ_NAME`). */
+  timeZone: string
 }
 
 /**
@@ -73,8 +72,7 @@ export function segmentFilter(params: SegmentFilterParams): SQL {
         and v.created_at > ${at} - interval '7 days' and v.created_at <= ${at})`)
   }
   if (segment.condition === 'no_report_last_month') {
-    const zone = params.timeZone ?? DEFAULT_TIME_ZONE
-    const month = sql`to_char((${at} at time zone ${zone}) - interval '1 month', 'YYYY-MM')`
+    const month = sql`to_char((${at} at time zone ${params.timeZone}) - interval '1 month', 'YYYY-MM')`
     parts.push(sql`not exists (
       select 1 from visits v
       where v.cadre_id = ${people.id} and v.status = 'submitted' and v.period = ${month})

@@ -313,12 +313,11 @@ export function registerBroadcastPages(
     const resolved = segmentOf(viewer, form)
     if ('error' in resolved)
       return render(c, form, { error: t(`broadcasts.errors.${resolved.error}`) })
-    const count = await countSegment(
-      deps.db,
-      resolved.segment,
-      viewer.isAdmin ? undefined : viewer.scope,
-      helpers.now()
-    )
+    const count = await countSegment(deps.db, resolved.segment, {
+      ...(viewer.isAdmin ? {} : { scope: viewer.scope }),
+      now: helpers.now(),
+      timeZone: deps.timeZone,
+    })
     const message = renderBroadcastText(deps.i18n, form.teks, viewer.name ?? t('viewer.token'))
     return render(c, form, { preview: { count, message } })
   })
@@ -348,7 +347,8 @@ export function registerBroadcastPages(
           text: form.teks,
           ...(at ? { at } : {}),
           now,
-          fanOut: { i18n: deps.i18n },
+          timeZone: deps.timeZone,
+          fanOut: { i18n: deps.i18n, timeZone: deps.timeZone },
         })
       )
       if (created.status === 'sending') deps.onQueued?.()

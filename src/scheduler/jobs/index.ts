@@ -66,7 +66,7 @@ export function jobHandlers(deps: JobDeps): Record<string, FireHandler> {
     ...validationDigestHandlers({ i18n, timeZone }),
     ...sessionReminderHandlers({ i18n, timeZone }),
     ...followUpSurveyHandlers({ i18n, timeZone }),
-    ...broadcastHandlers({ i18n }),
+    ...broadcastHandlers({ i18n, timeZone }),
     ...nudgeHandlers({ i18n, timeZone }),
     ...retentionHandlers({
       ...deps.retention,

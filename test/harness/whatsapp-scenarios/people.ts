@@ -250,7 +250,11 @@ export async function composeBroadcast(t: ScenarioTools, d: FlowDriver): Promise
 /** Runs the due broadcast fires and sends what they queued. */
 export async function sendBroadcasts(t: ScenarioTools, d: FlowDriver): Promise<void> {
   await runDueFires(
-    { db: t.db, handlers: broadcastHandlers({ i18n: d.i18n }), logger: silentLogger },
+    {
+      db: t.db,
+      handlers: broadcastHandlers({ i18n: d.i18n, timeZone: 'Asia/Jakarta' }),
+      logger: silentLogger,
+    },
     t.clock.now
   )
   await d.flush()
