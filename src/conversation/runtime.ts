@@ -11,11 +11,11 @@ import {
   findInbound,
   lockConversationAndRecordInbound,
   lockConversationById,
-  saveConversation,
+  saveTurn,
 } from '../db/queries/conversations.js'
-import { cancelFires, replaceFires, rescheduleFires } from '../db/queries/fires.js'
+import { type PlanFireParams, rescheduleFires } from '../db/queries/fires.js'
 import { findLastUnpromptedChoices } from '../db/queries/whatsapp.js'
-import { enqueueMessages, findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
+import { findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
   type FlowRegistry,
@@ -200,50 +200,47 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     const messages = [...turn.replies, ...applied.replies].map((reply) =>
       renderReply(forPerson, fillOutcomes(reply, applied.outcome))
     )
-    // Independent writes, sent together (pipelined on one connection).
-    await Promise.all([
-      saveConversation(tx, {
+    // The turn's own writes in one statement.
+    await saveTurn(tx, {
+      conversation: {
         id: conversation.id,
         session: turn.session,
         activeFlowId: turn.session.active?.flowId ?? null,
         turn: turnNo,
         now,
-      }),
-      enqueueMessages(
-        tx,
-        messages.map((message) => ({
-          channel: conversation.channel,
-          recipientId: conversation.senderId,
-          priority: params.priority,
-          message,
-          conversationId: conversation.id,
-          inboundId: params.inboundId,
-          turn: turnNo,
-        }))
-      ),
-      params.newTurn
-        ? replanTimers(tx, conversation.id, conversation.turn, turnNo, turn.session, now)
-        : undefined,
-    ])
+      },
+      messages: messages.map((message) => ({
+        channel: conversation.channel,
+        recipientId: conversation.senderId,
+        priority: params.priority,
+        message,
+        conversationId: conversation.id,
+        inboundId: params.inboundId,
+        turn: turnNo,
+      })),
+      ...(params.newTurn
+        ? { timers: nextTimers(conversation.id, conversation.turn, turnNo, turn.session, now) }
+        : {}),
+    })
     // Effects may have queued messages to other people, on any channel.
     return { messages, notified: turn.effects.length > 0 }
   }
 
-  async function replanTimers(
-    tx: DbOrTx,
+  /** A new turn's inactivity timers replace the previous turn's; a closed flow has none. */
+  function nextTimers(
     conversationId: number,
     previousTurn: number,
     turnNo: number,
     session: Session,
     now: Date
-  ): Promise<void> {
-    const previousKeys = timerKeys(conversationId, previousTurn)
-    if (!session.active) return cancelFires(tx, previousKeys)
+  ): { cancel: string[]; plan: PlanFireParams[] } {
+    const cancel = timerKeys(conversationId, previousTurn)
+    if (!session.active) return { cancel, plan: [] }
     const payload: ConversationTimeoutPayload = { conversationId, turn: turnNo }
     const [remindKey, expireKey] = timerKeys(conversationId, turnNo)
     const graceSeconds = inactivity.graceMinutes * 60
-    await replaceFires(tx, {
-      cancel: previousKeys,
+    return {
+      cancel,
       plan: [
         {
           kind: CONVERSATION_FIRE_KINDS.remind,
@@ -260,7 +257,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           payload,
         },
       ],
-    })
+    }
   }
 
   return {

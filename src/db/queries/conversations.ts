@@ -1,8 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { type SQL, and, eq, sql } from 'drizzle-orm'
 import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
-import { conversations, inboundMessages } from '../schema/index.js'
+import { conversations, fires, inboundMessages, outbox } from '../schema/index.js'
+import type { PlanFireParams } from './fires.js'
+import type { EnqueueParams } from './outbox.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
 
@@ -108,14 +110,63 @@ export type SaveConversationParams = {
   now: Date
 }
 
-export const saveConversation = async (db: DbOrTx, params: SaveConversationParams) => {
-  await db
-    .update(conversations)
-    .set({
-      session: params.session,
-      activeFlowId: params.activeFlowId,
-      turn: params.turn,
-      updatedAt: sql`${params.now.toISOString()}::timestamptz`,
-    })
-    .where(eq(conversations.id, params.id))
+/** What one turn writes besides its effects: the new state, its replies, its timers. */
+export type TurnWrites = {
+  conversation: SaveConversationParams
+  /** The turn's outbox rows, in the order they go out. */
+  messages: EnqueueParams[]
+  /** The previous turn's timers to drop and this turn's to plan (the two key sets disjoint). */
+  timers?: { cancel: string[]; plan: PlanFireParams[] }
+}
+
+/**
+ * A turn's writes in one statement (docs/design.md P4, P6, P9): the conversation's state, the
+ * replies queued in order (ids follow the VALUES order, as a multi-row insert gives them), and
+ * the inactivity timers replaced. Writable CTEs on separate tables, so no part sees another's
+ * rows; the timers cancelled and planned never share a key (the insert would not see the delete).
+ */
+export const saveTurn = async (tx: DbOrTx, writes: TurnWrites): Promise<void> => {
+  const { conversation: state, messages, timers } = writes
+  const cancel = timers?.cancel ?? []
+  const plan = timers?.plan ?? []
+  if (plan.some((row) => cancel.includes(row.dedupeKey))) {
+    throw new Error('saveTurn: a timer key is both cancelled and planned')
+  }
+  const parts: SQL[] = [
+    sql`saved as (
+      update ${conversations}
+      set session = ${JSON.stringify(state.session)}::jsonb, active_flow_id = ${state.activeFlowId},
+        turn = ${state.turn}, updated_at = ${state.now.toISOString()}::timestamptz
+      where id = ${state.id}
+      returning id)`,
+  ]
+  if (messages.length > 0) {
+    const rows = messages.map(
+      (m) =>
+        sql`(${m.channel}, ${m.recipientId}, ${m.priority}, ${JSON.stringify(m.message)}::jsonb, ${m.conversationId ?? null}::int8, ${m.inboundId ?? null}::int8, ${m.turn ?? null}::int4, ${m.personId ?? null}::int8)`
+    )
+    parts.push(sql`queued as (
+      insert into ${outbox}
+        (channel, recipient_id, priority, message, conversation_id, inbound_id, turn, person_id)
+      values ${sql.join(rows, sql`, `)})`)
+  }
+  if (cancel.length > 0) {
+    parts.push(sql`cancelled as (
+      delete from ${fires}
+      where status = 'pending' and dedupe_key in (${sql.join(
+        cancel.map((key) => sql`${key}`),
+        sql`, `
+      )}))`)
+  }
+  if (plan.length > 0) {
+    const rows = plan.map(
+      (row) =>
+        sql`(${row.kind}, ${row.dedupeKey}, ${row.dueAt.toISOString()}::timestamptz, ${row.graceSeconds}, ${JSON.stringify(row.payload)}::jsonb)`
+    )
+    parts.push(sql`planned as (
+      insert into ${fires} (kind, dedupe_key, due_at, grace_seconds, payload)
+      values ${sql.join(rows, sql`, `)}
+      on conflict (dedupe_key) do nothing)`)
+  }
+  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)
 }

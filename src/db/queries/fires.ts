@@ -44,38 +44,6 @@ export const rescheduleFires = async (
     .where(and(eq(fires.status, 'pending'), inArray(fires.dedupeKey, params.dedupeKeys)))
 }
 
-/**
- * Drops the pending fires of `cancel` and plans `plan` in one statement (a turn's inactivity
- * timers replace the previous turn's). The two key sets must not overlap: the insert does not see
- * the delete.
- */
-export const replaceFires = async (
-  db: DbOrTx,
-  params: { cancel: string[]; plan: PlanFireParams[] }
-): Promise<void> => {
-  const { cancel, plan } = params
-  if (plan.length === 0) return cancelFires(db, cancel)
-  if (cancel.length === 0) return planFires(db, plan)
-  if (plan.some((row) => cancel.includes(row.dedupeKey))) {
-    throw new Error('replaceFires: a key is both cancelled and planned')
-  }
-  const values = plan.map(
-    (row) =>
-      sql`(${row.kind}, ${row.dedupeKey}, ${row.dueAt.toISOString()}::timestamptz, ${row.graceSeconds}, ${JSON.stringify(row.payload)}::jsonb)`
-  )
-  await db.execute(sql`
-    with cancelled as (
-      delete from ${fires}
-      where ${fires.status} = 'pending' and ${fires.dedupeKey} in (${sql.join(
-        cancel.map((key) => sql`${key}`),
-        sql`, `
-      )})
-    )
-    insert into ${fires} (kind, dedupe_key, due_at, grace_seconds, payload)
-    values ${sql.join(values, sql`, `)}
-    on conflict (dedupe_key) do nothing`)
-}
-
 /** Locks the oldest due pending fire, skipping fires other ticks hold. */
 export const claimDueFire = async (db: DbOrTx, now: Date): Promise<FireRow | undefined> => {
   const rows = await db
