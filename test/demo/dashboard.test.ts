@@ -78,6 +78,21 @@ describe('the demo on the dashboard', () => {
   })
 })
 
+describe('the training’s effectiveness on the demo', () => {
+  test('Pelatihan shows the ibu-muda figures with their n and formulas, none empty', async () => {
+    const page = text(await (await admin.get('/admin/pelatihan')).text())
+    const start = page.indexOf('Efektivitas program IBU-MUDA')
+    expect(start).toBeGreaterThan(0)
+    const section = page.slice(start, start + 3000)
+    // The figures of test/demo/outcomes.test.ts, each beside its n (graduates who answered both).
+    expect(section).toMatch(/33,3 poin persen 51 /)
+    expect(section).toMatch(/17,6 poin persen 51 /)
+    expect(section).toMatch(/31,4% 51 /)
+    expect(section).toMatch(/71,1% 90 /)
+    expect(section).toMatch(/89,6% 144 /)
+  })
+})
+
 describe('shade steps', () => {
   test('none, then four equal steps up to the largest', () => {
     expect([0, 1, 25, 26, 50, 51, 75, 76, 100].map((v) => shadeStep(v, 100))).toEqual([
