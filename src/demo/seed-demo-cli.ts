@@ -28,6 +28,7 @@ export async function runSeedDemoCli(env: NodeJS.ProcessEnv, now = new Date()): 
       return 0
     }
     const c = result.counts
+    const o = result.plan.outcomes
     const ms = Math.round(performance.now() - started)
     console.log(
       [
@@ -35,6 +36,8 @@ export async function runSeedDemoCli(env: NodeJS.ProcessEnv, now = new Date()): 
         `  ${c.cadres} kader, ${c.supervisors} supervisor, ${c.mentors} mentor, ${c.participants} peserta, 1 admin`,
         `  ${c.families} keluarga, ${c.visits} kunjungan, ${c.referrals} rujukan`,
         `  ${c.cohorts} kelompok, ${c.sessions} sesi, ${c.attendance} catatan kehadiran`,
+        `  ${o.baselines.length} survei awal, ${o.graduates.length} lulusan bersertifikat, ` +
+          `${o.followUps.filter((f) => f.status === 'answered').length} jawaban survei lanjutan`,
         `  1 siaran selesai ke ${c.broadcastRecipients} kader`,
         'Semua nomor telepon demo berada di rentang contoh 0812-0000-1xxx (bukan nomor sungguhan).',
         '',
