@@ -13,9 +13,9 @@ import {
   lockBroadcast,
   updateBroadcast,
 } from '../db/queries/broadcasts.js'
-import { auditLog } from '../db/schema/index.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { type FanOutDeps, planProgressCheck } from './service.js'
+import { recordAudit } from '../db/queries/audit.js'
 
 /** Share of the messages that must settle before the next progress message. */
 const PROGRESS_STEP = 0.1
@@ -42,7 +42,7 @@ export async function checkBroadcastProgress(
   }
   if (counts.pending === 0) {
     await updateBroadcast(tx, id, { status: 'done', finishedAt: now, progressReported: settled })
-    await tx.insert(auditLog).values({
+    await recordAudit(tx, {
       actor: author === null ? 'api' : `person:${author}`,
       action: 'broadcast_finished',
       subject: `broadcast:${id}`,

@@ -25,7 +25,7 @@ import {
   updateBroadcast,
 } from '../db/queries/broadcasts.js'
 import { cancelFires, planFires } from '../db/queries/fires.js'
-import { auditLog, people } from '../db/schema/index.js'
+import { people } from '../db/schema/index.js'
 import {
   BROADCAST_MESSAGE_KEY,
   type BroadcastStatus,
@@ -39,6 +39,7 @@ import { KABUPATEN_CODE, type Role, coversRegion } from '../domain/people.js'
 import { PRIORITY } from '../domain/priorities.js'
 import type { TextRenderer } from '../conversation/render.js'
 import { countSegment, pickRecipients } from './segments.js'
+import { recordAudit } from '../db/queries/audit.js'
 
 export { segmentSchema, countSegment }
 export type { Segment, BroadcastStatus }
@@ -160,7 +161,7 @@ export async function createBroadcast(
     recipients,
     createdAt: input.now,
   })
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     actor: author.actor,
     action: 'broadcast_created',
     subject: `broadcast:${row.id}`,
@@ -308,7 +309,7 @@ export async function cancelBroadcast(
   const dropped = row.status === 'sending' ? await skipQueuedBroadcastMessages(db, id) : 0
   await updateBroadcast(db, id, { status: 'cancelled', cancelledAt: now })
   await cancelFires(db, [sendKey(id)])
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     actor: author.actor,
     action: 'broadcast_cancelled',
     subject: `broadcast:${id}`,

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
-import { recordAudit } from '../db/queries/admin.js'
+import { recordAudit } from '../db/queries/audit.js'
 import { setPersonStatus } from '../db/queries/people.js'
 import { people } from '../db/schema/index.js'
 import type { RejectionReason } from '../domain/effects.js'

@@ -11,12 +11,13 @@ import { listSessionRoster, recordAttendanceByMentor } from '../db/queries/atten
 import { claimTrainingNotice } from '../db/queries/training-notices.js'
 import { saveFollowUpAnswers } from '../db/queries/follow-up.js'
 import { codeShownKey, wasCodeShown } from '../db/queries/training-outcomes.js'
-import { auditLog, people } from '../db/schema/index.js'
+import { people } from '../db/schema/index.js'
 import type { AttendanceRecorded, CheckinCodeFailed, FollowUpAnswered } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
 import type { Reply, Text } from '../engine/index.js'
 import type { ApplyDeps, EffectScope } from './appliers/types.js'
 import { type NoticeDelivery, earlierNoticeDelivery, sendNotice } from './notify.js'
+import { recordAudit } from '../db/queries/audit.js'
 
 type Applier<E> = (
   tx: DbOrTx,
@@ -123,7 +124,7 @@ export const trainingAppliers: {
         continue
       }
       recorded.push(entry.name)
-      await tx.insert(auditLog).values({
+      await recordAudit(tx, {
         actor: `person:${mentorId}`,
         action: 'attendance_recorded_by_mentor',
         subject: `attendance:${effect.sessionId}:${entry.personId}`,

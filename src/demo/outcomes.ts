@@ -17,12 +17,12 @@
  * dashboard use (kompeten marks, completion, certificates), and batched inserts for the answers.
  * @module
  */
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, inArray } from 'drizzle-orm'
 import type { DbOrTx } from '../db/client.js'
 import { completeCohort, meetsThreshold } from '../db/queries/follow-up.js'
 import { issueCertificates } from '../db/queries/training-certificates.js'
 import { markKompeten } from '../db/queries/training-outcomes.js'
-import { auditLog, baselineSurveys, certificates, followUpSurveys } from '../db/schema/index.js'
+import { baselineSurveys, certificates, followUpSurveys } from '../db/schema/index.js'
 import { DEFAULT_TIME_ZONE, addDays, localDate, localInstant } from '../domain/dates.js'
 import {
   type AttendanceStatus,
@@ -31,6 +31,7 @@ import {
   type SkillTrack,
 } from '../domain/training.js'
 import { createRandom, type Random } from './random.js'
+import { recordAudit } from '../db/queries/audit.js'
 
 /** The follow-up waves the demo's finished cohorts have reached (+6 months is not due yet). */
 export const DEMO_ANSWERED_WAVES = [1, 3] as const
@@ -283,7 +284,8 @@ export async function writeOutcomes(tx: DbOrTx, params: WriteOutcomesParams): Pr
   }
   const byMentor = baselineRows.filter((row) => row.recordedBy !== null)
   if (byMentor.length > 0) {
-    await tx.insert(auditLog).values(
+    await recordAudit(
+      tx,
       byMentor.map((row) => ({
         actor: `person:${row.recordedBy}`,
         action: 'baseline_recorded_by_mentor',
@@ -328,21 +330,28 @@ export async function writeOutcomes(tx: DbOrTx, params: WriteOutcomesParams): Pr
     }
   }
 
-  for (const wave of outcomes.followUps) {
-    await tx
-      .update(followUpSurveys)
-      .set({
-        status: wave.status,
-        sentAt: wave.sentAt,
-        consentGiven: wave.status === 'sent' ? null : wave.status === 'answered',
-        answeredAt: wave.answeredAt,
-        ...(wave.answers ?? {}),
-      })
-      .where(
-        and(
-          eq(followUpSurveys.enrollmentId, enrollment(wave.enrollment)),
-          eq(followUpSurveys.wave, wave.wave)
-        )
+  // The waves completion planned, as they went: one delete and one insert instead of a few
+  // hundred single-row updates (the rows have no other reference yet).
+  const answered = outcomes.followUps.map((wave) => ({
+    enrollmentId: enrollment(wave.enrollment),
+    personId: params.person(params.enrollments[wave.enrollment]!.person),
+    wave: wave.wave,
+    status: wave.status,
+    sentAt: wave.sentAt,
+    consentGiven: wave.status === 'sent' ? null : wave.status === 'answered',
+    answeredAt: wave.answeredAt,
+    ...(wave.answers ?? {}),
+  }))
+  if (answered.length === 0) return
+  await tx
+    .delete(followUpSurveys)
+    .where(
+      and(
+        inArray(followUpSurveys.enrollmentId, [...graduates]),
+        inArray(followUpSurveys.wave, [...DEMO_ANSWERED_WAVES])
       )
+    )
+  for (let i = 0; i < answered.length; i += BATCH) {
+    await tx.insert(followUpSurveys).values(answered.slice(i, i + BATCH))
   }
 }

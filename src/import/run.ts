@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import type { DbOrTx } from '../db/client.js'
-import { recordAudit } from '../db/queries/admin.js'
+import { recordAudit } from '../db/queries/audit.js'
 import { DEFAULT_TIME_ZONE } from '../domain/dates.js'
 import type { CsvSource } from './csv.js'
 import { FAILURE_MESSAGES } from './messages.js'

@@ -7,7 +7,7 @@
  */
 import { type NoticeDelivery, sendNotice } from '../conversation/notify.js'
 import type { TextRenderer } from '../conversation/render.js'
-import { recordAudit } from '../db/queries/admin.js'
+import { recordAudit } from '../db/queries/audit.js'
 import { type ReviewParams, type ReviewResult, reviewReport } from '../db/queries/validation.js'
 import type { DbOrTx } from '../db/client.js'
 import { PRIORITY } from '../domain/priorities.js'

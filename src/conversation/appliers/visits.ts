@@ -4,7 +4,7 @@
  * served yet: asked again a week later).
  * @module
  */
-import { recordAudit } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import { recordVisit } from '../../db/queries/visit-report.js'
 import { findReferral, setReferralStatus, withdrawVisit } from '../../db/queries/visits.js'
 import type { ReferralFollowedUp, VisitReported, VisitWithdrawn } from '../../domain/effects.js'

@@ -8,13 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, isNull, lt } from 'drizzle-orm'
 import type { PersonStatus, Role } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
-import {
-  adminLoginTokens,
-  adminSessions,
-  adminSettings,
-  auditLog,
-  people,
-} from '../schema/index.js'
+import { adminLoginTokens, adminSessions, adminSettings, people } from '../schema/index.js'
 
 /** How long a login link works. */
 export const LOGIN_LINK_MINUTES = 10
@@ -159,26 +153,6 @@ export async function findAdminSession(
 /** Ends a session (logout). */
 export async function deleteAdminSession(db: DbOrTx, id: number): Promise<void> {
   await db.delete(adminSessions).where(eq(adminSessions.id, id))
-}
-
-export type RecordAuditParams = {
-  /** `person:12`, or `admin_token` for the first-start login. */
-  actor: string
-  action: string
-  subject?: string
-  detail?: Record<string, unknown>
-  at: Date
-}
-
-/** Writes one audit log row (docs/domain.md, decision 9). */
-export async function recordAudit(db: DbOrTx, params: RecordAuditParams): Promise<void> {
-  await db.insert(auditLog).values({
-    actor: params.actor,
-    action: params.action,
-    subject: params.subject ?? null,
-    detail: params.detail ?? null,
-    at: params.at,
-  })
 }
 
 /** What the dashboard needs of a signed-in person to decide access and scope. */

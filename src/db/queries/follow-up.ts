@@ -9,7 +9,6 @@ import { FOLLOW_UP_KIND, FOLLOW_UP_WAVES } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
   attendance,
-  auditLog,
   cohorts,
   enrollments,
   followUpSurveys,
@@ -19,6 +18,7 @@ import {
 import { planFires } from './fires.js'
 import { getProgrammeSettings } from './training-programmes.js'
 import { heldBy } from './training-sessions.js'
+import { recordAudit } from './audit.js'
 
 /** A graduate a completion marked, with her planned waves. */
 export type Graduate = { enrollmentId: number; personId: number }
@@ -278,7 +278,7 @@ export async function markGuardianConsent(
       payload: { surveyId: wave.id },
     }))
   )
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     actor: `person:${params.byPersonId}`,
     action: 'guardian_consent_marked',
     subject: `enrollment:${params.enrollmentId}`,

@@ -23,7 +23,6 @@ import type { BaselineDue, KompetenCohort, MentorCodeSession } from '../../domai
 import { localDate } from '../../domain/dates.js'
 import type { DbOrTx } from '../client.js'
 import {
-  auditLog,
   baselineSurveys,
   cohorts,
   enrollments,
@@ -33,6 +32,7 @@ import {
   trainingSessions,
 } from '../schema/index.js'
 import { claimTrainingNotice } from './training-notices.js'
+import { recordAudit } from './audit.js'
 
 /** The once-only notice key saying a session's code reached its mentor. */
 export const codeShownKey = (sessionId: number) => `code_shown:${sessionId}`
@@ -238,7 +238,7 @@ export async function saveBaseline(
     .returning({ id: baselineSurveys.id })
   if (rows.length === 0) return { status: 'already', name: enrollment.name, self }
   if (!self) {
-    await db.insert(auditLog).values({
+    await recordAudit(db, {
       actor: `person:${params.actorId}`,
       action: 'baseline_recorded_by_mentor',
       subject: `enrollment:${params.enrollmentId}`,
@@ -358,7 +358,7 @@ export async function markKompeten(db: DbOrTx, params: MarkKompetenParams): Prom
       .returning({ id: enrollments.id })
     marked += rows.length
   }
-  await db.insert(auditLog).values({
+  await recordAudit(db, {
     actor: params.actor,
     action: 'kompeten_marked',
     subject: `cohort:${params.cohortId}`,

@@ -18,7 +18,7 @@ import {
   listApiTokens,
   revokeApiToken,
 } from '../../db/queries/api-tokens.js'
-import { recordAudit } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import { API_SCOPES, tokenState } from '../../domain/api-tokens.js'
 import { KABUPATEN_CODE } from '../../domain/people.js'
 import { type RegionDirectory, regionName } from '../../domain/regions.js'

@@ -7,7 +7,7 @@
  */
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
-import { recordAudit } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
 import { chatSignature, daftarHadirColumns, visitColumns } from '../../export/datasets.js'
 import { SASARAN } from '../../domain/visits.js'

@@ -12,12 +12,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { z } from 'zod'
 import { decideRegistration } from '../../conversation/registrations.js'
-import {
-  consumeLoginToken,
-  deleteAdminSession,
-  findAdminPerson,
-  recordAudit,
-} from '../../db/queries/admin.js'
+import { consumeLoginToken, deleteAdminSession, findAdminPerson } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import { listAdminPeople } from '../../db/queries/admin-people.js'
 import {
   type AdminCohort,

@@ -10,7 +10,7 @@
 import type { Context, Hono } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import { z } from 'zod'
-import { recordAudit } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import { listAttendanceSheets } from '../../db/queries/attendance-sheet.js'
 import { type TracerWave, listTracerRespondents, listTracerWaves } from '../../db/queries/tracer.js'
 import {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Db } from '../../db/client.js'
-import { recordAudit } from '../../db/queries/admin.js'
+import { recordAudit } from '../../db/queries/audit.js'
 import type { I18n } from '../../i18n/index.js'
 import type { TrustedProxies } from '../client-address.js'
 import type { ApiCaller } from './auth.js'
