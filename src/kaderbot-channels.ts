@@ -6,12 +6,13 @@
  */
 import { createSimulatorChannel } from './channels/simulator/adapter.js'
 import { type TelegramChannel, createTelegramChannel } from './channels/telegram/bot.js'
+import type { ReadDocument } from './channels/documents.js'
 import type { ChannelSender } from './channels/types.js'
 import type { WhatsAppChannelDeps } from './channels/whatsapp/channel.js'
 import type { CloudChannel } from './channels/whatsapp-cloud/channel.js'
 import type { Config } from './config.js'
 import type { MediaStore } from './conversation/media-store.js'
-import type { TextRenderer } from './conversation/render.js'
+import type { TextRenderer } from './messaging/render.js'
 import type { Runtime } from './conversation/runtime.js'
 import type { DbHandle } from './db/client.js'
 import { deliverToSimulator } from './db/queries/simulator.js'
@@ -33,6 +34,8 @@ export type CreateChannelsParams = {
   handle: DbHandle
   i18n: TextRenderer
   media: MediaStore
+  /** Reads the documents messages carry (a certificate's PDF, drawn when it goes out). */
+  readDocument?: ReadDocument
   /** Real channels' inbound, through the per-chat gate. */
   handleInbound: Runtime['handleInbound']
   logger: Logger
@@ -60,7 +63,7 @@ export async function createChannels(params: CreateChannelsParams): Promise<BotC
       token: config.telegram.botToken,
       apiRoot: config.telegram.apiRoot,
       handleInbound,
-      media,
+      media: { ...media, ...(params.readDocument ? { readDocument: params.readDocument } : {}) },
       texts: {
         chosen: (label) => i18n.render({ key: 'common:telegram.chosen', params: { label } }),
         shareContact: i18n.render({ key: 'common:telegram.shareContact' }),
@@ -80,6 +83,7 @@ export async function createChannels(params: CreateChannelsParams): Promise<BotC
       timeZone: config.timeZone,
       handleInbound,
       media,
+      readDocument: params.readDocument,
       i18n,
       logger,
       wake: params.wake,
@@ -95,6 +99,7 @@ export async function createChannels(params: CreateChannelsParams): Promise<BotC
       config: config.whatsapp,
       handleInbound,
       media,
+      readDocument: params.readDocument,
       i18n,
       logger,
       overrides: params.overrides.whatsappCloud,

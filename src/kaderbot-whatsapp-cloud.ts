@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { WhatsAppCloudConfig } from './config.js'
+import type { ReadDocument } from './channels/documents.js'
 import type { MediaStore } from './conversation/media-store.js'
-import type { TextRenderer } from './conversation/render.js'
+import type { TextRenderer } from './messaging/render.js'
 import type { Db } from './db/client.js'
 import { createCloudStore } from './db/queries/whatsapp-cloud.js'
 import type { Logger } from './lib/logger.js'
@@ -24,6 +25,8 @@ export type WhatsAppCloudSetup = {
   config: WhatsAppCloudConfig
   handleInbound: CloudChannelDeps['handleInbound']
   media: MediaStore
+  /** Reads the documents messages carry (certificates). */
+  readDocument?: ReadDocument
   i18n: TextRenderer
   logger: Logger
   /** Tests: the window, pacing and templates. */
@@ -44,7 +47,11 @@ export function setupWhatsAppCloud(setup: WhatsAppCloudSetup): CloudChannel {
     verifyToken: config.verifyToken,
     handleInbound: setup.handleInbound,
     store: createCloudStore(setup.db),
-    media: { put: setup.media.put, read: (ref) => readFile(setup.media.pathOf(ref)) },
+    media: {
+      put: setup.media.put,
+      read: (ref) => readFile(setup.media.pathOf(ref)),
+      ...(setup.readDocument ? { readDocument: setup.readDocument } : {}),
+    },
     texts: {
       choiceHint: i18n.render({ key: 'whatsapp:choiceHint' }),
       contactHint: i18n.render({ key: 'whatsapp:contactHint' }),

@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import QRCode from 'qrcode'
+import type { ReadDocument } from './channels/documents.js'
 import type { MediaStore } from './conversation/media-store.js'
-import type { TextRenderer } from './conversation/render.js'
+import type { TextRenderer } from './messaging/render.js'
 import type { Db } from './db/client.js'
 import {
   createWhatsAppAuthStore,
@@ -36,6 +37,8 @@ export type WhatsAppSetup = {
   timeZone: string
   handleInbound: WhatsAppChannelDeps['handleInbound']
   media: MediaStore
+  /** Reads the documents messages carry (certificates). */
+  readDocument?: ReadDocument
   i18n: TextRenderer
   logger: Logger
   /** Wakes the outbox sender after an admin alert was queued. */
@@ -57,7 +60,11 @@ export function setupWhatsApp(setup: WhatsAppSetup): WhatsAppRuntime {
       setup.databaseUrl ? { kind: 'postgres', databaseUrl: setup.databaseUrl } : { kind: 'single' },
       SESSION_ID
     ),
-    media: { put: setup.media.put, read: (ref) => readFile(setup.media.pathOf(ref)) },
+    media: {
+      put: setup.media.put,
+      read: (ref) => readFile(setup.media.pathOf(ref)),
+      ...(setup.readDocument ? { readDocument: setup.readDocument } : {}),
+    },
     texts: {
       choiceHint: i18n.render({ key: 'whatsapp:choiceHint' }),
       contactHint: i18n.render({ key: 'whatsapp:contactHint' }),

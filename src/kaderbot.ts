@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import { readCertificateDocument } from './certificates/delivery.js'
 import { startTelegramUpdates } from './channels/telegram/lifecycle.js'
 import type { ChannelName } from './domain/messages.js'
 import type { Config } from './config.js'
@@ -126,6 +127,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
       handle,
       i18n,
       media,
+      readDocument: readCertificateDocument({ db: handle.db, i18n, baseUrl: adminBaseUrl }),
       handleInbound: gate.handleInbound,
       logger,
       wake: () => wakeSender(),

@@ -5,7 +5,7 @@ import { enqueueMessages, holdMessages, releaseWaiting } from '../db/queries/out
 import { listReachableChats } from '../db/queries/reachability.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import type { Reply } from '../engine/index.js'
-import { type TextRenderer, renderReply } from './render.js'
+import { type TextRenderer, renderReply } from '../messaging/render.js'
 
 /**
  * Queues a message to every chat identity of a person (it was not a reply to them). The rows
@@ -21,6 +21,23 @@ export async function notifyPerson(
 ): Promise<void> {
   const message = renderReply(deps.i18n, reply)
   await enqueueTo(tx, await listIdentities(tx, personId), { personId, priority, message })
+}
+
+/**
+ * Queues a message already made (one that carries a document, such as a certificate) to the chats
+ * that can reach the person now, and to no other (docs/domain.md, decision 20): nothing waits for
+ * someone without consent or a reachable chat. Resolves to how many chats it was queued to.
+ */
+export async function sendToReachable(
+  tx: DbOrTx,
+  personId: number,
+  message: OutboundMessage,
+  priority: Priority,
+  only?: { channel: ChannelName; externalId: string }
+): Promise<number> {
+  const chats = await listReachableChats(tx, personId, only)
+  await enqueueTo(tx, chats, { personId, priority, message })
+  return chats.length
 }
 
 /** Queues one message for a person to each of the given chats of theirs. */

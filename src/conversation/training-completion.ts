@@ -1,13 +1,14 @@
 /**
  * Completion of a cohort (docs/domain.md, decisions 2 and 18): when its last session has ended,
- * or when the mentor's kompeten marks come after it, the completers are marked and congratulated
- * and their follow-up waves at +1, +3 and +6 months are planned as fires (09.00 local time).
+ * or when the mentor's kompeten marks come after it, the completers are marked and congratulated,
+ * each gets her certificate's PDF by chat where she can be reached, and their follow-up waves at +1, +3 and +6 months are planned as fires (09.00 local time).
  * Called by the end-of-session fire and by the kompeten marks (chat and dashboard).
  * @module
  */
 import { TZDate } from '@date-fns/tz'
 import { addMonths } from 'date-fns/addMonths'
 import { eq } from 'drizzle-orm'
+import { certificateMessage } from '../certificates/delivery.js'
 import type { DbOrTx } from '../db/client.js'
 import { planFires } from '../db/queries/fires.js'
 import { completeCohort, listPlannedFollowUps } from '../db/queries/follow-up.js'
@@ -16,14 +17,19 @@ import { cohorts, people } from '../db/schema/index.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { FOLLOW_UP_KIND } from '../domain/training.js'
 import { today } from '../engine/index.js'
-import { notifyPerson } from './notify.js'
-import type { TextRenderer } from './render.js'
+import { notifyPerson, sendToReachable } from './notify.js'
+import type { TextRenderer } from '../messaging/render.js'
 
 /** Local time of a wave's invitation. */
 const INVITE_HOUR = 9
 const DAY_SECONDS = 24 * 3600
 
-export type FollowUpDeps = { i18n: TextRenderer; timeZone: string }
+export type FollowUpDeps = {
+  i18n: TextRenderer
+  timeZone: string
+  /** The public base URL, for the verification page named with the certificate. */
+  adminBaseUrl?: string
+}
 
 /**
  * After a cohort's last session (called by the end-of-session fire): marks the completers, tells
@@ -42,8 +48,11 @@ export async function completeCohortAndPlan(
     .from(cohorts)
     .where(eq(cohorts.id, cohortId))
   const personIds = graduates.map((g) => g.personId)
-  // Each graduate's certificate: its code goes with the congratulations (decision 18).
-  await issueCertificates(tx, { enrollmentIds: graduates.map((g) => g.enrollmentId), at: now })
+  // Each graduate's certificate, and its PDF by chat to the chats that can reach her
+  // (decision 18); issued once, so it is sent once however often completion runs.
+  const issued = new Set(
+    await issueCertificates(tx, { enrollmentIds: graduates.map((g) => g.enrollmentId), at: now })
+  )
   const codes = await certificateCodes(
     tx,
     graduates.map((g) => g.enrollmentId)
@@ -53,6 +62,7 @@ export async function completeCohortAndPlan(
       .select({ name: people.name })
       .from(people)
       .where(eq(people.id, personId))
+    const name = person?.name ?? ''
     await notifyPerson(
       tx,
       deps,
@@ -61,19 +71,16 @@ export async function completeCohortAndPlan(
         texts: [
           {
             key: 'follow-up:graduated',
-            params: {
-              name: person?.name ?? '',
-              track: { key: `schedule:track.${cohort?.track ?? 'menjahit'}` },
-            },
-          },
-          {
-            key: 'certificate:chat',
-            params: { name: person?.name ?? '', code: codes.get(enrollmentId) ?? '' },
+            params: { name, track: { key: `schedule:track.${cohort?.track ?? 'menjahit'}` } },
           },
         ],
       },
       PRIORITY.reminder
     )
+    const code = codes.get(enrollmentId)
+    if (code === undefined || !issued.has(enrollmentId)) continue
+    const message = certificateMessage(deps.i18n, { name, code, baseUrl: deps.adminBaseUrl })
+    await sendToReachable(tx, personId, message, PRIORITY.reminder)
   }
   const [year, month, day] = today({ now, timeZone: deps.timeZone }).split('-').map(Number)
   const waves = await listPlannedFollowUps(tx, personIds)

@@ -34,12 +34,22 @@ export type InboundMessage = {
 
 export type OutboundChoice = { id: string; label: string }
 
+/**
+ * A file that goes with a message, named by a reference the channel's sender resolves to bytes at
+ * send time: a stored photo (`media:…`, a URL, a platform file id), or a document drawn from the
+ * database when it goes out (`certificate:<code>`), so an outbox row never holds the file and a
+ * resend carries the current one. The message's text is its caption where it fits.
+ */
+export type OutboundMedia =
+  | { kind: 'photo'; ref: string }
+  | { kind: 'document'; ref: string; fileName: string; mimeType: string }
+
 export type OutboundMessage = {
   text: string
   choices?: OutboundChoice[]
   /** Several choices may be picked (the simulator page offers taps and a "Selesai"). */
   multiple?: boolean
-  media?: { kind: 'photo'; ref: string }
+  media?: OutboundMedia
   /** A place to show as a map pin (a venue when it has a name and an address). */
   location?: { lat: number; lng: number; name?: string; address?: string }
   /**

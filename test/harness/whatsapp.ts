@@ -119,6 +119,23 @@ function toProto(content: SendableContent): proto.Message {
       imageMessage: { caption: content.caption ?? '', mimetype: 'image/jpeg' },
     })
   }
+  if ('document' in content) {
+    // Baileys uploads what it is given and sends a documentMessage with these fields.
+    if (!Buffer.isBuffer(content.document) || content.document.length === 0) {
+      throw new Boom('document must be a non-empty Buffer', { statusCode: 400 })
+    }
+    if (!content.mimetype || !content.fileName) {
+      throw new Boom('document needs a mimetype and a fileName', { statusCode: 400 })
+    }
+    return proto.Message.fromObject({
+      documentMessage: {
+        caption: content.caption ?? '',
+        mimetype: content.mimetype,
+        fileName: content.fileName,
+        fileLength: content.document.length,
+      },
+    })
+  }
   const { degreesLatitude, degreesLongitude } = content.location
   if (Math.abs(degreesLatitude) > 90 || Math.abs(degreesLongitude) > 180) {
     throw new Boom('bad location', { statusCode: 400 })
@@ -223,7 +240,7 @@ export const pacingWithoutGaps = (unsolicitedPerDay: number): PacingLimits => ({
 export function shownText(record: SentRecord): string {
   const { content } = record
   if ('text' in content) return content.text
-  if ('image' in content) return content.caption ?? ''
+  if ('image' in content || 'document' in content) return content.caption ?? ''
   return '[location]'
 }
 

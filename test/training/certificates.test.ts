@@ -88,7 +88,7 @@ test('issued at completion, told by chat, and read back from the PDF', async () 
   const nur = list[1]!
   expect(nur.code).toMatch(/^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/)
   expect((await textsTo(handle.db, 'wa-nur')).at(-1)).toContain(
-    `Sertifikat pelatihan atas nama Nur Aini sudah terbit dengan nomor ${nur.code}.`
+    `Ini sertifikat pelatihan atas nama Nur Aini, nomor ${nur.code}.`
   )
   expect(await textsTo(handle.db, 'wa-wati')).toEqual([])
 
@@ -220,6 +220,6 @@ test('the dashboard’s kompeten marks complete the participants the programme w
   ])
   expect(await listCertificates(handle.db, { cohortId })).toHaveLength(1)
   expect((await textsTo(handle.db, 'wa-nur')).at(-1)).toMatch(
-    /Sertifikat pelatihan atas nama Nur Aini/
+    /sertifikat pelatihan atas nama Nur Aini/
   )
 })

@@ -210,7 +210,9 @@ test('kompeten marks complete the cohort when the programme waits for them', asy
       .from(followUpSurveys)
       .where(and(eq(followUpSurveys.personId, people['Nur Aini'])))
   ).toHaveLength(3)
-  expect((await textsTo(handle.db, 'wa-nur')).at(-1)).toMatch(/^Selamat, Nur Aini, atas kelulusan/)
+  const [congratulations, certificate] = (await textsTo(handle.db, 'wa-nur')).slice(-2)
+  expect(congratulations).toMatch(/^Selamat, Nur Aini, atas kelulusan/)
+  expect(certificate).toMatch(/^Ini sertifikat pelatihan atas nama Nur Aini, nomor /)
   expect(
     await handle.db
       .select({ detail: auditLog.detail })

@@ -25,6 +25,7 @@ import {
   createTelegramSender,
   describeTelegramError,
 } from './sender.js'
+import type { ReadDocument } from '../documents.js'
 import { type PendingPhoto, toInbound } from './to-inbound.js'
 
 /** Where downloaded photos go (the conversation media store satisfies it). */
@@ -32,6 +33,8 @@ export type TelegramMediaStore = {
   put: (bytes: Uint8Array, extension: string) => Promise<string>
   /** Where a stored reference is on disk (to send a stored photo). */
   pathOf?: (ref: string) => string
+  /** Reads a document a message carries (`certificate:…`), to upload it. */
+  readDocument?: ReadDocument
 }
 
 /** The user-facing texts the channel itself writes, rendered from `locales/` by the caller. */
@@ -191,6 +194,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     ...deps.sender,
     ...(deps.texts.shareContact ? { texts: { shareContact: deps.texts.shareContact } } : {}),
     ...(deps.media.pathOf ? { mediaPath: deps.media.pathOf } : {}),
+    ...(deps.media.readDocument ? { readDocument: deps.media.readDocument } : {}),
   })
   return { bot, sender }
 }

@@ -142,29 +142,39 @@ export type TelegramSend =
       parse_mode?: 'HTML'
       reply_markup?: SendMessageParams['reply_markup']
     }
+  | {
+      method: 'sendDocument'
+      /** The document reference (`certificate:…`): the sender uploads the file it names. */
+      document: string
+      fileName: string
+      caption?: string
+      parse_mode?: 'HTML'
+      reply_markup?: SendMessageParams['reply_markup']
+    }
   | { method: 'sendLocation'; latitude: number; longitude: number }
   | { method: 'sendVenue'; latitude: number; longitude: number; title: string; address: string }
 
 /**
- * Every call one message takes: the photo first (with the text as its caption when it fits), then
- * the text in parts, then the map pin. The keyboard rides on the last call that carries text.
+ * Every call one message takes: the photo or document first (with the text as its caption when it
+ * fits), then the text in parts, then the map pin. The keyboard rides on the last call that
+ * carries text.
  */
 export function renderSends(message: OutboundMessage, labels?: RenderTexts): TelegramSend[] {
   const sends: TelegramSend[] = []
   const texts = message.text.trim().length > 0 ? renderOutbound(message, labels) : []
-  if (message.media?.kind === 'photo') {
+  const media = message.media
+  if (media) {
+    const file =
+      media.kind === 'photo'
+        ? ({ method: 'sendPhoto', photo: media.ref } as const)
+        : ({ method: 'sendDocument', document: media.ref, fileName: media.fileName } as const)
     const only = texts.length === 1 ? texts[0] : undefined
     if (only && only.text.length <= MAX_CAPTION_LENGTH) {
-      sends.push({
-        method: 'sendPhoto',
-        photo: message.media.ref,
-        caption: only.text,
-        parse_mode: 'HTML',
-        ...(only.reply_markup ? { reply_markup: only.reply_markup } : {}),
-      })
+      const { text: caption, ...rest } = only
+      sends.push({ ...file, ...rest, caption })
       texts.length = 0
     } else {
-      sends.push({ method: 'sendPhoto', photo: message.media.ref })
+      sends.push(file)
     }
   }
   sends.push(...texts.map((part) => ({ method: 'sendMessage' as const, ...part })))

@@ -7,11 +7,15 @@
  */
 import { type Api, GrammyError, HttpError, InputFile } from 'grammy'
 import { describeError } from '../../lib/redact.js'
+import { DOCUMENT_GONE, DocumentGoneError, type ReadDocument, documentBytes } from '../documents.js'
 import type { ChannelSender, DeliveryResult, PacingLimits } from '../types.js'
 import { type RenderTexts, type TelegramSend, renderSends } from './render.js'
 
 /** The part of grammY's `Api` the sender uses. */
-export type TelegramSendApi = Pick<Api, 'sendMessage' | 'sendPhoto' | 'sendLocation' | 'sendVenue'>
+export type TelegramSendApi = Pick<
+  Api,
+  'sendMessage' | 'sendPhoto' | 'sendDocument' | 'sendLocation' | 'sendVenue'
+>
 
 /**
  * Telegram's limits (docs/design.md P6): about 30 messages a second per bot, one a second per chat
@@ -32,6 +36,8 @@ export const TELEGRAM_CONCURRENCY = { base: 4, max: 32 }
 export type TelegramSenderOptions = {
   /** Where a `media:` reference is on disk (the conversation media store). */
   mediaPath?: (ref: string) => string
+  /** Reads a document a message carries (`certificate:…`), uploaded as a file. */
+  readDocument?: ReadDocument
   /** Replaces `TELEGRAM_PACING` (tests scale it). */
   pacing?: PacingLimits
   /** Sends in flight at once when answers are fast (default 4: Telegram answers in about 100 ms). */
@@ -61,6 +67,11 @@ export function createTelegramSender(
       case 'sendPhoto': {
         const { method: _method, photo, ...other } = send
         return api.sendPhoto(chatId, photoOf(photo), other)
+      }
+      case 'sendDocument': {
+        const { method: _method, document, fileName, ...other } = send
+        const bytes = await documentBytes(options.readDocument, document)
+        return api.sendDocument(chatId, new InputFile(bytes, fileName), other)
       }
       case 'sendLocation':
         return api.sendLocation(chatId, send.latitude, send.longitude)
@@ -98,6 +109,7 @@ export function createTelegramSender(
 
 /** Maps a failed Bot API call to the outbox's terms; the text never carries message content. */
 export function toDeliveryFailure(error: unknown): DeliveryResult & { ok: false } {
+  if (error instanceof DocumentGoneError) return DOCUMENT_GONE
   if (error instanceof GrammyError) {
     const code = error.error_code
     const description = error.description

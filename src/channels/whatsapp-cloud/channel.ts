@@ -16,6 +16,7 @@ import { Hono } from 'hono'
 import type { Logger } from '../../lib/logger.js'
 import { isTransientDbError } from '../../lib/transient.js'
 import { jsonBodyLimit } from '../../lib/body-limit.js'
+import type { ReadDocument } from '../documents.js'
 import type { ChannelSender } from '../types.js'
 import type { InboundContent, InboundMessage, OutboundChoice } from '../../domain/messages.js'
 import { asPickedChoice } from '../whatsapp/numbered-reply.js'
@@ -70,6 +71,8 @@ export type CloudChannelDeps = {
   media: {
     put: (bytes: Uint8Array, extension: string) => Promise<string>
     read: (ref: string) => Promise<Uint8Array>
+    /** Reads a document a message carries (`certificate:…`). */
+    readDocument?: ReadDocument
   }
   texts: CloudTexts
   templates: TemplateTable
@@ -133,6 +136,7 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
     texts: deps.texts,
     templates: deps.templates,
     readMedia: deps.media.read,
+    ...(deps.media.readDocument ? { readDocument: deps.media.readDocument } : {}),
     clock,
     ...deps.sender,
   })

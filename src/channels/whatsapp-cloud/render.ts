@@ -7,7 +7,8 @@
  * or row id is the choice id, so a tap comes back as that choice. Texts are escaped like on
  * Baileys (WhatsApp markup in names stays literal); a text longer than a message allows is split
  * at line breaks, the interactive part coming last. A photo is an image (uploaded by the sender)
- * captioned with the text when it fits, a location a location message.
+ * captioned with the text when it fits, a document (a certificate's PDF) likewise, a location a
+ * location message.
  * @module
  */
 import type { OutboundMessage } from '../../domain/messages.js'
@@ -56,6 +57,8 @@ export type CloudSend =
           }
     }
   | { type: 'image'; ref: string; caption?: string }
+  /** `ref` names our document (`certificate:…`): the sender uploads it and sends its media id. */
+  | { type: 'document'; ref: string; fileName: string; mimeType: string; caption?: string }
   | {
       type: 'location'
       location: { latitude: number; longitude: number; name?: string; address?: string }
@@ -181,6 +184,15 @@ export function renderCloud(message: OutboundMessage, texts: CloudTexts): CloudS
         } else {
           out.push({ type: 'image', ref: content.image.ref }, ...textSends(caption))
         }
+      } else if ('document' in content) {
+        const { fileName, mimetype: mimeType } = content
+        const file = { type: 'document' as const, ref: content.document.ref, fileName, mimeType }
+        const caption = content.caption ?? ''
+        if (charCount(caption) <= LIMITS.caption) {
+          out.push({ ...file, ...(caption ? { caption } : {}) })
+        } else {
+          out.push(file, ...textSends(caption))
+        }
       } else {
         out.push({
           type: 'location',
@@ -195,7 +207,12 @@ export function renderCloud(message: OutboundMessage, texts: CloudTexts): CloudS
     }
     return out
   }
-  if (message.media?.kind === 'photo') out.push({ type: 'image', ref: message.media.ref })
+  const media = message.media
+  if (media?.kind === 'photo') out.push({ type: 'image', ref: media.ref })
+  if (media?.kind === 'document') {
+    const { ref, fileName, mimeType } = media
+    out.push({ type: 'document', ref, fileName, mimeType })
+  }
   const parts = splitText(body.trim() === '' ? '…' : body, interactive.bodyLimit)
   for (const part of parts.slice(0, -1)) out.push(...textSends(part))
   out.push({

@@ -1,7 +1,7 @@
 /**
  * The Cloud API `ChannelSender`. Inside the 24-hour customer-service window (the person wrote in
- * the last 24 hours) a message goes out as rendered: text, buttons or a list, a photo uploaded
- * then sent by media id, a location. Outside it free-form messages are refused by Meta (131047),
+ * the last 24 hours) a message goes out as rendered: text, buttons or a list, a photo or a
+ * document uploaded then sent by media id, a location. Outside it free-form messages are refused by Meta (131047),
  * so none is attempted: a reminder, nudge or broadcast goes as its approved template (the
  * template table; its choices as quick-reply buttons when a template with as many is approved,
  * else numbered in the text-only template's text), and a message with no template fails at once
@@ -9,6 +9,7 @@
  * comes back as a wait the outbox obeys without counting a failed try.
  * @module
  */
+import { DOCUMENT_GONE, DocumentGoneError, type ReadDocument, documentBytes } from '../documents.js'
 import type { ChannelSender, DeliveryResult, PacingLimits } from '../types.js'
 import type { OutboundChoice } from '../../domain/messages.js'
 import { type GraphClient, GraphError, GraphNetworkError } from './graph.js'
@@ -55,6 +56,8 @@ export type CloudSenderDeps = {
   templates: TemplateTable
   /** Reads a stored photo (`media:` reference) to upload it. */
   readMedia: (ref: string) => Promise<Uint8Array>
+  /** Reads a document a message carries (`certificate:…`) to upload it. */
+  readDocument?: ReadDocument
   clock?: () => Date
   /** Replaces `CLOUD_PACING` (tests scale it). */
   pacing?: PacingLimits
@@ -92,6 +95,13 @@ export function createCloudSender(deps: CloudSenderDeps): ChannelSender {
   }
 
   async function bodyOf(send: CloudSend): Promise<Record<string, unknown>> {
+    if (send.type === 'document') {
+      // Uploaded at every send, never cached: a resend carries the document as it is now.
+      const bytes = await documentBytes(deps.readDocument, send.ref)
+      const id = await deps.graph.uploadMedia(bytes, send.mimeType, send.fileName)
+      const { fileName: filename, caption } = send
+      return { type: 'document', document: { id, filename, ...(caption ? { caption } : {}) } }
+    }
     if (send.type !== 'image') return send
     const id = await mediaIdOf(send.ref)
     return { type: 'image', image: { id, ...(send.caption ? { caption: send.caption } : {}) } }
@@ -160,6 +170,7 @@ export function toCloudDeliveryFailure(
   error: unknown,
   waits = { throughputMs: THROUGHPUT_WAIT_MS, pairRateMs: PAIR_RATE_WAIT_MS }
 ): DeliveryResult & { ok: false } {
+  if (error instanceof DocumentGoneError) return DOCUMENT_GONE
   if (error instanceof GraphError) {
     const code = error.code
     const what = `${code}: ${error.title}`

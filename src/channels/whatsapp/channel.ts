@@ -23,6 +23,7 @@ import {
   proto,
 } from '@whiskeysockets/baileys'
 import type { Logger } from '../../lib/logger.js'
+import type { ReadDocument } from '../documents.js'
 import type { ChannelSender } from '../types.js'
 import type { InboundContent, InboundMessage } from '../../domain/messages.js'
 import { decodeAuthValue, loadAuthState } from './auth-state.js'
@@ -71,6 +72,8 @@ export type WhatsAppChannelDeps = {
   media: {
     put: (bytes: Uint8Array, extension: string) => Promise<string>
     read: (ref: string) => Promise<Uint8Array>
+    /** Reads a document a message carries (`certificate:…`). */
+    readDocument?: ReadDocument
   }
   texts: WhatsAppTexts
   logger: Logger
@@ -190,6 +193,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     limits: pacing,
     texts: deps.texts,
     readMedia: deps.media.read,
+    ...(deps.media.readDocument ? { readDocument: deps.media.readDocument } : {}),
     clock,
     dayOf: deps.dayOf,
     sentTtlMs,

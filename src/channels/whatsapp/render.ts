@@ -4,7 +4,8 @@
  * clients); the engine accepts "1", "1.", "satu", the label or a close spelling (docs/design.md P1).
  * Texts are plain: every WhatsApp markup character in them (user values included) is neutralised,
  * and only the hint line is set in italics by the renderer itself. A photo goes out as an image
- * with the text as caption, a location as a location message.
+ * with the text as caption, a document (a certificate's PDF) likewise, a location as a location
+ * message.
  * @module
  */
 import type { OutboundMessage } from '../../domain/messages.js'
@@ -21,6 +22,7 @@ export type WhatsAppTexts = {
 export type WhatsAppContent =
   | { text: string }
   | { image: { ref: string }; caption?: string }
+  | { document: { ref: string }; mimetype: string; fileName: string; caption?: string }
   | {
       location: {
         degreesLatitude: number
@@ -71,8 +73,12 @@ export function renderOutbound(message: OutboundMessage, texts: WhatsAppTexts): 
   const body = lines.join('\n')
 
   const out: WhatsAppContent[] = []
-  if (message.media?.kind === 'photo') {
-    out.push({ image: { ref: message.media.ref }, caption: body })
+  const media = message.media
+  if (media?.kind === 'photo') {
+    out.push({ image: { ref: media.ref }, caption: body })
+  } else if (media?.kind === 'document') {
+    const { ref, mimeType: mimetype, fileName } = media
+    out.push({ document: { ref }, mimetype, fileName, caption: body })
   } else {
     out.push({ text: body })
   }

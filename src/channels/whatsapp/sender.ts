@@ -8,6 +8,7 @@
  */
 import type { WAMessage } from '@whiskeysockets/baileys'
 import { describeError } from '../../lib/redact.js'
+import { DOCUMENT_GONE, DocumentGoneError, type ReadDocument, documentBytes } from '../documents.js'
 import type { ChannelSender, DeliveryResult } from '../types.js'
 import { encodeAuthValue } from './auth-state.js'
 import type { Pacer, PacingLimits } from './pacing.js'
@@ -23,6 +24,7 @@ export type WhatsAppSendSocket = {
 export type SendableContent =
   | { text: string }
   | { image: Buffer; caption?: string }
+  | { document: Buffer; mimetype: string; fileName: string; caption?: string }
   | {
       location: {
         degreesLatitude: number
@@ -40,6 +42,8 @@ export type WhatsAppSenderDeps = {
   limits: Pick<PacingLimits, 'unsolicitedPerDay' | 'replyWindowMs'>
   texts: WhatsAppTexts
   readMedia: (ref: string) => Promise<Uint8Array>
+  /** Reads a document a message carries (`certificate:…`). */
+  readDocument?: ReadDocument
   clock: () => Date
   /** The local calendar day (YYYY-MM-DD) of an instant, for the daily cap. */
   dayOf: (now: Date) => string
@@ -70,6 +74,9 @@ export function createWhatsAppSender(deps: WhatsAppSenderDeps): ChannelSender {
         image: Buffer.from(bytes),
         ...(content.caption ? { caption: content.caption } : {}),
       }
+    }
+    if ('document' in content) {
+      return { ...content, document: await documentBytes(deps.readDocument, content.document.ref) }
     }
     return content
   }
@@ -167,6 +174,7 @@ export function statusCodeOf(error: unknown): number | undefined {
 
 /** Maps a failed send to the outbox's terms; the text never carries message content. */
 export function toDeliveryFailure(error: unknown): DeliveryResult & { ok: false } {
+  if (error instanceof DocumentGoneError) return DOCUMENT_GONE
   if (error instanceof NotConnectedError) {
     return {
       ok: false,
