@@ -1,11 +1,16 @@
 /**
- * Per-channel pacing (docs/design.md P6). The channel's rate (one bot, one number) is kept by
- * spacing starts evenly at the limit less a safety margin, so the platform never sees its limit
- * reached however long it takes to answer: a send counts from its start, not its answer, and the
- * rate holds with many sends in flight. Chats and group chats have sliding windows of "at most
- * `count` messages in any `windowMs`", where a send counts from its start until `windowMs` after it
- * finished, so a chat's short burst and its average are both kept also with a send in flight.
- * Pure: the clock is a parameter and so are the limits, so tests run a scaled-down version fast.
+ * Per-channel pacing (docs/design.md P6), one mechanism for every limit. The platform counts a
+ * send when it arrives, at some moment between its start and its answer. Each limit "at most
+ * `count` in any `windowMs`" is kept by counting every send that may have arrived within the last
+ * `windowMs`: from its start, while in flight (it may not have arrived yet, however long it
+ * takes), and once answered until `windowMs` after the latest it can have arrived, its answer less
+ * the platform's own part of an answer. That part is measured: the fastest of the latest answers,
+ * less a small allowance for that answer's own way out. So a slow platform (300 ms answers, the
+ * time spent after the arrival) costs no rate, a send held up on its way (a busy event loop, a
+ * slow network) counts until it is answered, and a single slow answer holds one place, not the
+ * rate. On top, the channel's starts are spaced evenly at its rate less a margin, so the count is
+ * seldom what holds a send. Pure: the clock is a parameter and so are the limits, so tests run a
+ * scaled-down version fast.
  * @module
  */
 import type { PacingLimits, RateWindow } from '../channels/types.js'
@@ -17,15 +22,21 @@ export const DEFAULT_MARGIN = 0.05
 
 /**
  * How early a start may come before its even slot, as a share of the spacing: a timer that fires
- * a little late does not cost the rate, and the platform's window still holds fewer than its limit.
+ * a little late does not cost the rate. The windows still hold the platform's count.
  */
 const SLOT_TOLERANCE = 0.25
 
-/**
- * How late a start may be, as a share of the spacing, and still keep its slot. With the early
- * tolerance, at most `count x (1 - margin) + 1.75` starts fall in any window: 30 for Telegram.
- */
+/** How late a start may be, as a share of the spacing, and still keep its slot. */
 const CATCH_UP = 0.5
+
+/** Answers the platform's part is measured over (the latest). */
+const ANSWER_SAMPLES = 64
+/**
+ * The way out of the fastest answer, as a share of the shortest window (50 ms for Telegram, more
+ * than half a round trip to its data centre): the platform's own part of an answer is taken as the
+ * fastest answer less this. At 5% of the window it costs no rate under a 5% margin.
+ */
+const WAY_OUT_SHARE = 0.05
 
 /** Milliseconds between two starts on the channel (0: no channel rate). */
 export function spacingMs(limits: PacingLimits): number {
@@ -49,8 +60,8 @@ export function scalePacing(limits: PacingLimits, factor: number): PacingLimits 
 
 export type Pacer = {
   /**
-   * Milliseconds until a message to `recipientId` may start: 0 now, `Infinity` when the only way
-   * is to wait for a send in flight to finish. A live reply (`live`) is not held by the pace of
+   * Milliseconds until a message to `recipientId` may start: 0 now, `Infinity` when only an
+   * answer to a send in flight can make room. A live reply (`live`) is not held by the pace of
    * unsolicited messages.
    */
   delayFor: (recipientId: string, live?: boolean) => number
@@ -58,49 +69,83 @@ export type Pacer = {
   begin: (recipientId: string) => () => void
   /** The platform asked to wait (429 `retry_after`): for this chat, or for all without one. */
   holdOff: (ms: number, recipientId?: string) => void
+  /**
+   * The platform's own part of an answer (measured): an answered send arrived at least this long
+   * before its answer.
+   */
+  platformPartMs: () => number
 }
 
-/** A sliding window: finished sends by finish time (ascending), and how many are in flight. */
+/**
+ * The fastest of the latest answers less its way out: how long before its answer any send
+ * arrived at least. Before an answer was seen, nothing (a send counts until its answer).
+ */
+class PlatformPart {
+  private readonly samples: number[] = []
+  private next = 0
+
+  constructor(private readonly wayOutMs: number) {}
+
+  observe(latencyMs: number): void {
+    if (this.samples.length < ANSWER_SAMPLES) this.samples.push(latencyMs)
+    else this.samples[this.next] = latencyMs
+    this.next = (this.next + 1) % ANSWER_SAMPLES
+  }
+
+  ms(): number {
+    if (this.samples.length === 0) return 0
+    return Math.max(0, Math.min(...this.samples) - this.wayOutMs)
+  }
+}
+
+/**
+ * One limit's sends: how many are in flight, and for each answered one the latest it can have
+ * arrived (ascending). A send counts while in flight and until `windowMs` after that moment.
+ */
 class Window {
-  private finished: number[] = []
+  private arrived: number[] = []
   private inFlight = 0
 
   constructor(private readonly limit: RateWindow) {}
 
   private prune(now: number): void {
     let expired = 0
-    while (expired < this.finished.length && this.finished[expired]! <= now - this.limit.windowMs)
+    while (expired < this.arrived.length && this.arrived[expired]! <= now - this.limit.windowMs)
       expired++
-    if (expired > 0) this.finished.splice(0, expired)
+    if (expired > 0) this.arrived.splice(0, expired)
   }
 
   delay(now: number): number {
     this.prune(now)
-    const excess = this.finished.length + this.inFlight - this.limit.count + 1
+    const excess = this.arrived.length + this.inFlight - this.limit.count + 1
     if (excess <= 0) return 0
-    if (excess > this.finished.length) return Infinity
-    return this.finished[excess - 1]! + this.limit.windowMs - now
+    // Only an answer can make room: a send in flight may arrive any moment.
+    if (excess > this.arrived.length) return Infinity
+    return this.arrived[excess - 1]! + this.limit.windowMs - now
   }
 
   start(): void {
     this.inFlight++
   }
 
-  finish(now: number): void {
+  /** The send was answered; it arrived at `latestArrival` at the latest. */
+  finish(latestArrival: number): void {
     this.inFlight--
-    this.finished.push(now)
+    let at = this.arrived.length
+    while (at > 0 && this.arrived[at - 1]! > latestArrival) at--
+    this.arrived.splice(at, 0, latestArrival)
   }
 
   idle(now: number): boolean {
     this.prune(now)
-    return this.inFlight === 0 && this.finished.length === 0
+    return this.inFlight === 0 && this.arrived.length === 0
   }
 }
 
 /**
- * Even spacing of starts (a virtual schedule): each start takes the next slot, `gapMs` after the
- * previous one; a start may come a little before its slot, never earlier, and an idle spell gives
- * no burst afterwards.
+ * Even spacing of the channel's starts (a virtual schedule): each start takes the next slot,
+ * `gapMs` after the previous one; a start may come a little before its slot, never earlier, and
+ * an idle spell gives no burst afterwards.
  */
 class Spacing {
   private nextSlot = -Infinity
@@ -113,7 +158,8 @@ class Spacing {
 
   start(now: number): void {
     // A start up to half a gap late keeps its slot (a timer that fired late, a busy event loop):
-    // the next one may then come sooner, so the rate holds; a later start loses the time.
+    // the next one may then come sooner, so the rate holds; a later start loses the time. The
+    // channel's window keeps the platform's count whatever the catching up does.
     const late = now - this.nextSlot
     this.nextSlot = (late <= this.gapMs * CATCH_UP ? this.nextSlot : now) + this.gapMs
   }
@@ -122,20 +168,14 @@ class Spacing {
 /** A pacer for one channel; without limits every delay is 0 (the simulator). */
 export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
   const gap = spacingMs(limits)
-  const total = gap > 0 ? new Spacing(gap) : undefined
-  // A hard cap under the spacing: sends in flight and finished within the window, at most the
-  // rate less the margin. Timers that catch up and answers that come back together can bring
-  // evenly spaced starts closer at the platform than they started; this keeps its window safe.
-  const capped =
-    gap > 0 && limits.total
-      ? new Window({
-          count: Math.max(
-            1,
-            Math.floor(limits.total.count * (1 - (limits.margin ?? DEFAULT_MARGIN)))
-          ),
-          windowMs: limits.total.windowMs,
-        })
-      : undefined
+  const shortest = Math.min(
+    ...[limits.total, limits.perChat, limits.perGroup, limits.perChatUnsolicited].flatMap(
+      (window) => (window ? [window.windowMs] : [])
+    )
+  )
+  const platformPart = new PlatformPart(shortest === Infinity ? 0 : shortest * WAY_OUT_SHARE)
+  const spacing = gap > 0 ? new Spacing(gap) : undefined
+  const channel = limits.total ? new Window(limits.total) : undefined
   const chats = new Map<string, Window>()
   const unsolicited = new Map<string, Window>()
   const groups = new Map<string, Window>()
@@ -179,28 +219,30 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
       const now = clock()
       const held = Math.max(allHeldUntil, heldUntil.get(recipientId) ?? 0) - now
       const [holding, quiet] = windowsFor(recipientId)
-      const windows = live ? holding : [...holding, ...quiet]
+      const counted = live ? holding : [...holding, ...quiet]
+      if (channel) counted.push(channel)
       return Math.max(
         0,
         held,
-        total?.delay(now) ?? 0,
-        capped?.delay(now) ?? 0,
-        ...windows.map((window) => window.delay(now))
+        spacing?.delay(now) ?? 0,
+        ...counted.map((window) => window.delay(now))
       )
     },
     begin(recipientId) {
       const [holding, quiet] = windowsFor(recipientId)
-      const windows = [...holding, ...quiet]
-      total?.start(clock())
-      capped?.start()
+      const windows = channel ? [channel, ...holding, ...quiet] : [...holding, ...quiet]
+      const startedAt = clock()
+      spacing?.start(startedAt)
       for (const window of windows) window.start()
       let done = false
       return () => {
         if (done) return
         done = true
         const now = clock()
-        for (const window of windows) window.finish(now)
-        capped?.finish(now)
+        // The platform's part as measured before this answer: a held-up send is not its own proof.
+        const latestArrival = Math.max(startedAt, now - platformPart.ms())
+        platformPart.observe(now - startedAt)
+        for (const window of windows) window.finish(latestArrival)
         sweep(now)
       }
     },
@@ -209,6 +251,7 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
       if (recipientId === undefined) allHeldUntil = Math.max(allHeldUntil, until)
       else heldUntil.set(recipientId, Math.max(heldUntil.get(recipientId) ?? 0, until))
     },
+    platformPartMs: () => platformPart.ms(),
   }
 }
 
