@@ -22,7 +22,7 @@ import type { DbOrTx } from '../db/client.js'
 import { completeCohort, meetsThreshold } from '../db/queries/follow-up.js'
 import { issueCertificates } from '../db/queries/training-certificates.js'
 import { markKompeten } from '../db/queries/training-outcomes.js'
-import { auditLog, baselineSurveys, certificates, followUpSurveys } from '../db/schema/index.js'
+import { baselineSurveys, certificates, followUpSurveys } from '../db/schema/index.js'
 import { DEFAULT_TIME_ZONE, addDays, localDate, localInstant } from '../domain/dates.js'
 import {
   type AttendanceStatus,
@@ -31,6 +31,7 @@ import {
   type SkillTrack,
 } from '../domain/training.js'
 import { createRandom, type Random } from './random.js'
+import { recordAudit } from '../db/queries/audit.js'
 
 /** The follow-up waves the demo's finished cohorts have reached (+6 months is not due yet). */
 export const DEMO_ANSWERED_WAVES = [1, 3] as const
@@ -283,7 +284,8 @@ export async function writeOutcomes(tx: DbOrTx, params: WriteOutcomesParams): Pr
   }
   const byMentor = baselineRows.filter((row) => row.recordedBy !== null)
   if (byMentor.length > 0) {
-    await tx.insert(auditLog).values(
+    await recordAudit(
+      tx,
       byMentor.map((row) => ({
         actor: `person:${row.recordedBy}`,
         action: 'baseline_recorded_by_mentor',
