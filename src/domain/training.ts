@@ -37,7 +37,10 @@ export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
 export const SALES_CHANNELS = ['wa', 'facebook', 'marketplace', 'ojol', 'langsung'] as const
 export const ONLINE_SALES_CHANNELS: readonly string[] = ['wa', 'facebook', 'marketplace', 'ojol']
 
-/** Monthly income brackets from the skill (docs/domain.md#the-training-programme), `none` = no income. */
+/**
+ * Brackets of a participant's own monthly income from work or a business, asked alike at the
+ * baseline and the follow-ups (docs/domain.md#the-training-programme); `none` = no income.
+ */
 export const INCOME_BRACKETS = ['none', 'lt500k', '500k_1m', '1m_2m', 'gt2m'] as const
 
 export const BUSINESS_KINDS = ['jahit', 'makanan', 'lainnya'] as const

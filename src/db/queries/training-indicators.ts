@@ -404,8 +404,9 @@ export async function businessStartRate(
 }
 
 /**
- * Graduates with income = graduates whose latest answered follow-up reports any income from the
- * skill (a bracket other than `none`) ÷ graduates reached × 100.
+ * Graduates with income = graduates whose latest answered follow-up reports any own income from
+ * work or a business (a bracket other than `none`; the baseline's question) ÷ graduates reached ×
+ * 100.
  */
 export async function graduatesWithIncomeRate(
   db: DbOrTx,
