@@ -21,7 +21,7 @@ const before = JSON.parse(
  * Paths added since the snapshot: each must be named here, so a new endpoint is a decision and
  * the snapshot's paths still cannot change unnoticed.
  */
-const ADDED_SINCE_SNAPSHOT: string[] = []
+const ADDED_SINCE_SNAPSHOT: string[] = ['/training/effectiveness']
 
 /**
  * What may differ, each a way of writing the same thing (the registry wrote JSON Schema with

@@ -19,7 +19,9 @@ import {
   enrollments,
   followUpSurveys,
 } from '../../src/db/schema/index.js'
+import { createApiToken } from '../../src/db/queries/api-tokens.js'
 import { createBrowser, createDashboardApp, signInWithToken } from '../harness/admin.js'
+import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
 import { useTestDb } from '../harness/db.js'
 import { at, seedEffectivenessCohort } from '../harness/training-effectiveness.js'
 import { GUNUNGSARI, TAJINAN, seedPerson } from '../harness/visits-db.js'
@@ -379,4 +381,74 @@ test('the Pelatihan page, the breakdown download and the respondents (admins onl
   ])
   expect((await admin.get('/admin/ekspor/efektivitas.csv')).status).toBe(400)
   expect((await admin.get('/admin/ekspor/efektivitas.csv?program=NOPE')).status).toBe(404)
+})
+
+test('GET /api/v1/training/effectiveness: the same breakdown with n and formulas, in the token region', async () => {
+  await seed()
+  const api = await buildApiApp(handle.db, { adminToken: ADMIN_TOKEN, clock: () => AS_OF })
+  const response = await api.get('/api/v1/training/effectiveness?by=kecamatan')
+  expect(response.status, await response.clone().text()).toBe(200)
+  const body = (await response.json()) as {
+    programme: string
+    by: string
+    region: string
+    asOf: string
+    formulas: Record<string, string>
+    total: Record<string, { n?: number; denominator: number; value: number | null }>
+    data: {
+      code: string
+      kecamatanName: string
+      businessStartChange: { n: number; baseline: { value: number }; change: number }
+      onlineSellingChange: { n: number; latest: { numerator: number; value: number } }
+      incomeBracketUp: { numerator: number; denominator: number; value: number }
+    }[]
+  }
+  expect(body).toMatchObject({
+    programme: 'IBU-MUDA',
+    by: 'kecamatan',
+    region: '35.07',
+    asOf: AS_OF.toISOString(),
+    formulas: {
+      businessStartChange: expect.stringContaining('÷ lulusan yang menjawab survei awal'),
+    },
+  })
+  expect(
+    body.data.map((row) => [
+      row.code,
+      row.kecamatanName,
+      row.businessStartChange.n,
+      row.businessStartChange.baseline.value,
+      row.businessStartChange.change,
+      row.onlineSellingChange.latest.numerator,
+      row.incomeBracketUp.value,
+    ])
+  ).toEqual([
+    [TAJINAN, 'Tajinan', 2, 50, 0, 1, 50],
+    ['35.07.24', 'Singosari', 3, 33.3, 33.3, 1, 33.3],
+  ])
+  expect(body.total).toMatchObject({
+    businessStartChange: { n: 5, change: 20 },
+    onlineSellingChange: { n: 5, change: 40 },
+    incomeBracketUp: { numerator: 2, denominator: 5, value: 40 },
+  })
+
+  // A Tajinan token: its kecamatan by default; Singosari refused.
+  const { token } = await createApiToken(handle.db, {
+    label: 'uji tajinan',
+    scopes: ['indicators:read'],
+    regionCode: TAJINAN,
+    createdBy: null,
+    expiresAt: null,
+    now: new Date('2027-02-01T00:00:00Z'),
+  })
+  const own = (await (await api.get('/api/v1/training/effectiveness', token)).json()) as {
+    region: string
+    data: { code: string }[]
+  }
+  expect(own.region).toBe(TAJINAN)
+  expect(own.data.map((row) => row.code)).toEqual(['TJN-MK-01'])
+  expect((await api.get('/api/v1/training/effectiveness?region=35.07.24', token)).status).toBe(403)
+  expect((await api.get('/api/v1/training/effectiveness?programme=NOPE')).status).toBe(404)
+  expect((await api.get('/api/v1/training/effectiveness?by=desa')).status).toBe(400)
+  expect((await api.get('/api/v1/training/effectiveness?period=2027-01')).status).toBe(400)
 })

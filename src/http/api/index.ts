@@ -14,6 +14,7 @@ import { registerIndicatorRoutes } from './indicators.js'
 import { registerListRoutes } from './lists.js'
 import { registerRecapRoutes } from './recaps.js'
 import { createApiApp, openApiDocument } from './routes.js'
+import { registerTrainingEffectivenessRoutes } from './training-effectiveness.js'
 
 export type { ApiDeps } from './deps.js'
 
@@ -23,6 +24,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   const router = { app, guard: apiTokenAuth(deps) }
   registerListRoutes(router, deps)
   registerIndicatorRoutes(router, deps)
+  registerTrainingEffectivenessRoutes(router, deps)
   registerBroadcastRoutes(router, deps)
   registerExportRoutes(router, deps)
   registerRecapRoutes(router, deps)
