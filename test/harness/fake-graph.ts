@@ -61,6 +61,16 @@ export type FakeGraph = {
 }
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+/** Documents Meta accepts (PDF, text, Office), up to 100 MB. */
+const DOCUMENT_TYPES = new Set([
+  'application/pdf',
+  'text/plain',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+])
+const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 const WINDOW_MS = 24 * 60 * 60 * 1000
 
 class GraphRefusal extends Error {
@@ -261,6 +271,26 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
         if (image.caption !== undefined) requireString(image.caption, 'image.caption', 1, 1024)
         break
       }
+      case 'document': {
+        // developers.facebook.com …/messages/document-messages: id (uploaded) or link, caption
+        // up to 1024 characters, filename with its extension.
+        const document = object(body.document, 'document')
+        if (document.link !== undefined)
+          throw invalid('Param document.link is not served by the fake')
+        const uploaded = typeof document.id === 'string' ? media.get(document.id) : undefined
+        if (!uploaded) throw invalid('Param document.id is not a valid media id')
+        if (!DOCUMENT_TYPES.has(uploaded.mime)) throw invalid('Param document.id is not a document')
+        if (document.caption !== undefined) {
+          requireString(document.caption, 'document.caption', 1, 1024)
+        }
+        if (document.filename !== undefined) {
+          requireString(document.filename, 'document.filename', 1, 240)
+        }
+        const allowed = new Set(['id', 'link', 'caption', 'filename'])
+        const unknown = Object.keys(document).find((key) => !allowed.has(key))
+        if (unknown) throw invalid(`Param document.${unknown} is not a valid parameter`)
+        break
+      }
       case 'location': {
         const location = object(body.location, 'location')
         if (typeof location.latitude !== 'number' || typeof location.longitude !== 'number') {
@@ -375,11 +405,16 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     const file = form.get('file')
     const type = form.get('type')
     if (!(file instanceof Blob)) throw invalid('Param file must be a file upload')
-    if (typeof type !== 'string' || !/^image\/(jpeg|png|webp)$/.test(type)) {
-      throw invalid('Param type must be a supported image type')
+    const isImage = typeof type === 'string' && /^image\/(jpeg|png|webp)$/.test(type)
+    if (typeof type !== 'string' || (!isImage && !DOCUMENT_TYPES.has(type))) {
+      throw invalid('Param type must be a supported media type')
     }
     const bytes = new Uint8Array(await file.arrayBuffer())
-    if (bytes.length === 0 || bytes.length > MAX_UPLOAD_BYTES) throw invalid('File size is invalid')
+    const limit = isImage ? MAX_UPLOAD_BYTES : MAX_DOCUMENT_BYTES
+    if (bytes.length === 0 || bytes.length > limit) throw invalid('File size is invalid')
+    if (type === 'application/pdf' && Buffer.from(bytes.subarray(0, 5)).toString() !== '%PDF-') {
+      throw invalid('File content does not match its type')
+    }
     const id = nextId('10')
     media.set(id, { bytes, mime: type })
     return c.json({ id })

@@ -110,6 +110,8 @@ export type FakeMessage = {
   caption?: string
   /** The file id of a sent photo (an upload is stored and gets one). */
   photo?: string
+  /** A sent document: its file id (the bytes are in `fileBytes`), name and type. */
+  document?: { fileId: string; fileName?: string; mimeType?: string }
   location?: { latitude: number; longitude: number }
   venue?: { title: string; address: string }
   replyMarkup?: Json
@@ -268,6 +270,16 @@ function checkText(params: Json, field = 'text'): string {
   }
   if (shown.trim().length === 0) throw badRequest('message text is empty')
   if (shown.length > 4096) throw badRequest('message is too long')
+  return shown
+}
+
+/** A media caption as Telegram checks it: at most 1024 characters after parsing; the shown text. */
+function checkCaption(params: Json): string | undefined {
+  const raw = params['caption']
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'string') throw badRequest('caption must be a String')
+  const shown = params['parse_mode'] === 'HTML' ? parseHtml(raw) : raw
+  if (shown.length > 1024) throw badRequest('message caption is too long')
   return shown
 }
 
@@ -465,6 +477,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (typeof extra['caption'] === 'string') stored.caption = extra['caption']
     if (Array.isArray(extra['photo']))
       stored.photo = (extra['photo'] as Json[])[0]!['file_id'] as string
+    if (extra['document']) {
+      const document = extra['document'] as Json
+      stored.document = {
+        fileId: document['file_id'] as string,
+        ...(typeof document['file_name'] === 'string' ? { fileName: document['file_name'] } : {}),
+        ...(typeof document['mime_type'] === 'string' ? { mimeType: document['mime_type'] } : {}),
+      }
+    }
     if (extra['location']) stored.location = extra['location'] as FakeMessage['location']
     if (extra['venue']) {
       const venue = extra['venue'] as Json
@@ -534,13 +554,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     sendPhoto: (params) => {
       const chatId = chatIdOf(params)
-      if (params['caption'] !== undefined) {
-        const caption =
-          params['parse_mode'] === 'HTML'
-            ? parseHtml(params['caption'] as string)
-            : (params['caption'] as string)
-        if (caption.length > 1024) throw badRequest('message caption is too long')
-      }
+      const caption = checkCaption(params)
       checkInlineKeyboard(params['reply_markup'])
       ensureReachable(chatId)
       checkFlood(chatId)
@@ -553,12 +567,40 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       }
       return newMessage(chatId, 'sendPhoto', {
         photo: [{ file_id: photo, file_unique_id: `u-${photo}`, width: 800, height: 600 }],
-        ...(typeof params['caption'] === 'string'
-          ? {
-              caption:
-                params['parse_mode'] === 'HTML' ? parseHtml(params['caption']) : params['caption'],
-            }
-          : {}),
+        ...(caption === undefined ? {} : { caption }),
+        ...(params['reply_markup'] ? { reply_markup: params['reply_markup'] } : {}),
+      })
+    },
+    sendDocument: (params) => {
+      const chatId = chatIdOf(params)
+      const caption = checkCaption(params)
+      checkInlineKeyboard(params['reply_markup'])
+      ensureReachable(chatId)
+      checkFlood(chatId)
+      let document = params['document'] as string | Upload
+      let fileName: string | undefined
+      if (document instanceof Upload) {
+        // Uploads are up to 50 MB; the name comes from the multipart part.
+        if (document.bytes.length === 0) throw badRequest('file must be non-empty')
+        if (document.bytes.length > 50 * 1024 * 1024)
+          throw new ApiFailure(413, 'Request Entity Too Large')
+        fileName = document.filename
+        document = addFile(document.bytes, fileName.split('.').pop() ?? 'bin').file_id
+      } else if (!files.has(document) && !/^https?:\/\//.test(document)) {
+        throw badRequest('wrong file identifier/HTTP URL specified')
+      }
+      const file = files.get(document)
+      const isPdf =
+        file !== undefined && Buffer.from(file.bytes.subarray(0, 5)).toString() === '%PDF-'
+      return newMessage(chatId, 'sendDocument', {
+        document: {
+          file_id: document,
+          file_unique_id: `u-${document}`,
+          ...(fileName ? { file_name: fileName } : {}),
+          ...(isPdf ? { mime_type: 'application/pdf' } : {}),
+          ...(file ? { file_size: file.bytes.length } : {}),
+        },
+        ...(caption === undefined ? {} : { caption }),
         ...(params['reply_markup'] ? { reply_markup: params['reply_markup'] } : {}),
       })
     },

@@ -285,6 +285,43 @@ describe('fake Telegram Bot API', () => {
     }
   })
 
+  test('an uploaded document (multipart) is stored with its name; what Telegram refuses is refused', async () => {
+    const upload = (fields: Record<string, string>, file?: Uint8Array) => {
+      const form = new FormData()
+      for (const [name, value] of Object.entries(fields)) form.set(name, value)
+      if (file) form.set('doc', new Blob([new Uint8Array(file)]), 'sertifikat-ABCDE-23456.pdf')
+      return fetch(`${fake.apiRoot}/bot${fake.token}/sendDocument`, { method: 'POST', body: form })
+    }
+    const pdf = new TextEncoder().encode('%PDF-1.7\n')
+    const ok = await upload(
+      {
+        chat_id: '8',
+        document: 'attach://doc',
+        caption: 'Sertifikat &amp; kode',
+        parse_mode: 'HTML',
+      },
+      pdf
+    )
+    expect(ok.status).toBe(200)
+    const [sent] = fake.sentTo(8)
+    expect(sent).toMatchObject({
+      method: 'sendDocument',
+      caption: 'Sertifikat & kode',
+      document: { fileName: 'sertifikat-ABCDE-23456.pdf', mimeType: 'application/pdf' },
+    })
+    expect(fake.fileBytes(sent!.document!.fileId)).toEqual(pdf)
+
+    const refused = [
+      await upload({ chat_id: '8', document: 'attach://nothing' }),
+      await upload({ chat_id: '8', document: 'attach://doc', caption: 'x'.repeat(1025) }, pdf),
+      await upload({ chat_id: '8', document: 'attach://doc' }, new Uint8Array()),
+      await upload({ chat_id: '8', file: 'attach://doc' }, pdf),
+      await upload({ chat_id: '8', document: 'no-such-file-id' }),
+    ]
+    expect(refused.map((response) => response.status)).toEqual([400, 400, 400, 400, 400])
+    expect(fake.sentTo(8)).toHaveLength(1)
+  })
+
   test('an uploaded photo (multipart, attach://) is stored; a venue needs a title and address', async () => {
     const form = new FormData()
     form.set('chat_id', '7')

@@ -126,6 +126,37 @@ describe('fake Graph API', () => {
     expect(await codeOf(client({ token: 'wrong' }).download(info.url, 1000))).toEqual([401, 190])
   })
 
+  test('uploads a PDF and sends it as a document by id; refuses what Meta refuses', async () => {
+    const pdf = Buffer.from('%PDF-1.7\n%…\n')
+    const id = await client().uploadMedia(pdf, 'application/pdf', 'sertifikat.pdf')
+    const document = (fields: Record<string, unknown>) => ({ type: 'document', document: fields })
+    await client().sendMessage(
+      TO,
+      document({ id, filename: 'sertifikat.pdf', caption: 'Sertifikat' })
+    )
+    expect(graph.sent.map((m) => m.body.document)).toEqual([
+      { id, filename: 'sertifikat.pdf', caption: 'Sertifikat' },
+    ])
+    expect(Buffer.from(graph.media.get(id)!.bytes)).toEqual(pdf)
+    // Not a PDF's bytes, an empty file, a type Meta does not take.
+    expect(await codeOf(client().uploadMedia(PNG, 'application/pdf', 'x.pdf'))).toEqual([400, 100])
+    expect(
+      await codeOf(client().uploadMedia(new Uint8Array(), 'application/pdf', 'x.pdf'))
+    ).toEqual([400, 100])
+    expect(await codeOf(client().uploadMedia(pdf, 'application/zip', 'x.zip'))).toEqual([400, 100])
+    const photo = await client().uploadMedia(PNG, 'image/png', 'photo.png')
+    for (const wrong of [
+      document({ id, caption: 'x'.repeat(1025) }),
+      document({ id, file_name: 'sertifikat.pdf' }),
+      document({ id: 'unknown' }),
+      document({ id: photo }),
+      document({ filename: 'sertifikat.pdf' }),
+    ]) {
+      expect(await codeOf(client().sendMessage(TO, wrong))).toEqual([400, 100])
+    }
+    expect(graph.sent).toHaveLength(1)
+  })
+
   test('outside the 24-hour window only templates go; templates are checked', async () => {
     const stranger = '6285700000000'
     const text = { type: 'text', text: { body: 'Halo' } }
