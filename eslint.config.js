@@ -235,6 +235,19 @@ export default defineConfig(
     })
   ),
   zone({ dir: 'http', zone: 'http/', forbid: [folder('engine'), folder('flows')] }),
+  // Messages to people (rendering texts for one person) that the conversation, broadcasts, the
+  // scheduler's jobs, the recap and the dashboard share: below all of them, over db/, domain/ and
+  // the engine's text types.
+  zone({
+    dir: 'messaging',
+    zone: 'messaging/',
+    forbid: [
+      ...['conversation', 'flows', 'http', 'scheduler', 'broadcasts', 'recap', 'certificates'].map(
+        folder
+      ),
+      ...['import', 'export', 'demo', 'outbox', 'channels'].map(folder),
+    ],
+  }),
   // The services beside the conversation: broadcasts (chat, dashboard and API call them), CSV
   // imports, exports and the demo seed. They use db/, domain/ and lib/; none runs a flow or
   // reaches a concrete channel, the HTTP layer or the scheduler.

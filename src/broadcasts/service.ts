@@ -37,7 +37,7 @@ import {
 } from '../domain/broadcasts.js'
 import { KABUPATEN_CODE, type Role, coversRegion } from '../domain/people.js'
 import { PRIORITY } from '../domain/priorities.js'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import { countSegment, pickRecipients } from './segments.js'
 import { recordAudit } from '../db/queries/audit.js'
 

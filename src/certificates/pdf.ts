@@ -7,7 +7,7 @@
  * @module
  */
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import type { CertificateData } from '../db/queries/training-certificates.js'
 import { displayName } from '../domain/names.js'
 import { pdfmake } from '../lib/pdf.js'

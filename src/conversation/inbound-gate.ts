@@ -23,7 +23,7 @@ import { recordInbound } from '../db/queries/conversations.js'
 import { enqueueMessages } from '../db/queries/outbox.js'
 import { PRIORITY } from '../domain/priorities.js'
 import type { Logger } from '../lib/logger.js'
-import { type TextRenderer, renderReply } from './render.js'
+import { type TextRenderer, renderReply } from '../messaging/render.js'
 import type { HandleResult, Runtime } from './runtime.js'
 import { toInput } from './to-input.js'
 

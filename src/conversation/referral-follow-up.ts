@@ -10,7 +10,7 @@ import { findFamily, findReferral } from '../db/queries/visits.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { startButtonId } from '../engine/index.js'
 import { notifyPerson } from './notify.js'
-import type { TextRenderer } from './render.js'
+import type { TextRenderer } from '../messaging/render.js'
 
 export const REFERRAL_FOLLOW_UP_KIND = 'referral.follow_up'
 /** A reminder missed by a down server still goes out within three days. */

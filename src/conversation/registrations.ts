@@ -11,7 +11,7 @@ import { people } from '../db/schema/index.js'
 import type { RejectionReason } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { type NoticeDelivery, sendNotice } from './notify.js'
-import { type TextRenderer, addressedTo } from './render.js'
+import { type TextRenderer, addressedTo } from '../messaging/render.js'
 
 export type DecideRegistrationParams = {
   personId: number

@@ -33,7 +33,7 @@ import type { RegionDirectory } from '../domain/regions.js'
 import { applyEffects } from './appliers/index.js'
 import { withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
-import { type TextRenderer, addressedTo, fillOutcomes, renderReply } from './render.js'
+import { type TextRenderer, addressedTo, fillOutcomes, renderReply } from '../messaging/render.js'
 import { toInput } from './to-input.js'
 
 /**

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs'
 import type { DbOrTx } from '../db/client.js'
 import { listDesa } from '../db/queries/regions.js'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import { formatMonth } from '../i18n/format.js'
 import { type DesaRecap, desaRecap } from './figures.js'
 

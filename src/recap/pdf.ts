@@ -8,7 +8,7 @@
  */
 import { pdfmake } from '../lib/pdf.js'
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces.js'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import { type RenderedRecap, printed } from './render.js'
 
 /** F4 (folio, 210 × 330 mm) in points. */

@@ -4,7 +4,7 @@
  * the PDF are all written from this one shape, so they always say the same.
  * @module
  */
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import { formatMonth } from '../i18n/format.js'
 import type { DesaRecap, Figure, FigureSource } from './figures.js'
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { type NoticeDelivery, sendNotice } from '../conversation/notify.js'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import { recordAudit } from '../db/queries/audit.js'
 import { type ReviewParams, type ReviewResult, reviewReport } from '../db/queries/validation.js'
 import type { DbOrTx } from '../db/client.js'

@@ -5,7 +5,7 @@
  * @module
  */
 import ExcelJS from 'exceljs'
-import type { TextRenderer } from '../conversation/render.js'
+import type { TextRenderer } from '../messaging/render.js'
 import type { RenderedRecap } from './render.js'
 
 /** The workbook of a rendered recap, as bytes. */

@@ -9,7 +9,7 @@ import {
   addressedTo,
   fillOutcomes,
   renderReply,
-} from '../../src/conversation/render.js'
+} from '../../src/messaging/render.js'
 import { testI18n } from '../harness/i18n.js'
 
 const saved: Reply = {

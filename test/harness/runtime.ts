@@ -6,7 +6,7 @@ import {
   type RuntimeDeps,
   createRuntime,
 } from '../../src/conversation/runtime.js'
-import type { TextRenderer } from '../../src/conversation/render.js'
+import type { TextRenderer } from '../../src/messaging/render.js'
 import type { Db } from '../../src/db/client.js'
 import { deliverToSimulator } from '../../src/db/queries/simulator.js'
 import type { FlowRegistry } from '../../src/engine/index.js'

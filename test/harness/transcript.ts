@@ -20,7 +20,7 @@ import {
   parseSession,
   runTurnWithData,
 } from '../../src/engine/index.js'
-import { addressedTo, fillOutcomes, renderReply } from '../../src/conversation/render.js'
+import { addressedTo, fillOutcomes, renderReply } from '../../src/messaging/render.js'
 import type { OutboundMessage } from '../../src/domain/messages.js'
 import { testI18n } from './i18n.js'
 import {

@@ -225,6 +225,21 @@ const ZONES: Record<string, ZoneCases> = {
       "import type { ChannelName } from '../domain/messages.js'",
     ],
   },
+  messaging: {
+    file: 'src/messaging/render.ts',
+    refused: [
+      "import { createRuntime } from '../conversation/runtime.js'",
+      "import { createApp } from '../http/app.js'",
+      "import { tick } from '../scheduler/index.js'",
+      "import { createBroadcast } from '../broadcasts/service.js'",
+      "import { createTelegramChannel } from '../channels/telegram/bot.js'",
+    ],
+    allowed: [
+      "import type { Reply } from '../engine/index.js'",
+      "import type { OutboundMessage } from '../domain/messages.js'",
+      "import { enqueueMessages } from '../db/queries/outbox.js'",
+    ],
+  },
   import: {
     file: 'src/import/people.ts',
     refused: [
@@ -277,7 +292,7 @@ const ZONES: Record<string, ZoneCases> = {
     allowed: [
       "import { createDb } from '../db/client.js'",
       "import type { Text } from '../engine/index.js'",
-      "import { renderText } from '../conversation/render.js'",
+      "import { renderReply } from '../messaging/render.js'",
     ],
   },
   certificates: {

@@ -6,7 +6,7 @@ import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { RegionDirectory } from '../../domain/regions.js'
 import type { Outcome, Reply } from '../../engine/index.js'
-import type { TextRenderer } from '../render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 
 /** Who and when: the turn that produced the effects. */
 export type EffectScope = {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context } from 'hono'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { MediaStore } from '../../conversation/media-store.js'
 import type { Db } from '../../db/client.js'
 import type { AdminScope } from '../../db/queries/admin-visits.js'

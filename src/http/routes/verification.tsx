@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from 'hono'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { Db } from '../../db/client.js'
 import {
   checkCertificate,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Runtime } from '../../conversation/runtime.js'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import type { RegionDirectory } from '../../domain/regions.js'
 import type { Logger } from '../../lib/logger.js'

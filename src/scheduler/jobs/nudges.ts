@@ -9,7 +9,7 @@
 import { CronExpressionParser } from 'cron-parser'
 import { z } from 'zod'
 import { pickRecipients } from '../../broadcasts/segments.js'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import {
   type NudgeRuleRow,

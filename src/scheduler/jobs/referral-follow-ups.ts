@@ -3,7 +3,7 @@ import {
   type ReferralFollowUpPayload,
   sendReferralFollowUp,
 } from '../../conversation/referral-follow-up.js'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { FireHandler } from '../fires.js'
 
 /**

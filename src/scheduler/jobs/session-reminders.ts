@@ -11,7 +11,7 @@
  */
 import { TZDate } from '@date-fns/tz'
 import { notifyPerson, sendNotice } from '../../conversation/notify.js'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'
 import { codeShownKey } from '../../db/queries/training-outcomes.js'

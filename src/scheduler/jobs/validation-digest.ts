@@ -7,7 +7,7 @@
  */
 import { and, arrayContains, eq } from 'drizzle-orm'
 import { notifyPerson } from '../../conversation/notify.js'
-import type { TextRenderer } from '../../conversation/render.js'
+import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { planFires } from '../../db/queries/fires.js'
 import { countNewReports } from '../../db/queries/validation.js'

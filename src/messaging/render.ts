@@ -1,3 +1,9 @@
+/**
+ * Messages to people, shared by the conversation, broadcasts, the scheduler's jobs, the recap and
+ * the dashboard: replies rendered for one person (Ibu/Bapak and their name), and the outcomes a
+ * closing reply names filled in.
+ * @module
+ */
 import type { OutboundMessage } from '../domain/messages.js'
 import {
   type Outcome,
