@@ -3,7 +3,8 @@
  * lasts 100 ms): 2,000 bulk messages arrive exactly once each without the fake ever counting a
  * flood violation, live replies to one person overtake the bulk, and a 429 storm still gives
  * exactly-once delivery in order per chat. Runs on PGlite and, with TEST_DATABASE_URL, Postgres.
- * The measured rates are printed for the issue's closing note.
+ * The measured rates are printed for the issue's closing note. Each test may take two minutes: on
+ * a loaded machine 2,000 sends with 8 in flight take 30 s or more, and the bound is not the point.
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -110,7 +111,7 @@ describe('outbox sender through the fake Bot API, limits scaled up', () => {
         `latency ${Math.min(...latencies)}-${Math.max(...latencies)} ms, overtaken by at most ` +
         `${Math.max(...overtakenBy)} bulk sends`
     )
-  }, 60_000)
+  }, 120_000)
 
   test('a 429 storm: every message still arrives exactly once, in order per chat', async () => {
     const { flood, pacing } = scaledLimits(BOT_PER_SECOND, FACTOR)
@@ -126,7 +127,7 @@ describe('outbox sender through the fake Bot API, limits scaled up', () => {
     await queueBulk(handle.db, 300, { perChat: 3, text: (i) => `m${i % 3}` })
     fake.failNext({ status: 429, retryAfter: 1 }, 60, 'sendMessage')
 
-    const deadline = Date.now() + 30_000
+    const deadline = Date.now() + 90_000
     while (Date.now() < deadline) {
       await sender.drain('telegram')
       const [open] = await handle.db
@@ -149,5 +150,5 @@ describe('outbox sender through the fake Bot API, limits scaled up', () => {
     const rows = await handle.db.select().from(outbox)
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true)
     expect(fake.flood.violations).toEqual({ bot: 0, chat: 0, group: 0 })
-  }, 60_000)
+  }, 120_000)
 })
