@@ -135,6 +135,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/recaps/ppkbd',
       '/recaps/ppkbd.pdf',
       '/recaps/ppkbd.xlsx',
+      '/training/effectiveness',
       '/visits',
     ])
     expect(doc.components.securitySchemes['adminToken']).toMatchObject({
