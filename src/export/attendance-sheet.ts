@@ -40,7 +40,7 @@ function viewOf(sheet: AttendanceSheet, i18n: SheetTexts, timeZone: string): She
   })
   const signature = (line: AttendanceSheetLine) =>
     line.signature.kind === 'chat'
-      ? t('viaChat', clock(line.signature.at))
+      ? i18n.render({ key: 'api:signature.viaChat', params: clock(line.signature.at) })
       : line.signature.kind === 'mentor'
         ? t('byMentor')
         : ''

@@ -54,7 +54,7 @@ export function visitColumns(header: HeaderText): ExportColumn<VisitListRow>[] {
 /** Check-in methods by which the participant herself checked in by chat. */
 const CHAT_CHECK_INS: readonly (string | null)[] = ['kode', 'lokasi']
 
-/** The signature cell of a chat check-in: "hadir via chat, jam 08.05 WIB". */
+/** The signature cell of a chat check-in: "hadir via chat, pukul 08.05 WIB". */
 export function chatSignature(i18n: Pick<I18n, 'render'>, timeZone: string): (at: Date) => string {
   return (at) =>
     i18n.render({
@@ -67,7 +67,7 @@ export function chatSignature(i18n: Pick<I18n, 'render'>, timeZone: string): (at
  * The attendance sheet (daftar hadir), fit for the SPJ: programme, cohort, session, the line
  * number, participant, what was recorded, when the mentor confirmed her own presence, and a
  * signature column: for a participant who checked in by chat (present or late, by code or
- * location) "hadir via chat, jam …" from `signature`, else blank to be signed on paper. No izin
+ * location) "hadir via chat, pukul …" from `signature`, else blank to be signed on paper. No izin
  * reasons (they can be health data: docs/domain.md#privacy).
  */
 export function daftarHadirColumns(

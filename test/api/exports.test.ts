@@ -117,11 +117,11 @@ describe('attendance (daftar hadir)', () => {
     const mentor = '2025-11-03T07:50:00+07:00'
     expect(lines.slice(1)).toEqual([
       `${start},2025-11-03,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,izin,izin,2025-11-02T19:00:00+07:00,${mentor},`,
-      `${start},2025-11-03,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,late,kode,2025-11-03T08:20:00+07:00,${mentor},"hadir via chat, jam 08.20 WIB"`,
-      `${start},2025-11-03,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-03T07:55:00+07:00,${mentor},"hadir via chat, jam 07.55 WIB"`,
+      `${start},2025-11-03,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,late,kode,2025-11-03T08:20:00+07:00,${mentor},"hadir via chat, pukul 08.20 WIB"`,
+      `${start},2025-11-03,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-03T07:55:00+07:00,${mentor},"hadir via chat, pukul 07.55 WIB"`,
       `${start},2025-11-10,1,${bunga},Bunga Citra,35.07.24.2001,Wonorejo,,,,,`,
       `${start},2025-11-10,2,${citra},Citra Lestari,35.07.24.2002,Dengkol,absent,auto,2025-11-10T12:05:00+07:00,,`,
-      `${start},2025-11-10,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-10T07:50:00+07:00,,"hadir via chat, jam 07.50 WIB"`,
+      `${start},2025-11-10,3,${nur},Nur Aini,35.07.24.2001,Wonorejo,present,kode,2025-11-10T07:50:00+07:00,,"hadir via chat, pukul 07.50 WIB"`,
     ])
   })
 
@@ -145,7 +145,7 @@ describe('attendance (daftar hadir)', () => {
     expect(sheet.getRow(1).getCell(15).value).toBe('Mentor hadir pada')
     expect(sheet.getRow(1).getCell(16).value).toBe('Tanda tangan')
     expect(sheet.getRow(2).getCell(16).value).toBeNull()
-    expect(sheet.getRow(4).getCell(16).value).toBe('hadir via chat, jam 07.55 WIB')
+    expect(sheet.getRow(4).getCell(16).value).toBe('hadir via chat, pukul 07.55 WIB')
   })
 })
 
