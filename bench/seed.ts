@@ -4,7 +4,8 @@
  * shared their contact and accepted the privacy notice), then one family per desa to visit.
  */
 import type { DbOrTx } from '../src/db/client.js'
-import { linkIdentity, recordConsent } from '../src/db/queries/people.js'
+import { recordConsent } from '../src/db/queries/consent.js'
+import { linkIdentity } from '../src/db/queries/identities.js'
 import { listAllRegions } from '../src/db/queries/regions.js'
 import { createFamily } from '../src/db/queries/visits.js'
 import { people } from '../src/db/schema/index.js'

@@ -7,15 +7,13 @@
  */
 import type { ChannelName } from '../domain/messages.js'
 import type { DbOrTx } from '../db/client.js'
+import { findLatestConsent } from '../db/queries/consent.js'
 import {
-  findLatestConsent,
   type HelpContact,
-  type Person,
   findPersonByIdentityWithHelp,
-  findPersonByPhone,
   linkIdentity,
-  listSupervisorsCovering,
-} from '../db/queries/people.js'
+} from '../db/queries/identities.js'
+import { type Person, findPersonByPhone, listSupervisorsCovering } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { releaseNotices } from './notify.js'
 import { consentState } from '../domain/consent.js'

@@ -6,7 +6,7 @@
 import { asc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { fanOutBroadcast } from '../../src/broadcasts/service.js'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { auditLog, outbox } from '../../src/db/schema/index.js'
 import { NOW, useSeededApiMonth } from '../harness/api.js'
 import { testI18n } from '../harness/i18n.js'

@@ -14,7 +14,7 @@ import {
   probeTurns,
   seedTurnTables,
 } from '../../bench/probe.js'
-import { findPersonByIdentityWithHelp } from '../../src/db/queries/people.js'
+import { findPersonByIdentityWithHelp } from '../../src/db/queries/identities.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { type TestDbHandle, createTestDb, useTestDb } from '../harness/db.js'
 

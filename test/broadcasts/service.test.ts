@@ -18,7 +18,7 @@ import {
   markRecipientUnreachable,
   markSent,
 } from '../../src/db/queries/outbox.js'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import {
   auditLog,
   broadcastRecipients,

@@ -4,17 +4,15 @@
  */
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
+import { findLatestConsent, recordConsent } from '../../src/db/queries/consent.js'
+import { findPersonByIdentity, linkIdentity } from '../../src/db/queries/identities.js'
 import {
   AmbiguousPersonError,
   PhoneInUseError,
   createPendingCadre,
-  findLatestConsent,
-  findPersonByIdentity,
   findPersonByPhone,
-  linkIdentity,
   listPendingRegistrations,
   listSupervisorsCovering,
-  recordConsent,
   setOptedOut,
   setPersonStatus,
   upsertPersonByPhone,

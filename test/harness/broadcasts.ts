@@ -7,7 +7,8 @@
 import { asc, eq } from 'drizzle-orm'
 import type { ChannelName } from '../../src/domain/messages.js'
 import type { Db } from '../../src/db/client.js'
-import { linkIdentity, recordConsent } from '../../src/db/queries/people.js'
+import { recordConsent } from '../../src/db/queries/consent.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import {

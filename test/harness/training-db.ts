@@ -5,7 +5,7 @@
  */
 import { asc, desc, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
 import { enroll } from '../../src/db/queries/training-enrollments.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'

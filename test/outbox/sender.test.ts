@@ -16,12 +16,9 @@ import {
   enqueueMessages,
   markSent,
 } from '../../src/db/queries/outbox.js'
-import {
-  linkIdentity,
-  recordConsent,
-  setOptedOut,
-  upsertPersonByPhone,
-} from '../../src/db/queries/people.js'
+import { recordConsent } from '../../src/db/queries/consent.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
+import { setOptedOut, upsertPersonByPhone } from '../../src/db/queries/people.js'
 import { NOTICE_VERSION } from '../../src/domain/consent.js'
 import { channelIdentities, consents, outbox } from '../../src/db/schema/index.js'
 import { type OutboxSenderDeps, createOutboxSender } from '../../src/outbox/sender.js'

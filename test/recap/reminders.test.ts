@@ -6,7 +6,7 @@
 import { asc } from 'drizzle-orm'
 import { expect, test } from 'vitest'
 import { listNudgeRules, updateNudgeRule } from '../../src/db/queries/broadcasts.js'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { fires, outbox, people, poktanActivities } from '../../src/db/schema/index.js'
 import { runDueFires } from '../../src/scheduler/fires.js'
 import { nudgeHandlers, planNudges } from '../../src/scheduler/jobs/nudges.js'

@@ -7,7 +7,7 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { listReports, reportCounts } from '../../src/db/queries/validation.js'
 import { auditLog, fires, outbox, people, poktanActivities } from '../../src/db/schema/index.js'
 import { reviewAndNotify } from '../../src/recap/review.js'

@@ -3,7 +3,7 @@
  */
 import { asc } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import {
   createFamily,
   createReferral,

@@ -5,7 +5,8 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { linkIdentity, upsertPersonByPhone } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
+import { upsertPersonByPhone } from '../../src/db/queries/people.js'
 import { channelIdentities } from '../../src/db/schema/index.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import { type FakeTelegram, startFakeTelegram, textUpdate } from '../harness/fake-telegram.js'

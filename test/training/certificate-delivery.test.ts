@@ -34,6 +34,7 @@ import {
   sewingCohort,
   wib,
 } from '../harness/training-db.js'
+import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
 import { createStandInSocket } from '../harness/whatsapp.js'
 
 const handle = useTestDb()
@@ -237,4 +238,34 @@ test('Baileys: a document content with the PDF; a certificate that no longer sta
     error: 'document not found',
   })
   expect(socket.sent).toHaveLength(1)
+})
+
+test('SERTIFIKAT sends her certificate again to the chat she asks in; none before she graduates', async () => {
+  const { cohortId } = await graduation()
+  const { code } = (await listCertificates(handle.db, { cohortId })).find(
+    (c) => c.name === 'Nur Aini'
+  )!
+  const { runtime } = await createTestRuntime(handle.db)
+  const say = async (chat: string, text: string) =>
+    (
+      await runtime.handleInbound(simulatorMessage(chat, text), wib('2026-12-10T19:00'))
+    ).replies.map((reply) => reply.text)
+  expect(await say('wa-nur', 'sertifikat')).toEqual([
+    'Sertifikat Ibu Nur Aini kami kirim sebagai berkas PDF di pesan berikut.',
+  ])
+  const rows = await documentRows()
+  expect(rows.map((row) => [row.recipientId, (row.message as OutboundMessage).media])).toEqual([
+    ['wa-nur', expect.objectContaining({ ref: `certificate:${code}` })],
+    ['wa-nur', expect.objectContaining({ ref: `certificate:${code}` })],
+  ])
+
+  // A participant of a later cohort, not graduated: nothing to send.
+  const later = await sewingCohort(handle.db, { code: 'SGS-MJ-02', mentorChat: 'wa-mentor-2' })
+  await enrolParticipants(handle.db, later.cohortId, wib('2026-12-05T10:00'), [
+    { name: 'Dewi', chat: 'wa-dewi' },
+  ])
+  expect(await say('wa-dewi', 'sertifikat')).toEqual([
+    'Belum ada sertifikat atas nama Ibu Dewi. Sertifikat terbit setelah Ibu Dewi lulus pelatihan; kami kirim otomatis saat itu.',
+  ])
+  expect(await documentRows()).toHaveLength(2)
 })

@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import { people } from '../../src/db/schema/index.js'
 import { seen } from '../harness/whatsapp-cloud-bot.js'
 import { consent } from '../harness/whatsapp-scenarios/cadre.js'

@@ -8,7 +8,7 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { linkIdentity } from '../../src/db/queries/people.js'
+import { linkIdentity } from '../../src/db/queries/identities.js'
 import {
   broadcastRecipients,
   broadcasts,

@@ -3,7 +3,8 @@
  * the person go out right after a yes), BERHENTI and MULAI.
  * @module
  */
-import { recordConsent, setOptedOut } from '../../db/queries/people.js'
+import { recordConsent } from '../../db/queries/consent.js'
+import { setOptedOut } from '../../db/queries/people.js'
 import type { ConsentAnswered, OptedIn, OptedOut } from '../../domain/effects.js'
 import { releaseNotices } from '../notify.js'
 import type { Applier } from './types.js'

@@ -3,9 +3,9 @@
  * every supervisor whose scope covers the desa) and a supervisor's decision on one.
  * @module
  */
+import { linkIdentity } from '../../db/queries/identities.js'
 import {
   createPendingCadre,
-  linkIdentity,
   listSupervisorsCovering,
   reopenRegistration,
 } from '../../db/queries/people.js'

@@ -1,15 +1,15 @@
 /**
  * Who may be written to (docs/domain.md, decision 21, docs/design.md P6): the SQL form of
  * `hasCurrentConsent` (`domain/consent.ts`), for the queries that pick recipients and for the
- * outbox sender, so every path that sends to a person obeys the same rule.
+ * outbox sender, so every path that sends to a person obeys the same rule; and the consents
+ * themselves, recorded and read per chat.
  * @module
  */
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { type SQL, type SQLWrapper, and, desc, eq, sql } from 'drizzle-orm'
 import type { ChannelName } from '../../domain/messages.js'
 import { NOTICE_VERSION, hasCurrentConsent } from '../../domain/consent.js'
 import type { DbOrTx } from '../client.js'
 import { consents } from '../schema/index.js'
-import { findLatestConsent } from './people.js'
 
 /**
  * `true` when the chat (`channel`, `externalId`: columns or values) has accepted the current
@@ -32,4 +32,59 @@ export async function chatMayReceive(
   return hasCurrentConsent(
     await findLatestConsent(db, { channel: chat.channel, senderId: chat.externalId })
   )
+}
+
+/** One row of `consents`. */
+export type Consent = {
+  id: number
+  channel: ChannelName
+  senderId: string
+  personId: number | null
+  noticeVersion: string
+  given: boolean
+  at: Date
+}
+
+const consentColumns = {
+  id: consents.id,
+  channel: consents.channel,
+  senderId: consents.senderId,
+  personId: consents.personId,
+  noticeVersion: consents.noticeVersion,
+  given: consents.given,
+  at: consents.at,
+}
+
+export type RecordConsentParams = {
+  channel: ChannelName
+  senderId: string
+  personId?: number
+  noticeVersion: string
+  given: boolean
+  at: Date
+}
+
+/** Appends a consent answer (given or refused) for a chat identity; the latest row counts. */
+export async function recordConsent(db: DbOrTx, params: RecordConsentParams): Promise<Consent> {
+  const rows = await db
+    .insert(consents)
+    .values({ ...params, personId: params.personId ?? null })
+    .returning(consentColumns)
+  return rows[0]!
+}
+
+export type FindLatestConsentParams = { channel: ChannelName; senderId: string }
+
+/** The latest consent answer of a chat identity (by insertion order), if it ever answered. */
+export async function findLatestConsent(
+  db: DbOrTx,
+  params: FindLatestConsentParams
+): Promise<Consent | undefined> {
+  const rows = await db
+    .select(consentColumns)
+    .from(consents)
+    .where(and(eq(consents.channel, params.channel), eq(consents.senderId, params.senderId)))
+    .orderBy(desc(consents.id))
+    .limit(1)
+  return rows[0]
 }

@@ -1,22 +1,22 @@
 /**
- * Queries on people, their chat identities and their consents (docs/domain.md, decisions 4 and 8).
+ * Queries on people: upserts by phone or by name, registrations, status and opting out (docs/domain.md,
+ * decisions 4 and 8); their chat identities are in `identities.ts`, their consents in `consent.ts`.
  * Phones are E.164 (`normalizePhone` in `lib/phone.ts` before calling); roles are stored
  * deduplicated in the order of `ROLES`, so two role lists compare equal when they hold the same
  * roles.
  * @module
  */
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { ChannelName } from '../../domain/messages.js'
 import { ROLES } from '../../domain/people.js'
 import type { CadreTier, PersonStatus, Role, Salutation } from '../../domain/people.js'
 import type { DbOrTx } from '../client.js'
-import { channelIdentities, consents, people, regions } from '../schema/index.js'
+import { people, regions } from '../schema/index.js'
 import { rowsOf } from '../raw.js'
 import { withinCode } from './regions.js'
 
-/** One row of `people`, as every query here returns it. */
+/** One row of `people`, as every query of people returns it. */
 export type Person = {
   id: number
   name: string
@@ -32,17 +32,6 @@ export type Person = {
   optedOutAt: Date | null
   createdAt: Date
   updatedAt: Date
-}
-
-/** One row of `consents`. */
-export type Consent = {
-  id: number
-  channel: ChannelName
-  senderId: string
-  personId: number | null
-  noticeVersion: string
-  given: boolean
-  at: Date
 }
 
 /** What an upsert did: a new row, a changed row, or nothing because the row was already so. */
@@ -74,7 +63,8 @@ export class AmbiguousPersonError extends Error {
   }
 }
 
-const personColumns = {
+/** The columns of `Person`, for the queries of other files that return people. */
+export const personColumns = {
   id: people.id,
   name: people.name,
   phone: people.phone,
@@ -90,16 +80,6 @@ const personColumns = {
   updatedAt: people.updatedAt,
 }
 
-const consentColumns = {
-  id: consents.id,
-  channel: consents.channel,
-  senderId: consents.senderId,
-  personId: consents.personId,
-  noticeVersion: consents.noticeVersion,
-  given: consents.given,
-  at: consents.at,
-}
-
 /** The roles deduplicated and in the order of `ROLES` (`['kader', 'mentor']` → mentor, kader). */
 export function sortRoles(roles: readonly Role[]): Role[] {
   return ROLES.filter((role) => roles.includes(role))
@@ -109,110 +89,6 @@ export function sortRoles(roles: readonly Role[]): Role[] {
 export async function findPersonByPhone(db: DbOrTx, phone: string): Promise<Person | undefined> {
   const rows = await db.select(personColumns).from(people).where(eq(people.phone, phone))
   return rows[0]
-}
-
-export type FindPersonByIdentityParams = { channel: ChannelName; externalId: string }
-
-/** The person behind a chat identity (a Telegram user id, a WhatsApp JID), if it is linked. */
-export async function findPersonByIdentity(
-  db: DbOrTx,
-  params: FindPersonByIdentityParams
-): Promise<Person | undefined> {
-  const rows = await db
-    .select(personColumns)
-    .from(channelIdentities)
-    .innerJoin(people, eq(people.id, channelIdentities.personId))
-    .where(
-      and(
-        eq(channelIdentities.channel, params.channel),
-        eq(channelIdentities.externalId, params.externalId)
-      )
-    )
-  return rows[0]
-}
-
-/** Whom a person asks for help: the first active supervisor covering their region. */
-export type HelpContact = { name: string; phone: string | null }
-
-/**
- * `findPersonByIdentity` and, in the same statement, the person's help contact (the first active
- * supervisor, by id, whose scope covers the person's region, never the person) and whether a
- * send to this chat was refused (`unreachable`).
- */
-export async function findPersonByIdentityWithHelp(
-  db: DbOrTx,
-  params: FindPersonByIdentityParams
-): Promise<(Person & { help: HelpContact | null; unreachable: boolean }) | undefined> {
-  const helper = alias(people, 'helper')
-  // The region and every region above it (`35.07.24.2001` → `35`, `35.07`, `35.07.24`, itself):
-  // an equality on each, with the predicate of `people_active_supervisor_region_idx` written out,
-  // reads only the supervisors of those regions. Written as "the person's code starts with the
-  // supervisor's", no index applies and every turn read the whole people table.
-  const regionAndAbove = sql`array(
-    select array_to_string((string_to_array(${people.regionCode}, '.'))[1:n], '.')
-    from generate_series(1, cardinality(string_to_array(${people.regionCode}, '.'))) as n)`
-  const help = db
-    .select({ name: helper.name, phone: helper.phone })
-    .from(helper)
-    .where(
-      and(
-        sql`${helper.status} = 'active' and 'supervisor' = any(${helper.roles})`,
-        sql`${helper.regionCode} = any(${regionAndAbove})`,
-        sql`${helper.id} <> ${people.id}`
-      )
-    )
-    .orderBy(asc(helper.id))
-    .limit(1)
-    .as('help')
-  const rows = await db
-    .select({
-      ...personColumns,
-      helpName: help.name,
-      helpPhone: help.phone,
-      unreachable: sql<boolean>`${channelIdentities.unreachableAt} is not null`,
-    })
-    .from(channelIdentities)
-    .innerJoin(people, eq(people.id, channelIdentities.personId))
-    .leftJoinLateral(help, sql`true`)
-    .where(
-      and(
-        eq(channelIdentities.channel, params.channel),
-        eq(channelIdentities.externalId, params.externalId)
-      )
-    )
-  const row = rows[0]
-  if (!row) return undefined
-  const { helpName, helpPhone, ...person } = row
-  return { ...person, help: helpName === null ? null : { name: helpName, phone: helpPhone } }
-}
-
-export type LinkIdentityParams = { personId: number; channel: ChannelName; externalId: string }
-
-/** What `linkIdentity` did: a new link, a link moved from another person, or nothing. */
-export type LinkIdentityResult = 'linked' | 'moved' | 'unchanged'
-
-/**
- * Links a chat identity to a person, idempotently on `(channel, external_id)`: linking it again to
- * the same person changes nothing; an identity that belonged to another person moves to this one
- * (a number handed on to someone else, a registration approved for a new person).
- */
-export async function linkIdentity(
-  db: DbOrTx,
-  params: LinkIdentityParams
-): Promise<LinkIdentityResult> {
-  const rows = await db
-    .insert(channelIdentities)
-    .values(params)
-    .onConflictDoUpdate({
-      target: [channelIdentities.channel, channelIdentities.externalId],
-      set: { personId: sql`excluded.person_id` },
-      setWhere: sql`${channelIdentities.personId} <> excluded.person_id`,
-    })
-    // xmax = 0 only on freshly inserted row versions; an unchanged link returns no row at all.
-    .returning({ inserted: sql<boolean>`(xmax = 0)` })
-  const row = rows[0]
-  if (!row) return 'unchanged'
-  return row.inserted ? 'linked' : 'moved'
 }
 
 /** The fields an import or an admin sets on a person; `undefined` keeps what is stored. */
@@ -632,39 +508,5 @@ export async function setOptedOut(
     .set({ optedOutAt: params.at, updatedAt: sql`now()` })
     .where(eq(people.id, params.personId))
     .returning(personColumns)
-  return rows[0]
-}
-
-export type RecordConsentParams = {
-  channel: ChannelName
-  senderId: string
-  personId?: number
-  noticeVersion: string
-  given: boolean
-  at: Date
-}
-
-/** Appends a consent answer (given or refused) for a chat identity; the latest row counts. */
-export async function recordConsent(db: DbOrTx, params: RecordConsentParams): Promise<Consent> {
-  const rows = await db
-    .insert(consents)
-    .values({ ...params, personId: params.personId ?? null })
-    .returning(consentColumns)
-  return rows[0]!
-}
-
-export type FindLatestConsentParams = { channel: ChannelName; senderId: string }
-
-/** The latest consent answer of a chat identity (by insertion order), if it ever answered. */
-export async function findLatestConsent(
-  db: DbOrTx,
-  params: FindLatestConsentParams
-): Promise<Consent | undefined> {
-  const rows = await db
-    .select(consentColumns)
-    .from(consents)
-    .where(and(eq(consents.channel, params.channel), eq(consents.senderId, params.senderId)))
-    .orderBy(desc(consents.id))
-    .limit(1)
   return rows[0]
 }

@@ -9,7 +9,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { expect } from 'vitest'
 import type { Db } from '../../../src/db/client.js'
-import { linkIdentity } from '../../../src/db/queries/people.js'
+import { linkIdentity } from '../../../src/db/queries/identities.js'
 import {
   auditLog,
   broadcastRecipients,
