@@ -255,8 +255,15 @@ export type KompetenMarked = {
   at: string
 }
 
+/**
+ * A graduate asked for her certificates again (SERTIFIKAT): each is queued to her chat as a PDF.
+ * @example { "type": "certificate_requested" }
+ */
+export type CertificateRequested = { type: 'certificate_requested' }
+
 export type Effect =
   | CheckinCodesShown
+  | CertificateRequested
   | BaselineAnswered
   | KompetenMarked
   | ActivityReported

@@ -8,6 +8,7 @@ import { mentorAttendance } from './mentor-attendance.js'
 import { baseline } from './baseline.js'
 import { kode } from './kode.js'
 import { kompeten } from './kompeten.js'
+import { sertifikat } from './sertifikat.js'
 import { consent, consentGate } from './consent.js'
 import { kenalan } from './kenalan.js'
 import { login } from './login.js'
@@ -34,6 +35,7 @@ export const flows = [
   mentorAttendance,
   kode,
   kompeten,
+  sertifikat,
   followUp,
   baseline,
   registration,

@@ -251,7 +251,7 @@ test('SERTIFIKAT sends her certificate again to the chat she asks in; none befor
       await runtime.handleInbound(simulatorMessage(chat, text), wib('2026-12-10T19:00'))
     ).replies.map((reply) => reply.text)
   expect(await say('wa-nur', 'sertifikat')).toEqual([
-    'Sertifikat Ibu Nur Aini kami kirim sebagai berkas PDF di pesan berikut.',
+    'Sertifikat Ibu kami kirim sebagai berkas PDF di pesan berikut.',
   ])
   const rows = await documentRows()
   expect(rows.map((row) => [row.recipientId, (row.message as OutboundMessage).media])).toEqual([
@@ -265,7 +265,7 @@ test('SERTIFIKAT sends her certificate again to the chat she asks in; none befor
     { name: 'Dewi', chat: 'wa-dewi' },
   ])
   expect(await say('wa-dewi', 'sertifikat')).toEqual([
-    'Belum ada sertifikat atas nama Ibu Dewi. Sertifikat terbit setelah Ibu Dewi lulus pelatihan; kami kirim otomatis saat itu.',
+    'Belum ada sertifikat untuk Ibu. Sertifikat terbit setelah Ibu lulus pelatihan dan kami kirim otomatis saat itu.',
   ])
   expect(await documentRows()).toHaveLength(2)
 })

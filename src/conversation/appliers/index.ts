@@ -20,6 +20,7 @@ import type { Effect } from '../../domain/effects.js'
 import type { Outcome, Reply } from '../../engine/index.js'
 import { attendanceAppliers } from './attendance.js'
 import { broadcastAppliers } from './broadcasts.js'
+import { certificateAppliers } from './certificates.js'
 import { consentAppliers } from './consent.js'
 import { demoAppliers } from './demo.js'
 import { kbAppliers } from './kb.js'
@@ -40,6 +41,7 @@ export type Appliers = { [T in Effect['type']]: Applier<Extract<Effect, { type: 
 export const appliers: Appliers = {
   ...attendanceAppliers,
   ...broadcastAppliers,
+  ...certificateAppliers,
   ...consentAppliers,
   ...demoAppliers,
   ...kbAppliers,

@@ -87,12 +87,18 @@ export type CertificateData = {
 
 /**
  * The certificates of completed enrollments, by cohort code and name: of one enrollment, of one
- * cohort, or of one verification code; within the reader's region when `regionPrefix` is given
+ * cohort, of one person, or of one verification code; within the reader's region when `regionPrefix` is given
  * (the participant's desa). Reads personal data: the caller audit-logs a download.
  */
 export async function listCertificates(
   db: DbOrTx,
-  filter: { enrollmentId?: number; cohortId?: number; code?: string; regionPrefix?: string }
+  filter: {
+    enrollmentId?: number
+    cohortId?: number
+    code?: string
+    personId?: number
+    regionPrefix?: string
+  }
 ): Promise<CertificateData[]> {
   const held = sql`not ${trainingSessions.cancelled} and ${trainingSessions.endsAt} <= ${certificates.issuedAt}`
   const present = sql`${attendance.status} in ('present', 'late')`
@@ -138,6 +144,7 @@ export async function listCertificates(
         filter.enrollmentId === undefined ? undefined : eq(enrollments.id, filter.enrollmentId),
         filter.cohortId === undefined ? undefined : eq(cohorts.id, filter.cohortId),
         filter.code === undefined ? undefined : eq(certificates.code, filter.code),
+        filter.personId === undefined ? undefined : eq(people.id, filter.personId),
         filter.regionPrefix === undefined
           ? undefined
           : withinCode(people.regionCode, filter.regionPrefix)
