@@ -323,9 +323,12 @@ export async function setRoles(db: Db, personId: number, roles: Role[]) {
   await db.update(people).set({ roles }).where(eq(people.id, personId))
 }
 
-/** Signs a browser in as a person through a one-time link made for them. */
-export async function signInAs(app: App, db: Db, personId: number) {
-  const { token } = await createLoginToken(db, { personId, now: NOW })
+/**
+ * Signs a browser in as a person through a one-time link made for them at `now` (the app's clock;
+ * the fixture's `NOW` unless given).
+ */
+export async function signInAs(app: App, db: Db, personId: number, now: Date = NOW) {
+  const { token } = await createLoginToken(db, { personId, now })
   const browser = createBrowser(app)
   const response = await browser.post(`/admin/login/${token}`, {})
   if (response.status !== 303) throw new Error(`link login failed: ${response.status}`)

@@ -14,22 +14,13 @@ import { recordAttendance } from '../../src/db/queries/attendance.js'
 import { auditLog, enrollments, programmes, trainingSessions } from '../../src/db/schema/index.js'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
 import { attendanceSheetPdf, attendanceSheetXlsx } from '../../src/export/attendance-sheet.js'
-import { createLoginToken } from '../../src/db/queries/admin.js'
-import { createBrowser, createDashboardApp, signInWithToken } from '../harness/admin.js'
+import { createDashboardApp, signInAs, signInWithToken } from '../harness/admin.js'
 import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { enrolParticipants, morningSession, sewingCohort, wib } from '../harness/training-db.js'
 import { TAJINAN, SINGOSARI, seedPerson } from '../harness/visits-db.js'
 
 const handle = useTestDb()
-
-/** Signs a person in through a one-time link made at the app's clock (`AFTER`). */
-async function signInAt(app: Awaited<ReturnType<typeof createDashboardApp>>, personId: number) {
-  const { token } = await createLoginToken(handle.db, { personId, now: AFTER })
-  const browser = createBrowser(app)
-  expect((await browser.post(`/admin/login/${token}`, {})).status).toBe(303)
-  return browser
-}
 
 /** After both sessions (1 and 2 December 2026). */
 const AFTER = wib('2026-12-03T09:00')
@@ -276,7 +267,7 @@ test('the dashboard downloads a session and the cohort, audit-logged, in the reg
     roles: ['supervisor'],
     regionCode: TAJINAN,
   })
-  const outsider = await signInAt(app, tajinan)
+  const outsider = await signInAs(app, handle.db, tajinan, AFTER)
   expect((await outsider.get(`${base}/sesi/${first.id}/daftar-hadir.pdf`)).status).toBe(404)
   expect((await outsider.get(`${base}/daftar-hadir.pdf`)).status).toBe(404)
   const singosari = await seedPerson(handle.db, {
@@ -284,7 +275,7 @@ test('the dashboard downloads a session and the cohort, audit-logged, in the reg
     roles: ['supervisor'],
     regionCode: SINGOSARI,
   })
-  const own = await signInAt(app, singosari)
+  const own = await signInAs(app, handle.db, singosari, AFTER)
   expect((await own.get(`${base}/sesi/${first.id}/daftar-hadir.xlsx`)).status).toBe(200)
   // A session id of another cohort, or none at all.
   expect((await admin.get(`${base}/sesi/999999/daftar-hadir.pdf`)).status).toBe(404)

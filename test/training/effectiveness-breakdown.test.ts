@@ -12,7 +12,6 @@ import { listTracerRespondents, listTracerWaves } from '../../src/db/queries/tra
 import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
 import { listEffectivenessBreakdown } from '../../src/db/queries/training-effectiveness.js'
 import { enroll } from '../../src/db/queries/training-enrollments.js'
-import { createLoginToken } from '../../src/db/queries/admin.js'
 import {
   auditLog,
   baselineSurveys,
@@ -20,7 +19,7 @@ import {
   followUpSurveys,
 } from '../../src/db/schema/index.js'
 import { createApiToken } from '../../src/db/queries/api-tokens.js'
-import { createBrowser, createDashboardApp, signInWithToken } from '../harness/admin.js'
+import { createDashboardApp, signInAs, signInWithToken } from '../harness/admin.js'
 import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
 import { useTestDb } from '../harness/db.js'
 import { at, seedEffectivenessCohort } from '../harness/training-effectiveness.js'
@@ -364,9 +363,7 @@ test('the Pelatihan page, the breakdown download and the respondents (admins onl
     roles: ['supervisor'],
     regionCode: TAJINAN,
   })
-  const { token } = await createLoginToken(handle.db, { personId: supervisor, now: AS_OF })
-  const sup = createBrowser(app)
-  expect((await sup.post(`/admin/login/${token}`, {})).status).toBe(303)
+  const sup = await signInAs(app, handle.db, supervisor, AS_OF)
   const page = await (await sup.get('/admin/pelatihan')).text()
   expect(page).toContain('TJN-MK-01 (Tajinan)')
   expect(page).not.toContain('SGS-MJ-01')
