@@ -8,10 +8,11 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest'
-import { createDb, createPgliteHandle, PGLITE_OPTIONS } from '../../src/db/client.js'
+import { createDb, PGLITE_OPTIONS } from '../../src/db/client.js'
 import type { Db, DbHandle } from '../../src/db/client.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import type { TestRun } from './global-setup.js'
+import { createPglitePool } from './pglite-pool.js'
 import { createDatabase, createTestDbName, databaseUrlFor, dropDatabase } from './pg-server.js'
 
 /** True when the suite runs against a real PostgreSQL server (`TEST_DATABASE_URL`). */
@@ -35,21 +36,23 @@ export class TestDbUnavailableError extends Error {
 
 let pgliteSnapshot: Promise<File | Blob> | undefined
 
+/** This file's PGlite test databases, closed ones reset and reused (`pglite-pool.ts`). */
+const pglitePool = createPglitePool(pgliteDump)
+
+/** The run's migrated, seeded PGlite data directory as a dump (made here outside vitest). */
+export function pgliteDump(): Promise<File | Blob> {
+  return (pgliteSnapshot ??= snapshotPglite())
+}
+
 /**
- * A migrated, seeded database of the suite's driver; `close()` discards it. `statementTimeoutMs`
+ * A migrated, seeded database of the suite's driver; `close()` discards it (PGlite: puts it back
+ * to that state for the file's next test, `pglite-pool.ts`). `statementTimeoutMs`
  * raises the production deadline for a test that loads bulk data (on Postgres; PGlite has none).
  */
 export async function createTestDb(
   options: { statementTimeoutMs?: number } = {}
 ): Promise<TestDbHandle> {
-  if (!hasPostgres) {
-    pgliteSnapshot ??= snapshotPglite()
-    const pglite = await PGlite.create({
-      loadDataDir: await pgliteSnapshot,
-      ...PGLITE_OPTIONS,
-    })
-    return { ...createPgliteHandle(pglite), name: 'pglite-memory' }
-  }
+  if (!hasPostgres) return { ...(await pglitePool.take()), name: 'pglite-memory' }
   const database = await takeClone()
   const handle = await createDb({
     databaseUrl: database.url,
@@ -93,8 +96,12 @@ function dropLater(database: TestDatabase): void {
   drops.add(drop)
 }
 
-/** Waits for the test databases being dropped, and drops the spare clone (Postgres only). */
+/**
+ * Waits for the test databases being dropped and drops the spare clone (Postgres), or closes the
+ * idle PGlite databases kept for reuse.
+ */
 export async function settleTestDatabases(): Promise<void> {
+  await pglitePool.closeIdle()
   const unused = spare
   spare = undefined
   clones = 0
