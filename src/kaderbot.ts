@@ -122,12 +122,14 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
           : {}),
     })
     const media = createMediaStore(config.dataDir)
+    // Certificates go by chat as PDFs drawn when they go out (docs/domain.md, decision 18).
+    const readDocument = readCertificateDocument({ db: handle.db, i18n, baseUrl: adminBaseUrl })
     const { senders, telegram, whatsapp, whatsappCloud, leases } = await createChannels({
       config,
       handle,
       i18n,
       media,
-      readDocument: readCertificateDocument({ db: handle.db, i18n, baseUrl: adminBaseUrl }),
+      readDocument,
       handleInbound: gate.handleInbound,
       logger,
       wake: () => wakeSender(),
@@ -191,6 +193,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             handleInbound: gate.handleInbound,
             listInbox: (params) => listSimulatorInbox(handle.db, params),
             media,
+            readDocument,
             // It speaks as any phone: ADMIN_TOKEN guards it; without one, loopback only.
             ...(config.adminToken !== undefined ? { requiredToken: config.adminToken } : {}),
             bearerLimit: { db: handle.db, now: () => new Date(), trustedProxies },

@@ -35,6 +35,8 @@ import {
   wib,
 } from '../harness/training-db.js'
 import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
+import { simulatorRoutes } from '../../src/http/routes/simulator.js'
+import { deliverToSimulator, listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { createStandInSocket } from '../harness/whatsapp.js'
 
 const handle = useTestDb()
@@ -268,4 +270,42 @@ test('SERTIFIKAT sends her certificate again to the chat she asks in; none befor
     'Belum ada sertifikat untuk Ibu. Sertifikat terbit setelah Ibu lulus pelatihan dan kami kirim otomatis saat itu.',
   ])
   expect(await documentRows()).toHaveLength(2)
+})
+
+test('simulator: the inbox offers the document as a link that downloads the PDF', async () => {
+  const { readDocument } = await graduation()
+  const message = (await documentRows())[0]!.message as OutboundMessage
+  await deliverToSimulator(handle.db, { recipientId: 'wa-nur', message })
+  const app = simulatorRoutes({
+    handleInbound: async () => {
+      throw new Error('not used')
+    },
+    listInbox: (params) => listSimulatorInbox(handle.db, params),
+    media: {} as never,
+    readDocument,
+    requiredToken: 'sim-token',
+  })
+  const headers = { authorization: 'Bearer sim-token' }
+  const inbox = (await (await app.request('/inbox?from=wa-nur', { headers })).json()) as {
+    messages: { text: string; document?: { fileName: string; url: string } }[]
+  }
+  const code = message.media!.ref.slice('certificate:'.length)
+  const [shown] = inbox.messages
+  expect(shown).toMatchObject({
+    text: message.text,
+    document: {
+      fileName: `sertifikat-${code}.pdf`,
+      url: `/api/v1/simulator/documents/certificate%3A${code}`,
+    },
+  })
+  const download = await app.request(shown!.document!.url.replace('/api/v1/simulator', ''), {
+    headers,
+  })
+  expect(download.status).toBe(200)
+  expect(download.headers.get('content-type')).toBe('application/pdf')
+  expect(await pdfText(new Uint8Array(await download.arrayBuffer()))).toContain(`Nomor: ${code}`)
+  expect((await app.request('/documents/certificate%3AABCDE-23456', { headers })).status).toBe(404)
+  expect((await app.request(shown!.document!.url.replace('/api/v1/simulator', ''))).status).toBe(
+    401
+  )
 })

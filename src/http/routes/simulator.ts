@@ -11,6 +11,7 @@ import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InboundContent, InboundMessage, OutboundMessage } from '../../domain/messages.js'
+import type { ReadDocument } from '../../channels/documents.js'
 import type { HandleResult } from '../../conversation/runtime.js'
 import { normalizePhone } from '../../lib/phone.js'
 import { constantTimeEqual } from '../api/auth.js'
@@ -27,6 +28,8 @@ export type SimulatorRouteDeps = {
     limit: number
   }) => Promise<{ id: number; message: unknown; deliveredAt: Date }[]>
   media: MediaStore
+  /** Reads the documents messages carry (a certificate's PDF), for `GET /documents/:ref`. */
+  readDocument?: ReadDocument
   /** `ADMIN_TOKEN`: required as a bearer token when set; unset, only loopback is answered. */
   requiredToken?: string
   /** Where wrong tokens are counted, per address (`../login-limits.ts`); unset: not limited. */
@@ -132,6 +135,18 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Hono {
       cursor: String(rows.at(-1)?.id ?? after),
     })
   })
+  // The simulator's "phone" downloads a document a message carried: drawn now, like a channel's
+  // sender draws it when the message goes out.
+  app.get('/documents/:ref', async (c) => {
+    const ref = c.req.param('ref')
+    const bytes = ref.length <= 200 ? await deps.readDocument?.(ref) : undefined
+    if (!bytes) return c.json({ error: 'not_found', message: 'no such document' }, 404)
+    const pdf = Buffer.from(bytes.subarray(0, 5)).toString() === '%PDF-'
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': pdf ? 'application/pdf' : 'application/octet-stream',
+      'cache-control': 'no-store',
+    })
+  })
   return app
 }
 
@@ -152,9 +167,20 @@ async function toContent(body: SimulatorMessage, media: MediaStore): Promise<Inb
 }
 
 function toJson(message: OutboundMessage) {
-  if (!message.choices) return { text: message.text }
+  const media = message.media
+  // A document is offered as a link the simulator page downloads (under this API's access rule).
+  const document =
+    media?.kind === 'document'
+      ? {
+          document: {
+            fileName: media.fileName,
+            url: `/api/v1/simulator/documents/${encodeURIComponent(media.ref)}`,
+          },
+        }
+      : {}
+  if (!message.choices) return { text: message.text, ...document }
   const multiple = message.multiple ? { multiple: true } : {}
-  return { text: message.text, choices: message.choices, ...multiple }
+  return { text: message.text, choices: message.choices, ...multiple, ...document }
 }
 
 /** The refusal of a request from elsewhere while `ADMIN_TOKEN` is unset. */
