@@ -417,27 +417,32 @@ test(
       for (const reply of replies) last = await say(chat, reply, moment)
       return last
     }
-    // Nur: a sewing business sold on WhatsApp and in person, under Rp500 thousand.
+    // Nur: not employed; a sewing business sold on WhatsApp and in person, under Rp500 thousand,
+    // 6 orders last month.
     expect(
       await answer(
         'a1',
-        ['ya', 'ya', 'jahit', '1, 5', '6', '2', 'tidak', 'tidak'],
+        ['ya', 'tidak', 'ya', 'jahit', '1, 5', '2', '6', 'tidak', 'tidak'],
         wib('2027-01-06T10:00')
       )
     ).toEqual(['Terima kasih, jawaban Ibu sudah tersimpan. Semoga usahanya lancar!'])
-    // Dewi: food sold in person only, Rp500 thousand to 1 million.
-    await answer('b1', ['ya', 'ya', 'makanan', '5', '10', '3', 'ya', 'ya'], wib('2027-01-06T11:00'))
+    // Dewi: not employed; food sold in person only, Rp500 thousand to 1 million, 10 orders.
+    await answer(
+      'b1',
+      ['ya', 'tidak', 'ya', 'makanan', '5', '3', '10', 'ya', 'ya'],
+      wib('2027-01-06T11:00')
+    )
     // Eka declines the survey.
     expect(await answer('b2', ['tidak'], wib('2027-01-06T12:00'))).toEqual([
       'Baik, tidak apa-apa. Terima kasih, semoga sehat selalu.',
     ])
-    // Fitri answers after the one reminder (three days later): no business, no income yet.
+    // Fitri answers after the one reminder (three days later): no work, no business, no income yet.
     await jumpTo(wib('2027-01-10T09:00'))
     await sender.idle()
     const reminderOf = (texts: string[]) => texts.filter((t) => t.startsWith('Pengingat: survei'))
     expect(reminderOf(await textsTo(db, 'b3'))).toHaveLength(1)
     expect(reminderOf(await textsTo(db, 'a1'))).toEqual([])
-    await answer('b3', ['ya', 'tidak', '1', 'tidak'], wib('2027-01-10T10:00'))
+    await answer('b3', ['ya', 'tidak', 'tidak', '1', 'tidak'], wib('2027-01-10T10:00'))
 
     // Follow-up indicators as of the end of January. Graduates: 6; reached (answered with
     // consent): Nur, Dewi, Fitri = 3 → tracer 3 ÷ 6 = 50.0. Business: Nur, Dewi of 3 → 66.7.
