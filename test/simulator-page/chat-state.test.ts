@@ -63,6 +63,25 @@ describe('applyInbox', () => {
     expect(first.state.items[0]).toMatchObject({ choices: [] })
   })
 
+  test('a document the message carries is kept for its download button', () => {
+    const document = {
+      fileName: 'sertifikat-ABCDE-23456.pdf',
+      url: '/api/v1/simulator/documents/x',
+    }
+    const { state } = applyInbox(createChatState('sim-1'), {
+      messages: [{ ...message('6', 'Ini sertifikat'), document }],
+      cursor: '6',
+    })
+    expect(state.items[0]).toEqual({
+      kind: 'bot',
+      id: '6',
+      at: AT,
+      text: 'Ini sertifikat',
+      choices: [],
+      document,
+    })
+  })
+
   test('never shows a message twice, nor moves the cursor back, when polls overlap', () => {
     let state = applyInbox(createChatState('sim-1'), {
       messages: [message('4')],

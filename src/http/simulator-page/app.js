@@ -55,6 +55,8 @@ const TEXT = {
   as: (from) => `sebagai ${from}`,
   failed: 'Gagal terkirim',
   done: 'Selesai',
+  download: (fileName) => `Unduh ${fileName}`,
+  downloadFailed: 'Berkas tidak bisa diunduh.',
 }
 
 const $ = (id) => document.getElementById(id)
@@ -165,6 +167,28 @@ function save() {
 
 // --- rendering -------------------------------------------------------------------------------
 
+/** A document the bot sent: a button that downloads it (with the token, as every API call). */
+function renderDocument(file) {
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.className = 'document'
+  button.textContent = TEXT.download(file.fileName)
+  button.addEventListener('click', async () => {
+    const headers = token ? { authorization: `Bearer ${token}` } : {}
+    const response = await fetch(file.url, { headers, cache: 'no-store' }).catch(() => undefined)
+    if (!response || !response.ok) {
+      setStatus(TEXT.downloadFailed)
+      return
+    }
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(await response.blob())
+    link.download = file.fileName
+    link.click()
+    URL.revokeObjectURL(link.href)
+  })
+  return button
+}
+
 function renderItem(item) {
   const bubble = toBubble(item)
   const li = document.createElement('li')
@@ -184,6 +208,7 @@ function renderItem(item) {
   li.append(text)
 
   if (bubble.choices.length > 0) li.append(renderChoices(bubble))
+  if (item.kind === 'bot' && item.document) li.append(renderDocument(item.document))
 
   const meta = document.createElement('span')
   meta.className = 'meta'

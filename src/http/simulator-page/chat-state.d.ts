@@ -8,7 +8,10 @@ export type InboxMessage = {
   text: string
   choices?: Choice[]
   multiple?: boolean
+  /** A document the message carries: its name and where the simulator's API serves it. */
+  document?: DocumentLink
 }
+export type DocumentLink = { fileName: string; url: string }
 export type InboxPage = { messages: InboxMessage[]; cursor: string }
 
 export type BotItem = {
@@ -18,6 +21,7 @@ export type BotItem = {
   text: string
   choices: Choice[]
   multiple?: boolean
+  document?: DocumentLink
 }
 export type UserItem = { kind: 'user'; id: string; at: string; text: string; failed: boolean }
 export type ChatItem = BotItem | UserItem

@@ -50,6 +50,7 @@ export function applyInbox(state, page) {
       text: message.text,
       choices: Array.isArray(message.choices) ? message.choices : [],
       ...(message.multiple === true ? { multiple: true } : {}),
+      ...(message.document ? { document: message.document } : {}),
     })
   }
   return {
