@@ -4,11 +4,10 @@
  * goes on, instead of being run again once the data is loaded.
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { createFamily } from '../../src/db/queries/visits.js'
-import { people } from '../../src/db/schema/index.js'
 import type { DataNeed } from '../../src/domain/snapshot.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import { createTestRuntime, giveConsent, simulatorMessage } from '../harness/runtime.js'
+import { createTestRuntime, simulatorMessage } from '../harness/runtime.js'
+import { seedSitiAndFamilies } from '../harness/visits-db.js'
 
 const engine = vi.hoisted(() => ({ runs: 0, loads: [] as DataNeed['kind'][] }))
 
@@ -27,29 +26,11 @@ vi.mock(import('../../src/engine/run.js'), async (original) => {
 })
 
 const NOW = new Date('2025-11-24T01:00:00Z') // Senin, 24 November 2025 08.00 WIB
-const WONOREJO = '35.07.24.2001'
 
 let handle: TestDbHandle
 beforeEach(async () => {
   handle = await createTestDb()
-  const [cadre] = await handle.db
-    .insert(people)
-    .values({
-      name: 'Siti Rahayu',
-      roles: ['kader'],
-      regionCode: WONOREJO,
-      phone: '+6281200000004',
-      salutation: 'ibu',
-    })
-    .returning({ id: people.id })
-  await giveConsent(handle.db, ['wa-siti'])
-  await createFamily(handle.db, {
-    headName: 'Sutrisno',
-    desaCode: WONOREJO,
-    dusunRwRt: 'Krajan RT 02 RW 03',
-    createdBy: cadre!.id,
-    consentedAt: NOW,
-  })
+  await seedSitiAndFamilies(handle.db, ['Sutrisno'], NOW)
 })
 afterEach(async () => {
   await handle.close()

@@ -12,7 +12,6 @@ import {
   families,
   kbEvents,
   outbox,
-  people,
   referrals,
   visits,
 } from '../../src/db/schema/index.js'
@@ -20,12 +19,8 @@ import { runDueFires } from '../../src/scheduler/fires.js'
 import { referralFollowUpHandlers } from '../../src/scheduler/jobs/referral-follow-ups.js'
 import { testI18n } from '../harness/i18n.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
-import {
-  createTestRuntime,
-  giveConsent,
-  silentLogger,
-  simulatorMessage,
-} from '../harness/runtime.js'
+import { createTestRuntime, silentLogger, simulatorMessage } from '../harness/runtime.js'
+import { seedSitiAndFamilies } from '../harness/visits-db.js'
 
 const NOW = new Date('2025-11-24T01:00:00Z') // Senin, 24 November 2025 08.00 WIB
 const WONOREJO = '35.07.24.2001'
@@ -34,27 +29,7 @@ let handle: TestDbHandle
 let cadreId: number
 beforeEach(async () => {
   handle = await createTestDb()
-  const [cadre] = await handle.db
-    .insert(people)
-    .values({
-      name: 'Siti Rahayu',
-      roles: ['kader'],
-      regionCode: WONOREJO,
-      phone: '+6281200000004',
-      salutation: 'ibu',
-    })
-    .returning({ id: people.id })
-  cadreId = cadre!.id
-  await giveConsent(handle.db, ['wa-siti'])
-  for (const headName of ['Budi Santoso', 'Sutrisno', 'Ahmad Fauzi']) {
-    await createFamily(handle.db, {
-      headName,
-      desaCode: WONOREJO,
-      dusunRwRt: 'Krajan RT 02 RW 03',
-      createdBy: cadreId,
-      consentedAt: NOW,
-    })
-  }
+  cadreId = await seedSitiAndFamilies(handle.db, ['Budi Santoso', 'Sutrisno', 'Ahmad Fauzi'], NOW)
   // A namesake in another desa must never be offered.
   await createFamily(handle.db, {
     headName: 'Budi Santoso',

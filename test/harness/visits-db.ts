@@ -5,10 +5,16 @@
  * @module
  */
 import type { Db } from '../../src/db/client.js'
-import { createReferral, createVisit, setReferralStatus } from '../../src/db/queries/visits.js'
+import {
+  createFamily,
+  createReferral,
+  createVisit,
+  setReferralStatus,
+} from '../../src/db/queries/visits.js'
 import { channelIdentities, people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import type { FollowUpStatus } from '../../src/domain/visits.js'
+import { giveConsent } from './runtime.js'
 
 export const KABUPATEN = '35.07'
 /** Kecamatan Singosari and two of its desa. */
@@ -114,4 +120,33 @@ export async function seedVisit(db: Db, seen: SeenVisit): Promise<number> {
     }
   }
   return id
+}
+
+/**
+ * Siti Rahayu (Ibu), a cadre of Wonorejo whose chat `wa-siti` has consented, and her families
+ * in Krajan RT 02 RW 03, consented at `now`: the start of the visit report's runtime tests.
+ * Returns her person id.
+ */
+export async function seedSitiAndFamilies(db: Db, headNames: string[], now: Date): Promise<number> {
+  const [cadre] = await db
+    .insert(people)
+    .values({
+      name: 'Siti Rahayu',
+      roles: ['kader'],
+      regionCode: WONOREJO,
+      phone: '+6281200000004',
+      salutation: 'ibu',
+    })
+    .returning({ id: people.id })
+  await giveConsent(db, ['wa-siti'])
+  for (const headName of headNames) {
+    await createFamily(db, {
+      headName,
+      desaCode: WONOREJO,
+      dusunRwRt: 'Krajan RT 02 RW 03',
+      createdBy: cadre!.id,
+      consentedAt: now,
+    })
+  }
+  return cadre!.id
 }
