@@ -166,6 +166,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
         runtime,
         i18n,
         directory,
+        adminBaseUrl,
         timeZone: config.timeZone,
         logger,
         retention: {

@@ -125,13 +125,20 @@ export async function textsTo(db: Db, chat: string): Promise<string[]> {
   return rows.map((row) => (row.message as { text: string }).text)
 }
 
+/** The public base URL the training jobs name in links (a certificate's verification page). */
+export const TRAINING_PUBLIC_URL = 'https://kaderbot.example.id'
+
 /** The scheduler's view of the training jobs on a test database. */
 export async function trainingFireDeps(db: Db) {
   return {
     db,
     logger: silentLogger,
     handlers: {
-      ...sessionReminderHandlers({ i18n: await testI18n(), timeZone: 'Asia/Jakarta' }),
+      ...sessionReminderHandlers({
+        i18n: await testI18n(),
+        timeZone: 'Asia/Jakarta',
+        adminBaseUrl: () => TRAINING_PUBLIC_URL,
+      }),
       ...followUpSurveyHandlers({ i18n: await testI18n(), timeZone: 'Asia/Jakarta' }),
     },
   }

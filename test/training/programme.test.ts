@@ -331,11 +331,11 @@ test(
     expect(completed).toEqual(
       ['Nur Aini', 'Lilis', 'Sumiati', 'Dewi', 'Eka', 'Fitri'].map((name) => ids.get(name))
     )
-    // The congratulations, then the certificate's PDF with its number.
+    // The congratulations, then the certificate's PDF with its number and verification page.
     expect((await textsTo(db, 'a1')).slice(-2)).toEqual([
       'Selamat, Nur Aini, atas kelulusan pelatihan menjahit! Terima kasih atas semangatnya. Satu bulan lagi kami akan mengirim survei singkat tentang usaha yang dijalankan.',
       expect.stringMatching(
-        /^Ini sertifikat pelatihan atas nama Nur Aini, nomor [A-Z2-9]{5}-[A-Z2-9]{5}\./
+        /^Ini sertifikat pelatihan atas nama Nur Aini, nomor ([A-Z2-9]{5}-[A-Z2-9]{5})\. Keasliannya bisa diperiksa di https:\/\/kaderbot\.example\.id\/verifikasi\/\1\./
       ),
     ])
     expect((await textsTo(db, 'a3')).some((t) => t.startsWith('Selamat,'))).toBe(false)

@@ -52,6 +52,8 @@ export type JobDeps = {
   directory: RegionDirectory
   timeZone: string
   logger: Logger
+  /** The public base URL once known (PUBLIC_URL, else the listening server's). */
+  adminBaseUrl?: () => string | undefined
   /** Retention settings; inbound texts default to `DEFAULT_INBOUND_TEXT_RETENTION_DAYS`. */
   retention: Partial<Omit<RetentionSettings, 'timeZone'>>
 }
@@ -64,7 +66,11 @@ export function jobHandlers(deps: JobDeps): Record<string, FireHandler> {
     ...referralFollowUpHandlers({ i18n }),
     ...referralDigestHandlers({ i18n, directory: deps.directory, timeZone }),
     ...validationDigestHandlers({ i18n, timeZone }),
-    ...sessionReminderHandlers({ i18n, timeZone }),
+    ...sessionReminderHandlers({
+      i18n,
+      timeZone,
+      ...(deps.adminBaseUrl ? { adminBaseUrl: deps.adminBaseUrl } : {}),
+    }),
     ...followUpSurveyHandlers({ i18n, timeZone }),
     ...broadcastHandlers({ i18n, timeZone }),
     ...nudgeHandlers({ i18n, timeZone }),

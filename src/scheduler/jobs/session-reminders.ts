@@ -161,6 +161,8 @@ function participantsTold(count: number, waiting: string[]): Text {
 export function sessionReminderHandlers(deps: {
   i18n: TextRenderer
   timeZone: string
+  /** The public base URL once known, for the verification link sent with a certificate. */
+  adminBaseUrl?: () => string | undefined
 }): Record<string, FireHandler> {
   return {
     [SESSION_CHANGED_KIND]: async (tx, fire, now) => {
@@ -256,7 +258,14 @@ export function sessionReminderHandlers(deps: {
       }
       // The cohort's last session: completion by the programme's rule, then the follow-up.
       if (await isLastSessionOver(tx, { cohortId: session.cohortId, at: session.endsAt })) {
-        await completeCohortAndPlan(tx, deps, session.cohortId, now)
+        const baseUrl = deps.adminBaseUrl?.()
+        const completion = { i18n: deps.i18n, timeZone: deps.timeZone }
+        await completeCohortAndPlan(
+          tx,
+          baseUrl === undefined ? completion : { ...completion, adminBaseUrl: baseUrl },
+          session.cohortId,
+          now
+        )
       }
     },
     [SESSION_REMINDER_KIND]: async (tx, fire, now) => {
