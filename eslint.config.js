@@ -249,13 +249,13 @@ export default defineConfig(
     ],
   }),
   // The services beside the conversation: broadcasts (chat, dashboard and API call them), CSV
-  // imports, exports and the demo seed. They use db/, domain/ and lib/; none runs a flow or
-  // reaches a concrete channel, the HTTP layer or the scheduler.
+  // imports, exports and the demo seed. They use db/, domain/, messaging/ and lib/; none runs a
+  // flow or reaches the conversation's runtime, a concrete channel, the HTTP layer or the scheduler.
   zone({
     dir: 'broadcasts',
     zone: 'broadcasts/',
     forbid: [
-      ...['engine', 'flows', 'http', 'scheduler', 'outbox'].map(folder),
+      ...['engine', 'flows', 'conversation', 'http', 'scheduler', 'outbox'].map(folder),
       ...CONCRETE_CHANNELS,
     ],
   }),
@@ -279,7 +279,10 @@ export default defineConfig(
       dir,
       zone: `${dir}/`,
       forbid: [
-        ...['flows', 'outbox', 'http', 'scheduler', 'broadcasts', 'import', 'demo'].map(folder),
+        ...['flows', 'conversation', 'outbox', 'http', 'scheduler', 'broadcasts', 'import'].map(
+          folder
+        ),
+        folder('demo'),
         ...CONCRETE_CHANNELS,
       ],
     })

@@ -6,7 +6,7 @@
  * bulk.
  * @module
  */
-import { notifyPerson } from '../conversation/notify.js'
+import { notifyPerson } from '../messaging/notify.js'
 import type { DbOrTx } from '../db/client.js'
 import {
   countBroadcastRecipients,

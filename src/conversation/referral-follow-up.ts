@@ -9,7 +9,7 @@ import { planFires } from '../db/queries/fires.js'
 import { findFamily, findReferral } from '../db/queries/visits.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { startButtonId } from '../engine/index.js'
-import { notifyPerson } from './notify.js'
+import { notifyPerson } from '../messaging/notify.js'
 import type { TextRenderer } from '../messaging/render.js'
 
 export const REFERRAL_FOLLOW_UP_KIND = 'referral.follow_up'

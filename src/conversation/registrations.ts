@@ -10,7 +10,7 @@ import { setPersonStatus } from '../db/queries/people.js'
 import { people } from '../db/schema/index.js'
 import type { RejectionReason } from '../domain/effects.js'
 import { PRIORITY } from '../domain/priorities.js'
-import { type NoticeDelivery, sendNotice } from './notify.js'
+import { type NoticeDelivery, sendNotice } from '../messaging/notify.js'
 import { type TextRenderer, addressedTo } from '../messaging/render.js'
 
 export type DecideRegistrationParams = {

@@ -15,7 +15,7 @@ import {
 } from '../db/queries/identities.js'
 import { type Person, findPersonByPhone, listSupervisorsCovering } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
-import { releaseNotices } from './notify.js'
+import { releaseNotices } from '../messaging/notify.js'
 import { consentState } from '../domain/consent.js'
 import { type PersonSnapshot, salutationOf } from '../domain/people.js'
 import type { RegionDirectory } from '../domain/regions.js'

@@ -17,7 +17,7 @@ import { cohorts, people } from '../db/schema/index.js'
 import { today } from '../domain/dates.js'
 import { PRIORITY } from '../domain/priorities.js'
 import { FOLLOW_UP_KIND } from '../domain/training.js'
-import { notifyPerson, sendToReachable } from './notify.js'
+import { notifyPerson, sendToReachable } from '../messaging/notify.js'
 import type { TextRenderer } from '../messaging/render.js'
 
 /** Local time of a wave's invitation. */

@@ -16,7 +16,7 @@ import type { AttendanceRecorded, CheckinCodeFailed, FollowUpAnswered } from '..
 import { PRIORITY } from '../domain/priorities.js'
 import type { Reply, Text } from '../engine/index.js'
 import type { ApplyDeps, EffectScope } from './appliers/types.js'
-import { type NoticeDelivery, earlierNoticeDelivery, sendNotice } from './notify.js'
+import { type NoticeDelivery, earlierNoticeDelivery, sendNotice } from '../messaging/notify.js'
 import { recordAudit } from '../db/queries/audit.js'
 
 type Applier<E> = (

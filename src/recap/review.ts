@@ -5,7 +5,7 @@
  * kept), a visit with the advice to report it again. Audit-logged.
  * @module
  */
-import { type NoticeDelivery, sendNotice } from '../conversation/notify.js'
+import { type NoticeDelivery, sendNotice } from '../messaging/notify.js'
 import type { TextRenderer } from '../messaging/render.js'
 import { recordAudit } from '../db/queries/audit.js'
 import { type ReviewParams, type ReviewResult, reviewReport } from '../db/queries/validation.js'

@@ -213,6 +213,7 @@ const ZONES: Record<string, ZoneCases> = {
     refused: [
       "import { resumeFlow } from '../engine/index.js'",
       "import { broadcast } from '../flows/broadcast.js'",
+      "import { createRuntime } from '../conversation/runtime.js'",
       "import { createApp } from '../http/app.js'",
       "import { tick } from '../scheduler/index.js'",
       "import { createTelegramChannel } from '../channels/telegram/bot.js'",
@@ -221,7 +222,7 @@ const ZONES: Record<string, ZoneCases> = {
     allowed: [
       "import { planFires } from '../db/queries/fires.js'",
       "import type { Segment } from '../domain/broadcasts.js'",
-      "import { notifyPerson } from '../conversation/notify.js'",
+      "import { notifyPerson } from '../messaging/notify.js'",
       "import type { ChannelName } from '../domain/messages.js'",
     ],
   },
@@ -273,6 +274,7 @@ const ZONES: Record<string, ZoneCases> = {
     file: 'src/demo/write.ts',
     refused: [
       "import { flows } from '../flows/index.js'",
+      "import { runTurnWithData } from '../conversation/runtime.js'",
       "import { enqueueMessages } from '../outbox/sender.js'",
       "import { runImport } from '../import/run.js'",
     ],
@@ -285,6 +287,7 @@ const ZONES: Record<string, ZoneCases> = {
     file: 'src/recap/figures.ts',
     refused: [
       "import { flows } from '../flows/index.js'",
+      "import { runTurnWithData } from '../conversation/runtime.js'",
       "import { enqueueMessages } from '../outbox/sender.js'",
       "import { createApp } from '../http/app.js'",
       "import { createTelegramChannel } from '../channels/telegram/bot.js'",
@@ -293,6 +296,7 @@ const ZONES: Record<string, ZoneCases> = {
       "import { createDb } from '../db/client.js'",
       "import type { Text } from '../engine/index.js'",
       "import { renderReply } from '../messaging/render.js'",
+      "import { sendNotice } from '../messaging/notify.js'",
     ],
   },
   certificates: {

@@ -12,7 +12,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createBroadcast, getBroadcastStatus } from '../../src/broadcasts/service.js'
-import { notifyPerson } from '../../src/conversation/notify.js'
+import { notifyPerson } from '../../src/messaging/notify.js'
 import { listSimulatorInbox } from '../../src/db/queries/simulator.js'
 import { outbox, people, visits } from '../../src/db/schema/index.js'
 import { PRIORITY } from '../../src/domain/priorities.js'

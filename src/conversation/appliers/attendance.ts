@@ -11,7 +11,7 @@ import { recordAttendance } from '../../db/queries/attendance.js'
 import { people } from '../../db/schema/index.js'
 import type { AbsenceExcused, AttendanceCheckedIn } from '../../domain/effects.js'
 import { PRIORITY } from '../../domain/priorities.js'
-import { sendNotice } from '../notify.js'
+import { sendNotice } from '../../messaging/notify.js'
 import { type Applier, EffectTargetMissingError, forPerson } from './types.js'
 
 export const attendanceAppliers: {

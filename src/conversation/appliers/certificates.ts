@@ -8,7 +8,7 @@ import { certificateMessage } from '../../certificates/delivery.js'
 import { listCertificates } from '../../db/queries/training-certificates.js'
 import type { CertificateRequested } from '../../domain/effects.js'
 import { PRIORITY } from '../../domain/priorities.js'
-import { sendToReachable } from '../notify.js'
+import { sendToReachable } from '../../messaging/notify.js'
 import { type Applier, forPerson } from './types.js'
 
 export const certificateAppliers: { certificate_requested: Applier<CertificateRequested> } = {

@@ -6,7 +6,7 @@
 import { recordConsent } from '../../db/queries/consent.js'
 import { setOptedOut } from '../../db/queries/people.js'
 import type { ConsentAnswered, OptedIn, OptedOut } from '../../domain/effects.js'
-import { releaseNotices } from '../notify.js'
+import { releaseNotices } from '../../messaging/notify.js'
 import type { Applier } from './types.js'
 
 export const consentAppliers: {

@@ -13,7 +13,7 @@ import type { RegistrationDecided, RegistrationRequested } from '../../domain/ef
 import { PRIORITY } from '../../domain/priorities.js'
 import { regionName } from '../../domain/regions.js'
 import { type Reply, startButtonId } from '../../engine/index.js'
-import { sendNotice } from '../notify.js'
+import { sendNotice } from '../../messaging/notify.js'
 import { decideRegistration } from '../registrations.js'
 import { type Applier, forPerson } from './types.js'
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { eq } from 'drizzle-orm'
-import { notifyPerson, sendNotice } from '../../conversation/notify.js'
+import { notifyPerson, sendNotice } from '../../messaging/notify.js'
 import { type FollowUpDeps, completeCohortAndPlan } from '../../conversation/training-completion.js'
 import { planFires } from '../../db/queries/fires.js'
 import { findFollowUpForSending, setFollowUpStatus } from '../../db/queries/follow-up.js'

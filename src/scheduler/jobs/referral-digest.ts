@@ -6,7 +6,7 @@
  */
 import { TZDate } from '@date-fns/tz'
 import { and, arrayContains, eq } from 'drizzle-orm'
-import { notifyPerson } from '../../conversation/notify.js'
+import { notifyPerson } from '../../messaging/notify.js'
 import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { planFires } from '../../db/queries/fires.js'

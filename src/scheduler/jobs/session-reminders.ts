@@ -10,7 +10,7 @@
  * @module
  */
 import { TZDate } from '@date-fns/tz'
-import { notifyPerson, sendNotice } from '../../conversation/notify.js'
+import { notifyPerson, sendNotice } from '../../messaging/notify.js'
 import type { TextRenderer } from '../../messaging/render.js'
 import type { DbOrTx } from '../../db/client.js'
 import { type PlanFireParams, planFires } from '../../db/queries/fires.js'

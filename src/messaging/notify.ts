@@ -5,7 +5,7 @@ import { enqueueMessages, holdMessages, releaseWaiting } from '../db/queries/out
 import { listReachableChats } from '../db/queries/reachability.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import type { Reply } from '../engine/index.js'
-import { type TextRenderer, renderReply } from '../messaging/render.js'
+import { type TextRenderer, renderReply } from './render.js'
 
 /**
  * Queues a message to every chat identity of a person (it was not a reply to them). The rows
