@@ -70,6 +70,7 @@ for (const file of result.outputFiles) {
 const STALE_MS = 10 * 60_000
 for (const name of await readdir(outdir)) {
   if (written.has(name)) continue
-  const path = join(outdir, name)
-  if (Date.now() - (await stat(path)).mtimeMs > STALE_MS) await rm(path, { force: true })
+  // Another build at the same moment may rename or remove a file between the listing and here.
+  const stats = await stat(join(outdir, name)).catch(() => undefined)
+  if (stats && Date.now() - stats.mtimeMs > STALE_MS) await rm(join(outdir, name), { force: true })
 }
