@@ -62,6 +62,7 @@ test('each example person is recognised by phone and sees the menu of their role
     'Jadwal pelatihan',
     'Isi kehadiran',
     'Izin tidak hadir',
+    'Sertifikat pelatihan',
     'Kenalan (coba bot)',
   ])
   expect(await menuOf('+6281200000006')).toEqual([
