@@ -40,6 +40,12 @@ const ANSWER_SAMPLES = 64
  * is counted short by the difference, which the margin covers up to about 50 ms.
  */
 const WAY_OUT_SHARE = 0.05
+/**
+ * The way out is never taken as less than this, whatever the window: a request's own way out (the
+ * client's event loop, the socket) does not shrink with a shorter window, and a window scaled down
+ * for a test must not be counted short by a few milliseconds of it.
+ */
+const WAY_OUT_MIN_MS = 50
 
 /** Milliseconds between two starts on the channel (0: no channel rate). */
 export function spacingMs(limits: PacingLimits): number {
@@ -176,7 +182,9 @@ export function createPacer(limits: PacingLimits, clock: () => number): Pacer {
       (window) => (window ? [window.windowMs] : [])
     )
   )
-  const platformPart = new PlatformPart(shortest === Infinity ? 0 : shortest * WAY_OUT_SHARE)
+  const platformPart = new PlatformPart(
+    shortest === Infinity ? 0 : Math.max(WAY_OUT_MIN_MS, shortest * WAY_OUT_SHARE)
+  )
   const spacing = gap > 0 ? new Spacing(gap) : undefined
   const channel = limits.total ? new Window(limits.total) : undefined
   const chats = new Map<string, Window>()
