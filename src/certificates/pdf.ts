@@ -10,7 +10,7 @@ import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import type { TextRenderer } from '../messaging/render.js'
 import type { CertificateData } from '../db/queries/training-certificates.js'
 import { displayName } from '../domain/names.js'
-import { pdfmake } from '../lib/pdf.js'
+import { renderPdf } from '../lib/pdf.js'
 
 /** The public verification page of a code. */
 export const verificationUrl = (baseUrl: string, code: string) =>
@@ -100,5 +100,5 @@ export async function certificatesPdf(
     defaultStyle: { font: 'Roboto', fontSize: 12 },
     content,
   }
-  return pdfmake.createPdf(doc).getBuffer()
+  return renderPdf(doc)
 }

@@ -6,13 +6,13 @@
  * presence, the totals and the signers' block. Texts from `locales/id/training-reports.json`.
  * @module
  */
-import ExcelJS from 'exceljs'
+import { newWorkbook } from '../lib/excel.js'
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces.js'
 import type { AttendanceSheet, AttendanceSheetLine } from '../db/queries/attendance-sheet.js'
 import { displayName } from '../domain/names.js'
 import { formatDate, formatDateTime, formatTime, formatZoneName } from '../i18n/format.js'
 import type { I18n } from '../i18n/index.js'
-import { pdfmake } from '../lib/pdf.js'
+import { renderPdf } from '../lib/pdf.js'
 
 /** What the writers need of the texts. */
 export type SheetTexts = Pick<I18n, 'render'>
@@ -198,7 +198,7 @@ export async function attendanceSheetPdf(
     }),
     content,
   }
-  return pdfmake.createPdf(doc).getBuffer()
+  return renderPdf(doc)
 }
 
 /** The daftar hadir of one or more sessions as a workbook, a worksheet per session. */
@@ -208,7 +208,7 @@ export async function attendanceSheetXlsx(
   options: AttendanceSheetOptions
 ): Promise<Buffer> {
   const title = i18n.render({ key: 'training-reports:sheet.title' })
-  const book = new ExcelJS.Workbook()
+  const book = await newWorkbook()
   book.creator = 'kaderbot'
   sheets.forEach((sheet, index) => {
     const view = viewOf(sheet, i18n, options.timeZone)

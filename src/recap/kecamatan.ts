@@ -4,7 +4,7 @@
  * never disagree.
  * @module
  */
-import ExcelJS from 'exceljs'
+import { newWorkbook } from '../lib/excel.js'
 import type { DbOrTx } from '../db/client.js'
 import { listDesa } from '../db/queries/regions.js'
 import type { TextRenderer } from '../messaging/render.js'
@@ -78,7 +78,7 @@ export async function kecamatanXlsx(
   deps: { i18n: TextRenderer; timeZone: string }
 ): Promise<Buffer> {
   const text = (key: string) => deps.i18n.render({ key: `recap:doc.${key}` })
-  const book = new ExcelJS.Workbook()
+  const book = await newWorkbook()
   const sheet = book.addWorksheet(text('sheet'))
   sheet.addRow([text('kecamatanTitle')]).font = { bold: true }
   sheet.addRow([text('kecamatan'), recap.kecamatan.name, recap.kecamatan.code])

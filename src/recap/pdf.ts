@@ -6,7 +6,7 @@
  * package; nothing is fetched at run time).
  * @module
  */
-import { pdfmake } from '../lib/pdf.js'
+import { renderPdf } from '../lib/pdf.js'
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces.js'
 import type { TextRenderer } from '../messaging/render.js'
 import { type RenderedRecap, printed } from './render.js'
@@ -106,5 +106,5 @@ export async function recapPdf(recap: RenderedRecap, i18n: TextRenderer): Promis
       margin: [40, 15, 40, 0],
     }),
   }
-  return pdfmake.createPdf(doc).getBuffer()
+  return renderPdf(doc)
 }

@@ -4,14 +4,14 @@
  * source, so the numbers can be checked in Excel.
  * @module
  */
-import ExcelJS from 'exceljs'
+import { newWorkbook } from '../lib/excel.js'
 import type { TextRenderer } from '../messaging/render.js'
 import type { RenderedRecap } from './render.js'
 
 /** The workbook of a rendered recap, as bytes. */
 export async function recapXlsx(recap: RenderedRecap, i18n: TextRenderer): Promise<Buffer> {
   const text = (key: string) => i18n.render({ key: `recap:doc.${key}` })
-  const book = new ExcelJS.Workbook()
+  const book = await newWorkbook()
   book.creator = 'kaderbot'
   const sheet = book.addWorksheet(text('sheet'), {
     pageSetup: { orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
