@@ -16,7 +16,7 @@ import { enroll } from '../../src/db/queries/training-enrollments.js'
 import { ensureDefaultProgramme } from '../../src/db/queries/training-programmes.js'
 import { upsertSession } from '../../src/db/queries/training-sessions.js'
 import { createFamily } from '../../src/db/queries/visits.js'
-import { people } from '../../src/db/schema/index.js'
+import { auditLog, people } from '../../src/db/schema/index.js'
 import type { Role } from '../../src/domain/people.js'
 import type { FollowUpStatus } from '../../src/domain/visits.js'
 import { useTestDb } from './db.js'
@@ -333,4 +333,13 @@ export async function signInAs(app: App, db: Db, personId: number, now: Date = N
   const response = await browser.post(`/admin/login/${token}`, {})
   if (response.status !== 303) throw new Error(`link login failed: ${response.status}`)
   return browser
+}
+
+/** The dashboard's downloads the audit log recorded, oldest first: what and by whom. */
+export function exportAudits(db: Db): Promise<{ subject: string | null; actor: string }[]> {
+  return db
+    .select({ subject: auditLog.subject, actor: auditLog.actor })
+    .from(auditLog)
+    .where(eq(auditLog.action, 'export'))
+    .orderBy(auditLog.id)
 }

@@ -11,10 +11,10 @@ import { PDFParse } from 'pdf-parse'
 import { expect, test } from 'vitest'
 import { listAttendanceSheets } from '../../src/db/queries/attendance-sheet.js'
 import { recordAttendance } from '../../src/db/queries/attendance.js'
-import { auditLog, enrollments, programmes, trainingSessions } from '../../src/db/schema/index.js'
+import { enrollments, programmes, trainingSessions } from '../../src/db/schema/index.js'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../../src/domain/training.js'
 import { attendanceSheetPdf, attendanceSheetXlsx } from '../../src/export/attendance-sheet.js'
-import { createDashboardApp, signInAs, signInWithToken } from '../harness/admin.js'
+import { createDashboardApp, exportAudits, signInAs, signInWithToken } from '../harness/admin.js'
 import { useTestDb } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import { enrolParticipants, morningSession, sewingCohort, wib } from '../harness/training-db.js'
@@ -250,12 +250,7 @@ test('the dashboard downloads a session and the cohort, audit-logged, in the reg
   expect((await all.getInfo()).total).toBe(2)
   await all.destroy()
 
-  expect(
-    await handle.db
-      .select({ subject: auditLog.subject, actor: auditLog.actor })
-      .from(auditLog)
-      .where(eq(auditLog.action, 'export'))
-  ).toEqual([
+  expect(await exportAudits(handle.db)).toEqual([
     { subject: 'attendance_sheet.pdf', actor: 'admin_token' },
     { subject: 'attendance_sheet.xlsx', actor: 'admin_token' },
     { subject: 'attendance_sheet.pdf', actor: 'admin_token' },

@@ -12,14 +12,9 @@ import { listTracerRespondents, listTracerWaves } from '../../src/db/queries/tra
 import { upsertCohort } from '../../src/db/queries/training-cohorts.js'
 import { listEffectivenessBreakdown } from '../../src/db/queries/training-effectiveness.js'
 import { enroll } from '../../src/db/queries/training-enrollments.js'
-import {
-  auditLog,
-  baselineSurveys,
-  enrollments,
-  followUpSurveys,
-} from '../../src/db/schema/index.js'
+import { baselineSurveys, enrollments, followUpSurveys } from '../../src/db/schema/index.js'
 import { createApiToken } from '../../src/db/queries/api-tokens.js'
-import { createDashboardApp, signInAs, signInWithToken } from '../harness/admin.js'
+import { createDashboardApp, exportAudits, signInAs, signInWithToken } from '../harness/admin.js'
 import { ADMIN_TOKEN, buildApiApp } from '../harness/api.js'
 import { useTestDb } from '../harness/db.js'
 import { at, seedEffectivenessCohort } from '../harness/training-effectiveness.js'
@@ -347,12 +342,7 @@ test('the Pelatihan page, the breakdown download and the respondents (admins onl
     1,
   ])
   expect(rows).toHaveLength(9)
-  expect(
-    await handle.db
-      .select({ subject: auditLog.subject, actor: auditLog.actor })
-      .from(auditLog)
-      .where(eq(auditLog.action, 'export'))
-  ).toEqual([
+  expect(await exportAudits(handle.db)).toEqual([
     { subject: 'training_effectiveness.csv', actor: 'admin_token' },
     { subject: 'tracer_respondents.xlsx', actor: 'admin_token' },
   ])

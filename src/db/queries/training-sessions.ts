@@ -221,6 +221,16 @@ export class SessionDateTakenError extends Error {
   }
 }
 
+/** The session's row, locked until the transaction ends (a move or a cancellation at a time). */
+async function lockSession(tx: DbOrTx, sessionId: number) {
+  const rows = await tx
+    .select()
+    .from(trainingSessions)
+    .where(eq(trainingSessions.id, sessionId))
+    .for('update')
+  return rows[0]
+}
+
 /**
  * Moves a session to another date, time or venue (from the API or the dashboard; a CSV keys
  * sessions by date, so it can only move one within its day): participants and mentor get the
@@ -232,12 +242,7 @@ export async function rescheduleSession(
   params: RescheduleSessionParams
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(trainingSessions)
-      .where(eq(trainingSessions.id, params.sessionId))
-      .for('update')
-    const stored = rows[0]
+    const stored = await lockSession(tx, params.sessionId)
     if (!stored) return false
     if (params.date !== stored.date) {
       const taken = await tx
@@ -278,12 +283,7 @@ export type CancelSessionParams = { sessionId: number; now: Date }
  */
 export async function cancelSession(db: DbOrTx, params: CancelSessionParams): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(trainingSessions)
-      .where(eq(trainingSessions.id, params.sessionId))
-      .for('update')
-    const stored = rows[0]
+    const stored = await lockSession(tx, params.sessionId)
     if (!stored || stored.cancelled) return false
     return updateStoredSession(tx, stored, { cancelled: true }, params.now)
   })
