@@ -178,6 +178,24 @@ describe('createI18n missing keys', () => {
     })
   })
 
+  test('a kept render is the same text, and a missing key is reported on every render', () => {
+    const reported: string[] = []
+    return createI18n({
+      localesDir: dirs[0],
+      timeZone: 'Asia/Jakarta',
+      onMissingKey: (lng, ns, key) => reported.push(`${lng}/${ns}:${key}`),
+    }).then((lenient) => {
+      const greeting = { key: 'greeting', params: { who: 'Siti' } }
+      expect(lenient.render(greeting)).toBe('Halo, Siti!')
+      expect(lenient.render({ key: 'greeting', params: { who: 'Siti' } })).toBe('Halo, Siti!')
+      expect(lenient.render({ key: 'greeting', params: { who: 'Budi' } })).toBe('Halo, Budi!')
+      const nested = { key: 'greeting', params: { who: { key: 'absent' } } }
+      expect(lenient.render(nested)).toBe('Halo, absent!')
+      expect(lenient.render(nested)).toBe('Halo, absent!')
+      expect(reported).toEqual(['id/common:absent', 'id/common:absent'])
+    })
+  })
+
   test('an empty translation counts as missing', () => {
     expect(() => i18n.render({ key: 'empty' })).toThrow('missing text id/common:empty')
   })

@@ -134,11 +134,16 @@ function renderParams(
  * Loads every locale file and returns the renderer the runtime uses for replies (docs/design.md P1:
  * flows return keys and params; only this module turns them into words).
  */
+/** How many renders `render` keeps (each a key with its params and the text it gave). */
+const RENDER_CACHE_SIZE = 20_000
+
 export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   const { resources, namespaces } = await loadLocaleResources(
     options.localesDir ?? DEFAULT_LOCALES_DIR
   )
   const onMissingKey = options.onMissingKey
+  /** Set when a render reports a missing key (see `render`). */
+  let missed = false
   const instance = createInstance()
   await instance.init({
     resources,
@@ -158,6 +163,7 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
         ? false
         : (_lngs, ns, key, _fallbackValue, _updateMissing, tOptions: unknown) => {
             const lng = (tOptions as { lng?: unknown } | undefined)?.lng
+            missed = true
             onMissingKey(typeof lng === 'string' ? lng : DEFAULT_LANGUAGE, ns, key)
           },
   })
@@ -179,7 +185,34 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
 
   const t = instance.t.bind(instance) as TFunction
 
+  // A text's rendering depends only on its key, its params and the language (the resources and
+  // formatters never change after start), so renders are kept, a bounded number, most recent
+  // last. A render that reported a missing key is not kept: the next one reports it again.
+  const cache = new Map<string, string>()
+
   function render(text: Text, lng: string = DEFAULT_LANGUAGE): string {
+    const cacheKey = `${lng}\u0000${JSON.stringify(text)}`
+    const cached = cache.get(cacheKey)
+    if (cached !== undefined) {
+      cache.delete(cacheKey)
+      cache.set(cacheKey, cached)
+      return cached
+    }
+    const missedBefore = missed
+    missed = false
+    try {
+      const rendered = renderUncached(text, lng)
+      if (!missed) {
+        if (cache.size >= RENDER_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        cache.set(cacheKey, rendered)
+      }
+      return rendered
+    } finally {
+      missed ||= missedBefore
+    }
+  }
+
+  function renderUncached(text: Text, lng: string): string {
     const values = renderParams(text.params ?? {}, (nested) => render(nested, lng))
     // Values go in `replace`, so a param can never be mistaken for an i18next option (`ns`, `lng`);
     // only `count` and `context` are passed on as options too, for plurals and contexts.
