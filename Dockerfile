@@ -24,6 +24,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The build also makes dist/pglite-template (a fresh /data's first start copies it): it migrates.
+COPY migrations ./migrations
 RUN npm run build
 
 # --- app ---------------------------------------------------------------------------------------

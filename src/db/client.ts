@@ -17,6 +17,7 @@ import { acquireLockFile } from './lock-file.js'
 import type { LockFile } from './lock-file.js'
 import { timedClient } from './deadline.js'
 import { migrateDb } from './migrate.js'
+import { PGLITE_TEMPLATE_DIR, copyPgliteTemplate } from './pglite-template.js'
 import type { MigrateResult } from './migrate.js'
 import { assertChannelName, notifyChannel } from './notify.js'
 import * as schema from './schema/index.js'
@@ -81,6 +82,11 @@ export type CreateDbOptions = {
   migrate?: boolean
   /** PGlite in memory, without lock or files (tests). */
   memory?: boolean
+  /**
+   * PGlite on disk: a fresh data directory starts from a copy of this prepared one
+   * (`pglite-template.ts`), when it matches the running code, instead of running initdb.
+   */
+  template?: string
   /** PostgreSQL pool size (default 10). */
   poolMax?: number
   /** PostgreSQL: a connection not made within this fails (default `DEFAULT_CONNECT_TIMEOUT_MS`). */
@@ -168,7 +174,10 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
   throw new DbConfigError('createDb needs a databaseUrl, a dataDir or memory: true')
 }
 
-/** Opens the database a config names: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
+/**
+ * Opens the database a config names: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR (a
+ * fresh one from the template `npm run build` made, when there is one).
+ */
 export function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>,
   logger?: DbLogger
@@ -176,6 +185,7 @@ export function openDatabase(
   return createDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    template: PGLITE_TEMPLATE_DIR,
     ...(config.dbConnectTimeoutMs !== undefined
       ? { connectTimeoutMs: config.dbConnectTimeoutMs }
       : {}),
@@ -270,6 +280,9 @@ async function openPglite(
   let pglite: PGlite | undefined
   try {
     const pgliteDir = dataDir === undefined ? undefined : join(dataDir, 'pglite')
+    if (pgliteDir !== undefined && options.template !== undefined) {
+      startFromTemplate(pgliteDir, options.template, options.logger)
+    }
     // PGlite's own mkdir is not recursive (ENOENT otherwise).
     if (pgliteDir !== undefined) mkdirSync(pgliteDir, { recursive: true })
     // One options object: `new PGlite(undefined, options)` would silently drop the options.
@@ -291,6 +304,21 @@ async function openPglite(
     if (pglite && !pglite.closed) await pglite.close().catch(() => {})
     lock?.release()
     throw error
+  }
+}
+
+/**
+ * Copies the template into a fresh data directory (`copyPgliteTemplate`). A copy that fails leaves
+ * the directory to PGlite's own initdb, as if there were no template.
+ */
+function startFromTemplate(pgliteDir: string, template: string, logger?: DbLogger): void {
+  try {
+    const outcome = copyPgliteTemplate(pgliteDir, template)
+    if (outcome !== 'exists') logger?.info({ template: outcome }, 'pglite template checked')
+  } catch (error) {
+    const errorName = error instanceof Error ? error.name : typeof error
+    const errorCode = (error as { code?: unknown } | null)?.code
+    logger?.warn({ errorName, errorCode }, 'pglite template not copied, running initdb')
   }
 }
 
