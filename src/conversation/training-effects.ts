@@ -1,7 +1,7 @@
 /**
  * The appliers of the training's effects from chat: three wrong check-in codes, a
  * mentor's attendance record and a graduate's follow-up answers. Spread into the appliers of
- * `appliers/index.ts`; each runs inside the turn's transaction.
+ * `conversation/registry.ts`; each runs inside the turn's transaction.
  * @module
  */
 import { eq } from 'drizzle-orm'

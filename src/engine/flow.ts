@@ -8,6 +8,7 @@ import type { DataNeed } from '../domain/snapshot.js'
 import type {
   ChoiceOption,
   Completion,
+  EffectBase,
   FlowContext,
   Input,
   JsonValue,
@@ -133,7 +134,15 @@ export type FlowAccess = {
   data?: (answers: Answers, ctx: FlowContext) => DataNeed[]
 }
 
-export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = FlowAccess & {
+/**
+ * A flow: its steps `S` type the answers `complete` receives, and `E` is the union of the effects
+ * it produces (inferred from `complete`, or named by its return type), which the registry pairs
+ * with their appliers.
+ */
+export type Flow<
+  S extends readonly AnyStep[] = readonly AnyStep[],
+  E extends EffectBase = EffectBase,
+> = FlowAccess & {
   id: string
   version: number
   /** Words that start the flow, without slash: `lapor` also matches `/lapor` and `/lapor@bot`. */
@@ -143,21 +152,37 @@ export type Flow<S extends readonly AnyStep[] = readonly AnyStep[]> = FlowAccess
   steps: S
   /** Show a summary with Kirim / Ubah / Batal before completing. */
   confirm: boolean
-  complete: (answers: AnswersOf<S>, ctx: FlowContext) => Completion
+  complete: (answers: AnswersOf<S>, ctx: FlowContext) => Completion<E>
 }
 
-export type FlowDefinition<S extends readonly AnyStep[]> = FlowAccess & {
+/** The effects a flow produces. */
+export type EffectOf<F> = F extends Flow<readonly AnyStep[], infer E> ? E : never
+
+/** A flow as its file writes it; `C` is what its `complete` returns. */
+export type FlowDefinition<
+  S extends readonly AnyStep[],
+  C extends Completion<EffectBase> = Completion,
+> = FlowAccess & {
   id: string
   version: number
   commands?: readonly string[]
   inMenu?: boolean
   confirm?: boolean
   steps: S
-  complete: (answers: AnswersOf<S>, ctx: FlowContext) => Completion
+  complete: (answers: AnswersOf<S>, ctx: FlowContext) => C
 }
 
-/** Checks a flow's shape once, at definition: unique step ids, known `dependsOn` ids. */
-export function defineFlow<const S extends readonly AnyStep[]>(def: FlowDefinition<S>): Flow<S> {
+/**
+ * Checks a flow's shape once, at definition: unique step ids, known `dependsOn` ids. The flow's
+ * effects are inferred from what `complete` returns (every branch), or named by its return type
+ * (`(a): Completion<ActivityReported> => …`).
+ */
+export function defineFlow<
+  const S extends readonly AnyStep[],
+  // `T` keeps each effect's `type` a literal ('activity_reported', not string) when inferred.
+  T extends string,
+  C extends Completion<{ type: T }> = Completion<never>,
+>(def: FlowDefinition<S, C>): Flow<S, C['effects'][number]> {
   const ids = new Set<string>()
   for (const step of def.steps) {
     if (ids.has(step.id)) throw new FlowDefinitionError(`${def.id}: duplicate step id ${step.id}`)

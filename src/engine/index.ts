@@ -1,5 +1,5 @@
 export { defineFlow, flowKeys, FlowDefinitionError } from './flow.js'
-export type { AnswersOf, AnyStep, Answers, Flow, Step, StepKind } from './flow.js'
+export type { AnswersOf, AnyStep, Answers, EffectOf, Flow, Step, StepKind } from './flow.js'
 export { askText } from './steps/ask-text.js'
 export { askPickOrText } from './steps/ask-pick-or-text.js'
 export { askNumber } from './steps/ask-number.js'
@@ -10,14 +10,15 @@ export { askYesNo } from './steps/ask-yes-no.js'
 export { askLocation } from './steps/ask-location.js'
 export { askPhoto } from './steps/ask-photo.js'
 export { createFlowRegistry } from './registry.js'
-export type { FlowRegistry } from './registry.js'
+export type { FlowGate, FlowRegistry } from './registry.js'
 export { runTurnWithData, MAX_INPUT_CHARS, MAX_RETRIES_BEFORE_HELP, MENU_PAGE_SIZE } from './run.js'
-export type { DataLoader, Turn } from './run.js'
+export type { DataLoader, EngineEffect, Turn } from './run.js'
 export { emptySession, parseSession, sessionSchema, InvalidSessionError } from './state.js'
 export type { FlowState, Session } from './state.js'
 export type {
   ChoiceOption,
   Completion,
+  EffectBase,
   FlowContext,
   Input,
   JsonValue,

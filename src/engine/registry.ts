@@ -1,5 +1,5 @@
-import type { Flow } from './flow.js'
-import type { FlowContext } from './types.js'
+import type { AnyStep, EffectOf, Flow } from './flow.js'
+import type { EffectBase, FlowContext } from './types.js'
 
 /**
  * A flow everyone must go through before anything else while `applies` holds: the privacy
@@ -16,17 +16,27 @@ export type FlowGate = {
   answeredAtOnce?: (ctx: FlowContext) => boolean
 }
 
-/** The flows a runtime knows, looked up by id and by trigger word. */
-export type FlowRegistry = {
-  get: (flowId: string) => Flow | undefined
-  byCommand: (word: string) => Flow | undefined
+/**
+ * The flows a runtime knows, looked up by id and by trigger word; `E` is the union of the effects
+ * they produce.
+ */
+export type FlowRegistry<E extends EffectBase = EffectBase> = {
+  get: (flowId: string) => Flow<readonly AnyStep[], E> | undefined
+  byCommand: (word: string) => Flow<readonly AnyStep[], E> | undefined
   /** The flows offered by the main menu, in registration order. */
-  menu: readonly Flow[]
-  all: readonly Flow[]
+  menu: readonly Flow<readonly AnyStep[], E>[]
+  all: readonly Flow<readonly AnyStep[], E>[]
   gate?: FlowGate
 }
 
-/** Builds the lookup tables once; a trigger word used by two flows is a definition error. */
+/**
+ * Builds the lookup tables once; a trigger word used by two flows is a definition error. The
+ * registry's effects are the union of its flows' effects.
+ */
+export function createFlowRegistry<F extends Flow<readonly AnyStep[], EffectBase>>(
+  flows: readonly F[],
+  options?: { gate?: FlowGate }
+): FlowRegistry<EffectOf<F>>
 export function createFlowRegistry(
   flows: readonly Flow[],
   options: { gate?: FlowGate } = {}

@@ -5,7 +5,7 @@
  * re-asks, "ubah", drafts, timeouts); flows own their steps and effects.
  * @module
  */
-import type { Effect } from '../domain/effects.js'
+import type { OptedIn, OptedOut } from '../domain/effects.js'
 import { type DataNeed, type Snapshot, isLoaded } from '../domain/snapshot.js'
 import { type Command, detectCommand, detectStartButton } from './commands.js'
 import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
@@ -15,13 +15,24 @@ import { type SmallTalk, parseSmallTalk } from './parse/small-talk.js'
 import { parseYesNo } from './parse/yes-no.js'
 import type { FlowRegistry } from './registry.js'
 import type { FlowState, InterruptTarget, Session } from './state.js'
-import type { ChoiceOption, FlowContext, Input, Reply, Text } from './types.js'
+import type { ChoiceOption, EffectBase, FlowContext, Input, Reply, Text } from './types.js'
+
+/** The effects the engine produces itself, whatever the flows: BERHENTI and MULAI. */
+export type EngineEffect = OptedOut | OptedIn
 
 /**
- * One round of talk: the state to store, the messages to send, the rows to write, and the flows
- * the turn started.
+ * One round of talk: the state to store, the messages to send, the rows to write (the effects of
+ * the registry's flows, `E`, and the engine's own), and the flows the turn started.
  */
-export type Turn = { session: Session; replies: Reply[]; effects: Effect[]; started: string[] }
+export type Turn<E extends EffectBase = EffectBase> = {
+  session: Session
+  replies: Reply[]
+  effects: (E | EngineEffect)[]
+  started: string[]
+}
+
+/** A flow of a registry whose flows produce the effects `E`. */
+type AnyFlow<E extends EffectBase> = Flow<readonly AnyStep[], E>
 
 /**
  * Loads data a flow declared (`Flow.data`) and returns the snapshot holding it: the runtime's
@@ -62,13 +73,13 @@ const EDIT_BACK_OPTION: ChoiceOption = { id: '$summary', label: { key: 'common:e
  * as the turn reaches them: the one way the runtime and the tests run the engine. Never throws
  * on anything a person can send.
  */
-export async function runTurnWithData(
-  registry: FlowRegistry,
+export async function runTurnWithData<E extends EffectBase>(
+  registry: FlowRegistry<E>,
   session: Session,
   input: Input,
   ctx: FlowContext,
   load: DataLoader
-): Promise<Turn> {
+): Promise<Turn<E>> {
   const turn = new TurnBuilder(registry, structuredClone(session), ctx)
   const steps = turn.handle(input)
   for (let next = steps.next(); !next.done;) {
@@ -77,15 +88,15 @@ export async function runTurnWithData(
   return turn.result()
 }
 
-class TurnBuilder {
+class TurnBuilder<E extends EffectBase> {
   private readonly replies: Reply[] = []
-  private readonly effects: Effect[] = []
+  private readonly effects: (E | EngineEffect)[] = []
   private readonly started: string[] = []
   /** Lines to put before the next message (a hint before a re-ask, a notice before a prompt). */
   private pending: Text[] = []
 
   constructor(
-    private readonly registry: FlowRegistry,
+    private readonly registry: FlowRegistry<E>,
     private readonly session: Session,
     private ctx: FlowContext
   ) {}
@@ -103,7 +114,7 @@ class TurnBuilder {
     this.ctx = { ...this.ctx, snapshot: yield missing }
   }
 
-  result(): Turn {
+  result(): Turn<E> {
     if (this.pending.length > 0) this.send({ texts: [] })
     return {
       session: this.session,
@@ -347,7 +358,7 @@ class TurnBuilder {
     yield* this.advance(flow, fresh)
   }
 
-  private freshState(flow: Flow): FlowState {
+  private freshState(flow: AnyFlow<E>): FlowState {
     const now = this.ctx.now.toISOString()
     return {
       flowId: flow.id,
@@ -455,7 +466,12 @@ class TurnBuilder {
     return declined ? 'decline' : undefined
   }
 
-  private *accept(flow: Flow, active: FlowState, step: AnyStep, value: Answers[string]): Steps {
+  private *accept(
+    flow: AnyFlow<E>,
+    active: FlowState,
+    step: AnyStep,
+    value: Answers[string]
+  ): Steps {
     const changed = JSON.stringify(active.answers[step.id]) !== JSON.stringify(value)
     active.answers[step.id] = value as FlowState['answers'][string]
     active.history = [...active.history.filter((id) => id !== step.id), step.id]
@@ -464,7 +480,7 @@ class TurnBuilder {
     yield* this.advance(flow, active)
   }
 
-  private reask(flow: Flow, active: FlowState, step: AnyStep, hint: Text): void {
+  private reask(flow: AnyFlow<E>, active: FlowState, step: AnyStep, hint: Text): void {
     active.retries += 1
     this.note(hint)
     if (active.retries >= MAX_RETRIES_BEFORE_HELP) this.note({ key: 'common:retry.stuck' })
@@ -472,7 +488,7 @@ class TurnBuilder {
   }
 
   /** Drops answers whose condition no longer holds, then asks the first unanswered step. */
-  private *advance(flow: Flow, active: FlowState): Steps {
+  private *advance(flow: AnyFlow<E>, active: FlowState): Steps {
     yield* this.ensureData(active)
     dropStale(flow, active, this.ctx)
     yield* this.ensureData(active)
@@ -563,7 +579,7 @@ class TurnBuilder {
     this.promptStep(flow, active, step)
   }
 
-  private *complete(flow: Flow, active: FlowState): Steps {
+  private *complete(flow: AnyFlow<E>, active: FlowState): Steps {
     // `advance` has checked that every asked step has its answer.
     const completion = flow.complete(active.answers as never, this.ctx)
     this.effects.push(...completion.effects)
@@ -673,7 +689,7 @@ class TurnBuilder {
   }
 
   /** Asks again whether the unlikely answer waiting for a yes is right (after BANTUAN, a draft). */
-  private promptDoubt(flow: Flow, active: FlowState, step: AnyStep): void {
+  private promptDoubt(flow: AnyFlow<E>, active: FlowState, step: AnyStep): void {
     const env = this.envFor(flow, active, step)
     const question = active.doubt ? step.doubt?.(active.doubt.value, env) : undefined
     if (!question) return this.promptStep(flow, active, step)
@@ -687,7 +703,7 @@ class TurnBuilder {
     )
   }
 
-  private promptStep(flow: Flow, active: FlowState, step: AnyStep): void {
+  private promptStep(flow: AnyFlow<E>, active: FlowState, step: AnyStep): void {
     delete active.doubt
     const params = step.promptParams?.(active.answers, this.ctx)
     const texts: Text[] = [{ key: flowKeys.prompt(flow.id, step.id), params }]
@@ -698,7 +714,7 @@ class TurnBuilder {
     this.send(choices ? { texts, choices, ...multiple } : { texts })
   }
 
-  private summary(flow: Flow, active: FlowState): Text[] {
+  private summary(flow: AnyFlow<E>, active: FlowState): Text[] {
     const lines: Text[] = flow.steps
       .filter((s) => this.isShown(s, active))
       .map((step) => {
@@ -719,7 +735,7 @@ class TurnBuilder {
     ]
   }
 
-  private editOptions(flow: Flow, active: FlowState): ChoiceOption[] {
+  private editOptions(flow: AnyFlow<E>, active: FlowState): ChoiceOption[] {
     return flow.steps
       .filter((s) => this.isShown(s, active))
       .map((s) => ({ id: s.id, label: { key: flowKeys.label(flow.id, s.id) } }))
@@ -761,12 +777,12 @@ class TurnBuilder {
     return match.kind === 'match' ? match.id : undefined
   }
 
-  private envFor(flow: Flow, active: FlowState, step: AnyStep): StepEnv {
+  private envFor(flow: AnyFlow<E>, active: FlowState, step: AnyStep): StepEnv {
     const options = step.options?.(active.answers, this.ctx, flow.id) ?? []
     return { flowId: flow.id, ctx: this.ctx, answers: active.answers, options }
   }
 
-  private flowOf(active: FlowState): Flow {
+  private flowOf(active: FlowState): AnyFlow<E> {
     // `handle` checked the flow exists and has this version before any mode runs.
     return this.registry.get(active.flowId)!
   }

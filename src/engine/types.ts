@@ -3,7 +3,6 @@
  * Everything here is plain data or a pure function, so state survives `JSON.stringify`.
  * @module
  */
-import type { Effect } from '../domain/effects.js'
 import type { Snapshot } from '../domain/snapshot.js'
 
 /** A value that round-trips through JSON unchanged. */
@@ -77,5 +76,12 @@ export type FlowContext = {
   snapshot: Snapshot
 }
 
+/**
+ * What every effect is: a record named in the past tense by its `type` (docs/architecture.md,
+ * "Adding a flow"). The engine knows no effect but its own (`EngineEffect`); each flow declares the
+ * ones it produces, and the registry that pairs flows with their appliers derives the union.
+ */
+export type EffectBase = { type: string }
+
 /** A finished flow's outcome: rows to write (effects) and the closing message. */
-export type Completion = { effects: Effect[]; reply: Reply }
+export type Completion<E extends EffectBase = EffectBase> = { effects: E[]; reply: Reply }

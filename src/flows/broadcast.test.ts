@@ -6,8 +6,7 @@ import type {
   CancellableBroadcast,
   Snapshot,
 } from '../domain/snapshot.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 // 2026-11-23 is a Monday.
 const AT = '2026-11-23 08:00 WIB'

@@ -9,7 +9,8 @@
  * @module
  */
 import { askChoice, askLocation, askText, defineFlow } from '../engine/index.js'
-import type { Answers, FlowContext } from '../engine/index.js'
+import type { Answers, Completion, FlowContext } from '../engine/index.js'
+import type { AttendanceCheckedIn, CheckinCodeFailed } from '../domain/effects.js'
 import { distanceMeters } from '../domain/geo.js'
 import { DEFAULT_PROGRAMME_SETTINGS } from '../domain/training.js'
 import { inTraining } from './schedule.js'
@@ -79,7 +80,7 @@ export const checkin = defineFlow({
       },
     }),
   ],
-  complete: (answers, ctx) => {
+  complete: (answers, ctx): Completion<AttendanceCheckedIn | CheckinCodeFailed> => {
     const session = open(ctx)
     if (!session) return { effects: [], reply: { texts: [{ key: 'checkin:noSession' }] } }
     const at = ctx.now.toISOString()

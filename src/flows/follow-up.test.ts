@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed } from '../domain/snapshot.js'
 import { participant } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { emptySnapshot } from '../domain/snapshot.js'
-import { flowRegistry } from './index.js'
 import { OUTCOME_QUESTIONS } from './outcome-questions.js'
 
 const AT = '2027-01-05 10:00 WIB'

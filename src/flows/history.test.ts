@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, RecentVisitSummary } from '../domain/snapshot.js'
 import type { RecentActivity } from '../domain/poktan.js'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { cadreSiti } from '../../test/harness/chat-people.js'
-import { flowRegistry } from './index.js'
 
 const AT = '2025-11-24 08:00 WIB'
 const cadre = cadreSiti

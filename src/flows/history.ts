@@ -6,6 +6,7 @@
  */
 import { askChoice, defineFlow } from '../engine/index.js'
 import type { Answers, Completion, FlowContext, Text } from '../engine/index.js'
+import type { VisitWithdrawn } from '../domain/effects.js'
 import type { RecentActivity } from '../domain/poktan.js'
 import type { RecentVisitSummary } from '../domain/snapshot.js'
 import { isReporter } from './reporters.js'
@@ -115,7 +116,7 @@ export const history = defineFlow({
       },
     }),
   ],
-  complete: (answers, ctx): Completion => {
+  complete: (answers, ctx): Completion<VisitWithdrawn> => {
     if (answers.action === 'withdraw') {
       return {
         effects: [{ type: 'visit_withdrawn', visitId: Number(answers.visit) }],

@@ -2,8 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, MentorCodeSession } from '../domain/snapshot.js'
 import { firstSession, mentor, participant } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2026-12-01 07:40 WIB'
 const codes: MentorCodeSession[] = [

@@ -2,8 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, KompetenCohort } from '../domain/snapshot.js'
 import { mentor } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const finished: KompetenCohort = {
   cohortId: 2,

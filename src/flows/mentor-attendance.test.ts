@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, MentorSessionToday, RosterEntry } from '../domain/snapshot.js'
 import { firstSession, participant } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2026-12-01 09:30 WIB'
 const mentor = {

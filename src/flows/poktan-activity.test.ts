@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { Snapshot } from '../domain/snapshot.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2026-11-24 16:00 WIB'
 

@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { DataNeed } from '../domain/snapshot.js'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { cadreSiti } from '../../test/harness/chat-people.js'
-import { flowRegistry } from './index.js'
 
 const AT = '2025-12-01 08:00 WIB'
 const cadre = cadreSiti

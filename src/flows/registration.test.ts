@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2025-11-24 08:00 WIB'
 

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod'
 import { askChoice, askText, defineFlow } from '../engine/index.js'
-import type { ChoiceOption } from '../engine/index.js'
+import type { ChoiceOption, Completion } from '../engine/index.js'
+import type { RegistrationRequested } from '../domain/effects.js'
 import type { RegionEntry } from '../domain/snapshot.js'
 import { SALUTATIONS } from '../domain/people.js'
 
@@ -39,7 +40,7 @@ export const registration = defineFlow({
     }),
     askChoice('tier', { options: ['ppkbd', 'sub_ppkbd'] }),
   ],
-  complete: (answers) => ({
+  complete: (answers): Completion<RegistrationRequested> => ({
     effects: [
       {
         type: 'registration_requested',

@@ -1,8 +1,7 @@
 import { describe, test } from 'vitest'
 import type { SessionSummary } from '../domain/snapshot.js'
 import { firstSession, participant, upcomingLookups } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2026-11-30 19:00 WIB'
 const sessions: SessionSummary[] = [

@@ -1,8 +1,7 @@
 /** Transcripts of SERTIFIKAT: a participant asks for her certificate again. */
 import { describe, expect, test } from 'vitest'
 import { mentor, participant } from '../../test/harness/training-fixtures.js'
-import { transcript } from '../../test/harness/transcript.js'
-import { flowRegistry } from './index.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 
 const AT = '2026-12-10 19:00 WIB'
 

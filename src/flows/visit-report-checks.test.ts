@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { cadreSiti, familyLookups } from '../../test/harness/chat-people.js'
 import { outcome, SAVED } from '../../test/harness/visit-report-chat.js'
-import { flowRegistry } from './index.js'
 
 const AT = '2025-11-24 08:00 WIB'
 

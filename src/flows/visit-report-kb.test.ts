@@ -5,9 +5,8 @@
  * cadre's own words (susuk, spiral, steril, KB kalender) are understood.
  */
 import { describe, expect, test } from 'vitest'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { AT, cadre, lookups, outcome, SAVED, sentBy } from '../../test/harness/visit-report-chat.js'
-import { flowRegistry } from './index.js'
 
 /** Budi (on the 3-month injection from the puskesmas with JKN) picked, "Tidak", PUS again. */
 const BUDI_CHANGED = `

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { transcript } from '../../test/harness/transcript.js'
+import { flowRegistry, transcript } from '../../test/harness/transcript.js'
 import { AT, cadre, lookups, outcome, SAVED, sentBy } from '../../test/harness/visit-report-chat.js'
-import { flowRegistry } from './index.js'
 
 describe('lapor (visit report)', () => {
   test('a known family’s routine visit: picked from the recent ones, "Ya" keeps the rest, 5 messages', async () => {

@@ -23,11 +23,13 @@ import {
 import type {
   Answers,
   ChoiceOption,
+  Completion,
   FlowContext,
   JsonValue,
   Text,
   TextParam,
 } from '../engine/index.js'
+import type { VisitReported } from '../domain/effects.js'
 import type { DataNeed, FamilyMatch, LastVisit } from '../domain/snapshot.js'
 import {
   KB_SERVICES,
@@ -465,7 +467,7 @@ export const visitReport = defineFlow({
     askLocation('location', { optional: true, defaultValue: () => null }),
     askText('note', { optional: true, schema: z.string().max(300), defaultValue: () => null }),
   ],
-  complete: (a, ctx) => ({
+  complete: (a, ctx): Completion<VisitReported | KbRecorded> => ({
     effects: [
       {
         type: 'visit_reported',

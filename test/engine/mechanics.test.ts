@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import { createFlowRegistry, emptySession, type Session } from '../../src/engine/index.js'
 import { kenalan } from '../../src/flows/kenalan.js'
-import { flowRegistry } from '../../src/flows/index.js'
+import { flowRegistry } from '../../src/conversation/registry.js'
 import { transcript } from '../harness/transcript.js'
 
 const AT = '2025-11-24 08:00 WIB'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import type { DataNeed, Lookups, Snapshot } from '../../src/domain/snapshot.js'
-import { flowRegistry } from '../../src/flows/index.js'
+import { flowRegistry } from '../../src/conversation/registry.js'
 import { cadreSiti } from '../harness/chat-people.js'
 import { firstSession, participant, upcomingLookups } from '../harness/training-fixtures.js'
 import { transcript } from '../harness/transcript.js'

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { flowKeys } from '../../src/engine/index.js'
-import { flows } from '../../src/flows/index.js'
+import { flows } from '../../src/conversation/registry.js'
 import { testI18n } from '../harness/i18n.js'
 import { emptySnapshot } from '../../src/domain/snapshot.js'
 

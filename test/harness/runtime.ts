@@ -10,7 +10,7 @@ import type { TextRenderer } from '../../src/messaging/render.js'
 import type { Db } from '../../src/db/client.js'
 import { deliverToSimulator } from '../../src/db/queries/simulator.js'
 import type { FlowRegistry } from '../../src/engine/index.js'
-import { flowRegistry } from '../../src/flows/index.js'
+import { type ChatEffect, flowRegistry } from '../../src/conversation/registry.js'
 import { createLogger } from '../../src/lib/logger.js'
 import { type OutboxSender, createOutboxSender } from '../../src/outbox/sender.js'
 import { recordConsent } from '../../src/db/queries/consent.js'
@@ -21,7 +21,7 @@ import { testRegionDirectory } from './transcript.js'
 export const silentLogger = createLogger({ level: 'silent' })
 
 export type TestRuntimeOptions = {
-  registry?: FlowRegistry
+  registry?: FlowRegistry<ChatEffect>
   i18n?: TextRenderer
   inactivity?: InactivitySettings
   helpLine?: string

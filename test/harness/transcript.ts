@@ -9,7 +9,7 @@
  * @module
  */
 import { expect } from 'vitest'
-import type { Effect } from '../../src/domain/effects.js'
+import { type ChatEffect, flowRegistry } from '../../src/conversation/registry.js'
 import {
   type FlowRegistry,
   type Input,
@@ -50,6 +50,12 @@ export type TranscriptOptions = {
   outcome?: Outcome
 }
 
+/**
+ * The runtime's own list of flows (`src/conversation/registry.ts`), for the transcript tests
+ * beside the flows, which may not import `conversation/` themselves.
+ */
+export { flowRegistry }
+
 let directory: Promise<RegionDirectory> | undefined
 
 /** The real Kabupaten Malang lists, read from the seed files once. */
@@ -67,13 +73,16 @@ type Entry =
 export type Transcript = {
   /** Runs the script and asserts the bot said what it shows. */
   expect: (script: string) => Promise<void>
-  effects: Effect[]
+  effects: ChatEffect[]
   session: Session
   now: Date
 }
 
 /** A conversation with the engine alone: pure, no database, milliseconds per turn. */
-export function transcript(registry: FlowRegistry, options: TranscriptOptions): Transcript {
+export function transcript(
+  registry: FlowRegistry<ChatEffect>,
+  options: TranscriptOptions
+): Transcript {
   const timeZone = options.timeZone ?? 'Asia/Jakarta'
   const state: Transcript = {
     effects: [],
@@ -120,7 +129,7 @@ export function transcript(registry: FlowRegistry, options: TranscriptOptions): 
         )
         // Restart safety: what the next turn sees is what a database would have returned.
         state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
-        state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as Effect[]))
+        state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as ChatEffect[]))
         // The next turn reads the consent just recorded, as the runtime's snapshot would.
         for (const effect of turn.effects) {
           if (effect.type !== 'consent_answered') continue
