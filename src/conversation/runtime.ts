@@ -8,9 +8,11 @@ import type { ChannelName, InboundMessage, OutboundMessage } from '../domain/mes
 import type { Db, DbOrTx } from '../db/client.js'
 import {
   type ConversationRow,
+  type ChatRead,
   findInbound,
   lockConversationAndRecordInbound,
   lockConversationById,
+  openTurn,
   saveTurn,
 } from '../db/queries/conversations.js'
 import { type PlanFireParams, rescheduleFires } from '../db/queries/fires.js'
@@ -30,7 +32,7 @@ import {
 } from '../engine/index.js'
 import type { Logger } from '../lib/logger.js'
 import type { RegionDirectory } from '../domain/regions.js'
-import { type ChatEffect, applyEffects } from './registry.js'
+import { applyEffects } from './appliers/index.js'
 import { withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
 import { type TextRenderer, addressedTo, fillOutcomes, renderReply } from '../messaging/render.js'
@@ -63,7 +65,7 @@ export type ConversationTimeoutPayload = { conversationId: number; turn: number 
 export type RuntimeDeps = {
   db: Db
   i18n: TextRenderer
-  registry: FlowRegistry<ChatEffect>
+  registry: FlowRegistry
   timeZone: string
   logger: Logger
   inactivity?: InactivitySettings
@@ -117,6 +119,8 @@ type ProcessParams = {
   inboundId?: number
   /** A person's input starts a new turn and new timers; a timer's own turn does not. */
   newTurn: boolean
+  /** The person and consent, when the turn's first statement read them. */
+  chat?: ChatRead
 }
 
 /** Builds the runtime; nothing runs until a message or a timer arrives. */
@@ -165,6 +169,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       directory: deps.directory,
       helpLine: deps.helpLine,
       demoData: deps.demoData,
+      ...(params.chat ? { chat: params.chat } : {}),
     })
     // The engine pauses for the data its flows declare (the options of the next question) and
     // goes on once this transaction has loaded it.
@@ -265,8 +270,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       const input = toInput(message.content)
       const result = await deps.db.transaction(async (tx) => {
         // The conversation first: its lock orders this person's messages, and the inbound row
-        // is then written once, already linked (a duplicate only waited for the lock).
-        const { conversation, inboundId } = await lockConversationAndRecordInbound(tx, {
+        // is then written once, already linked (a duplicate only waited for the lock). The same
+        // statement reads the person and the consent, unless another turn of this person
+        // committed while it waited: then the lock is held and the chat is read apart.
+        const opening = {
           channel: message.channel,
           senderId: message.senderId,
           emptySession: emptySession(),
@@ -274,7 +281,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           kind: message.content.type,
           text: input.type === 'text' ? input.text : null,
           receivedAt: message.receivedAt,
-        })
+        }
+        const opened: { conversation: ConversationRow; inboundId?: number; chat?: ChatRead } =
+          (await openTurn(tx, opening)) ?? (await lockConversationAndRecordInbound(tx, opening))
+        const { conversation, inboundId, chat } = opened
         if (inboundId === undefined) return { duplicate: true, replies: [], notified: false }
         if (await answeredBefore(tx, message, conversation.turn)) {
           return { duplicate: false, replies: [], notified: false, stale: true }
@@ -287,6 +297,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           priority: PRIORITY.live,
           inboundId,
           newTurn: true,
+          ...(chat ? { chat } : {}),
         })
         return { duplicate: false, replies: output.messages, notified: output.notified }
       })

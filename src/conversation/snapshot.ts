@@ -6,6 +6,7 @@
  * @module
  */
 import type { ChannelName } from '../domain/messages.js'
+import type { ChatRead } from '../db/queries/conversations.js'
 import type { DbOrTx } from '../db/client.js'
 import { findLatestConsent } from '../db/queries/consent.js'
 import {
@@ -31,6 +32,8 @@ export type LoadSnapshotParams = {
   helpLine: string
   /** The database holds the demo data (read once at start): the demo flow is offered anywhere. */
   demoData?: boolean
+  /** The person and consent, when the turn's first statement read them (`openTurn`). */
+  chat?: ChatRead
 }
 
 /** Channels that do not tell the bot the sender's phone number unless they share it. */
@@ -38,11 +41,9 @@ const PHONE_HIDDEN_CHANNELS: ReadonlySet<ChannelName> = new Set(['telegram'])
 
 export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Promise<Snapshot> {
   const { channel, senderId, directory } = params
-  // The usual case, a known chat, costs one statement besides the consent (sent together).
-  const [known, consent] = await Promise.all([
-    findPersonByIdentityWithHelp(tx, { channel, externalId: senderId }),
-    findLatestConsent(tx, { channel, senderId }),
-  ])
+  // The usual case, a known chat, costs no statement here: the turn's first one read it
+  // (`openTurn`); otherwise one besides the consent (sent together).
+  const { person: known, consent } = params.chat ?? (await readChat(tx, channel, senderId))
   // A person who writes can be reached again (a refused send, Telegram's 403, marked them).
   if (known?.unreachable) {
     await clearRecipientUnreachable(tx, { channel, recipientId: senderId })
@@ -74,6 +75,15 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   if (!person || person.status === 'rejected') return snapshot
   if (help) snapshot.helpContact = `${help.name}${help.phone ? ` (${help.phone})` : ''}`
   return snapshot
+}
+
+/** The person behind a chat and its latest consent answer (two statements, sent together). */
+async function readChat(tx: DbOrTx, channel: ChannelName, senderId: string): Promise<ChatRead> {
+  const [person, consent] = await Promise.all([
+    findPersonByIdentityWithHelp(tx, { channel, externalId: senderId }),
+    findLatestConsent(tx, { channel, senderId }),
+  ])
+  return { person, consent }
 }
 
 function toSnapshot(person: Person): PersonSnapshot {

@@ -7,7 +7,7 @@
  */
 import { type SQL, type SQLWrapper, and, desc, eq, sql } from 'drizzle-orm'
 import type { ChannelName } from '../../domain/messages.js'
-import { NOTICE_VERSION, hasCurrentConsent } from '../../domain/consent.js'
+import { type ConsentAnswer, NOTICE_VERSION, hasCurrentConsent } from '../../domain/consent.js'
 import type { DbOrTx } from '../client.js'
 import { consents } from '../schema/index.js'
 
@@ -22,6 +22,27 @@ export function chatHasCurrentConsent(channel: SQLWrapper, externalId: SQLWrappe
     where ${consents.channel} = ${channel} and ${consents.senderId} = ${externalId}
     order by ${consents.id} desc limit 1)`
   return sql<boolean>`coalesce(${latest}, false)`
+}
+
+/**
+ * The latest consent answer of a chat (`channel`, `senderId`: columns or values) as one row of
+ * `consent_given` and `consent_notice_version`, or none, for a lateral join (the turn's first
+ * statement reads it with the conversation); `consentAnswerFromRow` reads it.
+ */
+export function latestConsentSql(channel: SQLWrapper, senderId: SQLWrapper): SQL {
+  return sql`(select ${consents.given} as consent_given,
+      ${consents.noticeVersion} as consent_notice_version
+    from ${consents}
+    where ${consents.channel} = ${channel} and ${consents.senderId} = ${senderId}
+    order by ${consents.id} desc limit 1)`
+}
+
+/** The answer of a row that holds `latestConsentSql`'s columns (null: the chat never answered). */
+export function consentAnswerFromRow(row: Record<string, unknown>): ConsentAnswer | undefined {
+  const given = row['consent_given']
+  const noticeVersion = row['consent_notice_version']
+  if (typeof given !== 'boolean' || typeof noticeVersion !== 'string') return undefined
+  return { given, noticeVersion }
 }
 
 /** Whether one chat may get what is not a reply to it (`hasCurrentConsent`). */

@@ -3,7 +3,11 @@ import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { conversations, fires, inboundMessages, outbox } from '../schema/index.js'
+import type { ConsentAnswer } from '../../domain/consent.js'
+import { cachedStatement } from '../statement.js'
+import { consentAnswerFromRow, latestConsentSql } from './consent.js'
 import type { PlanFireParams } from './fires.js'
+import { type PersonWithHelp, personWithHelpFromRow, personWithHelpSql } from './identities.js'
 import type { EnqueueParams } from './outbox.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
@@ -93,6 +97,81 @@ export const lockConversationAndRecordInbound = async (
   return {
     conversation: fromDriverRow(conversations, row),
     inboundId: row.inbound_id === null ? undefined : toNumber(row.inbound_id),
+  }
+}
+
+/** What a turn reads about its chat: the person behind it and its latest consent answer. */
+export type ChatRead = { person: PersonWithHelp | undefined; consent: ConsentAnswer | undefined }
+
+type OpenTurnValues = {
+  channel: string
+  senderId: string
+  session: string
+  externalId: string
+  kind: string
+  text: string | null
+  receivedAt: string
+}
+
+const openTurnStatement = cachedStatement<OpenTurnValues>(() => {
+  const channel = sql.placeholder('channel')
+  const senderId = sql.placeholder('senderId')
+  // `seen`: the conversation as this statement's snapshot has it. The upsert waits for a turn
+  // that holds the lock and then sees its commit, but the reads of the same statement keep the
+  // snapshot taken before the wait: unless the locked row is still the version seen (same
+  // xmin), the upsert takes the lock and returns nothing, and the caller reads again.
+  return sql`
+    with seen as (
+      select xmin from ${conversations} where channel = ${channel} and sender_id = ${senderId}
+    ), conversation as (
+      insert into ${conversations} (channel, sender_id, session)
+      values (${channel}, ${senderId}, ${sql.placeholder('session')}::jsonb)
+      on conflict (channel, sender_id) do update set sender_id = excluded.sender_id
+        where ${conversations}.xmin = (select xmin from seen)
+      returning *
+    ), inbound as (
+      insert into ${inboundMessages}
+        (channel, external_id, sender_id, kind, text, received_at, conversation_id)
+      select ${channel}, ${sql.placeholder('externalId')}, ${senderId}, ${sql.placeholder('kind')},
+        ${sql.placeholder('text')}, ${sql.placeholder('receivedAt')}::timestamptz, conversation.id
+      from conversation
+      on conflict (channel, external_id) do nothing
+      returning id
+    )
+    select conversation.*, (select id from inbound)::int8 as inbound_id, person.*, consent.*
+    from conversation
+    left join lateral ${personWithHelpSql(channel, senderId)} person on true
+    left join lateral ${latestConsentSql(channel, senderId)} consent on true`
+})
+
+/**
+ * `lockConversationAndRecordInbound` and, in the same statement, what every turn reads about the
+ * chat (`ChatRead`): the turn's one statement before its writes. The reads count only when no
+ * other turn of this conversation committed while this one waited for the lock; otherwise the
+ * conversation is locked, nothing is recorded and `undefined` says to call
+ * `lockConversationAndRecordInbound` (which then finds the lock held) and read the chat apart.
+ */
+export const openTurn = async (
+  tx: DbOrTx,
+  params: LockConversationParams & Omit<RecordInboundParams, 'conversationId' | 'throttledAt'>
+): Promise<
+  { conversation: ConversationRow; inboundId: number | undefined; chat: ChatRead } | undefined
+> => {
+  const result = await openTurnStatement(tx, {
+    channel: params.channel,
+    senderId: params.senderId,
+    session: JSON.stringify(params.emptySession),
+    externalId: params.externalId,
+    kind: params.kind,
+    text: params.text ?? null,
+    receivedAt: params.receivedAt.toISOString(),
+  })
+  const [row] = rowsOf<Record<string, unknown>>(result)
+  if (!row) return undefined
+  return {
+    conversation: fromDriverRow(conversations, row),
+    inboundId: row.inbound_id === null ? undefined : toNumber(row.inbound_id),
+    chat: { person: personWithHelpFromRow(row), consent: consentAnswerFromRow(row) },
   }
 }
 
