@@ -32,7 +32,7 @@ import {
 } from '../engine/index.js'
 import type { Logger } from '../lib/logger.js'
 import type { RegionDirectory } from '../domain/regions.js'
-import { applyEffects } from './appliers/index.js'
+import { type ChatEffect, applyEffects } from './registry.js'
 import { withLookups } from './lookups.js'
 import { loadSnapshot } from './snapshot.js'
 import { type TextRenderer, addressedTo, fillOutcomes, renderReply } from '../messaging/render.js'
@@ -65,7 +65,7 @@ export type ConversationTimeoutPayload = { conversationId: number; turn: number 
 export type RuntimeDeps = {
   db: Db
   i18n: TextRenderer
-  registry: FlowRegistry
+  registry: FlowRegistry<ChatEffect>
   timeZone: string
   logger: Logger
   inactivity?: InactivitySettings
