@@ -5,7 +5,13 @@
  * given.
  * @module
  */
-import type { DaftarHadirExportRow, IndicatorRow, VisitListRow } from '../db/queries/listings.js'
+import type { DaftarHadirExportRow } from '../db/queries/listings.js'
+import {
+  type IndicatorRecord,
+  type IndicatorUnit,
+  type VisitRecord,
+  visitRecordSchema,
+} from '../domain/records.js'
 import type { I18n } from '../i18n/index.js'
 import { formatTime, formatZoneName } from '../i18n/format.js'
 import type { ExportColumn, ExportValue } from './columns.js'
@@ -21,34 +27,12 @@ function fields<T>(header: HeaderText, keys: readonly (keyof T & string)[]): Exp
   }))
 }
 
+/** The visit export's fields: every field of the visit record but its row id, in its order. */
+const VISIT_EXPORT_KEYS = visitRecordSchema.keyof().exclude(['id']).options
+
 /** Visits: reference, programme, period, codes, keys and the recorded answers. */
-export function visitColumns(header: HeaderText): ExportColumn<VisitListRow>[] {
-  return fields<VisitListRow>(header, [
-    'reference',
-    'programmeCode',
-    'period',
-    'visitDate',
-    'kecamatanCode',
-    'kecamatanName',
-    'desaCode',
-    'desaName',
-    'cadreId',
-    'familyId',
-    'sasaran',
-    'kbStatus',
-    'kbMethod',
-    'kbIntent',
-    'risk4t',
-    'envRisks',
-    'actions',
-    'referralTarget',
-    'referralReason',
-    'referralStatus',
-    'followUpDate',
-    'duplicateOf',
-    'status',
-    'createdAt',
-  ])
+export function visitColumns(header: HeaderText): ExportColumn<VisitRecord>[] {
+  return fields<VisitRecord>(header, VISIT_EXPORT_KEYS)
 }
 
 /** Check-in methods by which the participant herself checked in by chat. */
@@ -102,25 +86,17 @@ export function daftarHadirColumns(
   ]
 }
 
-/** An indicator row with the label and formula a reader sees. */
-export type LabelledIndicatorRow = Omit<IndicatorRow, 'key' | 'method'> & {
-  key: string
-  method: string | null
-  label: string
-  formula: string
-}
-
 /** Indicators: programme, period, region, the figure, its counts and its formula. */
 export function indicatorColumns(
   header: HeaderText,
-  unitText: (unit: IndicatorRow['unit']) => string
-): ExportColumn<LabelledIndicatorRow>[] {
+  unitText: (unit: IndicatorUnit) => string
+): ExportColumn<IndicatorRecord>[] {
   return [
-    ...fields<LabelledIndicatorRow>(header, ['programmeCode', 'period', 'regionCode']),
+    ...fields<IndicatorRecord>(header, ['programmeCode', 'period', 'regionCode']),
     { header: header('indicator'), value: (row) => row.label },
-    ...fields<LabelledIndicatorRow>(header, ['value']),
+    ...fields<IndicatorRecord>(header, ['value']),
     { header: header('unit'), value: (row) => unitText(row.unit) },
-    ...fields<LabelledIndicatorRow>(header, ['numerator', 'denominator', 'formula', 'asOf']),
+    ...fields<IndicatorRecord>(header, ['numerator', 'denominator', 'formula', 'asOf']),
     { header: header('kbMethod'), value: (row) => row.method },
     { header: header('denominatorSource'), value: (row) => row.denominatorSource },
   ]

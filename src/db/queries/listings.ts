@@ -23,7 +23,14 @@ import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { coversRegion } from '../../domain/people.js'
-import type { CadreTier, PersonStatus, Role } from '../../domain/people.js'
+import type { PersonStatus, Role } from '../../domain/people.js'
+import type {
+  AttendanceRecord,
+  IndicatorRecord,
+  PersonRecord,
+  VisitRecord,
+  VisitStatus,
+} from '../../domain/records.js'
 import type { AttendanceStatus } from '../../domain/training.js'
 import type { DbOrTx } from '../client.js'
 import {
@@ -50,7 +57,7 @@ import {
   readTrainingIndicators,
 } from './training-indicators.js'
 import { type KbIndicatorKey, kbIndicatorFigures, readKbIndicators } from './kb-indicators.js'
-import type { PusSource, SigaMethodCode } from '../../domain/kb.js'
+import type { SigaMethodCode } from '../../domain/kb.js'
 
 /**
  * The programme code of the cadres' home visits (docs/domain.md, decision 3: every record carries a
@@ -145,39 +152,40 @@ export type ListVisitRowsParams = PageParams & {
   /** Visits whose sasaran includes this target group. */
   sasaran?: string
   /** `submitted` or `withdrawn`; both when absent, so a syncing system sees withdrawals. */
-  status?: 'submitted' | 'withdrawn'
+  status?: VisitStatus
 }
 
-/** One visit as the API and exports carry it: codes, period, keys and the recorded answers. */
-export type VisitListRow = {
-  id: number
-  reference: string
-  programmeCode: string
-  period: string
-  visitDate: string
-  kecamatanCode: string | null
-  kecamatanName: string | null
-  desaCode: string
-  desaName: string | null
-  /** Stable person key of the reporting cadre. */
-  cadreId: number
-  /** Stable key of the visited family (no name: docs/domain.md#privacy). */
-  familyId: number
-  sasaran: string[]
-  kbStatus: string | null
-  kbMethod: string | null
-  kbIntent: string | null
-  risk4t: string[]
-  envRisks: string[]
-  actions: string[]
-  referralTarget: string | null
-  referralReason: string | null
-  referralStatus: string | null
-  followUpDate: string | null
-  duplicateOf: number | null
-  status: 'submitted' | 'withdrawn'
-  createdAt: Date
-}
+/**
+ * The columns of a visit record (`visitRecordSchema`), one per field: a field added to the schema
+ * and not selected here, or selected and not in the schema, fails to compile.
+ */
+const VISIT_RECORD_COLUMNS = {
+  id: visits.id,
+  reference: visits.reference,
+  programmeCode: sql<string>`${HOME_VISIT_PROGRAMME_CODE}`,
+  period: visits.period,
+  visitDate: visits.visitDate,
+  kecamatanCode: regions.parentCode,
+  kecamatanName: kecamatanRegions.name,
+  desaCode: visits.desaCode,
+  desaName: regions.name,
+  cadreId: visits.cadreId,
+  familyId: visits.familyId,
+  sasaran: visits.sasaran,
+  kbStatus: visits.kbStatus,
+  kbMethod: visits.kbMethod,
+  kbIntent: visits.kbIntent,
+  risk4t: visits.risk4t,
+  envRisks: visits.envRisks,
+  actions: visits.actions,
+  referralTarget: referrals.target,
+  referralReason: referrals.reason,
+  referralStatus: referrals.status,
+  followUpDate: referrals.followUpDate,
+  duplicateOf: visits.duplicateOf,
+  status: visits.status,
+  createdAt: visits.createdAt,
+} satisfies Record<keyof VisitRecord, unknown>
 
 /**
  * One page of the visits within the scope matching the filters, by id (keyset), with the desa
@@ -186,7 +194,7 @@ export type VisitListRow = {
 export async function listVisitRows(
   db: DbOrTx,
   params: ListVisitRowsParams
-): Promise<Page<VisitListRow>> {
+): Promise<Page<VisitRecord>> {
   const page = keyset(visits.id, params)
   const conditions: (SQL | undefined)[] = [
     withinCode(visits.desaCode, params.scope.regionPrefix),
@@ -200,34 +208,8 @@ export async function listVisitRows(
   }
   if (params.status !== undefined) conditions.push(eq(visits.status, params.status))
   if (params.since !== undefined) conditions.push(gte(visits.createdAt, params.since))
-  const rows = await db
-    .select({
-      id: visits.id,
-      reference: visits.reference,
-      programmeCode: sql<string>`${HOME_VISIT_PROGRAMME_CODE}`,
-      period: visits.period,
-      visitDate: visits.visitDate,
-      kecamatanCode: regions.parentCode,
-      kecamatanName: kecamatanRegions.name,
-      desaCode: visits.desaCode,
-      desaName: regions.name,
-      cadreId: visits.cadreId,
-      familyId: visits.familyId,
-      sasaran: visits.sasaran,
-      kbStatus: visits.kbStatus,
-      kbMethod: visits.kbMethod,
-      kbIntent: visits.kbIntent,
-      risk4t: visits.risk4t,
-      envRisks: visits.envRisks,
-      actions: visits.actions,
-      referralTarget: referrals.target,
-      referralReason: referrals.reason,
-      referralStatus: referrals.status,
-      followUpDate: referrals.followUpDate,
-      duplicateOf: visits.duplicateOf,
-      status: visits.status,
-      createdAt: visits.createdAt,
-    })
+  const rows: VisitRecord[] = await db
+    .select(VISIT_RECORD_COLUMNS)
     .from(visits)
     .leftJoin(regions, eq(regions.code, visits.desaCode))
     .leftJoin(kecamatanRegions, eq(kecamatanRegions.code, regions.parentCode))
@@ -243,7 +225,7 @@ export function iterateVisitRows(
   db: DbOrTx,
   params: Omit<ListVisitRowsParams, 'limit' | 'afterId'>,
   batchSize = DEFAULT_BATCH_SIZE
-): AsyncGenerator<VisitListRow[], void, undefined> {
+): AsyncGenerator<VisitRecord[], void, undefined> {
   return iteratePages((p: ListVisitRowsParams) => listVisitRows(db, p), params, batchSize)
 }
 
@@ -259,24 +241,21 @@ export type ListAttendanceRowsParams = PageParams & {
   status?: AttendanceStatus
 }
 
-/** One recorded attendance (a participant at a session), with its programme, cohort and codes. */
-export type AttendanceListRow = {
-  id: number
-  programmeCode: string
-  cohortCode: string
-  kecamatanCode: string
-  sessionId: number
-  sessionDate: string
-  period: string
-  /** Stable person key of the participant. */
-  personId: number
-  /** The participant's own region code (their desa). */
-  personRegionCode: string
-  status: AttendanceStatus
-  /** How it was recorded: kode, lokasi, mentor, izin, auto. */
-  method: string
-  at: Date
-}
+/** The columns of an attendance record (`attendanceRecordSchema`), one per field. */
+const ATTENDANCE_RECORD_COLUMNS = {
+  id: attendance.id,
+  programmeCode: programmes.code,
+  cohortCode: cohorts.code,
+  kecamatanCode: cohorts.kecamatanCode,
+  sessionId: trainingSessions.id,
+  sessionDate: trainingSessions.date,
+  period: periodOfDate(trainingSessions.date),
+  personId: attendance.personId,
+  personRegionCode: people.regionCode,
+  status: attendance.status,
+  method: attendance.method,
+  at: attendance.at,
+} satisfies Record<keyof AttendanceRecord, unknown>
 
 /**
  * One page of the attendance records whose cohort's kecamatan lies within the scope (a desa
@@ -286,7 +265,7 @@ export type AttendanceListRow = {
 export async function listAttendanceRows(
   db: DbOrTx,
   params: ListAttendanceRowsParams
-): Promise<Page<AttendanceListRow>> {
+): Promise<Page<AttendanceRecord>> {
   const page = keyset(attendance.id, params)
   const conditions: (SQL | undefined)[] = [
     inRegion(params.scope.regionPrefix, cohorts.kecamatanCode, people.regionCode),
@@ -301,21 +280,8 @@ export async function listAttendanceRows(
   if (params.cohort !== undefined) conditions.push(eq(cohorts.code, params.cohort))
   if (params.status !== undefined) conditions.push(eq(attendance.status, params.status))
   if (params.since !== undefined) conditions.push(gte(attendance.at, params.since))
-  const rows = await db
-    .select({
-      id: attendance.id,
-      programmeCode: programmes.code,
-      cohortCode: cohorts.code,
-      kecamatanCode: cohorts.kecamatanCode,
-      sessionId: trainingSessions.id,
-      sessionDate: trainingSessions.date,
-      period: periodOfDate(trainingSessions.date),
-      personId: attendance.personId,
-      personRegionCode: people.regionCode,
-      status: attendance.status,
-      method: attendance.method,
-      at: attendance.at,
-    })
+  const rows: AttendanceRecord[] = await db
+    .select(ATTENDANCE_RECORD_COLUMNS)
     .from(attendance)
     .innerJoin(trainingSessions, eq(trainingSessions.id, attendance.sessionId))
     .innerJoin(cohorts, eq(cohorts.id, trainingSessions.cohortId))
@@ -342,7 +308,7 @@ export function iterateAttendanceRows(
   db: DbOrTx,
   params: Omit<ListAttendanceRowsParams, 'limit' | 'afterId'>,
   batchSize = DEFAULT_BATCH_SIZE
-): AsyncGenerator<AttendanceListRow[], void, undefined> {
+): AsyncGenerator<AttendanceRecord[], void, undefined> {
   return iteratePages((p: ListAttendanceRowsParams) => listAttendanceRows(db, p), params, batchSize)
 }
 
@@ -355,26 +321,30 @@ export type ListPeopleRowsParams = PageParams & {
   status?: PersonStatus
 }
 
-/** One person as the roster sync needs them: key, name, roles and region; no phone, no age. */
-export type PeopleListRow = {
-  id: number
-  name: string
-  roles: Role[]
-  regionCode: string
-  kecamatanCode: string | null
-  desaCode: string | null
-  cadreTier: CadreTier | null
-  status: PersonStatus
-  optedOut: boolean
-  createdAt: Date
-  updatedAt: Date
-}
+/** Fields of a person record (`personRecordSchema`) derived from others after the query. */
+type DerivedPersonFields = 'kecamatanCode' | 'desaCode' | 'optedOut'
+
+/**
+ * The columns of a person record, one per stored field; the region levels come from the region
+ * code and `optedOut` from `optedOutAt`.
+ */
+const PERSON_RECORD_COLUMNS = {
+  id: people.id,
+  name: people.name,
+  roles: people.roles,
+  regionCode: people.regionCode,
+  cadreTier: people.cadreTier,
+  status: people.status,
+  optedOutAt: people.optedOutAt,
+  createdAt: people.createdAt,
+  updatedAt: people.updatedAt,
+} satisfies Record<Exclude<keyof PersonRecord, DerivedPersonFields> | 'optedOutAt', unknown>
 
 /** One page of the people whose region code lies within the scope, by id (keyset). */
 export async function listPeopleRows(
   db: DbOrTx,
   params: ListPeopleRowsParams
-): Promise<Page<PeopleListRow>> {
+): Promise<Page<PersonRecord>> {
   const page = keyset(people.id, params)
   const conditions: (SQL | undefined)[] = [
     withinCode(people.regionCode, params.scope.regionPrefix),
@@ -385,24 +355,14 @@ export async function listPeopleRows(
   if (params.status !== undefined) conditions.push(eq(people.status, params.status))
   if (params.since !== undefined) conditions.push(gte(people.updatedAt, params.since))
   const rows = await db
-    .select({
-      id: people.id,
-      name: people.name,
-      roles: people.roles,
-      regionCode: people.regionCode,
-      cadreTier: people.cadreTier,
-      status: people.status,
-      optedOutAt: people.optedOutAt,
-      createdAt: people.createdAt,
-      updatedAt: people.updatedAt,
-    })
+    .select(PERSON_RECORD_COLUMNS)
     .from(people)
     .where(and(...conditions))
     .orderBy(page.order)
     .limit(params.limit + 1)
   const { rows: pageRows, nextAfterId } = toPage(rows, params.limit)
   return {
-    rows: pageRows.map(({ optedOutAt, ...row }) => ({
+    rows: pageRows.map(({ optedOutAt, ...row }): PersonRecord => ({
       ...row,
       ...regionLevels(row.regionCode),
       optedOut: optedOutAt !== null,
@@ -426,28 +386,14 @@ function regionLevels(code: string): { kecamatanCode: string | null; desaCode: s
 export type IndicatorKey =
   keyof VisitIndicators | TrainingIndicatorKey | TrainingEffectivenessKey | KbIndicatorKey
 
-/** One indicator of a month and region, with its counts (docs/domain.md, decision 13). */
-export type IndicatorRow = {
+/**
+ * One indicator of a month and region (docs/domain.md, decision 13): its record
+ * (`indicatorRecordSchema`) without the label and formula a reader sees, which the caller adds,
+ * with its key and KB method narrowed to the ones the queries give.
+ */
+export type IndicatorRow = Omit<IndicatorRecord, 'label' | 'formula' | 'key' | 'method'> & {
   key: IndicatorKey
-  programmeCode: string
-  period: string
-  regionCode: string
-  /**
-   * `percent` (× 100), `points` (a change in percentage points: numerator ÷ denominator × 100,
-   * the numerator a net count that may be negative), `ratio` (per cadre) or `count`.
-   */
-  unit: 'percent' | 'points' | 'ratio' | 'count'
-  /** `null` for a plain count. */
-  numerator: number | null
-  denominator: number | null
-  /** Rounded to one decimal; `null` when the denominator is 0. */
-  value: number | null
-  /** The moment training figures are taken at (sessions held by then); visits: `null`. */
-  asOf: Date | null
-  /** A KB figure by method: the SIGA method code; else `null`. */
   method: SigaMethodCode | null
-  /** A KB figure over PUS: whether PUS was the imported stock or the PUS visited; else `null`. */
-  denominatorSource: PusSource | null
 }
 
 export type ListIndicatorRowsParams = {

@@ -170,7 +170,7 @@ export function registerBroadcastRoutes({ app, guard }: ApiRouter, deps: ApiDeps
       const caller = c.get('apiCaller')
       const report = await getBroadcastStatus(deps.db, params.id, caller.scope.regionPrefix)
       if (!report) return c.json({ error: 'not_found', message: 'No broadcast has this id.' }, 404)
-      return c.json(statusJson(report))
+      return c.json(statusJson(report), 200)
     }
   )
 
@@ -211,7 +211,7 @@ export function registerBroadcastRoutes({ app, guard }: ApiRouter, deps: ApiDeps
         )
       }
       const report = await getBroadcastStatus(deps.db, params.id)
-      return c.json(statusJson(report!))
+      return c.json(statusJson(report!), 200)
     }
   )
 
@@ -237,15 +237,18 @@ export function registerBroadcastRoutes({ app, guard }: ApiRouter, deps: ApiDeps
         ...(query.cursor !== undefined ? { afterId: query.cursor } : {}),
         ...(query.since !== undefined ? { since: query.since } : {}),
       })
-      return c.json({
-        data: page.data.map((item) => ({
-          ...statusJson(item),
-          segment: item.segment,
-          text: item.text,
-          authorSource: 'source' in item.author ? 'api' : 'chat',
-        })),
-        next: page.next === null ? null : encodeCursor('broadcasts', page.next),
-      })
+      return c.json(
+        {
+          data: page.data.map((item) => ({
+            ...statusJson(item),
+            segment: item.segment,
+            text: item.text,
+            authorSource: 'source' in item.author ? ('api' as const) : ('chat' as const),
+          })),
+          next: page.next === null ? null : encodeCursor('broadcasts', page.next),
+        },
+        200
+      )
     }
   )
 }

@@ -7,7 +7,6 @@
  */
 import { iterateDaftarHadirRows, iterateVisitRows } from '../../db/queries/listings.js'
 import {
-  type LabelledIndicatorRow,
   chatSignature,
   daftarHadirColumns,
   indicatorColumns,
@@ -120,10 +119,6 @@ export function registerExportRoutes({ app, guard }: ApiRouter, deps: ApiDeps): 
           subject: `indicators.${format}`,
           detail: auditFilters(query),
         })
-        const rows: LabelledIndicatorRow[] = result.rows.map((row) => ({
-          ...row,
-          asOf: row.asOf === null ? null : new Date(row.asOf),
-        }))
         return download(c, {
           format,
           base: `indikator_${nameOf(query.period, query.region)}`,
@@ -133,7 +128,7 @@ export function registerExportRoutes({ app, guard }: ApiRouter, deps: ApiDeps): 
           columns: indicatorColumns(header, (unit) =>
             deps.i18n.render({ key: `api:units.${unit}` })
           ),
-          rows: once(rows),
+          rows: once(result.rows),
         })
       }
     )

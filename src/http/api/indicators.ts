@@ -5,38 +5,25 @@
  * @module
  */
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import { type IndicatorRow, findRegion, listIndicatorRows } from '../../db/queries/listings.js'
 import { coversRegion } from '../../domain/people.js'
+import type { IndicatorRecord } from '../../domain/records.js'
 import type { I18n } from '../../i18n/index.js'
 import type { ApiCaller } from './auth.js'
 import type { ApiDeps } from './deps.js'
-import { type ApiRouter, apiRoute, errorResponse, jsonResponse } from './routes.js'
-import type { indicatorSchema } from './schemas.js'
-import { indicatorsQuerySchema, indicatorsResponseSchema } from './schemas.js'
-
-/** An indicator row with its label and formula in Indonesian, as answered and exported. */
-export type LabelledIndicator = z.infer<typeof indicatorSchema>
+import { type ApiRouter, type ErrorJson, apiRoute, errorResponse, jsonResponse } from './routes.js'
+import { indicatorsQuerySchema, indicatorsResponseSchema, toJsonRow } from './schemas.js'
 
 /** Adds the label and formula texts (`locales/id/api.json`) to indicator rows. */
-export function labelIndicators(i18n: I18n, rows: IndicatorRow[]): LabelledIndicator[] {
-  return rows.map((row) => ({
-    key: row.key,
+export function labelIndicators(i18n: I18n, rows: IndicatorRow[]): IndicatorRecord[] {
+  return rows.map(({ key, ...row }) => ({
+    key,
     label: i18n.render({
-      key: `api:indicators.${row.key}.label`,
+      key: `api:indicators.${key}.label`,
       params: { method: row.method ?? '' },
     }),
-    formula: i18n.render({ key: `api:indicators.${row.key}.formula` }),
-    programmeCode: row.programmeCode,
-    period: row.period,
-    regionCode: row.regionCode,
-    unit: row.unit,
-    numerator: row.numerator,
-    denominator: row.denominator,
-    value: row.value,
-    asOf: row.asOf?.toISOString() ?? null,
-    method: row.method,
-    denominatorSource: row.denominatorSource,
+    formula: i18n.render({ key: `api:indicators.${key}.formula` }),
+    ...row,
   }))
 }
 
@@ -51,7 +38,8 @@ export async function readIndicators(
   caller: ApiCaller,
   query: { period: string; region: string }
 ): Promise<
-  { region: { code: string; level: string; name: string }; rows: LabelledIndicator[] } | Response
+  | { region: { code: string; level: string; name: string }; rows: IndicatorRecord[] }
+  | ErrorJson<400 | 403>
 > {
   const own = caller.scope.regionPrefix
   const asked = coversRegion(query.region, own) ? own : query.region
@@ -107,7 +95,10 @@ export function registerIndicatorRoutes({ app, guard }: ApiRouter, deps: ApiDeps
       const query = c.req.valid('query')
       const result = await readIndicators(c, deps, c.get('apiCaller'), query)
       if (result instanceof Response) return result
-      return c.json({ period: query.period, region: result.region, data: result.rows }, 200)
+      return c.json(
+        { period: query.period, region: result.region, data: result.rows.map(toJsonRow) },
+        200
+      )
     }
   )
 }

@@ -4,8 +4,12 @@
  * the audit log with the filters asked for and the number of rows given.
  * @module
  */
-import type { Context } from 'hono'
-import { listAttendanceRows, listPeopleRows, listVisitRows } from '../../db/queries/listings.js'
+import {
+  type Page,
+  listAttendanceRows,
+  listPeopleRows,
+  listVisitRows,
+} from '../../db/queries/listings.js'
 import type { ApiCaller } from './auth.js'
 import { type ApiDeps, auditApi, auditFilters } from './deps.js'
 import { encodeCursor } from './cursor.js'
@@ -21,27 +25,27 @@ import {
   visitsQuerySchema,
 } from './schemas.js'
 
-/**
- * Audit-logs a page read (the filters asked for and the number of rows given), then answers it
- * as `{ data, next }`, `next` the cursor after its last row.
- */
-async function auditedPage<T extends object>(
-  c: Context,
+/** Audit-logs a page read: the list, the filters asked for and the number of rows given. */
+async function auditPage(
   deps: ApiDeps,
   caller: ApiCaller,
   list: string,
   query: Record<string, unknown>,
-  page: { rows: T[]; nextAfterId: number | null }
-): Promise<Response> {
+  rows: number
+): Promise<void> {
   await auditApi(deps, caller, {
     action: 'api_read',
     subject: list,
-    detail: { ...auditFilters(query), rows: page.rows.length },
+    detail: { ...auditFilters(query), rows },
   })
-  return c.json({
+}
+
+/** A page as answered, `{ data, next }`: rows in JSON, `next` the cursor after its last row. */
+function pageJson<T extends object>(list: string, page: Page<T>) {
+  return {
     data: page.rows.map((row) => toJsonRow(row)),
     next: page.nextAfterId === null ? null : encodeCursor(list, page.nextAfterId),
-  })
+  }
 }
 
 export function registerListRoutes({ app, guard }: ApiRouter, deps: ApiDeps): void {
@@ -69,7 +73,8 @@ export function registerListRoutes({ app, guard }: ApiRouter, deps: ApiDeps): vo
         afterId: cursor,
         scope: caller.scope,
       })
-      return auditedPage(c, deps, caller, 'visits', query, page)
+      await auditPage(deps, caller, 'visits', query, page.rows.length)
+      return c.json(pageJson('visits', page), 200)
     }
   )
 
@@ -96,7 +101,8 @@ export function registerListRoutes({ app, guard }: ApiRouter, deps: ApiDeps): vo
         afterId: cursor,
         scope: caller.scope,
       })
-      return auditedPage(c, deps, caller, 'attendance', query, page)
+      await auditPage(deps, caller, 'attendance', query, page.rows.length)
+      return c.json(pageJson('attendance', page), 200)
     }
   )
 
@@ -123,7 +129,8 @@ export function registerListRoutes({ app, guard }: ApiRouter, deps: ApiDeps): vo
         afterId: cursor,
         scope: caller.scope,
       })
-      return auditedPage(c, deps, caller, 'people', query, page)
+      await auditPage(deps, caller, 'people', query, page.rows.length)
+      return c.json(pageJson('people', page), 200)
     }
   )
 }

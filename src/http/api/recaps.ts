@@ -17,7 +17,14 @@ import { latestSignature } from '../../recap/signatures.js'
 import { recapXlsx } from '../../recap/xlsx.js'
 import type { ApiCaller } from './auth.js'
 import { type ApiDeps, auditApi, auditFilters } from './deps.js'
-import { type ApiRouter, apiRoute, errorResponse, fileResponse, jsonResponse } from './routes.js'
+import {
+  type ApiRouter,
+  type ErrorJson,
+  apiRoute,
+  errorResponse,
+  fileResponse,
+  jsonResponse,
+} from './routes.js'
 import { periodSchema, regionSchema } from './schemas.js'
 
 export const recapQuerySchema = z.object({ period: periodSchema, region: regionSchema })
@@ -78,13 +85,10 @@ export const kecamatanRecapResponseSchema = z.object({
   totals: z.array(z.number().nullable()),
 })
 
-function refuse(c: Context, status: 400 | 403, message: string): Response {
-  return c.json(
-    status === 403
-      ? { error: 'forbidden', message }
-      : { error: 'invalid_request', message, issues: [{ path: 'region', message }] },
-    status
-  )
+function refuse(c: Context, status: 400 | 403, message: string): ErrorJson<400 | 403> {
+  return status === 403
+    ? c.json({ error: 'forbidden', message }, 403)
+    : c.json({ error: 'invalid_request', message, issues: [{ path: 'region', message }] }, 400)
 }
 
 /** A desa's recap rendered for the caller, or the error answer. */
@@ -139,7 +143,7 @@ export function registerRecapRoutes({ app, guard }: ApiRouter, deps: ApiDeps): v
       const query = c.req.valid('query')
       const caller = c.get('apiCaller')
       const result = await readDesaRecap(c, deps, caller, query)
-      return result instanceof Response ? result : c.json(result)
+      return result instanceof Response ? result : c.json(result, 200)
     }
   )
   for (const format of ['xlsx', 'pdf'] as const) {
@@ -209,10 +213,14 @@ export function registerRecapRoutes({ app, guard }: ApiRouter, deps: ApiDeps): v
       const result = await readKecamatan(c, caller, query)
       return result instanceof Response
         ? result
-        : c.json({
-            ...result,
-            kecamatan: { code: result.kecamatan.code, name: result.kecamatan.name },
-          })
+        : c.json(
+            {
+              ...result,
+              kecamatan: { code: result.kecamatan.code, name: result.kecamatan.name },
+              columns: [...result.columns],
+            },
+            200
+          )
     }
   )
   app.openapi(

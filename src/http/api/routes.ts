@@ -9,7 +9,8 @@
  * @module
  */
 import { OpenAPIHono, type RouteConfig, createRoute, z } from '@hono/zod-openapi'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, TypedResponse } from 'hono'
+import type { StatusCode } from 'hono/utils/http-status'
 import { API_SCOPES, type ApiScope } from '../../domain/api-tokens.js'
 import { NUL_REFUSAL, containsNul } from '../nul.js'
 import { requireScope } from './auth.js'
@@ -70,6 +71,14 @@ export function errorResponse(description: string) {
   return jsonResponse(description, errorSchema)
 }
 
+/** A route's answer of the error shape. */
+type ErrorResponse = ReturnType<typeof errorResponse>
+
+/** An answer of the error shape with one of the given statuses, as `c.json` gives it. */
+export type ErrorJson<Code extends StatusCode> = Code extends StatusCode
+  ? Response & TypedResponse<z.output<typeof errorSchema>, Code, 'json'>
+  : never
+
 /** A file answer (a CSV, XLSX or PDF download), for a route's `responses`. */
 export function fileResponse(description: string, contentType: string) {
   return {
@@ -96,15 +105,20 @@ const INVALID = errorResponse('Invalid parameters or body; `issues` names each f
  * The `createRoute` of `spec` guarded by `guard` (the bearer token) and then its scope, per route,
  * so other apps mounted under the same prefix (the simulator) keep their own rule; with the 401,
  * the 403 (unless the route names its own) and, when it takes input, the 400 of every route.
- * The input stays typed from `spec` (`c.req.valid('query')`); the responses are typed loosely, so
- * a handler may answer any `Response`, as downloads and the shared refusals (`readIndicators`) do.
+ * The input is typed from `spec` (`c.req.valid('query')`), and so are the answers: a handler's
+ * JSON must be its route's response schema (`z.infer`), or the error shape for 400, 401 and 403; a
+ * route that answers a file (`fileResponse`) may also answer any `Response`.
  */
 export function apiRoute<const S extends ApiRouteSpec>(
   guard: MiddlewareHandler,
   spec: S
 ): Omit<S, 'tag' | 'scope' | 'responses'> & {
   middleware: MiddlewareHandler[]
-  responses: RouteConfig['responses']
+  responses: Omit<S['responses'], 400 | 401 | 403> & {
+    400: ErrorResponse
+    401: ErrorResponse
+    403: S['responses'] extends { 403: infer R } ? R : ErrorResponse
+  }
 } {
   const { tag, scope, description, ...route } = spec
   const request = spec.request

@@ -5,8 +5,15 @@
  */
 import { z } from 'zod'
 import { ATTENDANCE_STATUSES } from '../../domain/training.js'
-import { PERSON_STATUSES, ROLES, CADRE_TIERS } from '../../domain/people.js'
+import { PERSON_STATUSES, ROLES } from '../../domain/people.js'
 import { SASARAN } from '../../domain/visits.js'
+import {
+  VISIT_STATUSES,
+  attendanceRecordSchema,
+  indicatorRecordSchema,
+  personRecordSchema,
+  visitRecordSchema,
+} from '../../domain/records.js'
 import { MAX_PAGE_SIZE } from '../../db/queries/listings.js'
 import { CSV_SEPARATORS } from '../../export/csv.js'
 import { cursorSchema } from './cursor.js'
@@ -57,7 +64,7 @@ const visitFilters = {
   cadre: z.coerce.number().int().positive().optional().describe('Person id of the cadre.'),
   sasaran: z.enum(SASARAN).optional().describe('Visits whose target groups include this one.'),
   status: z
-    .enum(['submitted', 'withdrawn'])
+    .enum(VISIT_STATUSES)
     .optional()
     .describe('Both when absent, so a syncing system sees withdrawals.'),
 }
@@ -116,7 +123,6 @@ export const indicatorsExportQuerySchema = indicatorsQuerySchema.extend({ sep: s
 // === Rows as answered
 
 const isoTime = z.iso.datetime({ offset: true })
-const isoDate = z.iso.date()
 
 /** The list envelope of docs/design.md#contracts. */
 export function pageSchema<T extends z.ZodType>(row: T) {
@@ -126,90 +132,46 @@ export function pageSchema<T extends z.ZodType>(row: T) {
   })
 }
 
-export const visitRowSchema = z.object({
-  id: z.number().int(),
-  reference: z.string(),
-  programmeCode: z.string(),
-  period: z.string(),
-  visitDate: isoDate,
-  kecamatanCode: z.string().nullable(),
-  kecamatanName: z.string().nullable(),
-  desaCode: z.string(),
-  desaName: z.string().nullable(),
-  cadreId: z.number().int().describe('Stable person key of the reporting cadre.'),
-  familyId: z.number().int().describe('Stable key of the visited family.'),
-  sasaran: z.array(z.string()),
-  kbStatus: z.string().nullable(),
-  kbMethod: z.string().nullable(),
-  kbIntent: z.string().nullable(),
-  risk4t: z.array(z.string()),
-  envRisks: z.array(z.string()),
-  actions: z.array(z.string()),
-  referralTarget: z.string().nullable(),
-  referralReason: z.string().nullable(),
-  referralStatus: z.string().nullable(),
-  followUpDate: isoDate.nullable(),
-  duplicateOf: z.number().int().nullable(),
-  status: z.enum(['submitted', 'withdrawn']),
-  createdAt: isoTime,
-})
+/** A record's field in JSON: an instant (`z.date()`, nullable or not) as an ISO 8601 string. */
+type JsonField<F> = F extends z.ZodDate
+  ? typeof isoTime
+  : F extends z.ZodNullable<z.ZodDate>
+    ? z.ZodNullable<typeof isoTime>
+    : F
 
-export const attendanceRowSchema = z.object({
-  id: z.number().int(),
-  programmeCode: z.string(),
-  cohortCode: z.string(),
-  kecamatanCode: z.string(),
-  sessionId: z.number().int(),
-  sessionDate: isoDate,
-  period: z.string(),
-  personId: z.number().int().describe('Stable person key of the participant.'),
-  personRegionCode: z.string(),
-  status: z.enum(ATTENDANCE_STATUSES),
-  method: z.string(),
-  at: isoTime,
-})
+/** A record's schema in JSON, as the API answers it: `toJsonRow` of the record is its output. */
+type JsonRecordSchema<S extends Record<string, z.ZodType>> = z.ZodObject<{
+  [K in keyof S]: JsonField<S[K]>
+}>
 
-export const personRowSchema = z.object({
-  id: z.number().int().describe('Stable person key.'),
-  name: z.string(),
-  roles: z.array(z.enum(ROLES)),
-  regionCode: z.string(),
-  kecamatanCode: z.string().nullable(),
-  desaCode: z.string().nullable(),
-  cadreTier: z.enum(CADRE_TIERS).nullable(),
-  status: z.enum(PERSON_STATUSES),
-  optedOut: z.boolean(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-})
+function jsonField(field: z.ZodType): z.ZodType {
+  const json =
+    field instanceof z.ZodDate
+      ? isoTime
+      : field instanceof z.ZodNullable && field.unwrap() instanceof z.ZodDate
+        ? isoTime.nullable()
+        : undefined
+  if (json === undefined) return field
+  return field.description === undefined ? json : json.describe(field.description)
+}
 
-export const indicatorSchema = z.object({
-  key: z.string(),
-  label: z.string(),
-  formula: z.string(),
-  programmeCode: z.string(),
-  period: z.string(),
-  regionCode: z.string(),
-  unit: z
-    .enum(['percent', 'points', 'ratio', 'count'])
-    .describe(
-      'points: a change in percentage points (numerator, a net count that may be negative, ÷ denominator × 100).'
-    ),
-  numerator: z.number().nullable(),
-  denominator: z.number().nullable(),
-  value: z.number().nullable().describe('One decimal; null when the denominator is 0.'),
-  asOf: isoTime.nullable().describe('Training figures count the sessions held by this time.'),
-  method: z
-    .string()
-    .nullable()
-    .describe(
-      'KB figures by method: the SIGA method code (IUD, MOW, MOP, IMPLAN, SUNTIK, PIL, KONDOM, MAL, TRADISIONAL).'
-    ),
-  denominatorSource: z
-    .enum(['imported', 'visited'])
-    .nullable()
-    .describe('KB figures over PUS: the imported PUS of every desa, or the PUS families visited.'),
-})
+/**
+ * The JSON form of a record's schema (`domain/records.ts`): the same fields, descriptions and
+ * order, instants as ISO 8601 strings with an offset.
+ */
+export function jsonRecordSchema<S extends Record<string, z.ZodType>>(
+  record: z.ZodObject<S>
+): JsonRecordSchema<S> {
+  const shape = Object.fromEntries(
+    Object.entries(record.shape).map(([key, field]) => [key, jsonField(field)])
+  )
+  return z.object(shape) as JsonRecordSchema<S>
+}
+
+export const visitRowSchema = jsonRecordSchema(visitRecordSchema)
+export const attendanceRowSchema = jsonRecordSchema(attendanceRecordSchema)
+export const personRowSchema = jsonRecordSchema(personRecordSchema)
+export const indicatorSchema = jsonRecordSchema(indicatorRecordSchema)
 
 export const indicatorsResponseSchema = z.object({
   period: z.string(),

@@ -83,8 +83,6 @@ const responseSchema = z.object({
   ),
 })
 
-const FORMULA_KEYS = ['businessStartChange', 'onlineSellingChange', 'incomeBracketUp'] as const
-
 const share = (figure: TrainingIndicator) => ({
   numerator: figure.numerator,
   denominator: figure.denominator,
@@ -149,7 +147,7 @@ export function registerTrainingEffectivenessRoutes({ app, guard }: ApiRouter, d
           404
         )
       }
-      const formula = (key: (typeof FORMULA_KEYS)[number]) =>
+      const formula = (key: keyof z.infer<typeof figuresSchema>) =>
         deps.i18n.render({ key: `api:indicators.${key}.formula` })
       return c.json(
         {
@@ -157,7 +155,11 @@ export function registerTrainingEffectivenessRoutes({ app, guard }: ApiRouter, d
           by,
           region,
           asOf: asOf.toISOString(),
-          formulas: Object.fromEntries(FORMULA_KEYS.map((key) => [key, formula(key)])),
+          formulas: {
+            businessStartChange: formula('businessStartChange'),
+            onlineSellingChange: formula('onlineSellingChange'),
+            incomeBracketUp: formula('incomeBracketUp'),
+          },
           total: figuresOf(read.total),
           data: read.groups.map((group) => ({
             code: group.code,
