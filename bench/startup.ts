@@ -4,7 +4,9 @@
  * timed from spawn to the first `GET /healthz` 200; then stopped with SIGTERM and started again on
  * the same DATA_DIR (restart). Each start's resident memory is read 2 s after /healthz answered
  * (idle). The baseline is the same spawn of a bare Hono app (`hello-server.js`): Node and the HTTP
- * server without the bot.
+ * server without the bot. Beside each wall time, the CPU the child used until /healthz answered
+ * (all its threads, from /proc): on a shared machine the wall time mostly measures the others' load,
+ * the CPU time much less so.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -34,13 +36,19 @@ export type StartupResult = {
   /** The part of first start / restarts spent inside `startKaderbot` (database, seed, wiring). */
   insideFirstMs: number
   insideRestartMedianMs: number
+  /** CPU time (user + system, all threads) the child used until /healthz answered. */
+  firstStartCpuMs: number
+  restartCpuMedianMs: number
   /** Resident memory 2 s after /healthz answered, at the first start and at the restarts (MiB). */
   idleRssMiB: { first: number; restartMedian: number }
   ratios: { firstToBaseline: number; restartToBaseline: number }
 }
 
-/** A started child: spawn to 200, and the bot's own `startMs` (its "kaderbot started" log line). */
-export type Started = { child: ChildProcess; ms: number; insideMs: number }
+/**
+ * A started child: spawn to 200, the CPU it used until then, and the bot's own `startMs` (its
+ * "kaderbot started" log line).
+ */
+export type Started = { child: ChildProcess; ms: number; cpuMs: number; insideMs: number }
 
 /** Builds `dist/` as `prestart` does, so the starts below time the same code `npm start` runs. */
 export async function buildDist(): Promise<void> {
@@ -53,6 +61,17 @@ async function idleRss(child: ChildProcess, afterMs = 2000): Promise<number> {
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
   return round(kib / 1024, 1)
+}
+
+/** Clock ticks of /proc/<pid>/stat: USER_HZ, 100 on Linux. */
+const TICK_MS = 10
+
+/** A child's CPU time so far (utime + stime of /proc/<pid>/stat, ms), NaN when unreadable. */
+async function cpuMsOf(child: ChildProcess): Promise<number> {
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS
 }
 
 /**
@@ -100,7 +119,8 @@ export async function startAndWait(
       const response = await fetch(`http://127.0.0.1:${port}/healthz`)
       await response.arrayBuffer()
       if (response.status === 200) {
-        return { child, ms: round(performance.now() - started, 0), insideMs }
+        const ms = round(performance.now() - started, 0)
+        return { child, ms, cpuMs: await cpuMsOf(child), insideMs }
       }
     } catch {
       // Not listening yet.
@@ -156,19 +176,24 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
     const first = await startAndWait(['dist/main.js'], childEnv(dataDir))
     const firstRss = await idleRss(first.child)
     await stop(first.child)
-    options.log(`startup: first start ${first.ms} ms, idle RSS ${firstRss} MiB`)
+    options.log(
+      `startup: first start ${first.ms} ms (CPU ${first.cpuMs} ms), idle RSS ${firstRss} MiB`
+    )
     const restartMs: number[] = []
+    const restartCpuMs: number[] = []
     const insideRestartMs: number[] = []
     const restartRss: number[] = []
     for (let i = 0; i < options.restarts; i++) {
       const again = await startAndWait(['dist/main.js'], childEnv(dataDir))
       restartMs.push(again.ms)
+      restartCpuMs.push(again.cpuMs)
       insideRestartMs.push(again.insideMs)
       restartRss.push(await idleRss(again.child))
       await stop(again.child)
     }
     const restartMedianMs = percentile(restartMs, 50)
-    options.log(`startup: restart median ${restartMedianMs} ms`)
+    const restartCpuMedianMs = percentile(restartCpuMs, 50)
+    options.log(`startup: restart median ${restartMedianMs} ms (CPU ${restartCpuMedianMs} ms)`)
     return {
       firstStartMs: first.ms,
       restartMs,
@@ -176,6 +201,8 @@ export async function benchStartup(options: StartupOptions): Promise<StartupResu
       baselineMs,
       insideFirstMs: first.insideMs,
       insideRestartMedianMs: percentile(insideRestartMs, 50),
+      firstStartCpuMs: first.cpuMs,
+      restartCpuMedianMs,
       idleRssMiB: { first: firstRss, restartMedian: percentile(restartRss, 50) },
       ratios: {
         firstToBaseline: round(first.ms / baselineMs, 2),
