@@ -1,13 +1,13 @@
 /**
  * Effects: what a finished turn asks the runtime to store, named in the past tense (goflow
- * events). The engine only returns them; `conversation/apply-effects.ts` writes them, one applier
- * per type, in the same transaction as the conversation state.
+ * events). The engine only returns them; the applier paired with their flow in
+ * `conversation/registry.ts` writes each, in the same transaction as the conversation state. The
+ * types here are shared (by several flows, the engine, domain rules or queries); an effect only its
+ * flow produces may be declared in the flow's file (docs/architecture.md, "Adding a flow").
  * @module
  */
 import type { Segment } from './broadcasts.js'
-import type { KbRecorded } from './kb.js'
 import type { CadreTier, Salutation } from './people.js'
-import type { ActivityReported } from './poktan.js'
 
 /**
  * The demo flow was completed.
@@ -260,28 +260,3 @@ export type KompetenMarked = {
  * @example { "type": "certificate_requested" }
  */
 export type CertificateRequested = { type: 'certificate_requested' }
-
-export type Effect =
-  | CheckinCodesShown
-  | CertificateRequested
-  | BaselineAnswered
-  | KompetenMarked
-  | ActivityReported
-  | BroadcastRequested
-  | BroadcastCancelled
-  | LoginLinkRequested
-  | AbsenceExcused
-  | AttendanceCheckedIn
-  | AttendanceRecorded
-  | CheckinCodeFailed
-  | FollowUpAnswered
-  | VisitReported
-  | KbRecorded
-  | VisitWithdrawn
-  | ReferralFollowedUp
-  | DemoCompleted
-  | ConsentAnswered
-  | OptedOut
-  | OptedIn
-  | RegistrationRequested
-  | RegistrationDecided

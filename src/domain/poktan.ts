@@ -48,18 +48,11 @@ export type RecentActivity = {
   createdAt: string
 }
 
-/** The longest reason a supervisor gives when sending a report back. */
-export const MAX_RETURN_REASON = 200
-
 /**
- * A cadre reported a Poktan activity by chat; the applier stores it in the cadre's desa, waiting
- * for validation. With `correctsId`, it replaces a report the supervisor sent back (kept, marked
- * corrected).
- * @example { "type": "activity_reported", "kind": "bkb", "activityDate": "2026-11-20", "attendees": 25,
- *   "pus": 18, "kbUsers": 12, "photoRef": null, "note": null }
+ * A Poktan activity as a cadre reports it (the effect of /kegiatan and the row it becomes);
+ * `correctsId`: the report sent back that it replaces.
  */
-export type ActivityReported = {
-  type: 'activity_reported'
+export type ActivityReport = {
   kind: ActivityKind
   activityDate: string
   attendees: number
@@ -69,3 +62,6 @@ export type ActivityReported = {
   note: string | null
   correctsId?: number
 }
+
+/** The longest reason a supervisor gives when sending a report back. */
+export const MAX_RETURN_REASON = 200

@@ -13,16 +13,27 @@ import {
   askNumber,
   askPhoto,
   askText,
+  type Completion,
   defineFlow,
   today,
 } from '../engine/index.js'
 import {
   ACTIVITY_KINDS,
   type ActivityKind,
+  type ActivityReport,
   MAX_ACTIVITY_AGE_DAYS,
   MAX_ATTENDEES,
 } from '../domain/poktan.js'
 import { isReporter } from './reporters.js'
+
+/**
+ * A cadre reported a Poktan activity by chat; the applier stores it in the cadre's desa, waiting
+ * for validation. With `correctsId`, it replaces a report the supervisor sent back (kept, marked
+ * corrected).
+ * @example { "type": "activity_reported", "kind": "bkb", "activityDate": "2026-11-20", "attendees": 25,
+ *   "pus": 18, "kbUsers": 12, "photoRef": null, "note": null }
+ */
+export type ActivityReported = { type: 'activity_reported' } & ActivityReport
 
 const count = z.number().int().min(0).max(MAX_ATTENDEES)
 
@@ -68,7 +79,7 @@ export const poktanActivity = defineFlow({
     askPhoto('photo', { optional: true, defaultValue: () => null }),
     askText('note', { optional: true, schema: z.string().max(300), defaultValue: () => null }),
   ],
-  complete: (a) => ({
+  complete: (a): Completion<ActivityReported> => ({
     effects: [
       {
         type: 'activity_reported',

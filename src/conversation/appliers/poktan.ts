@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm'
 import { createActivity } from '../../db/queries/poktan-activities.js'
 import { people } from '../../db/schema/index.js'
-import type { ActivityReported } from '../../domain/poktan.js'
+import type { ActivityReported } from '../../flows/poktan-activity.js'
 import { type Applier, EffectTargetMissingError, forPerson } from './types.js'
 
 export const poktanAppliers: { activity_reported: Applier<ActivityReported> } = {

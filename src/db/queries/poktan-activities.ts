@@ -7,9 +7,9 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { poktanActivities } from '../schema/index.js'
-import type { ActivityKind, ActivityReported, RecentActivity } from '../../domain/poktan.js'
+import type { ActivityKind, ActivityReport, RecentActivity } from '../../domain/poktan.js'
 
-export type CreateActivityParams = Omit<ActivityReported, 'type'> & {
+export type CreateActivityParams = ActivityReport & {
   cadreId: number
   desaCode: string
   now: Date
