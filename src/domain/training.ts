@@ -30,8 +30,14 @@ export const FOLLOW_UP_WAVES = [1, 3, 6] as const
  * `declined` (no consent); `held` (a minor without the guardian-consent mark, docs/domain.md,
  * decision 7).
  */
-export const FOLLOW_UP_STATUSES = ['planned', 'sent', 'answered', 'declined', 'held'] as const
-export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number]
+export const FOLLOW_UP_SURVEY_STATUSES = [
+  'planned',
+  'sent',
+  'answered',
+  'declined',
+  'held',
+] as const
+export type FollowUpSurveyStatus = (typeof FOLLOW_UP_SURVEY_STATUSES)[number]
 
 /** Sales channels a graduate may name; all but `langsung` (in person) are online. */
 export const SALES_CHANNELS = ['wa', 'facebook', 'marketplace', 'ojol', 'langsung'] as const

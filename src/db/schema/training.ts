@@ -15,7 +15,7 @@ import {
   ATTENDANCE_STATUSES,
   CHECKIN_MODES,
   ENROLLMENT_STATUSES,
-  FOLLOW_UP_STATUSES,
+  FOLLOW_UP_SURVEY_STATUSES,
   type ProgrammeSettings,
   SKILL_TRACKS,
 } from '../../domain/training.js'
@@ -164,7 +164,7 @@ export const followUpSurveys = pgTable(
       .references(() => people.id),
     /** Months after completion: 1, 3 or 6. */
     wave: integer('wave').notNull(),
-    status: text('status', { enum: FOLLOW_UP_STATUSES }).notNull().default('planned'),
+    status: text('status', { enum: FOLLOW_UP_SURVEY_STATUSES }).notNull().default('planned'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     consentGiven: boolean('consent_given'),
     businessStarted: boolean('business_started'),
