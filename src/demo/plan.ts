@@ -19,7 +19,7 @@
  * @module
  */
 import { DEFAULT_TIME_ZONE, addDays, localDate, localInstant } from '../domain/dates.js'
-import type { Role } from '../domain/people.js'
+import type { PersonRecord, VisitRecord } from '../domain/records.js'
 import {
   ACTIONS,
   type FollowUpStatus,
@@ -95,14 +95,11 @@ export type DemoRegions = {
   desaByKecamatan: Readonly<Record<string, readonly { code: string; name: string }[]>>
 }
 
-export type DemoPerson = {
-  name: string
+/** A person of the demo: the fields of the person record it writes, and what the demo adds. */
+export type DemoPerson = Pick<PersonRecord, 'name' | 'roles' | 'regionCode' | 'cadreTier'> & {
   /** E.164, or null (a few participants have no phone). */
   phone: string | null
-  roles: Role[]
-  regionCode: string
   birthYear: number | null
-  cadreTier: 'ppkbd' | 'sub_ppkbd' | null
   /** A simulator chat id, for the people the broadcast reached. */
   chat: string | null
 }
@@ -117,28 +114,35 @@ export type DemoFamily = {
   createdAt: Date
 }
 
-export type DemoVisit = {
+/**
+ * A visit of the demo: the fields of the visit record it writes (`visitRecordSchema`), with the
+ * cadre, the family and a repeated visit as indexes into the plan, and the fields the record
+ * leaves out (measurements, location).
+ */
+export type DemoVisit = Pick<
+  VisitRecord,
+  | 'desaCode'
+  | 'visitDate'
+  | 'sasaran'
+  | 'kbStatus'
+  | 'kbMethod'
+  | 'kbIntent'
+  | 'risk4t'
+  | 'envRisks'
+  | 'actions'
+  | 'status'
+  | 'createdAt'
+> & {
   /** Index into `people`. */
   cadre: number
   /** Index into `families`. */
   family: number
-  desaCode: string
-  visitDate: string
-  sasaran: string[]
-  kbStatus: string | null
-  kbMethod: string | null
-  kbIntent: string | null
-  risk4t: string[]
-  envRisks: string[]
   lila: number | null
   hb: number | null
-  actions: string[]
   lat: number | null
   lng: number | null
   /** Index into `visits` of the same-day visit this one repeats. */
   duplicateOf: number | null
-  status: 'submitted' | 'withdrawn'
-  createdAt: Date
 }
 
 export type DemoReferral = {
