@@ -378,10 +378,11 @@ export async function listSessionsForMentor(
 export type FindCheckinSessionParams = { personId: number; at: Date }
 
 /**
- * A session open for check-in, with what a check-in needs to verify: the radius is the session's
+ * A session open for check-in as stored, with what a check-in needs to verify (code, venue, radius;
+ * the chat sees `CheckinSession` of `domain/snapshot.ts`): the radius is the session's
  * own or its programme's `checkinRadiusMeters`.
  */
-export type CheckinSession = MentorSessionListItem & { radiusMeters: number }
+export type CheckinSessionRow = MentorSessionListItem & { radiusMeters: number }
 
 /**
  * The not-cancelled session of one of the person's active enrollments whose check-in window
@@ -392,7 +393,7 @@ export type CheckinSession = MentorSessionListItem & { radiusMeters: number }
 export async function findCheckinSession(
   db: DbOrTx,
   params: FindCheckinSessionParams
-): Promise<CheckinSession | undefined> {
+): Promise<CheckinSessionRow | undefined> {
   const at = sql`${params.at.toISOString()}::timestamptz`
   const minutes = (key: keyof ProgrammeSettings) => sql`make_interval(mins => ${settingOf(key)})`
   const rows = await db
