@@ -41,7 +41,12 @@ export async function ensurePgliteTemplate(
     // Written last: a directory without its key is never used.
     writeFileSync(join(partial, TEMPLATE_KEY_FILE), `${key}\n`)
     rmSync(templateDir, { recursive: true, force: true })
-    renameSync(partial, templateDir)
+    try {
+      renameSync(partial, templateDir)
+    } catch (error) {
+      // Another build made the same template in the meantime: theirs serves.
+      if (readTemplateKey(templateDir) !== key) throw error
+    }
     return 'made'
   } finally {
     rmSync(partial, { recursive: true, force: true })
