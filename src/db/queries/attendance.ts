@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, gte, lte, ne, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { AttendanceStatus } from '../../domain/training.js'
+import type { RosterEntry } from '../../domain/snapshot.js'
 import type { DbOrTx } from '../client.js'
 import { rowsOf, toNumber } from '../raw.js'
 import {
@@ -261,9 +262,6 @@ export async function listConsecutiveAbsences(
   }
   return run
 }
-
-/** One participant of a session's cohort as the mentor sees them, with the session's record. */
-export type RosterEntry = { personId: number; name: string; status: AttendanceStatus | null }
 
 /**
  * The participants of a session's cohort (enrolled, not withdrawn) with their attendance at it,

@@ -7,7 +7,7 @@
  */
 import { and, asc, count, desc, eq, gte, lte, sql } from 'drizzle-orm'
 import { findKbState } from './kb-register.js'
-import type { LastVisit } from '../../domain/snapshot.js'
+import type { FamilyMatch, LastVisit } from '../../domain/snapshot.js'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import { visitReference } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
@@ -44,15 +44,6 @@ const NAME_SIMILARITY_MIN = 0.3
 
 /** Lowest `word_similarity(query, head_name)` (the query against the best part of the name). */
 const NAME_WORD_SIMILARITY_MIN = 0.5
-
-/** One family a name search found, for the cadre to pick from. */
-export type FamilyMatch = {
-  id: number
-  headName: string
-  dusunRwRt: string | null
-  /** The date of the family's latest submitted visit, `YYYY-MM-DD`, or `null` if none. */
-  lastVisitDate: string | null
-}
 
 export type SearchFamiliesParams = {
   desaCode: string
