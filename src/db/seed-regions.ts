@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
+import { KABUPATEN_CODE } from '../domain/people.js'
 import type { DbOrTx } from './client.js'
 import { regions } from './schema/index.js'
 
-/** Kemendagri code of Kabupaten Malang, the root of the seeded tree. */
-export const KABUPATEN_CODE = '35.07'
+/** Kemendagri code of Kabupaten Malang, the root of the seeded tree (one constant, in the domain). */
+export { KABUPATEN_CODE }
 
 /** Name stored for the kabupaten row. */
 export const KABUPATEN_NAME = 'Kabupaten Malang'
