@@ -179,15 +179,19 @@ export const indicatorsResponseSchema = z.object({
   data: z.array(indicatorSchema),
 })
 
-/** JSON of a row: instants as ISO strings, everything else as it is. */
-export function toJsonRow<T extends object>(
-  row: T
-): {
+/** A row in JSON: its instants as ISO strings, everything else as it is. */
+export type JsonRow<T> = {
   [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K]
-} {
+}
+
+/**
+ * JSON of a row: instants as ISO strings, everything else as it is. Of a record
+ * (`domain/records.ts`), its output is the record's `jsonRecordSchema`.
+ */
+export function toJsonRow<T extends object>(row: T): JsonRow<T> {
   const json: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(row)) {
     json[key] = value instanceof Date ? value.toISOString() : value
   }
-  return json as never
+  return json as JsonRow<T>
 }
