@@ -17,7 +17,7 @@ import {
 } from '../db/queries/conversations.js'
 import { type PlanFireParams, rescheduleFires } from '../db/queries/fires.js'
 import { findLastUnpromptedChoices } from '../db/queries/whatsapp.js'
-import { findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
+import { type TimerMove, findSentTurn, listRepliesTo } from '../db/queries/outbox.js'
 import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
   type FlowRegistry,
@@ -102,11 +102,13 @@ export type Runtime = {
    * Restarts each turn's inactivity timers from when its prompt reached the person (docs/design.md
    * P9), in one statement, on `db` when given (the outbox sender's own connections).
    */
-  promptsDelivered: (
-    prompts: { conversationId: number; turn: number; at: Date }[],
-    db?: DbOrTx
-  ) => Promise<void>
+  promptsDelivered: (prompts: DeliveredTurnPrompt[], db?: DbOrTx) => Promise<void>
+  /** The timers `promptsDelivered` would move, each with its new due time (a key once). */
+  timersOnDelivery: (prompts: DeliveredTurnPrompt[]) => { dedupeKey: string; dueAt: Date }[]
 }
+
+/** A turn's prompt that reached the person, and when. */
+export type DeliveredTurnPrompt = { conversationId: number; turn: number; at: Date }
 
 type TurnOutput = { messages: OutboundMessage[]; notified: boolean }
 
@@ -330,14 +332,21 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     },
 
     async promptsDelivered(prompts, db = deps.db) {
-      const dueAt = new Map<string, Date>()
-      for (const { conversationId, turn, at } of prompts) {
-        const [remindKey, expireKey] = timerKeys(conversationId, turn)
-        dueAt.set(remindKey!, addMinutes(at, inactivity.reminderAfterMinutes))
-        dueAt.set(expireKey!, addMinutes(at, inactivity.expireAfterMinutes))
-      }
+      const dueAt = new Map(timersOnDelivery(prompts).map((t) => [t.dedupeKey, t.dueAt]))
       await rescheduleFires(db, { dedupeKeys: [...dueAt.keys()], dueAt: (key) => dueAt.get(key)! })
     },
+
+    timersOnDelivery,
+  }
+
+  function timersOnDelivery(prompts: DeliveredTurnPrompt[]) {
+    const dueAt = new Map<string, Date>()
+    for (const { conversationId, turn, at } of prompts) {
+      const [remindKey, expireKey] = timerKeys(conversationId, turn)
+      dueAt.set(remindKey!, addMinutes(at, inactivity.reminderAfterMinutes))
+      dueAt.set(expireKey!, addMinutes(at, inactivity.expireAfterMinutes))
+    }
+    return [...dueAt].map(([dedupeKey, due]) => ({ dedupeKey, dueAt: due }))
   }
 }
 
@@ -381,24 +390,39 @@ function addMinutes(date: Date, minutes: number): Date {
 
 /** A message the sender delivered, as far as inactivity timers care. */
 export type DeliveredPrompt = {
-  row: { priority: number; conversationId: number | null; turn: number | null }
+  row: { id: number; priority: number; conversationId: number | null; turn: number | null }
   at: Date
+}
+
+/** The turn prompts among delivered messages: live replies of a conversation's turn. */
+function turnPrompts(delivered: DeliveredPrompt[]): (DeliveredTurnPrompt & { outboxId: number })[] {
+  return delivered.flatMap(({ row, at }) =>
+    row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null
+      ? [{ conversationId: row.conversationId, turn: row.turn, at, outboxId: row.id }]
+      : []
+  )
 }
 
 /**
  * The sender's `onDelivered`: a turn's live reply that reached the person restarts that turn's
- * inactivity timers from then (docs/design.md P9); reminders and broadcasts restart nothing.
+ * inactivity timers from then (docs/design.md P9); reminders and broadcasts restart nothing. The
+ * sender moves the timers (`timerMoves`) in the statement that records the sends; called, it
+ * moves them in a statement of its own.
  */
 export function restartTimersOnDelivery(
-  runtime: Pick<Runtime, 'promptsDelivered'>,
+  runtime: Pick<Runtime, 'promptsDelivered' | 'timersOnDelivery'>,
   db?: DbOrTx
-): (delivered: DeliveredPrompt[]) => Promise<void> {
-  return async (delivered) => {
-    const prompts = delivered.flatMap(({ row, at }) =>
-      row.priority === PRIORITY.live && row.conversationId !== null && row.turn !== null
-        ? [{ conversationId: row.conversationId, turn: row.turn, at }]
-        : []
-    )
+): ((delivered: DeliveredPrompt[]) => Promise<void>) & {
+  timerMoves: (delivered: DeliveredPrompt[]) => TimerMove[]
+} {
+  const restart = async (delivered: DeliveredPrompt[]) => {
+    const prompts = turnPrompts(delivered)
     if (prompts.length > 0) await runtime.promptsDelivered(prompts, db)
   }
+  return Object.assign(restart, {
+    timerMoves: (delivered: DeliveredPrompt[]) =>
+      turnPrompts(delivered).flatMap((prompt) =>
+        runtime.timersOnDelivery([prompt]).map((timer) => ({ ...timer, outboxId: prompt.outboxId }))
+      ),
+  })
 }

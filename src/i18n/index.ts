@@ -191,7 +191,11 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
   const cache = new Map<string, string>()
 
   function render(text: Text, lng: string = DEFAULT_LANGUAGE): string {
-    const cacheKey = `${lng}\u0000${JSON.stringify(text)}`
+    // A text without params (most option labels) is known by its key alone.
+    const cacheKey =
+      text.params === undefined && typeof text.key === 'string'
+        ? `${lng}\u0000${text.key}`
+        : `${lng}\u0001${JSON.stringify(text)}`
     const cached = cache.get(cacheKey)
     if (cached !== undefined) {
       cache.delete(cacheKey)

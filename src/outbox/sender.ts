@@ -19,6 +19,7 @@ import type { ChannelName, OutboundMessage } from '../domain/messages.js'
 import type { Db } from '../db/client.js'
 import {
   type ClaimedOutboxRow,
+  type TimerMove,
   claimOutbox,
   expireChannelLeases,
   fairOrder,
@@ -63,9 +64,11 @@ export type OutboxSenderDeps = {
   pollIntervalMs?: number
   /**
    * Called with rows just recorded as delivered, several at once under load (the runtime starts
-   * inactivity timers then, docs/design.md P9). A failure is logged; the rows stay sent.
+   * inactivity timers then, docs/design.md P9). A failure is logged; the rows stay sent. A hook
+   * with `timerMoves` is not called: the timers it names move in the statement that records the
+   * sends (for the rows whose claim held).
    */
-  onDelivered?: (delivered: Delivered[]) => Promise<void>
+  onDelivered?: DeliveryHook
   /** Per channel, limits that replace the channel's own (`null`: unpaced). */
   pacing?: Partial<Record<ChannelName, PacingLimits | null>>
   /** Per channel, sends in flight at once, replacing the channel's own (a benchmark's raised limits). */
@@ -132,6 +135,11 @@ type Outcome = 'sent' | 'retry' | 'failed' | 'unreachable' | 'lost'
 /** A row the platform accepted, and when. */
 export type Delivered = { row: ClaimedOutboxRow; at: Date; platformMessageId?: string | undefined }
 
+/** What follows a delivery: a call after the sends are recorded, or timers moved with them. */
+export type DeliveryHook = ((delivered: Delivered[]) => Promise<void>) & {
+  timerMoves?: (delivered: Delivered[]) => TimerMove[]
+}
+
 /** Builds a sender for the given channels; `start` takes the leases and begins polling. */
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const batchSize = deps.batchSize ?? 50
@@ -180,6 +188,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * that finished while the previous record was being written, then one for their timers.
    */
   const recordSent = groupCommit(async (sent: Delivered[]) => {
+    const moves = deps.onDelivered?.timerMoves?.(sent)
     const recorded = await retryTransient(() =>
       markSentMany(
         deps.db,
@@ -187,11 +196,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
           id: row.id,
           attempts: row.attempts,
           platformMessageId,
-        }))
+        })),
+        moves
       )
     )
     const delivered = sent.filter(({ row }) => recorded.has(row.id))
-    if (deps.onDelivered && delivered.length > 0) {
+    if (deps.onDelivered && !moves && delivered.length > 0) {
       await deps.onDelivered(delivered).catch((error: unknown) => {
         deps.logger.warn({ err: error, rows: delivered.length }, 'delivery follow-up failed')
       })

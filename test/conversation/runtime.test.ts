@@ -4,7 +4,10 @@
  */
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { timerKeys } from '../../src/conversation/runtime.js'
+import { createSimulatorChannel } from '../../src/channels/simulator/adapter.js'
+import { restartTimersOnDelivery, timerKeys } from '../../src/conversation/runtime.js'
+import { deliverToSimulator } from '../../src/db/queries/simulator.js'
+import { createOutboxSender } from '../../src/outbox/sender.js'
 import {
   conversations,
   demoSubmissions,
@@ -18,6 +21,7 @@ import { conversationTimeoutHandlers } from '../../src/scheduler/jobs/conversati
 import { type TestDbHandle, createTestDb, hasPostgres } from '../harness/db.js'
 import { testI18n } from '../harness/i18n.js'
 import {
+  createRuntimeForTest,
   createTestRuntime,
   giveConsent,
   silentLogger,
@@ -189,6 +193,29 @@ describe('inactivity timers (docs/design.md P4, P7, P9)', () => {
     await runtime.promptsDelivered([{ conversationId: conversation!.id, turn: 1, at: minutes(30) }])
     const due = await handle.db.select({ dueAt: fires.dueAt }).from(fires).orderBy(asc(fires.id))
     expect(due.map((f) => f.dueAt)).toEqual([minutes(30 + 120), minutes(30 + 24 * 60)])
+  })
+
+  test('a reply the sender delivered restarts its turn’s timers from the delivery', async () => {
+    const late = minutes(45)
+    const runtime = await createRuntimeForTest(handle.db)
+    const sender = createOutboxSender({
+      db: handle.db,
+      logger: silentLogger,
+      channels: [
+        createSimulatorChannel({
+          deliver: (recipientId, message) =>
+            deliverToSimulator(handle.db, { recipientId, message }),
+        }),
+      ],
+      clock: () => late,
+      onDelivered: restartTimersOnDelivery(runtime),
+    })
+    await runtime.handleInbound(simulatorMessage('sim-6', 'kenalan'), NOW)
+    expect(await sender.drain('simulator')).toBe(1)
+    const [reply] = await handle.db.select().from(outbox)
+    expect(reply!.status).toBe('sent')
+    const due = await handle.db.select({ dueAt: fires.dueAt }).from(fires).orderBy(asc(fires.id))
+    expect(due.map((f) => f.dueAt)).toEqual([minutes(45 + 120), minutes(45 + 24 * 60)])
   })
 
   test('a timer of an older turn does nothing', async () => {

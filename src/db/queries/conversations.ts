@@ -4,7 +4,7 @@ import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { conversations, fires, inboundMessages, outbox } from '../schema/index.js'
 import type { ConsentAnswer } from '../../domain/consent.js'
-import { cachedStatement } from '../statement.js'
+import { cachedStatement, cachedStatements } from '../statement.js'
 import { consentAnswerFromRow, latestConsentSql } from './consent.js'
 import type { PlanFireParams } from './fires.js'
 import { type PersonWithHelp, personWithHelpFromRow, personWithHelpSql } from './identities.js'
@@ -211,41 +211,74 @@ export const saveTurn = async (tx: DbOrTx, writes: TurnWrites): Promise<void> =>
   if (plan.some((row) => cancel.includes(row.dedupeKey))) {
     throw new Error('saveTurn: a timer key is both cancelled and planned')
   }
+  const values: Record<string, unknown> = {
+    session: JSON.stringify(state.session),
+    activeFlowId: state.activeFlowId,
+    turn: state.turn,
+    now: state.now.toISOString(),
+    id: state.id,
+  }
+  messages.forEach((m, i) => {
+    values[`m${i}channel`] = m.channel
+    values[`m${i}recipient`] = m.recipientId
+    values[`m${i}priority`] = m.priority
+    values[`m${i}message`] = JSON.stringify(m.message)
+    values[`m${i}conversation`] = m.conversationId ?? null
+    values[`m${i}inbound`] = m.inboundId ?? null
+    values[`m${i}turn`] = m.turn ?? null
+    values[`m${i}person`] = m.personId ?? null
+  })
+  cancel.forEach((key, i) => (values[`c${i}`] = key))
+  plan.forEach((row, i) => {
+    values[`p${i}kind`] = row.kind
+    values[`p${i}key`] = row.dedupeKey
+    values[`p${i}due`] = row.dueAt.toISOString()
+    values[`p${i}grace`] = row.graceSeconds
+    values[`p${i}payload`] = JSON.stringify(row.payload)
+  })
+  await saveTurnStatements(tx, `${messages.length} ${cancel.length} ${plan.length}`, values)
+}
+
+/** `saveTurn`'s statement for a shape (`messages cancelled planned`), its values named. */
+const saveTurnStatements = cachedStatements<Record<string, unknown>>((shape) => {
+  const [messages, cancel, plan] = shape.split(' ').map(Number) as [number, number, number]
+  const v = (name: string) => sql.placeholder(name)
+  const indexes = (n: number) => Array.from({ length: n }, (_, i) => i)
   const parts: SQL[] = [
     sql`saved as (
       update ${conversations}
-      set session = ${JSON.stringify(state.session)}::jsonb, active_flow_id = ${state.activeFlowId},
-        turn = ${state.turn}, updated_at = ${state.now.toISOString()}::timestamptz
-      where id = ${state.id}
+      set session = ${v('session')}::jsonb, active_flow_id = ${v('activeFlowId')},
+        turn = ${v('turn')}, updated_at = ${v('now')}::timestamptz
+      where id = ${v('id')}
       returning id)`,
   ]
-  if (messages.length > 0) {
-    const rows = messages.map(
-      (m) =>
-        sql`(${m.channel}, ${m.recipientId}, ${m.priority}, ${JSON.stringify(m.message)}::jsonb, ${m.conversationId ?? null}::int8, ${m.inboundId ?? null}::int8, ${m.turn ?? null}::int4, ${m.personId ?? null}::int8)`
+  if (messages > 0) {
+    const rows = indexes(messages).map(
+      (i) =>
+        sql`(${v(`m${i}channel`)}, ${v(`m${i}recipient`)}, ${v(`m${i}priority`)}, ${v(`m${i}message`)}::jsonb, ${v(`m${i}conversation`)}::int8, ${v(`m${i}inbound`)}::int8, ${v(`m${i}turn`)}::int4, ${v(`m${i}person`)}::int8)`
     )
     parts.push(sql`queued as (
       insert into ${outbox}
         (channel, recipient_id, priority, message, conversation_id, inbound_id, turn, person_id)
       values ${sql.join(rows, sql`, `)})`)
   }
-  if (cancel.length > 0) {
+  if (cancel > 0) {
     parts.push(sql`cancelled as (
       delete from ${fires}
       where status = 'pending' and dedupe_key in (${sql.join(
-        cancel.map((key) => sql`${key}`),
+        indexes(cancel).map((i) => v(`c${i}`)),
         sql`, `
       )}))`)
   }
-  if (plan.length > 0) {
-    const rows = plan.map(
-      (row) =>
-        sql`(${row.kind}, ${row.dedupeKey}, ${row.dueAt.toISOString()}::timestamptz, ${row.graceSeconds}, ${JSON.stringify(row.payload)}::jsonb)`
+  if (plan > 0) {
+    const rows = indexes(plan).map(
+      (i) =>
+        sql`(${v(`p${i}kind`)}, ${v(`p${i}key`)}, ${v(`p${i}due`)}::timestamptz, ${v(`p${i}grace`)}::int4, ${v(`p${i}payload`)}::jsonb)`
     )
     parts.push(sql`planned as (
       insert into ${fires} (kind, dedupe_key, due_at, grace_seconds, payload)
       values ${sql.join(rows, sql`, `)}
       on conflict (dedupe_key) do nothing)`)
   }
-  await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`)
-}
+  return sql`with ${sql.join(parts, sql`, `)} select 1`
+})

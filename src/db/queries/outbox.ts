@@ -1,11 +1,13 @@
 import { and, asc, eq, gt, inArray, isNotNull, not, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
-import { fromDriverRow, rowsOf } from '../raw.js'
+import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
+import { cachedStatement, cachedStatements } from '../statement.js'
 import {
   broadcastRecipients,
   broadcasts,
   channelIdentities,
+  fires,
   outbox,
   people,
 } from '../schema/index.js'
@@ -122,21 +124,42 @@ const UNSENT = sql.raw(`status in ('queued', 'sending')`)
  * meanwhile also fails the update's re-check and is left alone.
  */
 export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<ClaimedOutboxRow[]> => {
+  const shape = `${params.priorityBelow === undefined ? '' : 'below'} ${params.priorityAtMost === undefined ? '' : 'atMost'}`
+  const result = await claimStatements(db, shape, {
+    channel: params.channel,
+    perChat: params.perChat ?? params.limit,
+    limit: params.limit,
+    leaseSeconds: params.leaseSeconds,
+    below: params.priorityBelow ?? null,
+    atMost: params.priorityAtMost ?? null,
+  })
+  const claimed = rowsOf<Record<string, unknown>>(result).map((row) => fromDriverRow(outbox, row))
+  return fairOrder(claimed.map(addressed))
+}
+
+/** `claimOutbox`'s statement, with or without each priority bound (`shape`). */
+const claimStatements = cachedStatements<{
+  channel: ChannelName
+  perChat: number
+  limit: number
+  leaseSeconds: number
+  below: number | null
+  atMost: number | null
+}>((shape) => {
+  const v = (name: string) => sql.placeholder(name)
   const due = (t: string) =>
     sql.raw(`((${t}.status = 'queued' and ${t}.not_before <= now())
       or (${t}.status = 'sending' and ${t}.lease_until < now()))`)
-  const below =
-    params.priorityBelow === undefined ? sql`` : sql`and o.priority < ${params.priorityBelow}`
-  const atMost =
-    params.priorityAtMost === undefined ? sql`` : sql`and o.priority <= ${params.priorityAtMost}`
-  const perChat = params.perChat ?? params.limit
+  const below = shape.includes('below') ? sql`and o.priority < ${v('below')}` : sql``
+  const atMost = shape.includes('atMost') ? sql`and o.priority <= ${v('atMost')}` : sql``
+  const perChat = v('perChat')
   // Read in (priority, id) order from the partial index, stopping at `limit`. For each row one
   // index probe reads at most `perChat` earlier unsent rows of its chat: too many, or one of them
   // backing off or being sent, and the row is passed over. When fewer than `perChat` are read,
   // they are all there are, so the check is complete. (The LIMIT also keeps the planner from
   // turning the probe into a join over every unsent row.)
   const fair = sql`select o.id from outbox o
-    where o.channel = ${params.channel} and o.${UNSENT} and ${due('o')} ${below} ${atMost}
+    where o.channel = ${v('channel')} and o.${UNSENT} and ${due('o')} ${below} ${atMost}
       and (select count(*) < ${perChat} and not coalesce(bool_or(ahead.waits), false) from (
           select (e.status = 'queued' and e.not_before > now())
             or (e.status = 'sending' and e.lease_until >= now()) as waits
@@ -145,20 +168,17 @@ export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<Clai
             and e.id < o.id and e.priority <= o.priority
           limit ${perChat}) ahead)
     order by o.priority, o.id
-    limit ${params.limit}
+    limit ${v('limit')}
     for update of o skip locked`
   // Materialized: the selection runs once, whatever plan the update gets (re-run per row, it
   // costs seconds on a few hundred rows).
-  const claimed = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`with fair as materialized (${fair})
-      update outbox set status = 'sending', attempts = attempts + 1,
-        lease_until = now() + make_interval(secs => ${params.leaseSeconds})
-      from fair
-      where outbox.id = fair.id and ${due('outbox')}
-      returning outbox.*`)
-  ).map((row) => fromDriverRow(outbox, row))
-  return fairOrder(claimed.map(addressed))
-}
+  return sql`with fair as materialized (${fair})
+    update outbox set status = 'sending', attempts = attempts + 1,
+      lease_until = now() + make_interval(secs => ${v('leaseSeconds')})
+    from fair
+    where outbox.id = fair.id and ${due('outbox')}
+    returning outbox.*`
+})
 
 /**
  * The claim order (RETURNING has none of its own): by priority, then each chat's first row, each
@@ -228,42 +248,62 @@ export const markSent = async (
   params: Claim & { platformMessageId?: string | null }
 ): Promise<boolean> => (await markSentMany(db, [params])).has(params.id)
 
+/** A pending timer moved to a new due time when the outbox row `outboxId` was recorded as sent. */
+export type TimerMove = { outboxId: number; dedupeKey: string; dueAt: Date }
+
+const markSentStatement = cachedStatement<{ sent: string; moves: string }>(
+  () => sql`with sent as (
+      update ${outbox}
+      set status = 'sent', platform_message_id = claim.platform_message_id, sent_at = now(),
+        lease_until = null, last_error = null
+      from jsonb_to_recordset(${sql.placeholder('sent')}::jsonb)
+        as claim(id bigint, attempts int, platform_message_id text)
+      where ${outbox}.id = claim.id
+        and (claim.attempts is null
+          or (${outbox}.status = 'sending' and ${outbox}.attempts = claim.attempts))
+      returning ${outbox}.id
+    ), moved as (
+      update ${fires} set due_at = move.due_at
+      from (
+        select distinct on (m.dedupe_key) m.dedupe_key, m.due_at
+        from jsonb_to_recordset(${sql.placeholder('moves')}::jsonb)
+          as m(n int, outbox_id bigint, dedupe_key text, due_at timestamptz)
+        where m.outbox_id in (select id from sent)
+        order by m.dedupe_key, m.n desc) move
+      where ${fires}.status = 'pending' and ${fires}.dedupe_key = move.dedupe_key
+    )
+    select id from sent`
+)
+
 /**
  * Records several sends at once (one statement: the sender's group commit under load); resolves
- * to the ids whose claim still held. Each row is fenced by its own claim, as in `markSent`.
+ * to the ids whose claim still held. Each row is fenced by its own claim, as in `markSent`. In
+ * the same statement, `moves` of the rows whose claim held move their pending timers (a key
+ * moved twice takes its last move).
  */
 export const markSentMany = async (
   db: DbOrTx,
-  claims: (Claim & { platformMessageId?: string | null })[]
+  claims: (Claim & { platformMessageId?: string | null })[],
+  moves: TimerMove[] = []
 ): Promise<Set<number>> => {
   if (claims.length === 0) return new Set()
-  const values = JSON.stringify(
+  const sent = JSON.stringify(
     claims.map((claim) => ({
       id: claim.id,
       attempts: claim.attempts ?? null,
       platform_message_id: claim.platformMessageId ?? null,
     }))
   )
-  const rows = await db
-    .update(outbox)
-    .set({
-      status: 'sent',
-      platformMessageId: sql`sent.platform_message_id`,
-      sentAt: sql`now()`,
-      leaseUntil: null,
-      lastError: null,
-    })
-    .from(
-      sql`jsonb_to_recordset(${values}::jsonb) as sent(id bigint, attempts int, platform_message_id text)`
-    )
-    .where(
-      and(
-        sql`${outbox.id} = sent.id`,
-        sql`(sent.attempts is null or (${outbox.status} = 'sending' and ${outbox.attempts} = sent.attempts))`
-      )
-    )
-    .returning({ id: outbox.id })
-  return new Set(rows.map((row) => row.id))
+  const timers = JSON.stringify(
+    moves.map((move, n) => ({
+      n,
+      outbox_id: move.outboxId,
+      dedupe_key: move.dedupeKey,
+      due_at: move.dueAt.toISOString(),
+    }))
+  )
+  const rows = rowsOf<{ id: unknown }>(await markSentStatement(db, { sent, moves: timers }))
+  return new Set(rows.map((row) => toNumber(row.id)))
 }
 
 /** Records that the first `partsSent` parts of a long message went out (a retry sends the rest). */
