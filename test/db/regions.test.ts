@@ -1,9 +1,13 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listDesa, listKecamatan } from '../../src/db/queries/regions.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { regions } from '../../src/db/schema/index.js'
-import { KABUPATEN_CODE, seedRegions } from '../../src/db/seed-regions.js'
+import { KABUPATEN_CODE, type RegionSeedFiles, seedRegions } from '../../src/db/seed-regions.js'
 import { createTestDb } from '../harness/db.js'
 import type { TestDbHandle } from '../harness/db.js'
 
@@ -16,6 +20,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.close()
 })
+
+/**
+ * Every region row's version: `xmin` changes when a row is written, `xmax` when one is locked (an
+ * upsert that finds the row identical still locks it).
+ */
+async function rowVersions(): Promise<string[]> {
+  const rows = rowsOf<{ version: string }>(
+    await handle.db.execute(
+      sql`select code || ' ' || xmin::text || ' ' || xmax::text as version from regions order by code`
+    )
+  )
+  return rows.map((row) => row.version)
+}
+
+const SEED_DIR = fileURLToPath(new URL('../../src/db/seed/', import.meta.url))
 
 async function countByLevel(): Promise<Record<string, number>> {
   const rows = await handle.db
@@ -77,6 +96,48 @@ describe('seedRegions', () => {
     await handle.db.delete(regions)
     expect(await seedRegions(handle.db)).toEqual({ inserted: 424, updated: 0 })
     expect(await countByLevel()).toEqual({ kabupaten: 1, kecamatan: 33, desa: 378, kelurahan: 12 })
+  })
+
+  it('writes nothing, not even a row lock, when a restart finds the stored regions equal to the files', async () => {
+    const before = await rowVersions()
+    expect(before).toHaveLength(424)
+    expect(await seedRegions(handle.db)).toEqual({ inserted: 0, updated: 0 })
+    expect(await rowVersions()).toEqual(before)
+  })
+
+  it('applies a changed file at the next start, then writes nothing again until it changes back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kaderbot-regions-'))
+    try {
+      const files: RegionSeedFiles = {
+        kecamatan: join(SEED_DIR, 'kab-malang-kecamatan.csv'),
+        desa: join(dir, 'desa.csv'),
+      }
+      const desa = await readFile(join(SEED_DIR, 'kab-malang-desa.csv'), 'utf8')
+      expect(desa).toContain('35.07.24.2001,35.07.24,Wonorejo,desa')
+      await writeFile(
+        files.desa,
+        desa.replace('35.07.24.2001,35.07.24,Wonorejo,desa', '35.07.24.2001,35.07.24,Wonoreja,desa')
+      )
+      expect(await seedRegions(handle.db, files)).toEqual({ inserted: 0, updated: 1 })
+      const [renamed] = await handle.db
+        .select()
+        .from(regions)
+        .where(eq(regions.code, '35.07.24.2001'))
+      expect(renamed?.name).toBe('Wonoreja')
+
+      const applied = await rowVersions()
+      expect(await seedRegions(handle.db, files)).toEqual({ inserted: 0, updated: 0 })
+      expect(await rowVersions()).toEqual(applied)
+
+      expect(await seedRegions(handle.db)).toEqual({ inserted: 0, updated: 1 })
+      const [restored] = await handle.db
+        .select()
+        .from(regions)
+        .where(eq(regions.code, '35.07.24.2001'))
+      expect(restored?.name).toBe('Wonorejo')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 
