@@ -5,7 +5,7 @@
  * @module
  */
 import { createSimulatorChannel } from './channels/simulator/adapter.js'
-import { type TelegramChannel, createTelegramChannel } from './channels/telegram/bot.js'
+import type { TelegramChannel } from './channels/telegram/bot.js'
 import type { ReadDocument } from './channels/documents.js'
 import type { ChannelSender } from './channels/types.js'
 import type { WhatsAppChannelDeps } from './channels/whatsapp/channel.js'
@@ -59,6 +59,8 @@ export async function createChannels(params: CreateChannelsParams): Promise<BotC
   }
   let telegram: TelegramChannel | undefined
   if (config.telegram) {
+    // grammY loads only when Telegram is configured (a restart without it skips its load time).
+    const { createTelegramChannel } = await import('./channels/telegram/bot.js')
     telegram = createTelegramChannel({
       token: config.telegram.botToken,
       apiRoot: config.telegram.apiRoot,

@@ -7,7 +7,6 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { readCertificateDocument } from './certificates/delivery.js'
-import { startTelegramUpdates } from './channels/telegram/lifecycle.js'
 import type { ChannelName } from './domain/messages.js'
 import type { Config } from './config.js'
 import { createMediaStore } from './conversation/media-store.js'
@@ -180,6 +179,15 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     const refusals = createRefusalLog({ logger })
     const healthDb = handle.lane('health', 1)
     const trustedProxies = config.trustedProxies ?? []
+    // The webhook's routes load grammY: imported only when Telegram runs in webhook mode.
+    const webhookSecret =
+      config.telegram?.mode === 'webhook' ? config.telegram.webhookSecret : undefined
+    const telegramWebhook =
+      telegram && webhookSecret !== undefined
+        ? await import('./http/routes/telegram-webhook.js').then(({ telegramWebhookRoutes }) => ({
+            routes: () => telegramWebhookRoutes({ bot: telegram.bot, secretToken: webhookSecret }),
+          }))
+        : undefined
     const app = createApp({
       logger,
       refusals,
@@ -200,10 +208,7 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
             bearerLimit: { db: handle.db, now: () => new Date(), trustedProxies },
           }
         : undefined,
-      telegram:
-        telegram && config.telegram?.mode === 'webhook'
-          ? { bot: telegram.bot, secretToken: config.telegram.webhookSecret }
-          : undefined,
+      telegram: telegramWebhook,
       verification: { db: handle.db, i18n },
       admin: {
         db: handle.db,
@@ -262,7 +267,9 @@ export async function startKaderbot(config: Config, options: StartOptions = {}):
     )
     const stopTelegram =
       telegram && config.telegram
-        ? await startTelegramUpdates({
+        ? await (
+            await import('./channels/telegram/lifecycle.js')
+          ).startTelegramUpdates({
             telegram,
             mode: config.telegram.mode,
             publicUrl: config.publicUrl,

@@ -16,7 +16,6 @@ import { NUL_REFUSAL, urlHasNul } from './nul.js'
 import { type HealthDeps, healthRoutes } from './routes/healthz.js'
 import { type SimulatorRouteDeps, simulatorRoutes } from './routes/simulator.js'
 import { simulatorPageRoutes } from './routes/simulator-page.js'
-import { type TelegramWebhookDeps, telegramWebhookRoutes } from './routes/telegram-webhook.js'
 import { type WhatsAppQrDeps, whatsappQrRoutes } from './routes/whatsapp-qr.js'
 import { type VerificationDeps, verificationRoutes } from './routes/verification.js'
 
@@ -26,8 +25,11 @@ export type AppDeps = HealthDeps & {
   refusals?: RefusalLog
   /** Present when the simulator channel is on. */
   simulator?: SimulatorRouteDeps
-  /** Present when the Telegram channel runs in webhook mode. */
-  telegram?: TelegramWebhookDeps
+  /**
+   * `POST /webhook/telegram`, when the Telegram channel runs in webhook mode: the routes of
+   * `routes/telegram-webhook.ts`, passed in so that grammY loads only when Telegram is configured.
+   */
+  telegram?: { routes: () => Hono }
   /** The `/admin` dashboard. */
   admin?: AdminDeps
   /** The REST API at `/api/v1` (lists, indicators, broadcasts, exports, OpenAPI). */
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps))
   if (deps.simulator) app.route('/api/v1/simulator', simulatorRoutes(deps.simulator))
   if (deps.simulator) app.route('/simulator', simulatorPageRoutes(deps.simulator))
-  if (deps.telegram) app.route('/webhook/telegram', telegramWebhookRoutes(deps.telegram))
+  if (deps.telegram) app.route('/webhook/telegram', deps.telegram.routes())
   if (deps.whatsappCloud) app.route('/webhook/whatsapp', deps.whatsappCloud.routes())
   if (deps.whatsappQr) app.route('/admin/whatsapp', whatsappQrRoutes(deps.whatsappQr))
   if (deps.admin) app.route('/admin', adminRoutes(deps.admin))

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTelegramChannel } from '../../src/channels/telegram/bot.js'
-import { MAX_UPDATE_BYTES } from '../../src/http/routes/telegram-webhook.js'
+import { MAX_UPDATE_BYTES, telegramWebhookRoutes } from '../../src/http/routes/telegram-webhook.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import { channelIdentities, people } from '../../src/db/schema/index.js'
 import { createApp } from '../../src/http/app.js'
@@ -376,7 +376,9 @@ describe('fuzzing POST /webhook/telegram', () => {
         pingDatabase: async () => {
           await handle.db.execute('select 1')
         },
-        telegram: { bot: telegram.bot, secretToken: SECRET },
+        telegram: {
+          routes: () => telegramWebhookRoutes({ bot: telegram.bot, secretToken: SECRET }),
+        },
       })
       const post = (body: string) =>
         app.request('/webhook/telegram', {

@@ -19,6 +19,7 @@ import {
 } from '../../src/db/schema/index.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { createApp } from '../../src/http/app.js'
+import { telegramWebhookRoutes } from '../../src/http/routes/telegram-webhook.js'
 import { createOutboxSender } from '../../src/outbox/sender.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import {
@@ -96,7 +97,7 @@ async function buildBot(options: { demoData?: boolean; settle?: boolean } = {}) 
     logger: silentLogger,
     databaseKind: handle.kind,
     pingDatabase: async () => undefined,
-    telegram: { bot: telegram.bot, secretToken: SECRET },
+    telegram: { routes: () => telegramWebhookRoutes({ bot: telegram.bot, secretToken: SECRET }) },
   })
   const post = async (update: unknown, secret: string | null = SECRET) => {
     const response = await app.request('/webhook/telegram', {
@@ -159,11 +160,14 @@ async function webhookWith(
     databaseKind: handle.kind,
     pingDatabase: async () => undefined,
     telegram: {
-      bot: telegram.bot,
-      secretToken: SECRET,
-      ...(options.timeoutMilliseconds === undefined
-        ? {}
-        : { timeoutMilliseconds: options.timeoutMilliseconds }),
+      routes: () =>
+        telegramWebhookRoutes({
+          bot: telegram.bot,
+          secretToken: SECRET,
+          ...(options.timeoutMilliseconds === undefined
+            ? {}
+            : { timeoutMilliseconds: options.timeoutMilliseconds }),
+        }),
     },
   })
   return (update: unknown) =>
