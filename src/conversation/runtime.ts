@@ -22,11 +22,11 @@ import { PRIORITY, type Priority } from '../domain/priorities.js'
 import {
   type FlowRegistry,
   type Input,
-  InvalidSessionError,
-  type Session,
-  emptySession,
+  InvalidChatStateError,
+  type ChatState,
+  emptyChatState,
   mayPickOffered,
-  parseSession,
+  parseChatState,
   pickOffered,
   runTurnWithData,
 } from '../engine/index.js'
@@ -130,14 +130,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const inactivity = deps.inactivity ?? DEFAULT_INACTIVITY
   const label = (text: Parameters<TextRenderer['render']>[0]) => deps.i18n.render(text)
 
-  function readSession(conversation: ConversationRow): Session {
+  function readChatState(conversation: ConversationRow): ChatState {
     try {
-      return parseSession(conversation.session)
+      return parseChatState(conversation.session)
     } catch (error) {
-      if (!(error instanceof InvalidSessionError)) throw error
+      if (!(error instanceof InvalidChatStateError)) throw error
       // A corrupt or unknown state must not lock the person out: start over, keep the evidence.
       deps.logger.warn({ conversationId: conversation.id, err: error }, 'session reset')
-      return emptySession()
+      return emptyChatState()
     }
   }
 
@@ -150,7 +150,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   async function withOfferedPick(
     tx: DbOrTx,
     params: ProcessParams,
-    session: Session
+    session: ChatState
   ): Promise<Input> {
     const { input, conversation } = params
     if (!params.newTurn || input.type !== 'text' || !mayPickOffered(input.text)) return input
@@ -162,7 +162,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 
   async function process(tx: DbOrTx, params: ProcessParams): Promise<TurnOutput> {
     const { conversation, now } = params
-    const session = readSession(conversation)
+    const session = readChatState(conversation)
     const input = await withOfferedPick(tx, params, session)
     const snapshot = await loadSnapshot(tx, {
       channel: conversation.channel,
@@ -238,7 +238,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     conversationId: number,
     previousTurn: number,
     turnNo: number,
-    session: Session,
+    session: ChatState,
     now: Date
   ): { cancel: string[]; plan: PlanFireParams[] } {
     const cancel = timerKeys(conversationId, previousTurn)
@@ -278,7 +278,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         const opening = {
           channel: message.channel,
           senderId: message.senderId,
-          emptySession: emptySession(),
+          emptyChatState: emptyChatState(),
           externalId: message.externalId,
           kind: message.content.type,
           text: input.type === 'text' ? input.text : null,

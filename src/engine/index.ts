@@ -13,8 +13,8 @@ export { createFlowRegistry } from './registry.js'
 export type { FlowGate, FlowRegistry } from './registry.js'
 export { runTurnWithData, MAX_INPUT_CHARS, MAX_RETRIES_BEFORE_HELP, MENU_PAGE_SIZE } from './run.js'
 export type { DataLoader, EngineEffect, Turn } from './run.js'
-export { emptySession, parseSession, sessionSchema, InvalidSessionError } from './state.js'
-export type { FlowState, Session } from './state.js'
+export { emptyChatState, parseChatState, chatStateSchema, InvalidChatStateError } from './state.js'
+export type { FlowState, ChatState } from './state.js'
 export type {
   ChoiceOption,
   Completion,

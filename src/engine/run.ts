@@ -14,7 +14,7 @@ import { matchChoice, namesOption } from './parse/choice.js'
 import { type SmallTalk, parseSmallTalk } from './parse/small-talk.js'
 import { parseYesNo } from './parse/yes-no.js'
 import type { FlowRegistry } from './registry.js'
-import type { FlowState, InterruptTarget, Session } from './state.js'
+import type { FlowState, InterruptTarget, ChatState } from './state.js'
 import type { ChoiceOption, EffectBase, FlowContext, Input, Reply, Text } from './types.js'
 
 /** The effects the engine produces itself, whatever the flows: BERHENTI and MULAI. */
@@ -25,7 +25,7 @@ export type EngineEffect = OptedOut | OptedIn
  * the registry's flows, `E`, and the engine's own), and the flows the turn started.
  */
 export type Turn<E extends EffectBase = EffectBase> = {
-  session: Session
+  session: ChatState
   replies: Reply[]
   effects: (E | EngineEffect)[]
   started: string[]
@@ -75,7 +75,7 @@ const EDIT_BACK_OPTION: ChoiceOption = { id: '$summary', label: { key: 'common:e
  */
 export async function runTurnWithData<E extends EffectBase>(
   registry: FlowRegistry<E>,
-  session: Session,
+  session: ChatState,
   input: Input,
   ctx: FlowContext,
   load: DataLoader
@@ -97,7 +97,7 @@ class TurnBuilder<E extends EffectBase> {
 
   constructor(
     private readonly registry: FlowRegistry<E>,
-    private readonly session: Session,
+    private readonly session: ChatState,
     private ctx: FlowContext
   ) {}
 

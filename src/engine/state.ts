@@ -1,5 +1,7 @@
 /**
- * The persisted conversation state, parsed by a versioned schema on every read (docs/design.md P4).
+ * The chat state: where a person is in a conversation (the active flow, kept drafts, the last
+ * menu), stored per chat in `conversations.session` and parsed by a versioned schema on every read
+ * (docs/design.md P4). Named apart from the training's sessions and the dashboard's login sessions.
  * Step ids, never indexes, mark the position, so a flow that gains a step does
  * not shift old states; a flow whose version changed is restarted by the runner.
  * @module
@@ -52,7 +54,7 @@ export const flowStateSchema = z.object({
 })
 export type FlowState = z.infer<typeof flowStateSchema>
 
-const sessionV1Schema = z.object({
+const chatStateV1Schema = z.object({
   v: z.literal(1),
   active: flowStateSchema.nullable(),
   /** Drafts kept when a flow was interrupted or expired, by flow id (one per flow). */
@@ -66,26 +68,29 @@ const sessionV1Schema = z.object({
  * `.transform` that migrates v1 rows when they are read.
  * @example { "v": 1, "active": null, "drafts": {}, "menu": ["kenalan"] }
  */
-export const sessionSchema = z.discriminatedUnion('v', [sessionV1Schema])
-export type Session = z.infer<typeof sessionSchema>
+export const chatStateSchema = z.discriminatedUnion('v', [chatStateV1Schema])
+export type ChatState = z.infer<typeof chatStateSchema>
 
 /** A conversation that has not started anything yet. */
-export function emptySession(): Session {
+export function emptyChatState(): ChatState {
   return { v: 1, active: null, drafts: {}, menu: null }
 }
 
-/** Reads a stored session; anything that is not a valid session is a typed error, not a crash. */
-export function parseSession(stored: unknown): Session {
-  const result = sessionSchema.safeParse(stored)
-  if (!result.success) throw new InvalidSessionError(result.error)
+/**
+ * Reads a stored chat state (the `session` column of `conversations`); anything that is not a valid
+ * state is a typed error, not a crash.
+ */
+export function parseChatState(stored: unknown): ChatState {
+  const result = chatStateSchema.safeParse(stored)
+  if (!result.success) throw new InvalidChatStateError(result.error)
   return result.data
 }
 
-/** A stored session does not match any known version. */
-export class InvalidSessionError extends Error {
-  readonly code = 'INVALID_SESSION' as const
+/** A stored chat state does not match any known version. */
+export class InvalidChatStateError extends Error {
+  readonly code = 'INVALID_CHAT_STATE' as const
   constructor(cause: unknown) {
     super('Stored conversation state does not match any known version', { cause })
-    this.name = 'InvalidSessionError'
+    this.name = 'InvalidChatStateError'
   }
 }

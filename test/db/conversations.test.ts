@@ -18,7 +18,7 @@ const ctx = useTestDb()
 const message = (externalId: string) => ({
   channel: 'telegram' as const,
   senderId: '7001',
-  emptySession: { v: 1, drafts: {} },
+  emptyChatState: { v: 1, drafts: {} },
   externalId,
   kind: 'text',
   text: 'lapor',

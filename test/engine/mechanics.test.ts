@@ -4,7 +4,7 @@
  * version, and input no step expects.
  */
 import { describe, expect, test } from 'vitest'
-import { createFlowRegistry, emptySession, type Session } from '../../src/engine/index.js'
+import { createFlowRegistry, emptyChatState, type ChatState } from '../../src/engine/index.js'
 import { kenalan } from '../../src/flows/kenalan.js'
 import { flowRegistry } from '../../src/conversation/registry.js'
 import { transcript } from '../harness/transcript.js'
@@ -274,7 +274,7 @@ describe('inactivity (docs/design.md P4)', () => {
       ! remind
       ! expire
     `)
-    expect(chat.session).toEqual(emptySession())
+    expect(chat.session).toEqual(emptyChatState())
   })
 })
 
@@ -289,7 +289,7 @@ describe('flow versions', () => {
         …
     `)
     const registryV2 = createFlowRegistry([{ ...kenalan, version: 2 }])
-    const v2 = transcript(registryV2, { at: AT, session: v1.session as Session })
+    const v2 = transcript(registryV2, { at: AT, session: v1.session as ChatState })
     await v2.expect(`
       > 1
       < Maaf, formulir ini baru saja diperbarui. Kita mulai lagi dari awal, ya.

@@ -8,11 +8,11 @@ import {
   askText,
   createFlowRegistry,
   defineFlow,
-  emptySession,
+  emptyChatState,
   MENU_PAGE_SIZE,
   runTurnWithData,
   type FlowContext,
-  type Session,
+  type ChatState,
 } from '../../src/engine/index.js'
 
 const flows = Array.from({ length: 8 }, (_, i) =>
@@ -32,7 +32,7 @@ const ctx: FlowContext = {
 }
 
 /** These flows declare no data: a need would be a mistake of the engine. */
-function say(session: Session, text: string) {
+function say(session: ChatState, text: string) {
   return runTurnWithData(registry, session, { type: 'text', text }, ctx, (needs) => {
     throw new Error(`unexpected data needs ${JSON.stringify(needs)}`)
   })
@@ -40,7 +40,7 @@ function say(session: Session, text: string) {
 
 describe('main menu paging', () => {
   test(`shows ${MENU_PAGE_SIZE} flows and "Lainnya", which pages on and wraps around`, async () => {
-    const first = await say(emptySession(), 'menu')
+    const first = await say(emptyChatState(), 'menu')
     const ids = first.replies[0]!.choices!.map((c) => c.id)
     expect(ids).toEqual([
       'menu:flow-1',

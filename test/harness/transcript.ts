@@ -14,10 +14,10 @@ import {
   type FlowRegistry,
   type Input,
   type Outcome,
-  type Session,
+  type ChatState,
   type Text,
-  emptySession,
-  parseSession,
+  emptyChatState,
+  parseChatState,
   runTurnWithData,
 } from '../../src/engine/index.js'
 import { addressedTo, fillOutcomes, renderReply } from '../../src/messaging/render.js'
@@ -35,7 +35,7 @@ import { loadRegionRows } from '../../src/db/seed-regions.js'
 export type TranscriptOptions = {
   at: string
   timeZone?: string
-  session?: Session
+  session?: ChatState
   /**
    * Who is talking; by default someone unknown who has already consented, in the simulator (the
    * demo flow is offered: `tryout: false` for a real chat).
@@ -74,7 +74,7 @@ export type Transcript = {
   /** Runs the script and asserts the bot said what it shows. */
   expect: (script: string) => Promise<void>
   effects: ChatEffect[]
-  session: Session
+  session: ChatState
   now: Date
 }
 
@@ -86,7 +86,7 @@ export function transcript(
   const timeZone = options.timeZone ?? 'Asia/Jakarta'
   const state: Transcript = {
     effects: [],
-    session: options.session ?? emptySession(),
+    session: options.session ?? emptyChatState(),
     now: parseAt(options.at),
     async expect(script) {
       const i18n = await testI18n(timeZone)
@@ -128,7 +128,7 @@ export function transcript(
           }
         )
         // Restart safety: what the next turn sees is what a database would have returned.
-        state.session = parseSession(JSON.parse(JSON.stringify(turn.session)))
+        state.session = parseChatState(JSON.parse(JSON.stringify(turn.session)))
         state.effects.push(...(JSON.parse(JSON.stringify(turn.effects)) as ChatEffect[]))
         // The next turn reads the consent just recorded, as the runtime's snapshot would.
         for (const effect of turn.effects) {

@@ -26,7 +26,7 @@ import {
 } from '../../src/db/schema/index.js'
 import { seedRegions } from '../../src/db/seed-regions.js'
 import { PRIORITY } from '../../src/domain/priorities.js'
-import { emptySession } from '../../src/engine/state.js'
+import { emptyChatState } from '../../src/engine/state.js'
 import { createFamily } from '../../src/db/queries/visits.js'
 import { type TestDbHandle, createTestDb } from '../harness/db.js'
 import {
@@ -148,7 +148,7 @@ describe('moving from Baileys to the Cloud API', () => {
       // Dewi wrote from a LID and WhatsApp never told her number.
       { personId: dewi, channel: 'whatsapp', externalId: '900000000000013@lid' },
     ])
-    const session = emptySession()
+    const session = emptyChatState()
     await handle.db.insert(conversations).values([
       { channel: 'whatsapp', senderId: '900000000000011@lid', session },
       { channel: 'whatsapp', senderId: '6281200000011', session },

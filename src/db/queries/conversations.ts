@@ -61,7 +61,7 @@ export const findInbound = async (
 export type LockConversationParams = {
   channel: ChannelName
   senderId: string
-  emptySession: unknown
+  emptyChatState: unknown
 }
 
 /**
@@ -79,7 +79,7 @@ export const lockConversationAndRecordInbound = async (
   const result = await tx.execute(sql`
     with conversation as (
       insert into ${conversations} (channel, sender_id, session)
-      values (${params.channel}, ${params.senderId}, ${JSON.stringify(params.emptySession)}::jsonb)
+      values (${params.channel}, ${params.senderId}, ${JSON.stringify(params.emptyChatState)}::jsonb)
       on conflict (channel, sender_id) do update set sender_id = excluded.sender_id
       returning *
     ), inbound as (
@@ -160,7 +160,7 @@ export const openTurn = async (
   const result = await openTurnStatement(tx, {
     channel: params.channel,
     senderId: params.senderId,
-    session: JSON.stringify(params.emptySession),
+    session: JSON.stringify(params.emptyChatState),
     externalId: params.externalId,
     kind: params.kind,
     text: params.text ?? null,
