@@ -25,7 +25,7 @@ import {
   type WhatsAppSocketFactory,
   createWhatsAppChannel,
 } from '../../src/channels/whatsapp/channel.js'
-import { DEFAULT_PACING, type PacingLimits } from '../../src/channels/whatsapp/pacing.js'
+import { DEFAULT_HUMAN_PACING, type HumanPacing } from '../../src/channels/whatsapp/pacing.js'
 import type { SendableContent } from '../../src/channels/whatsapp/sender.js'
 import { createMediaStore } from '../../src/conversation/media-store.js'
 import type { Db } from '../../src/db/client.js'
@@ -225,8 +225,8 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 }
 
 /** Pacing with no gaps or jitter (tests not about pacing), allowing `unsolicitedPerDay` a day. */
-export const pacingWithoutGaps = (unsolicitedPerDay: number): PacingLimits => ({
-  ...DEFAULT_PACING,
+export const pacingWithoutGaps = (unsolicitedPerDay: number): HumanPacing => ({
+  ...DEFAULT_HUMAN_PACING,
   perChatGapMs: 0,
   perChatJitterMs: 0,
   globalGapMs: 0,

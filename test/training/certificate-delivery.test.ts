@@ -11,7 +11,7 @@ import { PDFParse } from 'pdf-parse'
 import { afterEach, expect, test } from 'vitest'
 import { readCertificateDocument } from '../../src/certificates/delivery.js'
 import { createTelegramSender } from '../../src/channels/telegram/sender.js'
-import { createPacer } from '../../src/channels/whatsapp/pacing.js'
+import { createHumanPacer } from '../../src/channels/whatsapp/pacing.js'
 import { createWhatsAppSender } from '../../src/channels/whatsapp/sender.js'
 import { createGraphClient } from '../../src/channels/whatsapp-cloud/graph.js'
 import { createCloudSender } from '../../src/channels/whatsapp-cloud/sender.js'
@@ -200,7 +200,7 @@ test('Baileys: a document content with the PDF; a certificate that no longer sta
   const sender = createWhatsAppSender({
     socket: () => socket,
     store,
-    pacer: createPacer({
+    pacer: createHumanPacer({
       limits,
       clock: () => new Date(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

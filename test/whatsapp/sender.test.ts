@@ -6,10 +6,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { OutboundMessage } from '../../src/domain/messages.js'
 import {
-  DEFAULT_PACING,
-  type Pacer,
-  type PacingLimits,
-  createPacer,
+  DEFAULT_HUMAN_PACING,
+  type HumanPacer,
+  type HumanPacing,
+  createHumanPacer,
 } from '../../src/channels/whatsapp/pacing.js'
 import { escapeWhatsApp, renderOutbound } from '../../src/channels/whatsapp/render.js'
 import { createWhatsAppSender } from '../../src/channels/whatsapp/sender.js'
@@ -70,7 +70,7 @@ describe('renderOutbound', () => {
 })
 
 /** The defaults divided by about 50 (1.5 s → 30 ms per chat, 0.7 s → 12 ms globally). */
-const SCALED: PacingLimits = {
+const SCALED: HumanPacing = {
   perChatGapMs: 30,
   perChatJitterMs: 30,
   globalGapMs: 12,
@@ -90,7 +90,7 @@ function buildSender(
   socket: StandInSocket | undefined,
   clock: () => Date,
   limits = SCALED,
-  pacer: Pacer = createPacer({
+  pacer: HumanPacer = createHumanPacer({
     limits,
     clock: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -133,8 +133,8 @@ describe('WhatsApp sender', () => {
       stamps.push({ jid, at: virtual })
       return send(jid, content)
     }
-    const pacer = createPacer({
-      limits: DEFAULT_PACING,
+    const pacer = createHumanPacer({
+      limits: DEFAULT_HUMAN_PACING,
       clock: () => new Date(T0.getTime() + virtual),
       sleep: async (ms) => {
         virtual += ms
@@ -146,7 +146,7 @@ describe('WhatsApp sender', () => {
     )
     expect(results.every((r) => r.ok)).toBe(true)
     expect(socket.sent).toHaveLength(200)
-    const { globalGapMs, globalJitterMs, perChatGapMs, perChatJitterMs } = DEFAULT_PACING
+    const { globalGapMs, globalJitterMs, perChatGapMs, perChatJitterMs } = DEFAULT_HUMAN_PACING
     const gaps = stamps.slice(1).map((s, i) => s.at - stamps[i]!.at)
     // Global: every gap at least 0.7 s; at most 0.7 + 0.8 s, or what the chat's own gap needed.
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(globalGapMs)

@@ -27,7 +27,7 @@ import type { ReadDocument } from '../documents.js'
 import type { ChannelSender } from '../types.js'
 import type { InboundContent, InboundMessage } from '../../domain/messages.js'
 import { decodeAuthValue, loadAuthState } from './auth-state.js'
-import { DEFAULT_PACING, type PacingLimits, createPacer } from './pacing.js'
+import { DEFAULT_HUMAN_PACING, type HumanPacing, createHumanPacer } from './pacing.js'
 import { DEFAULT_RECONNECT, type ReconnectPolicy, decideReconnect } from './reconnect.js'
 import { asPickedChoice } from './numbered-reply.js'
 import type { WhatsAppTexts } from './render.js'
@@ -92,7 +92,7 @@ export type WhatsAppChannelDeps = {
   downloadImage?: (message: WAMessage, socket: WhatsAppSocket) => Promise<Uint8Array>
   /** The WA Web version to announce (default: fetched at start, else the pinned fallback). */
   resolveVersion?: () => Promise<WAVersion>
-  pacing?: PacingLimits
+  pacing?: HumanPacing
   reconnect?: ReconnectPolicy
   /** Answer messages written in groups (default off). */
   groups?: boolean
@@ -159,7 +159,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   // Baileys' own logs may quote JIDs (phone numbers): keep them out of the application log.
   const baileysLogger = deps.logger.child({ module: 'baileys' }, { level: 'silent' })
   const factory = deps.socketFactory ?? ((config) => makeWASocket(config))
-  const pacing = deps.pacing ?? DEFAULT_PACING
+  const pacing = deps.pacing ?? DEFAULT_HUMAN_PACING
   const policy = deps.reconnect ?? DEFAULT_RECONNECT
   const sentTtlMs = deps.sentTtlMs ?? DEFAULT_SENT_TTL_MS
   const lockCheckMs = deps.lockCheckMs ?? 10_000
@@ -189,7 +189,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const sender = createWhatsAppSender({
     socket: () => (open ? socket : undefined),
     store: deps.store,
-    pacer: createPacer({ limits: pacing, clock, sleep, random: deps.random }),
+    pacer: createHumanPacer({ limits: pacing, clock, sleep, random: deps.random }),
     limits: pacing,
     texts: deps.texts,
     readMedia: deps.media.read,

@@ -7,7 +7,7 @@
  * @module
  */
 
-export type PacingLimits = {
+export type HumanPacing = {
   /** Least time between two messages to the same chat. */
   perChatGapMs: number
   /** Up to this much more, at random, per chat. */
@@ -23,7 +23,7 @@ export type PacingLimits = {
 }
 
 /** Conservative defaults: about one message a second overall, replies feel typed, not fired. */
-export const DEFAULT_PACING: PacingLimits = {
+export const DEFAULT_HUMAN_PACING: HumanPacing = {
   perChatGapMs: 1_500,
   perChatJitterMs: 1_500,
   globalGapMs: 700,
@@ -32,15 +32,15 @@ export const DEFAULT_PACING: PacingLimits = {
   replyWindowMs: 24 * 60 * 60 * 1000,
 }
 
-export type PacerDeps = {
-  limits: PacingLimits
+export type HumanPacerDeps = {
+  limits: HumanPacing
   clock: () => Date
   sleep: (ms: number) => Promise<void>
   /** A number in [0, 1) (default `Math.random`). */
   random?: () => number
 }
 
-export type Pacer = {
+export type HumanPacer = {
   /** Resolves when a message to `chatId` may leave; the slot is then taken. Calls are serialised. */
   take: (chatId: string) => Promise<void>
 }
@@ -48,7 +48,7 @@ export type Pacer = {
 /** How many idle chats the pacer remembers before forgetting the ones whose gap has passed. */
 const MAX_TRACKED_CHATS = 10_000
 
-export function createPacer(deps: PacerDeps): Pacer {
+export function createHumanPacer(deps: HumanPacerDeps): HumanPacer {
   const random = deps.random ?? Math.random
   const { limits } = deps
   let nextGlobalAt = 0

@@ -11,7 +11,7 @@ import { describeError } from '../../lib/redact.js'
 import { DOCUMENT_GONE, DocumentGoneError, type ReadDocument, documentBytes } from '../documents.js'
 import type { ChannelSender, DeliveryResult } from '../types.js'
 import { encodeAuthValue } from './auth-state.js'
-import type { Pacer, PacingLimits } from './pacing.js'
+import type { HumanPacer, HumanPacing } from './pacing.js'
 import { type WhatsAppContent, type WhatsAppTexts, renderOutbound } from './render.js'
 import type { WhatsAppStore } from './store.js'
 
@@ -38,8 +38,8 @@ export type WhatsAppSenderDeps = {
   /** The open socket, or `undefined` while not connected (standby replica, reconnecting). */
   socket: () => WhatsAppSendSocket | undefined
   store: WhatsAppStore
-  pacer: Pacer
-  limits: Pick<PacingLimits, 'unsolicitedPerDay' | 'replyWindowMs'>
+  pacer: HumanPacer
+  limits: Pick<HumanPacing, 'unsolicitedPerDay' | 'replyWindowMs'>
   texts: WhatsAppTexts
   readMedia: (ref: string) => Promise<Uint8Array>
   /** Reads a document a message carries (`certificate:…`). */
