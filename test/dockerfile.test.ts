@@ -221,7 +221,7 @@ describe('Dockerfile', () => {
   test('starts the same built entry as npm start, built from src/main.ts in a build stage', () => {
     const command = words(onlyInFinal('CMD').args)
     // npm start runs the bundle, built first by prestart; the image runs node on it directly.
-    expect(packageJson.scripts['start']).toBe('node dist/main.js')
+    expect(packageJson.scripts['start']).toBe('node --max-semi-space-size=4 dist/main.js')
     expect(packageJson.scripts['prestart']).toBe('npm run build')
     expect(command.join(' ')).toBe(packageJson.scripts['start'])
     expect(entryOf(command)).toBe('dist/main.js')
