@@ -109,6 +109,39 @@ describe('fair claims', () => {
     expect(next.map((row) => (row.message as { text: string }).text)).toEqual(['a4', 'a5', 'a6'])
   })
 
+  test('a less urgent row waits while its chat has a more urgent one queued after it', async () => {
+    // A notice kept for a person (older) and the replies to them (newer), as at their consent;
+    // another chat's reminder has no reply before it.
+    await queue(handle.db, 'telegram', 'sri', ['notice'], PRIORITY.reminder)
+    await queue(handle.db, 'telegram', 'other', ['reminder'], PRIORITY.reminder)
+    await queue(handle.db, 'telegram', 'sri', ['halo reply'])
+    const claim = (limit = 50) =>
+      claimOutbox(handle.db, { channel: 'telegram', limit, leaseSeconds: 60, perChat: 3 })
+    const texts = (rows: { message: unknown }[]) =>
+      rows.map((row) => (row.message as { text: string }).text)
+
+    // The reply to "halo" goes; the notice waits for it while it is being sent.
+    const first = await claim()
+    expect(texts(first)).toEqual(['halo reply', 'reminder'])
+    await queue(handle.db, 'telegram', 'sri', ['thanks', 'menu'])
+    expect(texts(await claim())).toEqual([])
+
+    // Sent: the consent's replies go, still before the notice.
+    await handle.db.update(outbox).set({ status: 'sent' }).where(eq(outbox.id, first[0]!.id))
+    const replies = await claim()
+    expect(texts(replies)).toEqual(['thanks', 'menu'])
+    await handle.db
+      .update(outbox)
+      .set({ status: 'sent' })
+      .where(
+        inArray(
+          outbox.id,
+          replies.map((row) => row.id)
+        )
+      )
+    expect(texts(await claim())).toEqual(['notice'])
+  })
+
   test('a limit cuts the claim; the rest come by priority and age in later claims', async () => {
     for (const chat of ['a', 'b']) await queue(handle.db, 'telegram', chat, numbered(chat, 3))
     const first = await claimOutbox(handle.db, {

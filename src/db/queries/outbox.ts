@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, not, or, sql } from 'drizzle-orm'
 import type { ChannelName, OutboundMessage } from '../../domain/messages.js'
+import { PRIORITY } from '../../domain/priorities.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { cachedStatement, cachedStatements } from '../statement.js'
@@ -110,6 +111,9 @@ export type ClaimParams = {
   perChat?: number
 }
 
+/** The most urgent priority (live replies), inlined in the claim so the planner sees it. */
+const MOST_URGENT = sql.raw(String(PRIORITY.live))
+
 /** Unsent rows only: the claim's queries then read the partial indexes of unsent rows. */
 const UNSENT = sql.raw(`status in ('queued', 'sending')`)
 
@@ -119,7 +123,8 @@ const UNSENT = sql.raw(`status in ('queued', 'sending')`)
  * time (a chat with many queued messages never fills a claim: another chat's first message comes
  * in the same claim), returned round-robin over chats within a priority. A message waits while
  * an earlier one to the same person, of the same or a higher priority, is backing off or being
- * sent elsewhere, so a person reads their messages in order. Reads only unsent rows (the partial
+ * sent elsewhere, and while a more urgent one to them is unsent, so a person reads their messages
+ * in order. Reads only unsent rows (the partial
  * indexes). SKIP LOCKED lets several senders share a queue; a row another sender claimed
  * meanwhile also fails the update's re-check and is left alone.
  */
@@ -157,7 +162,10 @@ const claimStatements = cachedStatements<{
   // index probe reads at most `perChat` earlier unsent rows of its chat: too many, or one of them
   // backing off or being sent, and the row is passed over. When fewer than `perChat` are read,
   // they are all there are, so the check is complete. (The LIMIT also keeps the planner from
-  // turning the probe into a join over every unsent row.)
+  // turning the probe into a join over every unsent row.) A less urgent row also waits while its
+  // chat has a more urgent one queued after it: a notice kept for a person and released at their
+  // consent is older than the reply to their "halo", and must still go after it and after the
+  // consent's own replies. Live rows, the most urgent, skip that probe.
   const fair = sql`select o.id from outbox o
     where o.channel = ${v('channel')} and o.${UNSENT} and ${due('o')} ${below} ${atMost}
       and (select count(*) < ${perChat} and not coalesce(bool_or(ahead.waits), false) from (
@@ -167,6 +175,10 @@ const claimStatements = cachedStatements<{
           where e.channel = o.channel and e.recipient_id = o.recipient_id and e.${UNSENT}
             and e.id < o.id and e.priority <= o.priority
           limit ${perChat}) ahead)
+      and (o.priority = ${MOST_URGENT} or not exists (
+          select from outbox u
+          where u.channel = o.channel and u.recipient_id = o.recipient_id and u.${UNSENT}
+            and u.id > o.id and u.priority < o.priority))
     order by o.priority, o.id
     limit ${v('limit')}
     for update of o skip locked`
