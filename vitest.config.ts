@@ -7,9 +7,9 @@ import { classifyTestFiles, type TestKind } from './test/harness/projects.js'
  * - `unit`: no database, no network beyond fakes in the same process; seconds (`npm run test:unit`);
  * - `database`: on embedded PGlite, or on PostgreSQL with `TEST_DATABASE_URL`;
  * - `e2e`: drives a browser or starts processes (`npm start`, the CLIs, a second bot);
- * - `reliability`: kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention. It runs
- *   after the others, alone, as its tests start processes and drive load that would disturb the
- *   rest running beside them.
+ * - `reliability`: kill -9 mid-load, a database outage, fuzz, abuse, privacy, retention. With one
+ *   worker, as its tests start processes and drive load; in `npm test` it runs after the others.
+ *   CI runs it in a vitest invocation of its own beside the other database's tests (`.ci/run`).
  * Files are sorted into the first three by what they import (`test/harness/projects.ts`).
  */
 const RELIABILITY = 'test/reliability/**/*.test.ts'
