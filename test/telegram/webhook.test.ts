@@ -87,10 +87,12 @@ async function buildBot(options: { demoData?: boolean; settle?: boolean } = {}) 
     logger: silentLogger,
     clock: () => NOW,
   })
+  const pace = skippableClock()
   const sender = createOutboxSender({
     db: handle.db,
     channels: [telegram.sender],
     logger: silentLogger,
+    paceClock: pace.now,
   })
   wiring.sender = sender
   const app = createApp({
@@ -109,18 +111,33 @@ async function buildBot(options: { demoData?: boolean; settle?: boolean } = {}) 
       body: JSON.stringify(update),
     })
     await sender.idle()
-    if (options.settle) await sendPacedRows(sender)
+    if (options.settle) await sendPacedRows(sender, pace)
     return response
   }
   return { app, post, sender }
 }
 
+/** The sender's pacing clock: real time plus the waits `sendPacedRows` skipped. */
+function skippableClock() {
+  let skippedMs = 0
+  return {
+    now: () => performance.now() + skippedMs,
+    skip: (ms: number) => {
+      skippedMs += ms
+    },
+  }
+}
+
 /**
  * Sends what the chat's pacing held back: Telegram's pace lets 3 messages go back to back, so a
  * 4th of the same turn is queued a few seconds later (the running bot's poll sends it then; this
- * sender is not polling). Waits for each such row to come due and drains again.
+ * sender is not polling). Instead of waiting for it, moves time on for both clocks that hold it,
+ * the pacing's and the queue's (`not_before`), and drains again.
  */
-async function sendPacedRows(sender: Sender): Promise<void> {
+async function sendPacedRows(
+  sender: Sender,
+  pace: ReturnType<typeof skippableClock>
+): Promise<void> {
   for (;;) {
     const [next] = rowsOf<{ ms: string | null }>(
       await handle.db.execute(
@@ -128,7 +145,12 @@ async function sendPacedRows(sender: Sender): Promise<void> {
       )
     )
     if (next?.ms === null || next?.ms === undefined || Number(next.ms) > 10_000) return
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(next.ms)) + 50))
+    const ms = Math.max(0, Math.ceil(Number(next.ms))) + 1
+    pace.skip(ms)
+    await handle.db.execute(
+      sql`update outbox set not_before = not_before - make_interval(secs => ${ms / 1000})
+        where status = 'queued'`
+    )
     await sender.drain('telegram')
     await sender.idle()
   }
