@@ -98,10 +98,11 @@ function dropLater(database: TestDatabase): void {
 
 /**
  * Waits for the test databases being dropped and drops the spare clone (Postgres), or closes the
- * idle PGlite databases kept for reuse.
+ * idle PGlite databases kept for reuse but one, which the worker's next file takes (the projects
+ * that run without isolation, `vitest.config.ts`).
  */
 export async function settleTestDatabases(): Promise<void> {
-  await pglitePool.closeIdle()
+  await pglitePool.closeIdle(1)
   const unused = spare
   spare = undefined
   clones = 0

@@ -1,8 +1,8 @@
 /**
  * @module Reused PGlite test databases. Starting one from the run's dump costs seconds (the wasm
  * runtime and a data directory of some 40 MB); putting one that a test has closed back to the
- * dump's state costs milliseconds. So a test file's closed databases wait in an idle list, reset,
- * for its next `createTestDb()`: every table that was empty in the dump is emptied, the dump's
+ * dump's state costs milliseconds. So closed databases wait in an idle list, reset, for the next
+ * `createTestDb()` of the file, and one of them for the next file of the worker: every table that was empty in the dump is emptied, the dump's
  * rows (the regions, the migrations journal) are checked unchanged, every sequence is set back and
  * the session's state is discarded (settings, temporary tables, LISTEN, advisory locks). A
  * database whose schema, roles or seeded rows a test changed, on which a test listened, or which
@@ -148,8 +148,11 @@ async function reset(pglite: PGlite, baseline: Baseline): Promise<boolean> {
 /** A file's PGlite test databases: new ones from `dump`, closed ones reset and handed out again. */
 export type PglitePool = {
   take: () => Promise<PgliteDbHandle>
-  /** Closes the databases waiting for reuse (at the end of a file). */
-  closeIdle: () => Promise<void>
+  /**
+   * Closes the databases waiting for reuse but the last `keep` (at the end of a file: the next
+   * file in the same worker takes those).
+   */
+  closeIdle: (keep?: number) => Promise<void>
 }
 
 export function createPglitePool(dump: () => Promise<File | Blob>): PglitePool {
@@ -193,8 +196,8 @@ export function createPglitePool(dump: () => Promise<File | Blob>): PglitePool {
     return { ...handle, close: () => (closing ??= release()) }
   }
 
-  const closeIdle = async (): Promise<void> => {
-    await Promise.all(idle.splice(0).map((pglite) => pglite.close()))
+  const closeIdle = async (keep = 0): Promise<void> => {
+    await Promise.all(idle.splice(keep).map((pglite) => pglite.close()))
   }
 
   return { take, closeIdle }

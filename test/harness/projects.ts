@@ -55,6 +55,20 @@ export function classifyTestFiles(root: string, dirs: string[]): Map<string, Tes
   )
 }
 
+/** `vi.mock(` or `vi.doMock(`: the file replaces modules that other files import as they are. */
+const MOCKS_MODULES = /\bvi\.(?:mock|doMock)\(/
+
+/**
+ * The test files (relative to `root`) that replace modules with `vi.mock`: in a worker that runs
+ * file after file without isolation, the replaced module would be the one already loaded, and the
+ * replacement would reach the next files. They run in a project of their own, isolated.
+ */
+export function filesMockingModules(root: string, files: Iterable<string>): Set<string> {
+  return new Set(
+    [...files].filter((file) => MOCKS_MODULES.test(readFileSync(resolve(root, file), 'utf8')))
+  )
+}
+
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
   return [...text.matchAll(IMPORT)].map((match) => (match[1] ?? match[2])!)

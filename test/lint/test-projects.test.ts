@@ -1,10 +1,11 @@
 /**
  * The vitest projects (`vitest.config.ts`) sort test files by what they import: a file that only
- * reaches the database or a child process through another module is still sorted by it.
+ * reaches the database or a child process through another module is still sorted by it; a file
+ * that replaces a module (`vi.mock`) is found, to run isolated.
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
-import { classifyTestFiles } from '../harness/projects.js'
+import { classifyTestFiles, filesMockingModules } from '../harness/projects.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const kinds = classifyTestFiles(REPO_ROOT, ['src', 'test'])
@@ -24,5 +25,11 @@ describe('test projects', () => {
     ['test/e2e/start.test.ts', 'e2e'],
   ])('%s is a %s test', (file, kind) => {
     expect(kinds.get(file)).toBe(kind)
+  })
+
+  test('a file that replaces a module is found, to run isolated; one that only mentions it is not', () => {
+    const mocking = filesMockingModules(REPO_ROOT, kinds.keys())
+    expect(mocking.has('test/conversation/engine-runs.test.ts')).toBe(true)
+    expect(mocking.has('test/lint/test-projects.test.ts')).toBe(false)
   })
 })
