@@ -68,14 +68,20 @@ export type Addressee = { name: string; salutation?: Salutation | null }
  */
 export function addressedTo(i18n: TextRenderer, person: Addressee | null): TextRenderer {
   if (!person) return i18n
-  const sapaan: Text = { key: `common:address.${person.salutation ?? 'unknown'}` }
-  // Until Ibu or Bapak is known the name stands alone ("Halo, Slamet!"), never a guess.
-  const sapaanNama: Text = person.salutation
-    ? { key: 'common:address.named', params: { salutation: sapaan, name: person.name } }
-    : { key: 'common:address.nameOnly', params: { name: person.name } }
+  // Rendered once, on the first text, and passed on as words: a nested text in every text's
+  // params would be rendered again for each of them, and make every text's cache key longer.
+  let names: { sapaan: string; sapaanNama: string } | undefined
+  const namesOf = (reader: Addressee) => {
+    const sapaan: Text = { key: `common:address.${reader.salutation ?? 'unknown'}` }
+    // Until Ibu or Bapak is known the name stands alone ("Halo, Slamet!"), never a guess.
+    const sapaanNama: Text = reader.salutation
+      ? { key: 'common:address.named', params: { salutation: sapaan, name: reader.name } }
+      : { key: 'common:address.nameOnly', params: { name: reader.name } }
+    return { sapaan: i18n.render(sapaan), sapaanNama: i18n.render(sapaanNama) }
+  }
   const address = (text: Text): Text => ({
     ...text,
-    params: { sapaan, sapaanNama, ...mapTexts(text.params, address) },
+    params: { ...(names ??= namesOf(person)), ...mapTexts(text.params, address) },
   })
   return { render: (text) => i18n.render(address(text)) }
 }
