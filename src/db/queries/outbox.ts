@@ -124,9 +124,9 @@ const UNSENT = sql.raw(`status in ('queued', 'sending')`)
  * in the same claim), returned round-robin over chats within a priority. A message waits while
  * an earlier one to the same person, of the same or a higher priority, is backing off or being
  * sent elsewhere, and while a more urgent one to them is unsent, so a person reads their messages
- * in order. Reads only unsent rows (the partial
- * indexes). SKIP LOCKED lets several senders share a queue; a row another sender claimed
- * meanwhile also fails the update's re-check and is left alone.
+ * in order. Reads only unsent rows (the partial indexes). SKIP LOCKED lets several senders share
+ * a queue; a row another sender claimed meanwhile also fails the update's re-check and is left
+ * alone.
  */
 export const claimOutbox = async (db: DbOrTx, params: ClaimParams): Promise<ClaimedOutboxRow[]> => {
   const shape = `${params.priorityBelow === undefined ? '' : 'below'} ${params.priorityAtMost === undefined ? '' : 'atMost'}`
