@@ -119,6 +119,16 @@ describe('fair claims', () => {
       claimOutbox(handle.db, { channel: 'telegram', limit, leaseSeconds: 60, perChat: 3 })
     const texts = (rows: { message: unknown }[]) =>
       rows.map((row) => (row.message as { text: string }).text)
+    const markSent = (rows: { id: number }[]) =>
+      handle.db
+        .update(outbox)
+        .set({ status: 'sent' })
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((row) => row.id)
+          )
+        )
 
     // The reply to "halo" goes; the notice waits for it while it is being sent.
     const first = await claim()
@@ -127,18 +137,10 @@ describe('fair claims', () => {
     expect(texts(await claim())).toEqual([])
 
     // Sent: the consent's replies go, still before the notice.
-    await handle.db.update(outbox).set({ status: 'sent' }).where(eq(outbox.id, first[0]!.id))
+    await markSent(first.slice(0, 1))
     const replies = await claim()
     expect(texts(replies)).toEqual(['thanks', 'menu'])
-    await handle.db
-      .update(outbox)
-      .set({ status: 'sent' })
-      .where(
-        inArray(
-          outbox.id,
-          replies.map((row) => row.id)
-        )
-      )
+    await markSent(replies)
     expect(texts(await claim())).toEqual(['notice'])
   })
 
