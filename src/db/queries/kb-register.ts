@@ -10,6 +10,7 @@ import { type SQL, and, desc, eq, notExists, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { DbOrTx } from '../client.js'
 import { rowsOf, toNumber } from '../raw.js'
+import { cachedSelect } from '../statement.js'
 import { kbEvents } from '../schema/index.js'
 import {
   type KbCounts,
@@ -91,21 +92,32 @@ export async function findKbState(
   familyId: number,
   onOrBefore?: string
 ): Promise<KbEntry | undefined> {
-  const rows = await db
+  const rows =
+    onOrBefore === undefined
+      ? await latestEntry(db, { familyId })
+      : await latestEntryOnOrBefore(db, { familyId, onOrBefore })
+  return rows[0]
+}
+
+/** `findKbState`'s select, with or without a last date (built once each: a visit's every turn). */
+const latestEntryWhere = (db: DbOrTx, onOrBefore?: SQL) =>
+  db
     .select(ENTRY_COLUMNS)
     .from(kbEvents)
     .where(
       and(
-        eq(kbEvents.familyId, familyId),
-        onOrBefore === undefined ? undefined : sql`${kbEvents.eventDate} <= ${onOrBefore}`,
+        eq(kbEvents.familyId, sql.placeholder('familyId')),
+        onOrBefore,
         notReplaced(db),
         fromSubmittedVisit
       )
     )
     .orderBy(desc(kbEvents.eventDate), desc(kbEvents.id))
     .limit(1)
-  return rows[0]
-}
+const latestEntry = cachedSelect((db) => latestEntryWhere(db))
+const latestEntryOnOrBefore = cachedSelect((db) =>
+  latestEntryWhere(db, sql`${kbEvents.eventDate} <= ${sql.placeholder('onOrBefore')}`)
+)
 
 /**
  * Adds a register row: its kind is worked out against the family's latest entry dated on or

@@ -11,6 +11,7 @@ import type { FamilyMatch, LastVisit } from '../../domain/snapshot.js'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import { visitReference } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
+import { cachedSelect } from '../statement.js'
 import { families, referrals, visitSequences, visits } from '../schema/index.js'
 
 /** What a cadre recorded at a visit: the KB part, risks, measurements, actions (a select's columns). */
@@ -66,9 +67,15 @@ export async function searchFamilies(
   const query = params.query.trim().replace(/\s+/g, ' ')
   if (query === '') return []
   const contains = `%${query.replace(/[\\%_]/g, '\\$&')}%`
+  return familySearch(db, { desaCode: params.desaCode, query, contains, limit: params.limit ?? 6 })
+}
+
+/** `searchFamilies`'s select, built once (it runs on most turns of a visit report). */
+const familySearch = cachedSelect((db) => {
+  const query = sql.placeholder('query')
   const similarity = sql`similarity(${families.headName}, ${query})`
   const wordSimilarity = sql`word_similarity(${query}, ${families.headName})`
-  const substring = sql`${families.headName} ilike ${contains}`
+  const substring = sql`${families.headName} ilike ${sql.placeholder('contains')}`
   return db
     .select({
       id: families.id,
@@ -84,7 +91,7 @@ export async function searchFamilies(
     .from(families)
     .where(
       and(
-        eq(families.desaCode, params.desaCode),
+        eq(families.desaCode, sql.placeholder('desaCode')),
         sql`(${similarity} >= ${NAME_SIMILARITY_MIN}
           or ${wordSimilarity} >= ${NAME_WORD_SIMILARITY_MIN}
           or ${substring})`
@@ -96,8 +103,8 @@ export async function searchFamilies(
       asc(families.headName),
       asc(families.id)
     )
-    .limit(params.limit ?? 6)
-}
+    .limit(sql.placeholder('limit'))
+})
 
 export type CreateFamilyParams = {
   headName: string
@@ -341,21 +348,25 @@ export async function findSameDayVisit(
   db: DbOrTx,
   params: FindSameDayVisitParams
 ): Promise<{ id: number; reference: string } | undefined> {
-  const rows = await db
+  const rows = await sameDayVisit(db, params)
+  return rows[0]
+}
+
+const sameDayVisit = cachedSelect((db) =>
+  db
     .select({ id: visits.id, reference: visits.reference })
     .from(visits)
     .where(
       and(
-        eq(visits.cadreId, params.cadreId),
-        eq(visits.familyId, params.familyId),
-        eq(visits.visitDate, params.visitDate),
+        eq(visits.cadreId, sql.placeholder('cadreId')),
+        eq(visits.familyId, sql.placeholder('familyId')),
+        eq(visits.visitDate, sql.placeholder('visitDate')),
         eq(visits.status, 'submitted')
       )
     )
     .orderBy(asc(visits.id))
     .limit(1)
-  return rows[0]
-}
+)
 
 export type ListRecentFamiliesParams = {
   cadreId: number
@@ -371,6 +382,10 @@ export async function listRecentFamilies(
   db: DbOrTx,
   params: ListRecentFamiliesParams
 ): Promise<FamilyMatch[]> {
+  return recentFamilies(db, { cadreId: params.cadreId, limit: params.limit ?? 5 })
+}
+
+const recentFamilies = cachedSelect((db) => {
   const latest = db
     .select({
       familyId: visits.familyId,
@@ -378,7 +393,7 @@ export async function listRecentFamilies(
       lastId: sql<number>`max(${visits.id})`.as('last_id'),
     })
     .from(visits)
-    .where(and(eq(visits.cadreId, params.cadreId), eq(visits.status, 'submitted')))
+    .where(and(eq(visits.cadreId, sql.placeholder('cadreId')), eq(visits.status, 'submitted')))
     .groupBy(visits.familyId)
     .as('latest')
   return db
@@ -391,26 +406,12 @@ export async function listRecentFamilies(
     .from(latest)
     .innerJoin(families, eq(families.id, latest.familyId))
     .orderBy(desc(latest.lastVisitDate), desc(latest.lastId))
-    .limit(params.limit ?? 5)
-}
+    .limit(sql.placeholder('limit'))
+})
 
 /** The family's latest submitted visit, by any cadre (latest date, then latest report). */
 export async function findLastVisit(db: DbOrTx, familyId: number): Promise<LastVisit | undefined> {
-  const rows = await db
-    .select({
-      visitDate: visits.visitDate,
-      sasaran: visits.sasaran,
-      kbStatus: visits.kbStatus,
-      kbMethod: visits.kbMethod,
-      kbIntent: visits.kbIntent,
-      risk4t: visits.risk4t,
-      envRisks: visits.envRisks,
-    })
-    .from(visits)
-    .where(and(eq(visits.familyId, familyId), eq(visits.status, 'submitted')))
-    .orderBy(desc(visits.visitDate), desc(visits.id))
-    .limit(1)
-  const visit = rows[0]
+  const [visit] = await lastVisit(db, { familyId })
   if (!visit) return undefined
   // Place of service and JKN live in the KB register, for the method the visit recorded.
   const kb = visit.kbStatus === 'ber_kb' ? await findKbState(db, familyId) : undefined
@@ -421,6 +422,23 @@ export async function findLastVisit(db: DbOrTx, familyId: number): Promise<LastV
     kbJkn: same ? kb.jkn : null,
   }
 }
+
+const lastVisit = cachedSelect((db) =>
+  db
+    .select({
+      visitDate: visits.visitDate,
+      sasaran: visits.sasaran,
+      kbStatus: visits.kbStatus,
+      kbMethod: visits.kbMethod,
+      kbIntent: visits.kbIntent,
+      risk4t: visits.risk4t,
+      envRisks: visits.envRisks,
+    })
+    .from(visits)
+    .where(and(eq(visits.familyId, sql.placeholder('familyId')), eq(visits.status, 'submitted')))
+    .orderBy(desc(visits.visitDate), desc(visits.id))
+    .limit(1)
+)
 
 export type ListRecentVisitsParams = {
   cadreId: number
