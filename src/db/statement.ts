@@ -3,7 +3,8 @@
  * template into text on every call (walking every chunk and every column reference); a statement
  * here is built once, with named placeholders (`sql.placeholder('name')`) where the values go, and
  * each run only fills in the values. It runs on whatever it is given, a transaction included, as
- * `db.execute` would, and returns the same raw result (`rowsOf` reads it on both drivers).
+ * `db.execute` would, and returns the same raw result (`rowsOf` reads it on both drivers); a
+ * drizzle select built once (`cachedSelect`) returns its rows typed, as the select would.
  */
 import * as drizzle from 'drizzle-orm'
 import type { Query, SQL } from 'drizzle-orm'
