@@ -71,17 +71,17 @@ export function addressedTo(i18n: TextRenderer, person: Addressee | null): TextR
   // Rendered once, on the first text, and passed on as words: a nested text in every text's
   // params would be rendered again for each of them, and make every text's cache key longer.
   let names: { sapaan: string; sapaanNama: string } | undefined
-  const namesOf = (reader: Addressee) => {
-    const sapaan: Text = { key: `common:address.${reader.salutation ?? 'unknown'}` }
+  const namesOf = () => {
+    const sapaan: Text = { key: `common:address.${person.salutation ?? 'unknown'}` }
     // Until Ibu or Bapak is known the name stands alone ("Halo, Slamet!"), never a guess.
-    const sapaanNama: Text = reader.salutation
-      ? { key: 'common:address.named', params: { salutation: sapaan, name: reader.name } }
-      : { key: 'common:address.nameOnly', params: { name: reader.name } }
+    const sapaanNama: Text = person.salutation
+      ? { key: 'common:address.named', params: { salutation: sapaan, name: person.name } }
+      : { key: 'common:address.nameOnly', params: { name: person.name } }
     return { sapaan: i18n.render(sapaan), sapaanNama: i18n.render(sapaanNama) }
   }
   const address = (text: Text): Text => ({
     ...text,
-    params: { ...(names ??= namesOf(person)), ...mapTexts(text.params, address) },
+    params: { ...(names ??= namesOf()), ...mapTexts(text.params, address) },
   })
   return { render: (text) => i18n.render(address(text)) }
 }

@@ -87,7 +87,7 @@ async function buildBot(options: { demoData?: boolean; settle?: boolean } = {}) 
     logger: silentLogger,
     clock: () => NOW,
   })
-  const pace = skippableClock()
+  const pace = advancingClock()
   const sender = createOutboxSender({
     db: handle.db,
     channels: [telegram.sender],
@@ -117,13 +117,13 @@ async function buildBot(options: { demoData?: boolean; settle?: boolean } = {}) 
   return { app, post, sender }
 }
 
-/** The sender's pacing clock: real time plus the waits `sendPacedRows` skipped. */
-function skippableClock() {
-  let skippedMs = 0
+/** The sender's pacing clock: real time plus the waits `sendPacedRows` moved it on by. */
+function advancingClock() {
+  let advancedMs = 0
   return {
-    now: () => performance.now() + skippedMs,
-    skip: (ms: number) => {
-      skippedMs += ms
+    now: () => performance.now() + advancedMs,
+    advance: (ms: number) => {
+      advancedMs += ms
     },
   }
 }
@@ -136,7 +136,7 @@ function skippableClock() {
  */
 async function sendPacedRows(
   sender: Sender,
-  pace: ReturnType<typeof skippableClock>
+  pace: ReturnType<typeof advancingClock>
 ): Promise<void> {
   for (;;) {
     const [next] = rowsOf<{ ms: string | null }>(
@@ -146,7 +146,7 @@ async function sendPacedRows(
     )
     if (next?.ms === null || next?.ms === undefined || Number(next.ms) > 10_000) return
     const ms = Math.max(0, Math.ceil(Number(next.ms))) + 1
-    pace.skip(ms)
+    pace.advance(ms)
     await handle.db.execute(
       sql`update outbox set not_before = not_before - make_interval(secs => ${ms / 1000})
         where status = 'queued'`
