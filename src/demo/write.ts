@@ -6,10 +6,11 @@
  * refused (`DemoRefusedError`).
  * @module
  */
-import { count, eq, gt, lt, or, sql } from 'drizzle-orm'
+import { count, eq, gt, lt, or } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/client.js'
 import { ensureDefaultProgramme } from '../db/queries/training-programmes.js'
 import { listAllRegions } from '../db/queries/regions.js'
+import { reserveVisitNumbers } from '../db/queries/visits.js'
 import {
   adminSettings,
   attendance,
@@ -24,7 +25,6 @@ import {
   people,
   referrals,
   trainingSessions,
-  visitSequences,
   visits,
 } from '../db/schema/index.js'
 import { seedRegions } from '../db/seed-regions.js'
@@ -296,13 +296,7 @@ async function writePlan(tx: DbOrTx, plan: DemoPlan, now: Date): Promise<number[
       .where(eq(visits.id, visitIds[index]!))
   }
   for (const [period, last] of sequences) {
-    await tx
-      .insert(visitSequences)
-      .values({ period, last })
-      .onConflictDoUpdate({
-        target: visitSequences.period,
-        set: { last: sql`greatest(${visitSequences.last}, ${last})` },
-      })
+    await reserveVisitNumbers(tx, { period, atLeast: last })
   }
   await insertAll(plan.referrals, (batch) =>
     tx

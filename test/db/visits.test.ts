@@ -19,6 +19,7 @@ import {
   listRecentVisits,
   markFamilyConsent,
   nextVisitReference,
+  reserveVisitNumbers,
   searchFamilies,
   setFamilyKrs,
   setReferralStatus,
@@ -222,14 +223,32 @@ describe('nextVisitReference', () => {
     }
   })
 
-  test('gives the number back when the transaction rolls back', async () => {
+  test('a number a rolled-back transaction took stays unused; the month goes on after it', async () => {
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000001')
     await expect(
       handle.db.transaction(async (tx) => {
-        await nextVisitReference(tx, { visitDate: '2025-11-24' })
+        expect(await nextVisitReference(tx, { visitDate: '2025-11-24' })).toBe('KJ-2511-000002')
         throw new Error('rollback')
       })
     ).rejects.toThrow('rollback')
-    expect(await nextVisitReference(handle.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000001')
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000003')
+    // The month whose first number was taken in a rolled-back transaction starts again at 1.
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await nextVisitReference(tx, { visitDate: '2025-10-02' })
+        throw new Error('rollback')
+      })
+    ).rejects.toThrow('rollback')
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-10-02' })).toBe('KJ-2510-000001')
+  })
+
+  test('reserveVisitNumbers moves a month past numbers written by other means, never back', async () => {
+    await reserveVisitNumbers(handle.db, { period: '2025-11', atLeast: 41 })
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000042')
+    await reserveVisitNumbers(handle.db, { period: '2025-11', atLeast: 10 })
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000043')
+    await reserveVisitNumbers(handle.db, { period: '2025-12', atLeast: 0 })
+    expect(await nextVisitReference(handle.db, { visitDate: '2025-12-01' })).toBe('KJ-2512-000001')
   })
 })
 
@@ -260,6 +279,30 @@ describe.runIf(hasPostgres)('nextVisitReference on two Postgres connections', ()
     expect([...references].sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => `KJ-2511-${String(i + 1).padStart(6, '0')}`)
     )
+  })
+
+  test('a report in an open transaction does not hold up another’s number', async () => {
+    // The month's sequence exists (its first use waits for its creator, once a month).
+    expect(await nextVisitReference(a.db, { visitDate: '2025-11-24' })).toBe('KJ-2511-000001')
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let taken!: () => void
+    const tookOne = new Promise<void>((resolve) => (taken = resolve))
+    const open = a.db.transaction(async (tx) => {
+      await nextVisitReference(tx, { visitDate: '2025-11-24' })
+      taken()
+      await held
+    })
+    await tookOne
+    // While the first transaction is still open, the other connection gets its number at once
+    // (a lock would make this wait for the statement timeout below).
+    await b.db.execute(sql`set statement_timeout = '2s'`)
+    const other = await b.db.transaction(async (tx) =>
+      nextVisitReference(tx, { visitDate: '2025-11-30' })
+    )
+    expect(other).toBe('KJ-2511-000003')
+    release()
+    await open
   })
 })
 

@@ -26,6 +26,8 @@ type Baseline = {
   seededDigest: string
   /** `select setval(…)` of every sequence to its value in the dump. */
   sequenceReset: string
+  /** The dump's sequences, quoted and schema-qualified. */
+  sequences: string[]
   /** A digest of the schema, roles and settings, which a reset cannot put back. */
   catalogDigest: string
 }
@@ -110,8 +112,25 @@ async function readBaseline(pglite: PGlite): Promise<Baseline> {
           .map((s) => `setval(${literal(s.name)}, ${s.value}, ${s.called})`)
           .join(', ')}`
       : '',
+    sequences: sequences.rows.map((s) => s.name),
     catalogDigest: await catalogDigest(pglite),
   }
+}
+
+/**
+ * Drops the sequences made since the dump that no column owns: the app makes one per month for
+ * visit numbers (`visit_number_sequence`), which a reset puts back by dropping it.
+ */
+function dropSequencesSince(dumped: string[]): string {
+  const kept = dumped.length ? dumped.map(literal).join(', ') : 'null'
+  return `do $$ declare s record; begin
+    for s in select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'S' and ${USER_SCHEMAS}
+        and quote_ident(n.nspname) || '.' || quote_ident(c.relname) not in (${kept})
+        and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
+          and d.objid = c.oid and d.deptype in ('a', 'i'))
+    loop execute 'drop sequence ' || s.name; end loop; end $$`
 }
 
 async function seededDigest(pglite: PGlite, tables: string[]): Promise<string> {
@@ -138,6 +157,7 @@ async function catalogDigest(pglite: PGlite): Promise<string> {
 async function reset(pglite: PGlite, baseline: Baseline): Promise<boolean> {
   // Outside any transaction block: DISCARD ALL refuses to run in one.
   await pglite.exec('discard all')
+  await pglite.exec(dropSequencesSince(baseline.sequences))
   if ((await catalogDigest(pglite)) !== baseline.catalogDigest) return false
   if (baseline.emptyTables.length) await pglite.exec(`truncate ${baseline.emptyTables.join(', ')}`)
   if ((await seededDigest(pglite, baseline.seededTables)) !== baseline.seededDigest) return false

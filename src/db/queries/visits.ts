@@ -11,8 +11,9 @@ import type { FamilyMatch, LastVisit } from '../../domain/snapshot.js'
 import type { FollowUpStatus } from '../../domain/visits.js'
 import { visitReference } from '../../domain/visits.js'
 import type { DbOrTx } from '../client.js'
+import { rowsOf } from '../raw.js'
 import { cachedSelect } from '../statement.js'
-import { families, referrals, visitSequences, visits } from '../schema/index.js'
+import { families, referrals, visits } from '../schema/index.js'
 
 /** What a cadre recorded at a visit: the KB part, risks, measurements, actions (a select's columns). */
 export const VISIT_FINDINGS_COLUMNS = {
@@ -196,25 +197,33 @@ export type NextVisitReferenceParams = {
 }
 
 /**
- * Allocates the next number of the visit date's month in one atomic upsert of `visit_sequences`
- * (keyed by `YYYY-MM`) and returns the reference `KJ-YYMM-NNNNNN`. Concurrent callers get distinct
- * numbers; the row stays locked until the caller's transaction ends, and a rolled-back
- * transaction gives its number back.
+ * Takes the next number of the visit date's month and returns the reference `KJ-YYMM-NNNNNN`. The
+ * numbers come from the month's own sequence (`visit_number_sequence`, made at its first use):
+ * concurrent callers get distinct, increasing numbers without waiting for each other's
+ * transactions, and a number taken by a transaction that rolls back stays unused.
  */
 export async function nextVisitReference(
   db: DbOrTx,
   params: NextVisitReferenceParams
 ): Promise<string> {
   const period = periodOf(params.visitDate)
-  const rows = await db
-    .insert(visitSequences)
-    .values({ period, last: 1 })
-    .onConflictDoUpdate({
-      target: visitSequences.period,
-      set: { last: sql`${visitSequences.last} + 1` },
-    })
-    .returning({ last: visitSequences.last })
-  return visitReference(params.visitDate, rows[0]!.last)
+  const [row] = rowsOf<{ n: string | number }>(
+    await db.execute(sql`select nextval(visit_number_sequence(${period})) as n`)
+  )
+  return visitReference(params.visitDate, Number(row!.n))
+}
+
+/**
+ * Makes sure the month's next number is above `atLeast` (references written by other means, such
+ * as the demo data, are not handed out again).
+ */
+export async function reserveVisitNumbers(
+  db: DbOrTx,
+  params: { period: string; atLeast: number }
+): Promise<void> {
+  await db.execute(sql`
+    select setval(s, ${params.atLeast}) from visit_number_sequence(${params.period}) as s
+    where ${params.atLeast} > coalesce(pg_sequence_last_value(s), 0)`)
 }
 
 export type CreateVisitParams = {
@@ -243,42 +252,40 @@ export type CreateVisitParams = {
 
 /**
  * Stores a submitted visit with its period (`YYYY-MM` of the visit date) and a new reference
- * from `nextVisitReference`, both in one transaction (a savepoint inside the caller's).
+ * from `nextVisitReference`.
  */
 export async function createVisit(
   db: DbOrTx,
   params: CreateVisitParams
 ): Promise<{ id: number; reference: string }> {
-  return db.transaction(async (tx) => {
-    const reference = await nextVisitReference(tx, { visitDate: params.visitDate })
-    const rows = await tx
-      .insert(visits)
-      .values({
-        reference,
-        cadreId: params.cadreId,
-        familyId: params.familyId,
-        desaCode: params.desaCode,
-        visitDate: params.visitDate,
-        period: periodOf(params.visitDate),
-        sasaran: params.sasaran,
-        kbStatus: params.kbStatus ?? null,
-        kbMethod: params.kbMethod ?? null,
-        kbIntent: params.kbIntent ?? null,
-        risk4t: params.risk4t ?? [],
-        envRisks: params.envRisks ?? [],
-        lila: params.lila ?? null,
-        hb: params.hb ?? null,
-        actions: params.actions,
-        note: params.note ?? null,
-        photoRef: params.photoRef ?? null,
-        lat: params.lat ?? null,
-        lng: params.lng ?? null,
-        duplicateOf: params.duplicateOf ?? null,
-        createdAt: params.createdAt,
-      })
-      .returning({ id: visits.id, reference: visits.reference })
-    return rows[0]!
-  })
+  const reference = await nextVisitReference(db, { visitDate: params.visitDate })
+  const rows = await db
+    .insert(visits)
+    .values({
+      reference,
+      cadreId: params.cadreId,
+      familyId: params.familyId,
+      desaCode: params.desaCode,
+      visitDate: params.visitDate,
+      period: periodOf(params.visitDate),
+      sasaran: params.sasaran,
+      kbStatus: params.kbStatus ?? null,
+      kbMethod: params.kbMethod ?? null,
+      kbIntent: params.kbIntent ?? null,
+      risk4t: params.risk4t ?? [],
+      envRisks: params.envRisks ?? [],
+      lila: params.lila ?? null,
+      hb: params.hb ?? null,
+      actions: params.actions,
+      note: params.note ?? null,
+      photoRef: params.photoRef ?? null,
+      lat: params.lat ?? null,
+      lng: params.lng ?? null,
+      duplicateOf: params.duplicateOf ?? null,
+      createdAt: params.createdAt,
+    })
+    .returning({ id: visits.id, reference: visits.reference })
+  return rows[0]!
 }
 
 export type CreateReferralParams = {

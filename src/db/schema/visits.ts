@@ -5,7 +5,6 @@ import {
   date,
   doublePrecision,
   index,
-  integer,
   pgTable,
   text,
   timestamp,
@@ -90,12 +89,6 @@ export const visits = pgTable(
     index('visits_family_idx').on(t.familyId, t.visitDate),
   ]
 )
-
-/** The per-month sequence behind visit references (`KJ-2511-000123`). */
-export const visitSequences = pgTable('visit_sequences', {
-  period: text('period').primaryKey(),
-  last: integer('last').notNull(),
-})
 
 /** A referral made at a visit: a follow-up task for the cadre (docs/domain.md#the-home-visit). */
 export const referrals = pgTable(
