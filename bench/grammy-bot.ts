@@ -16,6 +16,7 @@ import {
   conversations,
   createConversation,
 } from '@grammyjs/conversations'
+import { sequentialize } from '@grammyjs/runner'
 import { Bot, type Context, webhookCallback } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import postgres from 'postgres'
@@ -47,6 +48,10 @@ const bot = new Bot<BotContext>(env.TELEGRAM_BOT_TOKEN, {
   client: { apiRoot: env.TELEGRAM_API_ROOT },
 })
 
+// One update of a chat at a time, as grammY advises when updates are handled concurrently (a
+// webhook): a conversation's reply goes out before its state is written, so without this the
+// chat's next update could read the state before that write and lose a step.
+bot.use(sequentialize((ctx) => ctx.chat?.id.toString()))
 bot.use(
   conversations({
     storage: {
