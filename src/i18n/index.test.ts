@@ -33,6 +33,8 @@ beforeAll(async () => {
         greeting: 'Halo, {{who}}!',
         chosen: 'Pilihan Anda: {{choice}}.',
         wrapped: '[{{inner}}]',
+        nestedGreeting: 'Pesan: $t(greeting)',
+        spaced: 'Untuk {{- who }} pada {{when, tanggal}}',
         sessionAt: 'Sesi berikutnya {{at, waktu}}.',
         sessionDay: 'Tanggal: {{date, tanggal}} ({{date, tanggal_pendek}})',
         sessionClock: 'Mulai jam {{at, jam}}.',
@@ -110,6 +112,34 @@ describe('createI18n render', () => {
   test('uses count for plurals (Indonesian has only "other")', () => {
     expect(i18n.render({ key: 'members', params: { count: 1 } })).toBe('1 anggota keluarga')
     expect(i18n.render({ key: 'members', params: { count: 5 } })).toBe('5 anggota keluarga')
+  })
+
+  test('a kept render is known by every param its template names, nested templates included', () => {
+    // Rendered twice each way, so the second of each comes from what was kept.
+    for (let round = 0; round < 2; round++) {
+      expect(i18n.render({ key: 'yes', params: { who: 'Siti' } })).toBe('Ya')
+      expect(i18n.render({ key: 'yes', params: { who: 'Budi' } })).toBe('Ya')
+      expect(i18n.render({ key: 'greeting', params: { who: 'Siti', extra: 1 } })).toBe(
+        'Halo, Siti!'
+      )
+      expect(i18n.render({ key: 'greeting', params: { who: 'Budi', extra: 1 } })).toBe(
+        'Halo, Budi!'
+      )
+      expect(i18n.render({ key: 'nestedGreeting', params: { who: 'Siti' } })).toBe(
+        'Pesan: Halo, Siti!'
+      )
+      expect(i18n.render({ key: 'nestedGreeting', params: { who: 'Budi' } })).toBe(
+        'Pesan: Halo, Budi!'
+      )
+      const spaced = (who: string, when: string) =>
+        i18n.render({ key: 'spaced', params: { who, when } })
+      expect(spaced('Siti', '2025-11-24')).toBe('Untuk Siti pada Senin, 24 November 2025')
+      expect(spaced('Siti', '2025-11-25')).toBe('Untuk Siti pada Selasa, 25 November 2025')
+      expect(spaced('Budi', '2025-11-25')).toBe('Untuk Budi pada Selasa, 25 November 2025')
+      expect(i18n.render({ key: 'members', params: { count: round + 2 } })).toBe(
+        `${round + 2} anggota keluarga`
+      )
+    }
   })
 
   test('a param named like an i18next option stays a param', () => {

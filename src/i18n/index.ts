@@ -116,6 +116,25 @@ function addressDefaults(resources: Resource): Record<string, string> {
   return unknown === undefined ? {} : { sapaan: unknown, sapaanNama: unknown }
 }
 
+/** A param a template names: `{{name}}`, `{{- name}}`, `{{date, tanggal}}`, `{{person.name}}`. */
+const TEMPLATE_PARAM = /\{\{-?\s*([^\s,.}]+)/g
+
+/**
+ * The values a render is known by: those the template names (all when it may use any), and
+ * `count` and `context`, which choose the template itself.
+ */
+function keyValues(
+  values: Record<string, string | number>,
+  named: ReadonlySet<string> | undefined
+): Record<string, string | number> {
+  if (named === undefined) return values
+  const kept: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(values)) {
+    if (named.has(name) || name === 'count' || name === 'context') kept[name] = value
+  }
+  return kept
+}
+
 /** Turns a `Text`'s params into i18next interpolation values, rendering nested texts first. */
 function renderParams(
   params: Record<string, TextParam>,
@@ -185,27 +204,60 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
 
   const t = instance.t.bind(instance) as TFunction
 
-  // A text's rendering depends only on its key, its params and the language (the resources and
-  // formatters never change after start), so renders are kept, a bounded number, most recent
-  // last. A render that reported a missing key is not kept: the next one reports it again.
+  // A text's rendering depends only on its key, the params its template names and the language
+  // (the resources and formatters never change after start), so renders are kept, a bounded
+  // number, most recent last. The key leaves out params the template does not name, so a text
+  // that does not say the reader's name is kept once for everyone, not once per reader. A render
+  // that reported a missing key is not kept: the next one reports it again.
   const cache = new Map<string, string>()
+  const templateParams = new Map<string, ReadonlySet<string> | undefined>()
+
+  /** The params `key`'s template names; undefined when it may use any (nesting, a key list). */
+  function paramsNamed(key: Text['key'], lng: string): ReadonlySet<string> | undefined {
+    if (typeof key !== 'string') return undefined
+    const memoKey = `${lng}\u0000${key}`
+    if (templateParams.has(memoKey)) return templateParams.get(memoKey)
+    const named = readTemplateParams(key, lng)
+    templateParams.set(memoKey, named)
+    return named
+  }
+
+  function readTemplateParams(key: string, lng: string): ReadonlySet<string> | undefined {
+    const split = key.indexOf(':')
+    const ns = split === -1 ? DEFAULT_NAMESPACE : key.slice(0, split)
+    const path = split === -1 ? key : key.slice(split + 1)
+    const names = new Set<string>()
+    let found = false
+    for (const language of new Set([lng, DEFAULT_LANGUAGE])) {
+      const template: unknown = instance.getResource(language, ns, path)
+      if (template === undefined) continue
+      if (typeof template !== 'string' || template.includes('$t(')) return undefined
+      found = true
+      for (const match of template.matchAll(TEMPLATE_PARAM)) names.add(match[1]!)
+    }
+    return found ? names : undefined
+  }
 
   function render(text: Text, lng: string = DEFAULT_LANGUAGE): string {
-    // A text without params (most option labels) is known by its key alone.
-    const cacheKey =
-      text.params === undefined && typeof text.key === 'string'
-        ? `${lng}\u0000${text.key}`
-        : `${lng}\u0001${JSON.stringify(text)}`
-    const cached = cache.get(cacheKey)
-    if (cached !== undefined) {
-      cache.delete(cacheKey)
-      cache.set(cacheKey, cached)
-      return cached
-    }
     const missedBefore = missed
     missed = false
     try {
-      const rendered = renderUncached(text, lng)
+      // Nested texts first: each is kept on its own, and this text is known by their words.
+      const values =
+        text.params === undefined
+          ? undefined
+          : renderParams(text.params, (nested) => render(nested, lng))
+      const cacheKey =
+        values === undefined && typeof text.key === 'string'
+          ? `${lng}\u0000${text.key}`
+          : `${lng}\u0001${JSON.stringify([text.key, keyValues(values ?? {}, paramsNamed(text.key, lng))])}`
+      const cached = cache.get(cacheKey)
+      if (cached !== undefined) {
+        cache.delete(cacheKey)
+        cache.set(cacheKey, cached)
+        return cached
+      }
+      const rendered = translate(text.key, values ?? {}, lng)
       if (!missed) {
         if (cache.size >= RENDER_CACHE_SIZE) cache.delete(cache.keys().next().value!)
         cache.set(cacheKey, rendered)
@@ -216,14 +268,13 @@ export async function createI18n(options: CreateI18nOptions): Promise<I18n> {
     }
   }
 
-  function renderUncached(text: Text, lng: string): string {
-    const values = renderParams(text.params ?? {}, (nested) => render(nested, lng))
+  function translate(key: Text['key'], values: Record<string, string | number>, lng: string) {
     // Values go in `replace`, so a param can never be mistaken for an i18next option (`ns`, `lng`);
     // only `count` and `context` are passed on as options too, for plurals and contexts.
     const tOptions: Record<string, unknown> = { lng, replace: values }
     if (typeof values['count'] === 'number') tOptions['count'] = values['count']
     if (typeof values['context'] === 'string') tOptions['context'] = values['context']
-    return instance.t(text.key, tOptions) as string
+    return instance.t(key, tOptions) as string
   }
 
   return {
