@@ -11,7 +11,6 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { type Db, type DbHandle, createDb } from '../src/db/client.js'
-import * as schema from '../src/db/schema/index.js'
 
 export type BenchDatabase = {
   kind: 'pglite' | 'postgres'
@@ -104,8 +103,8 @@ export function countingDb(
   }
   const db: Db =
     handle.kind === 'pglite'
-      ? drizzlePglite(handle.pglite, { schema, logger })
-      : drizzlePostgres(handle.sql, { schema, logger })
+      ? drizzlePglite(handle.pglite, { logger })
+      : drizzlePostgres(handle.sql, { logger })
   const transaction = db.transaction.bind(db)
   db.transaction = ((...args: Parameters<Db['transaction']>) => {
     transactions++

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import type { ExtractTablesWithRelations } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
@@ -20,17 +19,18 @@ import { migrateDb } from './migrate.js'
 import { PGLITE_TEMPLATE_DIR, copyPgliteTemplate } from './pglite-template.js'
 import type { MigrateResult } from './migrate.js'
 import { assertChannelName, notifyChannel } from './notify.js'
-import * as schema from './schema/index.js'
 import type { Config } from '../config.js'
 
-/** The drizzle schema object (all tables), as passed to `drizzle(..., { schema })`. */
-export type Schema = typeof schema
-
-/** The one database type the app uses, for both drivers. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>
+/**
+ * The one database type the app uses, for both drivers. Drizzle is given no schema: the app
+ * writes its queries with the query builder and never uses drizzle's relational queries
+ * (`db.query.<table>`), whose builders drizzle would otherwise make for every table at every
+ * transaction and savepoint (a turn's share of the bot's CPU under load).
+ */
+export type Db = PgDatabase<PgQueryResultHKT>
 
 /** The `tx` a `db.transaction(async (tx) => ...)` callback receives. */
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+export type Tx = PgTransaction<PgQueryResultHKT>
 
 /** What query functions accept, so they work standalone and inside a transaction. */
 export type DbOrTx = Db | Tx
@@ -207,7 +207,7 @@ export function openDatabase(
  * mode (PgBouncer) would need it off. Each run is still planned for its own values (`PLANNING`).
  */
 function drizzleOn(client: Sql, timeouts: DbTimeouts): Db {
-  return drizzlePostgres(timedClient(client, timeouts.statementTimeoutMs), { schema })
+  return drizzlePostgres(timedClient(client, timeouts.statementTimeoutMs))
 }
 
 /**
@@ -336,7 +336,7 @@ export function createPgliteHandle(
   pglite: PGlite,
   options: CreatePgliteHandleOptions = {}
 ): PgliteDbHandle {
-  const db: Db = drizzlePglite(pglite, { schema })
+  const db: Db = drizzlePglite(pglite)
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     try {
