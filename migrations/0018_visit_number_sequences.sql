@@ -14,8 +14,9 @@ BEGIN
   END IF;
   sequence_name := 'visit_number_' || replace(period, '-', '_');
   IF to_regclass(sequence_name) IS NULL THEN
-    -- Held until the transaction ends: a second creator waits, then finds it made.
-    PERFORM pg_advisory_xact_lock(hashtext(sequence_name));
+    -- Held until the transaction ends: a second creator waits, then finds it made. The two-key
+    -- form with its own first key (5510018) meets no other lock of the app.
+    PERFORM pg_advisory_xact_lock(5510018, hashtext(sequence_name));
     EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', sequence_name);
   END IF;
   RETURN sequence_name::regclass;
