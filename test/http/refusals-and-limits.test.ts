@@ -195,9 +195,17 @@ describe('body limits', () => {
     expect(response.status).toBe(413)
     expect(await response.json()).toMatchObject({ error: 'payload_too_large' })
     expect(big.pulled()).toBeLessThan(256 * 1024)
-    const forged = await app.request('/webhook/whatsapp', { method: 'POST', body: '{}' })
+    // A stated length past the limit is refused before any of it is read; within it, it passes.
+    const stated = (length: number, body: string) =>
+      app.request('/webhook/whatsapp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(length) },
+        body,
+      })
+    expect((await stated(1025, 'x'.repeat(1025))).status).toBe(413)
+    const forged = await stated(2, '{}')
     expect(forged.status).toBe(401)
-    expect(refusals.pending()).toEqual({ body_too_large: 1, whatsapp_signature: 1 })
+    expect(refusals.pending()).toEqual({ body_too_large: 2, whatsapp_signature: 1 })
     expect(logger.lines).toEqual([])
   })
 })
