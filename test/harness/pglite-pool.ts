@@ -122,12 +122,12 @@ async function readBaseline(pglite: PGlite): Promise<Baseline> {
  * visit numbers (`visit_number_sequence`), which a reset puts back by dropping it.
  */
 function dropSequencesSince(dumped: string[]): string {
-  const kept = dumped.length ? dumped.map(literal).join(', ') : 'null'
+  const kept = `array[${dumped.map(literal).join(', ')}]::text[]`
   return `do $$ declare s record; begin
     for s in select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind = 'S' and ${USER_SCHEMAS}
-        and quote_ident(n.nspname) || '.' || quote_ident(c.relname) not in (${kept})
+        and not (quote_ident(n.nspname) || '.' || quote_ident(c.relname) = any(${kept}))
         and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
           and d.objid = c.oid and d.deptype in ('a', 'i'))
     loop execute 'drop sequence ' || s.name; end loop; end $$`
