@@ -252,8 +252,9 @@ describe('nextVisitReference', () => {
   })
 })
 
-// PGlite is one connection, so its allocations never overlap; only a real server shows that the
-// upsert hands out distinct numbers to concurrent sessions.
+// Skipped on PGlite: it is one connection, so two transactions never overlap there. Only a real
+// server shows that concurrent sessions get distinct numbers and that a transaction still open
+// holds up nobody else's number.
 describe.runIf(hasPostgres)('nextVisitReference on two Postgres connections', () => {
   let database: TestDatabase
   let a: DbHandle
