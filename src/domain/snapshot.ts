@@ -3,6 +3,7 @@
  * who is talking, whether they consented, the region lists, and role-specific lists.
  * @module
  */
+import { z } from 'zod'
 import type { Segment } from './broadcasts.js'
 import type { CadreTier, PersonSnapshot } from './people.js'
 import type { RecentActivity } from './poktan.js'
@@ -18,13 +19,15 @@ export type PendingRegistration = {
   cadreTier: CadreTier | null
 }
 
+const familyMatchSchema = z.object({
+  id: z.number().int(),
+  headName: z.string(),
+  dusunRwRt: z.string().nullable(),
+  lastVisitDate: z.string().nullable(),
+})
+
 /** A family found by a typo-tolerant search of the head's name in one desa. */
-export type FamilyMatch = {
-  id: number
-  headName: string
-  dusunRwRt: string | null
-  lastVisitDate: string | null
-}
+export type FamilyMatch = z.infer<typeof familyMatchSchema>
 
 /** Data a flow asks for mid-flow (`Flow.data`); `key` tells whether a loaded result still fits. */
 export type DataNeed =
@@ -46,19 +49,21 @@ export type DataNeed =
   | { kind: 'broadcast_cohorts'; key: string }
   | { kind: 'pending_registrations'; key: string }
 
-/** What a family's latest visit recorded of the answers a routine visit may keep. */
-export type LastVisit = {
-  visitDate: string
-  sasaran: string[]
-  kbStatus: string | null
-  kbMethod: string | null
-  kbIntent: string | null
+const lastVisitSchema = z.object({
+  visitDate: z.string(),
+  sasaran: z.array(z.string()),
+  kbStatus: z.string().nullable(),
+  kbMethod: z.string().nullable(),
+  kbIntent: z.string().nullable(),
   /** Where the method was served and whether JKN paid, from the KB register (null: unknown). */
-  kbServicePlace?: string | null
-  kbJkn?: boolean | null
-  risk4t: string[]
-  envRisks: string[]
-}
+  kbServicePlace: z.string().nullable().optional(),
+  kbJkn: z.boolean().nullable().optional(),
+  risk4t: z.array(z.string()),
+  envRisks: z.array(z.string()),
+})
+
+/** What a family's latest visit recorded of the answers a routine visit may keep. */
+export type LastVisit = z.infer<typeof lastVisitSchema>
 
 /** A training session as a participant or mentor sees it. */
 export type SessionSummary = {
@@ -148,14 +153,28 @@ export type CancellableBroadcast = { id: number; at: string; text: string; sendi
 /** A training cohort a broadcast may address, within the author's region. */
 export type BroadcastCohort = { code: string; kecamatanCode: string; track: string }
 
-/** What the runtime loaded for a flow's data needs, by need key. */
-export type Lookups = {
-  familySearch?: { key: string; results: FamilyMatch[] }
-  sameDayVisit?: { key: string; reference: string | null }
+/**
+ * The lookups an open flow keeps in its state and its next turns reuse while their needs' keys are
+ * unchanged (`keepLookups`), instead of querying again on every turn: a visit report's family
+ * search runs when the name is typed, not on each of the dozen answers after it. Only results
+ * that depend on nothing but their key belong here (a search for a typed name, a family's last
+ * visit, the cadre's own reports); what changes with the clock or with other people's work during
+ * a sitting (today's session, registrations waiting, a broadcast's audience) is loaded on every
+ * turn. Parsed with the chat state; a stored shape that no longer parses is dropped, and loaded
+ * again.
+ */
+export const keptLookupsSchema = z.object({
+  familySearch: z.object({ key: z.string(), results: z.array(familyMatchSchema) }).optional(),
+  sameDayVisit: z.object({ key: z.string(), reference: z.string().nullable() }).optional(),
   /** The families the cadre reported on most recently, newest first. */
-  recentFamilies?: { key: string; families: FamilyMatch[] }
+  recentFamilies: z.object({ key: z.string(), families: z.array(familyMatchSchema) }).optional(),
   /** The family's latest visit, `null` when it has none. */
-  lastVisit?: { key: string; visit: LastVisit | null }
+  lastVisit: z.object({ key: z.string(), visit: lastVisitSchema.nullable() }).optional(),
+})
+export type KeptLookups = z.infer<typeof keptLookupsSchema>
+
+/** What the runtime loaded for a flow's data needs, by need key. */
+export type Lookups = KeptLookups & {
   /** The cadre's latest visits, and (loaded with them) her latest Poktan activities. */
   recentVisits?: { key: string; visits: RecentVisitSummary[]; activities?: RecentActivity[] }
   openReferrals?: { key: string; referrals: OpenReferral[] }
@@ -250,4 +269,36 @@ const LOOKUP_OF: Record<DataNeed['kind'], keyof Lookups> = {
 /** Whether the snapshot already holds the result of this need. */
 export function isLoaded(snapshot: Snapshot, need: DataNeed): boolean {
   return snapshot.lookups[LOOKUP_OF[need.kind]]?.key === need.key
+}
+
+const KEPT_SLOTS = new Set(keptLookupsSchema.keyof().options)
+const isKept = (slot: keyof Lookups): slot is keyof KeptLookups =>
+  KEPT_SLOTS.has(slot as keyof KeptLookups)
+
+/** The snapshot with what `kept` holds for these needs (same key), where it holds nothing yet. */
+export function withKeptLookups(
+  snapshot: Snapshot,
+  kept: KeptLookups | undefined,
+  needs: DataNeed[]
+): Snapshot {
+  if (!kept) return snapshot
+  const reused: KeptLookups = {}
+  for (const need of needs) {
+    const slot = LOOKUP_OF[need.kind]
+    if (!isKept(slot) || isLoaded(snapshot, need) || kept[slot]?.key !== need.key) continue
+    Object.assign(reused, { [slot]: kept[slot] })
+  }
+  if (Object.keys(reused).length === 0) return snapshot
+  return { ...snapshot, lookups: { ...snapshot.lookups, ...reused } }
+}
+
+/** The loaded results of these needs that an open flow keeps for its next turns; none: undefined. */
+export function keepLookups(lookups: Lookups, needs: DataNeed[]): KeptLookups | undefined {
+  const kept: KeptLookups = {}
+  for (const need of needs) {
+    const slot = LOOKUP_OF[need.kind]
+    if (isKept(slot) && lookups[slot]?.key === need.key)
+      Object.assign(kept, { [slot]: lookups[slot] })
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined
 }

@@ -6,7 +6,14 @@
  * @module
  */
 import type { OptedIn, OptedOut } from '../domain/effects.js'
-import { type DataNeed, type Snapshot, isLoaded } from '../domain/snapshot.js'
+import {
+  type DataNeed,
+  type KeptLookups,
+  type Snapshot,
+  isLoaded,
+  keepLookups,
+  withKeptLookups,
+} from '../domain/snapshot.js'
 import { type Command, detectCommand, detectStartButton } from './commands.js'
 import { type AnyStep, type Answers, type Flow, type StepEnv, flowKeys } from './flow.js'
 import { candidatesOf, clockOf } from './options.js'
@@ -105,13 +112,20 @@ class TurnBuilder<E extends EffectBase> {
     return this.ctx.snapshot
   }
 
-  /** Pauses the turn until the data the flow declares for these answers is loaded. */
-  private *ensureData(state: { flowId: string; answers: Answers }): Steps {
+  /**
+   * Pauses the turn until the data the flow declares for these answers is loaded, reusing what an
+   * earlier turn of the open flow kept (`state.kept`), and keeps what may be reused for the next.
+   */
+  private *ensureData(state: { flowId: string; answers: Answers; kept?: KeptLookups }): Steps {
     const flow = this.registry.get(state.flowId)
     const needs = flow?.data?.(state.answers, this.ctx) ?? []
-    const missing = needs.filter((need) => !isLoaded(this.ctx.snapshot, need))
-    if (missing.length === 0) return
-    this.ctx = { ...this.ctx, snapshot: yield missing }
+    let snapshot = withKeptLookups(this.ctx.snapshot, state.kept, needs)
+    const missing = needs.filter((need) => !isLoaded(snapshot, need))
+    if (missing.length > 0) snapshot = yield missing
+    this.ctx = { ...this.ctx, snapshot }
+    const kept = keepLookups(snapshot.lookups, needs)
+    if (kept) state.kept = kept
+    else delete state.kept
   }
 
   result(): Turn<E> {
@@ -861,7 +875,11 @@ function dropDependents(flow: Flow, active: FlowState, changedId: string): void 
   }
 }
 
-/** A draft resumes in a waiting mode, never in an interrupt question. */
+/**
+ * A draft resumes in a waiting mode, never in an interrupt question, and loads its data afresh:
+ * it may be resumed days later.
+ */
 function normalized(state: FlowState): FlowState {
-  return { ...state, mode: state.stepId === null ? 'confirm' : 'ask', interrupt: null }
+  const { kept: _kept, ...draft } = state
+  return { ...draft, mode: draft.stepId === null ? 'confirm' : 'ask', interrupt: null }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from 'zod'
+import { keptLookupsSchema } from '../domain/snapshot.js'
 import type { JsonValue } from './types.js'
 
 const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
@@ -51,6 +52,11 @@ export const flowStateSchema = z.object({
   doubt: z.object({ stepId: z.string(), value: jsonValueSchema }).nullable().optional(),
   startedAt: z.string(),
   lastInputAt: z.string(),
+  /**
+   * What this flow's turns loaded that its next turns may reuse (`keptLookupsSchema`): held only
+   * while the flow is open, never in a draft; one that no longer parses is dropped and loaded again.
+   */
+  kept: keptLookupsSchema.optional().catch(undefined),
 })
 export type FlowState = z.infer<typeof flowStateSchema>
 

@@ -4,7 +4,12 @@
  * version, and input no step expects.
  */
 import { describe, expect, test } from 'vitest'
-import { createFlowRegistry, emptyChatState, type ChatState } from '../../src/engine/index.js'
+import {
+  createFlowRegistry,
+  emptyChatState,
+  parseChatState,
+  type ChatState,
+} from '../../src/engine/index.js'
 import { kenalan } from '../../src/flows/kenalan.js'
 import { flowRegistry } from '../../src/conversation/registry.js'
 import { transcript } from '../harness/transcript.js'
@@ -296,5 +301,34 @@ describe('flow versions', () => {
         Halo! Mari berkenalan. Siapa nama panggilan Bapak/Ibu?
     `)
     expect(v2.session.active).toMatchObject({ flowVersion: 2, answers: {} })
+  })
+})
+
+describe('what an open flow keeps of its loaded data', () => {
+  const active = {
+    flowId: 'visit-report',
+    flowVersion: 2,
+    mode: 'ask',
+    stepId: 'sasaran',
+    answers: { familyQuery: 'sutri', family: '7' },
+    history: ['familyQuery', 'family'],
+    retries: 0,
+    interrupt: null,
+    startedAt: '2025-11-24T01:00:00.000Z',
+    lastInputAt: '2025-11-24T01:01:00.000Z',
+  }
+  const family = { id: 7, headName: 'Sutrisno', dusunRwRt: null, lastVisitDate: null }
+
+  test('is read back with the state', () => {
+    const kept = { familySearch: { key: '3507010001|sutri', results: [family] } }
+    const state = parseChatState({ v: 1, active: { ...active, kept }, drafts: {}, menu: null })
+    expect(state.active?.kept).toEqual(kept)
+  })
+
+  test('a stored shape that no longer parses is dropped, not the conversation', () => {
+    const kept = { familySearch: { key: '3507010001|sutri', results: [{ id: 'seven' }] } }
+    const state = parseChatState({ v: 1, active: { ...active, kept }, drafts: {}, menu: null })
+    expect(state.active?.kept).toBeUndefined()
+    expect(state.active?.answers).toEqual(active.answers)
   })
 })
