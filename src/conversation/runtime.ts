@@ -6,9 +6,9 @@
  */
 import type { ChannelName, InboundMessage, OutboundMessage } from '../domain/messages.js'
 import type { Db, DbOrTx } from '../db/client.js'
+import type { ChatRead } from '../db/queries/chat-read.js'
 import {
   type ConversationRow,
-  type ChatRead,
   findInbound,
   lockConversationAndRecordInbound,
   lockConversationById,

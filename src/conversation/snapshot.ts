@@ -6,14 +6,9 @@
  * @module
  */
 import type { ChannelName } from '../domain/messages.js'
-import type { ChatRead } from '../db/queries/conversations.js'
+import { type ChatRead, readChat } from '../db/queries/chat-read.js'
 import type { DbOrTx } from '../db/client.js'
-import { findLatestConsent } from '../db/queries/consent.js'
-import {
-  type HelpContact,
-  findPersonByIdentityWithHelp,
-  linkIdentity,
-} from '../db/queries/identities.js'
+import { type HelpContact, linkIdentity } from '../db/queries/identities.js'
 import { type Person, findPersonByPhone, listSupervisorsCovering } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { releaseNotices } from '../messaging/notify.js'
@@ -41,9 +36,8 @@ const PHONE_HIDDEN_CHANNELS: ReadonlySet<ChannelName> = new Set(['telegram'])
 
 export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Promise<Snapshot> {
   const { channel, senderId, directory } = params
-  // The usual case, a known chat, costs no statement here: the turn's first one read it
-  // (`openTurn`); otherwise one besides the consent (sent together).
-  const { person: known, consent } = params.chat ?? (await readChat(tx, channel, senderId))
+  // The usual case costs no statement here: the turn's first one read the chat (`openTurn`).
+  const { person: known, consent } = params.chat ?? (await readChat(tx, { channel, senderId }))
   // A person who writes can be reached again (a refused send, Telegram's 403, marked them).
   if (known?.unreachable) {
     await clearRecipientUnreachable(tx, { channel, recipientId: senderId })
@@ -75,15 +69,6 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
   if (!person || person.status === 'rejected') return snapshot
   if (help) snapshot.helpContact = `${help.name}${help.phone ? ` (${help.phone})` : ''}`
   return snapshot
-}
-
-/** The person behind a chat and its latest consent answer (two statements, sent together). */
-async function readChat(tx: DbOrTx, channel: ChannelName, senderId: string): Promise<ChatRead> {
-  const [person, consent] = await Promise.all([
-    findPersonByIdentityWithHelp(tx, { channel, externalId: senderId }),
-    findLatestConsent(tx, { channel, senderId }),
-  ])
-  return { person, consent }
 }
 
 function toSnapshot(person: Person): PersonSnapshot {

@@ -14,7 +14,7 @@ import {
   probeTurns,
   seedTurnTables,
 } from '../../bench/probe.js'
-import { findPersonByIdentityWithHelp } from '../../src/db/queries/identities.js'
+import { readChat } from '../../src/db/queries/chat-read.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { type TestDbHandle, createTestDb, useTestDb } from '../harness/db.js'
 
@@ -75,9 +75,49 @@ describe('the statements of a turn at 10,000 people and 100,000 outbox rows', ()
     )
     expect(sequential).toEqual([])
     const tables = new Set(plans.flatMap((plan) => plan.scans.map((scan) => scan.relation)))
-    expect(tables).toContain('people')
-    expect(tables).toContain('channel_identities')
+    expect(tables).toContain('conversations')
+    expect(tables).toContain('inbound_messages')
   }, 120_000)
+
+  // The chat's person, help contact and consent are read inside `chat_read`, whose statements
+  // EXPLAIN does not show: the transaction's own counts of scans tell how they read.
+  test('the chat a turn reads (person, help contact, consent) is read through indexes', async () => {
+    const scans = await handle.db.transaction(async (tx) => {
+      // Counted from here: PGlite's view also holds counts of earlier transactions.
+      const counts = async () =>
+        rowsOf<{ relname: string; seq_scan: number | string; idx_scan: number | string }>(
+          await tx.execute(sql`
+            select relname, seq_scan, coalesce(idx_scan, 0) as idx_scan
+            from pg_stat_xact_user_tables
+            where relname in ('people', 'channel_identities', 'consents') order by relname`)
+        )
+      const before = await counts()
+      for (const senderId of [cadre.telegramId, supervisorTelegramId, String(TELEGRAM_BASE - 1)]) {
+        await readChat(tx, { channel: 'telegram', senderId })
+      }
+      return (await counts()).map((row, i) => ({
+        table: row.relname,
+        sequential: Number(row.seq_scan) - Number(before[i]!.seq_scan),
+        byIndex: Number(row.idx_scan) > Number(before[i]!.idx_scan),
+      }))
+    })
+    expect(scans).toEqual(
+      ['channel_identities', 'consents', 'people'].map((table) => ({
+        table,
+        sequential: 0,
+        byIndex: true,
+      }))
+    )
+    const supervisor = await readChat(handle.db, {
+      channel: 'telegram',
+      senderId: supervisorTelegramId,
+    })
+    // The read found what it read: the seeded cadre's person and consent.
+    const read = await readChat(handle.db, { channel: 'telegram', senderId: cadre.telegramId })
+    expect(read.person?.id).toBe(cadre.id)
+    expect(read.consent?.given).toBe(true)
+    expect(supervisor.person?.roles).toContain('supervisor')
+  })
 })
 
 describe('the help contact found with the person', () => {
@@ -109,8 +149,7 @@ describe('the help contact found with the person', () => {
       )
     )
     const helpOf = async (id: number) =>
-      (await findPersonByIdentityWithHelp(db, { channel: 'telegram', externalId: `tg-${id}` }))
-        ?.help ?? null
+      (await readChat(db, { channel: 'telegram', senderId: `tg-${id}` })).person?.help ?? null
 
     await insert('Pengawas Lain', ['supervisor'], otherKecamatan!.code)
     await insert('Pengawas Pending', ['supervisor'], desa!.parent_code, 'pending')

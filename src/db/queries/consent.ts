@@ -25,19 +25,9 @@ export function chatHasCurrentConsent(channel: SQLWrapper, externalId: SQLWrappe
 }
 
 /**
- * The latest consent answer of a chat (`channel`, `senderId`: columns or values) as one row of
- * `consent_given` and `consent_notice_version`, or none, for a lateral join (the turn's first
- * statement reads it with the conversation); `consentAnswerFromRow` reads it.
+ * The answer of a row with `consent_given` and `consent_notice_version` (`chat_read`'s; null: the
+ * chat never answered).
  */
-export function latestConsentSql(channel: SQLWrapper, senderId: SQLWrapper): SQL {
-  return sql`(select ${consents.given} as consent_given,
-      ${consents.noticeVersion} as consent_notice_version
-    from ${consents}
-    where ${consents.channel} = ${channel} and ${consents.senderId} = ${senderId}
-    order by ${consents.id} desc limit 1)`
-}
-
-/** The answer of a row that holds `latestConsentSql`'s columns (null: the chat never answered). */
 export function consentAnswerFromRow(row: Record<string, unknown>): ConsentAnswer | undefined {
   const given = row['consent_given']
   const noticeVersion = row['consent_notice_version']

@@ -3,11 +3,9 @@ import type { ChannelName } from '../../domain/messages.js'
 import type { DbOrTx } from '../client.js'
 import { fromDriverRow, rowsOf, toNumber } from '../raw.js'
 import { conversations, fires, inboundMessages, outbox } from '../schema/index.js'
-import type { ConsentAnswer } from '../../domain/consent.js'
 import { cachedStatement, cachedStatements } from '../statement.js'
-import { consentAnswerFromRow, latestConsentSql } from './consent.js'
+import { type ChatRead, chatReadFromRow, chatReadSql } from './chat-read.js'
 import type { PlanFireParams } from './fires.js'
-import { type PersonWithHelp, personWithHelpFromRow, personWithHelpSql } from './identities.js'
 import type { EnqueueParams } from './outbox.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
@@ -100,9 +98,6 @@ export const lockConversationAndRecordInbound = async (
   }
 }
 
-/** What a turn reads about its chat: the person behind it and its latest consent answer. */
-export type ChatRead = { person: PersonWithHelp | undefined; consent: ConsentAnswer | undefined }
-
 type OpenTurnValues = {
   channel: string
   senderId: string
@@ -116,6 +111,7 @@ type OpenTurnValues = {
 const openTurnStatement = cachedStatement<OpenTurnValues>(() => {
   const channel = sql.placeholder('channel')
   const senderId = sql.placeholder('senderId')
+  const chat = chatReadSql(channel, senderId)
   // `seen`: the conversation as this statement's snapshot has it. The upsert waits for a turn
   // that holds the lock and then sees its commit, but the reads of the same statement keep the
   // snapshot taken before the wait: unless the locked row is still the version seen (same
@@ -138,10 +134,8 @@ const openTurnStatement = cachedStatement<OpenTurnValues>(() => {
       on conflict (channel, external_id) do nothing
       returning id
     )
-    select conversation.*, (select id from inbound)::int8 as inbound_id, person.*, consent.*
-    from conversation
-    left join lateral ${personWithHelpSql(channel, senderId)} person on true
-    left join lateral ${latestConsentSql(channel, senderId)} consent on true`
+    select conversation.*, (select id from inbound)::int8 as inbound_id, ${chat.columns}
+    from conversation, ${chat.from}`
 })
 
 /**
@@ -171,7 +165,7 @@ export const openTurn = async (
   return {
     conversation: fromDriverRow(conversations, row),
     inboundId: row.inbound_id === null ? undefined : toNumber(row.inbound_id),
-    chat: { person: personWithHelpFromRow(row), consent: consentAnswerFromRow(row) },
+    chat: chatReadFromRow(row),
   }
 }
 

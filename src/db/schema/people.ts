@@ -46,7 +46,7 @@ export const people = pgTable(
     index('people_region_idx').on(t.regionCode),
     // Every turn looks up the sender's help contact: the active supervisors of the sender's region
     // and the regions above it. A partial index holds only them, so the lookup reads a handful of
-    // index entries instead of every person (`findPersonByIdentityWithHelp`).
+    // index entries instead of every person (`chat_read`, migration 0019).
     index('people_active_supervisor_region_idx')
       .on(t.regionCode, t.id)
       .where(sql`${t.status} = 'active' and 'supervisor' = any(${t.roles})`),
