@@ -15,7 +15,6 @@ import type { Sql } from 'postgres'
 import { acquireLockFile } from './lock-file.js'
 import type { LockFile } from './lock-file.js'
 import { timedClient } from './deadline.js'
-import { pipelinedBegin } from './pipelined-begin.js'
 import { migrateDb } from './migrate.js'
 import { PGLITE_TEMPLATE_DIR, copyPgliteTemplate } from './pglite-template.js'
 import type { MigrateResult } from './migrate.js'
@@ -208,7 +207,7 @@ export function openDatabase(
  * mode (PgBouncer) would need it off. Each run is still planned for its own values (`PLANNING`).
  */
 function drizzleOn(client: Sql, timeouts: DbTimeouts): Db {
-  return drizzlePostgres(timedClient(pipelinedBegin(client), timeouts.statementTimeoutMs))
+  return drizzlePostgres(timedClient(client, timeouts.statementTimeoutMs))
 }
 
 /**
