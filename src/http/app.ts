@@ -6,10 +6,11 @@
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from '../lib/logger.js'
-import { type AdminDeps, adminRoutes } from './admin/index.js'
+import type { AdminDeps } from './admin/index.js'
 import { dashboardUrlNulGuard } from './admin/nul-guard.js'
-import { type ApiDeps, apiRoutes } from './api/index.js'
+import type { ApiDeps } from './api/index.js'
 import { JSON_ERRORS, errorHandler } from './errors.js'
+import { mountLazily } from './lazy-routes.js'
 import { type RefusalLog, countRefusals, createRefusalLog } from './refusal-log.js'
 import { SAME_ORIGIN_CSP, noStore } from './headers.js'
 import { NUL_REFUSAL, urlHasNul } from './nul.js'
@@ -44,6 +45,13 @@ export type AppDeps = HealthDeps & {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
+  const answers = (target: Hono) => {
+    target.notFound((c) => c.json({ error: 'not_found' }, 404))
+    target.onError(
+      errorHandler({ logger: deps.logger, responses: JSON_ERRORS, message: 'request failed' })
+    )
+    return target
+  }
   app.use(countRefusals(deps.refusals ?? createRefusalLog({ logger: deps.logger })))
   app.use(secureHeaders({ contentSecurityPolicy: SAME_ORIGIN_CSP }))
   // Pages, downloads and JSON that may hold personal data are never cached.
@@ -63,13 +71,25 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.telegram) app.route('/webhook/telegram', deps.telegram.routes())
   if (deps.whatsappCloud) app.route('/webhook/whatsapp', deps.whatsappCloud.routes())
   if (deps.whatsappQr) app.route('/admin/whatsapp', whatsappQrRoutes(deps.whatsappQr))
-  if (deps.admin) app.route('/admin', adminRoutes(deps.admin))
+  const { admin, api } = deps
+  // Loaded at their first request: answering chats needs neither.
+  if (admin) {
+    mountLazily(
+      app,
+      '/admin',
+      async () => (await import('./admin/index.js')).adminRoutes(admin),
+      answers
+    )
+  }
   if (deps.verification) app.route('/verifikasi', verificationRoutes(deps.verification))
   // Guarded route by route, so the simulator's own token rule above stays in force.
-  if (deps.api) app.route('/api/v1', apiRoutes(deps.api))
-  app.notFound((c) => c.json({ error: 'not_found' }, 404))
-  app.onError(
-    errorHandler({ logger: deps.logger, responses: JSON_ERRORS, message: 'request failed' })
-  )
-  return app
+  if (api) {
+    mountLazily(
+      app,
+      '/api/v1',
+      async () => (await import('./api/index.js')).apiRoutes(api),
+      answers
+    )
+  }
+  return answers(app)
 }
