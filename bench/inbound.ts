@@ -19,7 +19,7 @@ import { startFakeTelegram, textUpdate } from '../test/harness/fake-telegram.js'
 import { createBenchDatabase, rowsOf } from './database.js'
 import { type Posted, createPoster, runClosedLoop } from './load.js'
 import { probeTurns } from './probe.js'
-import { type SeededPerson, seedFamilies, seedPeople } from './seed.js'
+import { type SeededPerson, seedFamilies, seedPeople, switchOffNudges } from './seed.js'
 import { type LatencySummary, freePort, round, startRssSampler, summarize } from './stats.js'
 
 /**
@@ -214,6 +214,7 @@ export async function benchInbound(options: InboundOptions): Promise<InboundResu
           now,
         })
         await seedFamilies(handle.db, cadres, now)
+        await switchOffNudges(handle.db)
       } finally {
         await handle.close()
       }

@@ -35,7 +35,7 @@ import {
   runHttpCeiling,
 } from './inbound.js'
 import { type Posted, createPoster, runClosedLoop } from './load.js'
-import { type SeededPerson, seedFamilies, seedPeople } from './seed.js'
+import { type SeededPerson, seedFamilies, seedPeople, switchOffNudges } from './seed.js'
 import { buildDist, startAndWait, stop } from './startup.js'
 import { type LatencySummary, freePort, round, summarize } from './stats.js'
 
@@ -335,6 +335,7 @@ export async function benchOutside(options: OutsideOptions): Promise<OutsideResu
           now,
         })
         await seedFamilies(handle.db, cadres, now)
+        await switchOffNudges(handle.db)
       } finally {
         await handle.close()
       }

@@ -8,10 +8,12 @@ import { recordConsent } from '../src/db/queries/consent.js'
 import { linkIdentity } from '../src/db/queries/identities.js'
 import { listAllRegions } from '../src/db/queries/regions.js'
 import { createFamily } from '../src/db/queries/visits.js'
-import { people } from '../src/db/schema/index.js'
+import { nudgeRules, people } from '../src/db/schema/index.js'
 import { seedRegions } from '../src/db/seed-regions.js'
 import { NOTICE_VERSION } from '../src/domain/consent.js'
 import { importPeople } from '../src/import/people.js'
+import { seedNudgeRules } from '../src/scheduler/jobs/nudges.js'
+import { seedReportDeadlineNudge } from '../src/scheduler/jobs/report-deadline.js'
 
 const FIRST_NAMES = [
   'Siti', 'Sri', 'Dewi', 'Nur', 'Ani', 'Rina', 'Wati', 'Yuli', 'Lilis', 'Endang',
@@ -134,4 +136,16 @@ export async function seedFamilies(db: DbOrTx, cadres: readonly SeededPerson[], 
     cadre.familySearch = headName.split(' ')[0]!.toLowerCase()
   }
   return cadres.length
+}
+
+/**
+ * Seeds the regency's nudge rules as the bot does at start, switched off: a run that crosses a
+ * rule's time (Monday 07.00 WIB to cadres without a visit in 7 days, the report deadline) would
+ * otherwise message the benchmark's cadres, whose replies are checked exactly. One run did, and
+ * 2,801 chats failed the check.
+ */
+export async function switchOffNudges(db: DbOrTx): Promise<void> {
+  await seedNudgeRules(db)
+  await seedReportDeadlineNudge(db)
+  await db.update(nudgeRules).set({ enabled: false })
 }
