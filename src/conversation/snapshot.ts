@@ -8,8 +8,8 @@
 import type { ChannelName } from '../domain/messages.js'
 import { type ChatRead, readChat } from '../db/queries/chat-read.js'
 import type { DbOrTx } from '../db/client.js'
-import { type HelpContact, linkIdentity } from '../db/queries/identities.js'
-import { type Person, findPersonByPhone, listSupervisorsCovering } from '../db/queries/people.js'
+import { linkIdentity } from '../db/queries/identities.js'
+import { type Person, findPersonByPhone } from '../db/queries/people.js'
 import { clearRecipientUnreachable } from '../db/queries/outbox.js'
 import { releaseNotices } from '../messaging/notify.js'
 import { consentState } from '../domain/consent.js'
@@ -52,7 +52,8 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
       // First contact: a chat that already consented (Telegram asks for the phone after the
       // notice) gets the notices that waited for this person (docs/domain.md, decision 20).
       await releaseNotices(tx, { personId: person.id, channel, senderId })
-      help = await findHelpContact(tx, person)
+      // Read as every turn reads it, now that the chat is linked: one rule for the help contact.
+      help = (await readChat(tx, { channel, senderId })).person?.help ?? null
     }
   }
   const consentNow = consentState(consent)
@@ -74,10 +75,4 @@ export async function loadSnapshot(tx: DbOrTx, params: LoadSnapshotParams): Prom
 function toSnapshot(person: Person): PersonSnapshot {
   const { id, name, roles, regionCode, status, rejectionReason } = person
   return { id, name, roles, regionCode, status, salutation: salutationOf(person), rejectionReason }
-}
-
-/** The first active supervisor covering the person's region, not the person. */
-async function findHelpContact(tx: DbOrTx, person: Person): Promise<HelpContact | null> {
-  const supervisors = await listSupervisorsCovering(tx, person.regionCode)
-  return supervisors.find((s) => s.id !== person.id && s.roles.includes('supervisor')) ?? null
 }

@@ -14,6 +14,7 @@ import {
   probeTurns,
   seedTurnTables,
 } from '../../bench/probe.js'
+import { loadSnapshot } from '../../src/conversation/snapshot.js'
 import { readChat } from '../../src/db/queries/chat-read.js'
 import { rowsOf } from '../../src/db/raw.js'
 import { type TestDbHandle, createTestDb, useTestDb } from '../harness/db.js'
@@ -169,5 +170,28 @@ describe('the help contact found with the person', () => {
     expect(await helpOf(kecamatanSupervisor)).toMatchObject({ name: 'Pengawas Kabupaten' })
     const deskSupervisor = await insert('Pengawas Desa', ['supervisor'], desa!.code)
     expect(await helpOf(deskSupervisor)).toMatchObject({ name: 'Pengawas Kabupaten' })
+  })
+
+  test('a person first recognised by phone gets the same help contact', async () => {
+    const { db } = testDb
+    const [desa] = rowsOf<{ code: string; parent_code: string }>(
+      await db.execute(sql`select code, parent_code from regions where level = 'desa' limit 1`)
+    )
+    await db.execute(sql`
+      insert into people (name, phone, roles, region_code, status) values
+        ('Pengawas Kecamatan', '+6281211110001', array['supervisor']::text[], ${desa!.parent_code}, 'active'),
+        ('Kader Baru', '+6281211110002', array['kader']::text[], ${desa!.code}, 'active')`)
+    // Imported by phone, never written: the chat is linked at its first message.
+    const snapshot = await db.transaction((tx) =>
+      loadSnapshot(tx, {
+        channel: 'whatsapp',
+        senderId: '6281211110002@s.whatsapp.net',
+        phone: '+6281211110002',
+        directory: { kecamatan: [], desaByKecamatan: {} },
+        helpLine: 'Saluran bantuan',
+      })
+    )
+    expect(snapshot.person?.name).toBe('Kader Baru')
+    expect(snapshot.helpContact).toBe('Pengawas Kecamatan (+6281211110001)')
   })
 })
